@@ -100,3 +100,6 @@ export interface EventStore {
   subscribeAll(checkpoint: number, handler: SubscriptionHandler, options?: SubscriptionOptions): Subscription;
   close(): Promise<void>;
 }
+
+/** Nest injection token of the configured event store. */
+export const EVENT_STORE = Symbol.for('shecun.EventStore');

@@ -1,0 +1,106 @@
+import { v5 as uuidv5 } from 'uuid';
+import {
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  RecordedEvent,
+  WrongExpectedRevisionError,
+} from '@shecun/event-store';
+import { Actor } from './actor';
+import { Decider, DomainEvent } from './decider';
+import { conflict } from './domain-error';
+
+/** Namespace for event ids derived from a command id (uuid v5). */
+const EVENT_ID_NAMESPACE = '6f1c0d2e-8a4b-5c3d-9e7f-0a1b2c3d4e5f';
+
+export interface CommandEnvelope<Command> {
+  command: Command;
+  actor: Actor;
+  /** Identifies this command; event ids derive from it, so a retried command appends nothing new. */
+  commandId: string;
+  correlationId: string;
+}
+
+export interface CommandResult<State> {
+  state: State;
+  /** Events this command appended (or had appended on an earlier try of the same command id). */
+  events: AppendedEvent[];
+  /** Revision of the stream after the command; -1 for a stream that still does not exist. */
+  revision: number;
+  /** Global position of the command's last event, or undefined when it appended nothing. */
+  position?: number;
+}
+
+export type AppendedEvent = Pick<RecordedEvent, 'id' | 'type' | 'data' | 'metadata' | 'revision'>;
+
+export interface ExecuteOptions {
+  /** How many times to reload and decide again after a concurrent append. Default 8. */
+  maxAttempts?: number;
+  clock?: () => Date;
+}
+
+/**
+ * Load → decide → append once with the expected revision; on a concurrent append, reload and
+ * decide again, a bounded number of times. A command id already recorded as causation in the
+ * stream returns that first outcome without deciding again.
+ */
+export async function executeCommand<Command, State, Event extends DomainEvent>(
+  store: EventStore,
+  streamName: string,
+  decider: Decider<Command, State, Event>,
+  envelope: CommandEnvelope<Command>,
+  options: ExecuteOptions = {},
+): Promise<CommandResult<State>> {
+  const maxAttempts = options.maxAttempts ?? 8;
+  const clock = options.clock ?? (() => new Date());
+  for (let attempt = 1; ; attempt++) {
+    const history = await store.readStream(streamName);
+    let state = decider.initialState;
+    for (const e of history) state = decider.evolve(state, { type: e.type, data: e.data } as Event);
+    const expected: ExpectedRevision = history.length ? history[history.length - 1].revision : 'no-stream';
+
+    const earlier = history.filter((e) => e.metadata.causationId === envelope.commandId);
+    if (earlier.length > 0) {
+      return { state, events: earlier, revision: history[history.length - 1].revision, position: earlier[earlier.length - 1].position };
+    }
+
+    const now = clock();
+    const decided = decider.decide(envelope.command, state, { actor: envelope.actor, now });
+    if (decided.length === 0) {
+      return { state, events: [], revision: typeof expected === 'number' ? expected : -1 };
+    }
+    const newEvents: NewEvent[] = decided.map((event, index) => ({
+      id: uuidv5(`${envelope.commandId}/${index}`, EVENT_ID_NAMESPACE),
+      type: event.type,
+      schemaVersion: 1,
+      data: event.data,
+      metadata: {
+        actorId: envelope.actor.id,
+        actorRole: envelope.actor.role,
+        ...(envelope.actor.organizationId ? { actorOrganizationId: envelope.actor.organizationId } : {}),
+        correlationId: envelope.correlationId,
+        causationId: envelope.commandId,
+        occurredAt: now.toISOString(),
+      },
+    }));
+    try {
+      const appended = await store.append(streamName, newEvents, expected);
+      const firstRevision = appended.nextRevision - newEvents.length + 1;
+      const recorded = newEvents.map<AppendedEvent>((e, i) => ({
+        id: e.id,
+        type: e.type,
+        data: e.data,
+        metadata: e.metadata,
+        revision: firstRevision + i,
+      }));
+      for (const e of decided) state = decider.evolve(state, e);
+      return { state, events: recorded, revision: appended.nextRevision, position: appended.position };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      if (attempt >= maxAttempts) {
+        throw conflict(`too many concurrent changes to ${streamName}; please retry`, { stream: streamName });
+      }
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    }
+  }
+}

@@ -1,0 +1,530 @@
+import { Actor, conflict, Decider, DecisionContext, forbidden, invalid, notFound, Role } from '@shecun/core';
+import { NeedEvent, NeedFields } from './need.events';
+import {
+  CommitmentStatus,
+  Evidence,
+  ItemQuantity,
+  LineItem,
+  LineItemStatus,
+  NeedLifecycle,
+  NeedStatus,
+} from './need.model';
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+// ---------------------------------------------------------------------------------------------
+
+export type LineItemInput = Omit<LineItem, 'id'> & { id?: string };
+type NeedFieldsInput = Omit<NeedFields, 'lineItems'> & { lineItems: LineItemInput[] };
+
+export type NeedCommand =
+  | ({ type: 'DraftNeed'; needId: string; villageCode: string; publish?: boolean } & NeedFieldsInput)
+  | { type: 'PublishNeed' }
+  | ({ type: 'ReviseNeed'; reason: string } & NeedFieldsInput)
+  | { type: 'WithdrawNeed'; reason: string }
+  | { type: 'ExpireNeed' }
+  | { type: 'FulfilNeed'; note: string }
+  | { type: 'CloseNeed'; note: string }
+  | {
+      type: 'OfferCommitment';
+      commitmentId: string;
+      organizationId: string;
+      organizationName: string;
+      items: ItemQuantity[];
+      promisedBy: string;
+      note: string;
+    }
+  | { type: 'AcceptCommitment'; commitmentId: string }
+  | { type: 'DeclineCommitment'; commitmentId: string; reason: string }
+  | { type: 'WithdrawCommitment'; commitmentId: string; reason: string }
+  | { type: 'RecordDelivery'; commitmentId: string; deliveryId: string; items: ItemQuantity[]; evidence: Evidence[]; note: string }
+  | { type: 'ConfirmDelivery'; commitmentId: string; deliveryId: string; note: string };
+
+// ---------------------------------------------------------------------------------------------
+// State
+// ---------------------------------------------------------------------------------------------
+
+export interface DeliveryState {
+  id: string;
+  items: ItemQuantity[];
+  evidence: Evidence[];
+  note: string;
+  recordedAt: string;
+  confirmedAt: string | null;
+}
+
+export interface CommitmentState {
+  id: string;
+  organizationId: string;
+  organizationName: string;
+  items: ItemQuantity[];
+  promisedBy: string;
+  note: string;
+  status: Exclude<CommitmentStatus, 'delivered'>;
+  offeredAt: string;
+  acceptedAt: string | null;
+  closedAt: string | null;
+  closeReason: string | null;
+  deliveries: DeliveryState[];
+}
+
+export interface NeedState {
+  exists: boolean;
+  id: string;
+  villageCode: string;
+  fields: NeedFields;
+  lifecycle: NeedLifecycle;
+  commitments: CommitmentState[];
+  draftedAt: string | null;
+  publishedAt: string | null;
+  firstAcceptedAt: string | null;
+  fulfilledAt: string | null;
+  closedAt: string | null;
+  endedAt: string | null;
+  endReason: string | null;
+}
+
+export const initialNeedState: NeedState = {
+  exists: false,
+  id: '',
+  villageCode: '',
+  fields: { title: '', description: '', category: 'industry', lineItems: [], dueDate: null, autoAccept: false },
+  lifecycle: 'draft',
+  commitments: [],
+  draftedAt: null,
+  publishedAt: null,
+  firstAcceptedAt: null,
+  fulfilledAt: null,
+  closedAt: null,
+  endedAt: null,
+  endReason: null,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Derived figures
+// ---------------------------------------------------------------------------------------------
+
+const sumFor = (items: ItemQuantity[], lineItemId: string) =>
+  items.reduce((sum, item) => (item.lineItemId === lineItemId ? sum + item.quantity : sum), 0);
+
+/** Quantity of a line item covered by accepted (not withdrawn) commitments. */
+export function acceptedQuantity(state: NeedState, lineItemId: string): number {
+  return state.commitments.reduce((sum, c) => (c.status === 'accepted' ? sum + sumFor(c.items, lineItemId) : sum), 0);
+}
+
+/** Quantity offered and still awaiting the coordinator. */
+export function pendingQuantity(state: NeedState, lineItemId: string): number {
+  return state.commitments.reduce((sum, c) => (c.status === 'offered' ? sum + sumFor(c.items, lineItemId) : sum), 0);
+}
+
+/** Quantity delivered and confirmed by the coordinator. */
+export function confirmedQuantity(state: NeedState, lineItemId: string): number {
+  let sum = 0;
+  for (const c of state.commitments) for (const d of c.deliveries) if (d.confirmedAt) sum += sumFor(d.items, lineItemId);
+  return sum;
+}
+
+/** Quantity recorded as delivered by a commitment (confirmed or not). */
+export function recordedForCommitment(commitment: CommitmentState, lineItemId: string): number {
+  return commitment.deliveries.reduce((sum, d) => sum + sumFor(d.items, lineItemId), 0);
+}
+
+/** What a line item still lacks: its quantity less what accepted commitments cover. */
+export function lackingQuantity(state: NeedState, lineItem: LineItem): number {
+  return Math.max(0, lineItem.quantity - acceptedQuantity(state, lineItem.id));
+}
+
+export function lineItemStatus(state: NeedState, lineItem: LineItem): LineItemStatus {
+  if (state.lifecycle === 'fulfilled' || state.lifecycle === 'closed') return 'fulfilled';
+  if (confirmedQuantity(state, lineItem.id) >= lineItem.quantity) return 'delivered';
+  const accepted = acceptedQuantity(state, lineItem.id);
+  if (accepted >= lineItem.quantity) return 'fully_committed';
+  return accepted > 0 ? 'partially_committed' : 'uncommitted';
+}
+
+export function needStatus(state: NeedState): NeedStatus {
+  if (state.lifecycle !== 'published') return state.lifecycle;
+  const items = state.fields.lineItems.map((li) => lineItemStatus(state, li));
+  if (items.length > 0 && items.every((s) => s === 'delivered')) return 'delivered';
+  if (items.length > 0 && items.every((s) => s === 'delivered' || s === 'fully_committed')) return 'fully_committed';
+  return items.some((s) => s !== 'uncommitted') ? 'partially_committed' : 'published';
+}
+
+export function commitmentStatus(commitment: CommitmentState): CommitmentStatus {
+  if (commitment.status !== 'accepted') return commitment.status;
+  const delivered = commitment.items.every((item) => {
+    const confirmed = commitment.deliveries
+      .filter((d) => d.confirmedAt)
+      .reduce((sum, d) => sum + sumFor(d.items, item.lineItemId), 0);
+    return confirmed >= item.quantity;
+  });
+  return delivered ? 'delivered' : 'accepted';
+}
+
+/** An accepted commitment past its promised date and not yet delivered in full. */
+export function isOverdue(commitment: CommitmentState, today: string): boolean {
+  return commitmentStatus(commitment) === 'accepted' && commitment.promisedBy < today;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decide
+// ---------------------------------------------------------------------------------------------
+
+const COORDINATOR: Role[] = ['coordinator'];
+const ORGANIZATION: Role[] = ['organization', 'hub'];
+const OPEN_FOR_OFFERS: NeedStatus[] = ['published', 'partially_committed'];
+const ENDED: NeedLifecycle[] = ['withdrawn', 'expired', 'fulfilled', 'closed'];
+
+function requireRole(actor: Actor, roles: Role[], action: string): void {
+  if (!roles.includes(actor.role)) {
+    throw forbidden(`角色 ${actor.role} 不能${action} (role ${actor.role} may not ${action})`);
+  }
+}
+
+function requireNeed(state: NeedState): void {
+  if (!state.exists) throw notFound('需求不存在 (need not found)');
+}
+
+function requireCommitment(state: NeedState, commitmentId: string): CommitmentState {
+  const commitment = state.commitments.find((c) => c.id === commitmentId);
+  if (!commitment) throw notFound(`接单 ${commitmentId} 不存在 (commitment not found on this need)`);
+  return commitment;
+}
+
+function requireOwnOrganization(actor: Actor, commitment: CommitmentState): void {
+  if (actor.organizationId && actor.organizationId !== commitment.organizationId) {
+    throw forbidden('只有接单的社会组织可以操作 (only the organization that made this commitment may do this)');
+  }
+}
+
+const isDate = (value: string | null) => value === null || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)));
+const today = (now: Date) => now.toISOString().slice(0, 10);
+
+function checkFields(fields: NeedFieldsInput): void {
+  if (!fields.title.trim()) throw invalid('标题不能为空 (title is required)');
+  if (fields.lineItems.length === 0) throw invalid('至少需要一个需求明细 (a need has at least one line item)');
+  if (!isDate(fields.dueDate)) throw invalid('dueDate must be a date YYYY-MM-DD');
+  const ids = new Set<string>();
+  for (const item of fields.lineItems) {
+    if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0) {
+      throw invalid(`明细数量必须为正整数 (line item quantity must be a positive integer): ${item.description}`);
+    }
+    if (item.estimatedValueFen !== undefined && (!Number.isSafeInteger(item.estimatedValueFen) || item.estimatedValueFen < 0)) {
+      throw invalid('estimatedValueFen must be a non-negative integer number of fen');
+    }
+    if (item.id !== undefined) {
+      if (ids.has(item.id)) throw invalid(`line item id ${item.id} appears twice`);
+      ids.add(item.id);
+    }
+  }
+}
+
+/** Keeps given ids, numbers new line items after the highest existing `L<n>`. */
+function assignLineItemIds(items: LineItemInput[], existing: LineItem[]): LineItem[] {
+  let next = Math.max(0, ...[...existing, ...items].map((li) => Number(/^L(\d+)$/.exec(li.id ?? '')?.[1] ?? 0))) + 1;
+  return items.map((item) => ({ ...item, id: item.id ?? `L${next++}` }));
+}
+
+function checkItems(state: NeedState, items: ItemQuantity[], what: string): void {
+  if (items.length === 0) throw invalid(`${what}至少包含一项明细 (${what} must cover at least one line item)`);
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (seen.has(item.lineItemId)) throw invalid(`line item ${item.lineItemId} is listed twice`);
+    seen.add(item.lineItemId);
+    if (!state.fields.lineItems.some((li) => li.id === item.lineItemId)) {
+      throw invalid(`需求没有明细 ${item.lineItemId} (this need has no line item ${item.lineItemId})`);
+    }
+    if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0) {
+      throw invalid(`数量必须为正整数 (quantity for ${item.lineItemId} must be a positive integer)`);
+    }
+  }
+}
+
+/** The invariant: accepted quantities never exceed what a line item still lacks. */
+function checkFitsLacking(state: NeedState, items: ItemQuantity[]): void {
+  for (const item of items) {
+    const lineItem = state.fields.lineItems.find((li) => li.id === item.lineItemId)!;
+    const lacking = lackingQuantity(state, lineItem);
+    if (item.quantity > lacking) {
+      throw conflict(
+        `明细 ${lineItem.id}（${lineItem.description}）仅缺 ${lacking} ${lineItem.unit}，本次接单 ${item.quantity} ${lineItem.unit}` +
+          ` (line item ${lineItem.id} only lacks ${lacking} ${lineItem.unit}; this commitment covers ${item.quantity})`,
+        { lineItemId: lineItem.id, lacking, requested: item.quantity },
+      );
+    }
+  }
+}
+
+function decide(command: NeedCommand, state: NeedState, { actor, now }: DecisionContext): NeedEvent[] {
+  const at = now.toISOString();
+  const needId = state.id;
+  switch (command.type) {
+    case 'DraftNeed': {
+      requireRole(actor, COORDINATOR, '发布需求 (post needs)');
+      if (state.exists) throw conflict('需求已存在 (a need with this id already exists)');
+      checkFields(command);
+      const fields: NeedFields = {
+        title: command.title.trim(),
+        description: command.description,
+        category: command.category,
+        lineItems: assignLineItemIds(command.lineItems, []),
+        dueDate: command.dueDate,
+        autoAccept: command.autoAccept,
+      };
+      const drafted: NeedEvent = { type: 'NeedDrafted', data: { needId: command.needId, villageCode: command.villageCode, ...fields, draftedAt: at } };
+      return command.publish ? [drafted, { type: 'NeedPublished', data: { needId: command.needId, publishedAt: at } }] : [drafted];
+    }
+    case 'PublishNeed': {
+      requireRole(actor, COORDINATOR, '发布需求 (publish needs)');
+      requireNeed(state);
+      if (state.lifecycle !== 'draft') throw conflict(`需求状态为 ${needStatus(state)}，只有草稿可以发布 (only a draft can be published)`);
+      if (state.fields.dueDate && state.fields.dueDate < today(now)) throw invalid('需求截止日期已过 (the due date has passed; revise it first)');
+      return [{ type: 'NeedPublished', data: { needId, publishedAt: at } }];
+    }
+    case 'ReviseNeed': {
+      requireRole(actor, COORDINATOR, '修改需求 (revise needs)');
+      requireNeed(state);
+      if (ENDED.includes(state.lifecycle)) throw conflict(`需求已${needStatus(state)}，不能修改 (an ended need cannot be revised)`);
+      if (!command.reason.trim()) throw invalid('请说明修改原因 (a reason is required)');
+      checkFields(command);
+      const lineItems = assignLineItemIds(command.lineItems, state.fields.lineItems);
+      for (const old of state.fields.lineItems) {
+        const kept = lineItems.find((li) => li.id === old.id);
+        const taken = acceptedQuantity(state, old.id) + pendingQuantity(state, old.id);
+        if (!kept && taken > 0) {
+          throw conflict(`明细 ${old.id} 已有接单，不能删除 (line item ${old.id} has open commitments and cannot be removed)`);
+        }
+        if (kept && kept.quantity < acceptedQuantity(state, old.id)) {
+          throw conflict(`明细 ${old.id} 数量不能少于已接单的 ${acceptedQuantity(state, old.id)} (cannot go below the accepted quantity)`);
+        }
+        if (kept && taken > 0 && kept.kind !== old.kind) {
+          throw conflict(`明细 ${old.id} 已有接单，不能更改类型 (cannot change the kind of a line item with commitments)`);
+        }
+      }
+      const fields: NeedFields = {
+        title: command.title.trim(),
+        description: command.description,
+        category: command.category,
+        lineItems,
+        dueDate: command.dueDate,
+        autoAccept: command.autoAccept,
+      };
+      return [{ type: 'NeedRevised', data: { needId, ...fields, reason: command.reason, revisedAt: at } }];
+    }
+    case 'WithdrawNeed': {
+      requireRole(actor, COORDINATOR, '撤回需求 (withdraw needs)');
+      requireNeed(state);
+      if (ENDED.includes(state.lifecycle)) throw conflict(`需求已${needStatus(state)}，不能撤回 (the need has ended)`);
+      if (!command.reason.trim()) throw invalid('请说明撤回原因 (a reason is required)');
+      if (state.commitments.some((c) => c.deliveries.length > 0)) {
+        throw conflict('已有交付记录，请确认交付并完结需求 (deliveries are recorded; confirm them and fulfil the need instead)');
+      }
+      return [{ type: 'NeedWithdrawn', data: { needId, reason: command.reason, withdrawnAt: at } }];
+    }
+    case 'ExpireNeed': {
+      requireRole(actor, ['system', 'coordinator'], '使需求过期 (expire needs)');
+      requireNeed(state);
+      if (needStatus(state) !== 'published') throw conflict('只有无人接单的已发布需求可以过期 (only a published need without accepted commitments can expire)');
+      if (!state.fields.dueDate || state.fields.dueDate >= today(now)) throw conflict('需求未到截止日期 (the need is not past its due date)');
+      return [{ type: 'NeedExpired', data: { needId, expiredAt: at } }];
+    }
+    case 'FulfilNeed': {
+      requireRole(actor, COORDINATOR, '确认需求完成 (confirm fulfilment)');
+      requireNeed(state);
+      if (state.lifecycle !== 'published') throw conflict(`需求状态为 ${needStatus(state)}，不能确认完成 (only an open need can be fulfilled)`);
+      const deliveries = state.commitments.flatMap((c) => c.deliveries);
+      if (!deliveries.some((d) => d.confirmedAt)) throw conflict('尚无已确认的交付 (no delivery has been confirmed yet)');
+      if (deliveries.some((d) => !d.confirmedAt)) throw conflict('仍有交付待确认 (some deliveries still await confirmation)');
+      return [{ type: 'NeedFulfilled', data: { needId, note: command.note, fulfilledAt: at } }];
+    }
+    case 'CloseNeed': {
+      requireRole(actor, ['coordinator', 'bureau'], '关闭需求 (close needs)');
+      requireNeed(state);
+      if (state.lifecycle !== 'fulfilled') throw conflict('只有已完成的需求可以关闭 (only a fulfilled need can be closed)');
+      return [{ type: 'NeedClosed', data: { needId, note: command.note, closedAt: at } }];
+    }
+    case 'OfferCommitment': {
+      requireRole(actor, ORGANIZATION, '接单 (commit to needs)');
+      requireNeed(state);
+      if (actor.organizationId && actor.organizationId !== command.organizationId) {
+        throw forbidden('只能以本组织名义接单 (you may only commit on behalf of your own organization)');
+      }
+      const status = needStatus(state);
+      if (!OPEN_FOR_OFFERS.includes(status)) throw conflict(`需求状态为 ${status}，不接受接单 (this need is not open for commitments)`);
+      if (state.commitments.some((c) => c.id === command.commitmentId)) throw conflict('接单编号重复 (commitment id already used)');
+      if (state.commitments.some((c) => c.organizationId === command.organizationId && (c.status === 'offered' || c.status === 'accepted'))) {
+        throw conflict('该组织已有进行中的接单 (this organization already has an open commitment on this need)');
+      }
+      if (!isDate(command.promisedBy) || command.promisedBy < today(now)) {
+        throw invalid('承诺交付日期必须是今天或以后 (promisedBy must be a date today or later)');
+      }
+      checkItems(state, command.items, '接单');
+      checkFitsLacking(state, command.items);
+      const offered: NeedEvent = {
+        type: 'CommitmentOffered',
+        data: {
+          needId,
+          commitmentId: command.commitmentId,
+          organizationId: command.organizationId,
+          organizationName: command.organizationName,
+          items: command.items,
+          promisedBy: command.promisedBy,
+          note: command.note,
+          offeredAt: at,
+        },
+      };
+      if (!state.fields.autoAccept) return [offered];
+      return [offered, { type: 'CommitmentAccepted', data: { needId, commitmentId: command.commitmentId, automatic: true, acceptedAt: at } }];
+    }
+    case 'AcceptCommitment': {
+      requireRole(actor, COORDINATOR, '接受接单 (accept commitments)');
+      requireNeed(state);
+      const commitment = requireCommitment(state, command.commitmentId);
+      if (commitment.status !== 'offered') throw conflict(`接单状态为 ${commitmentStatus(commitment)}，不能接受 (only an offered commitment can be accepted)`);
+      if (state.lifecycle !== 'published') throw conflict(`需求状态为 ${needStatus(state)}，不能接受接单 (the need is not open)`);
+      checkFitsLacking(state, commitment.items);
+      return [{ type: 'CommitmentAccepted', data: { needId, commitmentId: commitment.id, automatic: false, acceptedAt: at } }];
+    }
+    case 'DeclineCommitment': {
+      requireRole(actor, COORDINATOR, '谢绝接单 (decline commitments)');
+      requireNeed(state);
+      const commitment = requireCommitment(state, command.commitmentId);
+      if (commitment.status !== 'offered') throw conflict(`接单状态为 ${commitmentStatus(commitment)}，不能谢绝 (only an offered commitment can be declined)`);
+      if (!command.reason.trim()) throw invalid('请说明谢绝原因 (a reason is required)');
+      return [{ type: 'CommitmentDeclined', data: { needId, commitmentId: commitment.id, reason: command.reason, declinedAt: at } }];
+    }
+    case 'WithdrawCommitment': {
+      requireRole(actor, ORGANIZATION, '撤回接单 (withdraw commitments)');
+      requireNeed(state);
+      const commitment = requireCommitment(state, command.commitmentId);
+      requireOwnOrganization(actor, commitment);
+      if (commitment.status !== 'offered' && commitment.status !== 'accepted') {
+        throw conflict(`接单状态为 ${commitmentStatus(commitment)}，不能撤回 (only an open commitment can be withdrawn)`);
+      }
+      if (commitment.deliveries.length > 0) throw conflict('已有交付记录，不能撤回 (a commitment with recorded deliveries cannot be withdrawn)');
+      if (!command.reason.trim()) throw invalid('请说明撤回原因 (a reason is required)');
+      return [{ type: 'CommitmentWithdrawn', data: { needId, commitmentId: commitment.id, reason: command.reason, withdrawnAt: at } }];
+    }
+    case 'RecordDelivery': {
+      requireRole(actor, ORGANIZATION, '登记交付 (record deliveries)');
+      requireNeed(state);
+      const commitment = requireCommitment(state, command.commitmentId);
+      requireOwnOrganization(actor, commitment);
+      if (commitmentStatus(commitment) !== 'accepted') {
+        throw conflict(`接单状态为 ${commitmentStatus(commitment)}，不能登记交付 (deliveries are recorded on accepted commitments)`);
+      }
+      if (ENDED.includes(state.lifecycle)) throw conflict(`需求已${needStatus(state)} (the need has ended)`);
+      if (commitment.deliveries.some((d) => d.id === command.deliveryId)) throw conflict('交付编号重复 (delivery id already used)');
+      if (command.evidence.length === 0) throw invalid('交付需附证明材料 (a delivery needs at least one piece of evidence)');
+      checkItems(state, command.items, '交付');
+      for (const item of command.items) {
+        const committed = sumFor(commitment.items, item.lineItemId);
+        if (committed === 0) throw invalid(`本接单不含明细 ${item.lineItemId} (this commitment does not cover line item ${item.lineItemId})`);
+        const recorded = recordedForCommitment(commitment, item.lineItemId);
+        if (recorded + item.quantity > committed) {
+          throw conflict(`明细 ${item.lineItemId} 交付超出承诺：已登记 ${recorded}，承诺 ${committed} (delivery exceeds what was committed)`, {
+            lineItemId: item.lineItemId,
+            committed,
+            recorded,
+          });
+        }
+      }
+      return [
+        {
+          type: 'DeliveryRecorded',
+          data: { needId, commitmentId: commitment.id, deliveryId: command.deliveryId, items: command.items, evidence: command.evidence, note: command.note, recordedAt: at },
+        },
+      ];
+    }
+    case 'ConfirmDelivery': {
+      requireRole(actor, COORDINATOR, '确认交付 (confirm deliveries)');
+      requireNeed(state);
+      const commitment = requireCommitment(state, command.commitmentId);
+      const delivery = commitment.deliveries.find((d) => d.id === command.deliveryId);
+      if (!delivery) throw notFound(`交付 ${command.deliveryId} 不存在 (delivery not found)`);
+      if (delivery.confirmedAt) throw conflict('该交付已确认 (this delivery is already confirmed)');
+      return [{ type: 'DeliveryConfirmed', data: { needId, commitmentId: commitment.id, deliveryId: delivery.id, note: command.note, confirmedAt: at } }];
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evolve
+// ---------------------------------------------------------------------------------------------
+
+const updateCommitment = (state: NeedState, id: string, change: (c: CommitmentState) => CommitmentState): NeedState => ({
+  ...state,
+  commitments: state.commitments.map((c) => (c.id === id ? change(c) : c)),
+});
+
+function evolve(state: NeedState, event: NeedEvent): NeedState {
+  switch (event.type) {
+    case 'NeedDrafted': {
+      const { needId, villageCode, draftedAt, ...fields } = event.data;
+      return { ...initialNeedState, exists: true, id: needId, villageCode, fields, draftedAt };
+    }
+    case 'NeedPublished':
+      return { ...state, lifecycle: 'published', publishedAt: event.data.publishedAt };
+    case 'NeedRevised': {
+      const { title, description, category, lineItems, dueDate, autoAccept } = event.data;
+      return { ...state, fields: { title, description, category, lineItems, dueDate, autoAccept } };
+    }
+    case 'NeedWithdrawn':
+      return { ...state, lifecycle: 'withdrawn', endedAt: event.data.withdrawnAt, endReason: event.data.reason };
+    case 'NeedExpired':
+      return { ...state, lifecycle: 'expired', endedAt: event.data.expiredAt };
+    case 'NeedFulfilled':
+      return { ...state, lifecycle: 'fulfilled', fulfilledAt: event.data.fulfilledAt };
+    case 'NeedClosed':
+      return { ...state, lifecycle: 'closed', closedAt: event.data.closedAt };
+    case 'CommitmentOffered': {
+      const d = event.data;
+      return {
+        ...state,
+        commitments: [
+          ...state.commitments,
+          {
+            id: d.commitmentId,
+            organizationId: d.organizationId,
+            organizationName: d.organizationName,
+            items: d.items,
+            promisedBy: d.promisedBy,
+            note: d.note,
+            status: 'offered',
+            offeredAt: d.offeredAt,
+            acceptedAt: null,
+            closedAt: null,
+            closeReason: null,
+            deliveries: [],
+          },
+        ],
+      };
+    }
+    case 'CommitmentAccepted': {
+      const next = updateCommitment(state, event.data.commitmentId, (c) => ({ ...c, status: 'accepted', acceptedAt: event.data.acceptedAt }));
+      return { ...next, firstAcceptedAt: state.firstAcceptedAt ?? event.data.acceptedAt };
+    }
+    case 'CommitmentDeclined':
+      return updateCommitment(state, event.data.commitmentId, (c) => ({ ...c, status: 'declined', closedAt: event.data.declinedAt, closeReason: event.data.reason }));
+    case 'CommitmentWithdrawn':
+      return updateCommitment(state, event.data.commitmentId, (c) => ({ ...c, status: 'withdrawn', closedAt: event.data.withdrawnAt, closeReason: event.data.reason }));
+    case 'DeliveryRecorded': {
+      const d = event.data;
+      return updateCommitment(state, d.commitmentId, (c) => ({
+        ...c,
+        deliveries: [...c.deliveries, { id: d.deliveryId, items: d.items, evidence: d.evidence, note: d.note, recordedAt: d.recordedAt, confirmedAt: null }],
+      }));
+    }
+    case 'DeliveryConfirmed':
+      return updateCommitment(state, event.data.commitmentId, (c) => ({
+        ...c,
+        deliveries: c.deliveries.map((d) => (d.id === event.data.deliveryId ? { ...d, confirmedAt: event.data.confirmedAt } : d)),
+      }));
+  }
+}
+
+export const needDecider: Decider<NeedCommand, NeedState, NeedEvent> = {
+  initialState: initialNeedState,
+  decide,
+  evolve,
+};

@@ -1,0 +1,98 @@
+/** Vocabulary of the needs context (DOMAIN.md: assistance categories, resource kinds). */
+
+export const CATEGORIES = ['industry', 'employment', 'consumption', 'health', 'education', 'volunteer', 'greening', 'care'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const CATEGORY_LABELS: Record<Category, string> = {
+  industry: '产业帮扶',
+  employment: '就业帮扶',
+  consumption: '消费帮扶',
+  health: '健康帮扶',
+  education: '教育帮扶',
+  volunteer: '志愿帮扶',
+  greening: '绿美广东',
+  care: '特殊群体暖心关爱',
+};
+
+/**
+ * What a line item asks for, and the unit its integer quantity counts:
+ * funds → fen (分); goods → the item's own unit; facility → facilities; training → sessions;
+ * service_hours → hours; job_posts → posts.
+ */
+export const LINE_ITEM_KINDS = ['funds', 'goods', 'facility', 'training', 'service_hours', 'job_posts'] as const;
+export type LineItemKind = (typeof LINE_ITEM_KINDS)[number];
+
+export const KIND_LABELS: Record<LineItemKind, string> = {
+  funds: '资金',
+  goods: '物资',
+  facility: '捐建设施',
+  training: '培训',
+  service_hours: '服务/志愿时长',
+  job_posts: '就业岗位',
+};
+
+export const DEFAULT_UNIT: Record<LineItemKind, string | undefined> = {
+  funds: '分',
+  goods: undefined,
+  facility: '处',
+  training: '期',
+  service_hours: '小时',
+  job_posts: '个',
+};
+
+export interface LineItem {
+  id: string;
+  kind: LineItemKind;
+  description: string;
+  unit: string;
+  /** Integer quantity in `unit` (fen for funds). */
+  quantity: number;
+  /** Estimated value in fen, for goods, facilities and the like. */
+  estimatedValueFen?: number;
+  /** Training: expected participants. */
+  participants?: number;
+}
+
+export interface ItemQuantity {
+  lineItemId: string;
+  quantity: number;
+}
+
+export const EVIDENCE_KINDS = ['photo', 'document', 'receipt', 'invoice', 'recipient_list', 'link', 'note'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+export interface Evidence {
+  kind: EvidenceKind;
+  /** A file reference, URL or document number. */
+  ref: string;
+  note?: string;
+}
+
+/** Lifecycle steps recorded by events; `needStatus` derives the commitment-based ones. */
+export type NeedLifecycle = 'draft' | 'published' | 'withdrawn' | 'expired' | 'fulfilled' | 'closed';
+export type NeedStatus =
+  | 'draft'
+  | 'published'
+  | 'partially_committed'
+  | 'fully_committed'
+  | 'delivered'
+  | 'fulfilled'
+  | 'closed'
+  | 'withdrawn'
+  | 'expired';
+export const NEED_STATUSES: NeedStatus[] = [
+  'draft',
+  'published',
+  'partially_committed',
+  'fully_committed',
+  'delivered',
+  'fulfilled',
+  'closed',
+  'withdrawn',
+  'expired',
+];
+export type LineItemStatus = 'uncommitted' | 'partially_committed' | 'fully_committed' | 'delivered' | 'fulfilled';
+export type CommitmentStatus = 'offered' | 'accepted' | 'declined' | 'withdrawn' | 'delivered';
+export const COMMITMENT_STATUSES: CommitmentStatus[] = ['offered', 'accepted', 'declined', 'withdrawn', 'delivered'];
+
+export const needStream = (needId: string) => `need-${needId}`;

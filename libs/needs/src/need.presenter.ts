@@ -1,0 +1,61 @@
+import {
+  acceptedQuantity,
+  commitmentStatus,
+  confirmedQuantity,
+  isOverdue,
+  lackingQuantity,
+  lineItemStatus,
+  NeedState,
+  needStatus,
+  pendingQuantity,
+  recordedForCommitment,
+} from './need.decider';
+import { CATEGORY_LABELS, KIND_LABELS } from './need.model';
+
+/** The need as users see it: the decider's state with every derived figure spelled out. */
+export function presentNeed(state: NeedState, today: string) {
+  return {
+    id: state.id,
+    villageCode: state.villageCode,
+    title: state.fields.title,
+    description: state.fields.description,
+    category: state.fields.category,
+    categoryLabel: CATEGORY_LABELS[state.fields.category],
+    dueDate: state.fields.dueDate,
+    autoAccept: state.fields.autoAccept,
+    status: needStatus(state),
+    lineItems: state.fields.lineItems.map((li) => ({
+      ...li,
+      kindLabel: KIND_LABELS[li.kind],
+      accepted: acceptedQuantity(state, li.id),
+      pending: pendingQuantity(state, li.id),
+      delivered: confirmedQuantity(state, li.id),
+      lacking: lackingQuantity(state, li),
+      status: lineItemStatus(state, li),
+    })),
+    commitments: state.commitments.map((c) => ({
+      id: c.id,
+      organizationId: c.organizationId,
+      organizationName: c.organizationName,
+      items: c.items.map((item) => ({ ...item, delivered: recordedForCommitment(c, item.lineItemId) })),
+      promisedBy: c.promisedBy,
+      note: c.note,
+      status: commitmentStatus(c),
+      overdue: isOverdue(c, today),
+      offeredAt: c.offeredAt,
+      acceptedAt: c.acceptedAt,
+      closedAt: c.closedAt,
+      closeReason: c.closeReason,
+      deliveries: c.deliveries,
+    })),
+    draftedAt: state.draftedAt,
+    publishedAt: state.publishedAt,
+    firstAcceptedAt: state.firstAcceptedAt,
+    fulfilledAt: state.fulfilledAt,
+    closedAt: state.closedAt,
+    endedAt: state.endedAt,
+    endReason: state.endReason,
+  };
+}
+
+export type NeedDetails = ReturnType<typeof presentNeed>;

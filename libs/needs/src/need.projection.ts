@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { RecordedEvent } from '@shecun/event-store';
+import { numberTransformer, Projection } from '@shecun/projections';
+import { Column, Entity, EntityManager, Index, PrimaryColumn } from 'typeorm';
+import {
+  acceptedQuantity,
+  commitmentStatus,
+  confirmedQuantity,
+  initialNeedState,
+  lackingQuantity,
+  lineItemStatus,
+  NeedState,
+  needDecider,
+  needStatus,
+  pendingQuantity,
+  recordedForCommitment,
+} from './need.decider';
+import { isNeedEvent } from './need.events';
+
+/** One row per need: filter columns, and the decider's state as JSON for the detail view. */
+@Entity('needs_view')
+@Index(['status', 'category'])
+export class NeedView {
+  @PrimaryColumn({ type: 'varchar', length: 64 }) id: string;
+  @Index() @Column({ type: 'varchar', length: 12 }) villageCode: string;
+  @Index() @Column({ type: 'varchar', length: 9 }) townCode: string;
+  @Index() @Column({ type: 'varchar', length: 6 }) countyCode: string;
+  @Index() @Column({ type: 'varchar', length: 4 }) cityCode: string;
+  @Column({ type: 'varchar', length: 200 }) title: string;
+  @Column({ type: 'varchar', length: 20 }) category: string;
+  @Index() @Column({ type: 'varchar', length: 24 }) status: string;
+  @Column({ type: 'varchar', length: 10, nullable: true }) dueDate: string | null;
+  @Column({ type: 'integer' }) lineItemCount: number;
+  @Column({ type: 'integer' }) openCommitmentCount: number;
+  @Column({ type: 'varchar', length: 40, nullable: true }) draftedAt: string | null;
+  @Index() @Column({ type: 'varchar', length: 40, nullable: true }) publishedAt: string | null;
+  @Column({ type: 'varchar', length: 40, nullable: true }) firstAcceptedAt: string | null;
+  @Column({ type: 'varchar', length: 40, nullable: true }) fulfilledAt: string | null;
+  @Column({ type: 'varchar', length: 40 }) updatedAt: string;
+  @Column({ type: 'integer' }) revision: number;
+  @Column({ type: 'bigint', transformer: numberTransformer }) position: number;
+  @Column({ type: 'text' }) state: string;
+}
+
+@Entity('need_line_items_view')
+export class LineItemView {
+  @PrimaryColumn({ type: 'varchar', length: 64 }) needId: string;
+  @PrimaryColumn({ type: 'varchar', length: 16 }) lineItemId: string;
+  @Column({ type: 'varchar', length: 20 }) kind: string;
+  @Column({ type: 'varchar', length: 200 }) description: string;
+  @Column({ type: 'varchar', length: 20 }) unit: string;
+  @Column({ type: 'bigint', transformer: numberTransformer }) quantity: number;
+  @Column({ type: 'bigint', transformer: numberTransformer }) accepted: number;
+  @Column({ type: 'bigint', transformer: numberTransformer }) pending: number;
+  @Column({ type: 'bigint', transformer: numberTransformer }) delivered: number;
+  @Column({ type: 'bigint', transformer: numberTransformer }) lacking: number;
+  @Column({ type: 'varchar', length: 24 }) status: string;
+}
+
+@Entity('commitments_view')
+export class CommitmentView {
+  @PrimaryColumn({ type: 'varchar', length: 64 }) needId: string;
+  @PrimaryColumn({ type: 'varchar', length: 64 }) id: string;
+  @Index() @Column({ type: 'varchar', length: 64 }) organizationId: string;
+  @Column({ type: 'varchar', length: 200 }) organizationName: string;
+  @Index() @Column({ type: 'varchar', length: 12 }) villageCode: string;
+  @Column({ type: 'varchar', length: 200 }) needTitle: string;
+  @Index() @Column({ type: 'varchar', length: 16 }) status: string;
+  @Column({ type: 'varchar', length: 10 }) promisedBy: string;
+  @Column({ type: 'text' }) items: string;
+  @Column({ type: 'integer' }) deliveryCount: number;
+  @Column({ type: 'integer' }) unconfirmedDeliveryCount: number;
+  @Column({ type: 'varchar', length: 40 }) offeredAt: string;
+  @Column({ type: 'varchar', length: 40, nullable: true }) acceptedAt: string | null;
+  @Column({ type: 'varchar', length: 40, nullable: true }) closedAt: string | null;
+}
+
+export const NEED_VIEW_ENTITIES = [NeedView, LineItemView, CommitmentView];
+
+/** Keeps needs, their line items and commitments queryable; state comes from the decider's evolve. */
+@Injectable()
+export class NeedsProjection implements Projection {
+  readonly name = 'needs';
+  readonly entities = NEED_VIEW_ENTITIES;
+
+  async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
+    if (!isNeedEvent(event)) return;
+    const needId = (event.data as { needId: string }).needId;
+    const row = await manager.findOneBy(NeedView, { id: needId });
+    if (row && row.revision >= event.revision) return; // already applied
+    const before: NeedState = row ? JSON.parse(row.state) : initialNeedState;
+    const state = needDecider.evolve(before, event);
+    const code = state.villageCode;
+    await manager.save(NeedView, {
+      id: needId,
+      villageCode: code,
+      townCode: code.slice(0, 9),
+      countyCode: code.slice(0, 6),
+      cityCode: code.slice(0, 4),
+      title: state.fields.title,
+      category: state.fields.category,
+      status: needStatus(state),
+      dueDate: state.fields.dueDate,
+      lineItemCount: state.fields.lineItems.length,
+      openCommitmentCount: state.commitments.filter((c) => c.status === 'offered' || c.status === 'accepted').length,
+      draftedAt: state.draftedAt,
+      publishedAt: state.publishedAt,
+      firstAcceptedAt: state.firstAcceptedAt,
+      fulfilledAt: state.fulfilledAt,
+      updatedAt: event.metadata.occurredAt,
+      revision: event.revision,
+      position: event.position,
+      state: JSON.stringify(state),
+    });
+    if (event.type === 'NeedDrafted' || event.type === 'NeedRevised') {
+      await manager.delete(LineItemView, { needId });
+    }
+    await manager.save(
+      LineItemView,
+      state.fields.lineItems.map((li) => ({
+        needId,
+        lineItemId: li.id,
+        kind: li.kind,
+        description: li.description,
+        unit: li.unit,
+        quantity: li.quantity,
+        accepted: acceptedQuantity(state, li.id),
+        pending: pendingQuantity(state, li.id),
+        delivered: confirmedQuantity(state, li.id),
+        lacking: lackingQuantity(state, li),
+        status: lineItemStatus(state, li),
+      })),
+    );
+    const commitmentId = (event.data as { commitmentId?: string }).commitmentId;
+    const touched = commitmentId ? state.commitments.filter((c) => c.id === commitmentId) : event.type === 'NeedRevised' ? state.commitments : [];
+    if (touched.length) {
+      await manager.save(
+        CommitmentView,
+        touched.map((c) => ({
+          needId,
+          id: c.id,
+          organizationId: c.organizationId,
+          organizationName: c.organizationName,
+          villageCode: code,
+          needTitle: state.fields.title,
+          status: commitmentStatus(c),
+          promisedBy: c.promisedBy,
+          items: JSON.stringify(c.items.map((i) => ({ ...i, delivered: recordedForCommitment(c, i.lineItemId) }))),
+          deliveryCount: c.deliveries.length,
+          unconfirmedDeliveryCount: c.deliveries.filter((d) => !d.confirmedAt).length,
+          offeredAt: c.offeredAt,
+          acceptedAt: c.acceptedAt,
+          closedAt: c.closedAt,
+        })),
+      );
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { EVENT_STORE, EventStore } from '@shecun/event-store';
+import { DataSource } from 'typeorm';
+import { Projection } from './projection';
+import { ProjectionRunner, ProjectionStatus } from './projection-runner';
+
+export const PROJECTIONS_AUTOSTART = Symbol.for('shecun.ProjectionsAutostart');
+
+/**
+ * Contexts register their projections here (in their module's onModuleInit); the host starts one
+ * runner per projection when the application has bootstrapped, and stops them on shutdown.
+ */
+@Injectable()
+export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Projections');
+  private readonly runners = new Map<string, ProjectionRunner>();
+  private started?: Promise<void>;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(PROJECTIONS_AUTOSTART) private readonly autostart: boolean,
+  ) {}
+
+  register(projection: Projection): void {
+    if (this.runners.has(projection.name)) throw new Error(`projection ${projection.name} registered twice`);
+    this.runners.set(projection.name, new ProjectionRunner(this.store, this.dataSource, projection));
+  }
+
+  runner(name: string): ProjectionRunner {
+    const runner = this.runners.get(name);
+    if (!runner) throw new Error(`unknown projection ${name}; known: ${[...this.runners.keys()].join(', ')}`);
+    return runner;
+  }
+
+  names(): string[] {
+    return [...this.runners.keys()];
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.autostart) void this.startAll();
+  }
+
+  /** Starts every runner; resolves when all have caught up with the log. */
+  startAll(): Promise<void> {
+    this.started ??= Promise.all(
+      [...this.runners.values()].map(async (runner) => {
+        const t0 = Date.now();
+        await runner.start();
+        this.logger.log(`${runner.name} caught up at position ${runner.status().checkpoint} in ${Date.now() - t0} ms`);
+      }),
+    ).then(() => undefined);
+    return this.started;
+  }
+
+  status(): { ready: boolean; projections: ProjectionStatus[] } {
+    const projections = [...this.runners.values()].map((r) => r.status());
+    return { ready: projections.every((p) => p.caughtUp && !p.error), projections };
+  }
+
+  /** Resolves once every projection has applied the log up to `position` (read-your-writes). */
+  async waitFor(position: number, timeoutMs = 5000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if ([...this.runners.values()].every((r) => r.status().checkpoint >= position)) return true;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return false;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((r) => r.stop()));
+  }
+}
+
+@Global()
+@Module({
+  providers: [ProjectionHost],
+  exports: [ProjectionHost],
+})
+export class ProjectionsModule {}
