@@ -2,6 +2,7 @@ import { Actor, conflict, Decider, DecisionContext, forbidden, invalid, notFound
 import { NeedEvent, NeedFields } from './need.events';
 import {
   CommitmentStatus,
+  DEFAULT_UNIT,
   Evidence,
   ItemQuantity,
   LineItem,
@@ -14,7 +15,7 @@ import {
 // Commands
 // ---------------------------------------------------------------------------------------------
 
-export type LineItemInput = Omit<LineItem, 'id'> & { id?: string };
+export type LineItemInput = Omit<LineItem, 'id' | 'unit'> & { id?: string; unit?: string };
 type NeedFieldsInput = Omit<NeedFields, 'lineItems'> & { lineItems: LineItemInput[] };
 
 export type NeedCommand =
@@ -219,10 +220,18 @@ function checkFields(fields: NeedFieldsInput): void {
   }
 }
 
-/** Keeps given ids, numbers new line items after the highest existing `L<n>`. */
+/** Funds always count fen; other kinds default to their usual unit; goods must name theirs. */
+function unitOf(item: LineItemInput): string {
+  if (item.kind === 'funds') return '分';
+  const unit = item.unit?.trim() || DEFAULT_UNIT[item.kind];
+  if (!unit) throw invalid(`物资需注明单位 (goods need a unit): ${item.description}`);
+  return unit;
+}
+
+/** Keeps given ids, numbers new line items after the highest existing `L<n>`, fills in units. */
 function assignLineItemIds(items: LineItemInput[], existing: LineItem[]): LineItem[] {
   let next = Math.max(0, ...[...existing, ...items].map((li) => Number(/^L(\d+)$/.exec(li.id ?? '')?.[1] ?? 0))) + 1;
-  return items.map((item) => ({ ...item, id: item.id ?? `L${next++}` }));
+  return items.map((item) => ({ ...item, description: item.description.trim(), unit: unitOf(item), id: item.id ?? `L${next++}` }));
 }
 
 function checkItems(state: NeedState, items: ItemQuantity[], what: string): void {

@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { DataSource } from 'typeorm';
@@ -75,8 +75,14 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
 }
 
 @Global()
-@Module({
-  providers: [ProjectionHost],
-  exports: [ProjectionHost],
-})
-export class ProjectionsModule {}
+@Module({})
+export class ProjectionsModule {
+  /** `autostart: false` for tools (rebuild, seed) that drive the runners themselves. */
+  static forRoot(options: { autostart: boolean }): DynamicModule {
+    return {
+      module: ProjectionsModule,
+      providers: [ProjectionHost, { provide: PROJECTIONS_AUTOSTART, useValue: options.autostart }],
+      exports: [ProjectionHost],
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { IdempotencyMiddleware } from '@shecun/core';
+import { NeedsModule } from '@shecun/needs';
+import { RegionsModule } from '@shecun/regions';
+import { AppConfig } from './config';
+import { HealthController } from './health.controller';
+import { EmbeddedInfrastructureModule } from './infrastructure.module';
+
+/** The embedded topology: every context in one process, on SQLite, with the in-process bus. */
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [EmbeddedInfrastructureModule.forRoot(config), RegionsModule, NeedsModule],
+      controllers: [HealthController],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(IdempotencyMiddleware).forRoutes('*');
+  }
+}

@@ -1,0 +1,16 @@
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { configureHttpApp } from '@shecun/core';
+import { AppModule } from './app.module';
+import { AppConfig } from './config';
+
+/** Creates the embedded app (not yet listening), with the shared HTTP conventions. */
+export async function createApp(config: AppConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), { bodyParser: false, logger });
+  app.enableShutdownHooks();
+  configureHttpApp(app, {
+    title: '社村通 API',
+    description: 'Needs of assisted villages, commitments (接单) and deliveries by social organizations — 百县千镇万村',
+  });
+  return app;
+}

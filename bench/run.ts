@@ -1,0 +1,25 @@
+import { appendBench } from './append.bench';
+import { latencyBench } from './latency.bench';
+
+/** Benchmarks of the embedded topology; figures are ratios against a raw baseline of the same run. */
+async function main(): Promise<void> {
+  const which = process.argv.slice(2);
+  const all = which.length === 0;
+  if (all || which.includes('append')) {
+    const r = await appendBench(Number(process.env.BENCH_EVENTS ?? 5000));
+    console.log(`append: ${r.events} single-event appends`);
+    console.log(`  raw better-sqlite3 durable transactions: ${r.rawPerSecond.toFixed(0)} /s`);
+    console.log(`  SQLite event store append:               ${r.storePerSecond.toFixed(0)} /s`);
+    console.log(`  ratio store/raw: ${r.ratio.toFixed(2)} (target ≥ 0.60) ${r.ratio >= 0.6 ? 'MET' : 'NOT MET'}`);
+  }
+  if (all || which.includes('latency')) {
+    const r = await latencyBench(Number(process.env.BENCH_COMMANDS ?? 500));
+    console.log(`latency: ${r.commands} commands, HTTP POST → needs read model committed`);
+    console.log(`  p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(2)} ms (target p99 ≤ 50 ms) ${r.p99 <= 50 ? 'MET' : 'NOT MET'}`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandContext, CommandResult, executeCommand, invalid } from '@shecun/core';
+import { EVENT_STORE, EventStore } from '@shecun/event-store';
+import { RegionsService } from '@shecun/regions';
+import { NeedCommand, needDecider, NeedState } from './need.decider';
+import { needStream } from './need.model';
+
+/** One command on one need, as dispatched on the CQRS command bus. */
+export class ExecuteNeedCommand {
+  constructor(
+    readonly needId: string,
+    readonly command: NeedCommand,
+    readonly context: CommandContext,
+    /** Decision time; only tools that replay a history (the demo seed) set it. */
+    readonly at?: Date,
+  ) {}
+}
+
+/** Load the need's stream, decide, append once at the expected revision, retry on conflict. */
+@CommandHandler(ExecuteNeedCommand)
+export class ExecuteNeedCommandHandler implements ICommandHandler<ExecuteNeedCommand, CommandResult<NeedState>> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly regions: RegionsService,
+  ) {}
+
+  async execute({ needId, command, context, at }: ExecuteNeedCommand): Promise<CommandResult<NeedState>> {
+    if (command.type === 'DraftNeed' && !this.regions.isVillage(command.villageCode)) {
+      throw invalid(`行政区划代码 ${command.villageCode} 不是广东省的村/社区 (not a known Guangdong village or community code)`);
+    }
+    return executeCommand(this.store, needStream(needId), needDecider, { ...context, command }, at ? { clock: () => at } : {});
+  }
+}

@@ -1,0 +1,242 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Command, CommandContext, CommandResult } from '@shecun/core';
+import { ProjectionHost } from '@shecun/projections';
+import { NeedCommand, NeedState } from './need.decider';
+import { presentNeed } from './need.presenter';
+import { ExecuteNeedCommand } from './needs.commands';
+import {
+  CommitmentParams,
+  CreateNeedDto,
+  DeliveryParams,
+  IdParam,
+  LineItemDto,
+  ListNeedsQuery,
+  NoteDto,
+  OfferCommitmentDto,
+  ReasonDto,
+  RecordDeliveryDto,
+  ReviseNeedDto,
+} from './needs.dto';
+import { NeedsQueries, today } from './needs.queries';
+
+const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
+const MIN_POSITION_HEADER = { name: 'X-Min-Position', required: false, description: 'Wait (up to 5 s) until read models include this event position' };
+
+const toLineItems = (items: LineItemDto[]) => items.map((li) => ({ ...li }));
+
+@ApiTags('needs 需求')
+@Controller('api/needs')
+export class NeedsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: NeedsQueries,
+    private readonly projections: ProjectionHost,
+  ) {}
+
+  private async run(needId: string, command: NeedCommand, context: CommandContext) {
+    const result = await this.commands.execute<ExecuteNeedCommand, CommandResult<NeedState>>(new ExecuteNeedCommand(needId, command, context));
+    return {
+      needId,
+      revision: result.revision,
+      position: result.position ?? null,
+      events: result.events.map((e) => ({ id: e.id, type: e.type, revision: e.revision })),
+      need: presentNeed(result.state, today()),
+    };
+  }
+
+  private async readYourWrites(minPosition?: string) {
+    const position = Number(minPosition);
+    if (minPosition && Number.isSafeInteger(position)) await this.projections.waitFor(position);
+  }
+
+  @Post()
+  @ApiOperation({ summary: '发布需求 Post a need (draft, or publish at once)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  async create(@Body() body: CreateNeedDto, @Command() ctx: CommandContext) {
+    const needId = ctx.commandId;
+    return this.run(
+      needId,
+      {
+        type: 'DraftNeed',
+        needId,
+        villageCode: body.villageCode,
+        title: body.title,
+        description: body.description ?? '',
+        category: body.category,
+        lineItems: toLineItems(body.lineItems),
+        dueDate: body.dueDate ?? null,
+        autoAccept: body.autoAccept ?? false,
+        publish: body.publish ?? false,
+      },
+      ctx,
+    );
+  }
+
+  @Get()
+  @ApiOperation({ summary: '需求列表 List needs by division, category and status' })
+  list(@Query() query: ListNeedsQuery) {
+    return this.queries.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: '需求详情 A need with its line items and commitments' })
+  @ApiHeader(MIN_POSITION_HEADER)
+  async get(@Param() { id }: IdParam, @Headers('x-min-position') minPosition?: string) {
+    await this.readYourWrites(minPosition);
+    return this.queries.get(id);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: '需求历史 The need’s events with actor and time' })
+  history(@Param() { id }: IdParam) {
+    return this.queries.history(id);
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  @ApiOperation({ summary: '发布草稿 Publish a draft' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  publish(@Param() { id }: IdParam, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'PublishNeed' }, ctx);
+  }
+
+  @Post(':id/revise')
+  @HttpCode(200)
+  @ApiOperation({ summary: '修改需求 Revise a need (reason required)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  revise(@Param() { id }: IdParam, @Body() body: ReviseNeedDto, @Command() ctx: CommandContext) {
+    return this.run(
+      id,
+      {
+        type: 'ReviseNeed',
+        reason: body.reason,
+        title: body.title,
+        description: body.description ?? '',
+        category: body.category,
+        lineItems: toLineItems(body.lineItems),
+        dueDate: body.dueDate ?? null,
+        autoAccept: body.autoAccept ?? false,
+      },
+      ctx,
+    );
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @ApiOperation({ summary: '撤回需求 Withdraw a need' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  withdraw(@Param() { id }: IdParam, @Body() body: ReasonDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'WithdrawNeed', reason: body.reason }, ctx);
+  }
+
+  @Post(':id/fulfil')
+  @HttpCode(200)
+  @ApiOperation({ summary: '确认完成 Confirm the need is fulfilled' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  fulfil(@Param() { id }: IdParam, @Body() body: NoteDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'FulfilNeed', note: body.note ?? '' }, ctx);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @ApiOperation({ summary: '关闭需求 Close a fulfilled need' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  close(@Param() { id }: IdParam, @Body() body: NoteDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'CloseNeed', note: body.note ?? '' }, ctx);
+  }
+
+  @Post(':id/expire')
+  @HttpCode(200)
+  @ApiOperation({ summary: '过期 Expire a published need past its due date that nobody took' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  expire(@Param() { id }: IdParam, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'ExpireNeed' }, ctx);
+  }
+
+  @Post(':id/commitments')
+  @ApiOperation({ summary: '接单 Commit to some line items of a need' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  async offer(@Param() { id }: IdParam, @Body() body: OfferCommitmentDto, @Command() ctx: CommandContext) {
+    const commitmentId = ctx.commandId;
+    const result = await this.run(
+      id,
+      {
+        type: 'OfferCommitment',
+        commitmentId,
+        organizationId: body.organizationId,
+        organizationName: body.organizationName.trim(),
+        items: body.items.map((i) => ({ lineItemId: i.lineItemId, quantity: i.quantity })),
+        promisedBy: body.promisedBy,
+        note: body.note ?? '',
+      },
+      ctx,
+    );
+    return { commitmentId, ...result };
+  }
+
+  @Post(':id/commitments/:cid/accept')
+  @HttpCode(200)
+  @ApiOperation({ summary: '接受接单 Accept a commitment' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  accept(@Param() { id, cid }: CommitmentParams, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'AcceptCommitment', commitmentId: cid }, ctx);
+  }
+
+  @Post(':id/commitments/:cid/decline')
+  @HttpCode(200)
+  @ApiOperation({ summary: '谢绝接单 Decline a commitment' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  decline(@Param() { id, cid }: CommitmentParams, @Body() body: ReasonDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'DeclineCommitment', commitmentId: cid, reason: body.reason }, ctx);
+  }
+
+  @Post(':id/commitments/:cid/withdraw')
+  @HttpCode(200)
+  @ApiOperation({ summary: '撤回接单 Withdraw a commitment before delivery' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  withdrawCommitment(@Param() { id, cid }: CommitmentParams, @Body() body: ReasonDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'WithdrawCommitment', commitmentId: cid, reason: body.reason }, ctx);
+  }
+
+  @Post(':id/commitments/:cid/deliveries')
+  @ApiOperation({ summary: '登记交付 Record a delivery with evidence' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  async deliver(@Param() { id, cid }: CommitmentParams, @Body() body: RecordDeliveryDto, @Command() ctx: CommandContext) {
+    const deliveryId = ctx.commandId;
+    const result = await this.run(
+      id,
+      {
+        type: 'RecordDelivery',
+        commitmentId: cid,
+        deliveryId,
+        items: body.items.map((i) => ({ lineItemId: i.lineItemId, quantity: i.quantity })),
+        evidence: body.evidence.map((e) => ({ kind: e.kind, ref: e.ref, ...(e.note ? { note: e.note } : {}) })),
+        note: body.note ?? '',
+      },
+      ctx,
+    );
+    return { deliveryId, ...result };
+  }
+
+  @Post(':id/commitments/:cid/deliveries/:did/confirm')
+  @HttpCode(200)
+  @ApiOperation({ summary: '确认交付 Confirm a delivery' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  confirm(@Param() { id, cid, did }: DeliveryParams, @Body() body: NoteDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'ConfirmDelivery', commitmentId: cid, deliveryId: did, note: body.note ?? '' }, ctx);
+  }
+}
+
+@ApiTags('organizations 社会组织')
+@Controller('api/organizations')
+export class OrganizationCommitmentsController {
+  constructor(private readonly queries: NeedsQueries) {}
+
+  @Get(':id/commitments')
+  @ApiOperation({ summary: '组织的接单 An organization’s commitments, with overdue flags' })
+  commitments(@Param() { id }: IdParam) {
+    return this.queries.commitmentsOf(id);
+  }
+}
