@@ -51,7 +51,7 @@ describe('racing for the last units', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(90);
     for (const r of responses.filter((r) => r.status === 409)) {
       expect(r.headers['content-type']).toMatch(/problem\+json/);
-      expect(r.body.detail).toMatch(/仅缺 0|lacks 0|concurrent/);
+      expect(r.body.detail).toMatch(/lacks 0|not open for commitments|concurrent changes/);
     }
     expect(await agreement(needId)).toEqual({ acceptedUnits: 10, readModelAccepted: 10, readModelLacking: 0 });
     const detail = await t.http().get(`/api/needs/${needId}`).expect(200);

@@ -27,7 +27,8 @@ describe('needs API rejections', () => {
     if (detail) expect(res.body.detail).toMatch(detail);
   };
 
-  const cases: Array<[string, () => Promise<{ status: number; headers: Record<string, string>; body: Record<string, unknown> }>, number, RegExp?]> = [
+  type Response = { status: number; headers: Record<string, string>; body: Record<string, unknown> };
+  const rows: Array<[string, () => Promise<Response>, number, RegExp?]> = [
     ['malformed JSON', () => t.http().post('/api/needs').set(coordinator).set('Content-Type', 'application/json').send('{"title": '), 400, /JSON/],
     ['missing fields', () => t.http().post('/api/needs').set(coordinator).send({}), 400, /villageCode/],
     ['float quantity', () => t.http().post('/api/needs').set(coordinator).send({ villageCode: village, title: 'x', category: 'care', lineItems: [{ kind: 'funds', description: 'x', quantity: 1.5 }] }), 400, /quantity/],
@@ -50,7 +51,9 @@ describe('needs API rejections', () => {
     ['short idempotency key', () => t.http().post(`/api/needs/${needId}/publish`).set(coordinator).set('Idempotency-Key', 'x'), 400, /Idempotency-Key/],
   ];
 
-  it.each(cases)('%s → problem+json, nothing appended', async (_name, send, status, detail) => {
+  const cases = rows.map(([name, send, status, detail]) => ({ name, send, status, detail }));
+
+  it.each(cases)('$name → problem+json, nothing appended', async ({ send, status, detail }) => {
     const before = await t.eventCount();
     const res = await send();
     expectProblem(res as never, status, detail);

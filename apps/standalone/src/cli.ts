@@ -12,7 +12,11 @@ const USAGE = `usage:
   cli projections          list projections with their checkpoints`;
 
 function bar(label: string) {
-  return new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`, hideCursor: true }, Presets.shades_classic);
+  // Without a terminal (CI, logs) the bar is printed as a line every second instead of redrawn.
+  return new SingleBar(
+    { format: `${label} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 },
+    Presets.shades_classic,
+  );
 }
 
 async function main(argv: string[]): Promise<void> {
