@@ -176,9 +176,11 @@ const ORGANIZATION: Role[] = ['organization', 'hub'];
 const OPEN_FOR_OFFERS: NeedStatus[] = ['published', 'partially_committed'];
 const ENDED: NeedLifecycle[] = ['withdrawn', 'expired', 'fulfilled', 'closed'];
 
+/** `action` is "中文 (english)": the message reads 角色 X 不能中文 (role X may not english). */
 function requireRole(actor: Actor, roles: Role[], action: string): void {
   if (!roles.includes(actor.role)) {
-    throw forbidden(`角色 ${actor.role} 不能${action} (role ${actor.role} may not ${action})`);
+    const [, zh, en] = /^(.*) \((.*)\)$/.exec(action) ?? [action, action, action];
+    throw forbidden(`角色 ${actor.role} 不能${zh} (role ${actor.role} may not ${en})`);
   }
 }
 
@@ -193,12 +195,13 @@ function requireCommitment(state: NeedState, commitmentId: string): CommitmentSt
 }
 
 function requireOwnOrganization(actor: Actor, commitment: CommitmentState): void {
-  if (actor.organizationId && actor.organizationId !== commitment.organizationId) {
+  if (actor.organizationId !== commitment.organizationId) {
     throw forbidden('只有接单的社会组织可以操作 (only the organization that made this commitment may do this)');
   }
 }
 
-const isDate = (value: string | null) => value === null || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)));
+const isDate = (value: string | null) =>
+  value === null || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString().startsWith(value));
 const today = (now: Date) => now.toISOString().slice(0, 10);
 
 function checkFields(fields: NeedFieldsInput): void {
@@ -229,7 +232,7 @@ function unitOf(item: LineItemInput): string {
 }
 
 /** Keeps given ids, numbers new line items after the highest existing `L<n>`, fills in units. */
-function assignLineItemIds(items: LineItemInput[], existing: LineItem[]): LineItem[] {
+function assignLineItemIds(items: LineItemInput[], existing: Array<{ id?: string }>): LineItem[] {
   let next = Math.max(0, ...[...existing, ...items].map((li) => Number(/^L(\d+)$/.exec(li.id ?? '')?.[1] ?? 0))) + 1;
   return items.map((item) => ({ ...item, description: item.description.trim(), unit: unitOf(item), id: item.id ?? `L${next++}` }));
 }
@@ -272,6 +275,7 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
       requireRole(actor, COORDINATOR, '发布需求 (post needs)');
       if (state.exists) throw conflict('需求已存在 (a need with this id already exists)');
       checkFields(command);
+      if (command.publish && command.dueDate && command.dueDate < today(now)) throw invalid('需求截止日期已过 (the due date has passed; a need cannot be published past it)');
       const fields: NeedFields = {
         title: command.title.trim(),
         description: command.description,
@@ -296,7 +300,12 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
       if (ENDED.includes(state.lifecycle)) throw conflict(`需求已${needStatus(state)}，不能修改 (an ended need cannot be revised)`);
       if (!command.reason.trim()) throw invalid('请说明修改原因 (a reason is required)');
       checkFields(command);
-      const lineItems = assignLineItemIds(command.lineItems, state.fields.lineItems);
+      // Ids referenced by any commitment (even declined ones) are never handed to a new line item.
+      const everUsed = [...state.fields.lineItems, ...state.commitments.flatMap((c) => c.items.map((i) => ({ id: i.lineItemId })))];
+      const lineItems = assignLineItemIds(command.lineItems, everUsed);
+      if (state.lifecycle === 'published' && command.dueDate && command.dueDate < today(now)) {
+        throw invalid('需求截止日期不能早于今天 (a published need cannot get a due date in the past)');
+      }
       for (const old of state.fields.lineItems) {
         const kept = lineItems.find((li) => li.id === old.id);
         const taken = acceptedQuantity(state, old.id) + pendingQuantity(state, old.id);
@@ -306,8 +315,8 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
         if (kept && kept.quantity < acceptedQuantity(state, old.id)) {
           throw conflict(`明细 ${old.id} 数量不能少于已接单的 ${acceptedQuantity(state, old.id)} (cannot go below the accepted quantity)`);
         }
-        if (kept && taken > 0 && kept.kind !== old.kind) {
-          throw conflict(`明细 ${old.id} 已有接单，不能更改类型 (cannot change the kind of a line item with commitments)`);
+        if (kept && taken > 0 && (kept.kind !== old.kind || kept.unit !== old.unit)) {
+          throw conflict(`明细 ${old.id} 已有接单，不能更改类型或单位 (cannot change the kind or unit of a line item with commitments)`);
         }
       }
       const fields: NeedFields = {
@@ -355,7 +364,7 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
     case 'OfferCommitment': {
       requireRole(actor, ORGANIZATION, '接单 (commit to needs)');
       requireNeed(state);
-      if (actor.organizationId && actor.organizationId !== command.organizationId) {
+      if (actor.organizationId !== command.organizationId) {
         throw forbidden('只能以本组织名义接单 (you may only commit on behalf of your own organization)');
       }
       const status = needStatus(state);
