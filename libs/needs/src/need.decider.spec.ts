@@ -351,6 +351,30 @@ describe('ReviseNeed', () => {
     given(needDecider, OPEN).when(reviseNeed(), ctx(staff(CHARITY))).thenThrows('forbidden', /may not .*revise needs/);
   });
 
+  it('never hands a new line item the id of a removed one that commitments refer to', () => {
+    const history = [...OPEN, offered('c1', ENERGY, [L('L3', 1)]), declined('c1')];
+    const [event] = given(needDecider, history)
+      .when(reviseNeed({ lineItems: [BURSARY, LAMPS, { kind: 'service_hours', description: '义诊', quantity: 10 }] }), ctx(coordinator))
+      .then([expect.anything() as NeedEvent]);
+    expect(event.type === 'NeedRevised' && event.data.lineItems.map((li) => li.id)).toEqual(['L1', 'L2', 'L4']);
+  });
+
+  it('rejects a due date in the past on a published need', () => {
+    given(needDecider, OPEN).when(reviseNeed({ dueDate: '2026-02-01' }), ctx(coordinator)).thenThrows('invalid', 'due date in the past');
+  });
+
+  it('rejects changing the unit of a line item with commitments', () => {
+    given(needDecider, [...OPEN, offered('c1', ENERGY, [L('L2', 10)])])
+      .when(reviseNeed({ lineItems: [BURSARY, { ...LAMPS, unit: '套' }, TRAINING] }), ctx(coordinator))
+      .thenThrows('conflict', 'cannot change the kind or unit');
+  });
+
+  it('words a role rejection once in each language', () => {
+    const error = given(needDecider, OPEN).when(reviseNeed(), ctx(staff(CHARITY))).thenThrows('forbidden');
+    expect(error.message).toBe('角色 organization 不能修改需求 (role organization may not revise needs)');
+  });
+
+
   it('reports a missing need', () => {
     given(needDecider, []).when(reviseNeed(), ctx(coordinator)).thenThrows('not-found');
   });
