@@ -66,15 +66,19 @@ describe('the real process: SIGKILL while projecting, and restart persistence', 
 
     const first = await startChild(dataDir);
     let seen = -1;
+    const healthWhileCatchingUp = new Set<number>();
     while (seen < head * 0.2) {
       if (first.child.exitCode !== null) throw new Error(first.output());
       await new Promise((r) => setTimeout(r, 20));
       seen = checkpointOf(dataDir);
+      const status = await fetch(`${first.url}/health`).then((r) => r.status, () => 0);
+      if (status) healthWhileCatchingUp.add(status);
     }
     await stopChild(first, 'SIGKILL');
     const atKill = checkpointOf(dataDir);
     expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(head); // really in the middle
+    expect([...healthWhileCatchingUp]).toEqual([503]); // not ready while the backlog is projected
 
     const second = await startChild(dataDir);
     await waitHealthy(second);

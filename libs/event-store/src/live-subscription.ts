@@ -40,6 +40,8 @@ export function pollingSubscription(
         if (batch.length > 0) {
           await handler(batch);
           position = batch[batch.length - 1].position;
+          // Synchronous drivers resolve without ever reaching the event loop: let I/O (HTTP) run between batches.
+          await new Promise((resolve) => setImmediate(resolve));
           continue;
         }
         if (!live) {

@@ -8,3 +8,4 @@ export * from './needs.commands';
 export * from './needs.queries';
 export * from './needs.controller';
 export * from './needs.module';
+export * from './need-expiry.sweeper';

@@ -6,14 +6,15 @@ import { NEED_VIEW_ENTITIES, NeedsProjection } from './need.projection';
 import { ExecuteNeedCommandHandler } from './needs.commands';
 import { NeedsController, OrganizationCommitmentsController } from './needs.controller';
 import { NeedsQueries } from './needs.queries';
+import { NeedExpirySweeper } from './need-expiry.sweeper';
 
 export { NEED_VIEW_ENTITIES };
 
 @Module({
   imports: [CqrsModule, RegionsModule],
   controllers: [NeedsController, OrganizationCommitmentsController],
-  providers: [ExecuteNeedCommandHandler, NeedsQueries, NeedsProjection],
-  exports: [NeedsQueries],
+  providers: [ExecuteNeedCommandHandler, NeedsQueries, NeedsProjection, NeedExpirySweeper],
+  exports: [NeedsQueries, NeedExpirySweeper],
 })
 export class NeedsModule implements OnModuleInit {
   constructor(
