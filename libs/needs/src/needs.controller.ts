@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Optional, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Command, CommandContext, CommandResult } from '@shecun/core';
@@ -26,14 +26,11 @@ const MIN_POSITION_HEADER = { name: 'X-Min-Position', required: false, descripti
 
 const toLineItems = (items: LineItemDto[]) => items.map((li) => ({ ...li }));
 
+/** Command routes of the needs context: each one decides on a need's stream and appends. */
 @ApiTags('needs 需求')
 @Controller('api/needs')
-export class NeedsController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: NeedsQueries,
-    private readonly projections: ProjectionHost,
-  ) {}
+export class NeedsCommandController {
+  constructor(private readonly commands: CommandBus) {}
 
   private async run(needId: string, command: NeedCommand, context: CommandContext) {
     const result = await this.commands.execute<ExecuteNeedCommand, CommandResult<NeedState>>(new ExecuteNeedCommand(needId, command, context));
@@ -44,11 +41,6 @@ export class NeedsController {
       events: result.events.map((e) => ({ id: e.id, type: e.type, revision: e.revision })),
       need: presentNeed(result.state, today()),
     };
-  }
-
-  private async readYourWrites(minPosition?: string) {
-    const position = Number(minPosition);
-    if (minPosition && Number.isSafeInteger(position)) await this.projections.waitFor(position);
   }
 
   @Post()
@@ -72,26 +64,6 @@ export class NeedsController {
       },
       ctx,
     );
-  }
-
-  @Get()
-  @ApiOperation({ summary: '需求列表 List needs by division, category and status' })
-  list(@Query() query: ListNeedsQuery) {
-    return this.queries.list(query);
-  }
-
-  @Get(':id')
-  @ApiOperation({ summary: '需求详情 A need with its line items and commitments' })
-  @ApiHeader(MIN_POSITION_HEADER)
-  async get(@Param() { id }: IdParam, @Headers('x-min-position') minPosition?: string) {
-    await this.readYourWrites(minPosition);
-    return this.queries.get(id);
-  }
-
-  @Get(':id/events')
-  @ApiOperation({ summary: '需求历史 The need’s events with actor and time' })
-  history(@Param() { id }: IdParam) {
-    return this.queries.history(id);
   }
 
   @Post(':id/publish')
@@ -227,6 +199,43 @@ export class NeedsController {
   confirm(@Param() { id, cid, did }: DeliveryParams, @Body() body: NoteDto, @Command() ctx: CommandContext) {
     return this.run(id, { type: 'ConfirmDelivery', commitmentId: cid, deliveryId: did, note: body.note ?? '' }, ctx);
   }
+}
+
+/** Query routes of the needs context: answered from read models (history from the event store). */
+@ApiTags('needs 需求')
+@Controller('api/needs')
+export class NeedsQueryController {
+  constructor(
+    private readonly queries: NeedsQueries,
+    @Optional() private readonly projections?: ProjectionHost,
+  ) {}
+
+  /** Read-your-writes where the projections run in this process; elsewhere the header is a no-op. */
+  private async readYourWrites(minPosition?: string) {
+    const position = Number(minPosition);
+    if (this.projections && minPosition && Number.isSafeInteger(position)) await this.projections.waitFor(position);
+  }
+
+  @Get()
+  @ApiOperation({ summary: '需求列表 List needs by division, category and status' })
+  list(@Query() query: ListNeedsQuery) {
+    return this.queries.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: '需求详情 A need with its line items and commitments' })
+  @ApiHeader(MIN_POSITION_HEADER)
+  async get(@Param() { id }: IdParam, @Headers('x-min-position') minPosition?: string) {
+    await this.readYourWrites(minPosition);
+    return this.queries.get(id);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: '需求历史 The need’s events with actor and time' })
+  history(@Param() { id }: IdParam) {
+    return this.queries.history(id);
+  }
+
 }
 
 @ApiTags('organizations 社会组织')

@@ -2,21 +2,37 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ProjectionHost } from '@shecun/projections';
 import { RegionsModule } from '@shecun/regions';
+import { NeedExpirySweeper } from './need-expiry.sweeper';
 import { NEED_VIEW_ENTITIES, NeedsProjection } from './need.projection';
 import { ExecuteNeedCommandHandler } from './needs.commands';
-import { NeedsController, OrganizationCommitmentsController } from './needs.controller';
+import { NeedsCommandController, NeedsQueryController, OrganizationCommitmentsController } from './needs.controller';
 import { NeedsQueries } from './needs.queries';
-import { NeedExpirySweeper } from './need-expiry.sweeper';
 
 export { NEED_VIEW_ENTITIES };
 
+/** Write side: command routes and the handler (needs EVENT_STORE). The needs service runs this. */
 @Module({
   imports: [CqrsModule, RegionsModule],
-  controllers: [NeedsController, OrganizationCommitmentsController],
-  providers: [ExecuteNeedCommandHandler, NeedsQueries, NeedsProjection, NeedExpirySweeper],
-  exports: [NeedsQueries, NeedExpirySweeper],
+  controllers: [NeedsCommandController],
+  providers: [ExecuteNeedCommandHandler],
+  exports: [CqrsModule],
 })
-export class NeedsModule implements OnModuleInit {
+export class NeedsCommandsModule {}
+
+/** Read side: query routes over the read models (needs a TypeORM DataSource and EVENT_STORE for history). */
+@Module({
+  controllers: [NeedsQueryController, OrganizationCommitmentsController],
+  providers: [NeedsQueries],
+  exports: [NeedsQueries],
+})
+export class NeedsQueriesModule {}
+
+/** The needs projection, registered with the in-process projection host. */
+@Module({
+  providers: [NeedsProjection],
+  exports: [NeedsProjection],
+})
+export class NeedsProjectionModule implements OnModuleInit {
   constructor(
     private readonly projections: ProjectionHost,
     private readonly projection: NeedsProjection,
@@ -26,3 +42,11 @@ export class NeedsModule implements OnModuleInit {
     this.projections.register(this.projection);
   }
 }
+
+/** The whole needs context in one process (the embedded topology). */
+@Module({
+  imports: [NeedsCommandsModule, NeedsQueriesModule, NeedsProjectionModule],
+  providers: [NeedExpirySweeper],
+  exports: [NeedsQueriesModule, NeedExpirySweeper],
+})
+export class NeedsModule {}
