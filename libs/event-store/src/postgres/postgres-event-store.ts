@@ -1,0 +1,452 @@
+/**
+ * PostgreSQL adapter of the event-store port, for the distributed topology (many processes, one
+ * database).
+ *
+ * ## Gap safety of the global log
+ *
+ * A reader pages the log with `position > after ORDER BY position`. If positions could become
+ * visible out of order (a transaction holding position 7 commits after one holding 8 was already
+ * read), the reader would move its checkpoint past 7 and skip it forever.
+ *
+ * This adapter serializes the assignment of global positions: every append transaction first takes
+ * a transaction-scoped advisory lock (`pg_advisory_xact_lock`, one key per schema), then — in a
+ * *later statement*, so under READ COMMITTED it gets a fresh snapshot that sees the previous
+ * holder's commit — reads `max(position)` and inserts its events at the following positions.
+ * PostgreSQL makes a commit visible (ProcArrayEndTransaction) before it releases the transaction's
+ * locks, so the next writer can only assign positions after the previous writer's events are
+ * visible to everyone. Hence positions become visible strictly in increasing order: whenever a
+ * reader's snapshot contains position p, it contains every committed position below p. Positions
+ * are also contiguous (no sequence, so a rolled-back append leaves no hole).
+ *
+ * Why this rather than a `bigserial` plus reading only below the oldest in-flight transaction
+ * (`pg_snapshot_xmin`): the lock is simple to reason about, keeps positions dense, and a reader
+ * needs no extra visibility filter; the xmin approach also lets one long transaction anywhere in
+ * the database (even unrelated to the store) stall every reader. The price is that appends to one
+ * store are serialized cluster-wide (one append transaction at a time, each a handful of short
+ * statements), which is far above the write rate of this application. The same lock also makes the
+ * expected-revision check exact: exactly one of concurrent writers at a revision wins; the unique
+ * constraint on (stream, revision) stays as a backstop and its violations map to
+ * `WrongExpectedRevisionError` too.
+ *
+ * ## Data
+ *
+ * `data` and `metadata` are stored as `json` (not `jsonb`): PostgreSQL validates the JSON but keeps
+ * the exact text, so key order, duplicate-free objects and `\u0000` escapes round-trip exactly as
+ * appended (`jsonb` would reorder keys and reject `\u0000`), while ad-hoc SQL (`data->>'x'`) still
+ * works. Positions and revisions are `bigint` in SQL and safe-integer numbers at the port.
+ *
+ * ## Live delivery
+ *
+ * Subscriptions reuse {@link pollingSubscription}. They are woken by appends made through this
+ * instance and, through LISTEN/NOTIFY (the append transaction calls `pg_notify`, delivered on
+ * commit), by appends made by other processes; the poll interval is only a fallback (listener
+ * connection lost, or a notification racing a read).
+ */
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Client, ClientConfig, Pool, PoolClient } from 'pg';
+import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
+import { pollingSubscription } from '../live-subscription';
+import {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadStreamOptions,
+  RecordedEvent,
+  START,
+  Subscription,
+  SubscriptionHandler,
+  SubscriptionOptions,
+} from '../types';
+
+export interface PostgresEventStoreSettings {
+  /** How often an idle subscription polls when no notification arrives. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Schema of the store's tables, created by `migrate()` if missing. Default `event_store`. */
+  schema?: string;
+}
+
+export interface PostgresEventStoreOptions extends PostgresEventStoreSettings {
+  connectionString: string;
+}
+
+export interface PostgresEventStorePoolSettings extends PostgresEventStoreSettings {
+  /** Whether close() ends the given pool. Default true. */
+  endPool?: boolean;
+}
+
+interface EventRow {
+  position: string;
+  id: string;
+  stream: string;
+  revision: string;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+}
+
+const UNIQUE_VIOLATION = '23505';
+/** Delay before reconnecting a failed or lost LISTEN connection (subscriptions poll meanwhile). */
+const LISTENER_RETRY_MS = 1000;
+const STREAM_REVISION_KEY = 'events_stream_revision_key';
+const ID_KEY = 'events_id_key';
+const COLUMNS = 'position, id, stream, revision, type, schema_version, data::text AS data, metadata::text AS metadata';
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** bigint (returned by node-postgres as a string) → number, refusing to lose precision. */
+const toNumber = (value: string | number): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`event-store value ${value} is not a safe integer`);
+  return n;
+};
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  id: row.id,
+  type: row.type,
+  schemaVersion: row.schema_version,
+  data: JSON.parse(row.data),
+  metadata: JSON.parse(row.metadata),
+  streamName: row.stream,
+  revision: toNumber(row.revision),
+  position: toNumber(row.position),
+});
+
+const isPool = (value: unknown): value is Pool =>
+  value instanceof Pool ||
+  (typeof value === 'object' && value !== null && typeof (value as Pool).connect === 'function' && 'totalCount' in value);
+
+export class PostgresEventStore implements EventStore {
+  /** Creates the store and its tables (idempotent), ready to use. */
+  static async open(
+    source: PostgresEventStoreOptions | Pool,
+    settings: PostgresEventStorePoolSettings = {},
+  ): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(source, settings);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  private readonly pool: Pool;
+  private readonly ownsPool: boolean;
+  private readonly listenerConfig: ClientConfig;
+  private readonly schema: string;
+  private readonly table: string;
+  private readonly channel: string;
+  private readonly pollIntervalMs: number;
+  private readonly wakeUp = new EventEmitter();
+  private readonly subscriptions = new Set<Subscription>();
+  private listener?: Client;
+  private listenerStarting?: Promise<void>;
+  private listenerRetry?: NodeJS.Timeout;
+  private closed = false;
+  private closing?: Promise<void>;
+
+  constructor(source: PostgresEventStoreOptions | Pool, settings: PostgresEventStorePoolSettings = {}) {
+    const options: PostgresEventStoreSettings = isPool(source) ? settings : { ...settings, ...source };
+    if (isPool(source)) {
+      this.pool = source;
+      this.ownsPool = settings.endPool ?? true;
+      this.listenerConfig = { ...(source.options as ClientConfig) };
+    } else {
+      this.pool = new Pool({ connectionString: source.connectionString });
+      this.ownsPool = true;
+      this.listenerConfig = { connectionString: source.connectionString };
+      // An idle pooled connection dropped by the server must not crash the process; the pool replaces it.
+      this.pool.on('error', (error) => console.warn('event store: idle PostgreSQL connection lost', error.message));
+    }
+    this.schema = options.schema ?? 'event_store';
+    this.table = `${quoteIdent(this.schema)}.events`;
+    const channel = `shecun_es_${this.schema}`;
+    this.channel =
+      Buffer.byteLength(channel) <= 63 ? channel : `shecun_es_${createHash('sha1').update(this.schema).digest('hex')}`;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.wakeUp.setMaxListeners(0);
+  }
+
+  /** Creates the schema and table if missing. Safe to run concurrently from many processes. */
+  async migrate(): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('shecun.event-store.migrate'), hashtext($1))`, [
+        this.schema,
+      ]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`);
+      await client.query(`
+        CREATE TABLE IF NOT EXISTS ${this.table} (
+          position bigint PRIMARY KEY CHECK (position > 0),
+          id text NOT NULL CONSTRAINT ${ID_KEY} UNIQUE,
+          stream text NOT NULL,
+          revision bigint NOT NULL CHECK (revision >= 0),
+          type text NOT NULL,
+          schema_version integer NOT NULL,
+          data json NOT NULL,
+          metadata json NOT NULL,
+          recorded_at timestamptz NOT NULL DEFAULT now(),
+          CONSTRAINT ${STREAM_REVISION_KEY} UNIQUE (stream, revision)
+        )`);
+    });
+  }
+
+  async append(streamName: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    this.assertOpen();
+    let appended = false;
+    let revisionTaken = false;
+    const result = await this.transaction(async (client) => {
+      // Serializes appends to this store (see the top of the file). Must be its own statement: the
+      // following statements then take snapshots that include the previous holder's commit.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('shecun.event-store.append'), hashtext($1))`, [
+        this.schema,
+      ]);
+      const { rows } = await client.query<{ revision: string | null; head: string | null }>(
+        `SELECT (SELECT max(revision) FROM ${this.table} WHERE stream = $1) AS revision,
+                (SELECT max(position) FROM ${this.table}) AS head`,
+        [streamName],
+      );
+      const current = rows[0].revision === null ? null : toNumber(rows[0].revision);
+      const head = rows[0].head === null ? 0 : toNumber(rows[0].head);
+
+      if (events.length > 0) {
+        const replay = await this.alreadyStored(client, streamName, events);
+        if (replay) return replay;
+      }
+      checkExpected(streamName, expected, current);
+      if (events.length === 0) return { nextRevision: current ?? -1, position: head === 0 ? START : head };
+
+      const first = (current ?? -1) + 1;
+      try {
+        await client.query(
+          `INSERT INTO ${this.table} (position, id, stream, revision, type, schema_version, data, metadata)
+           SELECT $1::bigint + e.n, e.id, $3, $2::bigint + e.n, e.type, e.schema_version, e.data::json, e.metadata::json
+           FROM unnest($4::text[], $5::text[], $6::int[], $7::text[], $8::text[])
+                WITH ORDINALITY AS e(id, type, schema_version, data, metadata, n)`,
+          [
+            head,
+            first - 1,
+            streamName,
+            events.map((e) => e.id),
+            events.map((e) => e.type),
+            events.map((e) => e.schemaVersion ?? 1),
+            events.map((e) => JSON.stringify(e.data)),
+            events.map((e) => JSON.stringify(e.metadata)),
+          ],
+        );
+      } catch (error) {
+        const { code, constraint } = error as { code?: string; constraint?: string };
+        if (code === UNIQUE_VIOLATION && constraint === ID_KEY) {
+          const id = /\(id\)=\((.*)\)/.exec((error as { detail?: string }).detail ?? '')?.[1];
+          throw new DuplicateEventIdError(id ?? events[0].id, streamName);
+        }
+        // Cannot happen while every writer takes the lock; kept as a backstop (e.g. a writer bypassing it).
+        if (code === UNIQUE_VIOLATION && constraint === STREAM_REVISION_KEY) revisionTaken = true;
+        throw error;
+      }
+      const position = head + events.length;
+      await client.query('SELECT pg_notify($1, $2)', [this.channel, String(position)]);
+      appended = true;
+      return { nextRevision: first + events.length - 1, position };
+    }).catch(async (error) => {
+      if (!revisionTaken) throw error;
+      const actual = await this.streamRevision(streamName).catch(() => null);
+      throw new WrongExpectedRevisionError(streamName, expected, actual ?? 'no-stream');
+    });
+    if (appended) this.wakeUp.emit('append');
+    return result;
+  }
+
+  /** A retried append: every event is stored already, in this stream, consecutively and in order. */
+  private async alreadyStored(client: PoolClient, stream: string, events: NewEvent[]): Promise<AppendResult | undefined> {
+    const { rows } = await client.query<{ id: string; stream: string; revision: string; position: string }>(
+      `SELECT id, stream, revision, position FROM ${this.table} WHERE id = ANY($1::text[])`,
+      [events.map((e) => e.id)],
+    );
+    if (rows.length === 0) return undefined;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const first = byId.get(events[0].id);
+    if (!first) throw new DuplicateEventIdError(events.find((e) => byId.has(e.id))!.id, stream);
+    let last = first;
+    for (let i = 0; i < events.length; i++) {
+      const row = byId.get(events[i].id);
+      if (!row || row.stream !== stream || toNumber(row.revision) !== toNumber(first.revision) + i) {
+        throw new DuplicateEventIdError(events[i].id, stream);
+      }
+      last = row;
+    }
+    return { nextRevision: toNumber(last.revision), position: toNumber(last.position) };
+  }
+
+  private async streamRevision(stream: string): Promise<number | null> {
+    const { rows } = await this.pool.query<{ revision: string | null }>(
+      `SELECT max(revision) AS revision FROM ${this.table} WHERE stream = $1`,
+      [stream],
+    );
+    return rows[0].revision === null ? null : toNumber(rows[0].revision);
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE stream = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
+      [streamName, options.fromRevision ?? 0, options.maxCount ?? null],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async readAll(after: number, maxCount: number): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE position > $1 ORDER BY position LIMIT $2`,
+      [after, maxCount],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<{ head: string | null }>(`SELECT max(position) AS head FROM ${this.table}`);
+    return rows[0].head === null ? START : toNumber(rows[0].head);
+  }
+
+  subscribeAll(checkpoint: number, handler: SubscriptionHandler, options: SubscriptionOptions = {}): Subscription {
+    this.assertOpen();
+    const listening = this.ensureListener();
+    // Per-subscription relay of wake-ups: a notification that arrives while a read is in flight
+    // (its snapshot may predate the commit) would find the loop not yet asleep and be lost; replay it
+    // once the loop has gone to sleep (setImmediate runs after the loop's continuation).
+    const wakeUp = new EventEmitter();
+    let reading = false;
+    let missed = false;
+    const relay = () => {
+      if (reading) missed = true;
+      wakeUp.emit('append');
+    };
+    this.wakeUp.on('append', relay);
+    const read = async (after: number, max: number) => {
+      // The first read waits for LISTEN (or its failure): once live, other processes' appends wake us.
+      await listening;
+      reading = true;
+      missed = false;
+      try {
+        return await this.readAll(after, max);
+      } finally {
+        reading = false;
+        if (missed) setImmediate(() => wakeUp.emit('append'));
+      }
+    };
+    const inner = pollingSubscription(read, checkpoint, handler, {
+      ...options,
+      wakeUp,
+      pollIntervalMs: this.pollIntervalMs,
+    });
+    const subscription: Subscription = {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await inner.stop();
+        this.wakeUp.off('append', relay);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      await Promise.all([...this.subscriptions].map((s) => s.stop()));
+      clearTimeout(this.listenerRetry);
+      await this.listenerStarting;
+      const listener = this.listener;
+      this.listener = undefined;
+      await listener?.end().catch(() => undefined);
+      if (this.ownsPool && !this.pool.ended) await this.pool.end();
+    })();
+    return this.closing;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('event store is closed');
+  }
+
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Starts (once) the LISTEN connection; resolves when listening or when the attempt failed. */
+  private ensureListener(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.listenerStarting ??= this.connectListener();
+    return this.listenerStarting;
+  }
+
+  private async connectListener(): Promise<void> {
+    const client = new Client(this.listenerConfig);
+    client.on('notification', (message) => {
+      if (message.channel === this.channel) this.wakeUp.emit('append');
+    });
+    client.on('error', (error) => this.listenerLost(client, error));
+    client.on('end', () => this.listenerLost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${quoteIdent(this.channel)}`);
+    } catch (error) {
+      if (!this.closed) console.warn('event store: LISTEN failed, polling until it recovers', (error as Error).message);
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      this.scheduleListenerRetry();
+      return;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.listener = client;
+    // Appends committed while no listener was connected sent notifications nobody got.
+    this.wakeUp.emit('append');
+  }
+
+  private listenerLost(client: Client, error?: Error): void {
+    if (this.closed || this.listener !== client) return;
+    console.warn('event store: LISTEN connection lost, polling until it recovers', error?.message ?? 'ended');
+    this.listener = undefined;
+    client.removeAllListeners('end');
+    client.end().catch(() => undefined);
+    this.scheduleListenerRetry();
+  }
+
+  private scheduleListenerRetry(): void {
+    if (this.closed) return;
+    clearTimeout(this.listenerRetry);
+    this.listenerRetry = setTimeout(() => {
+      this.listenerStarting = undefined;
+      if (!this.closed) void this.ensureListener();
+    }, LISTENER_RETRY_MS);
+    this.listenerRetry.unref();
+  }
+}
+
+function checkExpected(stream: string, expected: ExpectedRevision, current: number | null): void {
+  const ok =
+    expected === 'any' ||
+    (expected === 'no-stream' && current === null) ||
+    (expected === 'exists' && current !== null) ||
+    (typeof expected === 'number' && expected === current);
+  if (!ok) throw new WrongExpectedRevisionError(stream, expected, current ?? 'no-stream');
+}
