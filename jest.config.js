@@ -15,6 +15,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/infra/', '\\.infra\\.spec\\.ts$'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/infra/', '\\.infra\\.spec\\.ts$', '\\.browser\\.spec\\.ts$'],
   testTimeout: 60000,
 };

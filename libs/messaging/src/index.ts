@@ -1,0 +1,6 @@
+export * from './types';
+export * from './integration-events';
+export * from './in-process-bus';
+export * from './kafka-bus';
+export * from './relay';
+export * from './pg-relay-checkpoints';

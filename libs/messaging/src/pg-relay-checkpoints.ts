@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { Pool, PoolClient } from 'pg';
+import { START } from '@shecun/event-store';
+import { RelayCheckpointStore } from './relay';
+
+const lockKey = (name: string) => createHash('sha256').update(`relay:${name}`).digest().readBigInt64BE(0).toString();
+
+/**
+ * Relay checkpoints in PostgreSQL, with a session-level advisory lock held on a dedicated
+ * connection: a second relay for the same log waits until the first one dies (its session ends
+ * and PostgreSQL frees the lock), then resumes from the stored checkpoint.
+ */
+export class PgRelayCheckpoints implements RelayCheckpointStore {
+  private lockClient?: PoolClient;
+
+  constructor(private readonly pool: Pool, private readonly pollMs = 500) {}
+
+  async migrate(): Promise<void> {
+    await this.pool.query(`CREATE TABLE IF NOT EXISTS relay_checkpoints (name text PRIMARY KEY, position bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
+  }
+
+  async load(name: string): Promise<number> {
+    const { rows } = await this.pool.query<{ position: string }>('SELECT position FROM relay_checkpoints WHERE name = $1', [name]);
+    return rows.length ? Number(rows[0].position) : START;
+  }
+
+  async save(name: string, position: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO relay_checkpoints (name, position) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET position = GREATEST(relay_checkpoints.position, EXCLUDED.position), updated_at = now()`,
+      [name, position],
+    );
+  }
+
+  async acquire(name: string): Promise<void> {
+    this.lockClient ??= await this.pool.connect();
+    for (;;) {
+      const { rows } = await this.lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [lockKey(name)]);
+      if (rows[0].ok) return;
+      await new Promise((r) => setTimeout(r, this.pollMs));
+    }
+  }
+
+  async release(name: string): Promise<void> {
+    if (!this.lockClient) return;
+    await this.lockClient.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey(name)]).catch(() => undefined);
+    this.lockClient.release();
+    this.lockClient = undefined;
+  }
+}
