@@ -1,20 +1,13 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyRecord } from '@shecun/core';
-import { EVENT_STORE, EventStore, SqliteEventStore } from '@shecun/event-store';
+import { EventStoreModule } from '@shecun/event-store';
 import { NEED_VIEW_ENTITIES } from '@shecun/needs';
 import { ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
 import { join } from 'node:path';
 import { AppConfig } from './config';
 
 export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, IdempotencyRecord, ...NEED_VIEW_ENTITIES];
-
-class EventStoreCloser implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.store.close();
-  }
-}
 
 /**
  * The embedded topology's infrastructure: the SQLite event store (data/events.sqlite) and the
@@ -38,13 +31,9 @@ export class EmbeddedInfrastructureModule {
             db.pragma('busy_timeout = 10000');
           },
         }),
+        EventStoreModule.forRoot(`sqlite:${join(config.dataDir, 'events.sqlite')}`),
         ProjectionsModule.forRoot({ autostart: config.autostartProjections }),
       ],
-      providers: [
-        { provide: EVENT_STORE, useFactory: () => new SqliteEventStore({ path: join(config.dataDir, 'events.sqlite') }) },
-        EventStoreCloser,
-      ],
-      exports: [EVENT_STORE],
     };
   }
 }

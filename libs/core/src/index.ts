@@ -9,3 +9,5 @@ export * from './http/command-context';
 export * from './http/idempotency';
 export * from './http/configure-app';
 export * from './write-lock';
+export * from './env';
+export * from './http/liveness.controller';

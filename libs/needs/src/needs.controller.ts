@@ -24,7 +24,15 @@ import { NeedsQueries, today } from './needs.queries';
 const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
 const MIN_POSITION_HEADER = { name: 'X-Min-Position', required: false, description: 'Wait (up to 5 s) until read models include this event position' };
 
-const toLineItems = (items: LineItemDto[]) => items.map((li) => ({ ...li }));
+/** The editable fields of a need, as the decider takes them, from a create or revise body. */
+const needFields = (body: CreateNeedDto | ReviseNeedDto) => ({
+  title: body.title,
+  description: body.description ?? '',
+  category: body.category,
+  lineItems: body.lineItems.map((li: LineItemDto) => ({ ...li })),
+  dueDate: body.dueDate ?? null,
+  autoAccept: body.autoAccept ?? false,
+});
 
 /** Command routes of the needs context: each one decides on a need's stream and appends. */
 @ApiTags('needs 需求')
@@ -54,12 +62,7 @@ export class NeedsCommandController {
         type: 'DraftNeed',
         needId,
         villageCode: body.villageCode,
-        title: body.title,
-        description: body.description ?? '',
-        category: body.category,
-        lineItems: toLineItems(body.lineItems),
-        dueDate: body.dueDate ?? null,
-        autoAccept: body.autoAccept ?? false,
+        ...needFields(body),
         publish: body.publish ?? false,
       },
       ctx,
@@ -79,20 +82,7 @@ export class NeedsCommandController {
   @ApiOperation({ summary: '修改需求 Revise a need (reason required)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   revise(@Param() { id }: IdParam, @Body() body: ReviseNeedDto, @Command() ctx: CommandContext) {
-    return this.run(
-      id,
-      {
-        type: 'ReviseNeed',
-        reason: body.reason,
-        title: body.title,
-        description: body.description ?? '',
-        category: body.category,
-        lineItems: toLineItems(body.lineItems),
-        dueDate: body.dueDate ?? null,
-        autoAccept: body.autoAccept ?? false,
-      },
-      ctx,
-    );
+    return this.run(id, { type: 'ReviseNeed', reason: body.reason, ...needFields(body) }, ctx);
   }
 
   @Post(':id/withdraw')

@@ -1,0 +1,48 @@
+import { Logger } from '@nestjs/common';
+import { requiredEnv } from '@shecun/core';
+import { KafkaBus } from '@shecun/messaging';
+import { NeedsProjection } from '@shecun/needs';
+import { BusProjector } from '@shecun/projections';
+import { createServer } from 'node:http';
+import { openReadModel } from './read-model';
+
+/**
+ * The projector of the distributed topology: Kafka consumer groups feeding the PostgreSQL read
+ * models. Run several instances: the group splits the partitions between them.
+ */
+async function main(): Promise<void> {
+  const logger = new Logger('Projector');
+  const dataSource = await openReadModel(requiredEnv('READ_DATABASE_URL'));
+  const bus = new KafkaBus({
+    brokers: requiredEnv('KAFKA_BROKERS').split(','),
+    clientId: `shecun-projector-${process.pid}`,
+    sessionTimeoutMs: Number(process.env.KAFKA_SESSION_TIMEOUT_MS ?? 10_000),
+  });
+  const projectors = [new BusProjector(bus, dataSource, new NeedsProjection(), { topics: [`${process.env.TOPIC_PREFIX ?? ''}shecun.needs.v1`], groupId: `${process.env.TOPIC_PREFIX ?? ''}projector-needs` })];
+
+  let live = false;
+  const health = createServer((_req, res) => {
+    res.writeHead(live ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: live ? 'ok' : 'starting', projectors: projectors.map((p) => ({ name: p.projection.name, applied: p.applied, skipped: p.skipped })) }));
+  });
+  health.listen(Number(process.env.PORT ?? 3003), process.env.HOST ?? '0.0.0.0');
+
+  const shutdown = async () => {
+    await Promise.all(projectors.map((p) => p.stop().catch(() => undefined)));
+    await bus.close();
+    await dataSource.destroy();
+    health.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+
+  for (const projector of projectors) await projector.start();
+  live = true;
+  logger.log(`consuming: ${projectors.map((p) => p.projection.name).join(', ')}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,4 @@
+import { ReadModels1795420514364 } from './1795420514364-ReadModels';
+
+/** Read-model migrations, in order. Generate the next with scripts/generate-read-model-migration.js. */
+export const MIGRATIONS: Function[] = [ReadModels1795420514364];

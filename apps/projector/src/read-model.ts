@@ -1,0 +1,16 @@
+import { NEED_VIEW_ENTITIES } from '@shecun/needs';
+import { BUS_PROJECTOR_ENTITIES } from '@shecun/projections';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from './migrations';
+
+export const DISTRIBUTED_READ_MODEL_ENTITIES = [...NEED_VIEW_ENTITIES, ...BUS_PROJECTOR_ENTITIES];
+
+/** The PostgreSQL read models; their schema comes from the migrations in ./migrations. */
+export function readModelDataSourceOptions(url: string): DataSourceOptions {
+  return { type: 'postgres', url, entities: DISTRIBUTED_READ_MODEL_ENTITIES, migrations: MIGRATIONS, synchronize: false };
+}
+
+/** Opens the read models; the projector (`runMigrations`) brings the schema up to date. */
+export function openReadModel(url: string, runMigrations = true): Promise<DataSource> {
+  return new DataSource({ ...readModelDataSourceOptions(url), migrationsRun: runMigrations }).initialize();
+}

@@ -1,0 +1,3 @@
+-- Databases of the distributed topology besides shecun_read (created by POSTGRES_DB).
+CREATE DATABASE shecun_needs;
+CREATE DATABASE shecun_relay;
