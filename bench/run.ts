@@ -1,5 +1,6 @@
 import { appendBench } from './append.bench';
 import { latencyBench } from './latency.bench';
+import { relayBench } from './relay.bench';
 
 /** Benchmarks of the embedded topology; figures are ratios against a raw baseline of the same run. */
 async function main(): Promise<void> {
@@ -11,6 +12,12 @@ async function main(): Promise<void> {
     console.log(`  raw better-sqlite3 durable transactions: ${r.rawPerSecond.toFixed(0)} /s`);
     console.log(`  SQLite event store append:               ${r.storePerSecond.toFixed(0)} /s`);
     console.log(`  ratio store/raw: ${r.ratio.toFixed(2)} (target ≥ 0.60) ${r.ratio >= 0.6 ? 'MET' : 'NOT MET'}`);
+  }
+  if (which.includes('relay')) {
+    const r = await relayBench(Number(process.env.BENCH_RELAY_EVENTS ?? 50_000));
+    console.log(`relay: ${r.events} events, SQLite event store → Kafka (acks=-1), batches of 1000`);
+    console.log(`  raw kafkajs producer, same messages: ${r.rawPerSecond.toFixed(0)} /s`);
+    console.log(`  relay incl. reads and checkpoints:   ${r.relayPerSecond.toFixed(0)} /s (ratio ${r.ratio.toFixed(2)}; target ≥ 20000 /s) ${r.relayPerSecond >= 20_000 ? 'MET' : 'NOT MET'}`);
   }
   if (all || which.includes('latency')) {
     const r = await latencyBench(Number(process.env.BENCH_COMMANDS ?? 500));
