@@ -1,26 +1,57 @@
-import { ANY, NO_STREAM, STREAM_EXISTS, WrongExpectedVersionError } from '@eventstore/db-client';
+import {
+  ANY,
+  AccessDeniedError,
+  NO_STREAM,
+  STREAM_EXISTS,
+  UnavailableError,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import { PassThrough } from 'node:stream';
 import { eventStoreContract } from '../contract/event-store.contract';
 import { WrongExpectedRevisionError } from '../errors';
-import { START } from '../types';
-import { EsdbEventStore, fromEsdbEvent, toEsdbExpectedRevision, toEsdbPosition, toWrongExpectedRevision } from './esdb-event-store';
+import { RecordedEvent, START } from '../types';
+import {
+  EsdbEventStore,
+  EsdbLiveFeed,
+  EsdbRecorded,
+  EsdbSubscriptionEndedError,
+  EsdbSubscriptionSource,
+  esdbSubscription,
+  FeedReader,
+  fromEsdbEvent,
+  isTransientEsdbError,
+  reconnectDelay,
+  toEsdbExpectedRevision,
+  toEsdbMetadata,
+  toEsdbPosition,
+  toEsdbReadPosition,
+  toSafeNumber,
+  toWrongExpectedRevision,
+} from './esdb-event-store';
 
-// The contract suite needs a real EventStoreDB server; none can run on the CI machines, so it is
-// reported as skipped unless ESDB_URL names one (e.g. esdb://localhost:2113?tls=false).
+// The contract suite needs a running EventStoreDB server. None is available on the CI machines (and
+// none can be installed there), so the suite is reported as skipped unless ESDB_URL names a server,
+// e.g. ESDB_URL=esdb://localhost:2113?tls=false npx jest libs/event-store
 const ESDB_URL = process.env.ESDB_URL;
 if (ESDB_URL) {
-  eventStoreContract('EventStoreDB', async () => new EsdbEventStore({ connectionString: ESDB_URL, pollIntervalMs: 100 }));
+  eventStoreContract('EventStoreDB', async () => new EsdbEventStore({ connectionString: ESDB_URL }));
 } else {
   describe('event store contract: EventStoreDB', () => {
     it.skip('EventStoreDB contract skipped: set ESDB_URL to run', () => undefined);
   });
 }
 
+const meta = { actorId: 'a', actorRole: 'coordinator', correlationId: 'c', causationId: 'k', occurredAt: '2026-01-01T00:00:00Z' };
+
 describe('EventStoreDB adapter mappings (no server)', () => {
   it('maps expected revisions to the client, numbers to bigint', () => {
     expect(toEsdbExpectedRevision('no-stream')).toBe(NO_STREAM);
     expect(toEsdbExpectedRevision('any')).toBe(ANY);
     expect(toEsdbExpectedRevision('exists')).toBe(STREAM_EXISTS);
+    expect(toEsdbExpectedRevision(0)).toBe(0n);
     expect(toEsdbExpectedRevision(41)).toBe(41n);
+    expect(() => toEsdbExpectedRevision(-1)).toThrow(RangeError);
+    expect(() => toEsdbExpectedRevision(1.5)).toThrow(RangeError);
   });
 
   it('maps the client conflict to the typed conflict with the actual revision', () => {
@@ -28,31 +59,367 @@ describe('EventStoreDB adapter mappings (no server)', () => {
     const mapped = toWrongExpectedRevision(conflict, 'need-1', 3);
     expect(mapped).toBeInstanceOf(WrongExpectedRevisionError);
     expect(mapped).toMatchObject({ streamName: 'need-1', expected: 3, actual: 5 });
+
     const missing = new WrongExpectedVersionError(undefined, { streamName: 'need-2', expected: STREAM_EXISTS, current: NO_STREAM });
-    expect(toWrongExpectedRevision(missing, 'need-2', 'exists')).toMatchObject({ actual: 'no-stream' });
+    expect(toWrongExpectedRevision(missing, 'need-2', 'exists')).toMatchObject({ expected: 'exists', actual: 'no-stream' });
+
+    const exists = new WrongExpectedVersionError(undefined, { streamName: 'need-3', expected: NO_STREAM, current: 0n });
+    expect(toWrongExpectedRevision(exists, 'need-3', 'no-stream')).toMatchObject({ expected: 'no-stream', actual: 0 });
+
+    // Some server paths report a missing stream as revision -1.
+    const minusOne = new WrongExpectedVersionError(undefined, { streamName: 'need-4', expected: 0n, current: -1n });
+    expect(toWrongExpectedRevision(minusOne, 'need-4', 0)).toMatchObject({ actual: 'no-stream' });
   });
 
-  it('maps positions and recorded events, keeping metadata as appended and the schema version apart', () => {
+  it('maps positions: commit position at the port, both halves set when reading from it', () => {
     expect(toEsdbPosition(1234)).toEqual({ commit: 1234n, prepare: 1234n });
+    expect(toEsdbReadPosition(START)).toBe('start');
+    expect(toEsdbReadPosition(0)).toEqual({ commit: 0n, prepare: 0n });
+    expect(toSafeNumber(9_007_199_254_740_991n)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(() => toSafeNumber(9_007_199_254_740_992n)).toThrow(RangeError);
+  });
+
+  it('writes the schema version into the metadata and strips it when reading back', () => {
+    const written = toEsdbMetadata({ metadata: meta, schemaVersion: 2 });
+    expect(written).toEqual({ ...meta, $schemaVersion: 2 });
+    expect(toEsdbMetadata({ metadata: meta })).toEqual({ ...meta, $schemaVersion: 1 });
+
     const recorded = fromEsdbEvent({
       streamId: 'need-1',
       id: 'e-1',
       type: 'NeedDrafted',
       revision: 7n,
       data: { title: '村道' },
-      metadata: { actorId: 'a', actorRole: 'coordinator', correlationId: 'c', causationId: 'k', occurredAt: '2026-01-01T00:00:00Z', $schemaVersion: 2 },
-      position: { commit: 900n, prepare: 880n },
+      metadata: written,
+      position: { commit: 900n, prepare: 900n },
     });
     expect(recorded).toEqual({
       id: 'e-1',
       type: 'NeedDrafted',
       schemaVersion: 2,
       data: { title: '村道' },
-      metadata: { actorId: 'a', actorRole: 'coordinator', correlationId: 'c', causationId: 'k', occurredAt: '2026-01-01T00:00:00Z' },
+      metadata: meta,
       streamName: 'need-1',
       revision: 7,
-      position: 880,
+      position: 900,
     });
-    expect(fromEsdbEvent({ streamId: 's', id: 'e', type: 'T', revision: 0n, data: {}, metadata: undefined }).position).toBe(START);
+  });
+
+  it('reads events without our metadata or without a position (servers before 22.6, stream reads)', () => {
+    const bare = fromEsdbEvent({ streamId: 's', id: 'e', type: 'T', revision: 0n, data: {}, metadata: undefined });
+    expect(bare).toMatchObject({ schemaVersion: 1, metadata: {}, position: START });
+    expect(fromEsdbEvent({ streamId: 's', id: 'e', type: 'T', revision: 0n, data: {}, metadata: new Uint8Array([1]) }).metadata).toEqual({});
+  });
+
+  it('tells transient failures (reconnect) from permanent ones (give up)', () => {
+    expect(isTransientEsdbError(new UnavailableError())).toBe(true);
+    expect(isTransientEsdbError(new EsdbSubscriptionEndedError())).toBe(true);
+    expect(isTransientEsdbError(new Error('Failed to discover after 10 attempts.'))).toBe(true);
+    expect(isTransientEsdbError(new AccessDeniedError())).toBe(false);
+    expect(isTransientEsdbError(new Error('boom'))).toBe(false);
+    expect(isTransientEsdbError('boom')).toBe(false);
+  });
+
+  it('backs off exponentially up to a cap', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 100].map((n) => reconnectDelay(n))).toEqual([250, 500, 1000, 2000, 4000, 8000, 10000, 10000]);
+    expect(reconnectDelay(3, { initialDelayMs: 10, maxDelayMs: 25 })).toBe(25);
+  });
+
+  it('constructs without connecting and closes cleanly', async () => {
+    const store = EsdbEventStore.connect('esdb://localhost:1?tls=false');
+    await store.close();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The subscription logic against an in-memory source standing in for the server.
+// ---------------------------------------------------------------------------------------------
+
+const recorded = (position: number, type = `E${position}`): RecordedEvent => ({
+  id: `id-${position}`,
+  type,
+  schemaVersion: 1,
+  data: { position },
+  metadata: meta,
+  streamName: 's-1',
+  revision: position,
+  position,
+});
+
+const wire = (e: RecordedEvent): { event: EsdbRecorded } => ({
+  event: {
+    streamId: e.streamName,
+    id: e.id,
+    type: e.type,
+    revision: BigInt(e.revision),
+    data: e.data,
+    metadata: toEsdbMetadata(e),
+    position: toEsdbPosition(e.position),
+  },
+});
+
+/** A fake server: a log for catch-up reads and controllable live feeds. */
+class FakeServer implements EsdbSubscriptionSource {
+  log: RecordedEvent[] = [];
+  feeds: { after: number; feed: PassThrough & EsdbLiveFeed; unsubscribed: boolean }[] = [];
+  readFailures: unknown[] = [];
+  readAllCalls: number[] = [];
+
+  async readAll(after: number, maxCount: number): Promise<RecordedEvent[]> {
+    this.readAllCalls.push(after);
+    const failure = this.readFailures.shift();
+    if (failure) throw failure;
+    return this.log.filter((e) => e.position > after).slice(0, maxCount);
+  }
+
+  subscribe(after: number): EsdbLiveFeed {
+    const entry = { after, feed: new PassThrough({ objectMode: true }) as PassThrough & EsdbLiveFeed, unsubscribed: false };
+    entry.feed.unsubscribe = async () => void (entry.unsubscribed = true);
+    this.feeds.push(entry);
+    // Like the server: a subscription from a position first replays what is after it.
+    for (const e of this.log) if (e.position > after) entry.feed.write(wire(e));
+    return entry.feed;
+  }
+
+  /** Appends and pushes to the current live feed. */
+  append(e: RecordedEvent): void {
+    this.log.push(e);
+    this.feeds[this.feeds.length - 1]?.feed.write(wire(e));
+  }
+}
+
+const until = async (condition: () => boolean, timeoutMs = 2000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+};
+
+describe('EventStoreDB subscription (fake server, no network)', () => {
+  let warn: jest.SpyInstance;
+  beforeEach(() => (warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined)));
+  afterEach(() => warn.mockRestore());
+
+  it('catches up in batches, goes live from the last delivered position, and delivers in order', async () => {
+    const server = new FakeServer();
+    server.log = [1, 2, 3, 4, 5].map((p) => recorded(p));
+    const batches: number[][] = [];
+    let live = false;
+    const sub = esdbSubscription(server, 1, async (events) => void batches.push(events.map((e) => e.position)), {
+      batchSize: 2,
+      onLive: () => (live = true),
+    });
+    await until(() => live);
+    expect(batches).toEqual([[2, 3], [4, 5]]);
+    await until(() => server.feeds.length === 1);
+    expect(server.feeds[0].after).toBe(5);
+
+    server.append(recorded(6));
+    server.append(recorded(7, '$metadata')); // system events never reach the handler
+    server.append(recorded(8));
+    await until(() => batches.flat().includes(8));
+    expect(batches.flat()).toEqual([2, 3, 4, 5, 6, 8]);
+    await sub.stop();
+    expect(server.feeds[0].unsubscribed).toBe(true);
+  });
+
+  it('never runs two batches at once and holds back live events while the handler works', async () => {
+    const server = new FakeServer();
+    let running = 0;
+    let overlap = false;
+    const seen: number[] = [];
+    let release!: () => void;
+    let gate = new Promise<void>((r) => (release = r));
+    let live = false;
+    const sub = esdbSubscription(
+      server,
+      START,
+      async (events) => {
+        running += 1;
+        if (running > 1) overlap = true;
+        await gate;
+        seen.push(...events.map((e) => e.position));
+        running -= 1;
+      },
+      { batchSize: 10, onLive: () => (live = true) },
+    );
+    await until(() => live && server.feeds.length === 1);
+    server.append(recorded(1));
+    await until(() => running === 1);
+    server.append(recorded(2));
+    server.append(recorded(3));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual([]);
+    release();
+    gate = Promise.resolve();
+    await until(() => seen.length === 3);
+    expect(seen).toEqual([1, 2, 3]);
+    expect(overlap).toBe(false);
+    await sub.stop();
+  });
+
+  it('resubscribes from the last delivered position after the server subscription drops', async () => {
+    const server = new FakeServer();
+    const seen: number[] = [];
+    const errors: unknown[] = [];
+    let live = false;
+    const sub = esdbSubscription(server, START, async (events) => void seen.push(...events.map((e) => e.position)), {
+      onLive: () => (live = true),
+      onError: (e) => errors.push(e),
+      reconnect: { initialDelayMs: 1, maxDelayMs: 5 },
+    });
+    await until(() => live && server.feeds.length === 1);
+    server.append(recorded(10));
+    await until(() => seen.length === 1);
+
+    // Written while the connection is down: the new subscription must replay it.
+    server.log.push(recorded(20));
+    server.feeds[0].feed.destroy(new UnavailableError());
+    await until(() => server.feeds.length === 2);
+    expect(server.feeds[1].after).toBe(10);
+    await until(() => seen.length === 2);
+
+    // A graceful end by the server is treated like a drop too.
+    server.feeds[1].feed.end();
+    await until(() => server.feeds.length === 3);
+    expect(server.feeds[2].after).toBe(20);
+    server.append(recorded(30));
+    await until(() => seen.length === 3);
+
+    expect(seen).toEqual([10, 20, 30]);
+    expect(errors).toEqual([]);
+    await sub.stop();
+  });
+
+  it('retries a failed catch-up read from the same position', async () => {
+    const server = new FakeServer();
+    server.log = [recorded(1), recorded(2)];
+    server.readFailures = [new UnavailableError()];
+    const seen: number[] = [];
+    let live = false;
+    const sub = esdbSubscription(server, START, async (events) => void seen.push(...events.map((e) => e.position)), {
+      onLive: () => (live = true),
+      reconnect: { initialDelayMs: 1 },
+    });
+    await until(() => live);
+    expect(seen).toEqual([1, 2]);
+    expect(server.readAllCalls.slice(0, 2)).toEqual([START, START]);
+    await sub.stop();
+  });
+
+  it('stops with onError when the handler throws, without retrying', async () => {
+    const server = new FakeServer();
+    server.log = [recorded(1)];
+    const failure = new Error('projection failed');
+    const errors: unknown[] = [];
+    esdbSubscription(
+      server,
+      START,
+      async () => {
+        throw failure;
+      },
+      { onError: (e) => errors.push(e) },
+    );
+    await until(() => errors.length === 1);
+    expect(errors[0]).toBe(failure);
+    expect(server.readAllCalls).toEqual([START]);
+  });
+
+  it('gives up with onError on a permanent server error or after maxAttempts', async () => {
+    const denied = new AccessDeniedError();
+    const server = new FakeServer();
+    server.readFailures = [denied];
+    const errors: unknown[] = [];
+    esdbSubscription(server, START, async () => undefined, { onError: (e) => errors.push(e) });
+    await until(() => errors.length === 1);
+    expect(errors[0]).toBe(denied);
+
+    const flaky = new FakeServer();
+    flaky.readFailures = [new UnavailableError(), new UnavailableError(), new UnavailableError()];
+    const flakyErrors: unknown[] = [];
+    esdbSubscription(flaky, START, async () => undefined, {
+      onError: (e) => flakyErrors.push(e),
+      reconnect: { initialDelayMs: 1, maxAttempts: 2 },
+    });
+    await until(() => flakyErrors.length === 1);
+    expect(flakyErrors[0]).toBeInstanceOf(UnavailableError);
+    expect(flaky.readAllCalls).toHaveLength(3);
+  });
+
+  it('stop() resolves after the batch in flight and delivers nothing more', async () => {
+    const server = new FakeServer();
+    const seen: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let live = false;
+    let finished = false;
+    const sub = esdbSubscription(
+      server,
+      START,
+      async (events) => {
+        await gate;
+        seen.push(...events.map((e) => e.position));
+        finished = true;
+      },
+      { batchSize: 1, onLive: () => (live = true) },
+    );
+    await until(() => live && server.feeds.length === 1);
+    server.append(recorded(1));
+    server.append(recorded(2));
+    await new Promise((r) => setTimeout(r, 10));
+    let stopped = false;
+    const stopping = sub.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(finished).toBe(true);
+    expect(seen).toEqual([1]);
+    expect(server.feeds[0].unsubscribed).toBe(true);
+  });
+
+  it('stop() interrupts a reconnect back-off', async () => {
+    const server = new FakeServer();
+    server.readFailures = [new UnavailableError()];
+    const sub = esdbSubscription(server, START, async () => undefined, { reconnect: { initialDelayMs: 60_000 } });
+    await until(() => server.readAllCalls.length === 1);
+    await sub.stop();
+    expect(server.readAllCalls).toHaveLength(1);
+  });
+});
+
+describe('FeedReader', () => {
+  it('returns what is buffered up to the batch size, waits for more, and reports the end', async () => {
+    const stream = new PassThrough({ objectMode: true });
+    const reader = new FeedReader<number>(stream);
+    [1, 2, 3].forEach((n) => stream.write(n));
+    expect(await reader.next(2)).toEqual([1, 2]);
+    expect(await reader.next(2)).toEqual([3]);
+    const pending = reader.next(5);
+    stream.write(4);
+    expect(await pending).toEqual([4]);
+    stream.end();
+    expect(await reader.next(5)).toBe('ended');
+    reader.dispose();
+  });
+
+  it('hands out items buffered before an error, then throws it', async () => {
+    const stream = new PassThrough({ objectMode: true });
+    const reader = new FeedReader<number>(stream);
+    stream.write(1);
+    const failure = new Error('dropped');
+    stream.emit('error', failure); // how the client reports a gRPC failure: an emitted error, no destroy
+    expect(await reader.next(5)).toEqual([1]);
+    await expect(reader.next(5)).rejects.toBe(failure);
+    reader.dispose();
+    expect(() => stream.emit('error', new Error('late'))).not.toThrow();
+  });
+
+  it('can be interrupted while waiting', async () => {
+    const reader = new FeedReader<number>(new PassThrough({ objectMode: true }));
+    const pending = reader.next(5);
+    reader.interrupt();
+    expect(await pending).toBe('interrupted');
   });
 });
