@@ -47,6 +47,7 @@ describe('app surface: OpenAPI, health, demo seed, expiry sweep', () => {
   });
 
   it('seeds the demo with needs in every status, and a second run appends nothing', async () => {
+    const admin = await actAs(t, { id: 'admin-1', role: 'admin' });
     const before = await t.eventCount();
     await seedDemo(t.app);
     const seeded = await t.eventCount();
@@ -55,7 +56,7 @@ describe('app surface: OpenAPI, health, demo seed, expiry sweep', () => {
     expect(await t.eventCount()).toBe(seeded);
     await t.projections.waitFor(await t.store.headPosition());
     for (const status of ['draft', 'published', 'partially_committed', 'fully_committed', 'delivered', 'fulfilled', 'closed', 'withdrawn', 'expired']) {
-      const { body } = await t.http().get('/api/needs').set(coordinator).query({ status }).expect(200);
+      const { body } = await t.http().get('/api/needs').set(admin).query({ status }).expect(200);
       expect({ status, total: body.total > 0 }).toEqual({ status, total: true });
     }
     const cities = new Set<string>();
@@ -75,7 +76,7 @@ describe('app surface: OpenAPI, health, demo seed, expiry sweep', () => {
       bus.execute(new ExecuteNeedCommand(needId, {
         type: 'DraftNeed', needId, villageCode: village, title: '过期测试', description: '', category: 'care', publish: true, autoAccept: false, dueDate,
         lineItems: [{ kind: 'goods', description: '米', unit: '袋', quantity: 5 }],
-      }, { actor: { id: 'cadre', role: 'coordinator' }, commandId: randomUUID(), correlationId: randomUUID() }, past));
+      }, { actor: { id: 'cadre', role: 'coordinator', scope: '44' }, commandId: randomUUID(), correlationId: randomUUID() }, past));
     const idle = randomUUID();
     const taken = randomUUID();
     await draft(idle);
@@ -83,7 +84,7 @@ describe('app surface: OpenAPI, health, demo seed, expiry sweep', () => {
     await bus.execute(new ExecuteNeedCommand(taken, {
       type: 'OfferCommitment', commitmentId: 'c1', organizationId: 'org-1', organizationName: '某基金会', items: [{ lineItemId: 'L1', quantity: 5 }], promisedBy: futureDate(1), note: '',
     }, { actor: { id: 's', role: 'organization', organizationId: 'org-1' }, commandId: randomUUID(), correlationId: randomUUID() }, past));
-    await bus.execute(new ExecuteNeedCommand(taken, { type: 'AcceptCommitment', commitmentId: 'c1' }, { actor: { id: 'cadre', role: 'coordinator' }, commandId: randomUUID(), correlationId: randomUUID() }, past));
+    await bus.execute(new ExecuteNeedCommand(taken, { type: 'AcceptCommitment', commitmentId: 'c1' }, { actor: { id: 'cadre', role: 'coordinator', scope: '44' }, commandId: randomUUID(), correlationId: randomUUID() }, past));
     await t.projections.waitFor(await t.store.headPosition());
 
     const expired = await t.app.get(NeedExpirySweeper).sweep();

@@ -82,7 +82,7 @@ describe('needs → 接单 → delivery over HTTP (embedded)', () => {
 
     const list = await t.http().get('/api/needs').set(coordinator).query({ division: village.slice(0, 6), status: 'closed' }).expect(200);
     expect(list.body.items.map((n: { id: string }) => n.id)).toContain(needId);
-    const orgCommitments = await t.http().get('/api/organizations/org-gz-edu/commitments').set(coordinator).expect(200);
+    const orgCommitments = await t.http().get('/api/organizations/org-gz-edu/commitments').set(orgA).expect(200);
     expect(orgCommitments.body[0]).toMatchObject({ id: cid, status: 'delivered', needTitle: '三排镇中心小学课桌椅更新' });
   });
 
