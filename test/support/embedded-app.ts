@@ -33,8 +33,8 @@ export const testAppConfig = (dataDir: string, overrides: Partial<AppConfig> = {
 });
 
 /** The real embedded app (SQLite files in a temp folder), initialised and caught up, not listening. */
-export async function startEmbeddedApp(dataDir = mkdtempSync(join(tmpdir(), 'shecun-e2e-'))): Promise<TestApp> {
-  const app = await createApp(testAppConfig(dataDir), false);
+export async function startEmbeddedApp(dataDir = mkdtempSync(join(tmpdir(), 'shecun-e2e-')), config: AppConfig = testAppConfig(dataDir)): Promise<TestApp> {
+  const app = await createApp(config, false);
   await app.init();
   const projections = app.get(ProjectionHost);
   await projections.startAll();
