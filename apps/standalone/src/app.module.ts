@@ -1,6 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { IdempotencyMiddleware } from '@shecun/core';
 import { NeedsModule } from '@shecun/needs';
+import { OrganizationsModule } from '@shecun/organizations';
 import { RegionsModule } from '@shecun/regions';
 import { AppConfig } from './config';
 import { HealthController } from './health.controller';
@@ -12,7 +13,7 @@ export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [EmbeddedInfrastructureModule.forRoot(config), RegionsModule, NeedsModule],
+      imports: [EmbeddedInfrastructureModule.forRoot(config), RegionsModule, NeedsModule, OrganizationsModule],
       controllers: [HealthController],
     };
   }
