@@ -1,5 +1,6 @@
 import { RegionsService } from '@shecun/regions';
 import { coordinator, futureDate, organization, removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
+import { registerOrganizations } from '../support/organizations';
 
 /** Bad input: always a problem+json 4xx with a clear message, and never an appended event. */
 describe('needs API rejections', () => {
@@ -8,6 +9,7 @@ describe('needs API rejections', () => {
   let needId: string;
   beforeAll(async () => {
     t = await startEmbeddedApp();
+    await registerOrganizations(t, [{ id: 'org-1', name: '某协会' }]);
     village = t.app.get(RegionsService).children('441826105')[0].code;
     const { body } = await t.http().post('/api/needs').set(coordinator).send({
       villageCode: village, title: '村道照明', category: 'industry', publish: true,

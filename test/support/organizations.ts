@@ -20,6 +20,24 @@ export interface TestOrganization {
  * credit code, and waits until the read models include it. Returns the credit code.
  */
 export async function registerOrganization(t: TestApp, org: TestOrganization): Promise<string> {
+  const [code] = await registerOrganizations(t, [org]);
+  return code;
+}
+
+/** Registers several organizations one after another, then waits once for the read models. */
+export async function registerOrganizations(t: TestApp, orgs: TestOrganization[]): Promise<string[]> {
+  const codes: string[] = [];
+  let last = 0;
+  for (const org of orgs) {
+    const [code, position] = await post(t, org);
+    codes.push(code);
+    last = Math.max(last, position);
+  }
+  await t.projections.waitFor(last);
+  return codes;
+}
+
+async function post(t: TestApp, org: TestOrganization): Promise<[string, number]> {
   const home = org.homeDivisionCode ?? '4401';
   const creditCode = makeCreditCode(org.type ?? 'social_group', home.slice(0, 6).padEnd(6, '0'), 900_000 + (++serial % 99_999));
   const res = await t.http().post('/api/organizations').set(await actAs(t, PROVINCE_BUREAU)).send({
@@ -31,6 +49,5 @@ export async function registerOrganization(t: TestApp, org: TestOrganization): P
     categories: org.categories ?? ['education'],
   });
   if (res.status !== 201) throw new Error(`registering ${org.id} failed: ${res.status} ${JSON.stringify(res.body)}`);
-  await t.projections.waitFor(res.body.position);
-  return creditCode;
+  return [creditCode, res.body.position];
 }
