@@ -40,6 +40,13 @@ describe('app surface: OpenAPI, health, demo seed, expiry sweep', () => {
       '/api/organizations/{id}/abnormal',
       '/api/organizations/{id}/restore',
       '/api/organizations/{id}/deregister',
+      '/api/pairings',
+      '/api/pairings/key-areas',
+      '/api/pairings/coverage',
+      '/api/pairings/{id}',
+      '/api/pairings/{id}/confirm',
+      '/api/pairings/{id}/decline',
+      '/api/pairings/{id}/end',
       '/health',
     ]) {
       expect(paths).toContain(path);

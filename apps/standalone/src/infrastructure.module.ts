@@ -3,12 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyRecord } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
 import { NEED_VIEW_ENTITIES, NEEDS_STANDING_ENTITIES } from '@shecun/needs';
-import { ORGANIZATION_VIEW_ENTITIES } from '@shecun/organizations';
+import { ORGANIZATIONS_CONTEXT_ENTITIES } from '@shecun/organizations';
 import { ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
 import { join } from 'node:path';
 import { AppConfig } from './config';
 
-export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, IdempotencyRecord, ...NEED_VIEW_ENTITIES, ...NEEDS_STANDING_ENTITIES, ...ORGANIZATION_VIEW_ENTITIES];
+export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, IdempotencyRecord, ...NEED_VIEW_ENTITIES, ...NEEDS_STANDING_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES];
 
 /**
  * The embedded topology's infrastructure: the SQLite event store (data/events.sqlite) and the
