@@ -3,6 +3,9 @@ import { Actor } from '@shecun/core';
 import { IdentityService } from '@shecun/identity';
 import { ExecuteNeedCommand, NeedCommand } from '@shecun/needs';
 import { randomUUID } from 'node:crypto';
+import { makeCreditCode } from '@shecun/organizations';
+import { RegionsService } from '@shecun/regions';
+import { PROVINCE_BUREAU, registerOrganizations } from '../support/organizations';
 import { actAs, futureDate, removeDir, startEmbeddedApp, TestActor, TestApp } from '../support/embedded-app';
 
 /**
@@ -39,15 +42,22 @@ const expect_ = (fallback: Outcome, exceptions: Partial<Record<Caller, Outcome>>
 const everyone = (): Record<Caller, Outcome> => Object.fromEntries(Object.keys(CALLERS).map((c) => [c, 'allow'])) as Record<Caller, Outcome>;
 
 type Stage = 'draft' | 'published' | 'offered' | 'accepted' | 'delivered' | 'confirmed' | 'fulfilled' | 'pastDue';
+/** Organization fixtures: a fresh organization registered in 清远 (4418), or a pairing of ORG_A with a fresh village. */
+type OrgStage = 'organization' | 'abnormal' | 'proposed' | 'active';
 interface Fixture {
   needId: string;
   cid: string;
   did: string;
   userId: string;
   grantId: string;
+  orgId: string;
+  pairingId: string;
+  /** A village of 连南 no fixture has used yet. */
+  village: string;
 }
 interface RouteSpec {
   stage?: Stage;
+  org?: OrgStage;
   request: (f: Fixture, caller: TestActor | undefined) => { path: string; body?: object };
   outcomes: Record<Caller, Outcome>;
 }
@@ -115,6 +125,35 @@ const ROUTES: Record<string, RouteSpec> = {
     request: () => ({ path: `/api/organizations/${ORG_A}/commitments` }),
     outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow', 'bureau:in': 'allow', 'auditor:in': 'allow', admin: 'allow', 'bureau:out': 'empty', 'auditor:out': 'empty' }),
   },
+  'POST /api/organizations': {
+    request: (f) => ({ path: '/api/organizations', body: { id: `org-new-${f.village}`, creditCode: makeCreditCode('social_group', '441800', Number(f.village.slice(-6))), name: '清远市新社会组织', homeDivisionCode: '4418', categories: ['care'] } }),
+    outcomes: expect_(403, { 'bureau:in': 'allow' }),
+  },
+  'GET /api/organizations': { request: () => ({ path: '/api/organizations' }), outcomes: everyone() },
+  'GET /api/organizations/{id}': { request: () => ({ path: `/api/organizations/${ORG_A}` }), outcomes: everyone() },
+  'GET /api/organizations/{id}/events': { request: () => ({ path: `/api/organizations/${ORG_A}/events` }), outcomes: everyone() },
+  'POST /api/organizations/{id}/profile': {
+    request: () => ({ path: `/api/organizations/${ORG_A}/profile`, body: { categories: ['care', 'education'] } }),
+    outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow' }),
+  },
+  'POST /api/organizations/{id}/abnormal': { org: 'organization', request: (f) => ({ path: `/api/organizations/${f.orgId}/abnormal`, body: { reason: '未报送年报' } }), outcomes: expect_(403, { 'bureau:in': 'allow' }) },
+  'POST /api/organizations/{id}/restore': { org: 'abnormal', request: (f) => ({ path: `/api/organizations/${f.orgId}/restore`, body: { note: '已补报' } }), outcomes: expect_(403, { 'bureau:in': 'allow' }) },
+  'POST /api/organizations/{id}/deregister': { org: 'organization', request: (f) => ({ path: `/api/organizations/${f.orgId}/deregister`, body: { reason: '注销登记' } }), outcomes: expect_(403, { 'bureau:in': 'allow' }) },
+  'POST /api/pairings': {
+    request: (f) => ({ path: '/api/pairings', body: { organizationId: ORG_A, targetCode: f.village, startDate: futureDate(1), endDate: futureDate(400), categories: ['education'] } }),
+    outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow', 'bureau:in': 'allow' }),
+  },
+  'GET /api/pairings': { request: () => ({ path: '/api/pairings' }), outcomes: everyone() },
+  'GET /api/pairings/coverage': { request: () => ({ path: '/api/pairings/coverage?division=4418' }), outcomes: everyone() },
+  'GET /api/pairings/{id}': { org: 'proposed', request: (f) => ({ path: `/api/pairings/${f.pairingId}` }), outcomes: everyone() },
+  'POST /api/pairings/key-areas': { request: (f) => ({ path: '/api/pairings/key-areas', body: { code: f.village } }), outcomes: expect_(403, { 'bureau:in': 'allow' }) },
+  'POST /api/pairings/{id}/confirm': { org: 'proposed', request: (f) => ({ path: `/api/pairings/${f.pairingId}/confirm` }), outcomes: expect_(403, { 'bureau:in': 'allow' }) },
+  'POST /api/pairings/{id}/decline': { org: 'proposed', request: (f) => ({ path: `/api/pairings/${f.pairingId}/decline`, body: { reason: '不符合条件' } }), outcomes: expect_(403, { 'bureau:in': 'allow' }) },
+  'POST /api/pairings/{id}/end': {
+    org: 'active',
+    request: (f) => ({ path: `/api/pairings/${f.pairingId}/end`, body: { reason: '项目完成' } }),
+    outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow', 'bureau:in': 'allow' }),
+  },
   'POST /api/auth/login': { request: () => ({ path: '/api/auth/login', body: { username: 'm-login', password: 'matrix-password' } }), outcomes: everyone() },
   'GET /api/auth/me': { request: () => ({ path: '/api/auth/me' }), outcomes: expect_('allow') },
   'GET /api/auth/jwks.json': { request: () => ({ path: '/api/auth/jwks.json' }), outcomes: everyone() },
@@ -156,6 +195,11 @@ describe('authorization matrix: route × role × scope', () => {
     t = await startEmbeddedApp();
     village = `${TOWN}201`;
     for (const [name, actor] of Object.entries(CALLERS)) headers.set(name as Caller, actor ? await actAs(t, actor) : {});
+    await registerOrganizations(t, [{ id: ORG_A, name: '广州市慈善会', hubKind: 'hub' }, { id: ORG_B, name: '广州市医师协会' }]);
+    const regions = t.app.get(RegionsService);
+    const below = (code: string): string[] => (code.length === 12 ? [code] : regions.children(code).flatMap((child) => below(child.code)));
+    villages = below('4418').filter((c) => c !== village); // every village of 清远, one per fixture
+    province = await actAs(t, PROVINCE_BUREAU);
     await t.app.get(IdentityService).provision({ username: 'm-login', displayName: 'login', password: 'matrix-password', grant: { role: 'auditor', scope: '44' } }, 'matrix/login');
     await t.projections.waitFor(await t.store.headPosition());
   });
@@ -165,8 +209,28 @@ describe('authorization matrix: route × role × scope', () => {
     removeDir(t.dataDir);
   });
 
+  let villages: string[] = [];
+  let province: Record<string, string> = {};
+
+  /** Registers a fresh organization in 清远 or pairs ORG_A with `fresh`, through the API as provincial bureau staff. */
+  async function organizationFixture(org: OrgStage | undefined, fresh: string): Promise<{ orgId: string; pairingId: string }> {
+    const orgId = `org-f-${fresh}`;
+    const pairingId = `${ORG_A}:${fresh}`;
+    if (org === 'organization' || org === 'abnormal') {
+      await registerOrganizations(t, [{ id: orgId, homeDivisionCode: '4418' }]);
+      if (org === 'abnormal') await t.http().post(`/api/organizations/${orgId}/abnormal`).set(province).send({ reason: '未报送年报' }).expect(200);
+    }
+    if (org === 'proposed' || org === 'active') {
+      await t.http().post('/api/pairings').set(province).send({ organizationId: ORG_A, targetCode: fresh, startDate: futureDate(1), endDate: futureDate(400), categories: ['education'] }).expect(201);
+      if (org === 'active') await t.http().post(`/api/pairings/${pairingId}/confirm`).set(province).expect(200);
+    }
+    return { orgId, pairingId };
+  }
+
   /** A fresh need in 三排镇 brought to `stage` through the real command path, and a fresh user with a grant. */
-  async function fixture(stage: Stage | undefined): Promise<Fixture> {
+  async function fixture(stage: Stage | undefined, org?: OrgStage): Promise<Fixture> {
+    const fresh = villages.shift()!;
+    const organization = await organizationFixture(org, fresh);
     const bus = t.app.get(CommandBus);
     const needId = randomUUID();
     const cid = `c-${randomUUID().slice(0, 8)}`;
@@ -193,7 +257,7 @@ describe('authorization matrix: route × role × scope', () => {
       `matrix/${needId}`,
     );
     await t.projections.waitFor(await t.store.headPosition());
-    return { needId, cid, did, userId: user.userId, grantId: user.grantId };
+    return { needId, cid, did, userId: user.userId, grantId: user.grantId, ...organization, village: fresh };
   }
 
   it('covers every route of the OpenAPI document', async () => {
@@ -206,7 +270,7 @@ describe('authorization matrix: route × role × scope', () => {
   const cases = Object.entries(ROUTES).flatMap(([route, spec]) => Object.entries(spec.outcomes).map(([caller, outcome]) => ({ route, caller: caller as Caller, outcome, spec })));
 
   it.each(cases)('$route as $caller → $outcome', async ({ route, caller, outcome, spec }) => {
-    const f = await fixture(spec.stage);
+    const f = await fixture(spec.stage, spec.org);
     const { path, body } = spec.request(f, CALLERS[caller]);
     const method = route.split(' ')[0];
     const before = await t.eventCount();

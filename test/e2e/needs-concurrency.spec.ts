@@ -2,6 +2,7 @@ import { RegionsService } from '@shecun/regions';
 import { LineItemView } from '@shecun/needs';
 import { DataSource } from 'typeorm';
 import { actAs, COORDINATOR, futureDate, staffOf, removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
+import { registerOrganizations } from '../support/organizations';
 
 /**
  * The invariant under a race: accepted commitments never exceed what a line item lacks. 100
@@ -14,6 +15,8 @@ describe('racing for the last units', () => {
   beforeAll(async () => {
     t = await startEmbeddedApp();
     coordinator = await actAs(t, COORDINATOR);
+    const ids = [...Array.from({ length: 100 }, (_, i) => i), ...Array.from({ length: 100 }, (_, i) => 1000 + i)];
+    await registerOrganizations(t, ids.map((i) => ({ id: `org-${i}`, name: `社会组织${i}` })));
     village = t.app.get(RegionsService).children('441826105')[0].code;
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { RegionsService } from '@shecun/regions';
 import { actAs, COORDINATOR, futureDate, staffOf, removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
+import { registerOrganizations } from '../support/organizations';
 
 /** Bad input: always a problem+json 4xx with a clear message, and never an appended event. */
 describe('needs API rejections', () => {
@@ -12,6 +13,7 @@ describe('needs API rejections', () => {
     t = await startEmbeddedApp();
     coordinator = await actAs(t, COORDINATOR);
     org1 = await actAs(t, staffOf('org-1'));
+    await registerOrganizations(t, [{ id: 'org-1', name: '某协会' }]);
     village = t.app.get(RegionsService).children('441826105')[0].code;
     const { body } = await t.http().post('/api/needs').set(coordinator).send({
       villageCode: village, title: '村道照明', category: 'industry', publish: true,

@@ -1,5 +1,6 @@
 import { RegionsService } from '@shecun/regions';
 import { actAs, COORDINATOR, futureDate, staffOf, removeDir, startEmbeddedApp, TestApp, userIdOf } from '../support/embedded-app';
+import { registerOrganizations } from '../support/organizations';
 
 /** The first vertical slice over real HTTP, SQLite event store and SQLite read models. */
 describe('needs → 接单 → delivery over HTTP (embedded)', () => {
@@ -10,6 +11,10 @@ describe('needs → 接单 → delivery over HTTP (embedded)', () => {
     t = await startEmbeddedApp();
     coordinator = await actAs(t, COORDINATOR);
     village = t.app.get(RegionsService).children('441826105')[0].code; // a village of 三排镇, 连南
+    await registerOrganizations(t, [
+      { id: 'org-gz-edu', name: '广州市教育基金会', type: 'foundation' },
+      { id: 'org-mz-health', name: '梅州市医疗援助协会', homeDivisionCode: '4414', categories: ['health'] },
+    ]);
   });
   afterAll(async () => {
     await t.close();

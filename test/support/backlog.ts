@@ -27,7 +27,7 @@ export async function appendNeedBacklog(store: EventStore, needs: number, villag
       dueDate: '2026-12-31', autoAccept: false, publish: true,
     });
     for (let c = 0; c < 3; c++) {
-      run(org(c), { type: 'OfferCommitment', commitmentId: `c${c}`, organizationId: `org-${c}`, organizationName: `组织${c}`, items: [{ lineItemId: 'L1', quantity: 3 }], promisedBy: '2026-07-01', note: '' });
+      run(org(c), { type: 'OfferCommitment', commitmentId: `c${c}`, organizationId: `org-${c}`, organizationName: `组织${c}`, items: [{ lineItemId: 'L1', quantity: 3 }], promisedBy: '2026-07-01', note: '', organizationStanding: 'normal' });
     }
     run(coordinator, { type: 'AcceptCommitment', commitmentId: 'c0' });
     run(coordinator, { type: 'AcceptCommitment', commitmentId: 'c1' });

@@ -2,7 +2,8 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyMiddleware, IdempotencyRecord, LivenessController } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
-import { NeedsCommandsModule } from '@shecun/needs';
+import { NEEDS_STANDING_ENTITIES, NeedsCommandsModule } from '@shecun/needs';
+import { ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
 import { RegionsModule } from '@shecun/regions';
 
 
@@ -13,7 +14,8 @@ export interface NeedsServiceConfig {
 
 /**
  * The needs write service: command routes of the needs context, appending to the server event
- * store. Its own PostgreSQL database keeps only the idempotency records.
+ * store. Its own PostgreSQL database keeps the idempotency records and the needs context's view of
+ * organization standings, which it projects itself from the event store's log.
  */
 @Module({})
 export class NeedsServiceModule implements NestModule {
@@ -21,8 +23,9 @@ export class NeedsServiceModule implements NestModule {
     return {
       module: NeedsServiceModule,
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: config.databaseUrl, entities: [IdempotencyRecord], synchronize: true }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: config.databaseUrl, entities: [IdempotencyRecord, ProjectionCheckpoint, ...NEEDS_STANDING_ENTITIES], synchronize: true }),
         EventStoreModule.forRoot(config.eventStoreUrl),
+        ProjectionsModule.forRoot({ autostart: true }),
         RegionsModule,
         NeedsCommandsModule,
       ],

@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { IdempotencyMiddleware } from '@shecun/core';
 import { AuthenticationMiddleware, IdentityModule } from '@shecun/identity';
 import { NeedsModule } from '@shecun/needs';
+import { OrganizationsModule } from '@shecun/organizations';
 import { RegionsModule } from '@shecun/regions';
 import { AppConfig, identityOptionsOf } from './config';
 import { HealthController } from './health.controller';
@@ -13,7 +14,7 @@ export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [EmbeddedInfrastructureModule.forRoot(config), IdentityModule.forRoot(identityOptionsOf(config), config.rateLimits), RegionsModule, NeedsModule],
+      imports: [EmbeddedInfrastructureModule.forRoot(config), IdentityModule.forRoot(identityOptionsOf(config), config.rateLimits), RegionsModule, NeedsModule, OrganizationsModule],
       controllers: [HealthController],
     };
   }

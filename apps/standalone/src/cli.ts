@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
         progress.update(done);
       });
       progress.stop();
-      Logger.log(`demo seeded: ${result.needs} needs in ${config.dataDir}`, 'Seed');
+      Logger.log(`demo seeded: ${result.organizations} organizations, ${result.needs} needs in ${config.dataDir}`, 'Seed');
       await catchUpAll(host);
     } else if (command === 'rebuild') {
       const names = args.length ? args : host.names();

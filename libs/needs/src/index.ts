@@ -9,3 +9,4 @@ export * from './needs.queries';
 export * from './needs.controller';
 export * from './needs.module';
 export * from './need-expiry.sweeper';
+export * from './organization-standings';

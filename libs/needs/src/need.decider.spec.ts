@@ -144,6 +144,7 @@ const offer = (org: Org, items: ItemQuantity[], overrides: Partial<Extract<NeedC
   items,
   promisedBy: '2026-05-20',
   note: '六月前分两批到位',
+  organizationStanding: 'normal',
   ...overrides,
 });
 const recordDelivery = (items: ItemQuantity[], overrides: Partial<Extract<NeedCommand, { type: 'RecordDelivery' }>> = {}): NeedCommand => ({
@@ -631,6 +632,26 @@ describe('OfferCommitment', () => {
       .when(offer(EDU, [L('L1', 2_000_001)]), ctx(staff(EDU)))
       .thenThrows('conflict', /L1（瑶族学生助学金）仅缺 2000000 分，本次接单 2000001 分.*only lacks 2000000/);
     expect(error.details).toEqual({ lineItemId: 'L1', lacking: 2_000_000, requested: 2_000_001 });
+  });
+
+  it.each([
+    ['listed as abnormal', 'abnormal', 'listed as abnormal'],
+    ['deregistered', 'deregistered', 'is deregistered'],
+    ['not registered', 'unregistered', 'not registered'],
+  ] as const)('refuses an organization %s (403, standing in the details)', (_, standing, message) => {
+    const error = given(needDecider, OPEN).when(offer(ENERGY, [L('L2', 1)], { organizationStanding: standing }), ctx(staff(ENERGY))).thenThrows('forbidden', message);
+    expect(error.details).toEqual({ standing });
+  });
+
+  it('counts a missing standing as unregistered (fails closed)', () => {
+    given(needDecider, OPEN).when(offer(ENERGY, [L('L2', 1)], { organizationStanding: undefined }), ctx(staff(ENERGY))).thenThrows('forbidden', 'not registered');
+  });
+
+  it('lets an abnormal organization still deliver what it committed before', () => {
+    const events = [...OPEN, offered('c1', ENERGY, [L('L2', 4)]), accepted('c1')];
+    given(needDecider, events)
+      .when({ type: 'RecordDelivery', commitmentId: 'c1', deliveryId: 'd1', items: [L('L2', 4)], evidence: [{ kind: 'photo', ref: 'x.jpg' }], note: '' }, ctx(staff(ENERGY)))
+      .then([expect.objectContaining({ type: 'DeliveryRecorded' }) as NeedEvent]);
   });
 
   it('refuses an offer above the whole line item even without auto-accept', () => {

@@ -1,5 +1,6 @@
 import { Actor, conflict, Decider, DecisionContext, forbidden, invalid, notFound, Role, withinScope } from '@shecun/core';
 import { NeedEvent, NeedFields } from './need.events';
+import { OrganizationStandingForNeeds } from './organization-standings';
 import {
   CommitmentStatus,
   DEFAULT_UNIT,
@@ -34,6 +35,11 @@ export type NeedCommand =
       items: ItemQuantity[];
       promisedBy: string;
       note: string;
+      /**
+       * The organization's standing as the needs context knows it (set by the command handler
+       * from its standings view). Missing counts as unregistered: only `normal` may commit.
+       */
+      organizationStanding?: OrganizationStandingForNeeds;
     }
   | { type: 'AcceptCommitment'; commitmentId: string }
   | { type: 'DeclineCommitment'; commitmentId: string; reason: string }
@@ -232,6 +238,17 @@ function requireOwnOrganization(actor: Actor, commitment: CommitmentState): void
   }
 }
 
+const STANDING_REFUSALS: Record<Exclude<OrganizationStandingForNeeds, 'normal'>, string> = {
+  unregistered: '该组织未在平台登记，不能接单 (the organization is not registered; only registered organizations may commit)',
+  abnormal: '该组织已列入活动异常名录，不能接单 (the organization is listed as abnormal and may not take new commitments)',
+  deregistered: '该组织已注销，不能接单 (the organization is deregistered and may not take new commitments)',
+};
+
+/** Only an organization in good standing takes new commitments (DOMAIN.md business rules). */
+function requireGoodStanding(standing: OrganizationStandingForNeeds): void {
+  if (standing !== 'normal') throw forbidden(STANDING_REFUSALS[standing], { standing });
+}
+
 const isDate = (value: string | null) =>
   value === null || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString().startsWith(value));
 const today = (now: Date) => now.toISOString().slice(0, 10);
@@ -410,6 +427,7 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
       if (actor.organizationId !== command.organizationId) {
         throw forbidden('只能以本组织名义接单 (you may only commit on behalf of your own organization)');
       }
+      requireGoodStanding(command.organizationStanding ?? 'unregistered');
       const status = needStatus(state);
       if (!OPEN_FOR_OFFERS.includes(status)) throw conflict(`需求状态为 ${status}，不接受接单 (this need is not open for commitments)`);
       if (state.commitments.some((c) => c.id === command.commitmentId)) throw conflict('接单编号重复 (commitment id already used)');

@@ -5,6 +5,7 @@ import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { RegionsService } from '@shecun/regions';
 import { NeedCommand, needDecider, NeedState } from './need.decider';
 import { needStream } from './need.model';
+import { ORGANIZATION_STANDINGS, OrganizationStandings } from './organization-standings';
 
 /** One command on one need, as dispatched on the CQRS command bus. */
 export class ExecuteNeedCommand {
@@ -23,11 +24,17 @@ export class ExecuteNeedCommandHandler implements ICommandHandler<ExecuteNeedCom
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly regions: RegionsService,
+    @Inject(ORGANIZATION_STANDINGS) private readonly standings: OrganizationStandings,
   ) {}
 
   async execute({ needId, command, context, at }: ExecuteNeedCommand): Promise<CommandResult<NeedState>> {
     if (command.type === 'DraftNeed' && !this.regions.isVillage(command.villageCode)) {
       throw invalid(`行政区划代码 ${command.villageCode} 不是广东省的村/社区 (not a known Guangdong village or community code)`);
+    }
+    if (command.type === 'OfferCommitment') {
+      // The decider decides on the standing this context's own view holds (never the caller's).
+      const known = await this.standings.of(command.organizationId);
+      command = { ...command, organizationStanding: known.standing, organizationName: known.name || command.organizationName };
     }
     return executeCommand(this.store, needStream(needId), needDecider, { ...context, command }, at ? { clock: () => at } : {});
   }

@@ -7,12 +7,16 @@ import { NEED_VIEW_ENTITIES, NeedsProjection } from './need.projection';
 import { ExecuteNeedCommandHandler } from './needs.commands';
 import { NeedsCommandController, NeedsQueryController, OrganizationCommitmentsController } from './needs.controller';
 import { NeedsQueries } from './needs.queries';
+import { NEEDS_STANDING_ENTITIES, NeedsStandingsModule } from './organization-standings';
 
-export { NEED_VIEW_ENTITIES };
+export { NEED_VIEW_ENTITIES, NEEDS_STANDING_ENTITIES };
 
-/** Write side: command routes and the handler (needs EVENT_STORE). The needs service runs this. */
+/**
+ * Write side: command routes and the handler (needs EVENT_STORE), with the organization standings
+ * view it decides on (needs a DataSource with NEEDS_STANDING_ENTITIES and a ProjectionHost).
+ */
 @Module({
-  imports: [CqrsModule, RegionsModule],
+  imports: [CqrsModule, RegionsModule, NeedsStandingsModule],
   controllers: [NeedsCommandController],
   providers: [ExecuteNeedCommandHandler],
   exports: [CqrsModule],

@@ -3,6 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Actor } from '@shecun/core';
 import { GrantSpec, hashPassword, IdentityService } from '@shecun/identity';
 import { Category, ExecuteNeedCommand, LineItemInput, NeedCommand } from '@shecun/needs';
+import { ExecuteOrganizationCommand, HubKind, makeCreditCode, OrganizationType } from '@shecun/organizations';
+import { ProjectionHost } from '@shecun/projections';
 import { RegionsService } from '@shecun/regions';
 import { v5 as uuidv5 } from 'uuid';
 
@@ -28,20 +30,26 @@ export const DEMO_ACCOUNTS: { username: string; displayName: string; grant: Gran
 interface Org {
   id: string;
   name: string;
+  type: OrganizationType;
+  hubKind: HubKind | null;
+  categories: Category[];
 }
 
+/** Guangzhou organizations, registered by the Guangzhou bureau with generated valid credit codes. */
 const ORGS: Org[] = [
-  { id: 'org-gz-federation', name: '广州市社会组织联合会' },
-  { id: 'org-gz-charity', name: '广州市慈善会' },
-  { id: 'org-gz-edu-fdn', name: '广州市教育基金会' },
-  { id: 'org-gz-doctors', name: '广州市医师协会' },
-  { id: 'org-gz-volunteers', name: '广州市志愿者协会' },
-  { id: 'org-gz-ecommerce', name: '广州市电子商务行业协会' },
-  { id: 'org-gz-greening', name: '广州市绿化协会' },
-  { id: 'org-gz-hr', name: '广州市人力资源服务协会' },
-  { id: 'org-gz-social-work', name: '广州市社会工作协会' },
-  { id: 'org-gz-food', name: '广州市食品行业协会' },
+  { id: 'org-gz-federation', name: '广州市社会组织联合会', type: 'social_group', hubKind: 'hub', categories: ['industry', 'care', 'volunteer'] },
+  { id: 'org-gz-charity', name: '广州市慈善会', type: 'social_group', hubKind: null, categories: ['care', 'health', 'education'] },
+  { id: 'org-gz-edu-fdn', name: '广州市教育基金会', type: 'foundation', hubKind: null, categories: ['education'] },
+  { id: 'org-gz-doctors', name: '广州市医师协会', type: 'social_group', hubKind: null, categories: ['health'] },
+  { id: 'org-gz-volunteers', name: '广州市志愿者协会', type: 'social_group', hubKind: null, categories: ['volunteer', 'care'] },
+  { id: 'org-gz-ecommerce', name: '广州市电子商务行业协会', type: 'social_group', hubKind: 'industry_association', categories: ['consumption', 'industry'] },
+  { id: 'org-gz-greening', name: '广州市绿化协会', type: 'social_group', hubKind: null, categories: ['greening'] },
+  { id: 'org-gz-hr', name: '广州市人力资源服务协会', type: 'social_group', hubKind: 'industry_association', categories: ['employment'] },
+  { id: 'org-gz-social-work', name: '广州市社会工作协会', type: 'social_group', hubKind: null, categories: ['care', 'volunteer'] },
+  { id: 'org-gz-food', name: '广州市食品行业协会', type: 'social_group', hubKind: 'industry_association', categories: ['consumption'] },
 ];
+
+const GUANGZHOU_BUREAU: Actor = { id: 'seed-mzj-gz', role: 'bureau', scope: '4401' };
 
 /** Outcome the demo drives a need to, so that every lifecycle state is on show. */
 type Outcome =
@@ -119,13 +127,14 @@ export interface SeedProgress {
 }
 
 /** Builds the demo through the same command path as the API, with a simulated history. */
-export async function seedDemo(app: INestApplicationContext, onProgress?: SeedProgress): Promise<{ needs: number; accounts: number }> {
+export async function seedDemo(app: INestApplicationContext, onProgress?: SeedProgress): Promise<{ needs: number; organizations: number; accounts: number }> {
   const bus = app.get(CommandBus);
   const identity = app.get(IdentityService);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const account of DEMO_ACCOUNTS) await identity.provision({ ...account, passwordHash }, `demo/account/${account.username}`);
   const regions = app.get(RegionsService);
   const now = Date.now();
+  await seedOrganizations(app, now);
   const coordinator = (village: string): Actor => ({ id: `cadre-${village}`, role: 'coordinator', scope: village });
   const staff = (org: Org): Actor => ({ id: `staff-${org.id}`, role: org.id === 'org-gz-federation' ? 'hub' : 'organization', organizationId: org.id });
   const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -158,7 +167,38 @@ export async function seedDemo(app: INestApplicationContext, onProgress?: SeedPr
     }
     onProgress?.(++done, NEEDS.length);
   }
-  return { needs: NEEDS.length, accounts: DEMO_ACCOUNTS.length };
+  return { needs: NEEDS.length, organizations: ORGS.length, accounts: DEMO_ACCOUNTS.length };
+}
+
+/**
+ * Registers the demo organizations (100 days back), then brings the needs context's standings view
+ * up to date so that their commitments are taken (projections may not be running, as in the CLI).
+ */
+async function seedOrganizations(app: INestApplicationContext, now: number): Promise<void> {
+  const bus = app.get(CommandBus);
+  for (const [index, org] of ORGS.entries()) {
+    const commandId = seedId(`org/${org.id}`);
+    await bus.execute(
+      new ExecuteOrganizationCommand(
+        org.id,
+        {
+          type: 'RegisterOrganization',
+          organizationId: org.id,
+          creditCode: makeCreditCode(org.type, '440100', 1000 + index),
+          name: org.name,
+          homeDivisionCode: '4401',
+          hubKind: org.hubKind,
+          categories: org.categories,
+          contact: { person: '秘书处', address: '广州市' },
+          memberUnits: [],
+          description: '',
+        },
+        { actor: GUANGZHOU_BUREAU, commandId, correlationId: commandId },
+        new Date(now - 100 * DAY + index * 3_600_000),
+      ),
+    );
+  }
+  await app.get(ProjectionHost).runner('needs-organization-standings').catchUp();
 }
 
 type Run = (actor: Actor, command: NeedCommand) => Promise<unknown>;

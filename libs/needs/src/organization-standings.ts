@@ -1,0 +1,104 @@
+import { Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { RecordedEvent } from '@shecun/event-store';
+import { Projection, ProjectionHost } from '@shecun/projections';
+import { Column, DataSource, Entity, EntityManager, PrimaryColumn } from 'typeorm';
+
+/**
+ * The needs context's own view of organizations' standing, fed by the organizations context's
+ * events (no synchronous call across contexts). The command handler reads it and hands the
+ * standing to the decider, which refuses new commitments unless it is `normal`.
+ *
+ * Consumed events (the organizations context's published contract, by type and data):
+ *   OrganizationRegistered       { organizationId, name }
+ *   OrganizationListedAbnormal   { organizationId, reason }
+ *   OrganizationStandingRestored { organizationId }
+ *   OrganizationDeregistered     { organizationId, reason }
+ */
+export const ORGANIZATION_STANDINGS_CONSUMED = [
+  'OrganizationRegistered',
+  'OrganizationListedAbnormal',
+  'OrganizationStandingRestored',
+  'OrganizationDeregistered',
+] as const;
+
+/** What the needs context knows of an organization; `unregistered` when no registration was seen. */
+export type OrganizationStandingForNeeds = 'normal' | 'abnormal' | 'deregistered' | 'unregistered';
+
+@Entity('needs_organization_standings')
+export class OrganizationStandingView {
+  @PrimaryColumn({ type: 'varchar', length: 64 }) organizationId: string;
+  @Column({ type: 'varchar', length: 200 }) name: string;
+  @Column({ type: 'varchar', length: 16 }) standing: string;
+  @Column({ type: 'varchar', length: 500, nullable: true }) reason: string | null;
+  @Column({ type: 'varchar', length: 40 }) updatedAt: string;
+  @Column({ type: 'integer' }) revision: number;
+}
+
+export const NEEDS_STANDING_ENTITIES = [OrganizationStandingView];
+
+@Injectable()
+export class NeedsOrganizationStandingsProjection implements Projection {
+  readonly name = 'needs-organization-standings';
+  readonly entities = NEEDS_STANDING_ENTITIES;
+
+  async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
+    if (!(ORGANIZATION_STANDINGS_CONSUMED as readonly string[]).includes(event.type)) return;
+    const data = event.data as { organizationId: string; name?: string; reason?: string };
+    const row = await manager.findOneBy(OrganizationStandingView, { organizationId: data.organizationId });
+    if (row && row.revision >= event.revision) return; // already applied
+    const standing =
+      event.type === 'OrganizationListedAbnormal' ? 'abnormal' : event.type === 'OrganizationDeregistered' ? 'deregistered' : 'normal';
+    await manager.save(OrganizationStandingView, {
+      organizationId: data.organizationId,
+      name: data.name ?? row?.name ?? '',
+      standing,
+      reason: standing === 'normal' ? null : (data.reason ?? null),
+      updatedAt: event.metadata.occurredAt,
+      revision: event.revision,
+    });
+  }
+}
+
+export interface KnownOrganization {
+  standing: OrganizationStandingForNeeds;
+  /** The registered name, when registered. */
+  name?: string;
+}
+
+/** Port: what the needs command handler asks about an organization. */
+export interface OrganizationStandings {
+  of(organizationId: string): Promise<KnownOrganization>;
+}
+export const ORGANIZATION_STANDINGS = Symbol.for('shecun.needs.OrganizationStandings');
+
+@Injectable()
+export class ReadModelOrganizationStandings implements OrganizationStandings {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async of(organizationId: string): Promise<KnownOrganization> {
+    const row = await this.dataSource.getRepository(OrganizationStandingView).findOneBy({ organizationId });
+    if (!row) return { standing: 'unregistered' };
+    return { standing: row.standing as OrganizationStandingForNeeds, name: row.name };
+  }
+}
+
+/** The standings view, its projection (registered with the projection host) and the port. */
+@Module({
+  providers: [
+    NeedsOrganizationStandingsProjection,
+    ReadModelOrganizationStandings,
+    { provide: ORGANIZATION_STANDINGS, useExisting: ReadModelOrganizationStandings },
+  ],
+  exports: [ORGANIZATION_STANDINGS, NeedsOrganizationStandingsProjection],
+})
+export class NeedsStandingsModule implements OnModuleInit {
+  constructor(
+    private readonly projections: ProjectionHost,
+    private readonly projection: NeedsOrganizationStandingsProjection,
+  ) {}
+
+  onModuleInit(): void {
+    this.projections.register(this.projection);
+  }
+}

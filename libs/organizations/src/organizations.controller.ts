@@ -1,0 +1,127 @@
+import { Body, Controller, Get, Headers, HttpCode, Optional, Param, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Command, CommandContext, CommandResult } from '@shecun/core';
+import { Public } from '@shecun/core';
+import { ProjectionHost } from '@shecun/projections';
+import { OrganizationCommand, OrganizationState } from './organization.decider';
+import { presentOrganization } from './organization.presenter';
+import { ExecuteOrganizationCommand } from './organizations.commands';
+import { ListOrganizationsQuery, NoteDto, OrganizationIdParam, ProfileDto, ReasonDto, RegisterOrganizationDto } from './organizations.dto';
+import { OrganizationsQueries } from './organizations.queries';
+
+const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
+const MIN_POSITION_HEADER = { name: 'X-Min-Position', required: false, description: 'Wait (up to 5 s) until read models include this event position' };
+
+const profileOf = (body: ProfileDto) => ({
+  categories: body.categories,
+  contact: { ...(body.contact ?? {}) },
+  memberUnits: (body.memberUnits ?? []).map((u) => ({ name: u.name, ...(u.creditCode ? { creditCode: u.creditCode } : {}) })),
+  description: body.description ?? '',
+});
+
+/** Registry commands: bureau staff register and set standing; an organization's staff keep its profile. */
+@ApiTags('organizations 社会组织')
+@Controller('api/organizations')
+export class OrganizationsCommandController {
+  constructor(private readonly commands: CommandBus) {}
+
+  private async run(organizationId: string, command: OrganizationCommand, context: CommandContext) {
+    const result = await this.commands.execute<ExecuteOrganizationCommand, CommandResult<OrganizationState>>(
+      new ExecuteOrganizationCommand(organizationId, command, context),
+    );
+    return {
+      organizationId,
+      revision: result.revision,
+      position: result.position ?? null,
+      events: result.events.map((e) => ({ id: e.id, type: e.type, revision: e.revision })),
+      organization: presentOrganization(result.state),
+    };
+  }
+
+  @Post()
+  @ApiOperation({ summary: '登记社会组织 Register an organization (bureau staff within scope)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  register(@Body() body: RegisterOrganizationDto, @Command() ctx: CommandContext) {
+    const organizationId = body.id ?? body.creditCode.trim().toUpperCase();
+    return this.run(
+      organizationId,
+      {
+        type: 'RegisterOrganization',
+        organizationId,
+        creditCode: body.creditCode,
+        name: body.name,
+        homeDivisionCode: body.homeDivisionCode,
+        hubKind: body.hubKind ?? null,
+        ...profileOf(body),
+      },
+      ctx,
+    );
+  }
+
+  @Post(':id/profile')
+  @HttpCode(200)
+  @ApiOperation({ summary: '修改组织资料 Update service fields, contact, member units (own staff)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  updateProfile(@Param() { id }: OrganizationIdParam, @Body() body: ProfileDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'UpdateProfile', ...profileOf(body) }, ctx);
+  }
+
+  @Post(':id/abnormal')
+  @HttpCode(200)
+  @ApiOperation({ summary: '列入活动异常名录 List as abnormal (bureau staff within scope)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  listAbnormal(@Param() { id }: OrganizationIdParam, @Body() body: ReasonDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'ListAbnormal', reason: body.reason }, ctx);
+  }
+
+  @Post(':id/restore')
+  @HttpCode(200)
+  @ApiOperation({ summary: '移出活动异常名录 Restore normal standing (bureau staff within scope)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  restore(@Param() { id }: OrganizationIdParam, @Body() body: NoteDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'RestoreStanding', note: body.note }, ctx);
+  }
+
+  @Post(':id/deregister')
+  @HttpCode(200)
+  @ApiOperation({ summary: '注销 Deregister (bureau staff within scope; final)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  deregister(@Param() { id }: OrganizationIdParam, @Body() body: ReasonDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'Deregister', reason: body.reason }, ctx);
+  }
+}
+
+/** The organization directory (public: no personal data is kept in it). */
+@ApiTags('organizations 社会组织')
+@Controller('api/organizations')
+export class OrganizationsQueryController {
+  constructor(
+    private readonly queries: OrganizationsQueries,
+    @Optional() private readonly projections?: ProjectionHost,
+  ) {}
+
+  @Public()
+  @Get()
+  @ApiOperation({ summary: '社会组织名录 Directory: search by name, service field, region, hub flag, standing; paged (≤ 100)' })
+  list(@Query() query: ListOrganizationsQuery) {
+    return this.queries.list(query);
+  }
+
+  @Public()
+  @Get(':id')
+  @ApiOperation({ summary: '组织资料 An organization’s profile and standing' })
+  @ApiHeader(MIN_POSITION_HEADER)
+  async get(@Param() { id }: OrganizationIdParam, @Headers('x-min-position') minPosition?: string) {
+    const position = Number(minPosition);
+    if (this.projections && minPosition && Number.isSafeInteger(position)) await this.projections.waitFor(position);
+    return this.queries.get(id);
+  }
+
+  @Public()
+  @Get(':id/events')
+  @ApiOperation({ summary: '组织历史 The organization’s events with actor and time' })
+  history(@Param() { id }: OrganizationIdParam) {
+    return this.queries.history(id);
+  }
+}

@@ -1,0 +1,126 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CATEGORIES, Category } from '@shecun/needs';
+import { ORGANIZATION_TYPES, OrganizationType } from './credit-code';
+import { HUB_KINDS, HubKind, STANDINGS, Standing } from './organization.model';
+
+const ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export class ContactDto {
+  @ApiPropertyOptional({ example: '秘书处' }) @IsOptional() @IsString() @MaxLength(100) person?: string;
+  @ApiPropertyOptional({ example: '020-83000000' }) @IsOptional() @IsString() @MaxLength(40) phone?: string;
+  @ApiPropertyOptional({ example: 'office@example.org' }) @IsOptional() @IsString() @MaxLength(200) email?: string;
+  @ApiPropertyOptional({ example: '广州市越秀区' }) @IsOptional() @IsString() @MaxLength(300) address?: string;
+}
+
+export class MemberUnitDto {
+  @ApiProperty({ example: '广州某科技有限公司' }) @IsString() @Length(1, 200) name: string;
+  @ApiPropertyOptional({ example: '91440101MA5XXXXXXX', description: 'Its credit code, if it has one (format and GB 32100 check)' })
+  @IsOptional() @IsString() @Length(18, 18)
+  creditCode?: string;
+}
+
+export class ProfileDto {
+  @ApiProperty({ enum: CATEGORIES, isArray: true, example: ['education', 'care'], description: 'Service fields (服务领域)' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CATEGORIES.length) @IsIn(CATEGORIES, { each: true })
+  categories: Category[];
+
+  @ApiPropertyOptional({ type: ContactDto })
+  @IsOptional() @ValidateNested() @Type(() => ContactDto)
+  contact?: ContactDto;
+
+  @ApiPropertyOptional({ type: [MemberUnitDto], description: 'Member units (会员单位) that receive pushed needs' })
+  @IsOptional() @ValidateNested({ each: true }) @Type(() => MemberUnitDto) @ArrayMaxSize(2000)
+  memberUnits?: MemberUnitDto[];
+
+  @ApiPropertyOptional({ example: '助学帮教、乡村教师培训' })
+  @IsOptional() @IsString() @MaxLength(4000)
+  description?: string;
+}
+
+export class RegisterOrganizationDto extends ProfileDto {
+  @ApiPropertyOptional({ example: 'org-gz-edu', description: 'Platform id; defaults to the credit code' })
+  @IsOptional() @Matches(ID, { message: 'id must be 1-64 letters, digits or ._:-' })
+  id?: string;
+
+  @ApiProperty({ example: '53440100MJ0000010H', description: '统一社会信用代码 (GB 32100-2015), checked in full' })
+  @IsString() @Length(1, 40)
+  creditCode: string;
+
+  @ApiProperty({ example: '广州市教育基金会' })
+  @IsString() @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ example: '440100', description: 'Division it is registered in (登记地): a Guangdong city, county, town or village code' })
+  @Matches(/^44(\d{2}|\d{4}|\d{7}|\d{10})?$/, { message: 'homeDivisionCode must be a Guangdong division code (44, 44xx, 44xxxx, 9 or 12 digits)' })
+  homeDivisionCode: string;
+
+  @ApiPropertyOptional({ enum: HUB_KINDS, nullable: true, description: '枢纽型社会组织 or 行业协会商会; leads 组团帮扶 teams' })
+  @IsOptional() @IsIn(HUB_KINDS)
+  hubKind?: HubKind;
+}
+
+export class ReasonDto {
+  @ApiProperty({ example: '未按规定报送年度工作报告' }) @IsString() @Length(1, 500) reason: string;
+}
+
+export class NoteDto {
+  @ApiProperty({ example: '已补报年度工作报告' }) @IsString() @Length(1, 500) note: string;
+}
+
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class ListOrganizationsQuery {
+  @ApiPropertyOptional({ example: '教育', description: 'Part of the name' })
+  @IsOptional() @IsString() @Length(1, 100)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: CATEGORIES, description: 'Service field' })
+  @IsOptional() @IsIn(CATEGORIES)
+  category?: Category;
+
+  @ApiPropertyOptional({ example: '4401', description: 'Home division code prefix (2-12 digits)' })
+  @IsOptional() @Matches(/^\d{2,12}$/, { message: 'division must be a division code prefix of 2-12 digits' })
+  division?: string;
+
+  @ApiPropertyOptional({ description: 'Only hubs and industry associations (true) or only the others (false)' })
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  hub?: boolean;
+
+  @ApiPropertyOptional({ enum: STANDINGS })
+  @IsOptional() @IsIn(STANDINGS)
+  standing?: Standing;
+
+  @ApiPropertyOptional({ enum: ORGANIZATION_TYPES })
+  @IsOptional() @IsIn(ORGANIZATION_TYPES)
+  type?: OrganizationType;
+
+  @ApiPropertyOptional({ example: 1 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  page?: number;
+
+  @ApiPropertyOptional({ example: 20, maximum: 100 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  pageSize?: number;
+}
+
+export class OrganizationIdParam {
+  @Matches(ID, { message: 'id must be 1-64 letters, digits or ._:-' })
+  id: string;
+}

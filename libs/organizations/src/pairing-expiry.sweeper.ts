@@ -1,0 +1,49 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { DomainError } from '@shecun/core';
+import { randomUUID } from 'node:crypto';
+import { ExecutePairingCommand } from './pairings.commands';
+import { PairingsQueries } from './pairings.queries';
+
+/**
+ * Expires active pairings past their term end, as the platform (`system`), hourly and shortly after
+ * start (PAIRING_EXPIRY_SWEEP=false turns it off). The decider re-checks every condition.
+ */
+@Injectable()
+export class PairingExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('PairingExpiry');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly queries: PairingsQueries,
+    private readonly commands: CommandBus,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (process.env.PAIRING_EXPIRY_SWEEP === 'false') return;
+    const run = () => this.sweep().catch((error) => this.logger.error(error instanceof Error ? error.message : String(error)));
+    setTimeout(run, 10_000).unref();
+    this.timer = setInterval(run, 3_600_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Expires every due pairing; returns their ids. */
+  async sweep(today = new Date().toISOString().slice(0, 10), at?: Date): Promise<string[]> {
+    const expired: string[] = [];
+    const correlationId = randomUUID();
+    for (const id of await this.queries.dueForExpiry(today)) {
+      try {
+        await this.commands.execute(new ExecutePairingCommand(id, { type: 'ExpirePairing' }, { actor: { id: 'system', role: 'system' }, commandId: randomUUID(), correlationId }, at));
+        expired.push(id);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+      }
+    }
+    if (expired.length) this.logger.log(`expired ${expired.length} pairings past their term`);
+    return expired;
+  }
+}
