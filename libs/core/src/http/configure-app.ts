@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, UnsupportedMediaTypeException } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
 import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
@@ -20,6 +20,14 @@ export interface HttpAppOptions {
  * `{ bodyParser: false }` so this parser is the only one.
  */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions): void {
+  // A body in any other format is refused, not silently read as empty.
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !request.is(['application/json', 'application/*+json'])) {
+      return sendProblem(response, toProblem(new UnsupportedMediaTypeException('请求内容须为 JSON (send the body as application/json)'), request.originalUrl));
+    }
+    next();
+  });
   app.use(express.json({ limit: options.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] }));
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (!error) return next();
