@@ -7,7 +7,7 @@ import { ProjectionHost } from '@shecun/projections';
 import { OrganizationCommand, OrganizationState } from './organization.decider';
 import { presentOrganization } from './organization.presenter';
 import { ExecuteOrganizationCommand } from './organizations.commands';
-import { ListOrganizationsQuery, NoteDto, OrganizationIdParam, ProfileDto, ReasonDto, RegisterOrganizationDto } from './organizations.dto';
+import { ListOrganizationsQuery, OrganizationNoteDto, OrganizationIdParam, ProfileDto, OrganizationReasonDto, RegisterOrganizationDto } from './organizations.dto';
 import { OrganizationsQueries } from './organizations.queries';
 
 const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
@@ -71,7 +71,7 @@ export class OrganizationsCommandController {
   @HttpCode(200)
   @ApiOperation({ summary: '列入活动异常名录 List as abnormal (bureau staff within scope)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  listAbnormal(@Param() { id }: OrganizationIdParam, @Body() body: ReasonDto, @Command() ctx: CommandContext) {
+  listAbnormal(@Param() { id }: OrganizationIdParam, @Body() body: OrganizationReasonDto, @Command() ctx: CommandContext) {
     return this.run(id, { type: 'ListAbnormal', reason: body.reason }, ctx);
   }
 
@@ -79,7 +79,7 @@ export class OrganizationsCommandController {
   @HttpCode(200)
   @ApiOperation({ summary: '移出活动异常名录 Restore normal standing (bureau staff within scope)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  restore(@Param() { id }: OrganizationIdParam, @Body() body: NoteDto, @Command() ctx: CommandContext) {
+  restore(@Param() { id }: OrganizationIdParam, @Body() body: OrganizationNoteDto, @Command() ctx: CommandContext) {
     return this.run(id, { type: 'RestoreStanding', note: body.note }, ctx);
   }
 
@@ -87,7 +87,7 @@ export class OrganizationsCommandController {
   @HttpCode(200)
   @ApiOperation({ summary: '注销 Deregister (bureau staff within scope; final)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  deregister(@Param() { id }: OrganizationIdParam, @Body() body: ReasonDto, @Command() ctx: CommandContext) {
+  deregister(@Param() { id }: OrganizationIdParam, @Body() body: OrganizationReasonDto, @Command() ctx: CommandContext) {
     return this.run(id, { type: 'Deregister', reason: body.reason }, ctx);
   }
 }

@@ -76,11 +76,11 @@ export class RegisterOrganizationDto extends ProfileDto {
   hubKind?: HubKind;
 }
 
-export class ReasonDto {
+export class OrganizationReasonDto {
   @ApiProperty({ example: '未按规定报送年度工作报告' }) @IsString() @Length(1, 500) reason: string;
 }
 
-export class NoteDto {
+export class OrganizationNoteDto {
   @ApiProperty({ example: '已补报年度工作报告' }) @IsString() @Length(1, 500) note: string;
 }
 
