@@ -1,10 +1,10 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { IdempotencyMiddleware, IdempotencyRecord, LivenessController } from '@shecun/core';
+import { IdempotencyMiddleware, LivenessController } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
 import { NeedsCommandsModule } from '@shecun/needs';
 import { RegionsModule } from '@shecun/regions';
-
+import { needsServiceDataSourceOptions } from './write-database';
 
 export interface NeedsServiceConfig {
   eventStoreUrl: string;
@@ -21,7 +21,8 @@ export class NeedsServiceModule implements NestModule {
     return {
       module: NeedsServiceModule,
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: config.databaseUrl, entities: [IdempotencyRecord], synchronize: true }),
+        // The schema comes from migrations (./migrations), run at start-up; never from synchronize.
+        TypeOrmModule.forRoot({ ...needsServiceDataSourceOptions(config.databaseUrl), migrationsRun: true }),
         EventStoreModule.forRoot(config.eventStoreUrl),
         RegionsModule,
         NeedsCommandsModule,

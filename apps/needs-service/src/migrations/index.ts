@@ -1,0 +1,4 @@
+import { IdempotencyKeys1795427914254 } from './1795427914254-IdempotencyKeys';
+
+/** Migrations of the needs service's database, in order. Generate the next with `scripts/generate-read-model-migration.js needs-service <Name>`. */
+export const MIGRATIONS: Function[] = [IdempotencyKeys1795427914254];
