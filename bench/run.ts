@@ -1,4 +1,5 @@
 import { appendBench } from './append.bench';
+import { kafkaLatencyBench } from './kafka-latency.bench';
 import { latencyBench } from './latency.bench';
 import { relayBench } from './relay.bench';
 
@@ -23,6 +24,14 @@ async function main(): Promise<void> {
     const r = await latencyBench(Number(process.env.BENCH_COMMANDS ?? 500));
     console.log(`latency: ${r.commands} commands, HTTP POST → needs read model committed`);
     console.log(`  p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(2)} ms (target p99 ≤ 50 ms) ${r.p99 <= 50 ? 'MET' : 'NOT MET'}`);
+  }
+  if (which.includes('kafka-latency')) {
+    const r = await kafkaLatencyBench(Number(process.env.BENCH_KAFKA_COMMANDS ?? 300));
+    const fmt = (p: { p50: number; p99: number; max: number }) => `p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms, max ${p.max.toFixed(2)} ms`;
+    console.log(`kafka-latency: ${r.commands} commands, gateway POST → needs service → PostgreSQL event store → relay → Kafka → projector → gateway GET finds it`);
+    console.log(`  raw kafkajs produce→consume round trip (acks=-1): ${fmt(r.raw)}`);
+    console.log(`  command → gateway read model:                    ${fmt(r.pipeline)}`);
+    console.log(`  ratio pipeline/raw: p50 ${(r.pipeline.p50 / r.raw.p50).toFixed(2)}, p99 ${(r.pipeline.p99 / r.raw.p99).toFixed(2)} (target p99 ≤ 500 ms) ${r.pipeline.p99 <= 500 ? 'MET' : 'NOT MET'}`);
   }
 }
 

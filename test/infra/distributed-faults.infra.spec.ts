@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { requireBuild } from '../support/child-app';
 import { removeDir } from '../support/embedded-app';
+import { provisionDistributed, tokenKeys, waitUntilAuthorized } from '../support/distributed-identity';
 import { createTestDatabase } from '../support/pg';
+import { LOAD_ORGANIZATIONS } from '../support/topology';
 import { ServiceProcess, startService, waitForHealth } from '../support/processes';
 import { dumpNeedsReadModel } from '../support/read-model-dump';
 
 const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 const KILLS = Number(process.env.FAULT_KILLS ?? 20);
 const headers = (actor: Record<string, string>) => ({ ...actor, 'content-type': 'application/json' });
-const coordinator = { 'X-Actor-Id': 'cadre-01', 'X-Actor-Role': 'coordinator' };
 
 /**
  * SIGKILL the relay and the projector at random moments while commands flow; afterwards the
@@ -28,6 +29,7 @@ describe('distributed topology under faults', () => {
   const running = new Set<ServiceProcess>();
   let env: Record<string, string>;
   let gateway: ServiceProcess;
+  let users: Record<string, Record<string, string>> = {};
   const dir = mkdtempSync(join(tmpdir(), 'faults-'));
 
   const start = async (app: string, extra: Record<string, string>) => {
@@ -45,11 +47,19 @@ describe('distributed topology under faults', () => {
     requireBuild();
     const [events, read, needs] = await Promise.all([createTestDatabase('shecun_events'), createTestDatabase('shecun_read'), createTestDatabase('shecun_needs')]);
     dbs.push(events, read, needs);
-    env = { EVENT_STORE_URL: events.url, KAFKA_BROKERS, TOPIC_PREFIX: prefix, DATABASE_URL: events.url, READ_DATABASE_URL: read.url, KAFKA_SESSION_TIMEOUT_MS: '6000' };
+    const keys = tokenKeys(dir);
+    env = { EVENT_STORE_URL: events.url, KAFKA_BROKERS, TOPIC_PREFIX: prefix, DATABASE_URL: events.url, READ_DATABASE_URL: read.url, KAFKA_SESSION_TIMEOUT_MS: '6000', ...keys.issuerEnv };
+    users = await provisionDistributed(
+      events.url,
+      keys.tokens,
+      [{ username: 'cadre-01', grant: { role: 'coordinator', scope: '441826105' } }, ...LOAD_ORGANIZATIONS.map((org) => ({ username: `staff-${org}`, grant: { role: 'organization' as const, organizationId: org } }))],
+      LOAD_ORGANIZATIONS,
+    );
     const needsService = await start('needs-service', { DATABASE_URL: needs.url });
     await start('projector', {});
     await start('relay', {});
     gateway = await start('gateway', { NEEDS_SERVICE_URL: needsService.url });
+    await waitUntilAuthorized(gateway.url, users);
   }, 180_000);
 
   afterAll(async () => {
@@ -63,7 +73,7 @@ describe('distributed topology under faults', () => {
     while (!stop.done) {
       const res = await fetch(`${gateway.url}/api/needs`, {
         method: 'POST',
-        headers: headers(coordinator),
+        headers: headers(users['cadre-01']),
         body: JSON.stringify({ villageCode: '441826105201', title: `负载 ${sent}`, category: 'care', publish: true, autoAccept: true, lineItems: [{ kind: 'goods', description: '棉被', unit: '床', quantity: 5 }] }),
       }).catch(() => undefined);
       if (res?.status === 201) {
@@ -71,7 +81,7 @@ describe('distributed topology under faults', () => {
         const org = `org-${sent % 7}`;
         await fetch(`${gateway.url}/api/needs/${needId}/commitments`, {
           method: 'POST',
-          headers: headers({ 'X-Actor-Id': `staff-${org}`, 'X-Actor-Role': 'organization', 'X-Actor-Org': org }),
+          headers: headers(users[`staff-${org}`]),
           body: JSON.stringify({ organizationId: org, organizationName: '某社会组织', items: [{ lineItemId: 'L1', quantity: 3 }], promisedBy: '2099-01-01' }),
         }).catch(() => undefined);
         sent += 1;

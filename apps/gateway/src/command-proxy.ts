@@ -7,7 +7,7 @@ export interface CommandRoute {
   target: string;
 }
 
-const FORWARDED_HEADERS = ['content-type', 'idempotency-key', 'x-actor-id', 'x-actor-role', 'x-actor-org', 'x-correlation-id', 'authorization'];
+const FORWARDED_HEADERS = ['content-type', 'content-length', 'idempotency-key', 'x-correlation-id', 'x-grant-id', 'authorization'];
 const RETURNED_HEADERS = ['content-type', 'idempotent-replayed', 'location'];
 
 /**

@@ -1,4 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AuthenticationMiddleware, IDENTITY_VIEW_ENTITIES, IdentityModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventStoreModule } from '@shecun/event-store';
 import { NEED_VIEW_ENTITIES, NeedsQueriesModule } from '@shecun/needs';
@@ -12,17 +13,24 @@ export interface GatewayConfig {
 
 /** Queries from the PostgreSQL read models; histories from the event store; commands proxied. */
 @Module({})
-export class GatewayModule {
+export class GatewayModule implements NestModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: config.readDatabaseUrl, entities: NEED_VIEW_ENTITIES, synchronize: false, migrationsRun: false }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: config.readDatabaseUrl, entities: [...NEED_VIEW_ENTITIES, ...IDENTITY_VIEW_ENTITIES], synchronize: false, migrationsRun: false }),
         EventStoreModule.forRoot(config.eventStoreUrl),
         RegionsModule,
         NeedsQueriesModule,
+        // Sign-in, users and grants (the identity context's write side runs here); grants are read
+        // from the projector's read model. Needs JWT_PRIVATE_KEY_FILE to issue tokens.
+        IdentityModule.forRoot(identityOptionsFromEnv(process.env), rateLimitsFromEnv(process.env)),
       ],
       controllers: [LivenessController],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuthenticationMiddleware).forRoutes('*');
   }
 }

@@ -1,11 +1,12 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { IdempotencyMiddleware, IdempotencyRecord, LivenessController } from '@shecun/core';
+import { IdempotencyMiddleware, LivenessController } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
-import { NEEDS_STANDING_ENTITIES, NeedsCommandsModule } from '@shecun/needs';
-import { ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
+import { AuthenticationMiddleware, IdentityAuthModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
+import { NeedsCommandsModule } from '@shecun/needs';
+import { ProjectionsModule } from '@shecun/projections';
 import { RegionsModule } from '@shecun/regions';
-
+import { needsServiceDataSourceOptions } from './write-database';
 
 export interface NeedsServiceConfig {
   eventStoreUrl: string;
@@ -14,8 +15,7 @@ export interface NeedsServiceConfig {
 
 /**
  * The needs write service: command routes of the needs context, appending to the server event
- * store. Its own PostgreSQL database keeps the idempotency records and the needs context's view of
- * organization standings, which it projects itself from the event store's log.
+ * store. Its own PostgreSQL database keeps only the idempotency records.
  */
 @Module({})
 export class NeedsServiceModule implements NestModule {
@@ -23,17 +23,21 @@ export class NeedsServiceModule implements NestModule {
     return {
       module: NeedsServiceModule,
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: config.databaseUrl, entities: [IdempotencyRecord, ProjectionCheckpoint, ...NEEDS_STANDING_ENTITIES], synchronize: true }),
+        // The schema comes from migrations (./migrations), run at start-up; never from synchronize.
+        TypeOrmModule.forRoot({ ...needsServiceDataSourceOptions(config.databaseUrl), migrationsRun: true }),
         EventStoreModule.forRoot(config.eventStoreUrl),
+        // Organization standings and grants, projected here from the event store's log.
         ProjectionsModule.forRoot({ autostart: true }),
         RegionsModule,
         NeedsCommandsModule,
+        // Verifies tokens (JWT_PUBLIC_KEY_FILES: the gateway's public key) against its own grants view.
+        IdentityAuthModule.forRoot(identityOptionsFromEnv(process.env), rateLimitsFromEnv(process.env)),
       ],
       controllers: [LivenessController],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(IdempotencyMiddleware).forRoutes('*');
+    consumer.apply(AuthenticationMiddleware, IdempotencyMiddleware).forRoutes('*');
   }
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { requiredEnv } from '@shecun/core';
 import { KafkaBus } from '@shecun/messaging';
+import { IdentityProjection } from '@shecun/identity';
 import { NeedsProjection } from '@shecun/needs';
 import { BusProjector } from '@shecun/projections';
 import { createServer } from 'node:http';
@@ -18,7 +19,11 @@ async function main(): Promise<void> {
     clientId: `shecun-projector-${process.pid}`,
     sessionTimeoutMs: Number(process.env.KAFKA_SESSION_TIMEOUT_MS ?? 10_000),
   });
-  const projectors = [new BusProjector(bus, dataSource, new NeedsProjection(), { topics: [`${process.env.TOPIC_PREFIX ?? ''}shecun.needs.v1`], groupId: `${process.env.TOPIC_PREFIX ?? ''}projector-needs` })];
+  const prefix = process.env.TOPIC_PREFIX ?? '';
+  const projectors = [
+    new BusProjector(bus, dataSource, new NeedsProjection(), { topics: [`${prefix}shecun.needs.v1`], groupId: `${prefix}projector-needs` }),
+    new BusProjector(bus, dataSource, new IdentityProjection(), { topics: [`${prefix}shecun.identity.v1`], groupId: `${prefix}projector-identity` }),
+  ];
 
   let live = false;
   const health = createServer((_req, res) => {

@@ -13,6 +13,8 @@ async function main(): Promise<void> {
   const logger = new Logger('Relay');
   const store = await openEventStore(requiredEnv('EVENT_STORE_URL'));
   const pool = new Pool({ connectionString: requiredEnv('DATABASE_URL') });
+  // An idle connection dropped by a restarting server must not crash the relay; the pool replaces it.
+  pool.on('error', (error) => logger.warn(`checkpoint database: idle connection lost (${error.message})`));
   const checkpoints = new PgRelayCheckpoints(pool);
   await checkpoints.migrate();
   const bus = new KafkaBus({ brokers: requiredEnv('KAFKA_BROKERS').split(','), clientId: 'shecun-relay' });
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
   let live = false;
   const health = createServer((_req, res) => {
     res.writeHead(live ? 200 : 503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: live ? 'ok' : 'starting', checkpoint: relay.checkpoint }));
+    res.end(JSON.stringify({ status: live ? 'ok' : 'starting', checkpoint: relay.checkpoint, restarts: relay.restarts }));
   });
   health.listen(Number(process.env.PORT ?? 3002), process.env.HOST ?? '0.0.0.0');
 

@@ -1,4 +1,4 @@
-import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Module, OnModuleInit, Optional } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { RequestWithActor } from '@shecun/core';
@@ -70,8 +70,9 @@ function throttlers(limits: RateLimits) {
 @Module({})
 export class IdentityAuthModule implements OnModuleInit {
   constructor(
-    private readonly projections: ProjectionHost,
     private readonly projection: IdentityProjection,
+    /** Absent where another process (the projector) keeps the users and grants read model. */
+    @Optional() private readonly projections?: ProjectionHost,
   ) {}
 
   static forRoot(options: IdentityOptions, limits: RateLimits = DEFAULT_RATE_LIMITS): DynamicModule {
@@ -92,7 +93,7 @@ export class IdentityAuthModule implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.projections.register(this.projection);
+    this.projections?.register(this.projection);
   }
 }
 

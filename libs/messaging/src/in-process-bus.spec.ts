@@ -31,6 +31,49 @@ describe('in-process bus', () => {
     expect(dead).toMatchObject({ key: 'a', value: 'poison', headers: { 'dlt-error': 'cannot apply', 'dlt-topic': 't', 'dlt-offset': '1' } });
   });
 
+  it('waits out a transient failure beyond maxAttempts instead of dead-lettering, and keeps the order', async () => {
+    const bus = new InProcessBus();
+    await bus.publish('t', [message('a', '1'), message('a', '2')]);
+    const handled: string[] = [];
+    let outage = 5; // more failures than maxAttempts
+    let done!: () => void;
+    const finished = new Promise<void>((r) => (done = r));
+    const consumer = await bus.consume({
+      groupId: 'g',
+      topics: ['t'],
+      maxAttempts: 2,
+      isTransient: (error) => (error as Error).message === 'database restarting',
+      handle: async (m) => {
+        if (m.value === '1' && outage-- > 0) throw new Error('database restarting');
+        handled.push(m.value);
+        if (m.value === '2') done();
+      },
+    });
+    await finished;
+    await consumer.stop();
+    expect(handled).toEqual(['1', '2']);
+    expect(bus.messages(deadLetterTopic('t'))).toEqual([]);
+  });
+
+  it('stops waiting on a transient failure when the consumer stops, leaving the message undelivered', async () => {
+    const bus = new InProcessBus();
+    await bus.publish('t', [message('a', '1')]);
+    let tried!: () => void;
+    const firstTry = new Promise<void>((r) => (tried = r));
+    const consumer = await bus.consume({
+      groupId: 'g',
+      topics: ['t'],
+      isTransient: () => true,
+      handle: async () => {
+        tried();
+        throw new Error('database down');
+      },
+    });
+    await firstTry;
+    await consumer.stop();
+    expect(bus.messages(deadLetterTopic('t'))).toEqual([]);
+  });
+
   it('gives each consumer group its own position', async () => {
     const bus = new InProcessBus();
     await bus.publish('t', [message('k', 'x')]);

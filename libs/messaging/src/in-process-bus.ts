@@ -32,7 +32,12 @@ export class InProcessBus implements MessageBus {
           let offset = this.offsets.get(key) ?? 0;
           while (running && offset < log.length) {
             const message = { ...log[offset], topic, partition: 0, offset: String(offset) };
-            await deliver(this, options, message, maxAttempts);
+            try {
+              await deliver(this, options, message, maxAttempts, { isRunning: () => running });
+            } catch (error) {
+              if (error instanceof DeliveryAbandonedError) break;
+              throw error;
+            }
             offset += 1;
             this.offsets.set(key, offset);
             progressed = true;
@@ -64,18 +69,53 @@ export class InProcessBus implements MessageBus {
   }
 }
 
-/** Handles one message with retries; after the last attempt it goes to the dead-letter topic. */
+/** Lets a long transient retry keep the consumer alive, and stop when the consumer stops. */
+export interface DeliveryControl {
+  /** Called between transient retries (a Kafka consumer heartbeats its group). */
+  keepAlive?: () => Promise<void>;
+  /** False once the consumer stops or lost the partition: delivery gives up without dead-lettering. */
+  isRunning?: () => boolean;
+}
+
+/** The message stays unhandled (not dead-lettered, offset not advanced): its consumer stopped while it waited. */
+export class DeliveryAbandonedError extends Error {
+  constructor(message: string, override readonly cause: unknown) {
+    super(message);
+    this.name = 'DeliveryAbandonedError';
+  }
+}
+
+/** Back-off between transient retries: 100 ms doubling, capped at 2 s. */
+const transientDelay = (retry: number) => Math.min(2000, 100 * 2 ** Math.min(retry, 5));
+
+/**
+ * Handles one message with retries; after the last attempt it goes to the dead-letter topic. A
+ * transient failure (`options.isTransient`) is not an attempt: it is retried until it succeeds or
+ * the consumer stops, in which case this throws {@link DeliveryAbandonedError} and the message is
+ * delivered again later (from the last committed offset).
+ */
 export async function deliver(
   bus: Pick<MessageBus, 'publish'>,
-  options: Pick<ConsumerOptions, 'handle'>,
+  options: Pick<ConsumerOptions, 'handle' | 'isTransient'>,
   message: Parameters<ConsumerOptions['handle']>[0],
   maxAttempts: number,
+  control: DeliveryControl = {},
 ): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+  let transientRetries = 0;
+  for (let attempt = 1; ; ) {
     try {
       await options.handle(message);
       return;
     } catch (error) {
+      if (options.isTransient?.(error)) {
+        if (control.isRunning && !control.isRunning()) {
+          throw new DeliveryAbandonedError(`consumer stopped while ${message.topic}/${message.partition}@${message.offset} waited for its handler to recover`, error);
+        }
+        if (transientRetries === 0) console.warn(`bus consumer: ${message.topic}/${message.partition}@${message.offset} waits for the handler to recover: ${error instanceof Error ? error.message : String(error)}`);
+        await new Promise((r) => setTimeout(r, transientDelay(transientRetries++)));
+        await control.keepAlive?.().catch(() => undefined);
+        continue;
+      }
       if (attempt >= maxAttempts) {
         await bus.publish(deadLetterTopic(message.topic), [
           {
@@ -93,6 +133,7 @@ export async function deliver(
         return;
       }
       await new Promise((r) => setTimeout(r, 50 * attempt));
+      attempt += 1;
     }
   }
 }

@@ -1,5 +1,5 @@
-import { Kafka, logLevel, Producer } from 'kafkajs';
-import { deliver } from './in-process-bus';
+import { Consumer, ConsumerRunConfig, Kafka, logLevel, Producer } from 'kafkajs';
+import { DeliveryAbandonedError, deliver } from './in-process-bus';
 import { BusConsumer, ConsumerOptions, MessageBus, BusMessage } from './types';
 
 export interface KafkaBusOptions {
@@ -78,19 +78,78 @@ export class KafkaBus implements MessageBus {
     });
   }
 
+  /**
+   * Joins the consumer group and handles messages until stopped. kafkajs restarts a consumer after
+   * a retriable failure by itself, but stops for good after a non-retriable one — and a broker
+   * restart produces those (an offset commit or heartbeat answered "the coordinator is not aware of
+   * this member" once the group forgot the member during the outage). So the consumer is
+   * supervised: when kafkajs gives up on it, a fresh consumer joins the group after a pause and
+   * resumes from the last committed offsets (handlers de-duplicate what is redelivered).
+   */
   async consume(options: ConsumerOptions): Promise<BusConsumer> {
     await this.ensureTopics([...options.topics, ...options.topics.map((t) => `${t}.dlt`)]);
-    const consumer = this.kafka.consumer({
+    let stopped = false;
+    let current: Consumer | undefined;
+    let restartTimer: NodeJS.Timeout | undefined;
+    let restarts = 0;
+
+    const launch = async (): Promise<void> => {
+      const consumer = this.createConsumer(options);
+      current = consumer;
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart || stopped || current !== consumer) return;
+        const delay = Math.min(5000, 500 * 2 ** Math.min(restarts++, 4));
+        this.logger(`consumer of ${options.groupId} stopped (${payload.error.message}); rejoining in ${delay} ms`);
+        restartTimer = setTimeout(relaunch, delay);
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+      await consumer.run(this.runConfig(consumer, options, () => !stopped));
+      restarts = 0;
+    };
+    const relaunch = async () => {
+      if (stopped) return;
+      await current?.disconnect().catch(() => undefined);
+      try {
+        await launch();
+      } catch (error) {
+        if (stopped) return;
+        const delay = Math.min(5000, 500 * 2 ** Math.min(restarts++, 4));
+        this.logger(`consumer of ${options.groupId} could not rejoin (${(error as Error).message}); retrying in ${delay} ms`);
+        restartTimer = setTimeout(relaunch, delay);
+      }
+    };
+
+    await launch();
+    const handle: BusConsumer = {
+      stop: async () => {
+        stopped = true;
+        clearTimeout(restartTimer);
+        this.consumers.delete(handle);
+        await current?.disconnect();
+      },
+    };
+    this.consumers.add(handle);
+    return handle;
+  }
+
+  private logger(message: string): void {
+    console.warn(`kafka bus: ${message}`);
+  }
+
+  private createConsumer(options: ConsumerOptions): Consumer {
+    return this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1000,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5000 },
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+  }
+
+  private runConfig(consumer: Consumer, options: ConsumerOptions, running: () => boolean): ConsumerRunConfig {
     const maxAttempts = options.maxAttempts ?? 3;
-    await consumer.run({
+    return {
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
@@ -101,17 +160,23 @@ export class KafkaBus implements MessageBus {
           await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(handled) + 1n).toString() }]);
           sinceCommit = 0;
         };
+        const stillOurs = () => running() && isRunning() && !isStale();
         for (const m of batch.messages) {
-          if (!isRunning() || isStale()) break;
+          if (!stillOurs()) break;
           const headers = Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? '' : String(v)]));
-          await deliver(this, options, {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key: m.key?.toString() ?? '',
-            value: m.value?.toString() ?? '',
-            headers,
-          }, maxAttempts);
+          try {
+            await deliver(
+              this,
+              options,
+              { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? '', value: m.value?.toString() ?? '', headers },
+              maxAttempts,
+              { keepAlive: heartbeat, isRunning: stillOurs },
+            );
+          } catch (error) {
+            // Stopped or lost the partition while the handler was down: leave the rest to whoever owns it now.
+            if (error instanceof DeliveryAbandonedError) break;
+            throw error;
+          }
           resolveOffset(m.offset);
           handled = m.offset;
           if (++sinceCommit >= 100) await commit();
@@ -119,15 +184,7 @@ export class KafkaBus implements MessageBus {
         }
         await commit();
       },
-    });
-    const handle: BusConsumer = {
-      stop: async () => {
-        this.consumers.delete(handle);
-        await consumer.disconnect();
-      },
     };
-    this.consumers.add(handle);
-    return handle;
   }
 
   async close(): Promise<void> {

@@ -32,19 +32,44 @@ export class PgRelayCheckpoints implements RelayCheckpointStore {
     );
   }
 
-  async acquire(name: string): Promise<void> {
-    this.lockClient ??= await this.pool.connect();
+  async acquire(name: string, onLost?: (error: Error) => void, signal?: AbortSignal): Promise<void> {
     for (;;) {
+      if (signal?.aborted) throw new Error(`stopped while waiting for the lock of relay ${name}`);
+      if (!this.lockClient) {
+        const client = await this.pool.connect();
+        // A checked-out client has no error listener of the pool's: without this one a dropped
+        // connection would crash the process. Losing the connection loses the lock.
+        client.on('error', (error) => this.lockLost(client, error));
+        this.lockClient = client;
+      }
       const { rows } = await this.lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [lockKey(name)]);
-      if (rows[0].ok) return;
+      if (rows[0].ok) {
+        this.onLost = onLost;
+        return;
+      }
       await new Promise((r) => setTimeout(r, this.pollMs));
     }
   }
 
-  async release(name: string): Promise<void> {
-    if (!this.lockClient) return;
-    await this.lockClient.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey(name)]).catch(() => undefined);
-    this.lockClient.release();
+  private onLost?: (error: Error) => void;
+
+  private lockLost(client: PoolClient, error: Error): void {
+    if (this.lockClient !== client) return;
     this.lockClient = undefined;
+    client.release(error);
+    const onLost = this.onLost;
+    this.onLost = undefined;
+    onLost?.(error);
+  }
+
+  async release(name: string): Promise<void> {
+    const client = this.lockClient;
+    if (!client) return;
+    this.lockClient = undefined;
+    this.onLost = undefined;
+    let broken: Error | undefined;
+    await client.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey(name)]).catch((error: Error) => (broken = error));
+    // A connection that failed is destroyed rather than returned to the pool (its lock died with it).
+    client.release(broken);
   }
 }

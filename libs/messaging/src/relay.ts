@@ -7,8 +7,12 @@ import { MessageBus } from './types';
 export interface RelayCheckpointStore {
   load(name: string): Promise<number>;
   save(name: string, position: number): Promise<void>;
-  /** Waits until this process holds the relay's lock: one active relay per log. */
-  acquire(name: string): Promise<void>;
+  /**
+   * Waits until this process holds the relay's lock: one active relay per log. `onLost` is called
+   * if the lock is lost later (its database connection dropped): the relay must stop publishing.
+   * Rejects once `signal` is aborted (the relay stops while waiting).
+   */
+  acquire(name: string, onLost?: (error: Error) => void, signal?: AbortSignal): Promise<void>;
   release(name: string): Promise<void>;
 }
 
@@ -18,6 +22,8 @@ export interface RelayOptions {
   topicFor?: (event: RecordedEvent) => string;
   /** Drop events that must not leave their context (internal events); default: keep all. */
   filter?: (event: RecordedEvent) => boolean;
+  /** Longest pause between attempts to resume after a failure. Default 5 s. */
+  maxBackoffMs?: number;
 }
 
 /**
@@ -60,25 +66,81 @@ export class EventRelay {
     this.position = last;
   }
 
-  /** Takes the lock, then follows the log from the stored checkpoint; resolves once caught up. */
+  /** Times the relay resumed after a failure (event store, checkpoint database, broker or lock lost). */
+  restarts = 0;
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeFromBackoff?: () => void;
+  private stopping = new AbortController();
+
+  /**
+   * Takes the lock, then follows the log from the stored checkpoint; resolves once caught up.
+   *
+   * Supervised: when anything fails — the event store or the checkpoint database restarts, the broker
+   * stays unreachable past the producer's retries, or the lock's connection drops — the relay stops
+   * publishing, lets go of the lock, waits (capped back-off), takes the lock again and resumes from
+   * the stored checkpoint. Nothing is skipped: the checkpoint only moves after the broker acknowledged,
+   * and a republished batch is de-duplicated by the consumers.
+   */
   async start(): Promise<void> {
-    await this.checkpoints.acquire(this.name);
-    this.position = await this.checkpoints.load(this.name);
-    this.logger.log(`relaying from position ${this.position}`);
-    await new Promise<void>((resolve, reject) => {
-      this.subscription = this.store.subscribeAll(this.position, (events) => this.publishBatch(events), {
-        batchSize: this.options.batchSize ?? 1000,
-        onLive: resolve,
-        onError: (error) => {
-          this.logger.error(`stopped at ${this.position}: ${error instanceof Error ? error.message : String(error)}`);
-          reject(error);
-        },
-      });
+    if (this.running) throw new Error(`relay ${this.name} already started`);
+    this.running = true;
+    this.stopping = new AbortController();
+    await new Promise<void>((resolve) => {
+      this.loop = this.supervise(resolve);
     });
   }
 
+  private async supervise(onFirstLive: () => void): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      const error = await this.runOnce(() => {
+        failures = 0;
+        onFirstLive();
+      }).catch((e: unknown) => e);
+      await this.subscription?.stop().catch(() => undefined);
+      this.subscription = undefined;
+      await this.checkpoints.release(this.name).catch(() => undefined);
+      if (!this.running) break;
+      this.restarts += 1;
+      const delay = Math.min(this.options.maxBackoffMs ?? 5000, 250 * 2 ** Math.min(failures++, 5));
+      this.logger.warn(`stopped at ${this.position} (${error instanceof Error ? error.message : String(error)}); resuming in ${delay} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeFromBackoff = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeFromBackoff = undefined;
+    }
+  }
+
+  /** One run: lock, checkpoint, subscription. Resolves (with the cause) when the run ended. */
+  private async runOnce(onLive: () => void): Promise<unknown> {
+    let end!: (cause: unknown) => void;
+    const ended = new Promise<unknown>((resolve) => (end = resolve));
+    await this.checkpoints.acquire(this.name, (lost) => end(new Error(`relay lock lost: ${lost.message}`)), this.stopping.signal);
+    this.position = await this.checkpoints.load(this.name);
+    if (!this.running) return undefined;
+    this.logger.log(`relaying from position ${this.position}`);
+    this.subscription = this.store.subscribeAll(this.position, (events) => this.publishBatch(events), {
+      batchSize: this.options.batchSize ?? 1000,
+      onLive,
+      onError: end,
+    });
+    this.stopRun = () => end(undefined);
+    return ended;
+  }
+
+  private stopRun?: () => void;
+
   async stop(): Promise<void> {
-    await this.subscription?.stop();
-    await this.checkpoints.release(this.name);
+    this.running = false;
+    this.stopping.abort();
+    this.wakeFromBackoff?.();
+    this.stopRun?.();
+    await this.loop;
+    this.loop = undefined;
   }
 }

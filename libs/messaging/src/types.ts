@@ -22,6 +22,13 @@ export interface ConsumerOptions {
   handle: (message: ConsumedMessage) => Promise<void>;
   /** Attempts before dead-lettering a message. Default 3. */
   maxAttempts?: number;
+  /**
+   * Whether a failure is the handler's infrastructure being unavailable (its database restarting,
+   * say) rather than the message being bad. Such failures are retried with capped back-off for as
+   * long as the consumer runs — never dead-lettered — so an outage delays messages but loses none.
+   * Default: no failure is transient.
+   */
+  isTransient?: (error: unknown) => boolean;
 }
 
 export interface BusConsumer {

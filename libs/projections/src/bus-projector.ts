@@ -47,6 +47,8 @@ export class BusProjector {
       groupId: this.options.groupId ?? `projector-${this.projection.name}`,
       topics: this.options.topics,
       handle: (message) => this.apply(message),
+      // The read-model database restarting is an outage to wait out, not a poison message.
+      isTransient: isDatabaseUnavailable,
     });
   }
 
@@ -70,4 +72,23 @@ export class BusProjector {
     await this.consumer?.stop();
     this.consumer = undefined;
   }
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const CONNECTION_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Connection ended/i;
+
+/**
+ * Whether an error means the PostgreSQL server could not be reached or went away (rather than the
+ * statement being wrong): socket errors, SQLSTATE class 08 (connection exception), 57P01–57P03
+ * (administrator/crash shutdown, cannot connect now) and 53300 (too many connections). Looks
+ * through TypeORM's QueryFailedError (`driverError`) and `cause` chains.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code))) return true;
+    if (typeof message === 'string' && CONNECTION_MESSAGES.test(message)) return true;
+    e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
+  }
+  return false;
 }

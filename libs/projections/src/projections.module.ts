@@ -81,6 +81,8 @@ export class ProjectionsModule {
   static forRoot(options: { autostart: boolean }): DynamicModule {
     return {
       module: ProjectionsModule,
+      // One host per process, reachable from every context module that registers a projection.
+      global: true,
       providers: [ProjectionHost, { provide: PROJECTIONS_AUTOSTART, useValue: options.autostart }],
       exports: [ProjectionHost],
     };

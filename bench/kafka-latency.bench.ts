@@ -1,0 +1,171 @@
+import { toBusMessage } from '@shecun/messaging';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { provisionDistributed, tokenKeys, waitUntilAuthorized } from './support/distributed-identity';
+
+export interface Percentiles {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export interface KafkaLatencyBenchResult {
+  commands: number;
+  raw: Percentiles;
+  pipeline: Percentiles;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const summarize = (samples: number[]): Percentiles => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
+};
+const elapsedMs = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+
+interface Service {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+async function startService(app: string, env: Record<string, string>): Promise<Service> {
+  const port = await freePort();
+  let output = '';
+  const child = spawn(process.execPath, [join(__dirname, '..', 'apps', app, 'src', 'main.js')], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (output = (output + d).slice(-10_000)));
+  child.stderr!.on('data', (d) => (output = (output + d).slice(-10_000)));
+  const service = { child, url: `http://127.0.0.1:${port}`, output: () => output };
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${app} exited:\n${output}`);
+    if ((await fetch(`${service.url}/health`).then((r) => r.status, () => 0)) === 200) return service;
+    if (Date.now() > deadline) throw new Error(`${app} not healthy:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Baseline: one message at a time, kafkajs producer (idempotent, acks=-1, as the relay) → kafkajs
+ * consumer group on the same broker, from `send` until the consumer holds the message.
+ */
+async function rawRoundTrips(brokers: string[], samples: number, run: string): Promise<number[]> {
+  const kafka = new Kafka({ clientId: `bench-rt-${run}`, brokers, logLevel: logLevel.NOTHING });
+  const topic = `bench-rt-${run}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] });
+  await admin.disconnect();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const consumer = kafka.consumer({ groupId: `bench-rt-${run}`, heartbeatInterval: 1000 });
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const waiting = new Map<string, () => void>();
+  let assigned!: () => void;
+  const ready = new Promise<void>((r) => (assigned = r));
+  consumer.on(consumer.events.GROUP_JOIN, () => assigned());
+  await consumer.run({ eachMessage: async ({ message }) => waiting.get(message.key!.toString())?.() });
+  await ready;
+  const event = { id: '', type: 'NeedPublished', schemaVersion: 1, data: { needId: 'x' }, metadata: {}, streamName: 'need-x', revision: 1, position: 1 } as Parameters<typeof toBusMessage>[0];
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const key = `need-${run}-${i}`;
+    const arrived = new Promise<void>((r) => waiting.set(key, r));
+    const t0 = process.hrtime.bigint();
+    await producer.send({ topic, acks: -1, messages: [{ ...toBusMessage({ ...event, id: randomUUID(), streamName: key }), key }] });
+    await arrived;
+    times.push(elapsedMs(t0));
+    waiting.delete(key);
+  }
+  await consumer.disconnect();
+  await producer.disconnect();
+  return times;
+}
+
+/**
+ * Command-to-read-model latency of the distributed topology: `POST /api/needs` to the gateway
+ * (forwarded to the needs service, appended to the PostgreSQL event store) until `GET
+ * /api/needs/:id` on the gateway finds it in the PostgreSQL read model — through relay → Kafka →
+ * projector. The services run as separate processes, as deployed. The baseline, measured in the same
+ * run on the same broker, is a bare kafkajs produce→consume round trip.
+ */
+export async function kafkaLatencyBench(
+  commands = 300,
+  brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
+  pgUrl = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+): Promise<KafkaLatencyBenchResult> {
+  const run = randomUUID().slice(0, 8);
+  const warmup = 20;
+  const admin = new Client({ connectionString: pgUrl });
+  await admin.connect();
+  const databases = ['events', 'read', 'needs'].map((d) => `bench_${d}_${run}`);
+  const urlOf = (db: string) => Object.assign(new URL(pgUrl), { pathname: `/${db}` }).toString();
+  const services: Service[] = [];
+  try {
+    for (const db of databases) await admin.query(`CREATE DATABASE ${db}`);
+    const [events, read, needs] = databases.map(urlOf);
+    const keys = tokenKeys(mkdtempSync(join(tmpdir(), 'bench-keys-')));
+    const users = await provisionDistributed(events, keys.tokens, [{ username: 'bench-coordinator', grant: { role: 'coordinator', scope: '441826105' } }]);
+    const common = { EVENT_STORE_URL: events, KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: `bench-${run}.`, ...keys.issuerEnv };
+    const needsService = await startService('needs-service', { ...common, DATABASE_URL: needs });
+    services.push(needsService);
+    services.push(await startService('projector', { ...common, READ_DATABASE_URL: read }));
+    services.push(await startService('relay', { ...common, DATABASE_URL: events }));
+    const gateway = await startService('gateway', { ...common, READ_DATABASE_URL: read, NEEDS_SERVICE_URL: needsService.url });
+    services.push(gateway);
+    await waitUntilAuthorized(gateway.url, users);
+
+    const raw = await rawRoundTrips(brokers, commands + warmup, run);
+
+    const body = JSON.stringify({ villageCode: '441826105201', title: '冬季棉被', category: 'care', publish: true, lineItems: [{ kind: 'goods', description: '棉被', unit: '床', quantity: 10 }] });
+    const headers = { 'content-type': 'application/json', ...users['bench-coordinator'] };
+    const samples: number[] = [];
+    for (let i = 0; i < commands + warmup; i++) {
+      const t0 = process.hrtime.bigint();
+      const res = await fetch(`${gateway.url}/api/needs`, { method: 'POST', body, headers });
+      if (res.status !== 201) throw new Error(`POST /api/needs answered ${res.status}: ${await res.text()}`);
+      const { needId } = (await res.json()) as { needId: string };
+      for (;;) {
+        const view = await fetch(`${gateway.url}/api/needs/${needId}`, { headers });
+        if (view.status === 200 && ((await view.json()) as { status: string }).status === 'published') break;
+        if (view.status !== 200) await view.body?.cancel();
+        if (elapsedMs(t0) > 60_000) throw new Error(`need ${needId} not visible in the read model after 60 s`);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      samples.push(elapsedMs(t0));
+    }
+    return { commands, raw: summarize(raw.slice(warmup)), pipeline: summarize(samples.slice(warmup)) };
+  } finally {
+    await Promise.all(
+      services.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            if (s.child.exitCode !== null) return resolve();
+            s.child.once('exit', () => resolve());
+            s.child.kill('SIGTERM');
+          }),
+      ),
+    );
+    for (const db of databases) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  }
+}

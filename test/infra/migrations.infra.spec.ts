@@ -1,0 +1,43 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { needsServiceDataSourceOptions, NEEDS_SERVICE_ENTITIES } from '../../apps/needs-service/src/write-database';
+import { readModelDataSourceOptions } from '../../apps/projector/src/read-model';
+import { createTestDatabase } from '../support/pg';
+
+/** The PostgreSQL schemas of the distributed topology come from migrations that match the entities. */
+describe('PostgreSQL migrations of the distributed topology', () => {
+  const pendingAfterMigrations = async (options: DataSourceOptions) => {
+    const dataSource = await new DataSource({ ...options, migrationsRun: true } as DataSourceOptions).initialize();
+    try {
+      return (await dataSource.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query);
+    } finally {
+      await dataSource.destroy();
+    }
+  };
+
+  it.each([
+    ['projector read models', readModelDataSourceOptions],
+    ['needs service idempotency records', needsServiceDataSourceOptions],
+  ])('%s: a fresh database migrated is exactly what the entities describe', async (_name, optionsFor) => {
+    const db = await createTestDatabase('shecun_migrations');
+    try {
+      expect(await pendingAfterMigrations(optionsFor(db.url))).toEqual([]);
+    } finally {
+      await db.drop();
+    }
+  }, 60_000);
+
+  it('needs service: adopts a database whose table an earlier version created with synchronize', async () => {
+    const db = await createTestDatabase('shecun_migrations');
+    try {
+      const legacy = await new DataSource({ type: 'postgres', url: db.url, entities: NEEDS_SERVICE_ENTITIES, synchronize: true }).initialize();
+      await legacy.query(`INSERT INTO idempotency_keys ("scopeKey", "requestHash", "createdAt") VALUES ('k', 'h', '2026-01-01T00:00:00.000Z')`);
+      await legacy.destroy();
+      expect(await pendingAfterMigrations(needsServiceDataSourceOptions(db.url))).toEqual([]);
+      const check = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+      expect(await check.query(`SELECT "scopeKey" FROM idempotency_keys`)).toEqual([{ scopeKey: 'k' }]);
+      await check.destroy();
+    } finally {
+      await db.drop();
+    }
+  }, 60_000);
+});
