@@ -41,6 +41,27 @@ export async function startEmbeddedApp(dataDir = mkdtempSync(join(tmpdir(), 'she
 
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
 
+/**
+ * Who a test request acts as. `scope` is the division code prefix a coordinator, bureau staff or
+ * auditor acts within (a village's 12 digits, a town's 9, a county's 6, a city's 4, '44' for the
+ * province); organization staff and hub admins act for `organizationId`.
+ */
+export interface TestActor {
+  id: string;
+  role: 'coordinator' | 'organization' | 'hub' | 'bureau' | 'auditor' | 'admin';
+  organizationId?: string;
+  scope?: string;
+}
+
+/** Request headers that authenticate a test request as `actor` (use this in every new test). */
+export async function actAs(_t: Pick<TestApp, 'app'> | undefined, actor: TestActor): Promise<Record<string, string>> {
+  return {
+    'X-Actor-Id': actor.id,
+    'X-Actor-Role': actor.role === 'admin' ? 'system' : actor.role,
+    ...(actor.organizationId ? { 'X-Actor-Org': actor.organizationId } : {}),
+  };
+}
+
 export const coordinator = { 'X-Actor-Id': 'cadre-sanpai-01', 'X-Actor-Role': 'coordinator' };
 export const organization = (orgId: string) => ({ 'X-Actor-Id': `staff-${orgId}`, 'X-Actor-Role': 'organization', 'X-Actor-Org': orgId });
 export const futureDate = (days = 30) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
