@@ -57,8 +57,9 @@ export interface TestActor {
 export async function actAs(_t: Pick<TestApp, 'app'> | undefined, actor: TestActor): Promise<Record<string, string>> {
   return {
     'X-Actor-Id': actor.id,
-    'X-Actor-Role': actor.role === 'admin' ? 'system' : actor.role,
+    'X-Actor-Role': actor.role,
     ...(actor.organizationId ? { 'X-Actor-Org': actor.organizationId } : {}),
+    ...(actor.scope ? { 'X-Actor-Scope': actor.scope } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext, UnauthorizedException, BadRequestException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import { Actor, isRole } from '../actor';
+import { Actor, isRole, ROLES } from '../actor';
 
 export interface CommandContext {
   actor: Actor;
@@ -20,15 +20,17 @@ export function actorFromRequest(request: Request): Actor {
   const id = request.header('x-actor-id');
   const role = request.header('x-actor-role');
   const organizationId = request.header('x-actor-org');
+  const scope = request.header('x-actor-scope');
   if (!id || !role) {
     throw new UnauthorizedException('缺少操作人 (missing actor): send X-Actor-Id and X-Actor-Role headers');
   }
   if (!SAFE_ID.test(id)) throw new BadRequestException('X-Actor-Id must be 1-128 letters, digits or ._:@-');
-  if (!isRole(role)) throw new BadRequestException(`X-Actor-Role must be one of coordinator, organization, hub, bureau, auditor, system`);
+  if (!isRole(role)) throw new BadRequestException(`X-Actor-Role must be one of ${ROLES.join(', ')}`);
   if (organizationId !== undefined && !SAFE_ID.test(organizationId)) {
     throw new BadRequestException('X-Actor-Org must be 1-128 letters, digits or ._:@-');
   }
-  return { id, role, ...(organizationId ? { organizationId } : {}) };
+  if (scope !== undefined && !/^\d{2,12}$/.test(scope)) throw new BadRequestException('X-Actor-Scope must be a division code prefix of 2-12 digits');
+  return { id, role, ...(organizationId ? { organizationId } : {}), ...(scope ? { scope } : {}) };
 }
 
 /**

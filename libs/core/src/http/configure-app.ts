@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
 import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
 import { createValidationPipe } from './validation';
+import { ROLES } from '../actor';
 
 export interface HttpAppOptions {
   title: string;
@@ -32,7 +33,7 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
       .setVersion('0.1.0')
       .addGlobalParameters(
         { name: 'X-Actor-Id', in: 'header', required: false, schema: { type: 'string' }, description: 'Acting user (interim, until identity lands)' },
-        { name: 'X-Actor-Role', in: 'header', required: false, schema: { type: 'string', enum: ['coordinator', 'organization', 'hub', 'bureau', 'auditor', 'system'] } },
+        { name: 'X-Actor-Role', in: 'header', required: false, schema: { type: 'string', enum: [...ROLES] } },
         { name: 'X-Actor-Org', in: 'header', required: false, schema: { type: 'string' }, description: 'Organization the actor acts for' },
       )
       .build(),
