@@ -1,4 +1,4 @@
-import type { Actor } from './identity';
+import type { Session } from './auth';
 import { COMMITMENT_STATUS_LABELS, NEED_STATUS_LABELS, ROLE_LABELS } from './labels';
 import type { Lang } from './i18n';
 
@@ -155,26 +155,44 @@ export class ApiError extends Error {
   }
 }
 
-let currentActor: Actor | null = null;
-/** The identity sent as X-Actor-* headers with every request (interim, until sign-in lands). */
-export const setRequestActor = (actor: Actor | null) => {
-  currentActor = actor;
+let session: Session | null = null;
+let onUnauthorized: (() => void) | null = null;
+
+/** Who the requests act for: a bearer token, or on a server without sign-in a demo identity's X-Actor-* headers. */
+export const setRequestSession = (next: Session | null) => {
+  session = next;
 };
+
+/** Called when the server answers 401 to a request made within a session (the sign-in ran out). */
+export const setUnauthorizedHandler = (handler: (() => void) | null) => {
+  onUnauthorized = handler;
+};
+
+function credentials(headers: Record<string, string>) {
+  if (!session) return;
+  if (session.accessToken) {
+    headers.Authorization = `Bearer ${session.accessToken}`;
+    return;
+  }
+  const { grant, user } = session;
+  headers['X-Actor-Id'] = user.id;
+  headers['X-Actor-Role'] = grant.role;
+  if (grant.organizationId) headers['X-Actor-Org'] = grant.organizationId;
+  if (grant.scope) headers['X-Actor-Scope'] = grant.scope;
+}
 
 export interface RequestOptions {
   body?: unknown;
   idempotencyKey?: string;
   minPosition?: number | null;
   signal?: AbortSignal;
+  /** Send no credentials (sign-in itself). */
+  anonymous?: boolean;
 }
 
 export async function request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
-  if (currentActor) {
-    headers['X-Actor-Id'] = currentActor.id;
-    headers['X-Actor-Role'] = currentActor.role;
-    if (currentActor.role === 'organization' && currentActor.organizationId) headers['X-Actor-Org'] = currentActor.organizationId;
-  }
+  if (!options.anonymous) credentials(headers);
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   if (options.minPosition !== undefined && options.minPosition !== null) headers['X-Min-Position'] = String(options.minPosition);
@@ -198,8 +216,10 @@ export async function request<T>(method: 'GET' | 'POST', path: string, options: 
     /* not JSON: a proxy's error page, say */
   }
   if (!response.ok) {
-    const detail = (json as { detail?: unknown } | undefined)?.detail;
-    throw new ApiError(typeof detail === 'string' ? detail : `HTTP ${response.status}`, response.status);
+    if (response.status === 401 && !options.anonymous && session) onUnauthorized?.();
+    const problem = json as { detail?: unknown; title?: unknown } | undefined;
+    const detail = typeof problem?.detail === 'string' && problem.detail ? problem.detail : typeof problem?.title === 'string' ? problem.title : `HTTP ${response.status}`;
+    throw new ApiError(detail, response.status);
   }
   return json as T;
 }
@@ -259,7 +279,7 @@ function wordsForCodes(zh: string): string {
 const GENERIC: Record<string, [string, string]> = {
   network: ['网络连接失败，请检查网络后重试', 'The network failed; check the connection and try again'],
   400: ['提交的内容有误，请检查后重试', 'Something in the request is not valid'],
-  401: ['请先选择演示身份', 'Choose a demo identity first'],
+  401: ['登录已失效，请重新登录', 'Your sign-in has run out: sign in again'],
   403: ['当前身份无权进行此操作', 'Your identity may not do this'],
   404: ['没有找到相关内容', 'Not found'],
   409: ['操作冲突，请刷新后重试', 'Conflict: reload and try again'],

@@ -2,7 +2,7 @@ import dayjs from 'dayjs';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, CommandResult, Division, get, newIdempotencyKey, request } from './api';
 import type { Lang } from './i18n';
-import { useIdentity } from './identity';
+import { useActor } from './auth';
 import { UNIT_LABELS } from './labels';
 
 // ---------------------------------------------------------------------------------------------
@@ -20,7 +20,7 @@ const isRetryable = (error: unknown) =>
   error instanceof ApiError && (error.network || (error.status ?? 0) >= 500 || (error.status === 409 && /in progress|处理中/.test(error.detail)));
 
 export function useCommand() {
-  const { actor } = useIdentity();
+  const actor = useActor();
   const last = useRef<Attempt | null>(null);
   const [pending, setPending] = useState(false);
   const run = useCallback(
@@ -135,3 +135,31 @@ export function formatQuantity(item: { kind: string; unit: string }, quantity: n
 export const formatDateTime = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm') : '—');
 export const formatDate = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD') : '—');
 export const todayString = () => dayjs().format('YYYY-MM-DD');
+
+const organizationNames = new Map<string, Promise<string | undefined>>();
+
+/**
+ * The acting organization's name, which a commitment carries: from the grant, else the
+ * organization's record where the API has one, else the name on its earlier commitments.
+ */
+export function useOrganizationName(organizationId: string | undefined, fromGrant?: string): string | undefined {
+  const [name, setName] = useState<string | undefined>(fromGrant);
+  useEffect(() => {
+    if (fromGrant || !organizationId) return;
+    let found = organizationNames.get(organizationId);
+    if (!found) {
+      const id = encodeURIComponent(organizationId);
+      found = get<{ name?: string }>(`/api/organizations/${id}`)
+        .then((org) => org.name)
+        .catch(() => undefined)
+        .then(async (known) => known ?? (await get<Array<{ organizationName: string }>>(`/api/organizations/${id}/commitments`).catch(() => []))[0]?.organizationName);
+      organizationNames.set(organizationId, found);
+    }
+    let live = true;
+    found.then((n) => live && setName(n));
+    return () => {
+      live = false;
+    };
+  }, [organizationId, fromGrant]);
+  return fromGrant ?? name;
+}

@@ -126,6 +126,7 @@ export const ROLE_LABELS: Record<string, Pair> = {
   hub: ['枢纽型社会组织', 'Hub organization'],
   bureau: ['管理局', 'Bureau'],
   auditor: ['审计', 'Auditor'],
+  admin: ['系统管理员', 'Administrator'],
   system: ['系统', 'System'],
 };
 

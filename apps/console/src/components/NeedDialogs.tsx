@@ -3,9 +3,9 @@ import { Button, DatePicker, Form, Input, InputNumber, Select, Space, Typography
 import dayjs, { Dayjs } from 'dayjs';
 import type { ReactNode } from 'react';
 import type { CommandResult, Commitment, Delivery, LineItem, Need } from '../api';
-import { formatDateTime, formatQuantity, unitLabel, yuanToFen } from '../hooks';
+import { formatDateTime, formatQuantity, unitLabel, useOrganizationName, yuanToFen } from '../hooks';
 import { useI18n } from '../i18n';
-import { useIdentity } from '../identity';
+import { useActor } from '../auth';
 import { EVIDENCE_KINDS, EVIDENCE_LABELS, KIND_LABELS } from '../labels';
 import { ActionModal, FormProblem } from './ActionModal';
 
@@ -99,11 +99,12 @@ const disabledBeforeToday = (d: Dayjs) => d.isBefore(dayjs().startOf('day'));
 
 function CommitDialog({ need, onClose, onDone }: DialogProps) {
   const { t } = useI18n();
-  const { settings } = useIdentity();
+  const actor = useActor();
+  const knownName = useOrganizationName(actor.organizationId, actor.organizationName);
   const open = need.lineItems.filter((li) => li.lacking > 0);
   const due = need.dueDate && dayjs(need.dueDate).isAfter(dayjs()) ? dayjs(need.dueDate) : dayjs().add(30, 'day');
   return (
-    <ActionModal<{ qty?: Record<string, number | null>; promisedBy: Dayjs; note?: string }>
+    <ActionModal<{ qty?: Record<string, number | null>; promisedBy: Dayjs; note?: string; organizationName?: string }>
       open
       testId="commit-dialog"
       width={640}
@@ -114,8 +115,8 @@ function CommitDialog({ need, onClose, onDone }: DialogProps) {
       onClose={onClose}
       onDone={onDone}
       toBody={(v) => ({
-        organizationId: settings.organizationId,
-        organizationName: settings.organizationName,
+        organizationId: actor.organizationId,
+        organizationName: (knownName ?? v.organizationName ?? '').trim(),
         items: collectItems(need, v.qty),
         promisedBy: v.promisedBy.format('YYYY-MM-DD'),
         ...(v.note?.trim() ? { note: v.note.trim() } : {}),
@@ -123,9 +124,15 @@ function CommitDialog({ need, onClose, onDone }: DialogProps) {
     >
       {() => (
         <>
-          <Form.Item label={t('commitAs')}>
-            <Typography.Text strong>{settings.organizationName}</Typography.Text> <Typography.Text type="secondary">{t('paren', { text: settings.organizationId })}</Typography.Text>
-          </Form.Item>
+          {knownName ? (
+            <Form.Item label={t('commitAs')}>
+              <Typography.Text strong data-testid="commit-as">{knownName}</Typography.Text>
+            </Form.Item>
+          ) : (
+            <Form.Item name="organizationName" label={`${t('commitAs')}${t('colon')}${t('orgName')}`} rules={[{ required: true, whitespace: true, message: t('orgNameRequired') }]}>
+              <Input maxLength={200} data-testid="commit-org-name" />
+            </Form.Item>
+          )}
           {open.length === 0 ? (
             <Typography.Paragraph>{t('nothingLacking')}</Typography.Paragraph>
           ) : (

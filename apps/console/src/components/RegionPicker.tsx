@@ -14,7 +14,12 @@ export interface RegionPickerProps {
   allowClear?: boolean;
   /** Grid span per select at each breakpoint. */
   span?: { xs: number; sm: number; lg: number };
+  /** How many levels from the city down are fixed (a coordinator's scope, a revised need's village). */
+  locked?: number;
 }
+
+/** The codes from the city down to a division code: '441826105' → ['4418', '441826', '441826105']. */
+export const regionPath = (code: string): string[] => [4, 6, 9, 12].filter((n) => n <= code.length).map((n) => code.slice(0, n));
 
 function LevelSelect({
   parent,
@@ -23,7 +28,9 @@ function LevelSelect({
   placeholder,
   allowClear,
   testId,
+  disabled,
 }: {
+  disabled?: boolean;
   parent: string | undefined;
   value: string | undefined;
   onChange: (code: string | undefined) => void;
@@ -41,7 +48,7 @@ function LevelSelect({
       allowClear={allowClear}
       placeholder={placeholder}
       aria-label={placeholder}
-      disabled={parent === undefined}
+      disabled={disabled || parent === undefined}
       loading={parent !== undefined && !division}
       options={options}
       value={value}
@@ -51,7 +58,7 @@ function LevelSelect({
 }
 
 /** Drill-down selects over /api/regions: city → county → town (→ village). */
-export function RegionPicker({ value = [], onChange, depth, placeholders, allowClear, span = { xs: 24, sm: 12, lg: 6 } }: RegionPickerProps) {
+export function RegionPicker({ value = [], onChange, depth, placeholders, allowClear, span = { xs: 24, sm: 12, lg: 6 }, locked = 0 }: RegionPickerProps) {
   const { t } = useI18n();
   const change = (level: number, code: string | undefined) => {
     const next = value.slice(0, level);
@@ -68,7 +75,8 @@ export function RegionPicker({ value = [], onChange, depth, placeholders, allowC
             value={value[i]}
             onChange={(code) => change(i, code)}
             placeholder={t(placeholders[i])}
-            allowClear={allowClear}
+            allowClear={allowClear && i >= locked}
+            disabled={i < locked}
           />
         </Col>
       ))}

@@ -4,19 +4,19 @@ import type { OrganizationCommitment } from '../api';
 import { CommitmentStatusTag, ErrorAlert, PageTitle, Place } from '../components/common';
 import { formatDate, formatDateTime, useGet } from '../hooks';
 import { useI18n } from '../i18n';
-import { useIdentity } from '../identity';
+import { actsForOrganization, useActor } from '../auth';
 
 export function MyCommitments() {
   const { t } = useI18n();
-  const { actor, settings } = useIdentity();
-  const organization = actor.role === 'organization' && actor.organizationId;
+  const actor = useActor();
+  const organization = actsForOrganization(actor);
   const { data, error, loading, reload } = useGet<OrganizationCommitment[]>(
     organization ? `/api/organizations/${encodeURIComponent(actor.organizationId!)}/commitments` : null,
   );
 
   return (
     <>
-      <PageTitle title={t('myTitle')} intro={organization ? `${settings.organizationName} · ${t('myIntro')}` : t('myIntro')} />
+      <PageTitle title={t('myTitle')} intro={organization ? `${actor.organizationName ?? actor.organizationId} · ${t('myIntro')}` : t('myIntro')} />
       {!organization && <Alert type="info" showIcon title={t('orgOnly')} />}
       <ErrorAlert error={error} action={<Button size="small" onClick={reload}>{t('retry')}</Button>} />
       {organization && loading && !data && <Skeleton active />}

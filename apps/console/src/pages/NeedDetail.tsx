@@ -8,11 +8,14 @@ import { CategoryTag, CommitmentStatusTag, ErrorAlert, LineItemStatusTag, NeedSt
 import { Dialog, NeedDialog } from '../components/NeedDialogs';
 import { formatDate, formatDateTime, formatFen, formatQuantity } from '../hooks';
 import { Lang, useI18n } from '../i18n';
-import { useIdentity } from '../identity';
+import { Actor, actsForOrganization, useActor } from '../auth';
 import { EVENT_LABELS, EVIDENCE_LABELS, KIND_LABELS, label, ROLE_LABELS } from '../labels';
 
 const OPEN_FOR_OFFERS = ['published', 'partially_committed'];
 const LIVE = ['published', 'partially_committed', 'fully_committed', 'delivered'];
+
+/** A coordinator acts on the needs of the villages within their scope. */
+const coordinatesNeed = (actor: Actor, need: { villageCode: string }) => actor.role === 'coordinator' && (!actor.scope || need.villageCode.startsWith(actor.scope));
 
 function itemsText(need: Need, items: Array<{ lineItemId: string; quantity: number }>, lang: Lang, sep: string) {
   return items
@@ -112,9 +115,9 @@ function LineItems({ need }: { need: Need }) {
 
 function CommitmentCard({ need, commitment, open }: { need: Need; commitment: Commitment; open: (dialog: Dialog) => void }) {
   const { t, lang } = useI18n();
-  const { actor } = useIdentity();
-  const own = actor.role === 'organization' && actor.organizationId === commitment.organizationId;
-  const coordinator = actor.role === 'coordinator';
+  const actor = useActor();
+  const own = actsForOrganization(actor) && actor.organizationId === commitment.organizationId;
+  const coordinator = coordinatesNeed(actor, need);
   const canDeliver = own && commitment.status === 'accepted' && LIVE.includes(need.status) && commitment.items.some((i) => i.delivered < i.quantity);
   const canWithdraw = own && (commitment.status === 'offered' || commitment.status === 'accepted') && commitment.deliveries.length === 0;
   const decide = coordinator && commitment.status === 'offered';
@@ -274,7 +277,7 @@ export function NeedDetail() {
   const navigate = useNavigate();
   const { message } = App.useApp();
   const { t } = useI18n();
-  const { actor } = useIdentity();
+  const actor = useActor();
   const [need, setNeed] = useState<Need>();
   const [events, setEvents] = useState<NeedEvent[]>([]);
   const [error, setError] = useState<unknown>();
@@ -318,8 +321,8 @@ export function NeedDetail() {
     return error ? <ErrorAlert error={error} action={<Button onClick={() => load()}>{t('retry')}</Button>} /> : <Skeleton active paragraph={{ rows: 8 }} />;
   }
 
-  const coordinator = actor.role === 'coordinator';
-  const organization = actor.role === 'organization';
+  const coordinator = coordinatesNeed(actor, need);
+  const organization = actsForOrganization(actor);
   const ownOpen = need.commitments.some((c) => c.organizationId === actor.organizationId && (c.status === 'offered' || c.status === 'accepted'));
   const anyDelivery = need.commitments.some((c) => c.deliveries.length > 0);
   const confirmed = need.commitments.some((c) => c.deliveries.some((d) => d.confirmedAt));
@@ -341,6 +344,11 @@ export function NeedDetail() {
       <Button key="close" onClick={() => setDialog({ type: 'close' })} data-testid="close-need">
         {t('close')}
       </Button>
+    ),
+    coordinator && (need.status === 'draft' || LIVE.includes(need.status)) && (
+      <Link key="revise" to={`/needs/${need.id}/revise`}>
+        <Button data-testid="revise-need">{t('revise')}</Button>
+      </Link>
     ),
     coordinator && (need.status === 'draft' || LIVE.includes(need.status)) && !anyDelivery && (
       <Button key="withdraw" danger onClick={() => setDialog({ type: 'withdrawNeed' })} data-testid="withdraw-need">
@@ -389,7 +397,6 @@ export function NeedDetail() {
             {actions}
           </Space>
         )}
-        {actor.role === 'bureau' && OPEN_FOR_OFFERS.includes(need.status) && <Typography.Text type="secondary">{t('roleHintOrg')}</Typography.Text>}
         {organization && ownOpen && OPEN_FOR_OFFERS.includes(need.status) && <Typography.Text type="secondary">{t('alreadyOpen')}</Typography.Text>}
       </Card>
 

@@ -6,7 +6,7 @@ import { CategoryTag, ErrorAlert, NeedStatusTag, PageTitle, Place } from '../com
 import { RegionPicker } from '../components/RegionPicker';
 import { formatDate, formatQuantity, useGet } from '../hooks';
 import { useI18n } from '../i18n';
-import { useIdentity } from '../identity';
+import { useActor } from '../auth';
 import { CATEGORIES, CATEGORY_LABELS, NEED_STATUS_LABELS, NEED_STATUSES } from '../labels';
 
 const PAGE_SIZE = 10;
@@ -40,7 +40,7 @@ function CommitmentsCell({ need }: { need: NeedListItem }) {
 
 export function NeedList() {
   const { t, pick } = useI18n();
-  const { actor } = useIdentity();
+  const actor = useActor();
   const [params, setParams] = useSearchParams();
   const screens = Grid.useBreakpoint();
   const wide = screens.lg ?? true;

@@ -1,17 +1,19 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, DatePicker, Form, FormInstance, Input, InputNumber, Row, Select, Space, Switch, Typography } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Form, FormInstance, Input, InputNumber, Progress, Result, Row, Select, Skeleton, Space, Switch } from 'antd';
 import dayjs, { Dayjs } from 'dayjs';
 import { useEffect, useRef, useState } from 'react';
-import { useNavigate } from 'react-router';
-import { ApiError, CommandResult } from '../api';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ApiError, CommandResult, get, Need } from '../api';
 import { ErrorAlert, PageTitle } from '../components/common';
-import { RegionPicker } from '../components/RegionPicker';
+import { RegionPicker, regionPath } from '../components/RegionPicker';
 import { unitLabel, useCommand, yuanToFen } from '../hooks';
 import { useI18n } from '../i18n';
-import { useIdentity } from '../identity';
+import { useActor } from '../auth';
 import { CATEGORIES, CATEGORY_LABELS, DEFAULT_UNIT, Kind, KIND_LABELS, KINDS } from '../labels';
 
 interface LineItemValues {
+  /** Kept on revise: an existing line item. */
+  id?: string;
   kind: Kind;
   description?: string;
   unit?: string;
@@ -22,6 +24,7 @@ interface LineItemValues {
 
 interface NeedFormValues {
   region?: string[];
+  reason?: string;
   title?: string;
   category?: string;
   description?: string;
@@ -30,14 +33,14 @@ interface NeedFormValues {
   autoAccept?: boolean;
 }
 
-const KEPT = 'shecun.newNeed';
+const KEPT = 'shecun.needForm';
 const MAX_FEN = 1_000_000_000_000;
 const EMPTY_ITEM: LineItemValues = { kind: 'goods' };
 
 /** What the user typed, kept across a reload (and of course across a failed submit). */
-function restore(): Partial<NeedFormValues> | undefined {
+function restore(key: string): Partial<NeedFormValues> | undefined {
   try {
-    const kept = JSON.parse(sessionStorage.getItem(KEPT) ?? 'null');
+    const kept = JSON.parse(sessionStorage.getItem(key) ?? 'null');
     if (!kept || typeof kept !== 'object') return undefined;
     return { ...kept, dueDate: kept.dueDate ? dayjs(kept.dueDate) : undefined };
   } catch {
@@ -45,9 +48,9 @@ function restore(): Partial<NeedFormValues> | undefined {
   }
 }
 
-function keep(values: NeedFormValues) {
+function keep(key: string, values: NeedFormValues) {
   try {
-    sessionStorage.setItem(KEPT, JSON.stringify({ ...values, dueDate: values.dueDate ? values.dueDate.format('YYYY-MM-DD') : undefined }));
+    sessionStorage.setItem(key, JSON.stringify({ ...values, dueDate: values.dueDate ? values.dueDate.format('YYYY-MM-DD') : undefined }));
   } catch {
     /* storage full or private mode */
   }
@@ -55,6 +58,7 @@ function keep(values: NeedFormValues) {
 
 function LineItemFields({ name, index, form, onRemove, removable }: { name: number; index: number; form: FormInstance<NeedFormValues>; onRemove: () => void; removable: boolean }) {
   const { t, lang, pick } = useI18n();
+  const existing = Form.useWatch(['lineItems', name, 'id'], form) as string | undefined;
   const kind = (Form.useWatch(['lineItems', name, 'kind'], form) ?? 'goods') as Kind;
   const funds = kind === 'funds';
   const defaultUnit = DEFAULT_UNIT[kind];
@@ -63,7 +67,7 @@ function LineItemFields({ name, index, form, onRemove, removable }: { name: numb
       size="small"
       className="line-item-form"
       data-testid={`line-item-${index}`}
-      title={t('item', { n: index + 1 })}
+      title={existing ? `${t('item', { n: index + 1 })} · ${existing}` : t('item', { n: index + 1 })}
       extra={
         removable && (
           <Button type="text" danger icon={<DeleteOutlined />} onClick={onRemove}>
@@ -135,15 +139,15 @@ function LineItemFields({ name, index, form, onRemove, removable }: { name: numb
   );
 }
 
-function toBody(values: NeedFormValues, publish: boolean) {
+function fields(values: NeedFormValues) {
   return {
-    villageCode: values.region![3],
     title: values.title!.trim(),
     ...(values.description?.trim() ? { description: values.description.trim() } : {}),
     category: values.category,
     lineItems: values.lineItems.map((li) => {
       const funds = li.kind === 'funds';
       return {
+        ...(li.id ? { id: li.id } : {}),
         kind: li.kind,
         description: li.description!.trim(),
         ...(!funds && li.unit?.trim() ? { unit: li.unit.trim() } : {}),
@@ -154,27 +158,60 @@ function toBody(values: NeedFormValues, publish: boolean) {
     }),
     ...(values.dueDate ? { dueDate: values.dueDate.format('YYYY-MM-DD') } : {}),
     autoAccept: values.autoAccept ?? false,
-    publish,
   };
 }
 
-export function NewNeed() {
+/** A need's line items as the form shows them: funds in yuan. */
+function formValuesOf(need: Need): NeedFormValues {
+  return {
+    region: regionPath(need.villageCode),
+    title: need.title,
+    category: need.category,
+    description: need.description,
+    lineItems: need.lineItems.map((li) => ({
+      id: li.id,
+      kind: li.kind as Kind,
+      description: li.description,
+      ...(li.kind === 'funds' ? {} : { unit: li.unit }),
+      quantity: li.kind === 'funds' ? li.quantity / 100 : li.quantity,
+      ...(li.estimatedValueFen !== undefined ? { estimatedValueYuan: li.estimatedValueFen / 100 } : {}),
+      ...(li.participants !== undefined ? { participants: li.participants } : {}),
+    })),
+    dueDate: need.dueDate ? dayjs(need.dueDate) : null,
+    autoAccept: need.autoAccept,
+  };
+}
+
+/** The guided form: post a need (`need` absent) or revise one. */
+function NeedForm({ need }: { need?: Need }) {
   const { t, pick } = useI18n();
-  const { actor } = useIdentity();
+  const actor = useActor();
   const navigate = useNavigate();
   const [form] = Form.useForm<NeedFormValues>();
   const { run, pending } = useCommand();
   const [error, setError] = useState<unknown>();
-  const [submitting, setSubmitting] = useState<'publish' | 'draft' | null>(null);
+  const [submitting, setSubmitting] = useState<'publish' | 'draft' | 'revise' | null>(null);
   const errorRef = useRef<HTMLDivElement>(null);
-  const initial = useRef<Partial<NeedFormValues>>(restore() ?? { lineItems: [EMPTY_ITEM], autoAccept: false });
+  const keptKey = need ? `${KEPT}.${need.id}.${need.revision}` : `${KEPT}.new`;
+  const scopePath = actor.scope ? regionPath(actor.scope) : [];
+  const initial = useRef<Partial<NeedFormValues>>(
+    restore(keptKey) ?? (need ? formValuesOf(need) : { region: scopePath, lineItems: [EMPTY_ITEM], autoAccept: false }),
+  );
   const coordinator = actor.role === 'coordinator';
+  const locked = need ? 4 : Math.min(scopePath.length, 4);
+  const values = Form.useWatch([], form);
+  const steps = [
+    (values?.region?.length ?? 0) >= 4,
+    Boolean(values?.title?.trim() && values?.category),
+    Boolean(values?.lineItems?.length && values.lineItems.every((li) => li?.description?.trim() && li?.quantity)),
+  ];
+  const progress = Math.round((steps.filter(Boolean).length / steps.length) * 100);
 
   useEffect(() => {
     if (error) errorRef.current?.scrollIntoView({ behavior: 'smooth', block: 'center' });
   }, [error]);
 
-  const submit = async (publish: boolean) => {
+  const submit = async (kind: 'publish' | 'draft' | 'revise') => {
     let values: NeedFormValues;
     try {
       values = await form.validateFields();
@@ -182,10 +219,12 @@ export function NewNeed() {
       return;
     }
     setError(undefined);
-    setSubmitting(publish ? 'publish' : 'draft');
+    setSubmitting(kind);
     try {
-      const result = await run<CommandResult>('/api/needs', toBody(values, publish));
-      sessionStorage.removeItem(KEPT);
+      const result = need
+        ? await run<CommandResult>(`/api/needs/${need.id}/revise`, { ...fields(values), reason: values.reason!.trim() })
+        : await run<CommandResult>('/api/needs', { villageCode: values.region![3], ...fields(values), publish: kind === 'publish' });
+      sessionStorage.removeItem(keptKey);
       navigate(`/needs/${result.needId}`, { state: { minPosition: result.position } });
     } catch (failure) {
       setError(failure);
@@ -196,13 +235,17 @@ export function NewNeed() {
 
   return (
     <div className="new-need">
-      <PageTitle title={t('newTitle')} intro={t('newIntro')} />
+      <PageTitle title={need ? t('reviseTitle') : t('newTitle')} intro={need ? need.title : t('newIntro')} />
       {!coordinator && <Alert type="warning" showIcon title={t('coordinatorOnly')} style={{ marginBottom: 16 }} />}
+      <div className="form-progress" aria-hidden>
+        <Progress percent={progress} size="small" showInfo={false} />
+        <span className="small secondary">{t('stepsDone', { n: steps.filter(Boolean).length, total: steps.length })}</span>
+      </div>
       <Form<NeedFormValues>
         form={form}
         layout="vertical"
         initialValues={initial.current}
-        onValuesChange={(_, all) => keep(all)}
+        onValuesChange={(_, all) => keep(keptKey, all)}
         scrollToFirstError={{ behavior: 'smooth', block: 'center' }}
         data-testid="need-form"
       >
@@ -218,7 +261,7 @@ export function NewNeed() {
             ]}
             style={{ marginBottom: 0 }}
           >
-            <RegionPicker depth={4} placeholders={['chooseCity', 'chooseCounty', 'chooseTown', 'chooseVillage']} />
+            <RegionPicker depth={4} locked={locked} placeholders={['chooseCity', 'chooseCounty', 'chooseTown', 'chooseVillage']} />
           </Form.Item>
         </Card>
 
@@ -268,23 +311,56 @@ export function NewNeed() {
               </Form.Item>
             </Col>
           </Row>
+          {need && (
+            <Form.Item name="reason" label={t('reviseReason')} rules={[{ required: true, whitespace: true, message: t('reasonRequired') }]} style={{ marginBottom: 0 }}>
+              <Input.TextArea rows={2} maxLength={500} showCount placeholder={t('reviseReasonPlaceholder')} data-testid="revise-reason" />
+            </Form.Item>
+          )}
         </Card>
 
         <div ref={errorRef}>
           <ErrorAlert error={error} extra={error instanceof ApiError && error.network ? t('networkRetry') : t('formKept')} />
         </div>
         <Space wrap className="form-buttons">
-          <Button type="primary" size="large" onClick={() => submit(true)} loading={pending && submitting === 'publish'} disabled={!coordinator || pending} data-testid="publish-now">
-            {t('publishNow')}
-          </Button>
-          <Button size="large" onClick={() => submit(false)} loading={pending && submitting === 'draft'} disabled={!coordinator || pending} data-testid="save-draft">
-            {t('saveDraft')}
-          </Button>
+          {need ? (
+            <>
+              <Button type="primary" size="large" onClick={() => submit('revise')} loading={pending} disabled={!coordinator || pending} data-testid="save-revision">
+                {t('saveRevision')}
+              </Button>
+              <Link to={`/needs/${need.id}`}>
+                <Button size="large">{t('cancel')}</Button>
+              </Link>
+            </>
+          ) : (
+            <>
+              <Button type="primary" size="large" onClick={() => submit('publish')} loading={pending && submitting === 'publish'} disabled={!coordinator || pending} data-testid="publish-now">
+                {t('publishNow')}
+              </Button>
+              <Button size="large" onClick={() => submit('draft')} loading={pending && submitting === 'draft'} disabled={!coordinator || pending} data-testid="save-draft">
+                {t('saveDraft')}
+              </Button>
+            </>
+          )}
         </Space>
-        <Typography.Paragraph type="secondary" className="small" style={{ marginTop: 12 }}>
-          {t('identityNote')}
-        </Typography.Paragraph>
       </Form>
     </div>
   );
+}
+
+export function NewNeed() {
+  return <NeedForm />;
+}
+
+export function ReviseNeed() {
+  const { id = '' } = useParams();
+  const { t } = useI18n();
+  const [need, setNeed] = useState<Need>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    get<Need>(`/api/needs/${encodeURIComponent(id)}`).then(setNeed, setError);
+  }, [id]);
+  if (error instanceof ApiError && error.status === 404) return <Result status="404" title={t('notFound')} extra={<Link to="/">{t('navHome')}</Link>} />;
+  if (error) return <ErrorAlert error={error} />;
+  if (!need) return <Skeleton active paragraph={{ rows: 10 }} />;
+  return <NeedForm key={`${need.id}.${need.revision}`} need={need} />;
 }
