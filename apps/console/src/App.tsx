@@ -106,7 +106,7 @@ function Shell() {
     <ConfigProvider
       locale={lang === 'zh' ? zhCN : enUS}
       button={{ autoInsertSpace: false }}
-      theme={{ token: { colorPrimary: '#b71c1c', colorLink: '#1d4f91', borderRadius: 6, fontFamily: "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Helvetica Neue', Arial, sans-serif" } }}
+      theme={{ token: { colorPrimary: '#b71c1c', colorLink: '#1d4f91', borderRadius: 6, fontFamily: "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'WenQuanYi Micro Hei', 'Helvetica Neue', Arial, sans-serif" } }}
     >
       <AntApp>
         <div className="app">

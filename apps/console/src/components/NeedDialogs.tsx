@@ -29,7 +29,7 @@ interface DialogProps {
 }
 
 /** A quantity input for a line item: yuan (2 decimals) for funds, whole units otherwise. */
-function QuantityInput({ item, max, ...props }: { item: LineItem; max: number; value?: number | null; onChange?: (v: number | null) => void; id?: string }) {
+function QuantityInput({ item, max, ...props }: { item: LineItem; max: number; value?: number | null; onChange?: (v: number | null) => void; id?: string; 'data-testid'?: string }) {
   const { lang } = useI18n();
   const funds = item.kind === 'funds';
   return (
@@ -72,7 +72,7 @@ function ItemQuantities({ items, maxOf }: { items: LineItem[]; maxOf: (li: LineI
           >
             <Space.Compact style={{ width: '100%' }}>
               <Form.Item name={[fieldPrefix, li.id]} noStyle>
-                <QuantityInput item={li} max={max} />
+                <QuantityInput item={li} max={max} data-testid={`qty-${li.id}`} />
               </Form.Item>
               <Button onClick={() => form.setFieldValue([fieldPrefix, li.id], li.kind === 'funds' ? max / 100 : max)} data-testid={`all-${li.id}`}>
                 {t('takeAll')}

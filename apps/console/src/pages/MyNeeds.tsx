@@ -112,7 +112,7 @@ function Tasks({ division, version, onDone }: { division: string | undefined; ve
                 </Button>
               )}
               {task.kind === 'fulfil' && (
-                <Button type="primary" onClick={() => setDialog({ need: task.need, dialog: { type: 'fulfil' } })} data-testid="task-fulfil">
+                <Button type="primary" onClick={() => setDialog({ need: task.need, dialog: { type: 'fulfil' } })} data-testid="task-fulfil-need">
                   {t('fulfil')}
                 </Button>
               )}

@@ -76,6 +76,10 @@ function LineItemFields({ name, index, form, onRemove, removable }: { name: numb
         )
       }
     >
+      {/* An existing line item keeps its id on revise: without a field of its own, the form would drop it. */}
+      <Form.Item name={[name, 'id']} hidden>
+        <Input />
+      </Form.Item>
       <Row gutter={12}>
         <Col xs={24} sm={8}>
           <Form.Item name={[name, 'kind']} label={t('kind')} rules={[{ required: true }]}>
