@@ -41,13 +41,13 @@ function Header() {
             <span className="brand-sub">{t('brandSub')}</span>
           </span>
         </Link>
-        <nav className="app-nav" aria-label="main">
+        {session && <nav className="app-nav" aria-label="main">
           {nav.map((item) => (
             <NavLink key={item.to} to={item.to} end className={({ isActive }) => (isActive ? 'active' : undefined)}>
               {item.label}
             </NavLink>
           ))}
-        </nav>
+        </nav>}
         <div className="header-tools">
           {session && (
             <Dropdown

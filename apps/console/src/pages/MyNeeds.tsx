@@ -140,14 +140,15 @@ function ItemStatuses({ need }: { need: NeedListItem }) {
   const { t, lang } = useI18n();
   const columns: ColumnsType<LineItem> = [
     { title: t('itemDesc'), key: 'desc', render: (_, li) => li.description },
-    { title: t('required'), key: 'required', align: 'right', render: (_, li) => formatQuantity(li, li.quantity, lang) },
+    { title: t('required'), key: 'required', align: 'right', width: 130, render: (_, li) => formatQuantity(li, li.quantity, lang) },
     {
       title: t('lacking'),
       key: 'lacking',
       align: 'right',
-      render: (_, li) => <Typography.Text type={li.lacking > 0 ? 'danger' : undefined}>{formatQuantity(li, li.lacking, lang)}</Typography.Text>,
+      width: 130,
+      render: (_, li) => <Typography.Text type={li.lacking > 0 && LIVE.includes(need.status) ? 'danger' : undefined}>{formatQuantity(li, li.lacking, lang)}</Typography.Text>,
     },
-    { title: t('status'), key: 'status', align: 'right', render: (_, li) => <LineItemStatusTag status={li.status} /> },
+    { title: t('status'), key: 'status', align: 'right', width: 110, render: (_, li) => <LineItemStatusTag status={li.status} /> },
   ];
   return <Table<LineItem> size="small" rowKey="id" columns={columns} dataSource={need.lineItems} pagination={false} className="item-statuses" />;
 }

@@ -70,7 +70,7 @@ function LineItems({ need }: { need: Need }) {
               </div>
               <div>
                 <span>{t('lacking')}</span>
-                <b className={li.lacking > 0 ? 'lacking' : ''}>{q(li, li.lacking)}</b>
+                <b className={li.lacking > 0 && LIVE.includes(need.status) ? 'lacking' : ''}>{q(li, li.lacking)}</b>
               </div>
             </div>
             {li.pending > 0 && (
@@ -106,7 +106,7 @@ function LineItems({ need }: { need: Need }) {
       title: t('lacking'),
       key: 'lacking',
       align: 'right',
-      render: (_, li) => <Typography.Text type={li.lacking > 0 ? 'danger' : undefined}>{q(li, li.lacking)}</Typography.Text>,
+      render: (_, li) => <Typography.Text type={li.lacking > 0 && LIVE.includes(need.status) ? 'danger' : undefined}>{q(li, li.lacking)}</Typography.Text>,
     },
     { title: t('status'), key: 'status', render: (_, li) => <LineItemStatusTag status={li.status} /> },
   ];
@@ -245,7 +245,8 @@ function History({ need, events }: { need: Need; events: NeedEvent[] }) {
   const { t, lang } = useI18n();
   const actorText = (e: NeedEvent) => {
     const role = label(ROLE_LABELS, e.actor.role, lang);
-    return `${role} ${e.actor.id}${e.actor.organizationId ? t('paren', { text: e.actor.organizationId }) : ''}`;
+    const org = e.actor.organizationId && (need.commitments.find((c) => c.organizationId === e.actor.organizationId)?.organizationName ?? e.actor.organizationId);
+    return `${role} ${e.actor.id}${org ? t('paren', { text: org }) : ''}`;
   };
   return (
     <Timeline
@@ -253,13 +254,11 @@ function History({ need, events }: { need: Need; events: NeedEvent[] }) {
       items={events.map((e) => ({
         key: e.revision,
         color: e.type.includes('Declined') || e.type.includes('Withdrawn') || e.type.includes('Expired') ? 'gray' : e.type.startsWith('Delivery') || e.type === 'NeedFulfilled' ? 'green' : 'blue',
-        title: (
-          <span className="history-title" data-testid="history-event">
-            {label(EVENT_LABELS, e.type, lang)}
-          </span>
-        ),
         content: (
           <div className="history-content">
+            <div className="history-title" data-testid="history-event">
+              {label(EVENT_LABELS, e.type, lang)}
+            </div>
             <div className="small">
               {formatDateTime(e.occurredAt)} · {t('by')} {actorText(e)}
             </div>
