@@ -1,3 +1,4 @@
+import { IdentityService, TokenService } from '@shecun/identity';
 import { ProjectionHost } from '@shecun/projections';
 import { RegionsService } from '@shecun/regions';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,12 +22,19 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
  */
 export async function latencyBench(commands = 500): Promise<LatencyBenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-latency-'));
-  const app = await createApp({ port: 0, host: '127.0.0.1', dataDir, seedDemo: false, autostartProjections: true }, false);
+  const unlimited = { perIpPerMinute: 1e9, perUserPerMinute: 1e9, loginsPerMinute: 1e9 };
+  const app = await createApp({ port: 0, host: '127.0.0.1', dataDir, seedDemo: false, autostartProjections: true, rateLimits: unlimited, requestTimeoutMs: 15_000 }, false);
   try {
     await app.listen(0, '127.0.0.1');
     const host = app.get(ProjectionHost);
     await host.startAll();
     const village = app.get(RegionsService).children('441826105')[0].code;
+    const account = await app.get(IdentityService).provision(
+      { username: 'bench-coordinator', displayName: 'bench', passwordHash: 'no-password', grant: { role: 'coordinator', scope: '441826105' } },
+      'bench/coordinator',
+    );
+    await host.waitFor(account.position ?? 0, 10_000);
+    const { accessToken } = await app.get(TokenService).issue(account.userId, account.grantId);
     const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/api/needs`;
     const body = JSON.stringify({
       villageCode: village, title: '冬季棉被', category: 'care', publish: true,
@@ -35,7 +43,7 @@ export async function latencyBench(commands = 500): Promise<LatencyBenchResult> 
     const samples: number[] = [];
     for (let i = 0; i < commands; i++) {
       const t0 = process.hrtime.bigint();
-      const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-actor-id': 'bench', 'x-actor-role': 'coordinator' } });
+      const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` } });
       const { position } = (await res.json()) as { position: number };
       if (res.status !== 201) throw new Error(`unexpected ${res.status}`);
       while (!host.status().projections.every((p) => p.checkpoint >= position)) await new Promise((r) => setImmediate(r));

@@ -3,12 +3,14 @@ import { ExecuteNeedCommand, NeedExpirySweeper } from '@shecun/needs';
 import { RegionsService } from '@shecun/regions';
 import { randomUUID } from 'node:crypto';
 import { seedDemo } from '../../apps/standalone/src/seed/demo-seed';
-import { futureDate, removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
+import { actAs, COORDINATOR, futureDate, removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
 
 describe('app surface: OpenAPI, health, demo seed, expiry sweep', () => {
   let t: TestApp;
+  let coordinator: Record<string, string>;
   beforeAll(async () => {
     t = await startEmbeddedApp();
+    coordinator = await actAs(t, COORDINATOR);
   });
   afterAll(async () => {
     await t.close();
@@ -16,7 +18,7 @@ describe('app surface: OpenAPI, health, demo seed, expiry sweep', () => {
   });
 
   it('documents every route in OpenAPI at /api/docs', async () => {
-    const { body } = await t.http().get('/api/docs-json').expect(200);
+    const { body } = await t.http().get('/api/docs-json').set(coordinator).expect(200);
     const paths = Object.keys(body.paths);
     for (const path of [
       '/api/needs',
@@ -36,15 +38,16 @@ describe('app surface: OpenAPI, health, demo seed, expiry sweep', () => {
     ]) {
       expect(paths).toContain(path);
     }
-    await t.http().get('/api/docs').expect(200);
+    await t.http().get('/api/docs').set(coordinator).expect(200);
   });
 
   it('reports healthy once projections caught up', async () => {
-    const { body } = await t.http().get('/health').expect(200);
-    expect(body.projections).toEqual([expect.objectContaining({ name: 'needs', caughtUp: true })]);
+    const { body } = await t.http().get('/health').set(coordinator).expect(200);
+    expect(body.projections).toEqual([expect.objectContaining({ name: 'identity', caughtUp: true }), expect.objectContaining({ name: 'needs', caughtUp: true })]);
   });
 
   it('seeds the demo with needs in every status, and a second run appends nothing', async () => {
+    const admin = await actAs(t, { id: 'admin-1', role: 'admin' });
     const before = await t.eventCount();
     await seedDemo(t.app);
     const seeded = await t.eventCount();
@@ -53,11 +56,11 @@ describe('app surface: OpenAPI, health, demo seed, expiry sweep', () => {
     expect(await t.eventCount()).toBe(seeded);
     await t.projections.waitFor(await t.store.headPosition());
     for (const status of ['draft', 'published', 'partially_committed', 'fully_committed', 'delivered', 'fulfilled', 'closed', 'withdrawn', 'expired']) {
-      const { body } = await t.http().get('/api/needs').query({ status }).expect(200);
+      const { body } = await t.http().get('/api/needs').set(admin).query({ status }).expect(200);
       expect({ status, total: body.total > 0 }).toEqual({ status, total: true });
     }
     const cities = new Set<string>();
-    const { body } = await t.http().get('/api/needs').query({ pageSize: 100 }).expect(200);
+    const { body } = await t.http().get('/api/needs').set(coordinator).query({ pageSize: 100 }).expect(200);
     for (const need of body.items) cities.add(need.villageCode.slice(0, 4));
     for (const city of ['4414', '4408', '4418', '4412', '4401']) expect(cities).toContain(city);
     expect(body.items.some((n: { villageCode: string }) => n.villageCode.startsWith('441826105'))).toBe(true);
@@ -73,7 +76,7 @@ describe('app surface: OpenAPI, health, demo seed, expiry sweep', () => {
       bus.execute(new ExecuteNeedCommand(needId, {
         type: 'DraftNeed', needId, villageCode: village, title: '过期测试', description: '', category: 'care', publish: true, autoAccept: false, dueDate,
         lineItems: [{ kind: 'goods', description: '米', unit: '袋', quantity: 5 }],
-      }, { actor: { id: 'cadre', role: 'coordinator' }, commandId: randomUUID(), correlationId: randomUUID() }, past));
+      }, { actor: { id: 'cadre', role: 'coordinator', scope: '44' }, commandId: randomUUID(), correlationId: randomUUID() }, past));
     const idle = randomUUID();
     const taken = randomUUID();
     await draft(idle);
@@ -81,13 +84,13 @@ describe('app surface: OpenAPI, health, demo seed, expiry sweep', () => {
     await bus.execute(new ExecuteNeedCommand(taken, {
       type: 'OfferCommitment', commitmentId: 'c1', organizationId: 'org-1', organizationName: '某基金会', items: [{ lineItemId: 'L1', quantity: 5 }], promisedBy: futureDate(1), note: '',
     }, { actor: { id: 's', role: 'organization', organizationId: 'org-1' }, commandId: randomUUID(), correlationId: randomUUID() }, past));
-    await bus.execute(new ExecuteNeedCommand(taken, { type: 'AcceptCommitment', commitmentId: 'c1' }, { actor: { id: 'cadre', role: 'coordinator' }, commandId: randomUUID(), correlationId: randomUUID() }, past));
+    await bus.execute(new ExecuteNeedCommand(taken, { type: 'AcceptCommitment', commitmentId: 'c1' }, { actor: { id: 'cadre', role: 'coordinator', scope: '44' }, commandId: randomUUID(), correlationId: randomUUID() }, past));
     await t.projections.waitFor(await t.store.headPosition());
 
     const expired = await t.app.get(NeedExpirySweeper).sweep();
     expect(expired).toContain(idle);
     expect(expired).not.toContain(taken);
-    const history = await t.http().get(`/api/needs/${idle}/events`).expect(200);
+    const history = await t.http().get(`/api/needs/${idle}/events`).set(coordinator).expect(200);
     expect(history.body.at(-1)).toMatchObject({ type: 'NeedExpired', actor: { id: 'system', role: 'system' } });
   });
 });

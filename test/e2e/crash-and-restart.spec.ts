@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendNeedBacklog } from '../support/backlog';
 import { runCli, startChild, stopChild, waitHealthy } from '../support/child-app';
-import { coordinator, futureDate, removeDir } from '../support/embedded-app';
+import { actAs, COORDINATOR, futureDate, removeDir, startEmbeddedApp } from '../support/embedded-app';
 
 const READ_TABLES: Array<[string, string]> = [
   ['needs_view', 'id'],
@@ -94,6 +94,10 @@ describe('the real process: SIGKILL while projecting, and restart persistence', 
 
   it('stop and start: everything is still there', async () => {
     const dataDir = tempDir();
+    // Sign the coordinator in on this data folder first: the child keeps its key and grants.
+    const setup = await startEmbeddedApp(dataDir);
+    const coordinator = await actAs(setup, COORDINATOR);
+    await setup.close();
     const first = await startChild(dataDir);
     await waitHealthy(first);
     const village = '441826105201';
@@ -104,16 +108,16 @@ describe('the real process: SIGKILL while projecting, and restart persistence', 
     });
     expect(res.status).toBe(201);
     const { needId, position } = (await res.json()) as { needId: string; position: number };
-    const before = await (await fetch(`${first.url}/api/needs/${needId}`, { headers: { 'X-Min-Position': String(position) } })).json();
+    const before = await (await fetch(`${first.url}/api/needs/${needId}`, { headers: { ...coordinator, 'X-Min-Position': String(position) } })).json();
     await stopChild(first);
     // Nest closes the app on SIGTERM, then re-raises the signal.
     expect(first.child.exitCode === 0 || first.child.signalCode === 'SIGTERM').toBe(true);
 
     const second = await startChild(dataDir);
     await waitHealthy(second);
-    const after = await (await fetch(`${second.url}/api/needs/${needId}`)).json();
+    const after = await (await fetch(`${second.url}/api/needs/${needId}`, { headers: coordinator })).json();
     expect(after).toEqual(before);
-    const history = (await (await fetch(`${second.url}/api/needs/${needId}/events`)).json()) as Array<{ type: string }>;
+    const history = (await (await fetch(`${second.url}/api/needs/${needId}/events`, { headers: coordinator })).json()) as Array<{ type: string }>;
     expect(history.map((e) => e.type)).toEqual(['NeedDrafted', 'NeedPublished']);
     await stopChild(second);
   }, 120_000);

@@ -1,7 +1,7 @@
 import { RegionsService } from '@shecun/regions';
 import { LineItemView } from '@shecun/needs';
 import { DataSource } from 'typeorm';
-import { coordinator, futureDate, organization, removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
+import { actAs, COORDINATOR, futureDate, staffOf, removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
 
 /**
  * The invariant under a race: accepted commitments never exceed what a line item lacks. 100
@@ -10,8 +10,10 @@ import { coordinator, futureDate, organization, removeDir, startEmbeddedApp, Tes
 describe('racing for the last units', () => {
   let t: TestApp;
   let village: string;
+  let coordinator: Record<string, string>;
   beforeAll(async () => {
     t = await startEmbeddedApp();
+    coordinator = await actAs(t, COORDINATOR);
     village = t.app.get(RegionsService).children('441826105')[0].code;
   });
   afterAll(async () => {
@@ -27,8 +29,8 @@ describe('racing for the last units', () => {
     return body.needId;
   }
 
-  const offer = (needId: string, i: number) =>
-    t.http().post(`/api/needs/${needId}/commitments`).set(organization(`org-${i}`))
+  const offer = async (needId: string, i: number) =>
+    t.http().post(`/api/needs/${needId}/commitments`).set(await actAs(t, staffOf(`org-${i}`)))
       .send({ organizationId: `org-${i}`, organizationName: `社会组织${i}`, items: [{ lineItemId: 'L1', quantity: 1 }], promisedBy: futureDate(7) });
 
   async function agreement(needId: string) {
@@ -54,14 +56,18 @@ describe('racing for the last units', () => {
       expect(r.body.detail).toMatch(/lacks 0|not open for commitments|concurrent changes/);
     }
     expect(await agreement(needId)).toEqual({ acceptedUnits: 10, readModelAccepted: 10, readModelLacking: 0 });
-    const detail = await t.http().get(`/api/needs/${needId}`).expect(200);
+    const detail = await t.http().get(`/api/needs/${needId}`).set(coordinator).expect(200);
     expect(detail.body.status).toBe('fully_committed');
   });
 
   it('coordinator accepting 100 offers concurrently → exactly 10 accepted, 90 × 409', async () => {
     const needId = await postNeed(false);
     const offers = [];
-    for (let i = 0; i < 100; i++) offers.push((await offer(needId, 1000 + i).expect(201)).body.commitmentId as string);
+    for (let i = 0; i < 100; i++) {
+      const offered = await offer(needId, 1000 + i);
+      expect(offered.status).toBe(201);
+      offers.push(offered.body.commitmentId as string);
+    }
     const responses = await Promise.all(offers.map((cid) => t.http().post(`/api/needs/${needId}/commitments/${cid}/accept`).set(coordinator)));
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);

@@ -1,12 +1,14 @@
 import { RegionsService } from '@shecun/regions';
-import { coordinator, futureDate, organization, removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
+import { actAs, COORDINATOR, futureDate, staffOf, removeDir, startEmbeddedApp, TestApp, userIdOf } from '../support/embedded-app';
 
 /** The first vertical slice over real HTTP, SQLite event store and SQLite read models. */
 describe('needs → 接单 → delivery over HTTP (embedded)', () => {
   let t: TestApp;
   let village: string;
+  let coordinator: Record<string, string>;
   beforeAll(async () => {
     t = await startEmbeddedApp();
+    coordinator = await actAs(t, COORDINATOR);
     village = t.app.get(RegionsService).children('441826105')[0].code; // a village of 三排镇, 连南
   });
   afterAll(async () => {
@@ -37,7 +39,7 @@ describe('needs → 接单 → delivery over HTTP (embedded)', () => {
       ['L2', '分'],
     ]);
 
-    const orgA = organization('org-gz-edu');
+    const orgA = await actAs(t, staffOf('org-gz-edu'));
     const offered = await t.http().post(`/api/needs/${needId}/commitments`).set(orgA).send({
       organizationId: 'org-gz-edu',
       organizationName: '广州市教育基金会',
@@ -61,16 +63,16 @@ describe('needs → 接单 → delivery over HTTP (embedded)', () => {
     await t.http().post(`/api/needs/${needId}/fulfil`).set(coordinator).send({ note: '完成' }).expect(200);
     const closed = await t.http().post(`/api/needs/${needId}/close`).set(coordinator).send({}).expect(200);
 
-    const detail = await t.http().get(`/api/needs/${needId}`).set('X-Min-Position', String(closed.body.position)).expect(200);
+    const detail = await t.http().get(`/api/needs/${needId}`).set(coordinator).set('X-Min-Position', String(closed.body.position)).expect(200);
     expect(detail.body.status).toBe('closed');
     expect(detail.body.lineItems.map((li: { delivered: number }) => li.delivered)).toEqual([120, 500_000]);
     expect(detail.body.commitments[0].status).toBe('delivered');
 
-    const history = await t.http().get(`/api/needs/${needId}/events`).expect(200);
+    const history = await t.http().get(`/api/needs/${needId}/events`).set(coordinator).expect(200);
     expect(history.body.map((e: { type: string }) => e.type)).toEqual([
       'NeedDrafted', 'NeedPublished', 'CommitmentOffered', 'CommitmentAccepted', 'DeliveryRecorded', 'DeliveryConfirmed', 'NeedFulfilled', 'NeedClosed',
     ]);
-    expect(history.body[2].actor).toEqual({ id: 'staff-org-gz-edu', role: 'organization', organizationId: 'org-gz-edu' });
+    expect(history.body[2].actor).toEqual({ id: userIdOf(staffOf('org-gz-edu')), role: 'organization', organizationId: 'org-gz-edu' });
     expect(history.body[0].actor.role).toBe('coordinator');
     for (const e of history.body) {
       expect(e.correlationId).toEqual(expect.any(String));
@@ -78,9 +80,9 @@ describe('needs → 接单 → delivery over HTTP (embedded)', () => {
       expect(Date.parse(e.occurredAt)).not.toBeNaN();
     }
 
-    const list = await t.http().get('/api/needs').query({ division: village.slice(0, 6), status: 'closed' }).expect(200);
+    const list = await t.http().get('/api/needs').set(coordinator).query({ division: village.slice(0, 6), status: 'closed' }).expect(200);
     expect(list.body.items.map((n: { id: string }) => n.id)).toContain(needId);
-    const orgCommitments = await t.http().get('/api/organizations/org-gz-edu/commitments').expect(200);
+    const orgCommitments = await t.http().get('/api/organizations/org-gz-edu/commitments').set(orgA).expect(200);
     expect(orgCommitments.body[0]).toMatchObject({ id: cid, status: 'delivered', needTitle: '三排镇中心小学课桌椅更新' });
   });
 
@@ -89,7 +91,7 @@ describe('needs → 接单 → delivery over HTTP (embedded)', () => {
     const needId = body.needId;
     expect(body.need.status).toBe('draft');
     await t.http().post(`/api/needs/${needId}/publish`).set(coordinator).expect(200);
-    const orgB = organization('org-mz-health');
+    const orgB = await actAs(t, staffOf('org-mz-health'));
     const { body: offer } = await t.http().post(`/api/needs/${needId}/commitments`).set(orgB)
       .send({ organizationId: 'org-mz-health', organizationName: '梅州市医疗援助协会', items: [{ lineItemId: 'L1', quantity: 60 }], promisedBy: futureDate(10) })
       .expect(201);

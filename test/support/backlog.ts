@@ -11,7 +11,7 @@ const NS = '5a0b7c9d-1e2f-5a3b-8c4d-6e7f8a9b0c1d';
  * Returns the number of events appended.
  */
 export async function appendNeedBacklog(store: EventStore, needs: number, villages: string[], seed = 'backlog'): Promise<number> {
-  const coordinator: Actor = { id: 'cadre', role: 'coordinator' };
+  const coordinator: Actor = { id: 'cadre', role: 'coordinator', scope: '44' };
   const org = (i: number): Actor => ({ id: `staff-${i}`, role: 'organization', organizationId: `org-${i}` });
   let total = 0;
   const now = new Date('2026-06-01T08:00:00Z');

@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { IdentityService, TokenService, userIdFor } from '@shecun/identity';
 import { createApp } from '../../apps/standalone/src/bootstrap';
+import { AppConfig } from '../../apps/standalone/src/config';
 
 export interface TestApp {
   app: INestApplication;
@@ -18,9 +20,21 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
+/** An embedded app's configuration for tests: generous rate limits unless a test sets its own. */
+export const testAppConfig = (dataDir: string, overrides: Partial<AppConfig> = {}): AppConfig => ({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir,
+  seedDemo: false,
+  autostartProjections: true,
+  rateLimits: { perIpPerMinute: 1_000_000, perUserPerMinute: 1_000_000, loginsPerMinute: 1_000_000 },
+  requestTimeoutMs: 15_000,
+  ...overrides,
+});
+
 /** The real embedded app (SQLite files in a temp folder), initialised and caught up, not listening. */
-export async function startEmbeddedApp(dataDir = mkdtempSync(join(tmpdir(), 'shecun-e2e-'))): Promise<TestApp> {
-  const app = await createApp({ port: 0, host: '127.0.0.1', dataDir, seedDemo: false, autostartProjections: true }, false);
+export async function startEmbeddedApp(dataDir = mkdtempSync(join(tmpdir(), 'shecun-e2e-')), config: AppConfig = testAppConfig(dataDir)): Promise<TestApp> {
+  const app = await createApp(config, false);
   await app.init();
   const projections = app.get(ProjectionHost);
   await projections.startAll();
@@ -44,7 +58,8 @@ export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: 
 /**
  * Who a test request acts as. `scope` is the division code prefix a coordinator, bureau staff or
  * auditor acts within (a village's 12 digits, a town's 9, a county's 6, a city's 4, '44' for the
- * province); organization staff and hub admins act for `organizationId`.
+ * province); organization staff and hub admins act for `organizationId`. `id` names the test user
+ * (its username); the user id in events is derived from it.
  */
 export interface TestActor {
   id: string;
@@ -53,16 +68,41 @@ export interface TestActor {
   scope?: string;
 }
 
-/** Request headers that authenticate a test request as `actor` (use this in every new test). */
-export async function actAs(_t: Pick<TestApp, 'app'> | undefined, actor: TestActor): Promise<Record<string, string>> {
-  return {
-    'X-Actor-Id': actor.id,
-    'X-Actor-Role': actor.role,
-    ...(actor.organizationId ? { 'X-Actor-Org': actor.organizationId } : {}),
-    ...(actor.scope ? { 'X-Actor-Scope': actor.scope } : {}),
-  };
+const tokens = new WeakMap<object, Map<string, Promise<string>>>();
+
+const usernameOf = (id: string) => id.toLowerCase().replace(/[^a-z0-9._-]/g, '-').padEnd(3, '-').slice(0, 64);
+
+/**
+ * Signs a test user in for real: the user and the grant are made through the identity context's
+ * command path, the grants read model is awaited, and the app's signing key issues the token. One
+ * user and grant per distinct actor, cached per app.
+ */
+export function tokenFor(app: INestApplication, actor: TestActor): Promise<string> {
+  let cache = tokens.get(app);
+  if (!cache) tokens.set(app, (cache = new Map()));
+  const key = JSON.stringify(actor);
+  let token = cache.get(key);
+  if (!token) {
+    token = (async () => {
+      const grant = { role: actor.role, ...(actor.scope ? { scope: actor.scope } : {}), ...(actor.organizationId ? { organizationId: actor.organizationId } : {}) };
+      const account = await app.get(IdentityService).provision({ username: usernameOf(actor.id), displayName: actor.id, passwordHash: 'no-password', grant }, `test/${key}`);
+      if (account.position !== undefined) await app.get(ProjectionHost).waitFor(account.position, 10_000);
+      return (await app.get(TokenService).issue(account.userId, account.grantId)).accessToken;
+    })();
+    cache.set(key, token);
+  }
+  return token;
 }
 
-export const coordinator = { 'X-Actor-Id': 'cadre-sanpai-01', 'X-Actor-Role': 'coordinator' };
-export const organization = (orgId: string) => ({ 'X-Actor-Id': `staff-${orgId}`, 'X-Actor-Role': 'organization', 'X-Actor-Org': orgId });
+/** Request headers that authenticate a test request as `actor` (a real bearer token). */
+export async function actAs(t: Pick<TestApp, 'app'>, actor: TestActor): Promise<Record<string, string>> {
+  return { Authorization: `Bearer ${await tokenFor(t.app, actor)}` };
+}
+
+/** The user id events carry for a test actor. */
+export const userIdOf = (actor: Pick<TestActor, 'id'>) => userIdFor(usernameOf(actor.id));
+
+/** The coordinator of 三排镇 (连南), whose villages the needs in tests are in. */
+export const COORDINATOR: TestActor = { id: 'cadre-sanpai-01', role: 'coordinator', scope: '441826105' };
+export const staffOf = (organizationId: string): TestActor => ({ id: `staff-${organizationId}`, role: 'organization', organizationId });
 export const futureDate = (days = 30) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);

@@ -1,8 +1,9 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { IdempotencyMiddleware } from '@shecun/core';
+import { AuthenticationMiddleware, IdentityModule } from '@shecun/identity';
 import { NeedsModule } from '@shecun/needs';
 import { RegionsModule } from '@shecun/regions';
-import { AppConfig } from './config';
+import { AppConfig, identityOptionsOf } from './config';
 import { HealthController } from './health.controller';
 import { EmbeddedInfrastructureModule } from './infrastructure.module';
 
@@ -12,12 +13,13 @@ export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [EmbeddedInfrastructureModule.forRoot(config), RegionsModule, NeedsModule],
+      imports: [EmbeddedInfrastructureModule.forRoot(config), IdentityModule.forRoot(identityOptionsOf(config), config.rateLimits), RegionsModule, NeedsModule],
       controllers: [HealthController],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(IdempotencyMiddleware).forRoutes('*');
+    // Authentication first: idempotency keys are kept per verified user.
+    consumer.apply(AuthenticationMiddleware, IdempotencyMiddleware).forRoutes('*');
   }
 }

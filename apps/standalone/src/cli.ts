@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ProjectionHost } from '@shecun/projections';
+import { IdentityService, normalizeUsername, USERNAME } from '@shecun/identity';
 import { SingleBar, Presets } from 'cli-progress';
+import { createInterface } from 'node:readline';
 import { AppModule } from './app.module';
 import { loadConfig } from './config';
 import { seedDemo } from './seed/demo-seed';
@@ -9,7 +11,8 @@ import { seedDemo } from './seed/demo-seed';
 const USAGE = `usage:
   cli seed-demo            append the demo data (idempotent: a second run appends nothing)
   cli rebuild [name…]      empty the named projections (default: all) and replay the event log
-  cli projections          list projections with their checkpoints`;
+  cli projections          list projections with their checkpoints
+  cli create-admin <name>  create a system administrator (password from ADMIN_PASSWORD or the first line of stdin)`;
 
 function bar(label: string) {
   // Without a terminal (CI, logs) the bar is printed as a line every second instead of redrawn.
@@ -21,7 +24,7 @@ function bar(label: string) {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
-  if (!command || !['seed-demo', 'rebuild', 'projections'].includes(command)) {
+  if (!command || !['seed-demo', 'rebuild', 'projections', 'create-admin'].includes(command)) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
@@ -51,12 +54,33 @@ async function main(argv: string[]): Promise<void> {
         });
         progress.stop();
       }
+    } else if (command === 'create-admin') {
+      const username = args[0];
+      if (!username || !USERNAME.test(normalizeUsername(username))) throw new Error('usage: cli create-admin <username> (3-64 lowercase letters, digits or ._-)');
+      const password = process.env.ADMIN_PASSWORD ?? (await firstLineOfStdin());
+      if (password.length < 10) throw new Error('the password must have at least 10 characters');
+      const account = await app.get(IdentityService).provision(
+        { username, displayName: username, password, grant: { role: 'admin' } },
+        `cli/create-admin/${normalizeUsername(username)}`,
+      );
+      await catchUpAll(host);
+      Logger.log(`administrator ${username} (${account.userId}) can sign in: POST /api/auth/login`, 'Identity');
     } else {
       for (const name of host.names()) console.log(`${name}\tcheckpoint ${await host.runner(name).checkpoint()}`);
     }
   } finally {
     await app.close();
   }
+}
+
+async function firstLineOfStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('password: ');
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  for await (const line of lines) {
+    lines.close();
+    return line;
+  }
+  return '';
 }
 
 async function catchUpAll(host: ProjectionHost): Promise<void> {

@@ -1,3 +1,4 @@
+import { IdentityOptions, identityOptionsFromEnv, RateLimits, rateLimitsFromEnv } from '@shecun/identity';
 import { resolve } from 'node:path';
 
 /** Configuration of the embedded topology, from environment variables. */
@@ -9,6 +10,11 @@ export interface AppConfig {
   seedDemo: boolean;
   /** Start projections with the app (off for the rebuild tool). */
   autostartProjections: boolean;
+  /** Token keys, issuer and audience; absent: read from the environment (a dev key in the data folder). */
+  identity?: IdentityOptions;
+  rateLimits: RateLimits;
+  /** A request still unanswered after this many milliseconds gets a 503. */
+  requestTimeoutMs: number;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -25,5 +31,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: resolve(env.DATA_DIR ?? './data'),
     seedDemo: flag(env.SEED_DEMO, true),
     autostartProjections: true,
+    rateLimits: rateLimitsFromEnv(env),
+    requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS ?? 15_000),
   };
+}
+
+/** The identity options of an embedded app: as configured, or from the environment with the data folder's dev key. */
+export function identityOptionsOf(config: AppConfig, env: NodeJS.ProcessEnv = process.env): IdentityOptions {
+  return config.identity ?? identityOptionsFromEnv(env, config.dataDir);
 }

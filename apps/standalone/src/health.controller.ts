@@ -1,8 +1,10 @@
+import { Public } from '@shecun/core';
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProjectionHost } from '@shecun/projections';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly projections: ProjectionHost) {}

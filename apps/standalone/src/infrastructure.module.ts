@@ -2,12 +2,13 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyRecord } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
+import { IDENTITY_VIEW_ENTITIES } from '@shecun/identity';
 import { NEED_VIEW_ENTITIES } from '@shecun/needs';
 import { ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
 import { join } from 'node:path';
 import { AppConfig } from './config';
 
-export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, IdempotencyRecord, ...NEED_VIEW_ENTITIES];
+export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, IdempotencyRecord, ...IDENTITY_VIEW_ENTITIES, ...NEED_VIEW_ENTITIES];
 
 /**
  * The embedded topology's infrastructure: the SQLite event store (data/events.sqlite) and the

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { EVENT_STORE, EventStore, START } from '@shecun/event-store';
 import { createApp } from './bootstrap';
 import { loadConfig } from './config';
-import { seedDemo } from './seed/demo-seed';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './seed/demo-seed';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   if (firstStart && config.seedDemo) {
     Logger.log('empty data folder: seeding the demo (SEED_DEMO=false turns this off)', 'Main');
     const { needs } = await seedDemo(app, (done, total) => done % 5 === 0 && Logger.log(`seeding ${done}/${total}`, 'Seed'));
-    Logger.log(`demo seeded: ${needs} needs`, 'Seed');
+    Logger.log(`demo seeded: ${needs} needs; demo accounts ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')} with password ${DEMO_PASSWORD}`, 'Seed');
   }
   Logger.log(`社村通 listening on http://localhost:${config.port} (data in ${config.dataDir}); API docs at /api/docs`, 'Main');
 }

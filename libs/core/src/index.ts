@@ -8,6 +8,7 @@ export * from './http/validation';
 export * from './http/command-context';
 export * from './http/idempotency';
 export * from './http/configure-app';
+export * from './http/timeout.interceptor';
 export * from './write-lock';
 export * from './env';
 export * from './http/liveness.controller';

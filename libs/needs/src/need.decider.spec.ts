@@ -29,9 +29,9 @@ const EARLIER = '2026-02-20T02:30:00.000Z';
 const NEED_ID = 'n-441826105201-0001';
 const VILLAGE = '441826105201';
 
-const coordinator: Actor = { id: 'coord-sanpai-nangang', role: 'coordinator' };
-const bureau: Actor = { id: 'bureau-gz-shzj-01', role: 'bureau' };
-const auditor: Actor = { id: 'audit-gz-01', role: 'auditor' };
+const coordinator: Actor = { id: 'coord-sanpai-nangang', role: 'coordinator', scope: '441826105' };
+const bureau: Actor = { id: 'bureau-qy-01', role: 'bureau', scope: '4418' };
+const auditor: Actor = { id: 'audit-gd-01', role: 'auditor', scope: '44' };
 const system: Actor = { id: 'system', role: 'system' };
 
 interface Org {
@@ -665,7 +665,6 @@ describe('OfferCommitment', () => {
   });
 
   it.each([
-    ['a draft', [drafted()], 'draft'],
     ['a fully committed need', [...OPEN, offered('c1', CHARITY, [L('L1', 3_000_000), L('L2', 40), L('L3', 2)]), accepted('c1')], 'fully_committed'],
     ['a withdrawn need', [...OPEN, needWithdrawn()], 'withdrawn'],
     ['an expired need', [drafted({ dueDate: '2026-02-25' }), published(), expired()], 'expired'],
@@ -673,6 +672,10 @@ describe('OfferCommitment', () => {
     given(needDecider, events)
       .when(offer(EDU, [L('L1', 100)]), ctx(staff(EDU)))
       .thenThrows('conflict', `需求状态为 ${status}，不接受接单`);
+  });
+
+  it('does not see a draft: an organization gets not-found', () => {
+    given(needDecider, [drafted()]).when(offer(EDU, [L('L1', 100)]), ctx(staff(EDU))).thenThrows('not-found');
   });
 
   it('rejects a commitment id already used', () => {
@@ -985,6 +988,30 @@ describe('ConfirmDelivery', () => {
 // ---------------------------------------------------------------------------------------------
 // Derived figures
 // ---------------------------------------------------------------------------------------------
+
+describe('scopes', () => {
+  const elsewhere: Actor = { id: 'coord-other-town', role: 'coordinator', scope: '441826106' };
+  const guangzhouBureau: Actor = { id: 'bureau-gz', role: 'bureau', scope: '4401' };
+
+  it('a coordinator posts needs only for villages within their scope', () => {
+    given(needDecider)
+      .when({ type: 'DraftNeed', needId: NEED_ID, villageCode: VILLAGE, title: '课桌椅', description: '', category: 'education', lineItems: [{ kind: 'funds', description: '资金', quantity: 100 }], dueDate: null, autoAccept: false, publish: false }, ctx(elsewhere))
+      .thenThrows('forbidden', /outside your scope/);
+  });
+
+  it("another town's coordinator cannot see a draft (not-found) nor act on a published need (forbidden)", () => {
+    given(needDecider, [drafted()]).when({ type: 'PublishNeed' }, ctx(elsewhere)).thenThrows('not-found');
+    given(needDecider, OPEN).when({ type: 'WithdrawNeed', reason: '另有安排' }, ctx(elsewhere)).thenThrows('forbidden', /outside your scope/);
+    given(needDecider, [...OPEN, offered('c1', EDU, [L('L1', 100)])]).when({ type: 'AcceptCommitment', commitmentId: 'c1' }, ctx(elsewhere)).thenThrows('forbidden');
+  });
+
+  it('bureau staff and auditors in scope see drafts; bureau staff close only needs within their scope', () => {
+    given(needDecider, [drafted()]).when({ type: 'PublishNeed' }, ctx(bureau)).thenThrows('forbidden');
+    given(needDecider, [drafted()]).when({ type: 'PublishNeed' }, ctx(auditor)).thenThrows('forbidden');
+    given(needDecider, [drafted()]).when({ type: 'PublishNeed' }, ctx(guangzhouBureau)).thenThrows('not-found');
+    given(needDecider, [...OPEN, fulfilled()]).when({ type: 'CloseNeed', note: '' }, ctx(guangzhouBureau)).thenThrows('forbidden', /outside your scope/);
+  });
+});
 
 describe('needStatus', () => {
   it('walks draft → published → partially_committed → fully_committed → delivered → fulfilled → closed', () => {

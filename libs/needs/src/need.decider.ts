@@ -1,4 +1,4 @@
-import { Actor, conflict, Decider, DecisionContext, forbidden, invalid, notFound, Role } from '@shecun/core';
+import { Actor, conflict, Decider, DecisionContext, forbidden, invalid, notFound, Role, withinScope } from '@shecun/core';
 import { NeedEvent, NeedFields } from './need.events';
 import {
   CommitmentStatus,
@@ -177,6 +177,18 @@ const OPEN_FOR_OFFERS: NeedStatus[] = ['published', 'partially_committed'];
 const ENDED: NeedLifecycle[] = ['withdrawn', 'expired', 'fulfilled', 'closed'];
 
 /** `action` is "中文 (english)": the message reads 角色 X 不能中文 (role X may not english). */
+/** Commands only the village's coordinator gives (with the action named for messages). */
+const COORDINATOR_COMMANDS = new Map<NeedCommand['type'], string>([
+  ['PublishNeed', '发布需求 (publish needs)'],
+  ['ReviseNeed', '修改需求 (revise needs)'],
+  ['WithdrawNeed', '撤回需求 (withdraw needs)'],
+  ['ExpireNeed', '使需求过期 (expire needs)'],
+  ['FulfilNeed', '确认需求完成 (confirm fulfilment)'],
+  ['AcceptCommitment', '接受接单 (accept commitments)'],
+  ['DeclineCommitment', '谢绝接单 (decline commitments)'],
+  ['ConfirmDelivery', '确认交付 (confirm deliveries)'],
+]);
+
 function requireRole(actor: Actor, roles: Role[], action: string): void {
   if (!roles.includes(actor.role)) {
     const [, zh, en] = /^(.*) \((.*)\)$/.exec(action) ?? [action, action, action];
@@ -186,6 +198,26 @@ function requireRole(actor: Actor, roles: Role[], action: string): void {
 
 function requireNeed(state: NeedState): void {
   if (!state.exists) throw notFound('需求不存在 (need not found)');
+}
+
+/** Roles that see needs within a division scope, drafts included. */
+const SCOPED_READERS: Role[] = ['coordinator', 'bureau', 'auditor'];
+
+/**
+ * Who may see a need: published needs (and everything after) are open to every signed-in role,
+ * since organizations browse them to take orders; a draft only to the platform, admins and the
+ * coordinators, bureau staff and auditors whose scope holds its village.
+ */
+export function canSeeNeed(actor: Actor, state: Pick<NeedState, 'lifecycle' | 'villageCode'>): boolean {
+  if (state.lifecycle !== 'draft') return true;
+  if (actor.role === 'system' || actor.role === 'admin') return true;
+  return SCOPED_READERS.includes(actor.role) && withinScope(state.villageCode, actor.scope);
+}
+
+/** A coordinator (or bureau staff) acts only for villages within their scope; the platform anywhere. */
+function requireScope(actor: Actor, villageCode: string): void {
+  if (actor.role === 'system' || withinScope(villageCode, actor.scope)) return;
+  throw forbidden(`村 ${villageCode} 不在您的管辖范围 (village ${villageCode} is outside your scope ${actor.scope ?? '(none)'})`);
 }
 
 function requireCommitment(state: NeedState, commitmentId: string): CommitmentState {
@@ -270,9 +302,19 @@ function checkFitsLacking(state: NeedState, items: ItemQuantity[]): void {
 function decide(command: NeedCommand, state: NeedState, { actor, now }: DecisionContext): NeedEvent[] {
   const at = now.toISOString();
   const needId = state.id;
+  if (command.type !== 'DraftNeed') {
+    requireNeed(state);
+    // A need the actor may not see does not exist for them.
+    if (!canSeeNeed(actor, state)) throw notFound('需求不存在 (need not found)');
+    if (COORDINATOR_COMMANDS.has(command.type)) {
+      requireRole(actor, command.type === 'ExpireNeed' ? ['system', 'coordinator'] : COORDINATOR, COORDINATOR_COMMANDS.get(command.type)!);
+      requireScope(actor, state.villageCode);
+    }
+  }
   switch (command.type) {
     case 'DraftNeed': {
       requireRole(actor, COORDINATOR, '发布需求 (post needs)');
+      requireScope(actor, command.villageCode);
       if (state.exists) throw conflict('需求已存在 (a need with this id already exists)');
       checkFields(command);
       if (command.publish && command.dueDate && command.dueDate < today(now)) throw invalid('需求截止日期已过 (the due date has passed; a need cannot be published past it)');
@@ -357,6 +399,7 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
     }
     case 'CloseNeed': {
       requireRole(actor, ['coordinator', 'bureau'], '关闭需求 (close needs)');
+      requireScope(actor, state.villageCode);
       requireNeed(state);
       if (state.lifecycle !== 'fulfilled') throw conflict('只有已完成的需求可以关闭 (only a fulfilled need can be closed)');
       return [{ type: 'NeedClosed', data: { needId, note: command.note, closedAt: at } }];

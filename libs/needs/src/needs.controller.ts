@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Optional, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Command, CommandContext, CommandResult } from '@shecun/core';
+import { Actor, Command, CommandContext, CommandResult, CurrentActor } from '@shecun/core';
 import { ProjectionHost } from '@shecun/projections';
 import { NeedCommand, NeedState } from './need.decider';
 import { presentNeed } from './need.presenter';
@@ -208,22 +208,22 @@ export class NeedsQueryController {
 
   @Get()
   @ApiOperation({ summary: '需求列表 List needs by division, category and status' })
-  list(@Query() query: ListNeedsQuery) {
-    return this.queries.list(query);
+  list(@Query() query: ListNeedsQuery, @CurrentActor() actor: Actor) {
+    return this.queries.list(query, actor);
   }
 
   @Get(':id')
   @ApiOperation({ summary: '需求详情 A need with its line items and commitments' })
   @ApiHeader(MIN_POSITION_HEADER)
-  async get(@Param() { id }: IdParam, @Headers('x-min-position') minPosition?: string) {
+  async get(@Param() { id }: IdParam, @CurrentActor() actor: Actor, @Headers('x-min-position') minPosition?: string) {
     await this.readYourWrites(minPosition);
-    return this.queries.get(id);
+    return this.queries.get(id, actor);
   }
 
   @Get(':id/events')
   @ApiOperation({ summary: '需求历史 The need’s events with actor and time' })
-  history(@Param() { id }: IdParam) {
-    return this.queries.history(id);
+  history(@Param() { id }: IdParam, @CurrentActor() actor: Actor) {
+    return this.queries.history(id, actor);
   }
 
 }
@@ -235,7 +235,7 @@ export class OrganizationCommitmentsController {
 
   @Get(':id/commitments')
   @ApiOperation({ summary: '组织的接单 An organization’s commitments, with overdue flags' })
-  commitments(@Param() { id }: IdParam) {
-    return this.queries.commitmentsOf(id);
+  commitments(@Param() { id }: IdParam, @CurrentActor() actor: Actor) {
+    return this.queries.commitmentsOf(id, actor);
   }
 }

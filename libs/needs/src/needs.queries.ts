@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { notFound } from '@shecun/core';
+import { Actor, forbidden, notFound } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
-import { DataSource } from 'typeorm';
-import { NeedState } from './need.decider';
+import { Brackets, DataSource } from 'typeorm';
+import { canSeeNeed, NeedState } from './need.decider';
 import { needStream } from './need.model';
 import { presentNeed } from './need.presenter';
 import { CommitmentView, NeedView } from './need.projection';
@@ -21,10 +21,18 @@ export class NeedsQueries {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  async list(query: ListNeedsQuery) {
+  async list(query: ListNeedsQuery, actor: Actor) {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 20;
     const qb = this.dataSource.getRepository(NeedView).createQueryBuilder('n');
+    // Drafts only for those who may see them (canSeeNeed): the same rule as the decider's.
+    if (actor.role !== 'admin' && actor.role !== 'system') {
+      if (['coordinator', 'bureau', 'auditor'].includes(actor.role) && actor.scope) {
+        qb.andWhere(new Brackets((w) => w.where("n.status <> 'draft'").orWhere('n.villageCode LIKE :scope', { scope: `${actor.scope}%` })));
+      } else {
+        qb.andWhere("n.status <> 'draft'");
+      }
+    }
     if (query.division && query.division.length > 2) {
       qb.andWhere(`n.${DIVISION_COLUMN[query.division.length]} = :division`, { division: query.division });
     }
@@ -45,13 +53,22 @@ export class NeedsQueries {
     };
   }
 
-  async get(id: string) {
+  /** The need's row, or not-found when it does not exist or the actor may not see it. */
+  private async visible(id: string, actor: Actor): Promise<NeedView> {
     const row = await this.dataSource.getRepository(NeedView).findOneBy({ id });
-    if (!row) throw notFound(`需求 ${id} 不存在 (need not found)`);
+    if (!row || !canSeeNeed(actor, { lifecycle: row.status === 'draft' ? 'draft' : 'published', villageCode: row.villageCode })) {
+      throw notFound(`需求 ${id} 不存在 (need not found)`);
+    }
+    return row;
+  }
+
+  async get(id: string, actor: Actor) {
+    const row = await this.visible(id, actor);
     return { ...presentNeed(JSON.parse(row.state) as NeedState, today()), revision: row.revision, position: row.position };
   }
 
-  async history(id: string) {
+  async history(id: string, actor: Actor) {
+    await this.visible(id, actor);
     const events = await this.store.readStream(needStream(id));
     if (events.length === 0) throw notFound(`需求 ${id} 不存在 (need not found)`);
     return events.map((e) => ({
@@ -66,8 +83,17 @@ export class NeedsQueries {
     }));
   }
 
-  async commitmentsOf(organizationId: string) {
-    const rows = await this.dataSource.getRepository(CommitmentView).find({ where: { organizationId }, order: { offeredAt: 'DESC' } });
+  /**
+   * An organization's commitments: for its own staff and hub admins, for admins, and for bureau
+   * staff and auditors limited to villages within their scope.
+   */
+  async commitmentsOf(organizationId: string, actor: Actor) {
+    const own = (actor.role === 'organization' || actor.role === 'hub') && actor.organizationId === organizationId;
+    const oversight = ['bureau', 'auditor', 'admin'].includes(actor.role);
+    if (!own && !oversight) throw forbidden('只能查看本组织的接单 (you may only see your own organization’s commitments)');
+    const qb = this.dataSource.getRepository(CommitmentView).createQueryBuilder('c').where('c.organizationId = :organizationId', { organizationId });
+    if (!own && actor.role !== 'admin') qb.andWhere('c.villageCode LIKE :scope', { scope: `${actor.scope ?? '-'}%` });
+    const rows = await qb.orderBy('c.offeredAt', 'DESC').getMany();
     const day = today();
     return rows.map((r) => ({ ...r, items: JSON.parse(r.items), overdue: r.status === 'accepted' && r.promisedBy < day }));
   }

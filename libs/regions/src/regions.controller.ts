@@ -1,3 +1,4 @@
+import { Public } from '@shecun/core';
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DIVISION_LEVELS, DivisionLevel, InvalidDivisionCodeError, levelOfCode } from './division-code';
@@ -13,6 +14,7 @@ const MAX_QUERY_LENGTH = 50;
  * so the answers are the same with or without the app's global validation pipe.
  */
 @ApiTags('regions')
+@Public()
 @Controller('api/regions')
 export class RegionsController {
   constructor(private readonly regions: RegionsService) {}

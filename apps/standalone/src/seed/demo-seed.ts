@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Actor } from '@shecun/core';
+import { GrantSpec, hashPassword, IdentityService } from '@shecun/identity';
 import { Category, ExecuteNeedCommand, LineItemInput, NeedCommand } from '@shecun/needs';
 import { RegionsService } from '@shecun/regions';
 import { v5 as uuidv5 } from 'uuid';
@@ -10,6 +11,19 @@ const SEED_NAMESPACE = '0d4f9a3c-2b1e-5d6f-8a7b-9c0d1e2f3a4b';
 const seedId = (name: string) => uuidv5(name, SEED_NAMESPACE);
 
 const DAY = 86_400_000;
+
+/** Password of every demo account (the embedded demo only; SEED_DEMO=false leaves them out). */
+export const DEMO_PASSWORD = 'shecun-demo';
+
+/** One demo account per role, as the console's login page offers them. */
+export const DEMO_ACCOUNTS: { username: string; displayName: string; grant: GrantSpec }[] = [
+  { username: 'coordinator', displayName: '三排镇驻镇干部 (demo)', grant: { role: 'coordinator', scope: '441826105' } },
+  { username: 'org-staff', displayName: '广州市慈善会 工作人员 (demo)', grant: { role: 'organization', organizationId: 'org-gz-charity', organizationAdmin: true } },
+  { username: 'hub-admin', displayName: '广州市社会组织联合会 管理员 (demo)', grant: { role: 'hub', organizationId: 'org-gz-federation' } },
+  { username: 'bureau', displayName: '清远市民政局 (demo)', grant: { role: 'bureau', scope: '4418' } },
+  { username: 'auditor', displayName: '省审计人员 (demo)', grant: { role: 'auditor', scope: '44' } },
+  { username: 'admin', displayName: '系统管理员 (demo)', grant: { role: 'admin' } },
+];
 
 interface Org {
   id: string;
@@ -105,11 +119,14 @@ export interface SeedProgress {
 }
 
 /** Builds the demo through the same command path as the API, with a simulated history. */
-export async function seedDemo(app: INestApplicationContext, onProgress?: SeedProgress): Promise<{ needs: number }> {
+export async function seedDemo(app: INestApplicationContext, onProgress?: SeedProgress): Promise<{ needs: number; accounts: number }> {
   const bus = app.get(CommandBus);
+  const identity = app.get(IdentityService);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  for (const account of DEMO_ACCOUNTS) await identity.provision({ ...account, passwordHash }, `demo/account/${account.username}`);
   const regions = app.get(RegionsService);
   const now = Date.now();
-  const coordinator = (village: string): Actor => ({ id: `cadre-${village}`, role: 'coordinator' });
+  const coordinator = (village: string): Actor => ({ id: `cadre-${village}`, role: 'coordinator', scope: village });
   const staff = (org: Org): Actor => ({ id: `staff-${org.id}`, role: org.id === 'org-gz-federation' ? 'hub' : 'organization', organizationId: org.id });
   const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -141,7 +158,7 @@ export async function seedDemo(app: INestApplicationContext, onProgress?: SeedPr
     }
     onProgress?.(++done, NEEDS.length);
   }
-  return { needs: NEEDS.length };
+  return { needs: NEEDS.length, accounts: DEMO_ACCOUNTS.length };
 }
 
 type Run = (actor: Actor, command: NeedCommand) => Promise<unknown>;

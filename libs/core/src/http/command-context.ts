@@ -1,7 +1,7 @@
-import { createParamDecorator, ExecutionContext, UnauthorizedException, BadRequestException } from '@nestjs/common';
+import { BadRequestException, createParamDecorator, ExecutionContext, SetMetadata, UnauthorizedException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import { Actor, isRole, ROLES } from '../actor';
+import { Actor } from '../actor';
 
 export interface CommandContext {
   actor: Actor;
@@ -11,40 +11,45 @@ export interface CommandContext {
 
 const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
-/** Set by the idempotency interceptor: the command id derived from the Idempotency-Key. */
-export interface RequestWithCommand extends Request {
+/** A request as the HTTP pipeline fills it in. */
+export interface RequestWithActor extends Request {
+  /** Set by the authentication middleware from a verified bearer token; never from plain headers. */
+  actor?: Actor;
+  /** The grant the actor acts under. */
+  grantId?: string;
+  /** Why a presented token was refused (reported by the guard on routes that need a login). */
+  authError?: string;
+  /** Set by the idempotency middleware: the command id derived from the Idempotency-Key. */
   commandId?: string;
 }
 
-export function actorFromRequest(request: Request): Actor {
-  const id = request.header('x-actor-id');
-  const role = request.header('x-actor-role');
-  const organizationId = request.header('x-actor-org');
-  const scope = request.header('x-actor-scope');
-  if (!id || !role) {
-    throw new UnauthorizedException('缺少操作人 (missing actor): send X-Actor-Id and X-Actor-Role headers');
-  }
-  if (!SAFE_ID.test(id)) throw new BadRequestException('X-Actor-Id must be 1-128 letters, digits or ._:@-');
-  if (!isRole(role)) throw new BadRequestException(`X-Actor-Role must be one of ${ROLES.join(', ')}`);
-  if (organizationId !== undefined && !SAFE_ID.test(organizationId)) {
-    throw new BadRequestException('X-Actor-Org must be 1-128 letters, digits or ._:@-');
-  }
-  if (scope !== undefined && !/^\d{2,12}$/.test(scope)) throw new BadRequestException('X-Actor-Scope must be a division code prefix of 2-12 digits');
-  return { id, role, ...(organizationId ? { organizationId } : {}), ...(scope ? { scope } : {}) };
+export const IS_PUBLIC = 'shecun:public';
+
+/** Marks a route (or controller) as open without login: reference data, login, public disclosure. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+export const SIGN_IN_FIRST = '需要登录 (sign in first: send Authorization: Bearer <token>)';
+
+export function actorOf(request: RequestWithActor): Actor {
+  if (!request.actor) throw new UnauthorizedException(request.authError ?? SIGN_IN_FIRST);
+  return request.actor;
 }
 
+/** The verified caller of a query route. */
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => actorOf(ctx.switchToHttp().getRequest<RequestWithActor>()));
+
 /**
- * Who issues the command (interim: from X-Actor-* headers), the command id (derived from the
+ * Who issues the command (from the verified token), the command id (derived from the
  * Idempotency-Key when one is sent) and the correlation id (X-Correlation-Id or a new one).
  */
 export const Command = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext => {
-  const request = ctx.switchToHttp().getRequest<RequestWithCommand>();
+  const request = ctx.switchToHttp().getRequest<RequestWithActor>();
   const correlation = request.header('x-correlation-id');
   if (correlation !== undefined && !SAFE_ID.test(correlation)) {
     throw new BadRequestException('X-Correlation-Id must be 1-128 letters, digits or ._:@-');
   }
   return {
-    actor: actorFromRequest(request),
+    actor: actorOf(request),
     commandId: request.commandId ?? randomUUID(),
     correlationId: correlation ?? randomUUID(),
   };

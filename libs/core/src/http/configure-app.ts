@@ -2,14 +2,16 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
 import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
+import { TimeoutInterceptor } from './timeout.interceptor';
 import { createValidationPipe } from './validation';
-import { ROLES } from '../actor';
 
 export interface HttpAppOptions {
   title: string;
   description?: string;
   /** Largest accepted JSON body. Default 256 KB. */
   bodyLimit?: string;
+  /** A route still unanswered after this many milliseconds answers 503. Default 15 s. */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -24,6 +26,11 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
     sendProblem(response, toProblem(error, request.originalUrl));
   });
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new TimeoutInterceptor(options.requestTimeoutMs ?? 15_000));
+  // Slow clients: the whole request must arrive within 30 s, its headers within 20 s.
+  const server = app.getHttpServer() as { requestTimeout?: number; headersTimeout?: number };
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 20_000;
   app.useGlobalFilters(new ProblemFilter());
   const document = SwaggerModule.createDocument(
     app,
@@ -31,11 +38,8 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
       .setTitle(options.title)
       .setDescription(options.description ?? '')
       .setVersion('0.1.0')
-      .addGlobalParameters(
-        { name: 'X-Actor-Id', in: 'header', required: false, schema: { type: 'string' }, description: 'Acting user (interim, until identity lands)' },
-        { name: 'X-Actor-Role', in: 'header', required: false, schema: { type: 'string', enum: [...ROLES] } },
-        { name: 'X-Actor-Org', in: 'header', required: false, schema: { type: 'string' }, description: 'Organization the actor acts for' },
-      )
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /api/auth/login gives a token' })
+      .addSecurityRequirements('bearer')
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

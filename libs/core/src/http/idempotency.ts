@@ -5,7 +5,7 @@ import type { NextFunction, Response } from 'express';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { sendProblem, toProblem } from './problem.filter';
-import { RequestWithCommand } from './command-context';
+import { RequestWithActor } from './command-context';
 import { withWriteLock } from '../write-lock';
 
 const COMMAND_ID_NAMESPACE = 'b3f8e2a1-4c5d-5e6f-8a9b-0c1d2e3f4a5b';
@@ -48,15 +48,17 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 export class IdempotencyMiddleware implements NestMiddleware {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async use(request: RequestWithCommand, response: Response, next: NextFunction): Promise<void> {
+  async use(request: RequestWithActor, response: Response, next: NextFunction): Promise<void> {
     const key = request.header('idempotency-key');
-    if (request.method !== 'POST' || key === undefined) return next();
+    // Keys are kept per verified caller: without a login there is nothing to replay (the route
+    // itself then answers 401).
+    if (request.method !== 'POST' || key === undefined || !request.actor) return next();
     try {
       if (!KEY_PATTERN.test(key)) {
         throw new BadRequestException('Idempotency-Key must be 8-200 letters, digits or ._:-');
       }
       const repository = this.dataSource.getRepository(IdempotencyRecord);
-      const scopeKey = sha256(`${request.header('x-actor-id') ?? ''}\n${key}`);
+      const scopeKey = sha256(`${request.actor.id}\n${key}`);
       const requestHash = sha256(`${request.method} ${request.originalUrl}\n${JSON.stringify(request.body ?? null)}`);
       const existing = await repository.findOneBy({ scopeKey });
       if (existing) {

@@ -1,0 +1,148 @@
+import { Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Actor, Command, CommandContext, CurrentActor, Public, RequestWithActor } from '@shecun/core';
+import { Brackets, DataSource } from 'typeorm';
+import { ChangePasswordDto, GrantDto, GrantParams, LoginDto, PageQuery, RegisterUserDto, RevokeGrantDto, UserIdParam } from './identity.dto';
+import { AccessAuditView, GrantView, UserView } from './identity.projection';
+import { IdentityService, presentGrant } from './identity.service';
+import { TokenService } from './token.service';
+
+@ApiTags('auth 登录')
+@Controller('api/auth')
+export class AuthController {
+  constructor(
+    private readonly identity: IdentityService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: '登录 Sign in with username and password; returns a bearer token for one grant' })
+  login(@Body() body: LoginDto) {
+    return this.identity.login(body.username, body.password, body.grantId);
+  }
+
+  @Get('me')
+  @ApiOperation({ summary: '当前用户 The signed-in user, the grant in use and all active grants' })
+  me(@CurrentActor() actor: Actor, @Req() request: RequestWithActor) {
+    return this.identity.me(actor, request.grantId);
+  }
+
+  @Public()
+  @Get('jwks.json')
+  @ApiOperation({ summary: 'Public keys that verify this platform’s tokens (JWKS)' })
+  jwks() {
+    return this.tokens.jwksDocument();
+  }
+}
+
+const MANAGERS = ['admin', 'bureau'];
+
+/** Users a caller may see: admins all; bureau staff coordinators in their scope and organization staff; everyone themselves. */
+function visibleUsers(dataSource: DataSource, actor: Actor) {
+  const query = dataSource.getRepository(UserView).createQueryBuilder('u');
+  if (actor.role === 'admin') return query;
+  if (actor.role === 'bureau') {
+    return query.where(
+      new Brackets((w) =>
+        w
+          .where('u.id = :self', { self: actor.id })
+          .orWhere(
+            `EXISTS (SELECT 1 FROM grants_view g WHERE g."userId" = u.id AND ((g.role = 'coordinator' AND g.scope LIKE :prefix) OR g.role IN ('organization', 'hub')))`,
+            { prefix: `${actor.scope ?? '-'}%` },
+          ),
+      ),
+    );
+  }
+  return query.where('u.id = :self', { self: actor.id });
+}
+
+@ApiTags('users 用户与授权')
+@Controller('api/users')
+export class UsersController {
+  constructor(
+    private readonly identity: IdentityService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: '创建用户 Create a user (admins; bureau staff)' })
+  async register(@Body() body: RegisterUserDto, @Command() ctx: CommandContext) {
+    const result = await this.identity.register(body, ctx);
+    return { user: IdentityService.present(result.state), position: result.position ?? null };
+  }
+
+  @Post(':userId/grants')
+  @ApiOperation({ summary: '授权 Give a grant {role, scope | organizationId}' })
+  async give(@Param() { userId }: UserIdParam, @Body() body: GrantDto, @Command() ctx: CommandContext) {
+    const result = await this.identity.giveGrant(userId, body, ctx);
+    const given = result.events.find((e) => e.type === 'GrantGiven');
+    return { grantId: (given?.data as { grantId?: string } | undefined)?.grantId ?? null, user: IdentityService.present(result.state), position: result.position ?? null };
+  }
+
+  @Post(':userId/grants/:grantId/revoke')
+  @HttpCode(200)
+  @ApiOperation({ summary: '撤销授权 Revoke a grant; tokens naming it stop working at once' })
+  async revoke(@Param() { userId, grantId }: GrantParams, @Body() body: RevokeGrantDto, @Command() ctx: CommandContext) {
+    const result = await this.identity.revokeGrant(userId, grantId, body.reason, ctx);
+    return { user: IdentityService.present(result.state), position: result.position ?? null };
+  }
+
+  @Post(':userId/password')
+  @HttpCode(200)
+  @ApiOperation({ summary: '修改密码 Change a password (your own with the current one; admins any)' })
+  async password(@Param() { userId }: UserIdParam, @Body() body: ChangePasswordDto, @Command() ctx: CommandContext) {
+    const result = await this.identity.changePassword(userId, body, ctx);
+    return { userId, position: result.position ?? null };
+  }
+
+  @Get()
+  @ApiOperation({ summary: '用户列表 Users the caller may manage (admins, bureau staff)' })
+  async list(@Query() page: PageQuery, @CurrentActor() actor: Actor) {
+    if (!MANAGERS.includes(actor.role)) throw new ForbiddenException(`角色 ${actor.role} 不能查看用户列表 (role ${actor.role} may not list users)`);
+    const [users, total] = await visibleUsers(this.dataSource, actor)
+      .orderBy('u.username', 'ASC')
+      .take(page.limit ?? 50)
+      .skip(page.offset ?? 0)
+      .getManyAndCount();
+    const grants = users.length ? await this.dataSource.getRepository(GrantView).createQueryBuilder('g').where('g.userId IN (:...ids)', { ids: users.map((u) => u.id) }).andWhere('g.revokedAt IS NULL').getMany() : [];
+    return {
+      total,
+      items: users.map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, grants: grants.filter((g) => g.userId === u.id).map(presentGrant) })),
+    };
+  }
+
+  @Get(':userId')
+  @ApiOperation({ summary: '用户详情 A user with grant history' })
+  async get(@Param() { userId }: UserIdParam, @CurrentActor() actor: Actor) {
+    const user = await visibleUsers(this.dataSource, actor).andWhere('u.id = :userId', { userId }).getOne();
+    if (!user) throw new NotFoundException('用户不存在 (user not found)');
+    const grants = await this.dataSource.getRepository(GrantView).find({ where: { userId }, order: { givenAt: 'ASC' } });
+    return {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      registeredAt: user.registeredAt,
+      grants: grants.map((g) => ({ ...presentGrant(g), givenAt: g.givenAt, givenBy: g.givenBy, revokedAt: g.revokedAt, revokedBy: g.revokedBy, revokeReason: g.revokeReason })),
+      activeGrantCount: grants.filter((g) => !g.revokedAt).length,
+    };
+  }
+}
+
+@ApiTags('audit 审计')
+@Controller('api/audit')
+export class AccessAuditController {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  @Get('access')
+  @ApiOperation({ summary: '访问审计 Who changed grants (and who read audited records), newest first' })
+  async access(@Query() page: PageQuery, @CurrentActor() actor: Actor) {
+    if (!['admin', 'bureau', 'auditor'].includes(actor.role)) throw new ForbiddenException(`角色 ${actor.role} 不能查看访问审计 (role ${actor.role} may not read the access audit)`);
+    const query = this.dataSource.getRepository(AccessAuditView).createQueryBuilder('a');
+    if (actor.role !== 'admin') query.where(new Brackets((w) => w.where('a.scope IS NULL').orWhere('a.scope LIKE :prefix', { prefix: `${actor.scope ?? '-'}%` })));
+    const [rows, total] = await query.orderBy('a.position', 'DESC').take(page.limit ?? 50).skip(page.offset ?? 0).getManyAndCount();
+    return { total, items: rows.map((r) => ({ ...r, details: JSON.parse(r.details) })) };
+  }
+}

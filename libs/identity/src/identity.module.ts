@@ -1,0 +1,112 @@
+import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { RequestWithActor } from '@shecun/core';
+import { ProjectionHost } from '@shecun/projections';
+import { AuthenticationMiddleware, Authenticator, AuthGuard } from './authenticator';
+import { AccessAuditController, AuthController, UsersController } from './identity.controller';
+import { IDENTITY_OPTIONS, IdentityOptions } from './identity.options';
+import { IdentityProjection, IDENTITY_VIEW_ENTITIES } from './identity.projection';
+import { IdentityService } from './identity.service';
+import { TokenService } from './token.service';
+
+export { IDENTITY_VIEW_ENTITIES };
+
+/** Requests per minute before 429: per client address, and per signed-in user. */
+export interface RateLimits {
+  perIpPerMinute: number;
+  perUserPerMinute: number;
+  /** Login attempts per client address per minute. */
+  loginsPerMinute: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = { perIpPerMinute: 600, perUserPerMinute: 300, loginsPerMinute: 20 };
+
+export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimits {
+  const read = (name: string, fallback: number) => {
+    const value = Number(env[name] ?? fallback);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+    return value;
+  };
+  return {
+    perIpPerMinute: read('RATE_LIMIT_IP_PER_MINUTE', DEFAULT_RATE_LIMITS.perIpPerMinute),
+    perUserPerMinute: read('RATE_LIMIT_USER_PER_MINUTE', DEFAULT_RATE_LIMITS.perUserPerMinute),
+    loginsPerMinute: read('RATE_LIMIT_LOGIN_PER_MINUTE', DEFAULT_RATE_LIMITS.loginsPerMinute),
+  };
+}
+
+const MINUTE = 60_000;
+const clientAddress = (request: Record<string, any>) => String(request.ip ?? request.socket?.remoteAddress ?? 'unknown');
+
+/** Throttlers: per address (everyone), per user (signed-in), and the login throttle on the login route only. */
+function throttlers(limits: RateLimits) {
+  return ThrottlerModule.forRoot({
+    errorMessage: '请求过于频繁，请稍后再试 (too many requests; slow down and retry later)',
+    throttlers: [
+      { name: 'ip', ttl: MINUTE, limit: limits.perIpPerMinute, getTracker: clientAddress },
+      {
+        name: 'user',
+        ttl: MINUTE,
+        limit: limits.perUserPerMinute,
+        getTracker: (request) => (request as RequestWithActor).actor?.id ?? '',
+        skipIf: (context) => !context.switchToHttp().getRequest<RequestWithActor>().actor,
+      },
+      {
+        name: 'login',
+        ttl: MINUTE,
+        limit: limits.loginsPerMinute,
+        getTracker: clientAddress,
+        skipIf: (context) => context.getClass() !== AuthController || context.getHandler() !== AuthController.prototype.login,
+      },
+    ],
+  });
+}
+
+/**
+ * Authentication for a service that serves routes: verifies tokens (middleware + guard),
+ * throttles, and keeps the users/grants read model it checks grants against. Apply
+ * AuthenticationMiddleware to every route, before IdempotencyMiddleware.
+ */
+@Module({})
+export class IdentityAuthModule implements OnModuleInit {
+  constructor(
+    private readonly projections: ProjectionHost,
+    private readonly projection: IdentityProjection,
+  ) {}
+
+  static forRoot(options: IdentityOptions, limits: RateLimits = DEFAULT_RATE_LIMITS): DynamicModule {
+    return {
+      module: IdentityAuthModule,
+      imports: [throttlers(limits)],
+      providers: [
+        { provide: IDENTITY_OPTIONS, useValue: options },
+        TokenService,
+        Authenticator,
+        AuthenticationMiddleware,
+        IdentityProjection,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+      ],
+      exports: [IDENTITY_OPTIONS, TokenService, Authenticator, AuthenticationMiddleware],
+    };
+  }
+
+  onModuleInit(): void {
+    this.projections.register(this.projection);
+  }
+}
+
+/** The identity context: authentication plus login, users, grants and the access audit. */
+@Module({})
+export class IdentityModule {
+  static forRoot(options: IdentityOptions, limits: RateLimits = DEFAULT_RATE_LIMITS): DynamicModule {
+    const auth = IdentityAuthModule.forRoot(options, limits);
+    return {
+      module: IdentityModule,
+      imports: [auth],
+      controllers: [AuthController, UsersController, AccessAuditController],
+      providers: [IdentityService],
+      exports: [auth, IdentityService],
+    };
+  }
+}

@@ -1,0 +1,137 @@
+import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Actor, CommandContext, CommandResult, executeCommand, notFound } from '@shecun/core';
+import { EVENT_STORE, EventStore } from '@shecun/event-store';
+import { DataSource, IsNull } from 'typeorm';
+import { v5 as uuidv5 } from 'uuid';
+import { actorFromGrant } from './authenticator';
+import { GrantSpec, userIdFor, userStream } from './identity.model';
+import { GrantView, UserView } from './identity.projection';
+import { hashPassword, verifyPassword } from './password';
+import { TokenService } from './token.service';
+import { activeGrants, UserCommand, userDecider, UserState } from './user.decider';
+
+export interface PresentedGrant {
+  id: string;
+  role: string;
+  scope?: string;
+  organizationId?: string;
+  organizationAdmin?: boolean;
+}
+
+export const presentGrant = (g: Pick<GrantView, 'id' | 'role' | 'scope' | 'organizationId' | 'organizationAdmin'>): PresentedGrant => ({
+  id: g.id,
+  role: g.role,
+  ...(g.scope ? { scope: g.scope } : {}),
+  ...(g.organizationId ? { organizationId: g.organizationId } : {}),
+  ...(g.organizationAdmin ? { organizationAdmin: true } : {}),
+});
+
+const PROVISION_NAMESPACE = '9a7b6c5d-4e3f-5a2b-8c1d-0e9f8a7b6c5d';
+
+const BAD_LOGIN = '用户名或密码错误 (wrong username or password)';
+
+/** Users and grants: commands on user streams, login against the read model. */
+@Injectable()
+export class IdentityService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tokens: TokenService,
+  ) {}
+
+  execute(userId: string, command: UserCommand, context: CommandContext, at?: Date): Promise<CommandResult<UserState>> {
+    return executeCommand(this.store, userStream(userId), userDecider, { ...context, command }, at ? { clock: () => at } : {});
+  }
+
+  async register(input: { username: string; displayName: string; password?: string; externalSubject?: string }, context: CommandContext) {
+    const userId = userIdFor(input.username);
+    const passwordHash = input.password ? await hashPassword(input.password) : null;
+    return this.execute(userId, { type: 'RegisterUser', userId, username: input.username, displayName: input.displayName, passwordHash, externalSubject: input.externalSubject ?? null }, context);
+  }
+
+  giveGrant(userId: string, grant: GrantSpec, context: CommandContext) {
+    return this.execute(userId, { type: 'GiveGrant', grantId: `g-${context.commandId}`, grant }, context);
+  }
+
+  revokeGrant(userId: string, grantId: string, reason: string, context: CommandContext) {
+    return this.execute(userId, { type: 'RevokeGrant', grantId, reason }, context);
+  }
+
+  async changePassword(userId: string, input: { currentPassword?: string; newPassword: string }, context: CommandContext) {
+    if (context.actor.id === userId) {
+      const user = await this.dataSource.getRepository(UserView).findOneBy({ id: userId });
+      if (!(await verifyPassword(input.currentPassword ?? '', user?.passwordHash))) throw new ForbiddenException('当前密码不正确 (the current password is wrong)');
+    }
+    return this.execute(userId, { type: 'ChangePassword', passwordHash: await hashPassword(input.newPassword) }, context);
+  }
+
+  /** Checks the password and issues a token for one of the user's active grants. */
+  async login(username: string, password: string, grantId?: string) {
+    const user = await this.dataSource.getRepository(UserView).findOneBy({ username: username.trim().toLowerCase() });
+    if (!(await verifyPassword(password, user?.passwordHash)) || !user) throw new UnauthorizedException(BAD_LOGIN);
+    const grants = await this.activeGrants(user.id);
+    if (grants.length === 0) throw new ForbiddenException('此账号没有有效授权 (this user holds no active grant)');
+    const grant = grantId ? grants.find((g) => g.id === grantId) : grants[0];
+    if (!grant) throw new ForbiddenException('没有这项有效授权 (no such active grant for this user)');
+    const token = await this.tokens.issue(user.id, grant.id);
+    return {
+      accessToken: token.accessToken,
+      tokenType: 'Bearer',
+      expiresIn: token.expiresIn,
+      user: { id: user.id, username: user.username, displayName: user.displayName },
+      grant: presentGrant(grant),
+      grants: grants.map(presentGrant),
+    };
+  }
+
+  activeGrants(userId: string): Promise<GrantView[]> {
+    return this.dataSource.getRepository(GrantView).find({ where: { userId, revokedAt: IsNull() }, order: { givenAt: 'ASC', id: 'ASC' } });
+  }
+
+  async me(actor: Actor, grantId: string | undefined) {
+    const user = await this.dataSource.getRepository(UserView).findOneBy({ id: actor.id });
+    if (!user) throw notFound('用户不存在 (user not found)');
+    const grants = await this.activeGrants(user.id);
+    const grant = grants.find((g) => g.id === grantId);
+    return { user: { id: user.id, username: user.username, displayName: user.displayName }, grant: grant ? presentGrant(grant) : null, grants: grants.map(presentGrant) };
+  }
+
+  /**
+   * Makes sure a user exists with one grant, idempotently (command ids derive from `seed`): for the
+   * demo accounts, the first admin and tests. Returns the user and grant ids and the last position
+   * written (undefined when nothing was new).
+   */
+  async provision(
+    account: { username: string; displayName: string; password?: string; passwordHash?: string; grant: GrantSpec },
+    seed: string,
+    actor: Actor = { id: 'system', role: 'system' },
+  ): Promise<{ userId: string; grantId: string; position?: number }> {
+    const userId = userIdFor(account.username);
+    const context = (step: string) => ({ actor, commandId: uuidv5(`${seed}/${step}`, PROVISION_NAMESPACE), correlationId: uuidv5(seed, PROVISION_NAMESPACE) });
+    const existing = await this.store.readStream(userStream(userId));
+    let position: number | undefined;
+    if (existing.length === 0) {
+      const passwordHash = account.passwordHash ?? (account.password ? await hashPassword(account.password) : null);
+      const registered = await this.execute(
+        userId,
+        { type: 'RegisterUser', userId, username: account.username, displayName: account.displayName, passwordHash, externalSubject: null },
+        context('register'),
+      );
+      position = registered.position;
+    }
+    const grantId = `g-${uuidv5(`${seed}/grant`, PROVISION_NAMESPACE)}`;
+    const granted = await this.execute(userId, { type: 'GiveGrant', grantId, grant: account.grant }, context('grant'));
+    return { userId, grantId, position: granted.position ?? position };
+  }
+
+  /** The actor a grant gives, for tools that act as a seeded user. */
+  static actorOf(userId: string, grant: PresentedGrant): Actor {
+    return actorFromGrant(userId, { role: grant.role, scope: grant.scope ?? null, organizationId: grant.organizationId ?? null });
+  }
+
+  /** A user's state straight from its stream (for the command result). */
+  static present(state: UserState) {
+    return { id: state.userId, username: state.username, displayName: state.displayName, grants: activeGrants(state).map((g) => presentGrant({ organizationAdmin: false, scope: null, organizationId: null, ...g })) };
+  }
+}

@@ -1,0 +1,132 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { JwksClient } from 'jwks-rsa';
+import { createHash, createPublicKey, KeyObject, randomUUID } from 'node:crypto';
+import { IDENTITY_OPTIONS, IdentityOptions } from './identity.options';
+
+/** What a verified token says. */
+export interface VerifiedToken {
+  /** Our user id, or the provider's subject for external tokens. */
+  sub: string;
+  /** The grant the holder acts under (our tokens always name one). */
+  gid?: string;
+  /** True for tokens of the external identity provider. */
+  external: boolean;
+  iss: string;
+}
+
+const publicOf = (key: KeyObject) => (key.type === 'public' ? key : createPublicKey(key));
+
+/** Key id: the first 16 characters of the base64url SHA-256 of the public key (SPKI). */
+export const keyId = (key: KeyObject) =>
+  createHash('sha256')
+    .update(publicOf(key).export({ type: 'spki', format: 'der' }))
+    .digest('base64url')
+    .slice(0, 16);
+
+const unauthorized = (reason: string) => new UnauthorizedException(`登录凭证无效：${reason} (invalid token: ${reason})`);
+
+/** Issues RS256 access tokens and verifies ours (by key id) and the external provider's (by JWKS). */
+@Injectable()
+export class TokenService {
+  private readonly jwt = new JwtService();
+  private readonly keys: Map<string, KeyObject>;
+  private jwks?: Promise<JwksClient>;
+
+  constructor(@Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions) {
+    this.keys = new Map(options.verificationKeys.map((k) => [keyId(k), k]));
+  }
+
+  get canIssue(): boolean {
+    return this.options.signingKey !== undefined;
+  }
+
+  async issue(userId: string, grantId: string): Promise<{ accessToken: string; expiresIn: number }> {
+    const key = this.options.signingKey;
+    if (!key) throw new Error('this service verifies tokens but has no signing key (JWT_PRIVATE_KEY_FILE)');
+    const accessToken = await this.jwt.signAsync(
+      { gid: grantId },
+      {
+        algorithm: 'RS256',
+        privateKey: key.export({ type: 'pkcs8', format: 'pem' }) as string,
+        keyid: keyId(key),
+        subject: userId,
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        expiresIn: this.options.ttlSeconds,
+        jwtid: randomUUID(),
+      },
+    );
+    return { accessToken, expiresIn: this.options.ttlSeconds };
+  }
+
+  /** The public keys as a JWKS document, for services and clients that verify our tokens. */
+  jwksDocument(): { keys: object[] } {
+    return {
+      keys: [...this.keys.entries()].map(([kid, key]) => ({ ...publicOf(key).export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' })),
+    };
+  }
+
+  async verify(token: string): Promise<VerifiedToken> {
+    let decoded: { header?: { kid?: string; alg?: string }; payload?: { iss?: string } } | null;
+    try {
+      decoded = this.jwt.decode(token, { complete: true }) as unknown as typeof decoded;
+    } catch {
+      decoded = null;
+    }
+    if (!decoded || typeof decoded !== 'object' || !decoded.header || !decoded.payload) throw unauthorized('不是 JWT (not a JWT)');
+    const { kid, alg } = decoded.header;
+    const iss = decoded.payload.iss;
+    if (alg === 'none' || !alg) throw unauthorized('未签名 (unsigned tokens are not accepted)');
+    if (iss === this.options.issuer) {
+      const key = kid ? this.keys.get(kid) : undefined;
+      if (!key) throw unauthorized('未知签名密钥 (unknown signing key)');
+      const payload = await this.check(token, key.export({ type: 'spki', format: 'pem' }) as string, this.options.issuer, this.options.audience, ['RS256']);
+      if (typeof payload.gid !== 'string') throw unauthorized('缺少授权编号 (no grant in token)');
+      return { sub: payload.sub, gid: payload.gid, external: false, iss };
+    }
+    const oidc = this.options.oidc;
+    if (oidc && iss === oidc.issuer) {
+      if (!kid) throw unauthorized('缺少密钥编号 (no key id)');
+      let publicKey: string;
+      try {
+        publicKey = (await (await this.jwksClient()).getSigningKey(kid)).getPublicKey();
+      } catch {
+        throw unauthorized('身份提供方密钥不可用 (the identity provider key is not available)');
+      }
+      const payload = await this.check(token, publicKey, oidc.issuer, oidc.audience, ['RS256', 'PS256', 'ES256']);
+      return { sub: payload.sub, external: true, iss };
+    }
+    throw unauthorized('签发方不受信任 (untrusted issuer)');
+  }
+
+  private async check(token: string, publicKey: string, issuer: string, audience: string, algorithms: ('RS256' | 'PS256' | 'ES256')[]) {
+    try {
+      const payload = await this.jwt.verifyAsync<{ sub?: unknown; gid?: unknown }>(token, { publicKey, issuer, audience, algorithms });
+      if (typeof payload.sub !== 'string' || !payload.sub) throw unauthorized('缺少主体 (no subject)');
+      return payload as { sub: string; gid?: unknown };
+    } catch (error) {
+      if (error instanceof UnauthorizedException) throw error;
+      const name = (error as Error).name;
+      if (name === 'TokenExpiredError') throw unauthorized('已过期 (expired)');
+      throw unauthorized((error as Error).message);
+    }
+  }
+
+  private jwksClient(): Promise<JwksClient> {
+    const oidc = this.options.oidc!;
+    this.jwks ??= (async () => {
+      let jwksUri = oidc.jwksUri;
+      if (!jwksUri) {
+        const response = await fetch(`${oidc.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+        if (!response.ok) throw new Error(`OIDC discovery failed: ${response.status}`);
+        jwksUri = ((await response.json()) as { jwks_uri: string }).jwks_uri;
+      }
+      return new JwksClient({ jwksUri, cache: true, rateLimit: true, jwksRequestsPerMinute: 10 });
+    })().catch((error) => {
+      this.jwks = undefined;
+      throw error;
+    });
+    return this.jwks;
+  }
+}

@@ -1,0 +1,229 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { Actor } from '@shecun/core';
+import { IdentityService } from '@shecun/identity';
+import { ExecuteNeedCommand, NeedCommand } from '@shecun/needs';
+import { randomUUID } from 'node:crypto';
+import { actAs, futureDate, removeDir, startEmbeddedApp, TestActor, TestApp } from '../support/embedded-app';
+
+/**
+ * Every route × every role × in scope / out of scope → allow, 401, 403 or 404, with zero events
+ * appended by any denied request. Routes come from the OpenAPI document, so a route added without
+ * an entry here fails this test.
+ */
+
+const TOWN = '441826105'; // 三排镇, 连南瑶族自治县, 清远市
+const ORG_A = 'org-gz-charity';
+const ORG_B = 'org-gz-doctors';
+
+const CALLERS: Record<string, TestActor | undefined> = {
+  anonymous: undefined,
+  'coordinator:in': { id: 'm-coord-in', role: 'coordinator', scope: TOWN },
+  'coordinator:out': { id: 'm-coord-out', role: 'coordinator', scope: '441826106' },
+  'organization:in': { id: 'm-org-in', role: 'organization', organizationId: ORG_A },
+  'organization:out': { id: 'm-org-out', role: 'organization', organizationId: ORG_B },
+  'hub:in': { id: 'm-hub-in', role: 'hub', organizationId: ORG_A },
+  'hub:out': { id: 'm-hub-out', role: 'hub', organizationId: ORG_B },
+  'bureau:in': { id: 'm-bureau-in', role: 'bureau', scope: '4418' },
+  'bureau:out': { id: 'm-bureau-out', role: 'bureau', scope: '4401' },
+  'auditor:in': { id: 'm-auditor-in', role: 'auditor', scope: '4418' },
+  'auditor:out': { id: 'm-auditor-out', role: 'auditor', scope: '4401' },
+  admin: { id: 'm-admin', role: 'admin' },
+};
+type Caller = keyof typeof CALLERS;
+/** allow: 2xx; empty: 2xx with nothing listed (the caller may ask, but sees none of it). */
+type Outcome = 'allow' | 'empty' | 401 | 403 | 404;
+
+/** Expectations from a default and exceptions. Anonymous callers get 401 on every non-public route. */
+const expect_ = (fallback: Outcome, exceptions: Partial<Record<Caller, Outcome>> = {}): Record<Caller, Outcome> =>
+  Object.fromEntries(Object.keys(CALLERS).map((c) => [c, c === 'anonymous' ? 401 : (exceptions[c as Caller] ?? fallback)])) as Record<Caller, Outcome>;
+const everyone = (): Record<Caller, Outcome> => Object.fromEntries(Object.keys(CALLERS).map((c) => [c, 'allow'])) as Record<Caller, Outcome>;
+
+type Stage = 'draft' | 'published' | 'offered' | 'accepted' | 'delivered' | 'confirmed' | 'fulfilled' | 'pastDue';
+interface Fixture {
+  needId: string;
+  cid: string;
+  did: string;
+  userId: string;
+  grantId: string;
+}
+interface RouteSpec {
+  stage?: Stage;
+  request: (f: Fixture, caller: TestActor | undefined) => { path: string; body?: object };
+  outcomes: Record<Caller, Outcome>;
+}
+
+const goods = [{ kind: 'goods' as const, description: '太阳能路灯', unit: '盏', quantity: 10 }];
+const needFields = { title: '村道照明', description: '', category: 'industry' as const, lineItems: goods, dueDate: futureDate(60), autoAccept: false };
+const commitment = (caller?: TestActor) => ({ organizationId: caller?.organizationId ?? ORG_A, organizationName: '某社会组织', items: [{ lineItemId: 'L1', quantity: 4 }], promisedBy: futureDate(10) });
+
+/** In-scope callers own the fixture: org A made the commitment in 三排镇. */
+const coordinatorOnly = expect_(403, { 'coordinator:in': 'allow' });
+const committingOrgOnly = expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow' });
+
+const ROUTES: Record<string, RouteSpec> = {
+  'POST /api/needs': {
+    request: (_f, caller) => ({ path: '/api/needs', body: { villageCode: VILLAGE(), ...needFields, publish: true, ...(caller ? {} : {}) } }),
+    outcomes: coordinatorOnly,
+  },
+  'POST /api/needs/{id}/publish': {
+    stage: 'draft',
+    request: (f) => ({ path: `/api/needs/${f.needId}/publish` }),
+    // A draft is seen only in scope: everyone else is told it does not exist.
+    outcomes: expect_(404, { 'coordinator:in': 'allow', 'bureau:in': 403, 'auditor:in': 403, admin: 403 }),
+  },
+  'POST /api/needs/{id}/revise': { stage: 'published', request: (f) => ({ path: `/api/needs/${f.needId}/revise`, body: { ...needFields, reason: '数量调整' } }), outcomes: coordinatorOnly },
+  'POST /api/needs/{id}/withdraw': { stage: 'published', request: (f) => ({ path: `/api/needs/${f.needId}/withdraw`, body: { reason: '另有安排' } }), outcomes: coordinatorOnly },
+  'POST /api/needs/{id}/expire': { stage: 'pastDue', request: (f) => ({ path: `/api/needs/${f.needId}/expire` }), outcomes: coordinatorOnly },
+  'POST /api/needs/{id}/fulfil': { stage: 'confirmed', request: (f) => ({ path: `/api/needs/${f.needId}/fulfil`, body: { note: '完成' } }), outcomes: coordinatorOnly },
+  'POST /api/needs/{id}/close': {
+    stage: 'fulfilled',
+    request: (f) => ({ path: `/api/needs/${f.needId}/close`, body: { note: '已公示' } }),
+    outcomes: expect_(403, { 'coordinator:in': 'allow', 'bureau:in': 'allow' }),
+  },
+  'POST /api/needs/{id}/commitments': {
+    stage: 'published',
+    // Organizations commit for themselves: "out of scope" is staff of B committing in A's name.
+    request: (f, caller) => ({ path: `/api/needs/${f.needId}/commitments`, body: { ...commitment(), organizationId: caller?.organizationId === ORG_B ? ORG_A : ORG_A } }),
+    outcomes: committingOrgOnly,
+  },
+  'POST /api/needs/{id}/commitments/{cid}/accept': { stage: 'offered', request: (f) => ({ path: `/api/needs/${f.needId}/commitments/${f.cid}/accept` }), outcomes: coordinatorOnly },
+  'POST /api/needs/{id}/commitments/{cid}/decline': { stage: 'offered', request: (f) => ({ path: `/api/needs/${f.needId}/commitments/${f.cid}/decline`, body: { reason: '时间不合适' } }), outcomes: coordinatorOnly },
+  'POST /api/needs/{id}/commitments/{cid}/withdraw': { stage: 'accepted', request: (f) => ({ path: `/api/needs/${f.needId}/commitments/${f.cid}/withdraw`, body: { reason: '资金未到位' } }), outcomes: committingOrgOnly },
+  'POST /api/needs/{id}/commitments/{cid}/deliveries': {
+    stage: 'accepted',
+    request: (f) => ({ path: `/api/needs/${f.needId}/commitments/${f.cid}/deliveries`, body: { items: [{ lineItemId: 'L1', quantity: 4 }], evidence: [{ kind: 'photo', ref: 'files/handover.jpg' }] } }),
+    outcomes: committingOrgOnly,
+  },
+  'POST /api/needs/{id}/commitments/{cid}/deliveries/{did}/confirm': {
+    stage: 'delivered',
+    request: (f) => ({ path: `/api/needs/${f.needId}/commitments/${f.cid}/deliveries/${f.did}/confirm`, body: { note: '已验收' } }),
+    outcomes: coordinatorOnly,
+  },
+  'GET /api/needs': { stage: 'published', request: () => ({ path: '/api/needs' }), outcomes: expect_('allow') },
+  'GET /api/needs/{id}': {
+    stage: 'draft',
+    request: (f) => ({ path: `/api/needs/${f.needId}` }),
+    outcomes: expect_(404, { 'coordinator:in': 'allow', 'bureau:in': 'allow', 'auditor:in': 'allow', admin: 'allow' }),
+  },
+  'GET /api/needs/{id}/events': {
+    stage: 'draft',
+    request: (f) => ({ path: `/api/needs/${f.needId}/events` }),
+    outcomes: expect_(404, { 'coordinator:in': 'allow', 'bureau:in': 'allow', 'auditor:in': 'allow', admin: 'allow' }),
+  },
+  'GET /api/organizations/{id}/commitments': {
+    stage: 'accepted',
+    request: () => ({ path: `/api/organizations/${ORG_A}/commitments` }),
+    outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow', 'bureau:in': 'allow', 'auditor:in': 'allow', admin: 'allow', 'bureau:out': 'empty', 'auditor:out': 'empty' }),
+  },
+  'POST /api/auth/login': { request: () => ({ path: '/api/auth/login', body: { username: 'm-login', password: 'matrix-password' } }), outcomes: everyone() },
+  'GET /api/auth/me': { request: () => ({ path: '/api/auth/me' }), outcomes: expect_('allow') },
+  'GET /api/auth/jwks.json': { request: () => ({ path: '/api/auth/jwks.json' }), outcomes: everyone() },
+  'POST /api/users': {
+    request: () => ({ path: '/api/users', body: { username: `u-${randomUUID().slice(0, 8)}`, displayName: '新用户', password: 'a-long-password' } }),
+    outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow', 'bureau:out': 'allow' }),
+  },
+  'POST /api/users/{userId}/grants': {
+    request: (f) => ({ path: `/api/users/${f.userId}/grants`, body: { role: 'coordinator', scope: '441826105' } }),
+    outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow' }),
+  },
+  'POST /api/users/{userId}/grants/{grantId}/revoke': {
+    request: (f) => ({ path: `/api/users/${f.userId}/grants/${f.grantId}/revoke`, body: { reason: '调岗' } }),
+    outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow' }),
+  },
+  'POST /api/users/{userId}/password': { request: (f) => ({ path: `/api/users/${f.userId}/password`, body: { newPassword: 'another-long-one' } }), outcomes: expect_(403, { admin: 'allow' }) },
+  'GET /api/users': { request: () => ({ path: '/api/users' }), outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow', 'bureau:out': 'allow' }) },
+  'GET /api/users/{userId}': { request: (f) => ({ path: `/api/users/${f.userId}` }), outcomes: expect_(404, { admin: 'allow', 'bureau:in': 'allow' }) },
+  'GET /api/audit/access': {
+    request: () => ({ path: '/api/audit/access' }),
+    outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow', 'bureau:out': 'allow', 'auditor:in': 'allow', 'auditor:out': 'allow' }),
+  },
+  'GET /api/regions': { request: () => ({ path: '/api/regions' }), outcomes: everyone() },
+  'GET /api/regions/{code}': { request: () => ({ path: `/api/regions/${TOWN}` }), outcomes: everyone() },
+  'GET /api/regions/search': { request: () => ({ path: '/api/regions/search?q=三排' }), outcomes: everyone() },
+  'GET /health': { request: () => ({ path: '/health' }), outcomes: everyone() },
+};
+
+let village = '';
+const VILLAGE = () => village;
+
+describe('authorization matrix: route × role × scope', () => {
+  let t: TestApp;
+  const headers = new Map<Caller, Record<string, string>>();
+
+  beforeAll(async () => {
+    // The expiry sweep would append to past-due fixtures while a denied request is being counted.
+    process.env.NEED_EXPIRY_SWEEP = 'false';
+    t = await startEmbeddedApp();
+    village = `${TOWN}201`;
+    for (const [name, actor] of Object.entries(CALLERS)) headers.set(name as Caller, actor ? await actAs(t, actor) : {});
+    await t.app.get(IdentityService).provision({ username: 'm-login', displayName: 'login', password: 'matrix-password', grant: { role: 'auditor', scope: '44' } }, 'matrix/login');
+    await t.projections.waitFor(await t.store.headPosition());
+  });
+  afterAll(async () => {
+    delete process.env.NEED_EXPIRY_SWEEP;
+    await t.close();
+    removeDir(t.dataDir);
+  });
+
+  /** A fresh need in 三排镇 brought to `stage` through the real command path, and a fresh user with a grant. */
+  async function fixture(stage: Stage | undefined): Promise<Fixture> {
+    const bus = t.app.get(CommandBus);
+    const needId = randomUUID();
+    const cid = `c-${randomUUID().slice(0, 8)}`;
+    const did = `d-${randomUUID().slice(0, 8)}`;
+    const coordinator: Actor = { id: 'fixture-coordinator', role: 'coordinator', scope: TOWN };
+    const staff: Actor = { id: 'fixture-staff', role: 'organization', organizationId: ORG_A };
+    const run = (actor: Actor, command: NeedCommand, at?: Date) =>
+      bus.execute(new ExecuteNeedCommand(needId, command, { actor, commandId: randomUUID(), correlationId: randomUUID() }, at));
+    const order: Stage[] = ['draft', 'published', 'offered', 'accepted', 'delivered', 'confirmed', 'fulfilled'];
+    const reach = (s: Stage) => stage !== undefined && stage !== 'pastDue' && order.indexOf(stage) >= order.indexOf(s);
+    if (stage === 'pastDue') {
+      const past = new Date(Date.now() - 40 * 86_400_000);
+      await run(coordinator, { type: 'DraftNeed', needId, villageCode: village, ...needFields, dueDate: new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10), publish: true }, past);
+    } else if (stage) {
+      await run(coordinator, { type: 'DraftNeed', needId, villageCode: village, ...needFields, publish: reach('published') });
+    }
+    if (reach('offered')) await run(staff, { type: 'OfferCommitment', commitmentId: cid, ...commitment(), note: '' });
+    if (reach('accepted')) await run(coordinator, { type: 'AcceptCommitment', commitmentId: cid });
+    if (reach('delivered')) await run(staff, { type: 'RecordDelivery', commitmentId: cid, deliveryId: did, items: [{ lineItemId: 'L1', quantity: 4 }], evidence: [{ kind: 'photo', ref: 'f.jpg' }], note: '' });
+    if (reach('confirmed')) await run(coordinator, { type: 'ConfirmDelivery', commitmentId: cid, deliveryId: did, note: '' });
+    if (reach('fulfilled')) await run(coordinator, { type: 'FulfilNeed', note: '' });
+    const user = await t.app.get(IdentityService).provision(
+      { username: `f-${randomUUID().slice(0, 12)}`, displayName: '村干部', passwordHash: 'x', grant: { role: 'coordinator', scope: `${TOWN}201` } },
+      `matrix/${needId}`,
+    );
+    await t.projections.waitFor(await t.store.headPosition());
+    return { needId, cid, did, userId: user.userId, grantId: user.grantId };
+  }
+
+  it('covers every route of the OpenAPI document', async () => {
+    const { body } = await t.http().get('/api/docs-json').expect(200);
+    const documented = Object.entries(body.paths as Record<string, object>).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(documented.filter((route) => !ROUTES[route])).toEqual([]);
+    expect(Object.keys(ROUTES).filter((route) => !documented.includes(route))).toEqual([]);
+  });
+
+  const cases = Object.entries(ROUTES).flatMap(([route, spec]) => Object.entries(spec.outcomes).map(([caller, outcome]) => ({ route, caller: caller as Caller, outcome, spec })));
+
+  it.each(cases)('$route as $caller → $outcome', async ({ route, caller, outcome, spec }) => {
+    const f = await fixture(spec.stage);
+    const { path, body } = spec.request(f, CALLERS[caller]);
+    const method = route.split(' ')[0];
+    const before = await t.eventCount();
+    let request = method === 'POST' ? t.http().post(path) : t.http().get(path);
+    request = request.set(headers.get(caller)!);
+    const res = method === 'POST' ? await request.send(body ?? {}) : await request;
+    const got = res.status >= 200 && res.status < 300 ? 'allow' : res.status;
+    expect({ route, caller, status: got === 'allow' ? (outcome === 'empty' ? 'empty' : 'allow') : got, detail: got === 'allow' ? undefined : res.body.detail }).toEqual({
+      route,
+      caller,
+      status: outcome,
+      detail: outcome === 'allow' || outcome === 'empty' ? undefined : expect.any(String),
+    });
+    if (outcome === 'empty') expect(Array.isArray(res.body) ? res.body : res.body.items).toEqual([]);
+    if (got !== 'allow') {
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(await t.eventCount()).toBe(before);
+    }
+  });
+});
