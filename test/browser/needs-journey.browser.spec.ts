@@ -6,6 +6,7 @@
  * test/browser/artifacts/.
  */
 import type { Page } from '../../apps/console/node_modules/playwright-core';
+import { actAs } from '../support/embedded-app';
 import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, startConsole } from './support/browser';
 
 const TITLE = '瑶寨小学图书角与修缮';
@@ -32,7 +33,9 @@ interface NeedJson {
   lineItems: Array<{ id: string; kind: string; quantity: number; unit: string; lacking: number; delivered: number }>;
 }
 
-const needJson = async (id: string): Promise<NeedJson> => (await running.app.http().get(`/api/needs/${id}`).expect(200)).body;
+/** The need as the API has it, read by a province-wide auditor. */
+const needJson = async (id: string): Promise<NeedJson> =>
+  (await running.app.http().get(`/api/needs/${id}`).set(await actAs(running.app, { id: 'test-auditor', role: 'auditor', scope: '44' })).expect(200)).body;
 
 describe('the needs journey in the console', () => {
   let needId: string;
@@ -45,6 +48,12 @@ describe('the needs journey in the console', () => {
     await sees(page, '演示账号');
     await sees(page, '村联络员');
     await screenshots(page, '01-login');
+    // A wrong password is refused in plain Chinese, and the username stays.
+    await page.getByTestId('login-username').fill('coordinator');
+    await page.getByTestId('login-password').fill('wrong-password');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('error-alert').getByText('用户名或密码错误').waitFor();
+    expect(await page.getByTestId('login-username').inputValue()).toBe('coordinator');
     await page.getByText('EN', { exact: true }).click();
     await sees(page, 'Demo accounts');
     await sees(page, 'Village coordinator');

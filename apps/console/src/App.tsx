@@ -54,7 +54,7 @@ function Header() {
               trigger={['click']}
               menu={{
                 items: [
-                  { key: 'who', type: 'group', label: `${session.user.username} · ${grantText}${actor.organizationName ? ` · ${actor.organizationName}` : ''}${actor.scope ? ` · ${actor.scope}` : ''}` },
+                  { key: 'who', type: 'group', label: `${session.user.username} · ${grantText}${actor.organizationId ? ` · ${actor.organizationId}` : ''}${actor.scope ? ` · ${actor.scope}` : ''}` },
                   { type: 'divider' },
                   { key: 'logout', icon: <LogoutOutlined />, label: t('logout'), danger: true },
                 ],

@@ -158,7 +158,7 @@ export class ApiError extends Error {
 let session: Session | null = null;
 let onUnauthorized: (() => void) | null = null;
 
-/** Who the requests act for: a bearer token, or on a server without sign-in a demo identity's X-Actor-* headers. */
+/** Who the requests act for: the signed-in session's bearer token. */
 export const setRequestSession = (next: Session | null) => {
   session = next;
 };
@@ -167,19 +167,6 @@ export const setRequestSession = (next: Session | null) => {
 export const setUnauthorizedHandler = (handler: (() => void) | null) => {
   onUnauthorized = handler;
 };
-
-function credentials(headers: Record<string, string>) {
-  if (!session) return;
-  if (session.accessToken) {
-    headers.Authorization = `Bearer ${session.accessToken}`;
-    return;
-  }
-  const { grant, user } = session;
-  headers['X-Actor-Id'] = user.id;
-  headers['X-Actor-Role'] = grant.role;
-  if (grant.organizationId) headers['X-Actor-Org'] = grant.organizationId;
-  if (grant.scope) headers['X-Actor-Scope'] = grant.scope;
-}
 
 export interface RequestOptions {
   body?: unknown;
@@ -192,7 +179,7 @@ export interface RequestOptions {
 
 export async function request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
-  if (!options.anonymous) credentials(headers);
+  if (!options.anonymous && session) headers.Authorization = `Bearer ${session.accessToken}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   if (options.minPosition !== undefined && options.minPosition !== null) headers['X-Min-Position'] = String(options.minPosition);

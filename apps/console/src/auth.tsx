@@ -16,12 +16,13 @@ export interface Grant {
   role: Role;
   scope?: string;
   organizationId?: string;
-  organizationName?: string;
+  /** Staff who administer their organization. */
+  organizationAdmin?: boolean;
 }
 
 export interface Session {
-  /** Bearer token from POST /api/auth/login; absent for a demo identity on a server without sign-in. */
-  accessToken?: string;
+  /** Bearer token from POST /api/auth/login. */
+  accessToken: string;
   /** Epoch milliseconds when the token runs out. */
   expiresAt?: number;
   user: User;
@@ -38,44 +39,31 @@ interface LoginAnswer {
   grants: Grant[];
 }
 
-/** The demo seed's accounts (password `shecun-demo`), offered as a quick pick on the login page. */
+/**
+ * The embedded demo's accounts (apps/standalone/src/seed/demo-seed.ts, password `shecun-demo`),
+ * offered as a quick pick on the login page.
+ */
 export const DEMO_PASSWORD = 'shecun-demo';
 export interface DemoAccount {
   username: string;
-  displayName: [string, string];
-  grant: Omit<Grant, 'id'>;
+  role: Role;
+  who: [string, string];
 }
 export const DEMO_ACCOUNTS: DemoAccount[] = [
-  { username: 'coordinator', displayName: ['三排镇联络员', 'Sanpai town coordinator'], grant: { role: 'coordinator', scope: '441826105' } },
-  { username: 'org-staff', displayName: ['广州市慈善会 工作人员', 'Guangzhou Charity Association staff'], grant: { role: 'organization', organizationId: 'org-gz-charity', organizationName: '广州市慈善会' } },
-  { username: 'hub-admin', displayName: ['广州市社会组织联合会 管理员', 'Guangzhou Federation admin'], grant: { role: 'hub', organizationId: 'org-gz-federation', organizationName: '广州市社会组织联合会' } },
-  { username: 'bureau', displayName: ['清远市社会组织管理局', 'Qingyuan bureau staff'], grant: { role: 'bureau', scope: '4418' } },
-  { username: 'auditor', displayName: ['审计员', 'Auditor'], grant: { role: 'auditor', scope: '44' } },
-  { username: 'admin', displayName: ['系统管理员', 'Administrator'], grant: { role: 'admin' } },
+  { username: 'coordinator', role: 'coordinator', who: ['三排镇驻镇干部', 'Sanpai town cadre'] },
+  { username: 'org-staff', role: 'organization', who: ['广州市慈善会 工作人员', 'Guangzhou Charity Association staff'] },
+  { username: 'hub-admin', role: 'hub', who: ['广州市社会组织联合会 管理员', 'Guangzhou Federation admin'] },
+  { username: 'bureau', role: 'bureau', who: ['清远市民政局', 'Qingyuan civil affairs bureau'] },
+  { username: 'auditor', role: 'auditor', who: ['省审计人员', 'Provincial auditor'] },
+  { username: 'admin', role: 'admin', who: ['系统管理员', 'Administrator'] },
 ];
-
-/**
- * Whether the server signs users in (POST /api/auth/login). A server without it still identifies the
- * acting user by X-Actor-* headers: the login page then offers the demo identities only.
- */
-export type SignIn = 'unknown' | 'password' | 'demo-headers';
-
-async function probeSignIn(): Promise<SignIn> {
-  try {
-    await get('/api/auth/me', { anonymous: true });
-    return 'password';
-  } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return 'demo-headers';
-    return 'password';
-  }
-}
 
 const KEY = 'shecun.session';
 
 function stored(): Session | null {
   try {
     const session = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Session | null;
-    if (!session || typeof session !== 'object' || !session.user || !session.grant) return null;
+    if (!session || typeof session !== 'object' || !session.accessToken || !session.user || !session.grant) return null;
     if (session.expiresAt && session.expiresAt <= Date.now()) return null;
     return session;
   } catch {
@@ -94,12 +82,9 @@ function store(session: Session | null) {
 
 interface AuthValue {
   session: Session | null;
-  signIn: SignIn;
   /** True when the server answered 401 during a session: the login is shown over the page. */
   expired: boolean;
   login: (username: string, password: string, grantId?: string) => Promise<void>;
-  /** A demo identity on a server without sign-in. */
-  chooseDemoIdentity: (account: DemoAccount) => void;
   logout: () => void;
 }
 
@@ -111,7 +96,6 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setRequestSession(initial);
     return initial;
   });
-  const [signIn, setSignIn] = useState<SignIn>('unknown');
   const [expired, setExpired] = useState(false);
 
   const begin = useCallback((next: Session | null) => {
@@ -122,23 +106,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    let live = true;
-    probeSignIn().then((mode) => {
-      if (!live) return;
-      setSignIn(mode);
-      const current = stored();
-      // A demo identity is worthless on a server that signs users in, and a token on one that does not.
-      if (current && (mode === 'password') !== Boolean(current.accessToken)) begin(null);
-    });
-    return () => {
-      live = false;
-    };
-  }, [begin]);
-
-  useEffect(() => {
     setUnauthorizedHandler(() => setExpired(true));
     return () => setUnauthorizedHandler(null);
   }, []);
+
+  // A kept session: refresh who the user is and their grants, or forget it when the server does.
+  useEffect(() => {
+    const kept = stored();
+    if (!kept) return;
+    get<{ user: User; grant: Grant | null; grants: Grant[] }>('/api/auth/me').then(
+      (me) => begin({ ...kept, user: me.user, grant: me.grant ?? kept.grant, grants: me.grants }),
+      (error) => error instanceof ApiError && error.status === 401 && begin(null),
+    );
+  }, [begin]);
 
   const login = useCallback(
     async (username: string, password: string, grantId?: string) => {
@@ -148,17 +128,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [begin],
   );
 
-  const chooseDemoIdentity = useCallback(
-    (account: DemoAccount) => {
-      const grant: Grant = { id: `${account.username}-demo`, ...account.grant };
-      begin({ user: { id: account.username, username: account.username, displayName: account.displayName[0] }, grant, grants: [grant] });
-    },
-    [begin],
-  );
-
   const logout = useCallback(() => begin(null), [begin]);
 
-  const value = useMemo(() => ({ session, signIn, expired, login, chooseDemoIdentity, logout }), [session, signIn, expired, login, chooseDemoIdentity, logout]);
+  const value = useMemo(() => ({ session, expired, login, logout }), [session, expired, login, logout]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 
@@ -173,7 +145,6 @@ export interface Actor {
   id: string;
   role: Role | null;
   organizationId?: string;
-  organizationName?: string;
   scope?: string;
 }
 
@@ -181,7 +152,7 @@ export function useActor(): Actor {
   const { session } = useAuth();
   if (!session) return { id: '', role: null };
   const { grant, user } = session;
-  return { id: user.id, role: grant.role, organizationId: grant.organizationId, organizationName: grant.organizationName, scope: grant.scope };
+  return { id: user.id, role: grant.role, organizationId: grant.organizationId, scope: grant.scope };
 }
 
 /** Organization staff and hub admins commit to needs for their organization. */

@@ -100,7 +100,7 @@ const disabledBeforeToday = (d: Dayjs) => d.isBefore(dayjs().startOf('day'));
 function CommitDialog({ need, onClose, onDone }: DialogProps) {
   const { t } = useI18n();
   const actor = useActor();
-  const knownName = useOrganizationName(actor.organizationId, actor.organizationName);
+  const knownName = useOrganizationName(actor.organizationId);
   const open = need.lineItems.filter((li) => li.lacking > 0);
   const due = need.dueDate && dayjs(need.dueDate).isAfter(dayjs()) ? dayjs(need.dueDate) : dayjs().add(30, 'day');
   return (

@@ -1,5 +1,5 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Divider, Form, Input, Spin, Typography } from 'antd';
+import { Alert, Button, Card, Divider, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount, useAuth } from '../auth';
 import { ErrorAlert } from '../components/common';
@@ -11,13 +11,10 @@ interface Credentials {
   password: string;
 }
 
-/**
- * Sign-in: username and password (POST /api/auth/login), with a quick pick of the demo seed's
- * accounts. On a server without sign-in, the quick pick sets a demo identity instead.
- */
+/** Sign-in: username and password (POST /api/auth/login), with a quick pick of the demo's accounts. */
 export function Login({ overlay = false }: { overlay?: boolean }) {
   const { t, pick } = useI18n();
-  const { signIn, login, chooseDemoIdentity, session } = useAuth();
+  const { login, session } = useAuth();
   const [form] = Form.useForm<Credentials>();
   const [error, setError] = useState<unknown>();
   const [pending, setPending] = useState(false);
@@ -36,10 +33,6 @@ export function Login({ overlay = false }: { overlay?: boolean }) {
   };
 
   const quickPick = (account: DemoAccount) => {
-    if (signIn === 'demo-headers') {
-      chooseDemoIdentity(account);
-      return;
-    }
     form.setFieldsValue({ username: account.username, password: DEMO_PASSWORD });
     void submit({ username: account.username, password: DEMO_PASSWORD });
   };
@@ -57,14 +50,7 @@ export function Login({ overlay = false }: { overlay?: boolean }) {
           </div>
         </div>
         {overlay && <Alert type="warning" showIcon title={t('sessionExpired')} style={{ marginBottom: 16 }} />}
-        {signIn === 'unknown' ? (
-          <div className="login-wait">
-            <Spin />
-          </div>
-        ) : (
-          <>
-            {signIn === 'password' && (
-              <Form<Credentials> form={form} layout="vertical" onFinish={submit} requiredMark={false} initialValues={{ username: overlay ? session?.user.username : undefined }}>
+        <Form<Credentials> form={form} layout="vertical" onFinish={submit} requiredMark={false} initialValues={{ username: overlay ? session?.user.username : undefined }}>
                 <Form.Item name="username" label={t('username')} rules={[{ required: true, whitespace: true, message: t('usernameRequired') }]}>
                   <Input prefix={<UserOutlined />} autoComplete="username" size="large" data-testid="login-username" />
                 </Form.Item>
@@ -76,24 +62,18 @@ export function Login({ overlay = false }: { overlay?: boolean }) {
                   {t('login')}
                 </Button>
               </Form>
-            )}
-            {signIn === 'demo-headers' && <Alert type="info" showIcon title={t('demoHeadersNote')} style={{ marginBottom: 8 }} />}
             <Divider plain>{t('demoAccounts')}</Divider>
-            {signIn === 'password' && (
-              <Typography.Paragraph type="secondary" className="small">
-                {t('demoAccountsNote', { password: DEMO_PASSWORD })}
-              </Typography.Paragraph>
-            )}
+            <Typography.Paragraph type="secondary" className="small">
+              {t('demoAccountsNote', { password: DEMO_PASSWORD })}
+            </Typography.Paragraph>
             <div className="demo-accounts">
               {DEMO_ACCOUNTS.map((account) => (
                 <Button key={account.username} onClick={() => quickPick(account)} disabled={pending} data-testid={`demo-${account.username}`} className="demo-account">
-                  <span className="demo-account-role">{pick(ROLE_LABELS[account.grant.role])}</span>
-                  <span className="demo-account-name">{pick(account.displayName)}</span>
+                  <span className="demo-account-role">{pick(ROLE_LABELS[account.role])}</span>
+                  <span className="demo-account-name">{pick(account.who)}</span>
                 </Button>
               ))}
             </div>
-          </>
-        )}
       </Card>
     </div>
   );

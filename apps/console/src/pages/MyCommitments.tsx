@@ -2,7 +2,7 @@ import { Alert, Button, Card, Empty, Skeleton, Space, Tag, Typography } from 'an
 import { Link } from 'react-router';
 import type { OrganizationCommitment } from '../api';
 import { CommitmentStatusTag, ErrorAlert, PageTitle, Place } from '../components/common';
-import { formatDate, formatDateTime, useGet } from '../hooks';
+import { formatDate, formatDateTime, useGet, useOrganizationName } from '../hooks';
 import { useI18n } from '../i18n';
 import { actsForOrganization, useActor } from '../auth';
 
@@ -10,13 +10,14 @@ export function MyCommitments() {
   const { t } = useI18n();
   const actor = useActor();
   const organization = actsForOrganization(actor);
+  const organizationName = useOrganizationName(actor.organizationId);
   const { data, error, loading, reload } = useGet<OrganizationCommitment[]>(
     organization ? `/api/organizations/${encodeURIComponent(actor.organizationId!)}/commitments` : null,
   );
 
   return (
     <>
-      <PageTitle title={t('myTitle')} intro={organization ? `${actor.organizationName ?? actor.organizationId} · ${t('myIntro')}` : t('myIntro')} />
+      <PageTitle title={t('myTitle')} intro={organization ? `${organizationName ?? actor.organizationId} · ${t('myIntro')}` : t('myIntro')} />
       {!organization && <Alert type="info" showIcon title={t('orgOnly')} />}
       <ErrorAlert error={error} action={<Button size="small" onClick={reload}>{t('retry')}</Button>} />
       {organization && loading && !data && <Skeleton active />}
