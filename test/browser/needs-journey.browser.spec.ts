@@ -161,19 +161,41 @@ describe('the needs journey in the console', () => {
     expect((await needJson(needId)).lineItems[0].quantity).toBe(300);
   });
 
+  it('when the sign-in runs out mid-form, it returns over the page and nothing typed is lost', async () => {
+    const page = coordinator;
+    // The server answers this submit as it answers an expired token.
+    await page.route(`**/api/needs/${needId}/revise`, (route) =>
+      route.fulfill({ status: 401, contentType: 'application/problem+json', body: JSON.stringify({ status: 401, title: 'Unauthorized', detail: '登录已过期 (token expired)' }) }),
+      { times: 1 },
+    );
+    await page.getByTestId('item-quantity-0').fill('320');
+    await page.getByTestId('save-revision').click();
+    await page.getByTestId('login').getByText('登录已失效').waitFor();
+    await screenshots(page, '08-sign-in-again');
+    await page.getByTestId('login-password').fill('shecun-demo');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('login').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('revise-reason').inputValue()).toBe('学生人数减少');
+    expect(await page.getByTestId('item-quantity-0').inputValue()).toBe('320');
+    await page.getByTestId('revise-reason').fill('增加图书 20 册');
+    await page.getByTestId('save-revision').click();
+    await page.getByTestId('history').getByText('修改需求').waitFor();
+    expect((await needJson(needId)).lineItems[0].quantity).toBe(320);
+  });
+
   it('the organization records the delivery with evidence', async () => {
     const page = organization;
     await page.goto('/my/commitments');
     await page.getByTestId('my-commitments').getByText(TITLE).waitFor();
     await page.getByTestId('my-commitments').getByText('已接受').first().waitFor();
     await settled(page);
-    await screenshots(page, '08-my-commitments');
+    await screenshots(page, '09-my-commitments');
     await page.getByTestId('my-commitments').getByText(TITLE).click();
     await page.getByTestId('record-delivery').click();
     await page.getByTestId('all-L1').click();
     await page.getByTestId('all-L2').click();
     await page.getByTestId('evidence-ref-0').fill('photos/2026/yaozhai-library-handover.jpg');
-    await screenshots(page, '09-delivery-dialog');
+    await screenshots(page, '10-delivery-dialog');
     await page.getByTestId('deliver-dialog-submit').click();
     await sees(page, '操作成功');
     await page.getByTestId('delivery').getByText('待确认').waitFor();
@@ -196,12 +218,12 @@ describe('the needs journey in the console', () => {
     await page.getByTestId('need-title').filter({ hasText: TITLE }).waitFor();
     expect(await page.getByTestId('need-status').first().textContent()).toBe('已完成');
     await page.getByTestId('history').getByText('确认完成').waitFor();
-    await screenshots(page, '10-need-fulfilled');
+    await screenshots(page, '11-need-fulfilled');
     expect((await needJson(needId)).status).toBe('fulfilled');
 
     await page.getByText('EN', { exact: true }).click();
     await page.getByTestId('need-status').first().filter({ hasText: 'Fulfilled' }).waitFor();
     await sees(page, 'History');
-    await screenshots(page, '11-need-fulfilled-english');
+    await screenshots(page, '12-need-fulfilled-english');
   });
 });

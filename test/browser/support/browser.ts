@@ -77,7 +77,8 @@ export async function sees(page: Page, text: string | RegExp): Promise<void> {
 /** Waits for the page to settle: no skeletons or spinners left. */
 export async function settled(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => !document.querySelector('.ant-skeleton, .ant-spin-spinning, .ant-select-arrow-loading'));
+  // A string: evaluated in the page, where the Node type check knows no DOM.
+  await page.waitForFunction(`!document.querySelector('.ant-skeleton, .ant-spin-spinning, .ant-select-arrow-loading')`);
   await page.waitForTimeout(250);
 }
 
@@ -89,7 +90,7 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     ['phone', PHONE],
   ] as const) {
     await page.setViewportSize(viewport);
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await settled(page);
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
   }
