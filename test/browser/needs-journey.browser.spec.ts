@@ -208,11 +208,12 @@ describe('the needs journey in the console', () => {
     await task.getByText('广州市慈善会 登记交付').waitFor();
     await task.getByTestId('task-confirm').click();
     await page.getByTestId('confirm-dialog-submit').click();
-    await sees(page, '操作成功');
+    await task.waitFor({ state: 'detached' });
     const fulfil = page.getByTestId('task-fulfil').filter({ hasText: TITLE });
     await fulfil.getByTestId('task-fulfil-need').click();
     await page.getByTestId('fulfil-dialog-submit').click();
-    await sees(page, '操作成功');
+    // Done when the task is gone (a success message of the previous step may still be showing).
+    await fulfil.waitFor({ state: 'detached' });
 
     await page.goto(`/needs/${needId}`);
     await page.getByTestId('need-title').filter({ hasText: TITLE }).waitFor();

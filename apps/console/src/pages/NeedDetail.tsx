@@ -246,7 +246,9 @@ function History({ need, events }: { need: Need; events: NeedEvent[] }) {
   const actorText = (e: NeedEvent) => {
     const role = label(ROLE_LABELS, e.actor.role, lang);
     const org = e.actor.organizationId && (need.commitments.find((c) => c.organizationId === e.actor.organizationId)?.organizationName ?? e.actor.organizationId);
-    return `${role} ${e.actor.id}${org ? t('paren', { text: org }) : ''}`;
+    // User ids are long (UUIDs): the first 8 characters tell people apart; the API has them whole.
+    const who = e.actor.id.length > 12 ? e.actor.id.slice(0, 8) : e.actor.id;
+    return `${role}${org ? t('paren', { text: org }) : ''} · ${who}`;
   };
   return (
     <Timeline
