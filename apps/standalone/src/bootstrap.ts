@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { configureHttpApp } from '@shecun/core';
 import { AppModule } from './app.module';
 import { AppConfig } from './config';
+import { serveConsole } from './console';
 
 /** Creates the embedded app (not yet listening), with the shared HTTP conventions. */
 export async function createApp(config: AppConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<INestApplication> {
@@ -12,5 +13,6 @@ export async function createApp(config: AppConfig, logger: LogLevel[] | false = 
     title: '社村通 API',
     description: 'Needs of assisted villages, commitments (接单) and deliveries by social organizations — 百县千镇万村',
   });
+  serveConsole(app);
   return app;
 }

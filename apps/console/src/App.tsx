@@ -1,0 +1,151 @@
+import { DownOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { App as AntApp, Button, ConfigProvider, Dropdown, Result, Segmented, Typography } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { BrowserRouter, Link, Navigate, NavLink, Route, Routes } from 'react-router';
+import { I18nProvider, Lang, storedLang, useI18n } from './i18n';
+import { actsForOrganization, AuthProvider, useActor, useAuth } from './auth';
+import { ROLE_LABELS } from './labels';
+import { Login } from './pages/Login';
+import { MyCommitments } from './pages/MyCommitments';
+import { MyNeeds } from './pages/MyNeeds';
+import { NeedDetail } from './pages/NeedDetail';
+import { NeedList } from './pages/NeedList';
+import { NewNeed, ReviseNeed } from './pages/NewNeed';
+
+const setDayjsLocale = (lang: Lang) => dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
+setDayjsLocale(storedLang());
+
+function Header() {
+  const { t, lang, setLang, pick } = useI18n();
+  const { session, logout } = useAuth();
+  const actor = useActor();
+  const role = actor.role;
+  const nav = [
+    ...(role === 'coordinator' ? [{ to: '/mine', label: t('navMine') }] : []),
+    { to: '/needs', label: t('navNeeds') },
+    ...(role === 'coordinator' ? [{ to: '/needs/new', label: t('navNewNeed') }] : []),
+    ...(actor.role && actsForOrganization(actor) ? [{ to: '/my/commitments', label: t('navMyCommitments') }] : []),
+  ];
+  const who = session ? `${session.user.displayName}` : '';
+  const grantText = role ? pick(ROLE_LABELS[role]) : '';
+  return (
+    <header className="app-header">
+      <div className="app-header-inner">
+        <Link to="/" className="brand" aria-label={t('brand')}>
+          <span className="brand-mark">村</span>
+          <span className="brand-text">
+            <span className="brand-name">{t('brand')}</span>
+            <span className="brand-sub">{t('brandSub')}</span>
+          </span>
+        </Link>
+        {session && <nav className="app-nav" aria-label="main">
+          {nav.map((item) => (
+            <NavLink key={item.to} to={item.to} end className={({ isActive }) => (isActive ? 'active' : undefined)}>
+              {item.label}
+            </NavLink>
+          ))}
+        </nav>}
+        <div className="header-tools">
+          {session && (
+            <Dropdown
+              trigger={['click']}
+              menu={{
+                items: [
+                  { key: 'who', type: 'group', label: `${session.user.username} · ${grantText}${actor.organizationId ? ` · ${actor.organizationId}` : ''}${actor.scope ? ` · ${actor.scope}` : ''}` },
+                  { type: 'divider' },
+                  { key: 'logout', icon: <LogoutOutlined />, label: t('logout'), danger: true },
+                ],
+                onClick: ({ key }) => key === 'logout' && logout(),
+              }}
+            >
+              <Button data-testid="user-menu" icon={<UserOutlined />} className="identity-button">
+                <span className="identity-label">{who}</span>
+                <span data-testid="identity-role" className="identity-role">{grantText}</span>
+                <DownOutlined style={{ fontSize: 10 }} />
+              </Button>
+            </Dropdown>
+          )}
+          <Segmented<Lang>
+            data-testid="lang-switch"
+            size="small"
+            value={lang}
+            onChange={(value) => {
+              setDayjsLocale(value);
+              setLang(value);
+            }}
+            options={[
+              { label: '中文', value: 'zh' },
+              { label: 'EN', value: 'en' },
+            ]}
+          />
+        </div>
+      </div>
+    </header>
+  );
+}
+
+/** Where each role starts. */
+function Home() {
+  const actor = useActor();
+  if (actor.role === 'coordinator') return <Navigate to="/mine" replace />;
+  return <Navigate to="/needs" replace />;
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return <Result status="404" title="404" extra={<Link to="/">{t('navHome')}</Link>} />;
+}
+
+function Shell() {
+  const { lang, t } = useI18n();
+  const { session, expired } = useAuth();
+  return (
+    <ConfigProvider
+      locale={lang === 'zh' ? zhCN : enUS}
+      button={{ autoInsertSpace: false }}
+      theme={{ token: { colorPrimary: '#b71c1c', colorLink: '#1d4f91', borderRadius: 6, fontFamily: "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'WenQuanYi Micro Hei', 'Helvetica Neue', Arial, sans-serif" } }}
+    >
+      <AntApp>
+        <div className="app">
+          <Header />
+          <main className="app-main">
+            {session ? (
+              <Routes>
+                <Route path="/" element={<Home />} />
+                <Route path="/login" element={<Home />} />
+                <Route path="/mine" element={<MyNeeds />} />
+                <Route path="/needs" element={<NeedList />} />
+                <Route path="/needs/new" element={<NewNeed />} />
+                <Route path="/needs/:id" element={<NeedDetail />} />
+                <Route path="/needs/:id/revise" element={<ReviseNeed />} />
+                <Route path="/my/commitments" element={<MyCommitments />} />
+                <Route path="*" element={<NotFound />} />
+              </Routes>
+            ) : (
+              <Login />
+            )}
+          </main>
+          {session && expired && <Login overlay />}
+          <footer className="app-footer">
+            <Typography.Text type="secondary">{t('footer')}</Typography.Text>
+          </footer>
+        </div>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <I18nProvider>
+        <AuthProvider>
+          <Shell />
+        </AuthProvider>
+      </I18nProvider>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,159 @@
+import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { ApiError, get, request, setRequestSession, setUnauthorizedHandler } from './api';
+
+/** The roles a grant gives (libs/core/src/actor.ts, without the platform's own `system`). */
+export type Role = 'coordinator' | 'organization' | 'hub' | 'bureau' | 'auditor' | 'admin';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+/** What a user may act as: a role, within a division `scope` or for an `organizationId`. */
+export interface Grant {
+  id: string;
+  role: Role;
+  scope?: string;
+  organizationId?: string;
+  /** Staff who administer their organization. */
+  organizationAdmin?: boolean;
+}
+
+export interface Session {
+  /** Bearer token from POST /api/auth/login. */
+  accessToken: string;
+  /** Epoch milliseconds when the token runs out. */
+  expiresAt?: number;
+  user: User;
+  grant: Grant;
+  grants: Grant[];
+}
+
+interface LoginAnswer {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  user: User;
+  grant: Grant;
+  grants: Grant[];
+}
+
+/**
+ * The embedded demo's accounts (apps/standalone/src/seed/demo-seed.ts, password `shecun-demo`),
+ * offered as a quick pick on the login page.
+ */
+export const DEMO_PASSWORD = 'shecun-demo';
+export interface DemoAccount {
+  username: string;
+  role: Role;
+  who: [string, string];
+}
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { username: 'coordinator', role: 'coordinator', who: ['三排镇驻镇干部', 'Sanpai town cadre'] },
+  { username: 'org-staff', role: 'organization', who: ['广州市慈善会 工作人员', 'Guangzhou Charity Association staff'] },
+  { username: 'hub-admin', role: 'hub', who: ['广州市社会组织联合会 管理员', 'Guangzhou Federation admin'] },
+  { username: 'bureau', role: 'bureau', who: ['清远市民政局', 'Qingyuan civil affairs bureau'] },
+  { username: 'auditor', role: 'auditor', who: ['省审计人员', 'Provincial auditor'] },
+  { username: 'admin', role: 'admin', who: ['系统管理员', 'Administrator'] },
+];
+
+const KEY = 'shecun.session';
+
+function stored(): Session | null {
+  try {
+    const session = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Session | null;
+    if (!session || typeof session !== 'object' || !session.accessToken || !session.user || !session.grant) return null;
+    if (session.expiresAt && session.expiresAt <= Date.now()) return null;
+    return session;
+  } catch {
+    return null;
+  }
+}
+
+function store(session: Session | null) {
+  try {
+    if (session) localStorage.setItem(KEY, JSON.stringify(session));
+    else localStorage.removeItem(KEY);
+  } catch {
+    /* private mode: this page only */
+  }
+}
+
+interface AuthValue {
+  session: Session | null;
+  /** True when the server answered 401 during a session: the login is shown over the page. */
+  expired: boolean;
+  login: (username: string, password: string, grantId?: string) => Promise<void>;
+  logout: () => void;
+}
+
+const AuthContext = createContext<AuthValue | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session | null>(() => {
+    const initial = stored();
+    setRequestSession(initial);
+    return initial;
+  });
+  const [expired, setExpired] = useState(false);
+
+  const begin = useCallback((next: Session | null) => {
+    setRequestSession(next);
+    store(next);
+    setSession(next);
+    setExpired(false);
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => setExpired(true));
+    return () => setUnauthorizedHandler(null);
+  }, []);
+
+  // A kept session: refresh who the user is and their grants, or forget it when the server does.
+  useEffect(() => {
+    const kept = stored();
+    if (!kept) return;
+    get<{ user: User; grant: Grant | null; grants: Grant[] }>('/api/auth/me').then(
+      (me) => begin({ ...kept, user: me.user, grant: me.grant ?? kept.grant, grants: me.grants }),
+      (error) => error instanceof ApiError && error.status === 401 && begin(null),
+    );
+  }, [begin]);
+
+  const login = useCallback(
+    async (username: string, password: string, grantId?: string) => {
+      const answer = await request<LoginAnswer>('POST', '/api/auth/login', { body: { username, password, ...(grantId ? { grantId } : {}) }, anonymous: true });
+      begin({ accessToken: answer.accessToken, expiresAt: Date.now() + answer.expiresIn * 1000, user: answer.user, grant: answer.grant, grants: answer.grants });
+    },
+    [begin],
+  );
+
+  const logout = useCallback(() => begin(null), [begin]);
+
+  const value = useMemo(() => ({ session, expired, login, logout }), [session, expired, login, logout]);
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error('useAuth outside AuthProvider');
+  return value;
+}
+
+/** Who is acting: the signed-in user in their current grant. */
+export interface Actor {
+  id: string;
+  role: Role | null;
+  organizationId?: string;
+  scope?: string;
+}
+
+export function useActor(): Actor {
+  const { session } = useAuth();
+  if (!session) return { id: '', role: null };
+  const { grant, user } = session;
+  return { id: user.id, role: grant.role, organizationId: grant.organizationId, scope: grant.scope };
+}
+
+/** Organization staff and hub admins commit to needs for their organization. */
+export const actsForOrganization = (actor: Actor) => (actor.role === 'organization' || actor.role === 'hub') && Boolean(actor.organizationId);

@@ -1,0 +1,102 @@
+import { Form, FormInstance, Modal, Typography } from 'antd';
+import type { ButtonProps } from 'antd';
+import { ReactNode, useState } from 'react';
+import { ApiError, CommandResult } from '../api';
+import { useCommand } from '../hooks';
+import { useI18n } from '../i18n';
+import { ErrorAlert } from './common';
+
+/** A mistake found before sending, worded like the API's messages: "中文 (english)". */
+export class FormProblem extends ApiError {
+  constructor(detail: string) {
+    super(detail, 422);
+  }
+}
+
+export interface ActionModalProps<V> {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  intro?: ReactNode;
+  okText?: ReactNode;
+  danger?: boolean;
+  /** Where the command is POSTed. */
+  path: string;
+  /** The request body from the form's values; may throw a FormProblem. */
+  toBody: (values: V) => unknown;
+  onDone: (result: CommandResult) => void;
+  testId: string;
+  width?: number;
+  initialValues?: Partial<V>;
+  children?: (form: FormInstance<V>) => ReactNode;
+}
+
+/**
+ * A command behind a dialog. What the user typed stays in the form when the command fails (the
+ * dialog stays open with the error); the form is cleared only after success. A retry of the same
+ * values after a network error reuses the Idempotency-Key (see useCommand).
+ */
+export function ActionModal<V extends object>({
+  open,
+  onClose,
+  title,
+  intro,
+  okText,
+  danger,
+  path,
+  toBody,
+  onDone,
+  testId,
+  width = 560,
+  initialValues,
+  children,
+}: ActionModalProps<V>) {
+  const { t } = useI18n();
+  const [form] = Form.useForm<V>();
+  const { run, pending } = useCommand();
+  const [error, setError] = useState<unknown>();
+
+  const submit = async () => {
+    let values: V;
+    try {
+      values = await form.validateFields();
+    } catch {
+      return;
+    }
+    setError(undefined);
+    try {
+      const result = await run(path, toBody(values));
+      form.resetFields();
+      onDone(result);
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      title={title}
+      onCancel={onClose}
+      onOk={submit}
+      okText={okText ?? t('submit')}
+      cancelText={t('cancel')}
+      confirmLoading={pending}
+      okButtonProps={{ danger, 'data-testid': `${testId}-submit` } as ButtonProps}
+      width={width}
+      forceRender
+      className="action-modal"
+    >
+      <div data-testid={testId}>
+      {intro && <Typography.Paragraph type="secondary">{intro}</Typography.Paragraph>}
+      <ErrorAlert
+        error={error}
+        extra={error instanceof ApiError && !(error instanceof FormProblem) ? (error.network ? t('networkRetry') : t('formKept')) : undefined}
+      />
+      <Form<V> form={form} layout="vertical" initialValues={initialValues} onFinish={submit}>
+        {children?.(form)}
+      </Form>
+      </div>
+    </Modal>
+  );
+}

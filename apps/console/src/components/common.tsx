@@ -1,0 +1,100 @@
+import { Alert, Tag, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { describeError } from '../api';
+import { placeName, useDivision } from '../hooks';
+import { useI18n } from '../i18n';
+import {
+  CATEGORY_LABELS,
+  COMMITMENT_STATUS_COLORS,
+  COMMITMENT_STATUS_LABELS,
+  CommitmentStatus,
+  label,
+  LINE_ITEM_STATUS_COLORS,
+  LINE_ITEM_STATUS_LABELS,
+  LineItemStatus,
+  NEED_STATUS_COLORS,
+  NEED_STATUS_LABELS,
+  NeedStatus,
+} from '../labels';
+
+/** A failed request in the user's language; `extra` goes under the message (a retry hint…). */
+export function ErrorAlert({ error, extra, action }: { error: unknown; extra?: ReactNode; action?: ReactNode }) {
+  const { lang } = useI18n();
+  if (!error) return null;
+  const { message, technical } = describeError(error, lang);
+  return (
+    <Alert
+      type="error"
+      showIcon
+      role="alert"
+      data-testid="error-alert"
+      title={message}
+      description={
+        technical || extra ? (
+          <>
+            {extra && <div>{extra}</div>}
+            {technical && (
+              <Typography.Text type="secondary" style={{ fontSize: 12, wordBreak: 'break-word' }}>
+                {technical}
+              </Typography.Text>
+            )}
+          </>
+        ) : undefined
+      }
+      action={action}
+      style={{ marginBottom: 16 }}
+    />
+  );
+}
+
+export function NeedStatusTag({ status }: { status: string }) {
+  const { lang } = useI18n();
+  return (
+    <Tag color={NEED_STATUS_COLORS[status as NeedStatus] ?? 'default'} data-testid="need-status">
+      {label(NEED_STATUS_LABELS, status, lang)}
+    </Tag>
+  );
+}
+
+export function LineItemStatusTag({ status }: { status: string }) {
+  const { lang } = useI18n();
+  return <Tag color={LINE_ITEM_STATUS_COLORS[status as LineItemStatus] ?? 'default'}>{label(LINE_ITEM_STATUS_LABELS, status, lang)}</Tag>;
+}
+
+export function CommitmentStatusTag({ status }: { status: string }) {
+  const { lang } = useI18n();
+  return (
+    <Tag color={COMMITMENT_STATUS_COLORS[status as CommitmentStatus] ?? 'default'} data-testid="commitment-status">
+      {label(COMMITMENT_STATUS_LABELS, status, lang)}
+    </Tag>
+  );
+}
+
+export function CategoryTag({ category }: { category: string }) {
+  const { lang } = useI18n();
+  return <Tag variant="filled">{label(CATEGORY_LABELS, category, lang)}</Tag>;
+}
+
+/** The village's names from the city down, looked up from its division code. */
+export function Place({ code }: { code: string }) {
+  const division = useDivision(code);
+  return <span>{placeName(division) || code}</span>;
+}
+
+export function PageTitle({ title, intro, extra }: { title: ReactNode; intro?: ReactNode; extra?: ReactNode }) {
+  return (
+    <div className="page-title">
+      <div className="page-title-text">
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {title}
+        </Typography.Title>
+        {intro && (
+          <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }}>
+            {intro}
+          </Typography.Paragraph>
+        )}
+      </div>
+      {extra && <div className="page-title-extra">{extra}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,251 @@
+import { App, Badge, Button, Card, Empty, Pagination, Select, Skeleton, Space, Table, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { CommandResult, Commitment, Delivery, get, LineItem, Need, NeedListItem, NeedPage } from '../api';
+import { useActor } from '../auth';
+import { CategoryTag, ErrorAlert, LineItemStatusTag, NeedStatusTag, PageTitle, Place } from '../components/common';
+import { Dialog, NeedDialog } from '../components/NeedDialogs';
+import { formatDate, formatDateTime, formatQuantity, placeName, useDivision, useGet } from '../hooks';
+import { useI18n } from '../i18n';
+import { NEED_STATUS_LABELS, NEED_STATUSES } from '../labels';
+
+const PAGE_SIZE = 10;
+const LIVE = ['published', 'partially_committed', 'fully_committed', 'delivered'];
+
+/** The division filter of the API for a coordinator's scope (a city, county, town or village). */
+const divisionOf = (scope: string | undefined) => (scope && [4, 6, 9, 12].includes(scope.length) ? scope : undefined);
+
+type Task =
+  | { kind: 'offer'; need: Need; commitment: Commitment }
+  | { kind: 'delivery'; need: Need; commitment: Commitment; delivery: Delivery }
+  | { kind: 'fulfil'; need: Need };
+
+function tasksOf(need: Need): Task[] {
+  const tasks: Task[] = [];
+  for (const commitment of need.commitments) {
+    if (commitment.status === 'offered') tasks.push({ kind: 'offer', need, commitment });
+    for (const delivery of commitment.deliveries) if (!delivery.confirmedAt) tasks.push({ kind: 'delivery', need, commitment, delivery });
+  }
+  const deliveries = need.commitments.flatMap((c) => c.deliveries);
+  if (tasks.length === 0 && LIVE.includes(need.status) && deliveries.length > 0 && deliveries.every((d) => d.confirmedAt)) tasks.push({ kind: 'fulfil', need });
+  return tasks;
+}
+
+/**
+ * What waits for the coordinator: commitments to accept or decline, deliveries to confirm, needs
+ * to confirm as fulfilled. Read from the live needs of their scope that have commitments.
+ */
+function Tasks({ division, version, onDone }: { division: string | undefined; version: number; onDone: () => void }) {
+  const { t, lang } = useI18n();
+  const { message } = App.useApp();
+  const [tasks, setTasks] = useState<Task[]>();
+  const [error, setError] = useState<unknown>();
+  const [dialog, setDialog] = useState<{ need: Need; dialog: Dialog } | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setError(undefined);
+    (async () => {
+      const query = new URLSearchParams({ pageSize: '100' });
+      if (division) query.set('division', division);
+      const page = await get<NeedPage>(`/api/needs?${query}`);
+      const candidates = page.items.filter((n) => LIVE.includes(n.status) && n.commitmentCount > 0).slice(0, 30);
+      const needs = await Promise.all(candidates.map((n) => get<Need>(`/api/needs/${encodeURIComponent(n.id)}`)));
+      if (live) setTasks(needs.flatMap(tasksOf));
+    })().catch((failure) => live && setError(failure));
+    return () => {
+      live = false;
+    };
+  }, [division, version]);
+
+  const items = (need: Need, list: Array<{ lineItemId: string; quantity: number }>) =>
+    list
+      .map((i) => {
+        const li = need.lineItems.find((l) => l.id === i.lineItemId);
+        return li ? `${li.description} ${formatQuantity(li, i.quantity, lang)}` : i.lineItemId;
+      })
+      .join(t('comma'));
+
+  return (
+    <Card
+      className="section tasks"
+      data-testid="tasks"
+      title={
+        <Space>
+          {t('tasksTitle')}
+          {tasks && tasks.length > 0 && <Badge count={tasks.length} />}
+        </Space>
+      }
+    >
+      <ErrorAlert error={error} />
+      {!tasks && !error && <Skeleton active paragraph={{ rows: 2 }} />}
+      {tasks?.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('noTasks')} />}
+      {tasks?.map((task) => {
+        const key = task.kind === 'fulfil' ? `f-${task.need.id}` : task.kind === 'offer' ? `o-${task.need.id}-${task.commitment.id}` : `d-${task.need.id}-${task.delivery.id}`;
+        return (
+          <div key={key} className="task" data-testid={`task-${task.kind}`}>
+            <div className="task-text">
+              <Link to={`/needs/${task.need.id}`} className="need-link">
+                {task.need.title}
+              </Link>
+              <div className="small secondary">
+                {task.kind === 'offer' && t('taskOffer', { org: task.commitment.organizationName, items: items(task.need, task.commitment.items), date: formatDate(task.commitment.promisedBy) })}
+                {task.kind === 'delivery' && t('taskDelivery', { org: task.commitment.organizationName, items: items(task.need, task.delivery.items), date: formatDateTime(task.delivery.recordedAt) })}
+                {task.kind === 'fulfil' && t('taskFulfil')}
+              </div>
+            </div>
+            <Space wrap className="task-actions">
+              {task.kind === 'offer' && (
+                <>
+                  <Button type="primary" onClick={() => setDialog({ need: task.need, dialog: { type: 'accept', commitment: task.commitment } })} data-testid="task-accept">
+                    {t('accept')}
+                  </Button>
+                  <Button onClick={() => setDialog({ need: task.need, dialog: { type: 'decline', commitment: task.commitment } })} data-testid="task-decline">
+                    {t('decline')}
+                  </Button>
+                </>
+              )}
+              {task.kind === 'delivery' && (
+                <Button type="primary" onClick={() => setDialog({ need: task.need, dialog: { type: 'confirm', commitment: task.commitment, delivery: task.delivery } })} data-testid="task-confirm">
+                  {t('confirmDelivery')}
+                </Button>
+              )}
+              {task.kind === 'fulfil' && (
+                <Button type="primary" onClick={() => setDialog({ need: task.need, dialog: { type: 'fulfil' } })} data-testid="task-fulfil-need">
+                  {t('fulfil')}
+                </Button>
+              )}
+            </Space>
+          </div>
+        );
+      })}
+      {dialog && (
+        <NeedDialog
+          need={dialog.need}
+          dialog={dialog.dialog}
+          onClose={() => setDialog(null)}
+          onDone={(_: CommandResult) => {
+            setDialog(null);
+            message.success(t('done'));
+            onDone();
+          }}
+        />
+      )}
+    </Card>
+  );
+}
+
+function ItemStatuses({ need }: { need: NeedListItem }) {
+  const { t, lang } = useI18n();
+  const columns: ColumnsType<LineItem> = [
+    { title: t('itemDesc'), key: 'desc', render: (_, li) => li.description },
+    { title: t('required'), key: 'required', align: 'right', width: 130, render: (_, li) => formatQuantity(li, li.quantity, lang) },
+    {
+      title: t('lacking'),
+      key: 'lacking',
+      align: 'right',
+      width: 130,
+      render: (_, li) => <Typography.Text type={li.lacking > 0 && LIVE.includes(need.status) ? 'danger' : undefined}>{formatQuantity(li, li.lacking, lang)}</Typography.Text>,
+    },
+    { title: t('status'), key: 'status', align: 'right', width: 110, render: (_, li) => <LineItemStatusTag status={li.status} /> },
+  ];
+  return <Table<LineItem> size="small" rowKey="id" columns={columns} dataSource={need.lineItems} pagination={false} className="item-statuses" />;
+}
+
+export function MyNeeds() {
+  const { t, pick } = useI18n();
+  const actor = useActor();
+  const [params, setParams] = useSearchParams();
+  const [version, setVersion] = useState(0);
+  const division = divisionOf(actor.scope);
+  const scope = useDivision(actor.scope && actor.scope.length >= 4 ? actor.scope : null);
+  const status = params.get('status') ?? undefined;
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
+  if (division) query.set('division', division);
+  if (status) query.set('status', status);
+  const { data, error, loading, reload } = useGet<NeedPage>(actor.role === 'coordinator' ? `/api/needs?${query}` : null);
+  const refresh = useCallback(() => {
+    setVersion((v) => v + 1);
+    reload();
+  }, [reload]);
+
+  const set = (name: string, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    if (name !== 'page') next.delete('page');
+    setParams(next);
+  };
+
+  return (
+    <>
+      <PageTitle
+        title={t('mineTitle')}
+        intro={scope ? t('mineIntro', { place: placeName(scope) }) : undefined}
+        extra={
+          <Link to="/needs/new">
+            <Button type="primary" data-testid="post-need">
+              {t('navNewNeed')}
+            </Button>
+          </Link>
+        }
+      />
+      {actor.role === 'coordinator' && <Tasks division={division} version={version} onDone={refresh} />}
+      <Card
+        className="section"
+        title={t('mineList')}
+        extra={
+          <Select
+            data-testid="mine-status"
+            size="small"
+            allowClear
+            style={{ width: 140 }}
+            placeholder={t('allStatuses')}
+            value={status}
+            onChange={(v) => set('status', v)}
+            options={NEED_STATUSES.map((s) => ({ value: s, label: pick(NEED_STATUS_LABELS[s]) }))}
+          />
+        }
+      >
+        <ErrorAlert error={error} action={<Button size="small" onClick={reload}>{t('retry')}</Button>} />
+        {loading && !data && <Skeleton active />}
+        {data?.items.length === 0 && <Empty description={t('emptyMineNeeds')} />}
+        <div className="mine-list" data-testid="mine-list">
+          {data?.items.map((need) => (
+            <div key={need.id} className="mine-need" data-testid="mine-need">
+              <div className="mine-need-head">
+                <Link to={`/needs/${need.id}`} className="need-link">
+                  {need.title}
+                </Link>
+                <Space wrap size={[4, 4]} className="need-card-tags">
+                  <NeedStatusTag status={need.status} />
+                  <CategoryTag category={need.category} />
+                </Space>
+              </div>
+              <div className="small secondary">
+                <Place code={need.villageCode} />
+                {' · '}
+                {t('colDue')}
+                {t('colon')}
+                {need.dueDate ? formatDate(need.dueDate) : t('noDueDate')}
+                {' · '}
+                {t('colCommitments')}
+                {t('colon')}
+                {need.commitmentCount}
+              </div>
+              <ItemStatuses need={need} />
+            </div>
+          ))}
+        </div>
+        {data && data.total > PAGE_SIZE && (
+          <div className="pager">
+            <Typography.Text type="secondary">{t('total', { n: data.total })}</Typography.Text>
+            <Pagination simple current={page} pageSize={PAGE_SIZE} total={data.total} onChange={(p) => set('page', String(p))} />
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from '../../../apps/console/node_modules/playwright-core';
+import { seedDemo } from '../../../apps/standalone/src/seed/demo-seed';
+import { removeDir, startEmbeddedApp, TestApp } from '../../support/embedded-app';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+export const ARTIFACTS = join(ROOT, 'test', 'browser', 'artifacts');
+
+/** playwright-core is a dev dependency of the console package (apps/console/node_modules). */
+const consoleRequire = createRequire(join(ROOT, 'apps', 'console', 'package.json'));
+const { chromium } = consoleRequire('playwright-core') as typeof import('../../../apps/console/node_modules/playwright-core');
+
+export const DESKTOP = { width: 1366, height: 768 };
+export const PHONE = { width: 375, height: 812 };
+
+export interface Running {
+  app: TestApp;
+  url: string;
+  browser: Browser;
+  close: () => Promise<void>;
+}
+
+/** The real embedded app with the demo seed, listening on a free port, and a headless Chromium. */
+export async function startConsole(): Promise<Running> {
+  const app = await startEmbeddedApp();
+  await seedDemo(app.app);
+  await app.app.listen(0, '127.0.0.1');
+  const { port } = app.app.getHttpServer().address() as AddressInfo;
+  // launch() gives Chromium a fresh, temporary --user-data-dir of its own and removes it on close.
+  const browser = await chromium
+    .launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    })
+    .catch(async (error: unknown) => {
+      await app.close();
+      removeDir(app.dataDir);
+      throw error;
+    });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    browser,
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      await app.close();
+      removeDir(app.dataDir);
+    },
+  };
+}
+
+export async function newPage(running: Running, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await running.browser.newContext({ viewport, locale: 'zh-CN', baseURL: running.url, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  return { context, page };
+}
+
+/** Waits until `text` is visible on the page. */
+export async function sees(page: Page, text: string | RegExp): Promise<void> {
+  await page.getByText(text).first().waitFor({ state: 'visible' });
+}
+
+/** Waits for the page to settle: no skeletons or spinners left. */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  // A string: evaluated in the page, where the Node type check knows no DOM.
+  await page.waitForFunction(`!document.querySelector('.ant-skeleton, .ant-spin-spinning, .ant-select-arrow-loading')`);
+  await page.waitForTimeout(250);
+}
+
+/** A full-page screenshot at desktop and at phone size: artifacts/<name>-desktop.png and -phone.png. */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  const original = page.viewportSize() ?? DESKTOP;
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    await page.evaluate('window.scrollTo(0, 0)');
+    await settled(page);
+    await page.screenshot({ path: join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
+  }
+  await page.setViewportSize(original);
+  await settled(page);
+}
+
+/** Picks `label` in the antd Select found by `testId` (typing to search where it can). */
+export async function choose(page: Page, testId: string, label: string): Promise<void> {
+  const select = page.getByTestId(testId);
+  await select.click();
+  const search = select.locator('input');
+  if (await search.count()) await search.fill(label).catch(() => undefined);
+  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: label }).first().click();
+}
