@@ -14,7 +14,7 @@ const ctx = (actor: Actor): DecisionContext => ({ actor, now: NOW });
 
 const registered: IdentityEvent = {
   type: 'UserRegistered',
-  data: { userId: USER, username: 'li.ming', displayName: '李明', passwordHash: 'scrypt$hash', externalSubject: null, registeredAt: AT },
+  data: { userId: USER, username: 'li.ming', displayName: '李明', passwordHash: '$argon2id$hash', externalSubject: null, registeredAt: AT },
 };
 const coordinatorGrant: IdentityEvent = {
   type: 'GrantGiven',
@@ -25,7 +25,7 @@ describe('user decider', () => {
   describe('registering', () => {
     it('registers a user with a normalized username', () => {
       given(userDecider)
-        .when({ type: 'RegisterUser', userId: USER, username: ' Li.Ming ', displayName: ' 李明 ', passwordHash: 'scrypt$hash', externalSubject: null }, ctx(admin))
+        .when({ type: 'RegisterUser', userId: USER, username: ' Li.Ming ', displayName: ' 李明 ', passwordHash: '$argon2id$hash', externalSubject: null }, ctx(admin))
         .then([registered]);
     });
 

@@ -1,0 +1,23 @@
+import { ExecutionContext, ServiceUnavailableException } from '@nestjs/common';
+import { firstValueFrom, of, delay, throwError } from 'rxjs';
+import { TimeoutInterceptor } from './timeout.interceptor';
+
+describe('TimeoutInterceptor', () => {
+  const context = {} as ExecutionContext;
+
+  it('passes an answer that comes in time', async () => {
+    const answer = await firstValueFrom(new TimeoutInterceptor(200).intercept(context, { handle: () => of('ok').pipe(delay(5)) }));
+    expect(answer).toBe('ok');
+  });
+
+  it('turns a route that takes too long into 503 Service Unavailable', async () => {
+    const late = firstValueFrom(new TimeoutInterceptor(20).intercept(context, { handle: () => of('late').pipe(delay(500)) }));
+    await expect(late).rejects.toBeInstanceOf(ServiceUnavailableException);
+    await expect(late).rejects.toThrow(/longer than 20 ms/);
+  });
+
+  it('leaves the route’s own errors as they are', async () => {
+    const failing = firstValueFrom(new TimeoutInterceptor(200).intercept(context, { handle: () => throwError(() => new RangeError('boom')) }));
+    await expect(failing).rejects.toBeInstanceOf(RangeError);
+  });
+});
