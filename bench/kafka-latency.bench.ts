@@ -125,7 +125,7 @@ export async function kafkaLatencyBench(
     const [events, read, needs] = databases.map(urlOf);
     const keys = tokenKeys(mkdtempSync(join(tmpdir(), 'bench-keys-')));
     const users = await provisionDistributed(events, keys.tokens, [{ username: 'bench-coordinator', grant: { role: 'coordinator', scope: '441826105' } }]);
-    const common = { EVENT_STORE_URL: events, KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: `bench-${run}.`, ...keys.issuerEnv };
+    const common = { EVENT_STORE_URL: events, KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: `bench-${run}.`, RATE_LIMIT_IP_PER_MINUTE: '1000000', RATE_LIMIT_USER_PER_MINUTE: '1000000', ...keys.issuerEnv };
     const needsService = await startService('needs-service', { ...common, DATABASE_URL: needs });
     services.push(needsService);
     services.push(await startService('projector', { ...common, READ_DATABASE_URL: read }));

@@ -48,7 +48,7 @@ describe('distributed topology under faults', () => {
     const [events, read, needs] = await Promise.all([createTestDatabase('shecun_events'), createTestDatabase('shecun_read'), createTestDatabase('shecun_needs')]);
     dbs.push(events, read, needs);
     const keys = tokenKeys(dir);
-    env = { EVENT_STORE_URL: events.url, KAFKA_BROKERS, TOPIC_PREFIX: prefix, DATABASE_URL: events.url, READ_DATABASE_URL: read.url, KAFKA_SESSION_TIMEOUT_MS: '6000', ...keys.issuerEnv };
+    env = { EVENT_STORE_URL: events.url, KAFKA_BROKERS, TOPIC_PREFIX: prefix, DATABASE_URL: events.url, READ_DATABASE_URL: read.url, KAFKA_SESSION_TIMEOUT_MS: '6000', RATE_LIMIT_IP_PER_MINUTE: '1000000', RATE_LIMIT_USER_PER_MINUTE: '1000000', ...keys.issuerEnv };
     users = await provisionDistributed(
       events.url,
       keys.tokens,

@@ -1,3 +1,4 @@
+import { IdempotencyRecord } from '@shecun/core';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { needsServiceDataSourceOptions, NEEDS_SERVICE_ENTITIES } from '../../apps/needs-service/src/write-database';
 import { readModelDataSourceOptions } from '../../apps/projector/src/read-model';
@@ -29,7 +30,8 @@ describe('PostgreSQL migrations of the distributed topology', () => {
   it('needs service: adopts a database whose table an earlier version created with synchronize', async () => {
     const db = await createTestDatabase('shecun_migrations');
     try {
-      const legacy = await new DataSource({ type: 'postgres', url: db.url, entities: NEEDS_SERVICE_ENTITIES, synchronize: true }).initialize();
+      // Before migrations, the needs service let synchronize create its only table then, idempotency_keys.
+      const legacy = await new DataSource({ type: 'postgres', url: db.url, entities: [IdempotencyRecord], synchronize: true }).initialize();
       await legacy.query(`INSERT INTO idempotency_keys ("scopeKey", "requestHash", "createdAt") VALUES ('k', 'h', '2026-01-01T00:00:00.000Z')`);
       await legacy.destroy();
       expect(await pendingAfterMigrations(needsServiceDataSourceOptions(db.url))).toEqual([]);

@@ -39,6 +39,9 @@ export class Topology {
       DATABASE_URL: config.eventStoreUrl,
       READ_DATABASE_URL: config.readUrl,
       KAFKA_SESSION_TIMEOUT_MS: '6000',
+      // The load is one user sending as fast as it can: no rate limits in these tests.
+      RATE_LIMIT_IP_PER_MINUTE: '1000000',
+      RATE_LIMIT_USER_PER_MINUTE: '1000000',
     };
   }
 
