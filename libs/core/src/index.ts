@@ -12,3 +12,6 @@ export * from './http/timeout.interceptor';
 export * from './write-lock';
 export * from './env';
 export * from './http/liveness.controller';
+export * from './history';
+export * from './periodic-sweeper';
+export * from './http/paging';

@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError } from '@shecun/core';
+import { DomainError, PeriodicSweeper } from '@shecun/core';
 import { randomUUID } from 'node:crypto';
 import { DataSource, LessThan } from 'typeorm';
 import { NeedView } from './need.projection';
@@ -13,25 +13,12 @@ import { ExecuteNeedCommand } from './needs.commands';
  * taker in the meantime is left alone.
  */
 @Injectable()
-export class NeedExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('NeedExpiry');
-  private timer?: NodeJS.Timeout;
-
+export class NeedExpirySweeper extends PeriodicSweeper {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly commands: CommandBus,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (process.env.NEED_EXPIRY_SWEEP === 'false') return;
-    const run = () => this.sweep().catch((error) => this.logger.error(error instanceof Error ? error.message : String(error)));
-    setTimeout(run, 10_000).unref();
-    this.timer = setInterval(run, 3_600_000);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  ) {
+    super('NeedExpiry', 'NEED_EXPIRY_SWEEP');
   }
 
   /** Expires every due need; returns the ids expired. */

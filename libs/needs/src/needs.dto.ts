@@ -1,3 +1,4 @@
+import { PageQueryDto } from '@shecun/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -166,7 +167,7 @@ export class RecordDeliveryDto {
   note?: string;
 }
 
-export class ListNeedsQuery {
+export class ListNeedsQuery extends PageQueryDto {
   @ApiPropertyOptional({ example: '4418', description: 'Division code prefix: city (4), county (6), town (9) or village (12 digits)' })
   @IsOptional() @Matches(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, { message: 'division must be a 2, 4, 6, 9 or 12-digit division code' })
   division?: string;
@@ -179,13 +180,6 @@ export class ListNeedsQuery {
   @IsOptional() @IsIn(NEED_STATUSES)
   status?: NeedStatus;
 
-  @ApiPropertyOptional({ example: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
-  page?: number;
-
-  @ApiPropertyOptional({ example: 20, maximum: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
-  pageSize?: number;
 }
 
 export class IdParam {

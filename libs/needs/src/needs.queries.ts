@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Actor, forbidden, notFound } from '@shecun/core';
+import { Actor, forbidden, notFound, presentHistory } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { Brackets, DataSource } from 'typeorm';
 import { canSeeNeed, NeedState } from './need.decider';
@@ -71,16 +71,7 @@ export class NeedsQueries {
     await this.visible(id, actor);
     const events = await this.store.readStream(needStream(id));
     if (events.length === 0) throw notFound(`需求 ${id} 不存在 (need not found)`);
-    return events.map((e) => ({
-      revision: e.revision,
-      position: e.position,
-      type: e.type,
-      occurredAt: e.metadata.occurredAt,
-      actor: { id: e.metadata.actorId, role: e.metadata.actorRole, organizationId: e.metadata.actorOrganizationId ?? null },
-      correlationId: e.metadata.correlationId,
-      causationId: e.metadata.causationId,
-      data: e.data,
-    }));
+    return presentHistory(events);
   }
 
   /**

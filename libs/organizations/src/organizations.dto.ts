@@ -1,3 +1,4 @@
+import { PageQueryDto } from '@shecun/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -86,7 +87,7 @@ export class OrganizationNoteDto {
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class ListOrganizationsQuery {
+export class ListOrganizationsQuery extends PageQueryDto {
   @ApiPropertyOptional({ example: '教育', description: 'Part of the name' })
   @IsOptional() @IsString() @Length(1, 100)
   q?: string;
@@ -111,13 +112,6 @@ export class ListOrganizationsQuery {
   @IsOptional() @IsIn(ORGANIZATION_TYPES)
   type?: OrganizationType;
 
-  @ApiPropertyOptional({ example: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
-  page?: number;
-
-  @ApiPropertyOptional({ example: 20, maximum: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
-  pageSize?: number;
 }
 
 export class OrganizationIdParam {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { notFound } from '@shecun/core';
+import { notFound, presentHistory } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { DataSource } from 'typeorm';
 import { OrganizationState } from './organization.decider';
@@ -50,15 +50,6 @@ export class OrganizationsQueries {
   async history(id: string) {
     const events = await this.store.readStream(organizationStream(id));
     if (events.length === 0) throw notFound(`社会组织 ${id} 不存在 (organization not found)`);
-    return events.map((e) => ({
-      revision: e.revision,
-      position: e.position,
-      type: e.type,
-      occurredAt: e.metadata.occurredAt,
-      actor: { id: e.metadata.actorId, role: e.metadata.actorRole, organizationId: e.metadata.actorOrganizationId ?? null },
-      correlationId: e.metadata.correlationId,
-      causationId: e.metadata.causationId,
-      data: e.data,
-    }));
+    return presentHistory(events);
   }
 }

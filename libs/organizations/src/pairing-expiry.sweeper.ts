@@ -1,6 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DomainError } from '@shecun/core';
+import { DomainError, PeriodicSweeper } from '@shecun/core';
 import { randomUUID } from 'node:crypto';
 import { ExecutePairingCommand } from './pairings.commands';
 import { PairingsQueries } from './pairings.queries';
@@ -10,25 +10,12 @@ import { PairingsQueries } from './pairings.queries';
  * start (PAIRING_EXPIRY_SWEEP=false turns it off). The decider re-checks every condition.
  */
 @Injectable()
-export class PairingExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('PairingExpiry');
-  private timer?: NodeJS.Timeout;
-
+export class PairingExpirySweeper extends PeriodicSweeper {
   constructor(
     private readonly queries: PairingsQueries,
     private readonly commands: CommandBus,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (process.env.PAIRING_EXPIRY_SWEEP === 'false') return;
-    const run = () => this.sweep().catch((error) => this.logger.error(error instanceof Error ? error.message : String(error)));
-    setTimeout(run, 10_000).unref();
-    this.timer = setInterval(run, 3_600_000);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  ) {
+    super('PairingExpiry', 'PAIRING_EXPIRY_SWEEP');
   }
 
   /** Expires every due pairing; returns their ids. */
