@@ -1,4 +1,5 @@
 import { ReadModels1795420514364 } from './1795420514364-ReadModels';
+import { TeamsAndHandovers1795430244405 } from './1795430244405-TeamsAndHandovers';
 
 /** Read-model migrations, in order. Generate the next with scripts/generate-read-model-migration.js. */
-export const MIGRATIONS: Function[] = [ReadModels1795420514364];
+export const MIGRATIONS: Function[] = [ReadModels1795420514364, TeamsAndHandovers1795430244405];
