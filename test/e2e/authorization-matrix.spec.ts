@@ -41,9 +41,13 @@ const expect_ = (fallback: Outcome, exceptions: Partial<Record<Caller, Outcome>>
   Object.fromEntries(Object.keys(CALLERS).map((c) => [c, c === 'anonymous' ? 401 : (exceptions[c as Caller] ?? fallback)])) as Record<Caller, Outcome>;
 const everyone = (): Record<Caller, Outcome> => Object.fromEntries(Object.keys(CALLERS).map((c) => [c, 'allow'])) as Record<Caller, Outcome>;
 
-type Stage = 'draft' | 'published' | 'offered' | 'accepted' | 'delivered' | 'confirmed' | 'fulfilled' | 'pastDue';
-/** Organization fixtures: a fresh organization registered in 清远 (4418), or a pairing of ORG_A with a fresh village. */
-type OrgStage = 'organization' | 'abnormal' | 'proposed' | 'active';
+/** handoverRequested: ORG_B holds an accepted commitment and asks ORG_A to take it over; overdue: ORG_A's accepted commitment is past its promised date. */
+type Stage = 'draft' | 'published' | 'offered' | 'accepted' | 'delivered' | 'confirmed' | 'fulfilled' | 'pastDue' | 'handoverRequested' | 'overdue';
+/**
+ * Organization fixtures: a fresh organization registered in 清远 (4418), a pairing of ORG_A with a
+ * fresh village, or a team led by ORG_A (a hub) for 三排镇 (teamInvited: ORG_B invited to it).
+ */
+type OrgStage = 'organization' | 'abnormal' | 'proposed' | 'active' | 'team' | 'teamInvited';
 interface Fixture {
   needId: string;
   cid: string;
@@ -52,6 +56,7 @@ interface Fixture {
   grantId: string;
   orgId: string;
   pairingId: string;
+  teamId: string;
   /** A village of 连南 no fixture has used yet. */
   village: string;
 }
@@ -154,6 +159,53 @@ const ROUTES: Record<string, RouteSpec> = {
     request: (f) => ({ path: `/api/pairings/${f.pairingId}/end`, body: { reason: '项目完成' } }),
     outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow', 'bureau:in': 'allow' }),
   },
+  'POST /api/needs/{id}/commitments/{cid}/handover': {
+    stage: 'accepted',
+    request: (f) => ({ path: `/api/needs/${f.needId}/commitments/${f.cid}/handover`, body: { toOrganizationId: ORG_B, reason: '人手调整' } }),
+    outcomes: committingOrgOnly,
+  },
+  'POST /api/needs/{id}/commitments/{cid}/handover/accept': {
+    stage: 'handoverRequested',
+    request: (f) => ({ path: `/api/needs/${f.needId}/commitments/${f.cid}/handover/accept` }),
+    // The receiver (ORG_A) accepts; the holder (ORG_B) may not accept its own request.
+    outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow' }),
+  },
+  'POST /api/needs/{id}/commitments/{cid}/handover/decline': {
+    stage: 'handoverRequested',
+    request: (f) => ({ path: `/api/needs/${f.needId}/commitments/${f.cid}/handover/decline`, body: { reason: '暂无力承接' } }),
+    // The receiver (ORG_A) declines, or the holder (ORG_B) calls it off.
+    outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow', 'organization:out': 'allow', 'hub:out': 'allow' }),
+  },
+  'GET /api/commitments': {
+    stage: 'overdue',
+    request: () => ({ path: '/api/commitments?overdue=true' }),
+    // Each caller sees the overdue commitments it oversees: by division scope, or its own organization's.
+    outcomes: expect_('allow', { 'coordinator:out': 'empty', 'organization:out': 'empty', 'hub:out': 'empty', 'bureau:out': 'empty', 'auditor:out': 'empty' }),
+  },
+  'POST /api/teams': {
+    request: () => ({ path: '/api/teams', body: { leadOrganizationId: ORG_A, targetCode: TOWN, title: '三排镇组团', categories: ['education'], leadShare: 20 } }),
+    // ORG_A is a hub: only its hub admin forms teams for it (ORG_B is no hub).
+    outcomes: expect_(403, { 'hub:in': 'allow' }),
+  },
+  'POST /api/teams/{id}/invitations': {
+    org: 'team',
+    request: (f) => ({ path: `/api/teams/${f.teamId}/invitations`, body: { organizationId: ORG_B, role: 'implementing', share: 10 } }),
+    outcomes: expect_(403, { 'hub:in': 'allow' }),
+  },
+  'POST /api/teams/{id}/invitations/{orgId}/accept': {
+    org: 'teamInvited',
+    request: (f) => ({ path: `/api/teams/${f.teamId}/invitations/${ORG_B}/accept` }),
+    outcomes: expect_(403, { 'organization:out': 'allow', 'hub:out': 'allow' }),
+  },
+  'POST /api/teams/{id}/invitations/{orgId}/decline': {
+    org: 'teamInvited',
+    request: (f) => ({ path: `/api/teams/${f.teamId}/invitations/${ORG_B}/decline`, body: { reason: '人手不足' } }),
+    outcomes: expect_(403, { 'organization:out': 'allow', 'hub:out': 'allow' }),
+  },
+  'POST /api/teams/{id}/complete': { org: 'team', request: (f) => ({ path: `/api/teams/${f.teamId}/complete`, body: { note: '完成' } }), outcomes: expect_(403, { 'hub:in': 'allow' }) },
+  'POST /api/teams/{id}/dissolve': { org: 'team', request: (f) => ({ path: `/api/teams/${f.teamId}/dissolve`, body: { reason: '项目取消' } }), outcomes: expect_(403, { 'hub:in': 'allow' }) },
+  'GET /api/teams': { org: 'team', request: () => ({ path: '/api/teams' }), outcomes: everyone() },
+  'GET /api/teams/{id}': { org: 'team', request: (f) => ({ path: `/api/teams/${f.teamId}` }), outcomes: everyone() },
   'POST /api/auth/login': { request: () => ({ path: '/api/auth/login', body: { username: 'm-login', password: 'matrix-password' } }), outcomes: everyone() },
   'GET /api/auth/me': { request: () => ({ path: '/api/auth/me' }), outcomes: expect_('allow') },
   'GET /api/auth/jwks.json': { request: () => ({ path: '/api/auth/jwks.json' }), outcomes: everyone() },
@@ -213,9 +265,16 @@ describe('authorization matrix: route × role × scope', () => {
   let province: Record<string, string> = {};
 
   /** Registers a fresh organization in 清远 or pairs ORG_A with `fresh`, through the API as provincial bureau staff. */
-  async function organizationFixture(org: OrgStage | undefined, fresh: string): Promise<{ orgId: string; pairingId: string }> {
+  async function organizationFixture(org: OrgStage | undefined, fresh: string): Promise<{ orgId: string; pairingId: string; teamId: string }> {
     const orgId = `org-f-${fresh}`;
     const pairingId = `${ORG_A}:${fresh}`;
+    let teamId = '';
+    if (org === 'team' || org === 'teamInvited') {
+      const hub = headers.get('hub:in')!;
+      const formed = await t.http().post('/api/teams').set(hub).send({ leadOrganizationId: ORG_A, targetCode: TOWN, title: `组团 ${fresh}`, categories: ['education'], leadShare: 10 }).expect(201);
+      teamId = formed.body.teamId;
+      if (org === 'teamInvited') await t.http().post(`/api/teams/${teamId}/invitations`).set(hub).send({ organizationId: ORG_B, role: 'implementing', share: 10 }).expect(201);
+    }
     if (org === 'organization' || org === 'abnormal') {
       await registerOrganizations(t, [{ id: orgId, homeDivisionCode: '4418' }]);
       if (org === 'abnormal') await t.http().post(`/api/organizations/${orgId}/abnormal`).set(province).send({ reason: '未报送年报' }).expect(200);
@@ -224,7 +283,7 @@ describe('authorization matrix: route × role × scope', () => {
       await t.http().post('/api/pairings').set(province).send({ organizationId: ORG_A, targetCode: fresh, startDate: futureDate(1), endDate: futureDate(400), categories: ['education'] }).expect(201);
       if (org === 'active') await t.http().post(`/api/pairings/${pairingId}/confirm`).set(province).expect(200);
     }
-    return { orgId, pairingId };
+    return { orgId, pairingId, teamId };
   }
 
   /** A fresh need in 三排镇 brought to `stage` through the real command path, and a fresh user with a grant. */
@@ -241,7 +300,18 @@ describe('authorization matrix: route × role × scope', () => {
       bus.execute(new ExecuteNeedCommand(needId, command, { actor, commandId: randomUUID(), correlationId: randomUUID() }, at));
     const order: Stage[] = ['draft', 'published', 'offered', 'accepted', 'delivered', 'confirmed', 'fulfilled'];
     const reach = (s: Stage) => stage !== undefined && stage !== 'pastDue' && order.indexOf(stage) >= order.indexOf(s);
-    if (stage === 'pastDue') {
+    const staffB: Actor = { id: 'fixture-staff-b', role: 'organization', organizationId: ORG_B };
+    if (stage === 'overdue') {
+      const past = new Date(Date.now() - 40 * 86_400_000);
+      await run(coordinator, { type: 'DraftNeed', needId, villageCode: village, ...needFields, publish: true }, past);
+      await run(staff, { type: 'OfferCommitment', commitmentId: cid, ...commitment(), promisedBy: new Date(Date.now() - 35 * 86_400_000).toISOString().slice(0, 10), note: '' }, past);
+      await run(coordinator, { type: 'AcceptCommitment', commitmentId: cid }, past);
+    } else if (stage === 'handoverRequested') {
+      await run(coordinator, { type: 'DraftNeed', needId, villageCode: village, ...needFields, publish: true });
+      await run(staffB, { type: 'OfferCommitment', commitmentId: cid, ...commitment(), organizationId: ORG_B, note: '' });
+      await run(coordinator, { type: 'AcceptCommitment', commitmentId: cid });
+      await run(staffB, { type: 'RequestHandover', commitmentId: cid, toOrganizationId: ORG_A, reason: '人手调整' });
+    } else if (stage === 'pastDue') {
       const past = new Date(Date.now() - 40 * 86_400_000);
       await run(coordinator, { type: 'DraftNeed', needId, villageCode: village, ...needFields, dueDate: new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10), publish: true }, past);
     } else if (stage) {

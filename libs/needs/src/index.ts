@@ -10,3 +10,4 @@ export * from './needs.controller';
 export * from './needs.module';
 export * from './need-expiry.sweeper';
 export * from './organization-standings';
+export * from './team-rosters';

@@ -1,6 +1,7 @@
 import { Actor, conflict, Decider, DecisionContext, forbidden, invalid, notFound, Role, withinScope } from '@shecun/core';
-import { NeedEvent, NeedFields } from './need.events';
+import { CommitmentTeam, MemberShare, NeedEvent, NeedFields } from './need.events';
 import { OrganizationStandingForNeeds } from './organization-standings';
+import { KnownTeam } from './team-rosters';
 import {
   CommitmentStatus,
   DEFAULT_UNIT,
@@ -40,12 +41,39 @@ export type NeedCommand =
        * from its standings view). Missing counts as unregistered: only `normal` may commit.
        */
       organizationStanding?: OrganizationStandingForNeeds;
+      /** 组团帮扶: offered by the team's lead hub on behalf of the team, with each member's share. */
+      teamId?: string;
+      shares?: MemberShare[];
+      /** Set by the handler from the needs context's team-roster view; null when it knows no such team. */
+      team?: TeamForCommitment | null;
     }
   | { type: 'AcceptCommitment'; commitmentId: string }
   | { type: 'DeclineCommitment'; commitmentId: string; reason: string }
   | { type: 'WithdrawCommitment'; commitmentId: string; reason: string }
   | { type: 'RecordDelivery'; commitmentId: string; deliveryId: string; items: ItemQuantity[]; evidence: Evidence[]; note: string }
-  | { type: 'ConfirmDelivery'; commitmentId: string; deliveryId: string; note: string };
+  | { type: 'ConfirmDelivery'; commitmentId: string; deliveryId: string; note: string }
+  | {
+      type: 'RequestHandover';
+      commitmentId: string;
+      toOrganizationId: string;
+      reason: string;
+      /** Set by the handler from the standings view (missing counts as unregistered). */
+      toOrganizationStanding?: OrganizationStandingForNeeds;
+      toOrganizationName?: string;
+    }
+  | {
+      type: 'AcceptHandover';
+      commitmentId: string;
+      /** The accepting organization's standing and registered name, set by the handler. */
+      organizationStanding?: OrganizationStandingForNeeds;
+      organizationName?: string;
+    }
+  | { type: 'DeclineHandover'; commitmentId: string; reason: string };
+
+/** A team as the needs context knows it (team-roster view), with each member's standing (standings view). */
+export interface TeamForCommitment extends Omit<KnownTeam, 'members'> {
+  members: Array<KnownTeam['members'][number] & { standing: OrganizationStandingForNeeds }>;
+}
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -73,6 +101,28 @@ export interface CommitmentState {
   closedAt: string | null;
   closeReason: string | null;
   deliveries: DeliveryState[];
+  /** The team it was offered on behalf of, with members' shares; null for one organization's commitment. */
+  team: CommitmentTeam | null;
+  /** A handover requested by the holder and not yet answered. */
+  handover: PendingHandover | null;
+  /** Handovers that took place, oldest first (the coordinator's views flag a handed-over commitment). */
+  handovers: HandoverRecord[];
+}
+
+export interface PendingHandover {
+  toOrganizationId: string;
+  toOrganizationName: string;
+  reason: string;
+  requestedAt: string;
+}
+
+export interface HandoverRecord {
+  fromOrganizationId: string;
+  fromOrganizationName: string;
+  toOrganizationId: string;
+  toOrganizationName: string;
+  reason: string;
+  handedOverAt: string;
 }
 
 export interface NeedState {
@@ -167,6 +217,11 @@ export function commitmentStatus(commitment: CommitmentState): CommitmentStatus 
   });
   return delivered ? 'delivered' : 'accepted';
 }
+
+/** States projected before teams and handovers existed lack these fields. */
+export const teamOf = (c: CommitmentState): CommitmentTeam | null => c.team ?? null;
+export const pendingHandoverOf = (c: CommitmentState): PendingHandover | null => c.handover ?? null;
+export const handoversOf = (c: CommitmentState): HandoverRecord[] => c.handovers ?? [];
 
 /** An accepted commitment past its promised date and not yet delivered in full. */
 export function isOverdue(commitment: CommitmentState, today: string): boolean {
@@ -301,6 +356,89 @@ function checkItems(state: NeedState, items: ItemQuantity[], what: string): void
   }
 }
 
+const TEAM_MEMBER_STANDING: Record<Exclude<OrganizationStandingForNeeds, 'normal'>, [string, string]> = {
+  unregistered: ['未在平台登记', 'is not registered'],
+  abnormal: ['已列入活动异常名录', 'is listed as abnormal'],
+  deregistered: ['已注销', 'is deregistered'],
+};
+
+/**
+ * A team commitment: offered by the team's lead hub admin for an active team; the members' shares
+ * add up to the commitment's quantities, line item by line item, and every member taking a share
+ * is a member of the team in good standing. Returns the team as the commitment records it.
+ */
+function checkTeamCommitment(command: Extract<NeedCommand, { type: 'OfferCommitment' }>, actor: Actor): CommitmentTeam {
+  const team = command.team;
+  if (!team) throw notFound(`组团 ${command.teamId} 不存在 (team not found)`);
+  if (actor.role !== 'hub' || actor.organizationId !== team.leadOrganizationId || command.organizationId !== team.leadOrganizationId) {
+    throw forbidden('只有组团牵头枢纽组织的管理员可以代表组团接单 (only the team’s lead hub admin may commit on behalf of the team)');
+  }
+  if (team.status !== 'active') throw conflict(`组团已${team.status === 'completed' ? '完成' : '解散'}，不能再接单 (the team is ${team.status} and takes no new commitments)`);
+  const shares = command.shares ?? [];
+  if (shares.length === 0) throw invalid('组团接单需列明各成员的份额 (a team commitment lists each member’s share)');
+  const seen = new Set<string>();
+  for (const share of shares) {
+    if (seen.has(share.organizationId)) throw invalid(`成员 ${share.organizationId} 的份额重复 (member ${share.organizationId} has two shares)`);
+    seen.add(share.organizationId);
+    const member = team.members.find((m) => m.organizationId === share.organizationId);
+    if (!member) throw invalid(`${share.organizationId} 不是组团成员 (${share.organizationId} is not a member of the team)`, { organizationId: share.organizationId });
+    if (share.items.length === 0) throw invalid(`成员 ${share.organizationId} 的份额为空 (member ${share.organizationId} has an empty share)`);
+    const lines = new Set<string>();
+    for (const item of share.items) {
+      if (lines.has(item.lineItemId)) throw invalid(`成员 ${share.organizationId} 的份额中明细 ${item.lineItemId} 重复 (line item ${item.lineItemId} is listed twice in a share)`);
+      lines.add(item.lineItemId);
+      if (!command.items.some((i) => i.lineItemId === item.lineItemId)) {
+        throw invalid(`份额中的明细 ${item.lineItemId} 不在本次接单内 (a share covers line item ${item.lineItemId}, which the commitment does not)`, { organizationId: share.organizationId, lineItemId: item.lineItemId });
+      }
+      if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0) throw invalid(`份额数量必须为正整数 (share quantities must be positive integers)`);
+    }
+  }
+  for (const item of command.items) {
+    const total = shares.reduce((sum, share) => sum + sumFor(share.items, item.lineItemId), 0);
+    if (total !== item.quantity) {
+      throw invalid(
+        `各成员份额合计 ${total} 与接单明细 ${item.lineItemId} 的数量 ${item.quantity} 不符 (members’ shares add up to ${total} for line item ${item.lineItemId}, but the commitment covers ${item.quantity})`,
+        { lineItemId: item.lineItemId, committed: item.quantity, sharesTotal: total },
+      );
+    }
+  }
+  for (const share of shares) {
+    const member = team.members.find((m) => m.organizationId === share.organizationId)!;
+    if (member.standing !== 'normal') {
+      const [zh, en] = TEAM_MEMBER_STANDING[member.standing];
+      throw invalid(
+        `组团成员 ${member.organizationName || member.organizationId} ${zh}，不能承担份额 (team member ${member.organizationId} ${en} and may not take a share)`,
+        { organizationId: member.organizationId, standing: member.standing },
+      );
+    }
+  }
+  return {
+    teamId: team.teamId,
+    title: team.title,
+    leadOrganizationId: team.leadOrganizationId,
+    members: shares.map((share) => {
+      const member = team.members.find((m) => m.organizationId === share.organizationId)!;
+      return { organizationId: share.organizationId, organizationName: member.organizationName, role: member.role, items: share.items };
+    }),
+  };
+}
+
+const RECEIVER_STANDING: Record<Exclude<OrganizationStandingForNeeds, 'normal'>, string> = {
+  unregistered: '接收组织未在平台登记，不能接手接单 (the receiving organization is not registered and may not take over commitments)',
+  abnormal: '接收组织已列入活动异常名录，不能接手接单 (the receiving organization is listed as abnormal and may not take over commitments)',
+  deregistered: '接收组织已注销，不能接手接单 (the receiving organization is deregistered and may not take over commitments)',
+};
+
+function requireReceiverStanding(standing: OrganizationStandingForNeeds): void {
+  if (standing !== 'normal') throw forbidden(RECEIVER_STANDING[standing], { standing });
+}
+
+function requireNoOpenCommitment(state: NeedState, organizationId: string, exceptId?: string): void {
+  if (state.commitments.some((c) => c.id !== exceptId && c.organizationId === organizationId && (c.status === 'offered' || c.status === 'accepted'))) {
+    throw conflict('接收组织在该需求上已有进行中的接单 (the receiving organization already has an open commitment on this need)', { organizationId });
+  }
+}
+
 /** The invariant: accepted quantities never exceed what a line item still lacks. */
 function checkFitsLacking(state: NeedState, items: ItemQuantity[]): void {
   for (const item of items) {
@@ -427,6 +565,8 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
       if (actor.organizationId !== command.organizationId) {
         throw forbidden('只能以本组织名义接单 (you may only commit on behalf of your own organization)');
       }
+      if (command.teamId === undefined && command.shares !== undefined) throw invalid('份额只用于组团接单，请指明 teamId (shares are for team commitments: give the teamId)');
+      const team = command.teamId !== undefined ? checkTeamCommitment(command, actor) : undefined;
       requireGoodStanding(command.organizationStanding ?? 'unregistered');
       const status = needStatus(state);
       if (!OPEN_FOR_OFFERS.includes(status)) throw conflict(`需求状态为 ${status}，不接受接单 (this need is not open for commitments)`);
@@ -450,6 +590,7 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
           promisedBy: command.promisedBy,
           note: command.note,
           offeredAt: at,
+          ...(team ? { team } : {}),
         },
       };
       if (!state.fields.autoAccept) return [offered];
@@ -494,6 +635,7 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
       }
       if (ENDED.includes(state.lifecycle)) throw conflict(`需求已${needStatus(state)} (the need has ended)`);
       if (commitment.deliveries.some((d) => d.id === command.deliveryId)) throw conflict('交付编号重复 (delivery id already used)');
+      if (pendingHandoverOf(commitment)) throw conflict('该接单正在转交，待接收组织答复 (a handover of this commitment awaits the receiver’s answer)');
       if (command.evidence.length === 0) throw invalid('交付需附证明材料 (a delivery needs at least one piece of evidence)');
       checkItems(state, command.items, '交付');
       for (const item of command.items) {
@@ -523,6 +665,67 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
       if (!delivery) throw notFound(`交付 ${command.deliveryId} 不存在 (delivery not found)`);
       if (delivery.confirmedAt) throw conflict('该交付已确认 (this delivery is already confirmed)');
       return [{ type: 'DeliveryConfirmed', data: { needId, commitmentId: commitment.id, deliveryId: delivery.id, note: command.note, confirmedAt: at } }];
+    }
+    case 'RequestHandover': {
+      requireRole(actor, ORGANIZATION, '转交接单 (hand over commitments)');
+      const commitment = requireCommitment(state, command.commitmentId);
+      requireOwnOrganization(actor, commitment);
+      if (commitmentStatus(commitment) !== 'accepted' || ENDED.includes(state.lifecycle)) {
+        throw conflict(`接单状态为 ${commitmentStatus(commitment)}，只有已接受的接单可以转交 (only an accepted commitment can be handed over)`);
+      }
+      if (teamOf(commitment)) throw invalid('组团接单不能转交，请调整组团成员份额 (a team commitment is not handed over; it stays with the team)');
+      if (commitment.deliveries.length > 0) throw conflict('已有交付记录，不能转交 (a commitment with recorded deliveries cannot be handed over)');
+      if (pendingHandoverOf(commitment)) throw conflict('该接单已在转交中 (a handover of this commitment is already pending)');
+      if (command.toOrganizationId === commitment.organizationId) throw invalid('不能转交给本组织 (a commitment cannot be handed to its own holder)');
+      if (!command.reason.trim()) throw invalid('请说明转交原因 (a reason is required)');
+      requireReceiverStanding(command.toOrganizationStanding ?? 'unregistered');
+      requireNoOpenCommitment(state, command.toOrganizationId);
+      return [
+        {
+          type: 'CommitmentHandoverRequested',
+          data: {
+            needId, commitmentId: commitment.id, fromOrganizationId: commitment.organizationId, toOrganizationId: command.toOrganizationId,
+            toOrganizationName: command.toOrganizationName ?? '', reason: command.reason.trim(), requestedAt: at,
+          },
+        },
+      ];
+    }
+    case 'AcceptHandover': {
+      requireRole(actor, ORGANIZATION, '接手接单 (take over commitments)');
+      const commitment = requireCommitment(state, command.commitmentId);
+      const pending = pendingHandoverOf(commitment);
+      if (!pending) throw notFound('该接单没有待答复的转交 (no handover of this commitment is pending)');
+      if (actor.organizationId !== pending.toOrganizationId) {
+        throw forbidden('只有接收组织的工作人员可以接受转交 (only the receiving organization’s staff may accept the handover)');
+      }
+      if (commitmentStatus(commitment) !== 'accepted' || ENDED.includes(state.lifecycle)) {
+        throw conflict(`接单状态为 ${commitmentStatus(commitment)}，不能接手 (only an accepted commitment can be taken over)`);
+      }
+      requireReceiverStanding(command.organizationStanding ?? 'unregistered');
+      requireNoOpenCommitment(state, pending.toOrganizationId, commitment.id);
+      return [
+        {
+          type: 'CommitmentHandedOver',
+          data: {
+            needId, commitmentId: commitment.id, fromOrganizationId: commitment.organizationId, fromOrganizationName: commitment.organizationName,
+            toOrganizationId: pending.toOrganizationId, toOrganizationName: command.organizationName || pending.toOrganizationName, reason: pending.reason, handedOverAt: at,
+          },
+        },
+      ];
+    }
+    case 'DeclineHandover': {
+      requireRole(actor, ORGANIZATION, '答复转交 (answer handovers)');
+      const commitment = requireCommitment(state, command.commitmentId);
+      const pending = pendingHandoverOf(commitment);
+      if (!pending) throw notFound('该接单没有待答复的转交 (no handover of this commitment is pending)');
+      const by = actor.organizationId === pending.toOrganizationId ? 'receiver' : actor.organizationId === commitment.organizationId ? 'holder' : undefined;
+      if (!by) throw forbidden('只有接收组织或接单组织可以谢绝或撤回转交 (only the receiving organization or the holder may decline or call off a handover)');
+      return [
+        {
+          type: 'CommitmentHandoverDeclined',
+          data: { needId, commitmentId: commitment.id, toOrganizationId: pending.toOrganizationId, by, reason: command.reason.trim(), declinedAt: at },
+        },
+      ];
     }
   }
 }
@@ -575,6 +778,9 @@ function evolve(state: NeedState, event: NeedEvent): NeedState {
             closedAt: null,
             closeReason: null,
             deliveries: [],
+            team: d.team ?? null,
+            handover: null,
+            handovers: [],
           },
         ],
       };
@@ -586,7 +792,29 @@ function evolve(state: NeedState, event: NeedEvent): NeedState {
     case 'CommitmentDeclined':
       return updateCommitment(state, event.data.commitmentId, (c) => ({ ...c, status: 'declined', closedAt: event.data.declinedAt, closeReason: event.data.reason }));
     case 'CommitmentWithdrawn':
-      return updateCommitment(state, event.data.commitmentId, (c) => ({ ...c, status: 'withdrawn', closedAt: event.data.withdrawnAt, closeReason: event.data.reason }));
+      return updateCommitment(state, event.data.commitmentId, (c) => ({ ...c, status: 'withdrawn', closedAt: event.data.withdrawnAt, closeReason: event.data.reason, handover: null }));
+    case 'CommitmentHandoverRequested': {
+      const d = event.data;
+      return updateCommitment(state, d.commitmentId, (c) => ({
+        ...c,
+        handover: { toOrganizationId: d.toOrganizationId, toOrganizationName: d.toOrganizationName, reason: d.reason, requestedAt: d.requestedAt },
+      }));
+    }
+    case 'CommitmentHandedOver': {
+      const d = event.data;
+      return updateCommitment(state, d.commitmentId, (c) => ({
+        ...c,
+        organizationId: d.toOrganizationId,
+        organizationName: d.toOrganizationName,
+        handover: null,
+        handovers: [
+          ...handoversOf(c),
+          { fromOrganizationId: d.fromOrganizationId, fromOrganizationName: d.fromOrganizationName, toOrganizationId: d.toOrganizationId, toOrganizationName: d.toOrganizationName, reason: d.reason, handedOverAt: d.handedOverAt },
+        ],
+      }));
+    }
+    case 'CommitmentHandoverDeclined':
+      return updateCommitment(state, event.data.commitmentId, (c) => ({ ...c, handover: null }));
     case 'DeliveryRecorded': {
       const d = event.data;
       return updateCommitment(state, d.commitmentId, (c) => ({

@@ -20,6 +20,20 @@ export type NeedExpired = DomainEvent<'NeedExpired', { needId: string; expiredAt
 export type NeedFulfilled = DomainEvent<'NeedFulfilled', { needId: string; note: string; fulfilledAt: string }>;
 export type NeedClosed = DomainEvent<'NeedClosed', { needId: string; note: string; closedAt: string }>;
 
+/** A member's part of a team commitment: its share of the commitment's quantities. */
+export interface MemberShare {
+  organizationId: string;
+  items: ItemQuantity[];
+}
+
+/** The team a commitment is offered on behalf of, with each member's share (组团帮扶). */
+export interface CommitmentTeam {
+  teamId: string;
+  title: string;
+  leadOrganizationId: string;
+  members: Array<MemberShare & { organizationName: string; role: string }>;
+}
+
 export type CommitmentOffered = DomainEvent<
   'CommitmentOffered',
   {
@@ -32,6 +46,8 @@ export type CommitmentOffered = DomainEvent<
     promisedBy: string;
     note: string;
     offeredAt: string;
+    /** Present when a hub offers on behalf of a team; the holder (organizationId) is the lead. */
+    team?: CommitmentTeam;
   }
 >;
 export type CommitmentAccepted = DomainEvent<'CommitmentAccepted', { needId: string; commitmentId: string; automatic: boolean; acceptedAt: string }>;
@@ -44,6 +60,31 @@ export type DeliveryRecorded = DomainEvent<
 export type DeliveryConfirmed = DomainEvent<
   'DeliveryConfirmed',
   { needId: string; commitmentId: string; deliveryId: string; note: string; confirmedAt: string }
+>;
+
+/** Claim hygiene (Crisis Cleanup): the holder hands an accepted commitment to another organization. */
+export type CommitmentHandoverRequested = DomainEvent<
+  'CommitmentHandoverRequested',
+  { needId: string; commitmentId: string; fromOrganizationId: string; toOrganizationId: string; toOrganizationName: string; reason: string; requestedAt: string }
+>;
+/** The receiver accepted: it now holds the commitment (the coordinator sees it flagged). */
+export type CommitmentHandedOver = DomainEvent<
+  'CommitmentHandedOver',
+  {
+    needId: string;
+    commitmentId: string;
+    fromOrganizationId: string;
+    fromOrganizationName: string;
+    toOrganizationId: string;
+    toOrganizationName: string;
+    reason: string;
+    handedOverAt: string;
+  }
+>;
+/** The receiver declined, or the holder called the request off (`by`). */
+export type CommitmentHandoverDeclined = DomainEvent<
+  'CommitmentHandoverDeclined',
+  { needId: string; commitmentId: string; toOrganizationId: string; by: 'receiver' | 'holder'; reason: string; declinedAt: string }
 >;
 
 export type NeedEvent =
@@ -59,7 +100,10 @@ export type NeedEvent =
   | CommitmentDeclined
   | CommitmentWithdrawn
   | DeliveryRecorded
-  | DeliveryConfirmed;
+  | DeliveryConfirmed
+  | CommitmentHandoverRequested
+  | CommitmentHandedOver
+  | CommitmentHandoverDeclined;
 
 export const NEED_EVENT_TYPES: NeedEvent['type'][] = [
   'NeedDrafted',
@@ -75,6 +119,9 @@ export const NEED_EVENT_TYPES: NeedEvent['type'][] = [
   'CommitmentWithdrawn',
   'DeliveryRecorded',
   'DeliveryConfirmed',
+  'CommitmentHandoverRequested',
+  'CommitmentHandedOver',
+  'CommitmentHandoverDeclined',
 ];
 
 export const isNeedEvent = (event: { type: string }): event is NeedEvent =>

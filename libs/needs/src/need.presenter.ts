@@ -2,13 +2,16 @@ import {
   acceptedQuantity,
   commitmentStatus,
   confirmedQuantity,
+  handoversOf,
   isOverdue,
   lackingQuantity,
   lineItemStatus,
   NeedState,
   needStatus,
+  pendingHandoverOf,
   pendingQuantity,
   recordedForCommitment,
+  teamOf,
 } from './need.decider';
 import { CATEGORY_LABELS, KIND_LABELS } from './need.model';
 
@@ -47,6 +50,13 @@ export function presentNeed(state: NeedState, today: string) {
       closedAt: c.closedAt,
       closeReason: c.closeReason,
       deliveries: c.deliveries,
+      /** 组团帮扶: the team and each member's share, or null. */
+      team: teamOf(c),
+      /** A handover requested by the holder, awaiting the receiver. */
+      pendingHandover: pendingHandoverOf(c),
+      /** Flag for the coordinator: the commitment changed hands (details in `handovers` and the need's history). */
+      handedOver: handoversOf(c).length > 0,
+      handovers: handoversOf(c),
     })),
     draftedAt: state.draftedAt,
     publishedAt: state.publishedAt,

@@ -6,14 +6,17 @@ import {
   acceptedQuantity,
   commitmentStatus,
   confirmedQuantity,
+  handoversOf,
   initialNeedState,
   lackingQuantity,
   lineItemStatus,
   NeedState,
   needDecider,
   needStatus,
+  pendingHandoverOf,
   pendingQuantity,
   recordedForCommitment,
+  teamOf,
 } from './need.decider';
 import { isNeedEvent } from './need.events';
 
@@ -73,6 +76,13 @@ export class CommitmentView {
   @Column({ type: 'varchar', length: 40 }) offeredAt: string;
   @Column({ type: 'varchar', length: 40, nullable: true }) acceptedAt: string | null;
   @Column({ type: 'varchar', length: 40, nullable: true }) closedAt: string | null;
+  /** 组团帮扶: the team it was offered on behalf of, and its members with a share as `|id|id|`. */
+  @Index() @Column({ type: 'varchar', length: 64, nullable: true }) teamId: string | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) teamTitle: string | null;
+  @Column({ type: 'text', nullable: true }) teamMemberIds: string | null;
+  /** A handover awaiting the receiver (its organization id), and when it last changed hands. */
+  @Column({ type: 'varchar', length: 64, nullable: true }) handoverToOrganizationId: string | null;
+  @Column({ type: 'varchar', length: 40, nullable: true }) handedOverAt: string | null;
 }
 
 export const NEED_VIEW_ENTITIES = [NeedView, LineItemView, CommitmentView];
@@ -151,6 +161,11 @@ export class NeedsProjection implements Projection {
           offeredAt: c.offeredAt,
           acceptedAt: c.acceptedAt,
           closedAt: c.closedAt,
+          teamId: teamOf(c)?.teamId ?? null,
+          teamTitle: teamOf(c)?.title ?? null,
+          teamMemberIds: teamOf(c) ? `|${teamOf(c)!.members.map((m) => m.organizationId).join('|')}|` : null,
+          handoverToOrganizationId: pendingHandoverOf(c)?.toOrganizationId ?? null,
+          handedOverAt: handoversOf(c).at(-1)?.handedOverAt ?? null,
         })),
       );
     }

@@ -6,6 +6,7 @@ import { RegionsService } from '@shecun/regions';
 import { NeedCommand, needDecider, NeedState } from './need.decider';
 import { needStream } from './need.model';
 import { ORGANIZATION_STANDINGS, OrganizationStandings } from './organization-standings';
+import { TEAM_ROSTERS, TeamRosters } from './team-rosters';
 
 /** One command on one need, as dispatched on the CQRS command bus. */
 export class ExecuteNeedCommand {
@@ -25,6 +26,7 @@ export class ExecuteNeedCommandHandler implements ICommandHandler<ExecuteNeedCom
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly regions: RegionsService,
     @Inject(ORGANIZATION_STANDINGS) private readonly standings: OrganizationStandings,
+    @Inject(TEAM_ROSTERS) private readonly teams: TeamRosters,
   ) {}
 
   async execute({ needId, command, context, at }: ExecuteNeedCommand): Promise<CommandResult<NeedState>> {
@@ -35,6 +37,23 @@ export class ExecuteNeedCommandHandler implements ICommandHandler<ExecuteNeedCom
       // The decider decides on the standing this context's own view holds (never the caller's).
       const known = await this.standings.of(command.organizationId);
       command = { ...command, organizationStanding: known.standing, organizationName: known.name || command.organizationName };
+      if (command.teamId !== undefined) {
+        // The team as this context's own roster view knows it, each member with its standing.
+        const team = await this.teams.of(command.teamId);
+        command = {
+          ...command,
+          team: team ? { ...team, members: await Promise.all(team.members.map(async (m) => ({ ...m, standing: (await this.standings.of(m.organizationId)).standing }))) } : null,
+        };
+      }
+    }
+    if (command.type === 'RequestHandover') {
+      const receiver = await this.standings.of(command.toOrganizationId);
+      command = { ...command, toOrganizationStanding: receiver.standing, toOrganizationName: receiver.name ?? '' };
+    }
+    if (command.type === 'AcceptHandover' && context.actor.organizationId) {
+      // The decider checks that the caller's organization is the receiver.
+      const receiver = await this.standings.of(context.actor.organizationId);
+      command = { ...command, organizationStanding: receiver.standing, organizationName: receiver.name ?? '' };
     }
     return executeCommand(this.store, needStream(needId), needDecider, { ...context, command }, at ? { clock: () => at } : {});
   }

@@ -9,14 +9,17 @@ import { ExecuteNeedCommand } from './needs.commands';
 import {
   CommitmentParams,
   CreateNeedDto,
+  DeclineHandoverDto,
   DeliveryParams,
   IdParam,
   LineItemDto,
+  ListCommitmentsQuery,
   ListNeedsQuery,
   NoteDto,
   OfferCommitmentDto,
   ReasonDto,
   RecordDeliveryDto,
+  RequestHandoverDto,
   ReviseNeedDto,
 } from './needs.dto';
 import { NeedsQueries, today } from './needs.queries';
@@ -118,7 +121,9 @@ export class NeedsCommandController {
   }
 
   @Post(':id/commitments')
-  @ApiOperation({ summary: '接单 Commit to some line items of a need' })
+  @ApiOperation({
+    summary: '接单 Commit to some line items of a need — as one organization, or (with teamId and shares) as a team’s lead hub on behalf of its members (组团帮扶)',
+  })
   @ApiHeader(IDEMPOTENCY_HEADER)
   async offer(@Param() { id }: IdParam, @Body() body: OfferCommitmentDto, @Command() ctx: CommandContext) {
     const commitmentId = ctx.commandId;
@@ -132,6 +137,10 @@ export class NeedsCommandController {
         items: body.items.map((i) => ({ lineItemId: i.lineItemId, quantity: i.quantity })),
         promisedBy: body.promisedBy,
         note: body.note ?? '',
+        ...(body.teamId !== undefined ? { teamId: body.teamId } : {}),
+        ...(body.shares !== undefined
+          ? { shares: body.shares.map((s) => ({ organizationId: s.organizationId, items: s.items.map((i) => ({ lineItemId: i.lineItemId, quantity: i.quantity })) })) }
+          : {}),
       },
       ctx,
     );
@@ -160,6 +169,30 @@ export class NeedsCommandController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   withdrawCommitment(@Param() { id, cid }: CommitmentParams, @Body() body: ReasonDto, @Command() ctx: CommandContext) {
     return this.run(id, { type: 'WithdrawCommitment', commitmentId: cid, reason: body.reason }, ctx);
+  }
+
+  @Post(':id/commitments/:cid/handover')
+  @HttpCode(200)
+  @ApiOperation({ summary: '转交接单 Ask another organization to take over an accepted commitment (the holder’s staff)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  requestHandover(@Param() { id, cid }: CommitmentParams, @Body() body: RequestHandoverDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'RequestHandover', commitmentId: cid, toOrganizationId: body.toOrganizationId, reason: body.reason }, ctx);
+  }
+
+  @Post(':id/commitments/:cid/handover/accept')
+  @HttpCode(200)
+  @ApiOperation({ summary: '接手接单 Take over the commitment; the coordinator sees it flagged (the receiving organization’s staff)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  acceptHandover(@Param() { id, cid }: CommitmentParams, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'AcceptHandover', commitmentId: cid }, ctx);
+  }
+
+  @Post(':id/commitments/:cid/handover/decline')
+  @HttpCode(200)
+  @ApiOperation({ summary: '谢绝/撤回转交 Decline a handover (the receiver’s staff) or call it off (the holder’s staff)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  declineHandover(@Param() { id, cid }: CommitmentParams, @Body() body: DeclineHandoverDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'DeclineHandover', commitmentId: cid, reason: body.reason ?? '' }, ctx);
   }
 
   @Post(':id/commitments/:cid/deliveries')
@@ -226,6 +259,21 @@ export class NeedsQueryController {
     return this.queries.history(id, actor);
   }
 
+}
+
+@ApiTags('commitments 接单')
+@Controller('api/commitments')
+export class CommitmentsQueryController {
+  constructor(private readonly queries: NeedsQueries) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      '接单列表 Commitments the caller oversees, with overdue, team and handover flags: coordinators, bureau staff and auditors within their division scope; organization staff their own (held or in a team share); admins all. ?overdue=true for the overdue ones',
+  })
+  list(@Query() query: ListCommitmentsQuery, @CurrentActor() actor: Actor) {
+    return this.queries.commitments(query, actor);
+  }
 }
 
 @ApiTags('organizations 社会组织')

@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CATEGORIES, Category, EVIDENCE_KINDS, EvidenceKind, LINE_ITEM_KINDS, LineItemKind, NEED_STATUSES, NeedStatus } from './need.model';
+import { CATEGORIES, Category, COMMITMENT_STATUSES, EVIDENCE_KINDS, EvidenceKind, LINE_ITEM_KINDS, LineItemKind, NEED_STATUSES, NeedStatus } from './need.model';
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -117,6 +117,16 @@ export class ItemQuantityDto {
   quantity: number;
 }
 
+export class MemberShareDto {
+  @ApiProperty({ example: 'org-gz-edu', description: 'A member of the team' })
+  @Matches(ID, { message: 'organizationId must be 1-64 letters, digits or ._:-' })
+  organizationId: string;
+
+  @ApiProperty({ type: [ItemQuantityDto], description: 'The member’s part of the commitment’s quantities' })
+  @ValidateNested({ each: true }) @Type(() => ItemQuantityDto) @ArrayMinSize(1) @ArrayMaxSize(50)
+  items: ItemQuantityDto[];
+}
+
 export class OfferCommitmentDto {
   @ApiProperty({ example: 'org-gz-001', description: 'The committing organization' })
   @Matches(ID, { message: 'organizationId must be 1-64 letters, digits or ._:-' })
@@ -137,6 +147,30 @@ export class OfferCommitmentDto {
   @ApiPropertyOptional({ example: '由会员单位捐赠' })
   @IsOptional() @IsString() @MaxLength(2000)
   note?: string;
+
+  @ApiPropertyOptional({ example: '0b6f…', description: '组团帮扶: offer on behalf of this team (the caller is its lead hub’s admin; organizationId is the lead)' })
+  @IsOptional() @Matches(ID, { message: 'teamId must be 1-64 letters, digits or ._:-' })
+  teamId?: string;
+
+  @ApiPropertyOptional({ type: [MemberShareDto], description: 'With teamId: each member’s share; per line item they add up to the commitment’s quantity' })
+  @IsOptional() @ValidateNested({ each: true }) @Type(() => MemberShareDto) @ArrayMaxSize(100)
+  shares?: MemberShareDto[];
+}
+
+export class RequestHandoverDto {
+  @ApiProperty({ example: 'org-gz-newenergy', description: 'The organization to take the commitment over' })
+  @Matches(ID, { message: 'toOrganizationId must be 1-64 letters, digits or ._:-' })
+  toOrganizationId: string;
+
+  @ApiProperty({ example: '项目人员调往他处，由兄弟组织接手' })
+  @IsString() @Length(1, 500)
+  reason: string;
+}
+
+export class DeclineHandoverDto {
+  @ApiPropertyOptional({ example: '暂无力承接' })
+  @IsOptional() @IsString() @MaxLength(500)
+  reason?: string;
 }
 
 export class EvidenceDto {
@@ -180,6 +214,28 @@ export class ListNeedsQuery extends PageQueryDto {
   @IsOptional() @IsIn(NEED_STATUSES)
   status?: NeedStatus;
 
+}
+
+export class ListCommitmentsQuery {
+  @ApiPropertyOptional({ description: 'true: only accepted commitments past their promised date and not yet delivered' })
+  @IsOptional() @IsIn(['true', 'false'], { message: 'overdue must be true or false' })
+  overdue?: 'true' | 'false';
+
+  @ApiPropertyOptional({ example: '4418', description: 'Narrows to villages under this division code prefix (within the caller’s own scope)' })
+  @IsOptional() @Matches(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, { message: 'division must be a 2, 4, 6, 9 or 12-digit division code' })
+  division?: string;
+
+  @ApiPropertyOptional({ enum: COMMITMENT_STATUSES })
+  @IsOptional() @IsIn(COMMITMENT_STATUSES)
+  status?: string;
+
+  @ApiPropertyOptional({ example: 1 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  page?: number;
+
+  @ApiPropertyOptional({ example: 20, maximum: 100 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  pageSize?: number;
 }
 
 export class IdParam {

@@ -5,7 +5,7 @@ import { RegionsModule } from '@shecun/regions';
 import { NeedExpirySweeper } from './need-expiry.sweeper';
 import { NEED_VIEW_ENTITIES, NeedsProjection } from './need.projection';
 import { ExecuteNeedCommandHandler } from './needs.commands';
-import { NeedsCommandController, NeedsQueryController, OrganizationCommitmentsController } from './needs.controller';
+import { CommitmentsQueryController, NeedsCommandController, NeedsQueryController, OrganizationCommitmentsController } from './needs.controller';
 import { NeedsQueries } from './needs.queries';
 import { NEEDS_STANDING_ENTITIES, NeedsStandingsModule } from './organization-standings';
 
@@ -25,7 +25,7 @@ export class NeedsCommandsModule {}
 
 /** Read side: query routes over the read models (needs a TypeORM DataSource and EVENT_STORE for history). */
 @Module({
-  controllers: [NeedsQueryController, OrganizationCommitmentsController],
+  controllers: [NeedsQueryController, OrganizationCommitmentsController, CommitmentsQueryController],
   providers: [NeedsQueries],
   exports: [NeedsQueries],
 })

@@ -7,7 +7,7 @@ import { canSeeNeed, NeedState } from './need.decider';
 import { needStream } from './need.model';
 import { presentNeed } from './need.presenter';
 import { CommitmentView, NeedView } from './need.projection';
-import { ListNeedsQuery } from './needs.dto';
+import { ListCommitmentsQuery, ListNeedsQuery } from './needs.dto';
 
 const DIVISION_COLUMN: Record<number, keyof NeedView> = { 4: 'cityCode', 6: 'countyCode', 9: 'townCode', 12: 'villageCode' };
 
@@ -48,7 +48,14 @@ export class NeedsQueries {
       items: rows.map((row) => {
         const need = presentNeed(JSON.parse(row.state) as NeedState, day);
         const { commitments, ...summary } = need;
-        return { ...summary, commitmentCount: commitments.length, overdueCount: commitments.filter((c) => c.overdue).length };
+        return {
+          ...summary,
+          commitmentCount: commitments.length,
+          overdueCount: commitments.filter((c) => c.overdue).length,
+          // Flags for the coordinator: commitments that changed hands, and handovers awaiting an answer.
+          handedOverCount: commitments.filter((c) => c.handedOver).length,
+          pendingHandoverCount: commitments.filter((c) => c.pendingHandover).length,
+        };
       }),
     };
   }
@@ -82,10 +89,57 @@ export class NeedsQueries {
     const own = (actor.role === 'organization' || actor.role === 'hub') && actor.organizationId === organizationId;
     const oversight = ['bureau', 'auditor', 'admin'].includes(actor.role);
     if (!own && !oversight) throw forbidden('只能查看本组织的接单 (you may only see your own organization’s commitments)');
-    const qb = this.dataSource.getRepository(CommitmentView).createQueryBuilder('c').where('c.organizationId = :organizationId', { organizationId });
+    const qb = this.dataSource.getRepository(CommitmentView).createQueryBuilder('c').where(heldOrShared(organizationId));
     if (!own && actor.role !== 'admin') qb.andWhere('c.villageCode LIKE :scope', { scope: `${actor.scope ?? '-'}%` });
     const rows = await qb.orderBy('c.offeredAt', 'DESC').getMany();
     const day = today();
-    return rows.map((r) => ({ ...r, items: JSON.parse(r.items), overdue: r.status === 'accepted' && r.promisedBy < day }));
+    return rows.map((r) => presentCommitmentRow(r, day));
   }
+
+  /**
+   * Commitments the caller oversees, newest first: coordinators (their own villages), bureau
+   * staff and auditors within their division scope; organization staff and hub admins their own
+   * organization's (held, or with a share in a team commitment); admins and the platform all.
+   * `overdue=true`: accepted, past the promised date and not yet delivered.
+   */
+  async commitments(query: ListCommitmentsQuery, actor: Actor) {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 20;
+    const day = today();
+    const qb = this.dataSource.getRepository(CommitmentView).createQueryBuilder('c');
+    if (actor.role === 'organization' || actor.role === 'hub') {
+      qb.where(heldOrShared(actor.organizationId ?? '-'));
+    } else if (actor.role !== 'admin' && actor.role !== 'system') {
+      // Coordinators, bureau staff and auditors: within their scope; no scope sees nothing.
+      qb.where('c.villageCode LIKE :scope', { scope: actor.scope ? `${actor.scope}%` : '-' });
+    }
+    if (query.division) qb.andWhere('c.villageCode LIKE :division', { division: `${query.division}%` });
+    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+    if (query.overdue === 'true') qb.andWhere("c.status = 'accepted'").andWhere('c.promisedBy < :day', { day });
+    if (query.overdue === 'false') qb.andWhere(new Brackets((w) => w.where("c.status <> 'accepted'").orWhere('c.promisedBy >= :day', { day })));
+    qb.orderBy('c.promisedBy', 'ASC').addOrderBy('c.needId', 'ASC').addOrderBy('c.id', 'ASC').skip((page - 1) * pageSize).take(pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    return { page, pageSize, total, items: rows.map((r) => presentCommitmentRow(r, day)) };
+  }
+}
+
+/** Held by the organization, or a team commitment in which it has a share (LIKE with its wildcards escaped). */
+const heldOrShared = (organizationId: string) =>
+  new Brackets((w) =>
+    w.where('c.organizationId = :heldBy', { heldBy: organizationId }).orWhere("c.teamMemberIds LIKE :member ESCAPE '\\'", {
+      member: `%|${organizationId.replace(/[\\%_]/g, (ch) => `\\${ch}`)}|%`,
+    }),
+  );
+
+function presentCommitmentRow(r: CommitmentView, day: string) {
+  const { teamMemberIds, teamId, teamTitle, handoverToOrganizationId, handedOverAt, ...rest } = r;
+  return {
+    ...rest,
+    items: JSON.parse(r.items),
+    overdue: r.status === 'accepted' && r.promisedBy < day,
+    team: teamId ? { teamId, title: teamTitle, memberIds: (teamMemberIds ?? '').split('|').filter(Boolean) } : null,
+    handoverPendingTo: handoverToOrganizationId ?? null,
+    handedOver: !!handedOverAt,
+    handedOverAt: handedOverAt ?? null,
+  };
 }

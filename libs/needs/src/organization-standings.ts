@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { RecordedEvent } from '@shecun/event-store';
 import { Projection, ProjectionHost } from '@shecun/projections';
 import { Column, DataSource, Entity, EntityManager, PrimaryColumn } from 'typeorm';
+import { NEEDS_TEAM_ENTITIES, NeedsTeamRostersProjection, ReadModelTeamRosters, TEAM_ROSTERS } from './team-rosters';
 
 /**
  * The needs context's own view of organizations' standing, fed by the organizations context's
@@ -35,12 +36,16 @@ export class OrganizationStandingView {
   @Column({ type: 'integer' }) revision: number;
 }
 
-export const NEEDS_STANDING_ENTITIES = [OrganizationStandingView];
+/**
+ * The needs context's local views of the organizations context: standings, and team rosters
+ * (team-rosters.ts). Every topology that runs the needs command handler creates these tables.
+ */
+export const NEEDS_STANDING_ENTITIES = [OrganizationStandingView, ...NEEDS_TEAM_ENTITIES];
 
 @Injectable()
 export class NeedsOrganizationStandingsProjection implements Projection {
   readonly name = 'needs-organization-standings';
-  readonly entities = NEEDS_STANDING_ENTITIES;
+  readonly entities = [OrganizationStandingView];
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
     if (!(ORGANIZATION_STANDINGS_CONSUMED as readonly string[]).includes(event.type)) return;
@@ -83,22 +88,27 @@ export class ReadModelOrganizationStandings implements OrganizationStandings {
   }
 }
 
-/** The standings view, its projection (registered with the projection host) and the port. */
+/** The standings and team-roster views, their projections (registered with the projection host) and the ports. */
 @Module({
   providers: [
     NeedsOrganizationStandingsProjection,
     ReadModelOrganizationStandings,
     { provide: ORGANIZATION_STANDINGS, useExisting: ReadModelOrganizationStandings },
+    NeedsTeamRostersProjection,
+    ReadModelTeamRosters,
+    { provide: TEAM_ROSTERS, useExisting: ReadModelTeamRosters },
   ],
-  exports: [ORGANIZATION_STANDINGS, NeedsOrganizationStandingsProjection],
+  exports: [ORGANIZATION_STANDINGS, NeedsOrganizationStandingsProjection, TEAM_ROSTERS, NeedsTeamRostersProjection],
 })
 export class NeedsStandingsModule implements OnModuleInit {
   constructor(
     private readonly projections: ProjectionHost,
     private readonly projection: NeedsOrganizationStandingsProjection,
+    private readonly teams: NeedsTeamRostersProjection,
   ) {}
 
   onModuleInit(): void {
     this.projections.register(this.projection);
+    this.projections.register(this.teams);
   }
 }

@@ -11,15 +11,19 @@ import { PAIRING_VIEW_ENTITIES, PairingsProjection } from './pairing.projection'
 import { ExecuteKeyAreaCommandHandler, ExecutePairingCommandHandler } from './pairings.commands';
 import { PairingsController } from './pairings.controller';
 import { PairingsQueries } from './pairings.queries';
+import { TEAM_VIEW_ENTITIES, TeamsProjection } from './team.projection';
+import { ExecuteTeamCommandHandler } from './teams.commands';
+import { TeamsController } from './teams.controller';
+import { TeamsQueries } from './teams.queries';
 
 /** Every read-model table of the organizations context. */
-export const ORGANIZATIONS_CONTEXT_ENTITIES = [...ORGANIZATION_VIEW_ENTITIES, ...PAIRING_VIEW_ENTITIES];
+export const ORGANIZATIONS_CONTEXT_ENTITIES = [...ORGANIZATION_VIEW_ENTITIES, ...PAIRING_VIEW_ENTITIES, ...TEAM_VIEW_ENTITIES];
 export { ORGANIZATION_VIEW_ENTITIES };
 
-/** The organizations context in one process: registry and pairings, their queries, projections and the pairing expiry sweep. */
+/** The organizations context in one process: registry, pairings and teams, their queries, projections and the pairing expiry sweep. */
 @Module({
   imports: [CqrsModule, RegionsModule],
-  controllers: [OrganizationsCommandController, OrganizationsQueryController, PairingsController],
+  controllers: [OrganizationsCommandController, OrganizationsQueryController, PairingsController, TeamsController],
   providers: [
     ExecuteOrganizationCommandHandler,
     OrganizationsQueries,
@@ -29,18 +33,23 @@ export { ORGANIZATION_VIEW_ENTITIES };
     PairingsQueries,
     PairingsProjection,
     PairingExpirySweeper,
+    ExecuteTeamCommandHandler,
+    TeamsQueries,
+    TeamsProjection,
   ],
-  exports: [OrganizationsQueries, PairingsQueries, PairingExpirySweeper],
+  exports: [OrganizationsQueries, PairingsQueries, PairingExpirySweeper, TeamsQueries],
 })
 export class OrganizationsModule implements OnModuleInit {
   constructor(
     private readonly projections: ProjectionHost,
     private readonly projection: OrganizationsProjection,
     private readonly pairings: PairingsProjection,
+    private readonly teams: TeamsProjection,
   ) {}
 
   onModuleInit(): void {
     this.projections.register(this.projection);
     this.projections.register(this.pairings);
+    this.projections.register(this.teams);
   }
 }

@@ -1,5 +1,6 @@
 import { IdempotencyKeys1795427914254 } from './1795427914254-IdempotencyKeys';
 import { GrantsAndStandings1795428517967 } from './1795428517967-GrantsAndStandings';
+import { TeamRosters1795431293542 } from './1795431293542-TeamRosters';
 
 /** Migrations of the needs service's database, in order. Generate the next with `scripts/generate-read-model-migration.js needs-service <Name>`. */
-export const MIGRATIONS: Function[] = [IdempotencyKeys1795427914254, GrantsAndStandings1795428517967];
+export const MIGRATIONS: Function[] = [IdempotencyKeys1795427914254, GrantsAndStandings1795428517967, TeamRosters1795431293542];

@@ -1,5 +1,6 @@
 import { ReadModels1795420514364 } from './1795420514364-ReadModels';
 import { IdentityReadModels1795428518840 } from './1795428518840-IdentityReadModels';
+import { TeamsAndHandovers1795430244405 } from './1795430244405-TeamsAndHandovers';
 
 /** Read-model migrations, in order. Generate the next with scripts/generate-read-model-migration.js. */
-export const MIGRATIONS: Function[] = [ReadModels1795420514364, IdentityReadModels1795428518840];
+export const MIGRATIONS: Function[] = [ReadModels1795420514364, IdentityReadModels1795428518840, TeamsAndHandovers1795430244405];
