@@ -216,7 +216,7 @@ export class ListNeedsQuery extends PageQueryDto {
 
 }
 
-export class ListCommitmentsQuery {
+export class ListCommitmentsQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: 'true: only accepted commitments past their promised date and not yet delivered' })
   @IsOptional() @IsIn(['true', 'false'], { message: 'overdue must be true or false' })
   overdue?: 'true' | 'false';
@@ -229,13 +229,6 @@ export class ListCommitmentsQuery {
   @IsOptional() @IsIn(COMMITMENT_STATUSES)
   status?: string;
 
-  @ApiPropertyOptional({ example: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
-  page?: number;
-
-  @ApiPropertyOptional({ example: 20, maximum: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
-  pageSize?: number;
 }
 
 export class IdParam {

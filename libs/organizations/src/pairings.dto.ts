@@ -1,3 +1,4 @@
+import { PageQueryDto } from '@shecun/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -32,12 +33,10 @@ export class DesignateKeyAreaDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string;
 }
 
-export class ListPairingsQuery {
+export class ListPairingsQuery extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Za-z0-9._:-]{1,64}$/) organizationId?: string;
   @ApiPropertyOptional({ example: '4418' }) @IsOptional() @Matches(/^\d{2,12}$/, { message: 'division must be a division code prefix of 2-12 digits' }) division?: string;
   @ApiPropertyOptional({ enum: PAIRING_STATUSES }) @IsOptional() @IsIn(PAIRING_STATUSES) status?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000) page?: number;
-  @ApiPropertyOptional({ maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) pageSize?: number;
 }
 
 export class CoverageQuery {

@@ -1,3 +1,4 @@
+import { PageQueryDto } from '@shecun/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -47,12 +48,10 @@ export class TeamNoteDto {
   @ApiPropertyOptional({ example: '项目验收完成' }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
 }
 
-export class ListTeamsQuery {
+export class ListTeamsQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Teams this organization leads, belongs to or is invited to' }) @IsOptional() @Matches(ORG_ID) organizationId?: string;
   @ApiPropertyOptional({ example: '4418' }) @IsOptional() @Matches(/^\d{2,12}$/, { message: 'division must be a division code prefix of 2-12 digits' }) division?: string;
   @ApiPropertyOptional({ enum: TEAM_STATUSES }) @IsOptional() @IsIn(TEAM_STATUSES) status?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000) page?: number;
-  @ApiPropertyOptional({ maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) pageSize?: number;
 }
 
 export class TeamIdParam {
