@@ -19,6 +19,7 @@ import {
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import { WrongExpectedRevisionError } from '../errors';
+import { OpenSubscriptions } from '../open-subscriptions';
 import {
   AppendResult,
   EventMetadata,
@@ -418,7 +419,7 @@ const HEAD_PAGE = 32;
  */
 export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new OpenSubscriptions();
 
   constructor(private readonly options: EsdbEventStoreOptions) {
     this.client = options.client ?? EventStoreDBClient.connectionString(options.connectionString);
@@ -549,18 +550,11 @@ export class EsdbEventStore implements EventStore {
       handler,
       { ...options, reconnect: this.options.reconnect },
     );
-    const subscription: Subscription = {
-      stop: async () => {
-        this.subscriptions.delete(subscription);
-        await inner.stop();
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.track(inner);
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.subscriptions.stopAll();
     await this.client.dispose();
   }
 }

@@ -46,6 +46,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Client, ClientConfig, Pool, PoolClient } from 'pg';
 import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
+import { OpenSubscriptions } from '../open-subscriptions';
 import { pollingSubscription } from '../live-subscription';
 import {
   AppendResult,
@@ -142,7 +143,7 @@ export class PostgresEventStore implements EventStore {
   private readonly channel: string;
   private readonly pollIntervalMs: number;
   private readonly wakeUp = new EventEmitter();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new OpenSubscriptions();
   private listener?: Client;
   private listenerStarting?: Promise<void>;
   private listenerRetry?: NodeJS.Timeout;
@@ -344,21 +345,13 @@ export class PostgresEventStore implements EventStore {
       wakeUp,
       pollIntervalMs: this.pollIntervalMs,
     });
-    const subscription: Subscription = {
-      stop: async () => {
-        this.subscriptions.delete(subscription);
-        await inner.stop();
-        this.wakeUp.off('append', relay);
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.track(inner, () => this.wakeUp.off('append', relay));
   }
 
   async close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true;
-      await Promise.all([...this.subscriptions].map((s) => s.stop()));
+      await this.subscriptions.stopAll();
       clearTimeout(this.listenerRetry);
       await this.listenerStarting;
       const listener = this.listener;

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
+import { OpenSubscriptions } from '../open-subscriptions';
 import { pollingSubscription } from '../live-subscription';
 import {
   AppendResult,
@@ -55,7 +56,7 @@ const toRecorded = (row: EventRow): RecordedEvent => ({
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly wakeUp = new EventEmitter();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new OpenSubscriptions();
   private readonly statements;
   private readonly appendTx: (stream: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
 
@@ -176,18 +177,11 @@ export class SqliteEventStore implements EventStore {
       wakeUp: this.wakeUp,
       pollIntervalMs: this.options.pollIntervalMs ?? 200,
     });
-    const subscription: Subscription = {
-      stop: async () => {
-        this.subscriptions.delete(subscription);
-        await inner.stop();
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.track(inner);
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.subscriptions.stopAll();
     if (this.db.open) this.db.close();
   }
 }
