@@ -1,6 +1,6 @@
 import { IdempotencyRecord } from '@shecun/core';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { needsServiceDataSourceOptions, NEEDS_SERVICE_ENTITIES } from '../../apps/needs-service/src/write-database';
+import { needsServiceDataSourceOptions } from '../../apps/needs-service/src/write-database';
 import { readModelDataSourceOptions } from '../../apps/projector/src/read-model';
 import { createTestDatabase } from '../support/pg';
 

@@ -1,6 +1,5 @@
 import { PageQueryDto } from '@shecun/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CATEGORIES, Category } from '@shecun/needs';
 import { INVITABLE_ROLES, InvitableRole, TEAM_STATUSES } from './team.decider';

@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { BusConsumer, ConsumedMessage, fromBusMessage, MessageBus } from '@shecun/messaging';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { Projection } from './projection';
@@ -28,7 +27,6 @@ export const BUS_PROJECTOR_ENTITIES = [ProcessedEvent, ProjectorOffset];
  * skipped, so redelivery after a crash or a rebalance changes nothing.
  */
 export class BusProjector {
-  private readonly logger: Logger;
   private consumer?: BusConsumer;
   applied = 0;
   skipped = 0;
@@ -38,9 +36,7 @@ export class BusProjector {
     private readonly dataSource: DataSource,
     readonly projection: Projection,
     private readonly options: { topics: string[]; groupId?: string },
-  ) {
-    this.logger = new Logger(`BusProjector ${projection.name}`);
-  }
+  ) {}
 
   async start(): Promise<void> {
     this.consumer = await this.bus.consume({
