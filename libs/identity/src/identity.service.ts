@@ -4,7 +4,6 @@ import { Actor, CommandContext, CommandResult, executeCommand, notFound } from '
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { DataSource, IsNull } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
-import { actorFromGrant } from './authenticator';
 import { GrantSpec, userIdFor, userStream } from './identity.model';
 import { GrantView, UserView } from './identity.projection';
 import { hashPassword, verifyPassword } from './password';
@@ -19,7 +18,8 @@ export interface PresentedGrant {
   organizationAdmin?: boolean;
 }
 
-export const presentGrant = (g: Pick<GrantView, 'id' | 'role' | 'scope' | 'organizationId' | 'organizationAdmin'>): PresentedGrant => ({
+/** A grant as the API shows it, from the grants view or from a user's stream. */
+export const presentGrant = (g: { id: string; role: string; scope?: string | null; organizationId?: string | null; organizationAdmin?: boolean }): PresentedGrant => ({
   id: g.id,
   role: g.role,
   ...(g.scope ? { scope: g.scope } : {}),
@@ -125,13 +125,8 @@ export class IdentityService {
     return { userId, grantId, position: granted.position ?? position };
   }
 
-  /** The actor a grant gives, for tools that act as a seeded user. */
-  static actorOf(userId: string, grant: PresentedGrant): Actor {
-    return actorFromGrant(userId, { role: grant.role, scope: grant.scope ?? null, organizationId: grant.organizationId ?? null });
-  }
-
   /** A user's state straight from its stream (for the command result). */
   static present(state: UserState) {
-    return { id: state.userId, username: state.username, displayName: state.displayName, grants: activeGrants(state).map((g) => presentGrant({ organizationAdmin: false, scope: null, organizationId: null, ...g })) };
+    return { id: state.userId, username: state.username, displayName: state.displayName, grants: activeGrants(state).map(presentGrant) };
   }
 }

@@ -30,26 +30,26 @@ const unauthorized = (reason: string) => new UnauthorizedException(`登录凭证
 @Injectable()
 export class TokenService {
   private readonly jwt = new JwtService();
-  private readonly keys: Map<string, KeyObject>;
+  /** Accepted public keys by key id, with their PEM (what the verifier takes), encoded once. */
+  private readonly keys: Map<string, { key: KeyObject; pem: string }>;
+  private readonly signing?: { kid: string; pem: string };
   private jwks?: Promise<JwksClient>;
 
   constructor(@Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions) {
-    this.keys = new Map(options.verificationKeys.map((k) => [keyId(k), k]));
-  }
-
-  get canIssue(): boolean {
-    return this.options.signingKey !== undefined;
+    this.keys = new Map(options.verificationKeys.map((k) => [keyId(k), { key: k, pem: publicOf(k).export({ type: 'spki', format: 'pem' }) as string }]));
+    const key = options.signingKey;
+    if (key) this.signing = { kid: keyId(key), pem: key.export({ type: 'pkcs8', format: 'pem' }) as string };
   }
 
   async issue(userId: string, grantId: string): Promise<{ accessToken: string; expiresIn: number }> {
-    const key = this.options.signingKey;
+    const key = this.signing;
     if (!key) throw new Error('this service verifies tokens but has no signing key (JWT_PRIVATE_KEY_FILE)');
     const accessToken = await this.jwt.signAsync(
       { gid: grantId },
       {
         algorithm: 'RS256',
-        privateKey: key.export({ type: 'pkcs8', format: 'pem' }) as string,
-        keyid: keyId(key),
+        privateKey: key.pem,
+        keyid: key.kid,
         subject: userId,
         issuer: this.options.issuer,
         audience: this.options.audience,
@@ -63,7 +63,7 @@ export class TokenService {
   /** The public keys as a JWKS document, for services and clients that verify our tokens. */
   jwksDocument(): { keys: object[] } {
     return {
-      keys: [...this.keys.entries()].map(([kid, key]) => ({ ...publicOf(key).export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' })),
+      keys: [...this.keys.entries()].map(([kid, { key }]) => ({ ...publicOf(key).export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' })),
     };
   }
 
@@ -81,7 +81,7 @@ export class TokenService {
     if (iss === this.options.issuer) {
       const key = kid ? this.keys.get(kid) : undefined;
       if (!key) throw unauthorized('未知签名密钥 (unknown signing key)');
-      const payload = await this.check(token, key.export({ type: 'spki', format: 'pem' }) as string, this.options.issuer, this.options.audience, ['RS256']);
+      const payload = await this.check(token, key.pem, this.options.issuer, this.options.audience, ['RS256']);
       if (typeof payload.gid !== 'string') throw unauthorized('缺少授权编号 (no grant in token)');
       return { sub: payload.sub, gid: payload.gid, external: false, iss };
     }
