@@ -485,15 +485,11 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
       return command.publish ? [drafted, { type: 'NeedPublished', data: { needId: command.needId, publishedAt: at } }] : [drafted];
     }
     case 'PublishNeed': {
-      requireRole(actor, COORDINATOR, '发布需求 (publish needs)');
-      requireNeed(state);
       if (state.lifecycle !== 'draft') throw conflict(`需求状态为 ${needStatus(state)}，只有草稿可以发布 (only a draft can be published)`);
       if (state.fields.dueDate && state.fields.dueDate < today(now)) throw invalid('需求截止日期已过 (the due date has passed; revise it first)');
       return [{ type: 'NeedPublished', data: { needId, publishedAt: at } }];
     }
     case 'ReviseNeed': {
-      requireRole(actor, COORDINATOR, '修改需求 (revise needs)');
-      requireNeed(state);
       if (ENDED.includes(state.lifecycle)) throw conflict(`需求已${needStatus(state)}，不能修改 (an ended need cannot be revised)`);
       if (!command.reason.trim()) throw invalid('请说明修改原因 (a reason is required)');
       checkFields(command);
@@ -527,8 +523,6 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
       return [{ type: 'NeedRevised', data: { needId, ...fields, reason: command.reason, revisedAt: at } }];
     }
     case 'WithdrawNeed': {
-      requireRole(actor, COORDINATOR, '撤回需求 (withdraw needs)');
-      requireNeed(state);
       if (ENDED.includes(state.lifecycle)) throw conflict(`需求已${needStatus(state)}，不能撤回 (the need has ended)`);
       if (!command.reason.trim()) throw invalid('请说明撤回原因 (a reason is required)');
       if (state.commitments.some((c) => c.deliveries.length > 0)) {
@@ -537,15 +531,11 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
       return [{ type: 'NeedWithdrawn', data: { needId, reason: command.reason, withdrawnAt: at } }];
     }
     case 'ExpireNeed': {
-      requireRole(actor, ['system', 'coordinator'], '使需求过期 (expire needs)');
-      requireNeed(state);
       if (needStatus(state) !== 'published') throw conflict('只有无人接单的已发布需求可以过期 (only a published need without accepted commitments can expire)');
       if (!state.fields.dueDate || state.fields.dueDate >= today(now)) throw conflict('需求未到截止日期 (the need is not past its due date)');
       return [{ type: 'NeedExpired', data: { needId, expiredAt: at } }];
     }
     case 'FulfilNeed': {
-      requireRole(actor, COORDINATOR, '确认需求完成 (confirm fulfilment)');
-      requireNeed(state);
       if (state.lifecycle !== 'published') throw conflict(`需求状态为 ${needStatus(state)}，不能确认完成 (only an open need can be fulfilled)`);
       const deliveries = state.commitments.flatMap((c) => c.deliveries);
       if (!deliveries.some((d) => d.confirmedAt)) throw conflict('尚无已确认的交付 (no delivery has been confirmed yet)');
@@ -555,13 +545,11 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
     case 'CloseNeed': {
       requireRole(actor, ['coordinator', 'bureau'], '关闭需求 (close needs)');
       requireScope(actor, state.villageCode);
-      requireNeed(state);
       if (state.lifecycle !== 'fulfilled') throw conflict('只有已完成的需求可以关闭 (only a fulfilled need can be closed)');
       return [{ type: 'NeedClosed', data: { needId, note: command.note, closedAt: at } }];
     }
     case 'OfferCommitment': {
       requireRole(actor, ORGANIZATION, '接单 (commit to needs)');
-      requireNeed(state);
       if (actor.organizationId !== command.organizationId) {
         throw forbidden('只能以本组织名义接单 (you may only commit on behalf of your own organization)');
       }
@@ -597,8 +585,6 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
       return [offered, { type: 'CommitmentAccepted', data: { needId, commitmentId: command.commitmentId, automatic: true, acceptedAt: at } }];
     }
     case 'AcceptCommitment': {
-      requireRole(actor, COORDINATOR, '接受接单 (accept commitments)');
-      requireNeed(state);
       const commitment = requireCommitment(state, command.commitmentId);
       if (commitment.status !== 'offered') throw conflict(`接单状态为 ${commitmentStatus(commitment)}，不能接受 (only an offered commitment can be accepted)`);
       if (state.lifecycle !== 'published') throw conflict(`需求状态为 ${needStatus(state)}，不能接受接单 (the need is not open)`);
@@ -606,8 +592,6 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
       return [{ type: 'CommitmentAccepted', data: { needId, commitmentId: commitment.id, automatic: false, acceptedAt: at } }];
     }
     case 'DeclineCommitment': {
-      requireRole(actor, COORDINATOR, '谢绝接单 (decline commitments)');
-      requireNeed(state);
       const commitment = requireCommitment(state, command.commitmentId);
       if (commitment.status !== 'offered') throw conflict(`接单状态为 ${commitmentStatus(commitment)}，不能谢绝 (only an offered commitment can be declined)`);
       if (!command.reason.trim()) throw invalid('请说明谢绝原因 (a reason is required)');
@@ -615,7 +599,6 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
     }
     case 'WithdrawCommitment': {
       requireRole(actor, ORGANIZATION, '撤回接单 (withdraw commitments)');
-      requireNeed(state);
       const commitment = requireCommitment(state, command.commitmentId);
       requireOwnOrganization(actor, commitment);
       if (commitment.status !== 'offered' && commitment.status !== 'accepted') {
@@ -627,7 +610,6 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
     }
     case 'RecordDelivery': {
       requireRole(actor, ORGANIZATION, '登记交付 (record deliveries)');
-      requireNeed(state);
       const commitment = requireCommitment(state, command.commitmentId);
       requireOwnOrganization(actor, commitment);
       if (commitmentStatus(commitment) !== 'accepted') {
@@ -658,8 +640,6 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
       ];
     }
     case 'ConfirmDelivery': {
-      requireRole(actor, COORDINATOR, '确认交付 (confirm deliveries)');
-      requireNeed(state);
       const commitment = requireCommitment(state, command.commitmentId);
       const delivery = commitment.deliveries.find((d) => d.id === command.deliveryId);
       if (!delivery) throw notFound(`交付 ${command.deliveryId} 不存在 (delivery not found)`);
