@@ -66,10 +66,12 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
     const t0 = Date.now();
     const { needId } = (await res.json()) as { needId: string };
     let found: { status: string; title: string } | undefined;
-    while (!found && Date.now() - t0 < 30_000) {
+    // The command appended NeedDrafted and NeedPublished; the projector may have applied only the first so far.
+    while (found?.status !== 'published' && Date.now() - t0 < 30_000) {
       const r = await fetch(`${gateway.url}/api/needs/${needId}`, { headers: coordinator });
       if (r.status === 200) found = (await r.json()) as { status: string; title: string };
-      else await new Promise((resolve) => setTimeout(resolve, 50));
+      else await r.body?.cancel();
+      if (found?.status !== 'published') await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(found).toMatchObject({ status: 'published', title: '三排镇村卫生室药品柜' });
     const history = (await (await fetch(`${gateway.url}/api/needs/${needId}/events`, { headers: coordinator })).json()) as Array<{ type: string }>;
