@@ -137,6 +137,8 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/organizations': { request: () => ({ path: '/api/organizations' }), outcomes: everyone() },
   'GET /api/organizations/{id}': { request: () => ({ path: `/api/organizations/${ORG_A}` }), outcomes: everyone() },
   'GET /api/organizations/{id}/events': { request: () => ({ path: `/api/organizations/${ORG_A}/events` }), outcomes: everyone() },
+  // Public; commitments and the delivery record inside follow GET /api/organizations/{id}/commitments (organization-profile.spec).
+  'GET /api/organizations/{id}/profile': { stage: 'accepted', request: () => ({ path: `/api/organizations/${ORG_A}/profile` }), outcomes: everyone() },
   'POST /api/organizations/{id}/profile': {
     request: () => ({ path: `/api/organizations/${ORG_A}/profile`, body: { categories: ['care', 'education'] } }),
     outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow' }),

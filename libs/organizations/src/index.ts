@@ -4,6 +4,7 @@ export * from './organization.events';
 export * from './organization.decider';
 export * from './organization.presenter';
 export * from './organization.projection';
+export * from './organization-profile';
 export * from './organizations.dto';
 export * from './organizations.commands';
 export * from './organizations.queries';

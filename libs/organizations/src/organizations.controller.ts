@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, Optional, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Command, CommandContext, CommandResult } from '@shecun/core';
+import { Actor, Command, CommandContext, CommandResult } from '@shecun/core';
 import { Public } from '@shecun/core';
 import { ProjectionHost } from '@shecun/projections';
+import { OptionalActor, OrganizationProfileQueries } from './organization-profile';
 import { OrganizationCommand, OrganizationState } from './organization.decider';
 import { presentOrganization } from './organization.presenter';
 import { ExecuteOrganizationCommand } from './organizations.commands';
@@ -98,6 +99,7 @@ export class OrganizationsCommandController {
 export class OrganizationsQueryController {
   constructor(
     private readonly queries: OrganizationsQueries,
+    private readonly profiles: OrganizationProfileQueries,
     @Optional() private readonly projections?: ProjectionHost,
   ) {}
 
@@ -116,6 +118,19 @@ export class OrganizationsQueryController {
     const position = Number(minPosition);
     if (this.projections && minPosition && Number.isSafeInteger(position)) await this.projections.waitFor(position);
     return this.queries.get(id);
+  }
+
+  @Public()
+  @Get(':id/profile')
+  @ApiOperation({
+    summary:
+      '组织主页 Profile: registry entry, pairings, teams (led, member, invited); commitments and delivery record (offered / accepted / delivered / confirmed / withdrawn / declined / overdue) for its own staff, admins, and bureau staff and auditors within their scope (null for others)',
+  })
+  @ApiHeader(MIN_POSITION_HEADER)
+  async profile(@Param() { id }: OrganizationIdParam, @OptionalActor() actor: Actor | undefined, @Headers('x-min-position') minPosition?: string) {
+    const position = Number(minPosition);
+    if (this.projections && minPosition && Number.isSafeInteger(position)) await this.projections.waitFor(position);
+    return this.profiles.profile(id, actor);
   }
 
   @Public()

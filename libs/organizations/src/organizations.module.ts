@@ -1,7 +1,9 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ProjectionHost } from '@shecun/projections';
+import { NeedsQueriesModule } from '@shecun/needs';
 import { RegionsModule } from '@shecun/regions';
+import { OrganizationProfileQueries } from './organization-profile';
 import { ORGANIZATION_VIEW_ENTITIES, OrganizationsProjection } from './organization.projection';
 import { ExecuteOrganizationCommandHandler } from './organizations.commands';
 import { OrganizationsCommandController, OrganizationsQueryController } from './organizations.controller';
@@ -22,11 +24,13 @@ export { ORGANIZATION_VIEW_ENTITIES };
 
 /** The organizations context in one process: registry, pairings and teams, their queries, projections and the pairing expiry sweep. */
 @Module({
-  imports: [CqrsModule, RegionsModule],
+  // The needs context's queries answer the profile's commitments (its read model, its visibility rule).
+  imports: [CqrsModule, RegionsModule, NeedsQueriesModule],
   controllers: [OrganizationsCommandController, OrganizationsQueryController, PairingsController, TeamsController],
   providers: [
     ExecuteOrganizationCommandHandler,
     OrganizationsQueries,
+    OrganizationProfileQueries,
     OrganizationsProjection,
     ExecutePairingCommandHandler,
     ExecuteKeyAreaCommandHandler,
