@@ -1,5 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { IdempotencyMiddleware } from '@shecun/core';
+import { DonationsModule } from '@shecun/donations';
 import { AuthenticationMiddleware, IdentityModule } from '@shecun/identity';
 import { NeedsModule } from '@shecun/needs';
 import { OrganizationsModule } from '@shecun/organizations';
@@ -14,7 +15,7 @@ export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [EmbeddedInfrastructureModule.forRoot(config), IdentityModule.forRoot(identityOptionsOf(config), config.rateLimits), RegionsModule, NeedsModule, OrganizationsModule],
+      imports: [EmbeddedInfrastructureModule.forRoot(config), IdentityModule.forRoot(identityOptionsOf(config), config.rateLimits), RegionsModule, NeedsModule, OrganizationsModule, DonationsModule],
       controllers: [HealthController],
     };
   }

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyRecord } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
+import { DONATION_VIEW_ENTITIES } from '@shecun/donations';
 import { IDENTITY_VIEW_ENTITIES } from '@shecun/identity';
 import { NEED_VIEW_ENTITIES, NEEDS_STANDING_ENTITIES } from '@shecun/needs';
 import { ORGANIZATIONS_CONTEXT_ENTITIES } from '@shecun/organizations';
@@ -9,7 +10,7 @@ import { ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
 import { join } from 'node:path';
 import { AppConfig } from './config';
 
-export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, IdempotencyRecord, ...IDENTITY_VIEW_ENTITIES, ...NEED_VIEW_ENTITIES, ...NEEDS_STANDING_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES];
+export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, IdempotencyRecord, ...IDENTITY_VIEW_ENTITIES, ...NEED_VIEW_ENTITIES, ...NEEDS_STANDING_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES, ...DONATION_VIEW_ENTITIES];
 
 /**
  * The embedded topology's infrastructure: the SQLite event store (data/events.sqlite) and the

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@shecun/event-store';
 import { numberTransformer, Projection } from '@shecun/projections';
 import { Column, Entity, EntityManager, Index, PrimaryColumn } from 'typeorm';
+import { AuditedRead, isAuditedRead } from './audited-read';
 import { IdentityEvent, isIdentityEvent } from './identity.events';
 
 @Entity('users_view')
@@ -56,6 +57,20 @@ export class IdentityProjection implements Projection {
   readonly entities = IDENTITY_VIEW_ENTITIES;
 
   async apply(recorded: RecordedEvent, manager: EntityManager): Promise<void> {
+    if (isAuditedRead(recorded)) {
+      const read = (recorded as RecordedEvent<AuditedRead['data']>).data;
+      await manager.save(AccessAuditView, {
+        position: recorded.position,
+        at: read.readAt,
+        action: `read:${read.resource}`,
+        actorId: recorded.metadata.actorId,
+        actorRole: recorded.metadata.actorRole,
+        subjectId: read.resourceId,
+        scope: read.scope,
+        details: JSON.stringify({ query: read.query }),
+      });
+      return;
+    }
     if (!isIdentityEvent(recorded)) return;
     const event = { type: recorded.type, data: recorded.data } as IdentityEvent;
     const { actorId, actorRole } = recorded.metadata;

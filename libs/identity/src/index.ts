@@ -1,5 +1,6 @@
 export * from './identity.model';
 export * from './identity.events';
+export * from './audited-read';
 export * from './user.decider';
 export * from './password';
 export * from './identity.projection';

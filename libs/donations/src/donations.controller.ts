@@ -1,0 +1,257 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor, Command, CommandContext, CommandResult, CurrentActor, Public } from '@shecun/core';
+import { EVENT_STORE, EventStore } from '@shecun/event-store';
+import { recordAuditedRead } from '@shecun/identity';
+import { randomUUID } from 'node:crypto';
+import { ExecuteFlowCommand, ExecuteFundCommand, FlowRequest } from './donations.commands';
+import {
+  AddEvidenceDto,
+  AllocateDto,
+  AllocationParam,
+  AnomaliesQuery,
+  AsOfQuery,
+  CorrectReceiptDto,
+  EstablishFundDto,
+  FlowIdParam,
+  FundsQuery,
+  ListFlowsQuery,
+  NoteDto,
+  OrganizationIdParam,
+  PledgeDonationDto,
+  ReasonedAmountDto,
+  ReceiveDto,
+  RecordUseDto,
+  UseParam,
+} from './donations.dto';
+import { DonationsQueries, presentFlow } from './donations.queries';
+import { FlowState } from './flow.decider';
+import { FundState } from './fund.decider';
+
+const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
+const shortId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+@ApiTags('donations 捐赠流向')
+@Controller('api/donations')
+export class DonationsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: DonationsQueries,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  private async run(flowId: string, request: FlowRequest, ctx: CommandContext, extra: Record<string, string> = {}) {
+    const result = await this.commands.execute<ExecuteFlowCommand, CommandResult<FlowState>>(new ExecuteFlowCommand(flowId, request, ctx));
+    return {
+      flowId: result.state.id,
+      ...extra,
+      revision: result.revision,
+      position: result.position ?? null,
+      events: result.events.map((e) => ({ id: e.id, type: e.type, revision: e.revision })),
+      donation: presentFlow(result.state),
+    };
+  }
+
+  @Post()
+  @ApiOperation({ summary: '认捐 Pledge a donation of money (fen) or goods to an organization or fund (donor’s or recipient’s staff)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  pledge(@Body() body: PledgeDonationDto, @Command() ctx: CommandContext) {
+    const donor =
+      body.donorKind === 'individual'
+        ? ({ kind: 'individual' } as const)
+        : { kind: body.donorKind, organizationId: body.donorOrganizationId!, ...(body.memberUnitName ? { name: body.memberUnitName } : {}) };
+    const resource =
+      body.resourceKind === 'money' ? ({ kind: 'money' } as const) : { kind: 'goods' as const, item: body.item!, unit: body.unit!, estimatedValueFen: body.estimatedValueFen! };
+    return this.run(randomUUID(), { type: 'PledgeDonation', donor, recipient: { kind: body.recipientKind, id: body.recipientId }, resource, amount: body.amount, note: body.note ?? '' }, ctx);
+  }
+
+  @Post(':id/receive')
+  @HttpCode(200)
+  @ApiOperation({ summary: '到账 Record receipt with the receipt number (捐赠票据) (recipient’s staff)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  receive(@Param() { id }: FlowIdParam, @Body() body: ReceiveDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'ReceiveDonation', receiptNumber: body.receiptNumber, amount: body.amount, receivedOn: body.receivedOn }, ctx);
+  }
+
+  @Post(':id/allocations')
+  @ApiOperation({ summary: '使用安排 Allocate to a need, a village project, or onward to an organization or fund (recipient’s staff)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  allocate(@Param() { id }: FlowIdParam, @Body() body: AllocateDto, @Command() ctx: CommandContext) {
+    const target =
+      body.targetKind === 'need'
+        ? { kind: 'need' as const, needId: body.needId!, ...(body.teamId ? { teamId: body.teamId } : {}) }
+        : body.targetKind === 'village'
+          ? { kind: 'village' as const, villageCode: body.villageCode!, project: body.project! }
+          : { kind: body.targetKind, id: body.targetId! };
+    const allocationId = shortId('a');
+    return this.run(id, { type: 'AllocateDonation', allocationId, target, amount: body.amount, note: body.note ?? '' }, ctx, { allocationId });
+  }
+
+  @Post(':id/allocations/:allocationId/return')
+  @HttpCode(200)
+  @ApiOperation({ summary: '退回安排 Return an unused part of an allocation to the flow (recipient’s staff)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  returnAllocation(@Param() { id, allocationId }: AllocationParam, @Body() body: ReasonedAmountDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'ReturnAllocation', allocationId, amount: body.amount, reason: body.reason }, ctx);
+  }
+
+  @Post(':id/allocations/:allocationId/receive')
+  @ApiOperation({ summary: '转拨到账 The receiving organization or fund records receipt of a transfer; starts the child flow (receiver’s staff)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  receiveTransfer(@Param() { id, allocationId }: AllocationParam, @Body() body: ReceiveDto, @Command() ctx: CommandContext) {
+    return this.run('', { type: 'ReceiveTransfer', parentFlowId: id, allocationId, receiptNumber: body.receiptNumber, amount: body.amount, receivedOn: body.receivedOn }, ctx);
+  }
+
+  @Post(':id/uses')
+  @ApiOperation({ summary: '使用 Record a use of an allocation with evidence (recipient’s staff)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  use(@Param() { id }: FlowIdParam, @Body() body: RecordUseDto, @Command() ctx: CommandContext) {
+    const useId = shortId('u');
+    return this.run(
+      id,
+      { type: 'RecordUse', useId, allocationId: body.allocationId, ...(body.needId ? { needId: body.needId } : {}), amount: body.amount, evidence: body.evidence, usedOn: body.usedOn, note: body.note ?? '' },
+      ctx,
+      { useId },
+    );
+  }
+
+  @Post(':id/uses/:useId/evidence')
+  @HttpCode(200)
+  @ApiOperation({ summary: '补充凭证 Add evidence to a use (recipient’s staff)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  evidence(@Param() { id, useId }: UseParam, @Body() body: AddEvidenceDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'AddUseEvidence', useId, evidence: body.evidence }, ctx);
+  }
+
+  @Post(':id/uses/:useId/confirm')
+  @HttpCode(200)
+  @ApiOperation({ summary: '受益村确认 The beneficiary village’s coordinator confirms a use' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  confirm(@Param() { id, useId }: UseParam, @Body() body: NoteDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'ConfirmUse', useId, note: body.note ?? '' }, ctx);
+  }
+
+  @Post(':id/disclose')
+  @HttpCode(200)
+  @ApiOperation({ summary: '信息公开 Disclose the flow in the public report (recipient’s staff)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  disclose(@Param() { id }: FlowIdParam, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'DiscloseDonation' }, ctx);
+  }
+
+  @Post(':id/refunds')
+  @HttpCode(200)
+  @ApiOperation({ summary: '退款/退还 Refund money or return goods to the donor from the unallocated balance (recipient’s staff)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  refund(@Param() { id }: FlowIdParam, @Body() body: ReasonedAmountDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'RefundDonation', amount: body.amount, reason: body.reason }, ctx);
+  }
+
+  @Post(':id/corrections')
+  @HttpCode(200)
+  @ApiOperation({ summary: '更正 Correct the received amount or receipt number, with a reason (recipient’s staff)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  correct(@Param() { id }: FlowIdParam, @Body() body: CorrectReceiptDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'CorrectReceipt', amount: body.amount, receiptNumber: body.receiptNumber, reason: body.reason }, ctx);
+  }
+
+  @Get()
+  @ApiOperation({ summary: '捐赠列表 Donation flows the caller may see; paged (≤ 100)' })
+  list(@Query() query: ListFlowsQuery, @CurrentActor() actor: Actor) {
+    return this.queries.list(actor, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: '捐赠详情 One flow with its allocations, uses, refunds and corrections' })
+  get(@Param() { id }: FlowIdParam, @CurrentActor() actor: Actor) {
+    return this.queries.get(actor, id);
+  }
+
+  @Get(':id/trace')
+  @ApiOperation({ summary: '流向追溯 Trace a flow up to the donor and down to every use, each hop with dates, actors and evidence; recorded in the access audit' })
+  async trace(@Param() { id }: FlowIdParam, @Query() query: AsOfQuery, @CurrentActor() actor: Actor) {
+    const trace = await this.queries.trace(actor, id, query.asOf);
+    const hop = trace.hops.find((h) => h.id === id)!;
+    await recordAuditedRead(this.store, actor, { resource: 'donation-trace', resourceId: id, scope: hop.recipient.divisionCode || null, query: query.asOf ? { asOf: query.asOf } : {} });
+    return trace;
+  }
+}
+
+@ApiTags('donations 捐赠流向')
+@Controller('api/funds')
+export class FundsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: DonationsQueries,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: '设立专项基金 Set up a fund held by a foundation or hub organization (its staff, or bureau staff within scope)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  async establish(@Body() body: EstablishFundDto, @Command() ctx: CommandContext) {
+    const fundId = body.fundId ?? shortId('fund');
+    const result = await this.commands.execute<ExecuteFundCommand, CommandResult<FundState>>(
+      new ExecuteFundCommand(fundId, { type: 'EstablishFund', holderOrganizationId: body.holderOrganizationId, name: body.name, purpose: body.purpose ?? '' }, ctx),
+    );
+    return { fundId, position: result.position ?? null, events: result.events.map((e) => ({ id: e.id, type: e.type })), fund: result.state };
+  }
+
+  @Get()
+  @ApiOperation({ summary: '专项基金列表 Funds, optionally of one holder' })
+  list(@Query() query: FundsQuery) {
+    return this.queries.funds(query.holderOrganizationId);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: '专项基金 A fund with its totals' })
+  get(@Param() { id }: OrganizationIdParam) {
+    return this.queries.fund(id);
+  }
+}
+
+@ApiTags('audit 审计')
+@Controller('api/audit/donations')
+export class DonationAuditController {
+  constructor(private readonly queries: DonationsQueries) {}
+
+  @Get('balances')
+  @ApiOperation({ summary: '余额 Received / allocated / used / confirmed per organization, fund, need and village (auditors, bureau staff within scope); as of a date' })
+  balances(@Query() query: AsOfQuery, @CurrentActor() actor: Actor) {
+    return this.queries.balances(actor, query.asOf);
+  }
+
+  @Get('anomalies')
+  @ApiOperation({ summary: '异常 Unallocated, unused, unacknowledged or unconfirmed for more than N days; uses without evidence; imbalances; as of a date' })
+  async anomalies(@Query() query: AnomaliesQuery, @CurrentActor() actor: Actor) {
+    const result = await this.queries.anomalies(actor, query.asOf, query.days ?? 30);
+    if (!query.kind) return result;
+    const items = result.items.filter((a) => a.kind === query.kind);
+    return { ...result, total: items.length, items };
+  }
+
+  @Get('ledger')
+  @ApiOperation({ summary: '账本校验 Recompute the donation ledger’s hash chains from the event store; reports the first broken link' })
+  ledger(@CurrentActor() actor: Actor) {
+    return this.queries.verifyLedgerFor(actor);
+  }
+}
+
+@ApiTags('disclosure 信息公开')
+@Public()
+@Controller('api/disclosure')
+export class DisclosureController {
+  constructor(private readonly queries: DonationsQueries) {}
+
+  @Get('organizations/:id')
+  @ApiOperation({ summary: '机构公开报告 Disclosed totals received, used and confirmed by an organization, per donor and project, with corrections; no personal data' })
+  organization(@Param() { id }: OrganizationIdParam) {
+    return this.queries.disclosureOfOrganization(id);
+  }
+
+  @Get('needs/:id')
+  @ApiOperation({ summary: '项目公开报告 Disclosed totals allocated, used and confirmed for one need, with corrections; no personal data' })
+  need(@Param() { id }: FlowIdParam) {
+    return this.queries.disclosureOfNeed(id);
+  }
+}

@@ -1,0 +1,320 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Actor, forbidden, fold, invalid, notFound, presentHistory } from '@shecun/core';
+import { EVENT_STORE, EventStore, RecordedEvent, START } from '@shecun/event-store';
+import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
+import { anomalies, balances, canSeeFlow } from './audit';
+import { flowStream, isLedgerStream, isTransfer } from './donation.model';
+import { DonationCorrectionView, DonationFlowView, DonationFundView, publishedFigures } from './donation.projection';
+import { availableOf, confirmedOf, flowDecider, FlowEvent, FlowState, flowStatus, isFlowEvent, netAllocation, refundedOf, usedOf, usedOn, valueOf, allocatedOf } from './flow.decider';
+import { LedgerVerifier, VerificationReport } from './ledger';
+
+const AUDIT_ROLES = ['auditor', 'bureau', 'admin', 'system'];
+const unitOf = (s: FlowState) => (s.resource.kind === 'money' ? '分' : s.resource.unit);
+
+/** A flow as the API shows it: parties, resource, figures in its unit and in fen of value, allocations and uses. */
+export function presentFlow(s: FlowState) {
+  return {
+    id: s.id,
+    status: flowStatus(s),
+    parentFlowId: s.parent?.flowId ?? null,
+    parentAllocationId: s.parent?.allocationId ?? null,
+    donor: s.donor,
+    recipient: s.recipient,
+    resource: s.resource,
+    unit: unitOf(s),
+    pledged: s.pledged,
+    received: s.received,
+    refunded: refundedOf(s),
+    allocated: allocatedOf(s),
+    available: availableOf(s),
+    used: usedOf(s),
+    confirmed: confirmedOf(s),
+    figures: publishedFigures(s),
+    receiptNumber: s.receiptNumber,
+    receivedOn: s.receivedOn,
+    pledgedAt: s.pledgedAt,
+    receivedAt: s.receivedAt,
+    disclosedAt: s.disclosedAt,
+    allocations: s.allocations.map((a) => ({ ...a, net: netAllocation(a), used: isTransfer(a.target) ? null : usedOn(s, a.id), valueFen: valueOf(s, netAllocation(a)) })),
+    uses: s.uses,
+    refunds: s.refunds,
+    corrections: s.corrections,
+    ledger: { events: s.version, lastHash: s.lastHash },
+  };
+}
+
+/** "As of" a date (the end of that day in China Standard Time) or an exact ISO instant. */
+export function asOfInstant(asOf: string | undefined): Date | null {
+  if (!asOf) return null;
+  const instant = /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? new Date(`${asOf}T23:59:59.999+08:00`) : new Date(asOf);
+  if (Number.isNaN(instant.getTime())) throw invalid('asOf 必须是日期 YYYY-MM-DD 或 ISO 时间 (asOf must be a date or an ISO instant)');
+  return instant;
+}
+
+export interface FlowListFilter {
+  status?: string;
+  organizationId?: string;
+  villageCode?: string;
+  needId?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+@Injectable()
+export class DonationsQueries {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  /** Restricts a flows query to what the actor may see (the SQL form of canSeeFlow). */
+  private scoped(qb: SelectQueryBuilder<DonationFlowView>, actor: Actor): SelectQueryBuilder<DonationFlowView> {
+    if (actor.role === 'admin' || actor.role === 'system') return qb;
+    return qb.andWhere(
+      new Brackets((w) => {
+        if (actor.role === 'coordinator') {
+          w.where('f.villageCodes LIKE :village', { village: `%,${actor.scope ?? '-'}%` });
+        } else if (actor.role === 'bureau' || actor.role === 'auditor') {
+          w.where('f.recipientDivision LIKE :division', { division: `${actor.scope ?? '-'}%` }).orWhere('f.villageCodes LIKE :village', { village: `%,${actor.scope ?? '-'}%` });
+        } else {
+          const org = actor.organizationId ?? '-';
+          w.where('f.recipientOrganizationId = :org', { org }).orWhere('f.donorOrganizationId = :org', { org }).orWhere('f.transferOrganizationIds LIKE :transfer', { transfer: `%,${org},%` });
+        }
+      }),
+    );
+  }
+
+  async list(actor: Actor, filter: FlowListFilter) {
+    const page = filter.page ?? 1;
+    const pageSize = filter.pageSize ?? 20;
+    const qb = this.scoped(this.dataSource.getRepository(DonationFlowView).createQueryBuilder('f'), actor);
+    if (filter.status) qb.andWhere('f.status = :status', { status: filter.status });
+    if (filter.organizationId) qb.andWhere(new Brackets((w) => w.where('f.recipientOrganizationId = :o', { o: filter.organizationId }).orWhere('f.donorOrganizationId = :o', { o: filter.organizationId })));
+    if (filter.villageCode) qb.andWhere('f.villageCodes LIKE :v', { v: `%,${filter.villageCode}%` });
+    if (filter.needId) qb.andWhere('f.needIds LIKE :n', { n: `%,${filter.needId},%` });
+    qb.orderBy('f.updatedAt', 'DESC').addOrderBy('f.id', 'ASC').skip((page - 1) * pageSize).take(pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    return { page, pageSize, total, items: rows.map((r) => presentFlow(JSON.parse(r.state) as FlowState)) };
+  }
+
+  async get(actor: Actor, id: string) {
+    const row = await this.dataSource.getRepository(DonationFlowView).findOneBy({ id });
+    const state = row ? (JSON.parse(row.state) as FlowState) : null;
+    if (!state || !canSeeFlow(actor, state)) throw notFound(`捐赠 ${id} 不存在 (donation ${id} not found)`);
+    return { ...presentFlow(state), revision: row!.revision };
+  }
+
+  async funds(holderOrganizationId?: string) {
+    const qb = this.dataSource.getRepository(DonationFundView).createQueryBuilder('f');
+    if (holderOrganizationId) qb.where('f.holderOrganizationId = :h', { h: holderOrganizationId });
+    return { items: await qb.orderBy('f.establishedAt', 'ASC').getMany() };
+  }
+
+  async fund(id: string) {
+    const fund = await this.dataSource.getRepository(DonationFundView).findOneBy({ id });
+    if (!fund) throw notFound(`专项基金 ${id} 不存在 (fund ${id} not found)`);
+    const flows = await this.dataSource.getRepository(DonationFlowView).findBy({ recipientKind: 'fund', recipientId: id });
+    const totals = flows.reduce(
+      (t, f) => ({ receivedFen: t.receivedFen + f.receivedFen, allocatedFen: t.allocatedFen + f.allocatedFen, usedFen: t.usedFen + f.usedFen, confirmedFen: t.confirmedFen + f.confirmedFen }),
+      { receivedFen: 0, allocatedFen: 0, usedFen: 0, confirmedFen: 0 },
+    );
+    return { ...fund, flows: flows.length, totals };
+  }
+
+  // ---- auditor's views ------------------------------------------------------------------------
+
+  private requireAuditor(actor: Actor): void {
+    if (!AUDIT_ROLES.includes(actor.role)) throw forbidden(`角色 ${actor.role} 不能查看审计视图 (role ${actor.role} may not read the audit views)`);
+  }
+
+  /** Every flow the actor may see: current states from the read model, or states replayed from the event store up to `asOf`. */
+  async states(actor: Actor, asOf: Date | null): Promise<Map<string, FlowState>> {
+    const states = new Map<string, FlowState>();
+    if (!asOf) {
+      const rows = await this.scoped(this.dataSource.getRepository(DonationFlowView).createQueryBuilder('f'), actor).select(['f.id', 'f.state']).getMany();
+      for (const r of rows) states.set(r.id, JSON.parse(r.state) as FlowState);
+      return states;
+    }
+    const limit = asOf.toISOString();
+    for (let after = START; ; ) {
+      const batch = await this.store.readAll(after, 2000);
+      if (batch.length === 0) break;
+      for (const e of batch) {
+        if (!e.streamName.startsWith('donation-') || !isFlowEvent(e) || e.metadata.occurredAt > limit) continue;
+        const id = (e.data as { flowId: string }).flowId;
+        states.set(id, flowDecider.evolve(states.get(id) ?? flowDecider.initialState, { type: e.type, data: e.data } as FlowEvent));
+      }
+      after = batch[batch.length - 1].position;
+    }
+    for (const [id, s] of states) if (!canSeeFlow(actor, s)) states.delete(id);
+    return states;
+  }
+
+  async balances(actor: Actor, asOf?: string) {
+    this.requireAuditor(actor);
+    const at = asOfInstant(asOf);
+    const states = await this.states(actor, at);
+    return { asOf: (at ?? new Date()).toISOString(), flows: states.size, items: balances(states.values()) };
+  }
+
+  async anomalies(actor: Actor, asOf: string | undefined, days: number) {
+    this.requireAuditor(actor);
+    const at = asOfInstant(asOf);
+    const states = await this.states(actor, at);
+    const items = anomalies(states, at ?? new Date(), days);
+    return { asOf: (at ?? new Date()).toISOString(), days, total: items.length, items };
+  }
+
+  /**
+   * One flow traced both ways: up through its parents to the donor's gift, down through every
+   * transfer to the final uses, each hop with its events (dates and actors), evidence and figures,
+   * read from the event store (as of `asOf` when given).
+   */
+  async trace(actor: Actor, id: string, asOf?: string) {
+    const at = asOfInstant(asOf);
+    const limit = at?.toISOString();
+    const load = async (flowId: string) => {
+      const events = (await this.store.readStream(flowStream(flowId))).filter((e) => !limit || e.metadata.occurredAt <= limit);
+      return { events, state: fold(flowDecider, events.map((e) => ({ type: e.type, data: e.data }) as FlowEvent)) };
+    };
+    const start = await load(id);
+    if (!start.state.exists || !canSeeFlow(actor, start.state)) throw notFound(`捐赠 ${id} 不存在 (donation ${id} not found)`);
+    const hops = new Map<string, { events: RecordedEvent[]; state: FlowState; depth: number }>();
+    const upstream: string[] = [];
+    let cursor = { ...start, depth: 0 };
+    hops.set(id, cursor);
+    while (cursor.state.parent) {
+      const parentId = cursor.state.parent.flowId;
+      const parent = await load(parentId);
+      if (!parent.state.exists || hops.has(parentId)) break;
+      cursor = { ...parent, depth: cursor.depth - 1 };
+      hops.set(parentId, cursor);
+      upstream.unshift(parentId);
+    }
+    const downstream: string[] = [];
+    const queue = [id];
+    while (queue.length > 0) {
+      const current = hops.get(queue.shift()!)!;
+      for (const a of current.state.allocations) {
+        if (!a.childFlowId || hops.has(a.childFlowId)) continue;
+        const child = await load(a.childFlowId);
+        if (!child.state.exists) continue;
+        hops.set(a.childFlowId, { ...child, depth: current.depth + 1 });
+        downstream.push(a.childFlowId);
+        queue.push(a.childFlowId);
+      }
+    }
+    const ordered = [...hops.values()].sort((a, b) => a.depth - b.depth);
+    return {
+      flowId: id,
+      asOf: (at ?? new Date()).toISOString(),
+      rootFlowId: upstream[0] ?? id,
+      upstream,
+      downstream,
+      hops: ordered.map((h) => ({ depth: h.depth, ...presentFlow(h.state), events: presentHistory(h.events).map(({ data: _data, ...e }) => e) })),
+    };
+  }
+
+  /** Recomputes the hash chains of every donation and fund stream from the event store. */
+  async verifyLedger(onProgress?: (checked: number, head: number) => void): Promise<VerificationReport> {
+    const verifier = new LedgerVerifier();
+    const head = await this.store.headPosition();
+    for (let after = START; ; ) {
+      const batch = await this.store.readAll(after, 2000);
+      if (batch.length === 0) break;
+      for (const e of batch) {
+        if (!isLedgerStream(e.streamName)) continue;
+        verifier.add({ position: e.position, stream: e.streamName, revision: e.revision, id: e.id, type: e.type, data: e.data as Record<string, unknown>, metadata: e.metadata });
+      }
+      after = batch[batch.length - 1].position;
+      onProgress?.(after, head);
+    }
+    return verifier.report();
+  }
+
+  async verifyLedgerFor(actor: Actor) {
+    this.requireAuditor(actor);
+    return this.verifyLedger();
+  }
+
+  // ---- public disclosure (信息公开): disclosed flows only, no personal data -------------------------
+
+  private async corrections(where: { organizationId?: string; needId?: string }) {
+    const qb = this.dataSource.getRepository(DonationCorrectionView).createQueryBuilder('c');
+    if (where.organizationId) qb.where('c.organizationId = :o', { o: where.organizationId });
+    if (where.needId) qb.where('c.needIds LIKE :n', { n: `%,${where.needId},%` });
+    const rows = await qb.orderBy('c.position', 'ASC').getMany();
+    return rows.map((r) => ({ flowId: r.flowId, kind: r.kind, reason: r.reason, at: r.at, before: JSON.parse(r.before), after: JSON.parse(r.after) }));
+  }
+
+  async disclosureOfOrganization(organizationId: string) {
+    const rows = await this.dataSource.getRepository(DonationFlowView).findBy({ recipientOrganizationId: organizationId, disclosed: true });
+    const states = rows.map((r) => JSON.parse(r.state) as FlowState);
+    const totals = { receivedFen: 0, allocatedFen: 0, usedFen: 0, confirmedFen: 0 };
+    const donors = new Map<string, { donor: string; kind: string; flows: number; receivedFen: number }>();
+    const projects = new Map<string, { kind: string; id: string; title: string; villageCode: string; allocatedFen: number; usedFen: number; confirmedFen: number }>();
+    for (const s of states) {
+      const f = publishedFigures(s);
+      for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += f[k];
+      // Individuals are only counted in aggregate; organizations and member units are public bodies.
+      const d = s.donor;
+      const name = d.kind === 'individual' ? '个人捐赠 (individual donors)' : d.kind === 'transfer' ? d.from.name : d.name;
+      const donor = donors.get(`${d.kind}:${name}`) ?? { donor: name, kind: d.kind, flows: 0, receivedFen: 0 };
+      donor.flows += 1;
+      donor.receivedFen += f.receivedFen;
+      donors.set(`${d.kind}:${name}`, donor);
+      for (const a of s.allocations) {
+        if (a.target.kind !== 'need' && a.target.kind !== 'village') continue;
+        const key = a.target.kind === 'need' ? `need:${a.target.needId}` : `village:${a.target.villageCode}:${a.target.project}`;
+        const p =
+          projects.get(key) ??
+          (a.target.kind === 'need'
+            ? { kind: 'need', id: a.target.needId, title: a.target.title, villageCode: a.target.villageCode, allocatedFen: 0, usedFen: 0, confirmedFen: 0 }
+            : { kind: 'village', id: a.target.villageCode, title: a.target.project, villageCode: a.target.villageCode, allocatedFen: 0, usedFen: 0, confirmedFen: 0 });
+        p.allocatedFen += valueOf(s, netAllocation(a));
+        for (const u of s.uses.filter((u) => u.allocationId === a.id)) {
+          p.usedFen += u.valueFen;
+          if (u.confirmedAt) p.confirmedFen += u.valueFen;
+        }
+        projects.set(key, p);
+      }
+    }
+    return {
+      organizationId,
+      recipients: [...new Set(states.map((s) => s.recipient.name))],
+      flows: states.length,
+      totals,
+      donors: [...donors.values()].sort((a, b) => b.receivedFen - a.receivedFen),
+      projects: [...projects.values()],
+      corrections: await this.corrections({ organizationId }),
+    };
+  }
+
+  async disclosureOfNeed(needId: string) {
+    const rows = await this.dataSource.getRepository(DonationFlowView).createQueryBuilder('f').where('f.disclosed = :d', { d: true }).andWhere('f.needIds LIKE :n', { n: `%,${needId},%` }).getMany();
+    const totals = { allocatedFen: 0, usedFen: 0, confirmedFen: 0 };
+    const by: { organization: string; allocatedFen: number; usedFen: number; confirmedFen: number }[] = [];
+    let title = '';
+    let villageCode = '';
+    for (const r of rows) {
+      const s = JSON.parse(r.state) as FlowState;
+      const entry = { organization: s.recipient.name, allocatedFen: 0, usedFen: 0, confirmedFen: 0 };
+      for (const a of s.allocations) {
+        if (a.target.kind !== 'need' || a.target.needId !== needId) continue;
+        title = a.target.title;
+        villageCode = a.target.villageCode;
+        entry.allocatedFen += valueOf(s, netAllocation(a));
+        for (const u of s.uses.filter((u) => u.allocationId === a.id)) {
+          entry.usedFen += u.valueFen;
+          if (u.confirmedAt) entry.confirmedFen += u.valueFen;
+        }
+      }
+      totals.allocatedFen += entry.allocatedFen;
+      totals.usedFen += entry.usedFen;
+      totals.confirmedFen += entry.confirmedFen;
+      by.push(entry);
+    }
+    return { needId, title, villageCode, flows: rows.length, totals, byOrganization: by, corrections: await this.corrections({ needId }) };
+  }
+}
