@@ -134,6 +134,14 @@ const ROUTES: Record<string, RouteSpec> = {
     request: (f) => ({ path: '/api/organizations', body: { id: `org-new-${f.village}`, creditCode: makeCreditCode('social_group', '441800', Number(f.village.slice(-6))), name: '清远市新社会组织', homeDivisionCode: '4418', categories: ['care'] } }),
     outcomes: expect_(403, { 'bureau:in': 'allow' }),
   },
+  'POST /api/organizations/import': {
+    request: (f) => ({
+      path: '/api/organizations/import',
+      body: { content: Buffer.from(`统一社会信用代码,名称,登记地行政区划代码,服务领域\n${makeCreditCode('foundation', '441800', Number(f.village.slice(-6)))},清远市导入基金会,4418,care\n`).toString('base64') },
+    }),
+    // Bureau staff only; bureau:out gets its report with the row rejected as outside its scope, nothing appended (organizations-import.spec).
+    outcomes: expect_(403, { 'bureau:in': 'allow', 'bureau:out': 'allow' }),
+  },
   'GET /api/organizations': { request: () => ({ path: '/api/organizations' }), outcomes: everyone() },
   'GET /api/organizations/{id}': { request: () => ({ path: `/api/organizations/${ORG_A}` }), outcomes: everyone() },
   'GET /api/organizations/{id}/events': { request: () => ({ path: `/api/organizations/${ORG_A}/events` }), outcomes: everyone() },

@@ -10,6 +10,8 @@ export * from './organizations.commands';
 export * from './organizations.queries';
 export * from './organizations.controller';
 export * from './organizations.module';
+export * from './registry-import';
+export * from './registry-import.service';
 export * from './pairing.decider';
 export * from './pairing.projection';
 export * from './pairings.dto';

@@ -8,8 +8,18 @@ import { OptionalActor, OrganizationProfileQueries } from './organization-profil
 import { OrganizationCommand, OrganizationState } from './organization.decider';
 import { presentOrganization } from './organization.presenter';
 import { ExecuteOrganizationCommand } from './organizations.commands';
-import { ListOrganizationsQuery, OrganizationNoteDto, OrganizationIdParam, ProfileDto, OrganizationReasonDto, RegisterOrganizationDto } from './organizations.dto';
+import {
+  ImportOrganizationsDto,
+  ListOrganizationsQuery,
+  MAX_HTTP_IMPORT_ROWS,
+  OrganizationIdParam,
+  OrganizationNoteDto,
+  OrganizationReasonDto,
+  ProfileDto,
+  RegisterOrganizationDto,
+} from './organizations.dto';
 import { OrganizationsQueries } from './organizations.queries';
+import { RegistryImportService } from './registry-import.service';
 
 const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
 const MIN_POSITION_HEADER = { name: 'X-Min-Position', required: false, description: 'Wait (up to 5 s) until read models include this event position' };
@@ -25,7 +35,10 @@ const profileOf = (body: ProfileDto) => ({
 @ApiTags('organizations 社会组织')
 @Controller('api/organizations')
 export class OrganizationsCommandController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly imports: RegistryImportService,
+  ) {}
 
   private async run(organizationId: string, command: OrganizationCommand, context: CommandContext) {
     const result = await this.commands.execute<ExecuteOrganizationCommand, CommandResult<OrganizationState>>(
@@ -58,6 +71,22 @@ export class OrganizationsCommandController {
       },
       ctx,
     );
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: `批量导入社会组织名录 Import the registry from a CSV or XLSX export (bureau staff; rows outside their scope are rejected): every row checked, a per-row report, valid rows registered, rows already registered skipped; dryRun appends nothing; at most ${MAX_HTTP_IMPORT_ROWS} rows`,
+  })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  importRegistry(@Body() body: ImportOrganizationsDto, @Command() ctx: CommandContext) {
+    return this.imports.import(Buffer.from(body.content, 'base64'), {
+      actor: ctx.actor,
+      correlationId: ctx.correlationId,
+      format: body.format,
+      dryRun: body.dryRun ?? false,
+      maxRows: MAX_HTTP_IMPORT_ROWS,
+    });
   }
 
   @Post(':id/profile')

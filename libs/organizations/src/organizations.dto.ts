@@ -5,6 +5,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBase64,
   IsBoolean,
   IsIn,
   IsOptional,
@@ -114,4 +115,25 @@ export class ListOrganizationsQuery extends PageQueryDto {
 export class OrganizationIdParam {
   @Matches(ID, { message: 'id must be 1-64 letters, digits or ._:-' })
   id: string;
+}
+
+/** Formats of the registry export that POST /api/organizations/import and the CLI read. */
+export const REGISTRY_FILE_FORMATS = ['csv', 'xlsx'] as const;
+export type RegistryFileFormat = (typeof REGISTRY_FILE_FORMATS)[number];
+
+/** Most data rows one HTTP import takes (larger files: split them, or use the command line tool). */
+export const MAX_HTTP_IMPORT_ROWS = 2000;
+
+export class ImportOrganizationsDto {
+  @ApiProperty({ description: 'The CSV or XLSX file, base64-encoded. The whole request body is at most 256 KB (about 190 KB of file).' })
+  @IsString() @IsBase64() @MaxLength(350_000)
+  content: string;
+
+  @ApiPropertyOptional({ enum: REGISTRY_FILE_FORMATS, description: 'By default read from the file (an XLSX workbook is a zip archive; anything else is read as CSV)' })
+  @IsOptional() @IsIn(REGISTRY_FILE_FORMATS)
+  format?: RegistryFileFormat;
+
+  @ApiPropertyOptional({ default: false, description: 'Check every row and report, appending nothing' })
+  @IsOptional() @IsBoolean()
+  dryRun?: boolean;
 }

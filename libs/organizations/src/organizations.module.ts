@@ -17,6 +17,7 @@ import { TEAM_VIEW_ENTITIES, TeamsProjection } from './team.projection';
 import { ExecuteTeamCommandHandler } from './teams.commands';
 import { TeamsController } from './teams.controller';
 import { TeamsQueries } from './teams.queries';
+import { RegistryImportService } from './registry-import.service';
 
 /** Every read-model table of the organizations context. */
 export const ORGANIZATIONS_CONTEXT_ENTITIES = [...ORGANIZATION_VIEW_ENTITIES, ...PAIRING_VIEW_ENTITIES, ...TEAM_VIEW_ENTITIES];
@@ -31,6 +32,7 @@ export { ORGANIZATION_VIEW_ENTITIES };
     ExecuteOrganizationCommandHandler,
     OrganizationsQueries,
     OrganizationProfileQueries,
+    RegistryImportService,
     OrganizationsProjection,
     ExecutePairingCommandHandler,
     ExecuteKeyAreaCommandHandler,
@@ -41,7 +43,7 @@ export { ORGANIZATION_VIEW_ENTITIES };
     TeamsQueries,
     TeamsProjection,
   ],
-  exports: [OrganizationsQueries, PairingsQueries, PairingExpirySweeper, TeamsQueries],
+  exports: [OrganizationsQueries, PairingsQueries, PairingExpirySweeper, TeamsQueries, RegistryImportService],
 })
 export class OrganizationsModule implements OnModuleInit {
   constructor(
