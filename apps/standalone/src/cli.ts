@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ProjectionHost } from '@shecun/projections';
+import { DonationsQueries } from '@shecun/donations';
 import { IdentityService, normalizeUsername, USERNAME } from '@shecun/identity';
 import { SingleBar, Presets } from 'cli-progress';
 import { createInterface } from 'node:readline';
@@ -12,7 +13,8 @@ const USAGE = `usage:
   cli seed-demo            append the demo data (idempotent: a second run appends nothing)
   cli rebuild [name…]      empty the named projections (default: all) and replay the event log
   cli projections          list projections with their checkpoints
-  cli create-admin <name>  create a system administrator (password from ADMIN_PASSWORD or the first line of stdin)`;
+  cli create-admin <name>  create a system administrator (password from ADMIN_PASSWORD or the first line of stdin)
+  cli verify-ledger        recompute the donation ledger's hash chains from the event store (exit 1 on a broken link)`;
 
 function bar(label: string) {
   // Without a terminal (CI, logs) the bar is printed as a line every second instead of redrawn.
@@ -24,7 +26,7 @@ function bar(label: string) {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
-  if (!command || !['seed-demo', 'rebuild', 'projections', 'create-admin'].includes(command)) {
+  if (!command || !['seed-demo', 'rebuild', 'projections', 'create-admin', 'verify-ledger'].includes(command)) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
@@ -53,6 +55,22 @@ async function main(argv: string[]): Promise<void> {
           progress.update(done);
         });
         progress.stop();
+      }
+    } else if (command === 'verify-ledger') {
+      const progress = bar('verify ledger');
+      progress.start(1, 0);
+      const report = await app.get(DonationsQueries).verifyLedger((done, total) => {
+        progress.setTotal(Math.max(total + 1, 1));
+        progress.update(done + 1);
+      });
+      progress.stop();
+      console.log(JSON.stringify(report, null, 2));
+      if (!report.ok) {
+        const link = report.firstBrokenLink!;
+        console.error(`ledger broken at ${link.stream} revision ${link.revision} (event ${link.eventId}, position ${link.position}): ${link.problem}`);
+        process.exitCode = 1;
+      } else {
+        Logger.log(`ledger intact: ${report.eventsChecked} events in ${report.streamsChecked} streams, head ${report.head}`, 'Audit');
       }
     } else if (command === 'create-admin') {
       const username = args[0];

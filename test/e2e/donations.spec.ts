@@ -1,0 +1,252 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { Actor } from '@shecun/core';
+import { ExecuteFlowCommand, FlowRequest } from '@shecun/donations';
+import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { requireBuild, ROOT } from '../support/child-app';
+import { actAs, COORDINATOR, futureDate, removeDir, staffOf, startEmbeddedApp, TestActor, TestApp } from '../support/embedded-app';
+import { PROVINCE_BUREAU, registerOrganizations } from '../support/organizations';
+
+/**
+ * Donation flows end to end on the embedded app: donor → fund → hub organization → village need,
+ * traced both ways by an auditor (and the trace read shows in the access audit), balances and
+ * anomalies as of a date, invariants under concurrent requests, disclosure with corrections, and
+ * the ledger check catching an event edited directly in the SQLite event store.
+ */
+
+const FDN = 'org-don-fdn';
+const HUB = 'org-don-hub';
+const DONOR = 'org-don-donor';
+const BAD_DONOR = 'org-don-bad';
+const VILLAGE = '441826105201';
+const OTHER_VILLAGE = '441826106201';
+const AUDITOR: TestActor = { id: 'auditor-don-01', role: 'auditor', scope: '44' };
+const FAR_AUDITOR: TestActor = { id: 'auditor-don-sz', role: 'auditor', scope: '4403' };
+const OTHER_COORDINATOR: TestActor = { id: 'cadre-other-01', role: 'coordinator', scope: '441826106' };
+
+describe('donations: flows, trace, audit views, disclosure, ledger', () => {
+  let t: TestApp;
+  const as = new Map<string, Record<string, string>>();
+  const h = (actor: TestActor) => as.get(actor.id)!;
+  let needId = '';
+  let otherNeedId = '';
+
+  async function postNeed(actor: TestActor, villageCode: string): Promise<string> {
+    const res = await t.http().post('/api/needs').set(h(actor)).send({
+      villageCode, title: '村小学课桌椅', description: '', category: 'education', dueDate: futureDate(60), autoAccept: false, publish: true,
+      lineItems: [{ kind: 'funds', description: '购置课桌椅', unit: '分', quantity: 800_000 }],
+    }).expect(201);
+    return res.body.needId;
+  }
+
+  beforeAll(async () => {
+    t = await startEmbeddedApp();
+    for (const actor of [staffOf(FDN), staffOf(HUB), staffOf(DONOR), staffOf(BAD_DONOR), COORDINATOR, OTHER_COORDINATOR, AUDITOR, FAR_AUDITOR, PROVINCE_BUREAU]) as.set(actor.id, await actAs(t, actor));
+    await registerOrganizations(t, [
+      { id: FDN, name: '广东省乡村振兴基金会', type: 'foundation', homeDivisionCode: '4401' },
+      { id: HUB, name: '清远市社会组织总会', hubKind: 'hub', homeDivisionCode: '4418' },
+      { id: DONOR, name: '广州某企业慈善会', homeDivisionCode: '4401' },
+      { id: BAD_DONOR, name: '某异常协会', homeDivisionCode: '4401' },
+    ]);
+    await t.http().post(`/api/organizations/${BAD_DONOR}/abnormal`).set(h(PROVINCE_BUREAU)).send({ reason: '未报送年报' }).expect(200);
+    needId = await postNeed(COORDINATOR, VILLAGE);
+    otherNeedId = await postNeed(OTHER_COORDINATOR, OTHER_VILLAGE);
+  });
+  afterAll(async () => {
+    await t.close();
+    removeDir(t.dataDir);
+  });
+
+  const settle = async () => t.projections.waitFor(await t.store.headPosition());
+
+  let rootId = '';
+  let childId = '';
+  let transferId = '';
+  let needAllocationId = '';
+  let useId = '';
+
+  it('follows money from a donor through a fund and a hub to a village need, confirmed by the village', async () => {
+    const fund = await t.http().post('/api/funds').set(h(staffOf(FDN))).send({ fundId: 'fund-edu', holderOrganizationId: FDN, name: '乡村教育专项基金' }).expect(201);
+    expect(fund.body.fund).toMatchObject({ holderOrganizationId: FDN, divisionCode: '4401' });
+    // Only foundations and hubs may hold a fund.
+    await t.http().post('/api/funds').set(h(staffOf(DONOR))).send({ holderOrganizationId: DONOR, name: '某基金' }).expect(422);
+
+    const pledged = await t.http().post('/api/donations').set(h(staffOf(DONOR))).send({ donorKind: 'organization', donorOrganizationId: DONOR, recipientKind: 'fund', recipientId: 'fund-edu', resourceKind: 'money', amount: 1_000_000 }).expect(201);
+    rootId = pledged.body.flowId;
+    expect(pledged.body.donation).toMatchObject({ status: 'pledged', donor: { kind: 'organization', name: '广州某企业慈善会' }, recipient: { kind: 'fund', organizationId: FDN } });
+    // Only the recipient's staff record the receipt.
+    await t.http().post(`/api/donations/${rootId}/receive`).set(h(staffOf(DONOR))).send({ receiptNumber: 'GD-0001', amount: 1_000_000, receivedOn: '2026-11-20' }).expect(403);
+    await t.http().post(`/api/donations/${rootId}/receive`).set(h(staffOf(FDN))).send({ receiptNumber: 'GD-0001', amount: 1_000_000, receivedOn: '2026-11-20' }).expect(200);
+
+    const transfer = await t.http().post(`/api/donations/${rootId}/allocations`).set(h(staffOf(FDN))).send({ targetKind: 'organization', targetId: HUB, amount: 700_000 }).expect(201);
+    transferId = transfer.body.allocationId;
+    childId = transfer.body.donation.allocations[0].childFlowId;
+    expect(childId).toEqual(expect.any(String));
+    const received = await t.http().post(`/api/donations/${rootId}/allocations/${transferId}/receive`).set(h(staffOf(HUB))).send({ receiptNumber: 'QY-0001', amount: 700_000, receivedOn: '2026-11-21' }).expect(201);
+    expect(received.body.flowId).toBe(childId);
+    expect(received.body.donation).toMatchObject({ parentFlowId: rootId, donor: { kind: 'transfer', from: { kind: 'fund', id: 'fund-edu' } }, recipient: { id: HUB }, received: 700_000 });
+
+    const allocation = await t.http().post(`/api/donations/${childId}/allocations`).set(h(staffOf(HUB))).send({ targetKind: 'need', needId, amount: 500_000 }).expect(201);
+    needAllocationId = allocation.body.allocationId;
+    expect(allocation.body.donation.allocations[0].target).toMatchObject({ kind: 'need', needId, villageCode: VILLAGE, title: '村小学课桌椅' });
+    const used = await t.http().post(`/api/donations/${childId}/uses`).set(h(staffOf(HUB))).send({
+      allocationId: needAllocationId, needId, amount: 300_000, usedOn: '2026-11-22', evidence: [{ kind: 'invoice', ref: '44001234 No.00056789', amountFen: 300_000 }, { kind: 'recipient_list', ref: 'files/list.xlsx' }],
+    }).expect(201);
+    useId = used.body.useId;
+    await t.http().post(`/api/donations/${childId}/uses/${useId}/confirm`).set(h(OTHER_COORDINATOR)).send({}).expect(403);
+    const confirmed = await t.http().post(`/api/donations/${childId}/uses/${useId}/confirm`).set(h(COORDINATOR)).send({ note: '课桌椅已到校' }).expect(200);
+    expect(confirmed.body.donation).toMatchObject({ used: 300_000, confirmed: 300_000, figures: { receivedFen: 700_000, allocatedFen: 500_000, usedFen: 300_000, confirmedFen: 300_000 } });
+  });
+
+  it('traces a use up to the donor and a gift down to the village, and records who read the trace', async () => {
+    await settle();
+    const up = await t.http().get(`/api/donations/${childId}/trace`).set(h(AUDITOR)).expect(200);
+    expect(up.body).toMatchObject({ rootFlowId: rootId, upstream: [rootId], downstream: [] });
+    expect(up.body.hops.map((hop: { id: string; depth: number }) => [hop.id, hop.depth])).toEqual([[rootId, -1], [childId, 0]]);
+    const child = up.body.hops[1];
+    expect(child.uses[0]).toMatchObject({ needId, villageCode: VILLAGE, amount: 300_000, evidence: [expect.objectContaining({ kind: 'invoice' }), expect.objectContaining({ kind: 'recipient_list' })], confirmedAt: expect.any(String) });
+    expect(child.events.map((e: { type: string }) => e.type)).toEqual(['TransferReceived', 'DonationAllocated', 'DonationUsed', 'UseConfirmed']);
+    expect(child.events[3].actor).toMatchObject({ role: 'coordinator' });
+
+    const down = await t.http().get(`/api/donations/${rootId}/trace`).set(h(AUDITOR)).expect(200);
+    expect(down.body).toMatchObject({ rootFlowId: rootId, upstream: [], downstream: [childId] });
+    expect(down.body.hops[0].events[0]).toMatchObject({ type: 'DonationPledged', actor: { role: 'organization', organizationId: DONOR } });
+
+    // Outside the flow's parties and scope: not found; the coordinator of the village sees it.
+    await t.http().get(`/api/donations/${rootId}/trace`).set(h(FAR_AUDITOR)).expect(404);
+    await t.http().get(`/api/donations/${childId}/trace`).set(h(COORDINATOR)).expect(200);
+
+    await settle();
+    const audit = await t.http().get('/api/audit/access').set(h(AUDITOR)).expect(200);
+    const reads = audit.body.items.filter((r: { action: string }) => r.action === 'read:donation-trace');
+    expect(reads.map((r: { subjectId: string; actorRole: string }) => [r.subjectId, r.actorRole])).toEqual(
+      expect.arrayContaining([[childId, 'auditor'], [rootId, 'auditor'], [childId, 'coordinator']]),
+    );
+    // A denied trace read (the far auditor's 404) is not recorded as a read.
+    expect(reads.filter((r: { subjectId: string }) => r.subjectId === rootId)).toHaveLength(1);
+  });
+
+  it('balances per organization, fund, need and village; organization staff are not auditors', async () => {
+    await settle();
+    const { body } = await t.http().get('/api/audit/donations/balances').set(h(AUDITOR)).expect(200);
+    const row = (kind: string, id: string) => body.items.find((r: { kind: string; id: string }) => r.kind === kind && r.id === id);
+    expect(row('fund', 'fund-edu')).toMatchObject({ receivedFen: 1_000_000, allocatedFen: 700_000, unallocatedFen: 300_000, usedFen: 0 });
+    expect(row('organization', HUB)).toMatchObject({ receivedFen: 700_000, allocatedFen: 500_000, usedFen: 300_000, confirmedFen: 300_000, unallocatedFen: 200_000 });
+    expect(row('need', needId)).toMatchObject({ allocatedFen: 500_000, usedFen: 300_000, confirmedFen: 300_000 });
+    expect(row('village', VILLAGE)).toMatchObject({ allocatedFen: 500_000, usedFen: 300_000, confirmedFen: 300_000 });
+    await t.http().get('/api/audit/donations/balances').set(h(staffOf(HUB))).expect(403);
+    const far = await t.http().get('/api/audit/donations/balances').set(h(FAR_AUDITOR)).expect(200);
+    expect(far.body.items).toEqual([]);
+  });
+
+  it('replays the views as of a date, and lists anomalies older than N days', async () => {
+    const bus = t.app.get(CommandBus);
+    const fdnStaff: Actor = { id: 'staff-org-don-fdn', role: 'organization', organizationId: FDN };
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
+    const run = (flowId: string, request: FlowRequest, at: Date) => bus.execute(new ExecuteFlowCommand(flowId, request, { actor: fdnStaff, commandId: randomUUID(), correlationId: randomUUID() }, at));
+    const old = randomUUID();
+    await run(old, { type: 'PledgeDonation', donor: { kind: 'individual' }, recipient: { kind: 'organization', id: FDN }, resource: { kind: 'goods', item: '冬衣', unit: '件', estimatedValueFen: 2_000_000 }, amount: 400, note: '' }, daysAgo(62));
+    await run(old, { type: 'ReceiveDonation', receiptNumber: 'GD-0002', amount: 400, receivedOn: daysAgo(60).toISOString().slice(0, 10) }, daysAgo(60));
+    await run(old, { type: 'AllocateDonation', allocationId: 'a-old', target: { kind: 'village', villageCode: VILLAGE, project: '冬季送温暖' }, amount: 400, note: '' }, daysAgo(10));
+    await settle();
+
+    const then = daysAgo(20).toISOString();
+    const past = await t.http().get(`/api/audit/donations/balances?asOf=${encodeURIComponent(then)}`).set(h(AUDITOR)).expect(200);
+    const org = (items: { kind: string; id: string }[]) => items.find((r) => r.kind === 'organization' && r.id === FDN);
+    expect(past.body.flows).toBe(1); // only the goods flow existed then
+    expect(org(past.body.items)).toMatchObject({ receivedFen: 2_000_000, allocatedFen: 0, unallocatedFen: 2_000_000 });
+    const pastAnomalies = await t.http().get(`/api/audit/donations/anomalies?asOf=${encodeURIComponent(then)}&days=30`).set(h(AUDITOR)).expect(200);
+    expect(pastAnomalies.body.items).toEqual([expect.objectContaining({ kind: 'received-unallocated', flowId: old, amount: 400, valueFen: 2_000_000, days: 40 })]);
+
+    const now = await t.http().get('/api/audit/donations/balances').set(h(AUDITOR)).expect(200);
+    expect(org(now.body.items)).toMatchObject({ receivedFen: 2_000_000, allocatedFen: 2_000_000, unallocatedFen: 0 });
+    const current = await t.http().get('/api/audit/donations/anomalies?days=30').set(h(AUDITOR)).expect(200);
+    expect(current.body.items.filter((a: { flowId: string }) => a.flowId === old)).toEqual([]);
+    const later = await t.http().get(`/api/audit/donations/anomalies?asOf=${futureDate(45)}&days=30`).set(h(AUDITOR)).expect(200);
+    expect(later.body.items.map((a: { kind: string; flowId: string }) => [a.kind, a.flowId])).toEqual(
+      expect.arrayContaining([['received-unallocated', rootId], ['allocated-unused', childId], ['allocated-unused', old]]),
+    );
+  });
+
+  it('keeps allocations within receipts and uses within allocations under concurrent requests', async () => {
+    const pledged = await t.http().post('/api/donations').set(h(staffOf(HUB))).send({ donorKind: 'individual', recipientKind: 'organization', recipientId: HUB, resourceKind: 'money', amount: 1_000_000 }).expect(201);
+    const id = pledged.body.flowId;
+    await t.http().post(`/api/donations/${id}/receive`).set(h(staffOf(HUB))).send({ receiptNumber: 'QY-0100', amount: 1_000_000, receivedOn: '2026-11-22' }).expect(200);
+    const allocations = await Promise.all(
+      Array.from({ length: 16 }, () => t.http().post(`/api/donations/${id}/allocations`).set(h(staffOf(HUB))).send({ targetKind: 'village', villageCode: VILLAGE, project: '并发测试', amount: 100_000 })),
+    );
+    const ok = allocations.filter((r) => r.status === 201);
+    expect(ok).toHaveLength(10);
+    expect(allocations.filter((r) => r.status !== 201).every((r) => r.status === 422 || r.status === 409)).toBe(true);
+    const state = (await t.http().get(`/api/donations/${id}/trace`).set(h(staffOf(HUB))).expect(200)).body.hops[0];
+    expect(state).toMatchObject({ allocated: 1_000_000, available: 0 });
+
+    const allocationId = ok[0].body.allocationId;
+    const uses = await Promise.all(
+      Array.from({ length: 8 }, () => t.http().post(`/api/donations/${id}/uses`).set(h(staffOf(HUB))).send({ allocationId, amount: 30_000, usedOn: '2026-11-22', evidence: [{ kind: 'invoice', ref: 'x' }] })),
+    );
+    expect(uses.filter((r) => r.status === 201)).toHaveLength(3);
+    expect(uses.filter((r) => r.status !== 201).every((r) => r.status === 422 || r.status === 409)).toBe(true);
+  });
+
+  it('refuses a use for another village’s need, donors in bad standing and bad amounts, appending nothing', async () => {
+    const before = await t.eventCount();
+    const other = await t.http().post(`/api/donations/${childId}/uses`).set(h(staffOf(HUB))).send({ allocationId: needAllocationId, needId: otherNeedId, amount: 1, usedOn: '2026-11-22', evidence: [] }).expect(422);
+    expect(other.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(other.body.detail).toContain('this allocation is for need');
+    const village = await t.http().post(`/api/donations/${rootId}/allocations`).set(h(staffOf(FDN))).send({ targetKind: 'village', villageCode: VILLAGE, project: '路灯', amount: 10_000 }).expect(201);
+    const afterAllocation = await t.eventCount();
+    const wrongVillage = await t.http().post(`/api/donations/${rootId}/uses`).set(h(staffOf(FDN))).send({ allocationId: village.body.allocationId, needId: otherNeedId, amount: 1, usedOn: '2026-11-22', evidence: [] }).expect(422);
+    expect(wrongVillage.body.detail).toContain('another village');
+    await t.http().post('/api/donations').set(h(staffOf(BAD_DONOR))).send({ donorKind: 'organization', donorOrganizationId: BAD_DONOR, recipientKind: 'organization', recipientId: FDN, resourceKind: 'money', amount: 100 }).expect(403);
+    await t.http().post('/api/donations').set(h(staffOf(DONOR))).send({ donorKind: 'organization', donorOrganizationId: DONOR, recipientKind: 'organization', recipientId: FDN, resourceKind: 'money', amount: 0.5 }).expect(400);
+    await t.http().post(`/api/donations/${rootId}/allocations`).set(h(staffOf(FDN))).send({ targetKind: 'need', needId, amount: 999_999_999 }).expect(422);
+    expect(await t.eventCount()).toBe(afterAllocation);
+    expect(afterAllocation).toBe(before + 1);
+  });
+
+  it('discloses totals without personal data, and lists corrections to disclosed figures', async () => {
+    await t.http().post(`/api/donations/${childId}/disclose`).set(h(staffOf(HUB))).expect(200);
+    await t.http().post(`/api/donations/${rootId}/disclose`).set(h(staffOf(FDN))).expect(200);
+    await settle();
+    const report = await t.http().get(`/api/disclosure/organizations/${HUB}`).expect(200);
+    expect(report.body).toMatchObject({ flows: 1, totals: { receivedFen: 700_000, allocatedFen: 500_000, usedFen: 300_000, confirmedFen: 300_000 }, corrections: [] });
+    expect(report.body.projects).toEqual([expect.objectContaining({ kind: 'need', id: needId, allocatedFen: 500_000, usedFen: 300_000, confirmedFen: 300_000 })]);
+    expect(report.body.donors).toEqual([expect.objectContaining({ donor: '乡村教育专项基金', kind: 'transfer' })]);
+
+    await t.http().post(`/api/donations/${childId}/refunds`).set(h(staffOf(HUB))).send({ amount: 50_000, reason: '项目结余退回' }).expect(200);
+    await settle();
+    const corrected = await t.http().get(`/api/disclosure/organizations/${HUB}`).expect(200);
+    expect(corrected.body.totals.receivedFen).toBe(650_000);
+    expect(corrected.body.corrections).toEqual([
+      expect.objectContaining({ flowId: childId, kind: 'DonationRefunded', reason: '项目结余退回', before: expect.objectContaining({ receivedFen: 700_000 }), after: expect.objectContaining({ receivedFen: 650_000 }) }),
+    ]);
+    const project = await t.http().get(`/api/disclosure/needs/${needId}`).expect(200);
+    expect(project.body).toMatchObject({ needId, title: '村小学课桌椅', villageCode: VILLAGE, totals: { allocatedFen: 500_000, usedFen: 300_000, confirmedFen: 300_000 } });
+    // Individuals appear only in aggregate: no donor field carries a person.
+    const fdn = await t.http().get(`/api/disclosure/organizations/${FDN}`).expect(200);
+    expect(JSON.stringify(fdn.body)).not.toMatch(/staff-|actorId|receiptNumber/);
+  });
+
+  it('verifies the ledger, and catches an event edited directly in the event store', async () => {
+    const intact = await t.http().get('/api/audit/donations/ledger').set(h(AUDITOR)).expect(200);
+    expect(intact.body).toMatchObject({ ok: true, firstBrokenLink: null, brokenLinks: 0 });
+    expect(intact.body.eventsChecked).toBeGreaterThan(20);
+    await t.http().get('/api/audit/donations/ledger').set(h(staffOf(FDN))).expect(403);
+
+    const db = new Database(join(t.dataDir, 'events.sqlite'));
+    const target = db.prepare(`SELECT position, id, revision FROM events WHERE stream = ? AND type = 'DonationUsed'`).get(`donation-${childId}`) as { position: number; id: string; revision: number };
+    db.prepare(`UPDATE events SET data = json_set(data, '$.amount', 30000) WHERE position = ?`).run(target.position);
+    db.close();
+
+    const broken = await t.http().get('/api/audit/donations/ledger').set(h(AUDITOR)).expect(200);
+    expect(broken.body).toMatchObject({ ok: false, firstBrokenLink: { stream: `donation-${childId}`, revision: target.revision, eventId: target.id, problem: 'content-hash-mismatch' } });
+
+    requireBuild();
+    const cli = spawnSync(process.execPath, [join(ROOT, 'dist', 'apps', 'standalone', 'src', 'cli.js'), 'verify-ledger'], { cwd: ROOT, env: { ...process.env, DATA_DIR: t.dataDir }, encoding: 'utf8', timeout: 120_000 });
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).toContain(`ledger broken at donation-${childId} revision ${target.revision}`);
+  });
+});
