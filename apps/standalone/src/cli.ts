@@ -8,11 +8,14 @@ import { createInterface } from 'node:readline';
 import { AppModule } from './app.module';
 import { loadConfig } from './config';
 import { seedDemo } from './seed/demo-seed';
+import { importOrganizations, IMPORT_USAGE, parseImportArguments } from './import-organizations';
 
 const USAGE = `usage:
   cli seed-demo            append the demo data (idempotent: a second run appends nothing)
   cli rebuild [name…]      empty the named projections (default: all) and replay the event log
   cli projections          list projections with their checkpoints
+  ${IMPORT_USAGE}
+                           register organizations from the bureau's registry export (rows checked first; a re-run registers nothing twice)
   cli create-admin <name>  create a system administrator (password from ADMIN_PASSWORD or the first line of stdin)
   cli verify-ledger        recompute the donation ledger's hash chains from the event store (exit 1 on a broken link)`;
 
@@ -26,7 +29,7 @@ function bar(label: string) {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
-  if (!command || !['seed-demo', 'rebuild', 'projections', 'create-admin', 'verify-ledger'].includes(command)) {
+  if (!command || !['seed-demo', 'import-organizations', 'rebuild', 'projections', 'create-admin', 'verify-ledger'].includes(command)) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
@@ -45,6 +48,9 @@ async function main(argv: string[]): Promise<void> {
       progress.stop();
       Logger.log(`demo seeded: ${result.organizations} organizations, ${result.needs} needs in ${config.dataDir}`, 'Seed');
       await catchUpAll(host);
+    } else if (command === 'import-organizations') {
+      const report = await importOrganizations(app, parseImportArguments(args), bar);
+      if (report && !report.dryRun) await catchUpAll(host);
     } else if (command === 'rebuild') {
       const names = args.length ? args : host.names();
       for (const name of names) {
