@@ -2,6 +2,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Actor } from '@shecun/core';
 import { IdentityService } from '@shecun/identity';
 import { ExecuteNeedCommand, NeedCommand } from '@shecun/needs';
+import { ExecuteFlowCommand, FlowRequest } from '@shecun/donations';
 import { randomUUID } from 'node:crypto';
 import { makeCreditCode } from '@shecun/organizations';
 import { RegionsService } from '@shecun/regions';
@@ -59,8 +60,13 @@ interface Fixture {
   teamId: string;
   /** A village of 连南 no fixture has used yet. */
   village: string;
+  /** A donation flow received by ORG_A from an individual (when the route asks for one). */
+  flowId: string;
 }
+/** pledged → received → allocated (to a village of 三排镇) → used; transfer: received, then 30,000 allocated onward to ORG_B. */
+type DonationStage = 'pledged' | 'received' | 'allocated' | 'used' | 'transfer';
 interface RouteSpec {
+  donation?: DonationStage;
   stage?: Stage;
   org?: OrgStage;
   request: (f: Fixture, caller: TestActor | undefined) => { path: string; body?: object };
@@ -74,6 +80,9 @@ const commitment = (caller?: TestActor) => ({ organizationId: caller?.organizati
 /** In-scope callers own the fixture: org A made the commitment in 三排镇. */
 const coordinatorOnly = expect_(403, { 'coordinator:in': 'allow' });
 const committingOrgOnly = expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow' });
+/** A flow ORG_A (广州) received and allocated to a village of 三排镇: hidden from other organizations and from coordinators elsewhere. */
+const notPartyToDonation = expect_('allow', { 'organization:out': 404, 'hub:out': 404, 'coordinator:out': 404 });
+const auditReaders = expect_(403, { 'bureau:in': 'allow', 'bureau:out': 'allow', 'auditor:in': 'allow', 'auditor:out': 'allow', admin: 'allow' });
 
 const ROUTES: Record<string, RouteSpec> = {
   'POST /api/needs': {
@@ -234,6 +243,63 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/users/{userId}/password': { request: (f) => ({ path: `/api/users/${f.userId}/password`, body: { newPassword: 'another-long-one' } }), outcomes: expect_(403, { admin: 'allow' }) },
   'GET /api/users': { request: () => ({ path: '/api/users' }), outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow', 'bureau:out': 'allow' }) },
   'GET /api/users/{userId}': { request: (f) => ({ path: `/api/users/${f.userId}` }), outcomes: expect_(404, { admin: 'allow', 'bureau:in': 'allow' }) },
+  'POST /api/donations': {
+    request: () => ({ path: '/api/donations', body: { donorKind: 'individual', recipientKind: 'organization', recipientId: ORG_A, resourceKind: 'money', amount: 1_000 } }),
+    outcomes: committingOrgOnly,
+  },
+  'GET /api/donations': { donation: 'allocated', request: () => ({ path: '/api/donations' }), outcomes: expect_('allow', { 'coordinator:out': 'empty' }) },
+  'GET /api/donations/{id}': { donation: 'allocated', request: (f) => ({ path: `/api/donations/${f.flowId}` }), outcomes: notPartyToDonation },
+  'GET /api/donations/{id}/trace': { donation: 'allocated', request: (f) => ({ path: `/api/donations/${f.flowId}/trace` }), outcomes: notPartyToDonation },
+  'POST /api/donations/{id}/receive': {
+    donation: 'pledged',
+    request: (f) => ({ path: `/api/donations/${f.flowId}/receive`, body: { receiptNumber: 'R-2', amount: 100_000, receivedOn: '2026-11-20' } }),
+    outcomes: committingOrgOnly,
+  },
+  'POST /api/donations/{id}/allocations': {
+    donation: 'received',
+    request: (f) => ({ path: `/api/donations/${f.flowId}/allocations`, body: { targetKind: 'village', villageCode: VILLAGE(), project: '路灯', amount: 1_000 } }),
+    outcomes: committingOrgOnly,
+  },
+  'POST /api/donations/{id}/allocations/{allocationId}/return': {
+    donation: 'allocated',
+    request: (f) => ({ path: `/api/donations/${f.flowId}/allocations/a1/return`, body: { amount: 1_000, reason: '结余' } }),
+    outcomes: committingOrgOnly,
+  },
+  'POST /api/donations/{id}/allocations/{allocationId}/receive': {
+    donation: 'transfer',
+    request: (f) => ({ path: `/api/donations/${f.flowId}/allocations/t1/receive`, body: { receiptNumber: 'B-1', amount: 30_000, receivedOn: '2026-11-21' } }),
+    outcomes: expect_(403, { 'organization:out': 'allow', 'hub:out': 'allow' }),
+  },
+  'POST /api/donations/{id}/uses': {
+    donation: 'allocated',
+    request: (f) => ({ path: `/api/donations/${f.flowId}/uses`, body: { allocationId: 'a1', amount: 1_000, usedOn: '2026-11-21', evidence: [{ kind: 'invoice', ref: 'No.1' }] } }),
+    outcomes: committingOrgOnly,
+  },
+  'POST /api/donations/{id}/uses/{useId}/evidence': {
+    donation: 'used',
+    request: (f) => ({ path: `/api/donations/${f.flowId}/uses/u1/evidence`, body: { evidence: [{ kind: 'photo', ref: 'p.jpg' }] } }),
+    outcomes: committingOrgOnly,
+  },
+  'POST /api/donations/{id}/uses/{useId}/confirm': { donation: 'used', request: (f) => ({ path: `/api/donations/${f.flowId}/uses/u1/confirm`, body: {} }), outcomes: coordinatorOnly },
+  'POST /api/donations/{id}/disclose': { donation: 'received', request: (f) => ({ path: `/api/donations/${f.flowId}/disclose` }), outcomes: committingOrgOnly },
+  'POST /api/donations/{id}/refunds': { donation: 'received', request: (f) => ({ path: `/api/donations/${f.flowId}/refunds`, body: { amount: 1_000, reason: '捐赠人撤回' } }), outcomes: committingOrgOnly },
+  'POST /api/donations/{id}/corrections': {
+    donation: 'received',
+    request: (f) => ({ path: `/api/donations/${f.flowId}/corrections`, body: { amount: 90_000, receiptNumber: 'R-1b', reason: '录入错误' } }),
+    outcomes: committingOrgOnly,
+  },
+  // ORG_A (a hub, registered in 广州 4401) may hold a fund: its own staff, or bureau staff of 4401.
+  'POST /api/funds': {
+    request: () => ({ path: '/api/funds', body: { holderOrganizationId: ORG_A, name: '矩阵测试基金' } }),
+    outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow', 'bureau:out': 'allow' }),
+  },
+  'GET /api/funds': { request: () => ({ path: '/api/funds' }), outcomes: expect_('allow') },
+  'GET /api/funds/{id}': { request: () => ({ path: '/api/funds/fund-matrix' }), outcomes: expect_('allow') },
+  'GET /api/audit/donations/balances': { donation: 'allocated', request: () => ({ path: '/api/audit/donations/balances' }), outcomes: auditReaders },
+  'GET /api/audit/donations/anomalies': { donation: 'allocated', request: () => ({ path: '/api/audit/donations/anomalies?days=0' }), outcomes: auditReaders },
+  'GET /api/audit/donations/ledger': { request: () => ({ path: '/api/audit/donations/ledger' }), outcomes: auditReaders },
+  'GET /api/disclosure/organizations/{id}': { request: () => ({ path: `/api/disclosure/organizations/${ORG_A}` }), outcomes: everyone() },
+  'GET /api/disclosure/needs/{id}': { stage: 'published', request: (f) => ({ path: `/api/disclosure/needs/${f.needId}` }), outcomes: everyone() },
   'GET /api/audit/access': {
     request: () => ({ path: '/api/audit/access' }),
     outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow', 'bureau:out': 'allow', 'auditor:in': 'allow', 'auditor:out': 'allow' }),
@@ -263,6 +329,7 @@ describe('authorization matrix: route × role × scope', () => {
     villages = below('4418').filter((c) => c !== village); // every village of 清远, one per fixture
     province = await actAs(t, PROVINCE_BUREAU);
     await t.app.get(IdentityService).provision({ username: 'm-login', displayName: 'login', password: 'matrix-password', grant: { role: 'auditor', scope: '44' } }, 'matrix/login');
+    await t.http().post('/api/funds').set(headers.get('hub:in')!).send({ fundId: 'fund-matrix', holderOrganizationId: ORG_A, name: '矩阵基金' }).expect(201);
     await t.projections.waitFor(await t.store.headPosition());
   });
   afterAll(async () => {
@@ -297,9 +364,25 @@ describe('authorization matrix: route × role × scope', () => {
   }
 
   /** A fresh need in 三排镇 brought to `stage` through the real command path, and a fresh user with a grant. */
-  async function fixture(stage: Stage | undefined, org?: OrgStage): Promise<Fixture> {
+  /** A donation flow of an individual to ORG_A, brought to `stage` by ORG_A's staff through the command bus. */
+  async function donationFixture(stage: DonationStage | undefined): Promise<string> {
+    if (!stage) return '';
+    const flowId = randomUUID();
+    const staff: Actor = { id: 'fixture-staff', role: 'organization', organizationId: ORG_A };
+    const run = (request: FlowRequest) => t.app.get(CommandBus).execute(new ExecuteFlowCommand(flowId, request, { actor: staff, commandId: randomUUID(), correlationId: randomUUID() }));
+    await run({ type: 'PledgeDonation', donor: { kind: 'individual' }, recipient: { kind: 'organization', id: ORG_A }, resource: { kind: 'money' }, amount: 100_000, note: '' });
+    if (stage === 'pledged') return flowId;
+    await run({ type: 'ReceiveDonation', receiptNumber: 'R-1', amount: 100_000, receivedOn: '2026-11-20' });
+    if (stage === 'transfer') await run({ type: 'AllocateDonation', allocationId: 't1', target: { kind: 'organization', id: ORG_B }, amount: 30_000, note: '' });
+    if (stage === 'allocated' || stage === 'used') await run({ type: 'AllocateDonation', allocationId: 'a1', target: { kind: 'village', villageCode: VILLAGE(), project: '路灯' }, amount: 50_000, note: '' });
+    if (stage === 'used') await run({ type: 'RecordUse', useId: 'u1', allocationId: 'a1', amount: 10_000, evidence: [], usedOn: '2026-11-21', note: '' });
+    return flowId;
+  }
+
+  async function fixture(stage: Stage | undefined, org?: OrgStage, donation?: DonationStage): Promise<Fixture> {
     const fresh = villages.shift()!;
     const organization = await organizationFixture(org, fresh);
+    const flowId = await donationFixture(donation);
     const bus = t.app.get(CommandBus);
     const needId = randomUUID();
     const cid = `c-${randomUUID().slice(0, 8)}`;
@@ -337,7 +420,7 @@ describe('authorization matrix: route × role × scope', () => {
       `matrix/${needId}`,
     );
     await t.projections.waitFor(await t.store.headPosition());
-    return { needId, cid, did, userId: user.userId, grantId: user.grantId, ...organization, village: fresh };
+    return { needId, cid, did, userId: user.userId, grantId: user.grantId, ...organization, village: fresh, flowId };
   }
 
   it('covers every route of the OpenAPI document', async () => {
@@ -350,7 +433,7 @@ describe('authorization matrix: route × role × scope', () => {
   const cases = Object.entries(ROUTES).flatMap(([route, spec]) => Object.entries(spec.outcomes).map(([caller, outcome]) => ({ route, caller: caller as Caller, outcome, spec })));
 
   it.each(cases)('$route as $caller → $outcome', async ({ route, caller, outcome, spec }) => {
-    const f = await fixture(spec.stage, spec.org);
+    const f = await fixture(spec.stage, spec.org, spec.donation);
     const { path, body } = spec.request(f, CALLERS[caller]);
     const method = route.split(' ')[0];
     const before = await t.eventCount();

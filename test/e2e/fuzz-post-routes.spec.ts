@@ -2,6 +2,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Actor } from '@shecun/core';
 import { IdentityService } from '@shecun/identity';
 import { ExecuteNeedCommand, NeedCommand } from '@shecun/needs';
+import { ExecuteFlowCommand, FlowRequest } from '@shecun/donations';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
@@ -40,7 +41,7 @@ describe('fuzzing every POST route with malformed input', () => {
     for (const actor of actors) callers.push(await actAs(t, actor));
     await registerOrganizations(t, [{ id: ORG, name: '广州市慈善会', hubKind: 'hub' }]);
 
-    // Real ids for every path parameter: a need with a commitment and a delivery, a user with a grant, a pairing.
+    // Real ids for every path parameter: a need with a commitment and a delivery, a user with a grant, a pairing, a donation flow.
     const bus = t.app.get(CommandBus);
     const needId = randomUUID();
     const run = (actor: Actor, command: NeedCommand) => bus.execute(new ExecuteNeedCommand(needId, command, { actor, commandId: randomUUID(), correlationId: randomUUID() }));
@@ -57,8 +58,15 @@ describe('fuzzing every POST route with malformed input', () => {
       headers: { ...province, 'content-type': 'application/json' },
       body: JSON.stringify({ organizationId: ORG, targetCode: `${TOWN}202`, startDate: futureDate(1), endDate: futureDate(300), categories: ['education'] }),
     });
+    // A donation flow received by ORG with an allocation to a village and a use of it.
+    const flowId = randomUUID();
+    const donate = (request: FlowRequest) => bus.execute(new ExecuteFlowCommand(flowId, request, { actor: staff, commandId: randomUUID(), correlationId: randomUUID() }));
+    await donate({ type: 'PledgeDonation', donor: { kind: 'individual' }, recipient: { kind: 'organization', id: ORG }, resource: { kind: 'money' }, amount: 100_000, note: '' });
+    await donate({ type: 'ReceiveDonation', receiptNumber: 'R-1', amount: 100_000, receivedOn: '2026-11-01' });
+    await donate({ type: 'AllocateDonation', allocationId: 'a1', target: { kind: 'village', villageCode: `${TOWN}201`, project: '路灯' }, amount: 50_000, note: '' });
+    await donate({ type: 'RecordUse', useId: 'u1', allocationId: 'a1', amount: 10_000, evidence: [], usedOn: '2026-11-02', note: '' });
     await t.projections.waitFor(await t.store.headPosition());
-    ids = { needId, cid: 'c1', did: 'd1', userId: user.userId, grantId: user.grantId, org: ORG, pairing: `${ORG}:${TOWN}202` };
+    ids = { needId, cid: 'c1', did: 'd1', userId: user.userId, grantId: user.grantId, org: ORG, pairing: `${ORG}:${TOWN}202`, flowId, allocationId: 'a1', useId: 'u1' };
 
     const doc = (await (await fetch(`${base}/api/docs-json`)).json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
     routes = Object.entries(doc.paths).flatMap(([template, methods]) => (methods.post ? [{ template, hasBody: methods.post.requestBody !== undefined }] : []));
@@ -71,7 +79,12 @@ describe('fuzzing every POST route with malformed input', () => {
 
   const realPath = (template: string) =>
     template.replace(/\{(\w+)\}/g, (_, name: string) => {
-      if (name === 'id') return template.startsWith('/api/organizations') ? ids.org : template.startsWith('/api/pairings') ? ids.pairing : ids.needId;
+      if (name === 'id') {
+        if (template.startsWith('/api/organizations')) return ids.org;
+        if (template.startsWith('/api/pairings')) return ids.pairing;
+        if (template.startsWith('/api/donations')) return ids.flowId;
+        return ids.needId;
+      }
       return ids[name] ?? 'x';
     });
 
