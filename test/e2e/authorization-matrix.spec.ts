@@ -298,6 +298,8 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/audit/donations/balances': { donation: 'allocated', request: () => ({ path: '/api/audit/donations/balances' }), outcomes: auditReaders },
   'GET /api/audit/donations/anomalies': { donation: 'allocated', request: () => ({ path: '/api/audit/donations/anomalies?days=0' }), outcomes: auditReaders },
   'GET /api/audit/donations/ledger': { request: () => ({ path: '/api/audit/donations/ledger' }), outcomes: auditReaders },
+  'GET /api/audit/donations/ledger.csv': { donation: 'used', request: () => ({ path: '/api/audit/donations/ledger.csv' }), outcomes: auditReaders },
+  'GET /api/audit/donations/iati.xml': { donation: 'used', request: () => ({ path: '/api/audit/donations/iati.xml' }), outcomes: auditReaders },
   'GET /api/disclosure/organizations/{id}': { request: () => ({ path: `/api/disclosure/organizations/${ORG_A}` }), outcomes: everyone() },
   'GET /api/disclosure/needs/{id}': { stage: 'published', request: (f) => ({ path: `/api/disclosure/needs/${f.needId}` }), outcomes: everyone() },
   'GET /api/audit/access': {

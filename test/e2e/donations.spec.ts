@@ -2,6 +2,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Actor } from '@shecun/core';
 import { ExecuteFlowCommand, FlowRequest } from '@shecun/donations';
 import Database from 'better-sqlite3';
+import { parse } from 'csv-parse/sync';
+import { convert } from 'xmlbuilder2';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -112,6 +114,20 @@ describe('donations: flows, trace, audit views, disclosure, ledger', () => {
 
     const down = await t.http().get(`/api/donations/${rootId}/trace`).set(h(AUDITOR)).expect(200);
     expect(down.body).toMatchObject({ rootFlowId: rootId, upstream: [], downstream: [childId] });
+    // Amounts balance at every hop: donor → fund (1,000,000 received), fund → hub (700,000 allocated
+    // and received), hub → village need (500,000 allocated, 300,000 used and confirmed).
+    type Hop = { id: string; received: number; refunded: number; allocated: number; available: number; used: number; confirmed: number; allocations: { net: number; used: number | null; childFlowId: string | null }[]; uses: { amount: number; allocationId: string }[] };
+    const hops = down.body.hops as Hop[];
+    expect(hops.map((x) => [x.received, x.allocated, x.available, x.used, x.confirmed])).toEqual([[1_000_000, 700_000, 300_000, 0, 0], [700_000, 500_000, 200_000, 300_000, 300_000]]);
+    for (const hop of hops) {
+      expect(hop.received - hop.refunded).toBe(hop.allocated + hop.available);
+      expect(hop.allocations.reduce((sum, a) => sum + a.net, 0)).toBe(hop.allocated);
+      expect(hop.uses.reduce((sum, u) => sum + u.amount, 0)).toBe(hop.used);
+      for (const a of hop.allocations) {
+        if (a.childFlowId) expect(hops.find((x) => x.id === a.childFlowId)!.received).toBe(a.net);
+        else expect(a.used!).toBeLessThanOrEqual(a.net);
+      }
+    }
     expect(down.body.hops[0].events[0]).toMatchObject({ type: 'DonationPledged', actor: { role: 'organization', organizationId: DONOR } });
 
     // Outside the flow's parties and scope: not found; the coordinator of the village sees it.
@@ -170,7 +186,18 @@ describe('donations: flows, trace, audit views, disclosure, ledger', () => {
     );
   });
 
+  /** What the live views showed at one instant, to compare with the same views replayed "as of" that instant later. */
+  let snapshot: { at: string; balances: unknown; anomalies: unknown; trace: unknown } | undefined;
+
   it('keeps allocations within receipts and uses within allocations under concurrent requests', async () => {
+    await settle();
+    const balancesThen = (await t.http().get('/api/audit/donations/balances').set(h(AUDITOR)).expect(200)).body;
+    const anomaliesThen = (await t.http().get('/api/audit/donations/anomalies?days=0').set(h(AUDITOR)).expect(200)).body;
+    const { asOf: _asOf, ...traceThen } = (await t.http().get(`/api/donations/${rootId}/trace`).set(h(AUDITOR)).expect(200)).body;
+    const at = new Date().toISOString();
+    snapshot = { at, balances: { flows: balancesThen.flows, items: balancesThen.items }, anomalies: anomaliesThen.items, trace: traceThen };
+    await new Promise((r) => setTimeout(r, 5));
+
     const pledged = await t.http().post('/api/donations').set(h(staffOf(HUB))).send({ donorKind: 'individual', recipientKind: 'organization', recipientId: HUB, resourceKind: 'money', amount: 1_000_000 }).expect(201);
     const id = pledged.body.flowId;
     await t.http().post(`/api/donations/${id}/receive`).set(h(staffOf(HUB))).send({ receiptNumber: 'QY-0100', amount: 1_000_000, receivedOn: '2026-11-22' }).expect(200);
@@ -228,6 +255,44 @@ describe('donations: flows, trace, audit views, disclosure, ledger', () => {
     // Individuals appear only in aggregate: no donor field carries a person.
     const fdn = await t.http().get(`/api/disclosure/organizations/${FDN}`).expect(200);
     expect(JSON.stringify(fdn.body)).not.toMatch(/staff-|actorId|receiptNumber/);
+  });
+
+  it('answers "as of" an earlier instant exactly what the live views showed then', async () => {
+    const at = encodeURIComponent(snapshot!.at);
+    const balances = (await t.http().get(`/api/audit/donations/balances?asOf=${at}`).set(h(AUDITOR)).expect(200)).body;
+    expect({ flows: balances.flows, items: balances.items }).toEqual(snapshot!.balances);
+    const anomalies = (await t.http().get(`/api/audit/donations/anomalies?asOf=${at}&days=0`).set(h(AUDITOR)).expect(200)).body;
+    expect(anomalies.items).toEqual(snapshot!.anomalies);
+    const { asOf: _asOf, ...trace } = (await t.http().get(`/api/donations/${rootId}/trace?asOf=${at}`).set(h(AUDITOR)).expect(200)).body;
+    expect(trace).toEqual(snapshot!.trace);
+    // And the live views have moved on since (a refund, disclosures, more flows).
+    const now = (await t.http().get('/api/audit/donations/balances').set(h(AUDITOR)).expect(200)).body;
+    expect(now.items).not.toEqual(balances.items);
+  });
+
+  it('exports the ledger as CSV and as IATI-style activities', async () => {
+    const csv = await t.http().get('/api/audit/donations/ledger.csv').set(h(AUDITOR)).expect(200).expect('content-type', /text\/csv/);
+    const rows = parse(csv.text.replace(/^\ufeff/, ''), { columns: true }) as Record<string, string>[];
+    const used = rows.filter((r) => r.type === 'DonationUsed' && r.flow_id === childId);
+    expect(used[0]).toMatchObject({ actor_role: 'organization', actor_organization_id: HUB, amount: '300000', unit: '分', value_fen: '300000', counterpart: `village:${VILLAGE} need:${needId}` });
+    expect(used[0].reference).toContain('invoice:44001234 No.00056789');
+    expect(used[0].hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows.filter((r) => r.flow_id === childId).map((r) => r.type)).toEqual(['TransferReceived', 'DonationAllocated', 'DonationUsed', 'UseConfirmed', 'DonationDisclosed', 'DonationRefunded']);
+    expect(rows.find((r) => r.type === 'DonationRefunded' && r.flow_id === childId)).toMatchObject({ amount: '-50000' });
+    await t.http().get('/api/audit/donations/ledger.csv').set(h(staffOf(HUB))).expect(403);
+
+    const xml = await t.http().get('/api/audit/donations/iati.xml').set(h(AUDITOR)).expect(200).expect('content-type', /application\/xml/);
+    const doc = convert(xml.text, { format: 'object' }) as unknown as { 'iati-activities': { 'iati-activity': IatiActivity[] } };
+    type IatiActivity = { 'iati-identifier': string; transaction: { 'transaction-type': { '@code': string }; value: string | { '#': string }; 'provider-org'?: { '@provider-activity-id'?: string }; 'receiver-org'?: { '@receiver-activity-id'?: string } }[] };
+    const activities = doc['iati-activities']['iati-activity'];
+    const activity = (id: string) => activities.find((a) => a['iati-identifier'] === `CN-SHECUN-${id}`)!;
+    const codes = (a: IatiActivity) => a.transaction.map((x) => x['transaction-type']['@code']);
+    expect(codes(activity(rootId))).toEqual(expect.arrayContaining(['13', '1', '3']));
+    expect(activity(rootId).transaction.find((x) => x['transaction-type']['@code'] === '3')!['receiver-org']!['@receiver-activity-id']).toBe(`CN-SHECUN-${childId}`);
+    const child = activity(childId);
+    expect(codes(child)).toEqual(['1', '2', '4', '1']);
+    expect(child.transaction[0]['provider-org']!['@provider-activity-id']).toBe(`CN-SHECUN-${rootId}`);
+    expect(child.transaction.map((x) => (typeof x.value === 'string' ? x.value : x.value['#']))).toEqual(['7000.00', '5000.00', '3000.00', '-500.00']);
   });
 
   it('verifies the ledger, and catches an event edited directly in the event store', async () => {

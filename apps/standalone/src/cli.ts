@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<void> {
         progress.update(done);
       });
       progress.stop();
-      Logger.log(`demo seeded: ${result.organizations} organizations, ${result.needs} needs in ${config.dataDir}`, 'Seed');
+      Logger.log(`demo seeded: ${result.organizations} organizations, ${result.pairings} pairings, ${result.teams} teams, ${result.needs} needs in ${config.dataDir}`, 'Seed');
       await catchUpAll(host);
     } else if (command === 'import-organizations') {
       const report = await importOrganizations(app, parseImportArguments(args), bar);

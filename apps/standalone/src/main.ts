@@ -12,8 +12,8 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   if (firstStart && config.seedDemo) {
     Logger.log('empty data folder: seeding the demo (SEED_DEMO=false turns this off)', 'Main');
-    const { needs } = await seedDemo(app, (done, total) => done % 5 === 0 && Logger.log(`seeding ${done}/${total}`, 'Seed'));
-    Logger.log(`demo seeded: ${needs} needs; demo accounts ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')} with password ${DEMO_PASSWORD}`, 'Seed');
+    const { needs, organizations, pairings, teams } = await seedDemo(app, (done, total) => (done % 100 === 0 || done === total) && Logger.log(`seeding ${done}/${total}`, 'Seed'));
+    Logger.log(`demo seeded: ${organizations} organizations, ${pairings} pairings, ${teams} teams, ${needs} needs; demo accounts ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')} with password ${DEMO_PASSWORD}`, 'Seed');
   }
   Logger.log(`社村通 listening on http://localhost:${config.port} (data in ${config.dataDir}); API docs at /api/docs`, 'Main');
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, Command, CommandContext, CommandResult, CurrentActor, Public } from '@shecun/core';
@@ -26,10 +26,13 @@ import {
   UseParam,
 } from './donations.dto';
 import { DonationsQueries, presentFlow } from './donations.queries';
+import { iatiActivities, ledgerCsv } from './exports';
 import { FlowState } from './flow.decider';
 import { FundState } from './fund.decider';
 
 const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
+/** Prefix of the IATI activity identifiers this installation publishes (its organisation identifier). */
+const IATI_PREFIX = process.env.IATI_PREFIX ?? 'CN-SHECUN';
 const shortId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 @ApiTags('donations 捐赠流向')
@@ -228,6 +231,22 @@ export class DonationAuditController {
     if (!query.kind) return result;
     const items = result.items.filter((a) => a.kind === query.kind);
     return { ...result, total: items.length, items };
+  }
+
+  @Get('ledger.csv')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @Header('content-disposition', 'attachment; filename="donations-ledger.csv"')
+  @ApiOperation({ summary: '账本导出 CSV of every donation event the caller may audit, with amounts, counterparts, references and hashes; as of a date' })
+  async ledgerCsv(@Query() query: AsOfQuery, @CurrentActor() actor: Actor) {
+    return ledgerCsv(await this.queries.histories(actor, query.asOf));
+  }
+
+  @Get('iati.xml')
+  @Header('content-type', 'application/xml; charset=utf-8')
+  @Header('content-disposition', 'attachment; filename="donations-iati.xml"')
+  @ApiOperation({ summary: 'IATI 导出 IATI 2.03-style activities: one per flow, transactions 13 pledge, 1 incoming funds, 2 commitment, 3 disbursement, 4 expenditure, with provider/receiver activity ids' })
+  async iati(@Query() query: AsOfQuery, @CurrentActor() actor: Actor) {
+    return iatiActivities(await this.queries.histories(actor, query.asOf), { prefix: IATI_PREFIX, generatedAt: new Date() });
   }
 
   @Get('ledger')

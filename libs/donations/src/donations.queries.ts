@@ -7,6 +7,7 @@ import { anomalies, balances, canSeeFlow } from './audit';
 import { flowStream, isLedgerStream, isTransfer } from './donation.model';
 import { DonationCorrectionView, DonationFlowView, DonationFundView, publishedFigures } from './donation.projection';
 import { availableOf, confirmedOf, flowDecider, FlowEvent, FlowState, flowStatus, isFlowEvent, netAllocation, refundedOf, usedOf, usedOn, valueOf, allocatedOf } from './flow.decider';
+import { FlowHistory } from './exports';
 import { LedgerVerifier, VerificationReport } from './ledger';
 
 const AUDIT_ROLES = ['auditor', 'bureau', 'admin', 'system'];
@@ -136,19 +137,35 @@ export class DonationsQueries {
       for (const r of rows) states.set(r.id, JSON.parse(r.state) as FlowState);
       return states;
     }
-    const limit = asOf.toISOString();
+    for (const [id, h] of await this.replay(asOf)) if (canSeeFlow(actor, h.state)) states.set(id, h.state);
+    return states;
+  }
+
+  /** Every flow's events and state, replayed from the event store (up to `asOf` when given). */
+  private async replay(asOf: Date | null): Promise<Map<string, FlowHistory>> {
+    const limit = asOf?.toISOString();
+    const flows = new Map<string, FlowHistory>();
     for (let after = START; ; ) {
       const batch = await this.store.readAll(after, 2000);
       if (batch.length === 0) break;
       for (const e of batch) {
-        if (!e.streamName.startsWith('donation-') || !isFlowEvent(e) || e.metadata.occurredAt > limit) continue;
+        if (!e.streamName.startsWith('donation-') || !isFlowEvent(e) || (limit && e.metadata.occurredAt > limit)) continue;
         const id = (e.data as { flowId: string }).flowId;
-        states.set(id, flowDecider.evolve(states.get(id) ?? flowDecider.initialState, { type: e.type, data: e.data } as FlowEvent));
+        const flow = flows.get(id) ?? { state: flowDecider.initialState, events: [] };
+        flow.state = flowDecider.evolve(flow.state, { type: e.type, data: e.data } as FlowEvent);
+        flow.events.push(e);
+        flows.set(id, flow);
       }
       after = batch[batch.length - 1].position;
     }
-    for (const [id, s] of states) if (!canSeeFlow(actor, s)) states.delete(id);
-    return states;
+    return flows;
+  }
+
+  /** The flows an auditor may see with their events, for the exports. */
+  async histories(actor: Actor, asOf?: string): Promise<FlowHistory[]> {
+    this.requireAuditor(actor);
+    const flows = await this.replay(asOfInstant(asOf));
+    return [...flows.values()].filter((h) => canSeeFlow(actor, h.state));
   }
 
   async balances(actor: Actor, asOf?: string) {

@@ -9,3 +9,4 @@ export * from './donations.commands';
 export * from './donations.queries';
 export * from './donations.controller';
 export * from './donations.module';
+export * from './exports';

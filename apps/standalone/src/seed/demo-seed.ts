@@ -7,6 +7,7 @@ import { ExecuteOrganizationCommand, HubKind, makeCreditCode, OrganizationType }
 import { ProjectionHost } from '@shecun/projections';
 import { RegionsService } from '@shecun/regions';
 import { v5 as uuidv5 } from 'uuid';
+import { DEMO_TEAMS, demoOrganizations, keyAreas, plannedPairings, seedGeneratedOrganizations, seedPairings, seedTeams, TEAM_STEPS, Tick } from './demo-organizations';
 
 /** Seed ids derive from names, so running the seed twice appends nothing new. */
 const SEED_NAMESPACE = '0d4f9a3c-2b1e-5d6f-8a7b-9c0d1e2f3a4b';
@@ -126,20 +127,44 @@ export interface SeedProgress {
   (done: number, total: number): void;
 }
 
-/** Builds the demo through the same command path as the API, with a simulated history. */
-export async function seedDemo(app: INestApplicationContext, onProgress?: SeedProgress): Promise<{ needs: number; organizations: number; accounts: number }> {
+export interface SeedResult {
+  needs: number;
+  organizations: number;
+  pairings: number;
+  teams: number;
+  accounts: number;
+}
+
+/**
+ * Builds the demo through the same command path as the API, with a simulated history: the ten
+ * core Guangzhou organizations and a few hundred more across Guangdong, key villages and pairings,
+ * needs in every state, and two teams delivering to 三排镇. Progress counts organizations, key
+ * areas, pairings, team steps and needs.
+ */
+export async function seedDemo(app: INestApplicationContext, onProgress?: SeedProgress): Promise<SeedResult> {
   const bus = app.get(CommandBus);
   const identity = app.get(IdentityService);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const account of DEMO_ACCOUNTS) await identity.provision({ ...account, passwordHash }, `demo/account/${account.username}`);
   const regions = app.get(RegionsService);
   const now = Date.now();
-  await seedOrganizations(app, now);
+  const generated = demoOrganizations(regions);
+  const guangzhou = [...ORGS, ...generated.filter((o) => o.homeDivisionCode === '4401')];
+  const pairings = plannedPairings(regions, guangzhou, generated);
+  const keys = keyAreas(regions);
+  const total = ORGS.length + generated.length + keys.towns.length + keys.villages.length + pairings.length + NEEDS.length + TEAM_STEPS;
+  let progress = 0;
+  const tick: Tick = () => onProgress?.(++progress, total);
+
+  await seedOrganizations(app, now, tick);
+  await seedGeneratedOrganizations(bus, generated, seedId, now, tick);
+  // The needs context's standings view must know every organization before they commit.
+  await app.get(ProjectionHost).runner('needs-organization-standings').catchUp();
+  await seedPairings(bus, regions, pairings, seedId, now, tick);
   const coordinator = (village: string): Actor => ({ id: `cadre-${village}`, role: 'coordinator', scope: village });
   const staff = (org: Org): Actor => ({ id: `staff-${org.id}`, role: org.id === 'org-gz-federation' ? 'hub' : 'organization', organizationId: org.id });
   const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-  let done = 0;
   for (const [index, need] of NEEDS.entries()) {
     const village = firstVillageUnder(regions, need.under, index);
     const needId = seedId(`need/${need.key}`);
@@ -165,16 +190,20 @@ export async function seedDemo(app: INestApplicationContext, onProgress?: SeedPr
     } else if (published && need.outcome !== 'published') {
       await driveCommitments(need, index, village, run, (o) => staff(o), coordinator(village), now, date);
     }
-    onProgress?.(++done, NEEDS.length);
+    tick();
   }
-  return { needs: NEEDS.length, organizations: ORGS.length, accounts: DEMO_ACCOUNTS.length };
+  await seedTeams(bus, regions, seedId, now, () => app.get(ProjectionHost).runner('needs-team-rosters').catchUp(), tick);
+  return {
+    needs: NEEDS.length + DEMO_TEAMS.length,
+    organizations: ORGS.length + generated.length,
+    pairings: pairings.length,
+    teams: DEMO_TEAMS.length,
+    accounts: DEMO_ACCOUNTS.length,
+  };
 }
 
-/**
- * Registers the demo organizations (100 days back), then brings the needs context's standings view
- * up to date so that their commitments are taken (projections may not be running, as in the CLI).
- */
-async function seedOrganizations(app: INestApplicationContext, now: number): Promise<void> {
+/** Registers the core demo organizations (100 days back). */
+async function seedOrganizations(app: INestApplicationContext, now: number, tick: Tick): Promise<void> {
   const bus = app.get(CommandBus);
   for (const [index, org] of ORGS.entries()) {
     const commandId = seedId(`org/${org.id}`);
@@ -197,8 +226,8 @@ async function seedOrganizations(app: INestApplicationContext, now: number): Pro
         new Date(now - 100 * DAY + index * 3_600_000),
       ),
     );
+    tick();
   }
-  await app.get(ProjectionHost).runner('needs-organization-standings').catchUp();
 }
 
 type Run = (actor: Actor, command: NeedCommand) => Promise<unknown>;

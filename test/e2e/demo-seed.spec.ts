@@ -1,0 +1,94 @@
+import { validateCreditCode } from '@shecun/organizations';
+import { seedDemo } from '../../apps/standalone/src/seed/demo-seed';
+import { actAs, removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
+
+/** The demo seed at its full size: organizations across Guangdong, pairings on key villages, two teams at 三排镇. */
+describe('demo seed (organizations, pairings, teams)', () => {
+  let t: TestApp;
+  const progress: [number, number][] = [];
+  let result: Awaited<ReturnType<typeof seedDemo>>;
+  let took = 0;
+
+  beforeAll(async () => {
+    t = await startEmbeddedApp();
+    const started = Date.now();
+    result = await seedDemo(t.app, (done, total) => progress.push([done, total]));
+    took = Date.now() - started;
+    await t.projections.waitFor(await t.store.headPosition());
+  }, 120_000);
+  afterAll(async () => {
+    await t.close();
+    removeDir(t.dataDir);
+  });
+
+  it('reports progress step by step up to its total, within tens of seconds', () => {
+    const total = progress[0][1];
+    expect(progress.every(([, n]) => n === total)).toBe(true);
+    expect(progress.map(([done]) => done)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(total).toBeGreaterThan(500);
+    expect(took).toBeLessThan(60_000);
+    expect(result).toMatchObject({ teams: 2, needs: 21, accounts: 6 });
+  });
+
+  it('registers a few hundred organizations across Guangdong with valid credit codes, hubs in every city', async () => {
+    expect(result.organizations).toBeGreaterThanOrEqual(300);
+    const all = await t.http().get('/api/organizations').query({ pageSize: 100 }).expect(200);
+    expect(all.body.total).toBe(result.organizations);
+    const codes = new Set<string>();
+    for (let page = 1; page <= Math.ceil(all.body.total / 100); page++) {
+      const { body } = await t.http().get('/api/organizations').query({ pageSize: 100, page }).expect(200);
+      for (const o of body.items) {
+        expect({ id: o.id, valid: validateCreditCode(o.creditCode).valid }).toEqual({ id: o.id, valid: true });
+        codes.add(o.creditCode);
+      }
+    }
+    expect(codes.size).toBe(result.organizations);
+    for (const city of ['4401', '4402', '4403', '4414', '4408', '4418', '4412', '4419', '4453']) {
+      const hubs = await t.http().get('/api/organizations').query({ division: city, hub: 'true', pageSize: 100 }).expect(200);
+      expect({ city, hub: hubs.body.items.some((o: { hubKind: string }) => o.hubKind === 'hub'), industry: hubs.body.items.some((o: { hubKind: string }) => o.hubKind === 'industry_association') }).toEqual({ city, hub: true, industry: true });
+    }
+    const lianNan = await t.http().get('/api/organizations').query({ division: '441826' }).expect(200);
+    expect(lianNan.body.total).toBe(3);
+    const abnormal = await t.http().get('/api/organizations').query({ standing: 'abnormal' }).expect(200);
+    expect(abnormal.body.total).toBe(3);
+  });
+
+  it('pairs organizations with key villages of the four counterpart cities, most of them active', async () => {
+    const active = await t.http().get('/api/pairings').query({ status: 'active', pageSize: 100 }).expect(200);
+    expect(active.body.total).toBeGreaterThan(40);
+    for (const status of ['proposed', 'declined', 'ended']) {
+      expect({ status, some: (await t.http().get('/api/pairings').query({ status }).expect(200)).body.total > 0 }).toEqual({ status, some: true });
+    }
+    const coverage = await t.http().get('/api/pairings/coverage').query({ division: '44' }).expect(200);
+    expect(coverage.body.byCity.map((c: { code: string }) => c.code)).toEqual(['4408', '4412', '4414', '4418']);
+    expect(coverage.body.total.keyVillages).toBe(50);
+    expect(coverage.body.total.villageCoverage).toBeGreaterThan(0.6);
+    expect(coverage.body.total.villageCoverage).toBeLessThan(1);
+    const sanpai = await t.http().get('/api/pairings').query({ division: '441826105', status: 'active', pageSize: 100 }).expect(200);
+    expect(sanpai.body.items.map((p: { organizationId: string }) => p.organizationId)).toEqual(expect.arrayContaining(['org-gz-federation', 'org-4418-federation']));
+  });
+
+  it('forms two teams whose members deliver to 三排镇 needs', async () => {
+    const teams = await t.http().get('/api/teams').query({ division: '441826105' }).expect(200);
+    expect(teams.body.items.map((x: { title: string; leadOrganizationId: string; status: string }) => [x.title, x.leadOrganizationId, x.status]).sort()).toEqual([
+      ['三排镇瑶寨助学暖冬组团', 'org-gz-federation', 'active'],
+      ['三排镇瑶山茶产销组团', 'org-gz-ecommerce', 'active'],
+    ]);
+    const tea = teams.body.items.find((x: { leadOrganizationId: string }) => x.leadOrganizationId === 'org-gz-ecommerce');
+    expect(tea.members.map((m: { organizationId: string; status: string }) => [m.organizationId, m.status])).toEqual([
+      ['org-gz-ecommerce', 'member'], ['org-gz-hr', 'declined'], ['org-gz-food', 'member'], ['org-4418-agri', 'member'],
+    ]);
+    const profile = await t.http().get('/api/organizations/org-4418-agri/profile').set(await actAs(t, { id: 'staff-agri', role: 'organization', organizationId: 'org-4418-agri' })).expect(200);
+    expect(profile.body.teams.items).toEqual([expect.objectContaining({ title: '三排镇瑶山茶产销组团', membership: 'member', share: 30 })]);
+    expect(profile.body.commitments.items).toEqual([expect.objectContaining({ status: 'accepted', deliveryCount: 2, team: expect.objectContaining({ title: '三排镇瑶山茶产销组团' }) })]);
+    const federation = await t.http().get('/api/organizations/org-gz-federation/profile').set(await actAs(t, { id: 'audit-seed-check', role: 'auditor', scope: '44' })).expect(200);
+    expect(federation.body.teams.items.map((x: { membership: string }) => x.membership)).toEqual(['lead']);
+    expect(federation.body.deliveryRecord.delivered).toBeGreaterThan(0);
+  });
+
+  it('appends nothing on a second run', async () => {
+    const before = await t.eventCount();
+    await seedDemo(t.app);
+    expect(await t.eventCount()).toBe(before);
+  }, 120_000);
+});
