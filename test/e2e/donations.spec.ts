@@ -257,6 +257,18 @@ describe('donations: flows, trace, audit views, disclosure, ledger', () => {
     expect(JSON.stringify(fdn.body)).not.toMatch(/staff-|actorId|receiptNumber/);
   });
 
+  it('takes pledges from an association’s member units (会员单位) it lists, and no others', async () => {
+    await t.http().post(`/api/organizations/${HUB}/profile`).set(h(staffOf(HUB))).send({ categories: ['education'], memberUnits: [{ name: '清远某建材有限公司' }] }).expect(200);
+    const pledged = await t.http().post('/api/donations').set(h(staffOf(HUB)))
+      .send({ donorKind: 'member_unit', donorOrganizationId: HUB, memberUnitName: '清远某建材有限公司', recipientKind: 'fund', recipientId: 'fund-edu', resourceKind: 'goods', item: '水泥', unit: '吨', estimatedValueFen: 4_500_000, amount: 100 })
+      .expect(201);
+    expect(pledged.body.donation).toMatchObject({ donor: { kind: 'member_unit', organizationId: HUB, name: '清远某建材有限公司' }, resource: { kind: 'goods', item: '水泥', unit: '吨' }, unit: '吨', pledged: 100 });
+    const unknown = await t.http().post('/api/donations').set(h(staffOf(HUB)))
+      .send({ donorKind: 'member_unit', donorOrganizationId: HUB, memberUnitName: '某不相干公司', recipientKind: 'fund', recipientId: 'fund-edu', resourceKind: 'money', amount: 100 })
+      .expect(422);
+    expect(unknown.body.detail).toContain('not a member unit');
+  });
+
   it('answers "as of" an earlier instant exactly what the live views showed then', async () => {
     const at = encodeURIComponent(snapshot!.at);
     const balances = (await t.http().get(`/api/audit/donations/balances?asOf=${at}`).set(h(AUDITOR)).expect(200)).body;
