@@ -1,4 +1,6 @@
 import { validateCreditCode } from '@shecun/organizations';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { seedDemo } from '../../apps/standalone/src/seed/demo-seed';
 import { actAs, removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
 
@@ -84,6 +86,13 @@ describe('demo seed (organizations, pairings, teams)', () => {
     const federation = await t.http().get('/api/organizations/org-gz-federation/profile').set(await actAs(t, { id: 'audit-seed-check', role: 'auditor', scope: '44' })).expect(200);
     expect(federation.body.teams.items.map((x: { membership: string }) => x.membership)).toEqual(['lead']);
     expect(federation.body.deliveryRecord.delivered).toBeGreaterThan(0);
+  });
+
+  it('leaves room for the registry import sample: its eight organizations register beside the seed’s', async () => {
+    const content = readFileSync(join(__dirname, '../../docs/samples/organizations-registry.csv')).toString('base64');
+    const res = await t.http().post('/api/organizations/import').set(await actAs(t, { id: 'mzj-qy-seed-check', role: 'bureau', scope: '4418' })).send({ content }).expect(200);
+    expect(res.body).toMatchObject({ registered: 8, existing: 0, rejected: 2 });
+    await t.projections.waitFor(res.body.position);
   });
 
   it('appends nothing on a second run', async () => {

@@ -71,7 +71,7 @@ describe('registry import over HTTP (embedded)', () => {
     );
 
     const federation = await t.http().get('/api/organizations/org-qy-federation').set('X-Min-Position', String(res.body.position)).expect(200);
-    expect(federation.body).toMatchObject({ name: '清远市社会组织总会', hubKind: 'hub', categories: ['industry', 'volunteer', 'care'], homeDivisionCode: '4418', contact: { person: '秘书处', phone: '0763-3300003', address: '清远市清城区' } });
+    expect(federation.body).toMatchObject({ name: '清远市社会组织联合会', hubKind: 'hub', categories: ['industry', 'volunteer', 'care'], homeDivisionCode: '4418', contact: { person: '秘书处', phone: '0763-3300003', address: '清远市清城区' } });
     const lianNanCentre = await t.http().get(`/api/organizations/${rows[4]['统一社会信用代码']}`).expect(200);
     expect(lianNanCentre.body).toMatchObject({ type: 'social_service_institution', categories: ['care', 'volunteer'], homeDivisionCode: '441826' });
     const history = await t.http().get('/api/organizations/org-qy-chicken/events').expect(200);
