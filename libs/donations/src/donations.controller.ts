@@ -37,12 +37,9 @@ const shortId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 @ApiTags('donations 捐赠流向')
 @Controller('api/donations')
-export class DonationsController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: DonationsQueries,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+/** Commands on donation flows (the donations service in the distributed topology). */
+export class DonationsCommandController {
+  constructor(private readonly commands: CommandBus) {}
 
   private async run(flowId: string, request: FlowRequest, ctx: CommandContext, extra: Record<string, string> = {}) {
     const result = await this.commands.execute<ExecuteFlowCommand, CommandResult<FlowState>>(new ExecuteFlowCommand(flowId, request, ctx));
@@ -158,6 +155,16 @@ export class DonationsController {
   correct(@Param() { id }: FlowIdParam, @Body() body: CorrectReceiptDto, @Command() ctx: CommandContext) {
     return this.run(id, { type: 'CorrectReceipt', amount: body.amount, receiptNumber: body.receiptNumber, reason: body.reason }, ctx);
   }
+}
+
+/** Reads of donation flows (the gateway in the distributed topology); a trace read is recorded in the access audit. */
+@ApiTags('donations 捐赠流向')
+@Controller('api/donations')
+export class DonationsQueryController {
+  constructor(
+    private readonly queries: DonationsQueries,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: '捐赠列表 Donation flows the caller may see; paged (≤ 100)' })
@@ -183,11 +190,8 @@ export class DonationsController {
 
 @ApiTags('donations 捐赠流向')
 @Controller('api/funds')
-export class FundsController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: DonationsQueries,
-  ) {}
+export class FundsCommandController {
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @ApiOperation({ summary: '设立专项基金 Set up a fund held by a foundation or hub organization (its staff, or bureau staff within scope)' })
@@ -199,6 +203,12 @@ export class FundsController {
     );
     return { fundId, position: result.position ?? null, events: result.events.map((e) => ({ id: e.id, type: e.type })), fund: result.state };
   }
+}
+
+@ApiTags('donations 捐赠流向')
+@Controller('api/funds')
+export class FundsQueryController {
+  constructor(private readonly queries: DonationsQueries) {}
 
   @Get()
   @ApiOperation({ summary: '专项基金列表 Funds, optionally of one holder' })

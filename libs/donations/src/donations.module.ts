@@ -4,19 +4,33 @@ import { ProjectionHost } from '@shecun/projections';
 import { RegionsModule } from '@shecun/regions';
 import { DONATION_VIEW_ENTITIES, DonationsProjection } from './donation.projection';
 import { ExecuteFlowCommandHandler, ExecuteFundCommandHandler } from './donations.commands';
-import { DisclosureController, DonationAuditController, DonationsController, FundsController } from './donations.controller';
+import { DisclosureController, DonationAuditController, DonationsCommandController, DonationsQueryController, FundsCommandController, FundsQueryController } from './donations.controller';
 import { DonationsQueries } from './donations.queries';
 
 export { DONATION_VIEW_ENTITIES };
 
-/** The donations context in one process: flows, funds, the auditor's views, disclosure and the ledger check. */
+/**
+ * Write side: donation and fund commands. The handlers read organizations, needs and parent flows
+ * from their own streams in the event store, so this side needs no read model.
+ */
 @Module({
   imports: [CqrsModule, RegionsModule],
-  controllers: [DonationsController, FundsController, DonationAuditController, DisclosureController],
-  providers: [ExecuteFlowCommandHandler, ExecuteFundCommandHandler, DonationsQueries, DonationsProjection],
+  controllers: [DonationsCommandController, FundsCommandController],
+  providers: [ExecuteFlowCommandHandler, ExecuteFundCommandHandler],
+})
+export class DonationsCommandsModule {}
+
+/** Read side: flows, funds, the auditor's views, exports and public disclosure (a TypeORM DataSource and EVENT_STORE). */
+@Module({
+  controllers: [DonationsQueryController, FundsQueryController, DonationAuditController, DisclosureController],
+  providers: [DonationsQueries],
   exports: [DonationsQueries],
 })
-export class DonationsModule implements OnModuleInit {
+export class DonationsQueriesModule {}
+
+/** The donations projection, registered with the in-process projection host. */
+@Module({ providers: [DonationsProjection], exports: [DonationsProjection] })
+export class DonationsProjectionModule implements OnModuleInit {
   constructor(
     private readonly projections: ProjectionHost,
     private readonly projection: DonationsProjection,
@@ -26,3 +40,10 @@ export class DonationsModule implements OnModuleInit {
     this.projections.register(this.projection);
   }
 }
+
+/** The donations context in one process (the embedded topology). */
+@Module({
+  imports: [DonationsCommandsModule, DonationsQueriesModule, DonationsProjectionModule],
+  exports: [DonationsQueriesModule],
+})
+export class DonationsModule {}

@@ -11,11 +11,11 @@ import { OrganizationsQueries } from './organizations.queries';
 import { PairingExpirySweeper } from './pairing-expiry.sweeper';
 import { PAIRING_VIEW_ENTITIES, PairingsProjection } from './pairing.projection';
 import { ExecuteKeyAreaCommandHandler, ExecutePairingCommandHandler } from './pairings.commands';
-import { PairingsController } from './pairings.controller';
+import { PairingsCommandController, PairingsQueryController } from './pairings.controller';
 import { PairingsQueries } from './pairings.queries';
 import { TEAM_VIEW_ENTITIES, TeamsProjection } from './team.projection';
 import { ExecuteTeamCommandHandler } from './teams.commands';
-import { TeamsController } from './teams.controller';
+import { TeamsCommandController, TeamsQueryController } from './teams.controller';
 import { TeamsQueries } from './teams.queries';
 import { RegistryImportService } from './registry-import.service';
 
@@ -23,29 +23,41 @@ import { RegistryImportService } from './registry-import.service';
 export const ORGANIZATIONS_CONTEXT_ENTITIES = [...ORGANIZATION_VIEW_ENTITIES, ...PAIRING_VIEW_ENTITIES, ...TEAM_VIEW_ENTITIES];
 export { ORGANIZATION_VIEW_ENTITIES };
 
-/** The organizations context in one process: registry, pairings and teams, their queries, projections and the pairing expiry sweep. */
+/**
+ * Write side: registry (and its bulk import), pairings, key areas and teams, with the pairing
+ * expiry sweep. One credit code per organization and the sweep's due pairings are looked up in the
+ * context's own views, so wherever this runs the organizations projections run too.
+ */
 @Module({
-  // The needs context's queries answer the profile's commitments (its read model, its visibility rule).
-  imports: [CqrsModule, RegionsModule, NeedsQueriesModule],
-  controllers: [OrganizationsCommandController, OrganizationsQueryController, PairingsController, TeamsController],
+  imports: [CqrsModule, RegionsModule],
+  controllers: [OrganizationsCommandController, PairingsCommandController, TeamsCommandController],
   providers: [
     ExecuteOrganizationCommandHandler,
-    OrganizationsQueries,
-    OrganizationProfileQueries,
-    RegistryImportService,
-    OrganizationsProjection,
     ExecutePairingCommandHandler,
     ExecuteKeyAreaCommandHandler,
-    PairingsQueries,
-    PairingsProjection,
-    PairingExpirySweeper,
     ExecuteTeamCommandHandler,
-    TeamsQueries,
-    TeamsProjection,
+    RegistryImportService,
+    OrganizationsQueries,
+    PairingsQueries,
+    PairingExpirySweeper,
   ],
-  exports: [OrganizationsQueries, PairingsQueries, PairingExpirySweeper, TeamsQueries, RegistryImportService],
+  exports: [PairingExpirySweeper, RegistryImportService],
 })
-export class OrganizationsModule implements OnModuleInit {
+export class OrganizationsCommandsModule {}
+
+/** Read side: registry, profiles, pairings, coverage and teams over the read models. */
+@Module({
+  // The needs context's queries answer the profile's commitments (its read model, its visibility rule).
+  imports: [NeedsQueriesModule],
+  controllers: [OrganizationsQueryController, PairingsQueryController, TeamsQueryController],
+  providers: [OrganizationsQueries, OrganizationProfileQueries, PairingsQueries, TeamsQueries],
+  exports: [OrganizationsQueries, PairingsQueries, TeamsQueries],
+})
+export class OrganizationsQueriesModule {}
+
+/** The organizations, pairings and teams projections, registered with the in-process projection host. */
+@Module({ providers: [OrganizationsProjection, PairingsProjection, TeamsProjection] })
+export class OrganizationsProjectionModule implements OnModuleInit {
   constructor(
     private readonly projections: ProjectionHost,
     private readonly projection: OrganizationsProjection,
@@ -59,3 +71,10 @@ export class OrganizationsModule implements OnModuleInit {
     this.projections.register(this.teams);
   }
 }
+
+/** The organizations context in one process (the embedded topology). */
+@Module({
+  imports: [OrganizationsCommandsModule, OrganizationsQueriesModule, OrganizationsProjectionModule],
+  exports: [OrganizationsCommandsModule, OrganizationsQueriesModule],
+})
+export class OrganizationsModule {}

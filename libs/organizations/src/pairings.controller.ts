@@ -10,13 +10,11 @@ import { PairingsQueries, presentPairing } from './pairings.queries';
 
 const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
 
+/** Pairing commands (the organizations service in the distributed topology). */
 @ApiTags('pairings 结对帮扶')
 @Controller('api/pairings')
-export class PairingsController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: PairingsQueries,
-  ) {}
+export class PairingsCommandController {
+  constructor(private readonly commands: CommandBus) {}
 
   private async run(id: string, command: PairingRequest, ctx: CommandContext) {
     const result = await this.commands.execute<ExecutePairingCommand, CommandResult<PairingState>>(new ExecutePairingCommand(id, command, ctx));
@@ -69,6 +67,13 @@ export class PairingsController {
   end(@Param() { id }: PairingIdParam, @Body() body: PairingReasonDto, @Command() ctx: CommandContext) {
     return this.run(id, { type: 'EndPairing', reason: body.reason }, ctx);
   }
+}
+
+/** Pairing reads (the gateway in the distributed topology). */
+@ApiTags('pairings 结对帮扶')
+@Controller('api/pairings')
+export class PairingsQueryController {
+  constructor(private readonly queries: PairingsQueries) {}
 
   @Public()
   @Get()

@@ -9,13 +9,11 @@ import { presentTeam, TeamsQueries } from './teams.queries';
 
 const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
 
+/** Team commands (the organizations service in the distributed topology). */
 @ApiTags('teams 组团帮扶')
 @Controller('api/teams')
-export class TeamsController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: TeamsQueries,
-  ) {}
+export class TeamsCommandController {
+  constructor(private readonly commands: CommandBus) {}
 
   private async run(teamId: string, command: TeamRequest, ctx: CommandContext) {
     const result = await this.commands.execute<ExecuteTeamCommand, CommandResult<TeamState>>(new ExecuteTeamCommand(teamId, command, ctx));
@@ -88,6 +86,13 @@ export class TeamsController {
   dissolve(@Param() { id }: TeamIdParam, @Body() body: TeamReasonDto, @Command() ctx: CommandContext) {
     return this.run(id, { type: 'DissolveTeam', reason: body.reason }, ctx);
   }
+}
+
+/** Team reads (the gateway in the distributed topology). */
+@ApiTags('teams 组团帮扶')
+@Controller('api/teams')
+export class TeamsQueryController {
+  constructor(private readonly queries: TeamsQueries) {}
 
   @Public()
   @Get()

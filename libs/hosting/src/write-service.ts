@@ -1,0 +1,71 @@
+import { DynamicModule, Logger, MiddlewareConsumer, Module, ModuleMetadata, NestModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { configureHttpApp, IdempotencyMiddleware, IdempotencyRecord, LivenessController, requiredEnv } from '@shecun/core';
+import { EventStoreModule } from '@shecun/event-store';
+import { AuthenticationMiddleware, IDENTITY_VIEW_ENTITIES, IdentityAuthModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
+import { ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
+import { RegionsModule } from '@shecun/regions';
+import { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+
+/**
+ * What every write service of the distributed topology keeps in its own PostgreSQL database
+ * (its events live in the event store): idempotency records, the projections' checkpoints, and
+ * users with their grants, projected from the event store's log and checked on every request.
+ */
+export const WRITE_SERVICE_BASE_ENTITIES = [IdempotencyRecord, ProjectionCheckpoint, ...IDENTITY_VIEW_ENTITIES];
+
+/** A write service's own database; the schema comes from its migrations, run at start-up, never from synchronize. */
+export function writeServiceDataSourceOptions(url: string, entities: MixedList<Function | string | EntitySchema>, migrations: Function[]): DataSourceOptions {
+  return { type: 'postgres', url, entities: entities as DataSourceOptions['entities'], migrations, synchronize: false };
+}
+
+export interface WriteServiceConfig {
+  eventStoreUrl: string;
+  databaseUrl: string;
+  /** Every entity of the service's database, the base ones included. */
+  entities: Function[];
+  migrations: Function[];
+  /** The context's command module and the projection modules the service needs locally. */
+  imports: ModuleMetadata['imports'];
+}
+
+/**
+ * A write service: a context's command routes, appending to the server event store; tokens
+ * verified with the gateway's public key (JWT_PUBLIC_KEY_FILES) against its own grants view; the
+ * views its commands need projected from the event store's log into its own database.
+ */
+@Module({})
+export class WriteServiceModule implements NestModule {
+  static forRoot(config: WriteServiceConfig): DynamicModule {
+    return {
+      module: WriteServiceModule,
+      imports: [
+        TypeOrmModule.forRoot({ ...writeServiceDataSourceOptions(config.databaseUrl, config.entities, config.migrations), migrationsRun: true }),
+        EventStoreModule.forRoot(config.eventStoreUrl),
+        ProjectionsModule.forRoot({ autostart: true }),
+        RegionsModule,
+        ...(config.imports ?? []),
+        IdentityAuthModule.forRoot(identityOptionsFromEnv(process.env), rateLimitsFromEnv(process.env)),
+      ],
+      controllers: [LivenessController],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuthenticationMiddleware, IdempotencyMiddleware).forRoutes('*');
+  }
+}
+
+/** Starts a write service from the environment: EVENT_STORE_URL, DATABASE_URL, PORT, HOST. */
+export async function runWriteService(name: string, config: Omit<WriteServiceConfig, 'eventStoreUrl' | 'databaseUrl'>, defaultPort: number): Promise<void> {
+  const port = Number(process.env.PORT ?? defaultPort);
+  const app = await NestFactory.create(
+    WriteServiceModule.forRoot({ ...config, eventStoreUrl: requiredEnv('EVENT_STORE_URL'), databaseUrl: requiredEnv('DATABASE_URL') }),
+    { bodyParser: false },
+  );
+  app.enableShutdownHooks();
+  configureHttpApp(app, { title: `社村通 ${name}`, description: `Command side of the ${name.replace(/ service$/, '')} context` });
+  await app.listen(port, process.env.HOST ?? '0.0.0.0');
+  Logger.log(`${name} listening on ${port}`, 'Main');
+}
