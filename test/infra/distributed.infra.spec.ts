@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { provisionDistributed, tokenKeys, untilAuthorized } from '../support/distributed-identity';
 import { createTestDatabase } from '../support/pg';
 import { requireBuild } from '../support/child-app';
+import { makeCreditCode } from '@shecun/organizations';
 import { ServiceProcess, startService, waitForHealth } from '../support/processes';
 
 const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 
 /**
  * The distributed topology as separate processes sharing nothing but the event store
- * (PostgreSQL here) and Kafka: needs service, relay, projector, gateway.
+ * (PostgreSQL here) and Kafka: needs, organizations and donations services, relay, projector, gateway.
  */
 describe('distributed topology on real PostgreSQL and Kafka', () => {
   const prefix = `t${randomBytes(4).toString('hex')}.`;
@@ -20,11 +21,14 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
   let gateway: ServiceProcess;
   let coordinator: Record<string, string>;
   let staff: Record<string, string>;
+  const others: Record<string, Record<string, string>> = {};
 
   beforeAll(async () => {
     requireBuild();
-    const [events, read, needs] = await Promise.all([createTestDatabase('shecun_events'), createTestDatabase('shecun_read'), createTestDatabase('shecun_needs')]);
-    dbs.push(events, read, needs);
+    const [events, read, needs, organizations, donations] = await Promise.all(
+      ['shecun_events', 'shecun_read', 'shecun_needs', 'shecun_organizations', 'shecun_donations'].map((name) => createTestDatabase(name)),
+    );
+    dbs.push(events, read, needs, organizations, donations);
     const keys = tokenKeys(mkdtempSync(join(tmpdir(), 'shecun-keys-')));
     const common = { EVENT_STORE_URL: events.url, KAFKA_BROKERS, TOPIC_PREFIX: prefix };
     const users = await provisionDistributed(
@@ -33,17 +37,30 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
       [
         { username: 'cadre-01', grant: { role: 'coordinator', scope: '441826105' } },
         { username: 'staff-org-1', grant: { role: 'organization', organizationId: 'org-1' } },
+        { username: 'registrar-44', grant: { role: 'bureau', scope: '44' } },
+        { username: 'staff-org-hub', grant: { role: 'hub', organizationId: 'org-hub' } },
+        { username: 'auditor-44', grant: { role: 'auditor', scope: '44' } },
       ],
       ['org-1'],
     );
     coordinator = { ...users['cadre-01'], 'content-type': 'application/json' };
     staff = { ...users['staff-org-1'], 'content-type': 'application/json' };
+    for (const name of ['registrar-44', 'staff-org-hub', 'auditor-44']) others[name] = { ...users[name], 'content-type': 'application/json' };
     const needsService = await startService('needs-service', { ...common, ...keys.verifierEnv, DATABASE_URL: needs.url });
+    const organizationsService = await startService('organizations-service', { ...common, ...keys.verifierEnv, DATABASE_URL: organizations.url });
+    const donationsService = await startService('donations-service', { ...common, ...keys.verifierEnv, DATABASE_URL: donations.url });
     const projector = await startService('projector', { ...common, READ_DATABASE_URL: read.url });
-    services.push(needsService, projector);
-    await Promise.all([waitForHealth(needsService), waitForHealth(projector)]);
+    services.push(needsService, organizationsService, donationsService, projector);
+    await Promise.all([waitForHealth(needsService), waitForHealth(organizationsService), waitForHealth(donationsService), waitForHealth(projector)]);
     const relay = await startService('relay', { ...common, DATABASE_URL: events.url });
-    gateway = await startService('gateway', { ...common, ...keys.issuerEnv, READ_DATABASE_URL: read.url, NEEDS_SERVICE_URL: needsService.url });
+    gateway = await startService('gateway', {
+      ...common,
+      ...keys.issuerEnv,
+      READ_DATABASE_URL: read.url,
+      NEEDS_SERVICE_URL: needsService.url,
+      ORGANIZATIONS_SERVICE_URL: organizationsService.url,
+      DONATIONS_SERVICE_URL: donationsService.url,
+    });
     services.push(relay, gateway);
     await Promise.all([waitForHealth(relay), waitForHealth(gateway)]);
   }, 120_000);
@@ -94,5 +111,53 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
     expect(forged.status).toBe(401);
     const unauthenticatedRead = await fetch(`${gateway.url}/api/needs/${needId}`);
     expect(unauthenticatedRead.status).toBe(401);
+  }, 120_000);
+
+  /** Polls a gateway read until `ok` holds (the projector applies events shortly after the service appended them). */
+  async function until<T>(path: string, headers: Record<string, string>, ok: (body: T) => boolean, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await fetch(`${gateway.url}${path}`, { headers });
+      const body = r.status === 200 ? ((await r.json()) as T) : (await r.body?.cancel(), undefined);
+      if (body !== undefined && ok(body)) return body;
+      if (Date.now() > deadline) throw new Error(`${path} did not reach the expected state: ${JSON.stringify(body)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('organizations and donations: commands through the gateway to their services, reads from the projector, trace reads audited', async () => {
+    const { registrar, hub, auditor } = { registrar: others['registrar-44'], hub: others['staff-org-hub'], auditor: others['auditor-44'] };
+    const registered = await untilAuthorized(() =>
+      fetch(`${gateway.url}/api/organizations`, {
+        method: 'POST',
+        headers: registrar,
+        body: JSON.stringify({ id: 'org-hub', creditCode: makeCreditCode('social_group', '441800', 777), name: '清远市社会组织总会', homeDivisionCode: '4418', hubKind: 'hub', categories: ['education'] }),
+      }),
+    );
+    expect(registered.status).toBe(201);
+    // One organization per credit code, checked by the organizations service against its own view.
+    await until<{ id: string }>('/api/organizations/org-hub', registrar, (o) => o.id === 'org-hub');
+
+    const pledge = await untilAuthorized(() =>
+      fetch(`${gateway.url}/api/donations`, { method: 'POST', headers: hub, body: JSON.stringify({ donorKind: 'individual', recipientKind: 'organization', recipientId: 'org-hub', resourceKind: 'money', amount: 500_000 }) }),
+    );
+    expect(pledge.status).toBe(201);
+    const { flowId } = (await pledge.json()) as { flowId: string };
+    const post = (path: string, body: object) => fetch(`${gateway.url}${path}`, { method: 'POST', headers: hub, body: JSON.stringify(body) });
+    expect((await post(`/api/donations/${flowId}/receive`, { receiptNumber: 'QY-1', amount: 500_000, receivedOn: '2026-11-20' })).status).toBe(200);
+    const allocated = await post(`/api/donations/${flowId}/allocations`, { targetKind: 'village', villageCode: '441826105201', project: '村小图书角', amount: 200_000 });
+    expect(allocated.status).toBe(201);
+    const over = await post(`/api/donations/${flowId}/allocations`, { targetKind: 'village', villageCode: '441826105201', project: '超额', amount: 300_001 });
+    expect(over.status).toBe(422);
+    expect(over.headers.get('content-type')).toMatch(/problem\+json/);
+
+    const flow = await until<{ status: string; allocated: number; available: number }>(`/api/donations/${flowId}`, auditor, (f) => f.status === 'allocated');
+    expect(flow).toMatchObject({ allocated: 200_000, available: 300_000 });
+    const trace = await fetch(`${gateway.url}/api/donations/${flowId}/trace`, { headers: auditor });
+    expect(trace.status).toBe(200);
+    const audit = await until<{ items: { action: string; subjectId: string }[] }>('/api/audit/access', auditor, (a) => a.items.some((r) => r.action === 'read:donation-trace' && r.subjectId === flowId));
+    expect(audit.items.filter((r) => r.subjectId === flowId)).toHaveLength(1);
+    const ledger = (await (await fetch(`${gateway.url}/api/audit/donations/ledger`, { headers: auditor })).json()) as { ok: boolean; eventsChecked: number };
+    expect(ledger).toMatchObject({ ok: true, eventsChecked: 3 });
   }, 120_000);
 });

@@ -1,6 +1,8 @@
 import { IdempotencyRecord } from '@shecun/core';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { donationsServiceDataSourceOptions } from '../../apps/donations-service/src/write-database';
 import { needsServiceDataSourceOptions } from '../../apps/needs-service/src/write-database';
+import { organizationsServiceDataSourceOptions } from '../../apps/organizations-service/src/write-database';
 import { readModelDataSourceOptions } from '../../apps/projector/src/read-model';
 import { createTestDatabase } from '../support/pg';
 
@@ -18,6 +20,8 @@ describe('PostgreSQL migrations of the distributed topology', () => {
   it.each([
     ['projector read models', readModelDataSourceOptions],
     ['needs service idempotency records', needsServiceDataSourceOptions],
+    ['organizations service views', organizationsServiceDataSourceOptions],
+    ['donations service base tables', donationsServiceDataSourceOptions],
   ])('%s: a fresh database migrated is exactly what the entities describe', async (_name, optionsFor) => {
     const db = await createTestDatabase('shecun_migrations');
     try {

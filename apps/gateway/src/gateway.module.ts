@@ -2,7 +2,9 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { AuthenticationMiddleware, IDENTITY_VIEW_ENTITIES, IdentityModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventStoreModule } from '@shecun/event-store';
+import { DONATION_VIEW_ENTITIES, DonationsQueriesModule } from '@shecun/donations';
 import { NEED_VIEW_ENTITIES, NeedsQueriesModule } from '@shecun/needs';
+import { ORGANIZATIONS_CONTEXT_ENTITIES, OrganizationsQueriesModule } from '@shecun/organizations';
 import { RegionsModule } from '@shecun/regions';
 import { LivenessController } from '@shecun/core';
 
@@ -11,17 +13,20 @@ export interface GatewayConfig {
   eventStoreUrl: string;
 }
 
-/** Queries from the PostgreSQL read models; histories from the event store; commands proxied. */
+/** Queries of every context from the PostgreSQL read models; histories from the event store; commands proxied to the owning service. */
 @Module({})
 export class GatewayModule implements NestModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: config.readDatabaseUrl, entities: [...NEED_VIEW_ENTITIES, ...IDENTITY_VIEW_ENTITIES], synchronize: false, migrationsRun: false }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: config.readDatabaseUrl, entities: [...NEED_VIEW_ENTITIES, ...IDENTITY_VIEW_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES, ...DONATION_VIEW_ENTITIES], synchronize: false, migrationsRun: false }),
         EventStoreModule.forRoot(config.eventStoreUrl),
         RegionsModule,
         NeedsQueriesModule,
+        OrganizationsQueriesModule,
+        // Donation reads; a trace read appends its access-audit event to the event store from here.
+        DonationsQueriesModule,
         // Sign-in, users and grants (the identity context's write side runs here); grants are read
         // from the projector's read model. Needs JWT_PRIVATE_KEY_FILE to issue tokens.
         IdentityModule.forRoot(identityOptionsFromEnv(process.env), rateLimitsFromEnv(process.env)),

@@ -12,7 +12,16 @@ async function main(): Promise<void> {
     { bodyParser: false },
   );
   app.enableShutdownHooks();
-  app.use(commandProxy([{ prefix: '/api/needs', target: requiredEnv('NEEDS_SERVICE_URL') }]));
+  // Commands go to the service owning their context. A context whose service URL is not set has
+  // no command routes here (its POSTs answer 404), so a partial topology can run for tests.
+  const owners: Array<[string, string | undefined, string[]]> = [
+    ['needs', requiredEnv('NEEDS_SERVICE_URL'), ['/api/needs']],
+    ['organizations', process.env.ORGANIZATIONS_SERVICE_URL, ['/api/organizations', '/api/pairings', '/api/teams']],
+    ['donations', process.env.DONATIONS_SERVICE_URL, ['/api/donations', '/api/funds']],
+  ];
+  const routes = owners.flatMap(([, target, prefixes]) => (target ? prefixes.map((prefix) => ({ prefix, target })) : []));
+  for (const [context, target] of owners) Logger.log(target ? `${context} commands → ${target}` : `${context} commands: no service configured`, 'Main');
+  app.use(commandProxy(routes));
   configureHttpApp(app, { title: '社村通 API (gateway)', description: 'Queries from read models; commands forwarded to the owning service' });
   await app.listen(port, process.env.HOST ?? '0.0.0.0');
   Logger.log(`gateway listening on ${port}`, 'Main');

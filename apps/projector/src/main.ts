@@ -3,6 +3,8 @@ import { requiredEnv } from '@shecun/core';
 import { KafkaBus } from '@shecun/messaging';
 import { IdentityProjection } from '@shecun/identity';
 import { NeedsProjection } from '@shecun/needs';
+import { DonationsProjection } from '@shecun/donations';
+import { OrganizationsProjection, PairingsProjection, TeamsProjection } from '@shecun/organizations';
 import { BusProjector } from '@shecun/projections';
 import { createServer } from 'node:http';
 import { openReadModel } from './read-model';
@@ -23,6 +25,10 @@ async function main(): Promise<void> {
   const projectors = [
     new BusProjector(bus, dataSource, new NeedsProjection(), { topics: [`${prefix}shecun.needs.v1`], groupId: `${prefix}projector-needs` }),
     new BusProjector(bus, dataSource, new IdentityProjection(), { topics: [`${prefix}shecun.identity.v1`], groupId: `${prefix}projector-identity` }),
+    new BusProjector(bus, dataSource, new OrganizationsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-organizations` }),
+    new BusProjector(bus, dataSource, new PairingsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-pairings` }),
+    new BusProjector(bus, dataSource, new TeamsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-teams` }),
+    new BusProjector(bus, dataSource, new DonationsProjection(), { topics: [`${prefix}shecun.donations.v1`], groupId: `${prefix}projector-donations` }),
   ];
 
   let live = false;
