@@ -1,3 +1,5 @@
 -- Databases of the distributed topology besides shecun_read (created by POSTGRES_DB).
 CREATE DATABASE shecun_needs;
+CREATE DATABASE shecun_organizations;
+CREATE DATABASE shecun_donations;
 CREATE DATABASE shecun_relay;
