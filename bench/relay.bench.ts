@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 export interface RelayBenchResult {
   events: number;
+  batchSize: number;
   rawPerSecond: number;
   relayPerSecond: number;
   ratio: number;
@@ -29,7 +30,7 @@ class MemoryCheckpoints implements RelayCheckpointStore {
  * Relay throughput (event store → Kafka, acknowledged by the broker, checkpoint advanced) against
  * the raw kafkajs producer sending the same messages in the same batch size, on one broker.
  */
-export async function relayBench(events = 50_000, brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',')): Promise<RelayBenchResult> {
+export async function relayBench(events = 50_000, brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), batchSize = 1000): Promise<RelayBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-relay-'));
   const run = randomUUID().slice(0, 8);
   const store = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
@@ -49,15 +50,15 @@ export async function relayBench(events = 50_000, brokers = (process.env.KAFKA_B
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     let t0 = process.hrtime.bigint();
-    for (let i = 0; i < all.length; i += 1000) {
-      await producer.send({ topic: `bench-raw-${run}`, acks: -1, messages: all.slice(i, i + 1000).map(toBusMessage) });
+    for (let i = 0; i < all.length; i += batchSize) {
+      await producer.send({ topic: `bench-raw-${run}`, acks: -1, messages: all.slice(i, i + batchSize).map(toBusMessage) });
     }
     const rawSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     await producer.disconnect();
 
     const bus = new KafkaBus({ brokers, clientId: `bench-relay-${run}` });
     await bus.ensureTopics([`bench-relay-${run}`]);
-    const relay = new EventRelay(store, bus, new MemoryCheckpoints(), { name: run, batchSize: 1000, topicFor: () => `bench-relay-${run}` });
+    const relay = new EventRelay(store, bus, new MemoryCheckpoints(), { name: run, batchSize, topicFor: () => `bench-relay-${run}` });
     t0 = process.hrtime.bigint();
     await relay.start();
     const relaySeconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -65,7 +66,7 @@ export async function relayBench(events = 50_000, brokers = (process.env.KAFKA_B
     await bus.close();
     const rawPerSecond = all.length / rawSeconds;
     const relayPerSecond = all.length / relaySeconds;
-    return { events: all.length, rawPerSecond, relayPerSecond, ratio: relayPerSecond / rawPerSecond };
+    return { events: all.length, batchSize, rawPerSecond, relayPerSecond, ratio: relayPerSecond / rawPerSecond };
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
