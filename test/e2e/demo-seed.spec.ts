@@ -95,6 +95,32 @@ describe('demo seed (organizations, pairings, teams)', () => {
     await t.projections.waitFor(res.body.position);
   });
 
+  it('traces donation flows from donors through the rural education fund to 三排镇, with anomalies to follow up', async () => {
+    expect(result.donationFlows).toBe(4);
+    const auditor = await actAs(t, { id: 'audit-seed-donations', role: 'auditor', scope: '44' });
+    const gifts = await t.http().get('/api/donations').query({ organizationId: 'org-gz-ecommerce' }).set(auditor).expect(200);
+    expect(gifts.body.items).toEqual([expect.objectContaining({ donor: expect.objectContaining({ name: '广州市电子商务行业协会' }), recipient: expect.objectContaining({ kind: 'fund', id: 'fund-gz-rural-edu' }), refunded: 1_000_000 })]);
+    const trace = await t.http().get(`/api/donations/${gifts.body.items[0].id}/trace`).set(auditor).expect(200);
+    expect(trace.body.hops).toHaveLength(2);
+    expect(trace.body.hops[1]).toMatchObject({ recipient: { id: 'org-gz-charity' }, used: 12_000_000, confirmed: 12_000_000 });
+    const anomalies = await t.http().get('/api/audit/donations/anomalies').set(auditor).expect(200);
+    // Unallocated for more than 30 days: the gift's rest at the fund, the charity's rest of the transfer, the individuals' gifts, the rice;
+    // the library allocation half unused, its use without an invoice and not confirmed by the village.
+    expect(anomalies.body.items.map((a: { kind: string; holder: string }) => `${a.kind} ${a.holder}`).sort()).toEqual([
+      'allocated-unused 乡村教育专项基金',
+      'received-unallocated 乡村教育专项基金',
+      'received-unallocated 广州市慈善会',
+      'received-unallocated 广州市慈善会',
+      'received-unallocated 广州市社会组织联合会',
+      'use-unconfirmed 乡村教育专项基金',
+      'use-without-evidence 乡村教育专项基金',
+    ]);
+    const ledger = await t.http().get('/api/audit/donations/ledger').set(auditor).expect(200);
+    expect(ledger.body).toMatchObject({ ok: true, eventsChecked: 18 });
+    const disclosure = await t.http().get('/api/disclosure/organizations/org-gz-charity').expect(200);
+    expect(disclosure.body.projects).toEqual([expect.objectContaining({ kind: 'need', title: '三排镇中心小学课桌椅更新', usedFen: 12_000_000, confirmedFen: 12_000_000 })]);
+  });
+
   it('appends nothing on a second run', async () => {
     const before = await t.eventCount();
     await seedDemo(t.app);

@@ -7,6 +7,7 @@ import { ExecuteOrganizationCommand, HubKind, makeCreditCode, OrganizationType }
 import { ProjectionHost } from '@shecun/projections';
 import { RegionsService } from '@shecun/regions';
 import { v5 as uuidv5 } from 'uuid';
+import { DONATION_STEPS, seedDonations } from './demo-donations';
 import { DEMO_TEAMS, demoOrganizations, keyAreas, plannedPairings, seedGeneratedOrganizations, seedPairings, seedTeams, TEAM_STEPS, Tick } from './demo-organizations';
 
 /** Seed ids derive from names, so running the seed twice appends nothing new. */
@@ -132,13 +133,15 @@ export interface SeedResult {
   organizations: number;
   pairings: number;
   teams: number;
+  donationFlows: number;
   accounts: number;
 }
 
 /**
  * Builds the demo through the same command path as the API, with a simulated history: the ten
  * core Guangzhou organizations and a few hundred more across Guangdong, key villages and pairings,
- * needs in every state, and two teams delivering to 三排镇. Progress counts organizations, key
+ * needs in every state, two teams delivering to 三排镇, and donation flows from donors through a
+ * fund to village uses. Progress counts organizations, key
  * areas, pairings, team steps and needs.
  */
 export async function seedDemo(app: INestApplicationContext, onProgress?: SeedProgress): Promise<SeedResult> {
@@ -152,7 +155,7 @@ export async function seedDemo(app: INestApplicationContext, onProgress?: SeedPr
   const guangzhou = [...ORGS, ...generated.filter((o) => o.homeDivisionCode === '4401')];
   const pairings = plannedPairings(regions, guangzhou, generated);
   const keys = keyAreas(regions);
-  const total = ORGS.length + generated.length + keys.towns.length + keys.villages.length + pairings.length + NEEDS.length + TEAM_STEPS;
+  const total = ORGS.length + generated.length + keys.towns.length + keys.villages.length + pairings.length + NEEDS.length + TEAM_STEPS + DONATION_STEPS;
   let progress = 0;
   const tick: Tick = () => onProgress?.(++progress, total);
 
@@ -193,11 +196,13 @@ export async function seedDemo(app: INestApplicationContext, onProgress?: SeedPr
     tick();
   }
   await seedTeams(bus, regions, seedId, now, () => app.get(ProjectionHost).runner('needs-team-rosters').catchUp(), tick);
+  const donations = await seedDonations(bus, seedId, (key) => seedId(`need/${key}`), now, tick);
   return {
     needs: NEEDS.length + DEMO_TEAMS.length,
     organizations: ORGS.length + generated.length,
     pairings: pairings.length,
     teams: DEMO_TEAMS.length,
+    donationFlows: donations.flows,
     accounts: DEMO_ACCOUNTS.length,
   };
 }
