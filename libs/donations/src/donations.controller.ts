@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, Command, CommandContext, CommandResult, CurrentActor, Public } from '@shecun/core';
+import { Actor, Command, CommandContext, CommandResult, CurrentActor, IDEMPOTENCY_HEADER, Public } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { recordAuditedRead } from '@shecun/identity';
 import { randomUUID } from 'node:crypto';
@@ -30,7 +30,6 @@ import { iatiActivities, ledgerCsv } from './exports';
 import { FlowState } from './flow.decider';
 import { FundState } from './fund.decider';
 
-const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
 /** Prefix of the IATI activity identifiers this installation publishes (its organisation identifier). */
 const IATI_PREFIX = process.env.IATI_PREFIX ?? 'CN-SHECUN';
 const shortId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;

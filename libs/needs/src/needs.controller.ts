@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Optional, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, Command, CommandContext, CommandResult, CurrentActor } from '@shecun/core';
+import { Actor, Command, CommandContext, CommandResult, CurrentActor, IDEMPOTENCY_HEADER } from '@shecun/core';
 import { ProjectionHost } from '@shecun/projections';
 import { NeedCommand, NeedState } from './need.decider';
 import { presentNeed } from './need.presenter';
@@ -24,7 +24,6 @@ import {
 } from './needs.dto';
 import { NeedsQueries, today } from './needs.queries';
 
-const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
 const MIN_POSITION_HEADER = { name: 'X-Min-Position', required: false, description: 'Wait (up to 5 s) until read models include this event position' };
 
 /** The editable fields of a need, as the decider takes them, from a create or revise body. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Optional, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, Command, CommandContext, CommandResult } from '@shecun/core';
+import { Actor, Command, CommandContext, CommandResult, IDEMPOTENCY_HEADER } from '@shecun/core';
 import { Public } from '@shecun/core';
 import { ProjectionHost } from '@shecun/projections';
 import { OptionalActor, OrganizationProfileQueries } from './organization-profile';
@@ -21,7 +21,6 @@ import {
 import { OrganizationsQueries } from './organizations.queries';
 import { RegistryImportService } from './registry-import.service';
 
-const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
 const MIN_POSITION_HEADER = { name: 'X-Min-Position', required: false, description: 'Wait (up to 5 s) until read models include this event position' };
 
 const profileOf = (body: ProfileDto) => ({

@@ -1,14 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Command, CommandContext, CommandResult } from '@shecun/core';
+import { Command, CommandContext, CommandResult, IDEMPOTENCY_HEADER } from '@shecun/core';
 import { Public } from '@shecun/core';
 import { PairingState } from './pairing.decider';
 import { ExecuteKeyAreaCommand, ExecutePairingCommand, PairingRequest } from './pairings.commands';
 import { CoverageQuery, DesignateKeyAreaDto, ListPairingsQuery, PairingIdParam, PairingReasonDto, ProposePairingDto } from './pairings.dto';
 import { PairingsQueries, presentPairing } from './pairings.queries';
 
-const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
 
 /** Pairing commands (the organizations service in the distributed topology). */
 @ApiTags('pairings 结对帮扶')

@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Command, CommandContext, CommandResult, Public } from '@shecun/core';
+import { Command, CommandContext, CommandResult, IDEMPOTENCY_HEADER, Public } from '@shecun/core';
 import { TeamState } from './team.decider';
 import { ExecuteTeamCommand, TeamRequest } from './teams.commands';
 import { FormTeamDto, InviteToTeamDto, ListTeamsQuery, TeamIdParam, TeamInvitationParams, TeamNoteDto, TeamOptionalReasonDto, TeamReasonDto } from './teams.dto';
 import { presentTeam, TeamsQueries } from './teams.queries';
 
-const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
 
 /** Team commands (the organizations service in the distributed topology). */
 @ApiTags('teams 组团帮扶')

@@ -103,3 +103,6 @@ export class IdempotencyMiddleware implements NestMiddleware {
     }
   }
 }
+
+/** The OpenAPI description of the Idempotency-Key header every command route honours. */
+export const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first result and append nothing' };
