@@ -1,9 +1,10 @@
 import { DownOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { App as AntApp, Button, ConfigProvider, Dropdown, Result, Segmented, Typography } from 'antd';
+import { App as AntApp, Button, ConfigProvider, Dropdown, Result, Segmented, Skeleton, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes } from 'react-router';
 import { I18nProvider, Lang, storedLang, useI18n } from './i18n';
 import { actsForOrganization, AuthProvider, useActor, useAuth } from './auth';
@@ -14,6 +15,10 @@ import { MyNeeds } from './pages/MyNeeds';
 import { NeedDetail } from './pages/NeedDetail';
 import { NeedList } from './pages/NeedList';
 import { NewNeed, ReviseNeed } from './pages/NewNeed';
+import { Audit, AUDIT_ROLES } from './pages/Audit';
+
+// Pages with charts load Apache ECharts on first use, not with the sign-in page.
+const AuditTrace = lazy(() => import('./pages/AuditTrace').then((m) => ({ default: m.AuditTrace })));
 
 const setDayjsLocale = (lang: Lang) => dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
 setDayjsLocale(storedLang());
@@ -28,6 +33,7 @@ function Header() {
     { to: '/needs', label: t('navNeeds') },
     ...(role === 'coordinator' ? [{ to: '/needs/new', label: t('navNewNeed') }] : []),
     ...(actor.role && actsForOrganization(actor) ? [{ to: '/my/commitments', label: t('navMyCommitments') }] : []),
+    ...(role && AUDIT_ROLES.includes(role) ? [{ to: '/audit', label: t('navAudit') }] : []),
   ];
   const who = session ? `${session.user.displayName}` : '';
   const grantText = role ? pick(ROLE_LABELS[role]) : '';
@@ -91,6 +97,7 @@ function Header() {
 function Home() {
   const actor = useActor();
   if (actor.role === 'coordinator') return <Navigate to="/mine" replace />;
+  if (actor.role === 'auditor') return <Navigate to="/audit" replace />;
   return <Navigate to="/needs" replace />;
 }
 
@@ -113,6 +120,7 @@ function Shell() {
           <Header />
           <main className="app-main">
             {session ? (
+              <Suspense fallback={<Skeleton active />}>
               <Routes>
                 <Route path="/" element={<Home />} />
                 <Route path="/login" element={<Home />} />
@@ -122,8 +130,11 @@ function Shell() {
                 <Route path="/needs/:id" element={<NeedDetail />} />
                 <Route path="/needs/:id/revise" element={<ReviseNeed />} />
                 <Route path="/my/commitments" element={<MyCommitments />} />
+                <Route path="/audit" element={<Audit />} />
+                <Route path="/audit/flows/:id" element={<AuditTrace />} />
                 <Route path="*" element={<NotFound />} />
               </Routes>
+              </Suspense>
             ) : (
               <Login />
             )}

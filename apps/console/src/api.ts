@@ -213,6 +213,44 @@ export async function request<T>(method: 'GET' | 'POST', path: string, options: 
 
 export const get = <T>(path: string, options?: RequestOptions) => request<T>('GET', path, options);
 
+/**
+ * Downloads a file the API serves to the signed-in user (exports): fetched with the bearer token,
+ * then saved from a blob under `filename`. Errors are the API's problem+json, as for `request`.
+ */
+export async function download(path: string, filename: string): Promise<number> {
+  const headers: Record<string, string> = {};
+  if (session) headers.Authorization = `Bearer ${session.accessToken}`;
+  let response: Response;
+  try {
+    response = await fetch(path, { headers });
+  } catch {
+    throw new ApiError('网络连接失败 (network error)');
+  }
+  if (!response.ok) {
+    if (response.status === 401 && session) onUnauthorized?.();
+    let detail = `HTTP ${response.status}`;
+    try {
+      const problem = JSON.parse(await response.text()) as { detail?: unknown; title?: unknown };
+      if (typeof problem.detail === 'string' && problem.detail) detail = problem.detail;
+      else if (typeof problem.title === 'string') detail = problem.title;
+    } catch {
+      /* not JSON */
+    }
+    throw new ApiError(detail, response.status);
+  }
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.style.display = 'none';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return blob.size;
+}
+
 /** A fresh Idempotency-Key: also where crypto.randomUUID is missing (plain http on a LAN address). */
 export function newIdempotencyKey(): string {
   const bytes = new Uint8Array(16);

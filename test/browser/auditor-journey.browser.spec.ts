@@ -1,0 +1,147 @@
+/**
+ * The auditor's journey in a real browser, against the real embedded app with the demo seed and a
+ * donation followed through three hops (test/browser/support/donations.ts): the auditor finds the
+ * flow by its donor, opens its trace, sees the Sankey diagram and the balances, moves the "as of"
+ * date back before the village's use, downloads the ledger CSV, checks the ledger, and reads the
+ * balances and anomalies; then anyone, signed in or not, reads the public disclosure. Every page
+ * is photographed at desktop and phone size under test/browser/artifacts/.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '../../apps/console/node_modules/playwright-core';
+import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, startConsole } from './support/browser';
+import { DONOR_NAME, DonationChain, FUND_NAME, HUB_NAME, NEED_TITLE, setUpDonationChain } from './support/donations';
+
+let running: Running;
+let chain: DonationChain;
+
+beforeAll(async () => {
+  running = await startConsole();
+  chain = await setUpDonationChain(running);
+});
+
+afterAll(async () => {
+  await running?.close();
+});
+
+async function signIn(page: Page, account: string) {
+  await page.goto('/');
+  await page.getByTestId(`demo-${account}`).click();
+  await page.getByTestId('user-menu').waitFor();
+}
+
+/** The texts ECharts drew into the Sankey's SVG. */
+const sankeyTexts = async (page: Page) => (await page.getByTestId('sankey').locator('svg text').allTextContents()).join('');
+
+describe('the auditor follows a donation in the console', () => {
+  let auditor: Page;
+
+  it('finds the flow by its donor and opens its trace: Sankey diagram and balances', async () => {
+    ({ page: auditor } = await newPage(running, DESKTOP));
+    const page = auditor;
+    await signIn(page, 'auditor');
+    await page.waitForURL(/\/audit/);
+    await sees(page, '资金审计');
+    await page.getByTestId(`trace-${chain.rootId}`).waitFor();
+    await settled(page);
+    await screenshots(page, '20-audit-flows');
+
+    await page.getByTestId('search-by').getByText('社会组织').click();
+    await choose(page, 'search-organization', DONOR_NAME);
+    await page.getByTestId('flow-table').getByText(FUND_NAME).first().waitFor();
+    await page.getByTestId(`trace-${chain.rootId}`).click();
+
+    await page.waitForURL(new RegExp(`/audit/flows/${chain.rootId}`));
+    await page.getByTestId('sankey').locator('svg text').first().waitFor();
+    const drawn = await sankeyTexts(page);
+    for (const text of [DONOR_NAME, FUND_NAME, HUB_NAME, NEED_TITLE, '已使用 · 村已确认', '¥3,000.00']) expect(drawn).toContain(text);
+    // Balances of everyone in the trace: the fund kept ¥3,000 unallocated, the hub ¥2,000.
+    const balances = page.getByTestId('trace-balance-rows');
+    await balances.getByText(FUND_NAME).waitFor();
+    const fundRow = balances.locator('tr').filter({ hasText: FUND_NAME });
+    expect(await fundRow.textContent()).toContain('¥10,000.00');
+    expect(await fundRow.textContent()).toContain('¥3,000.00');
+    const hubRow = balances.locator('tr').filter({ hasText: HUB_NAME });
+    expect(await hubRow.textContent()).toContain('¥7,000.00');
+    expect(await hubRow.textContent()).toContain('¥2,000.00');
+    // Every hop with its receipt, its evidence and who did what.
+    await page.getByTestId(`hop-${chain.childId}`).getByText('44001234 No.00056789').waitFor();
+    await page.getByTestId(`hop-${chain.childId}`).getByText('受益村确认').waitFor();
+    await page.getByTestId(`hop-${chain.rootId}`).getByText('GD-2026-0001').waitFor();
+    await screenshots(page, '21-audit-trace');
+  });
+
+  it('moves the as-of date back before the village used the money', async () => {
+    const page = auditor;
+    const input = page.locator('[data-testid="as-of"] input, input[data-testid="as-of"]').first();
+    await input.click();
+    await input.fill(chain.beforeNeed);
+    await input.press('Enter');
+    await page.waitForURL(new RegExp(`asOf=${chain.beforeNeed}`));
+    await page.getByTestId('trace-summary').filter({ hasText: chain.beforeNeed }).waitFor();
+    await sees(page, `均按 ${chain.beforeNeed} 24 时`);
+    await page.getByTestId('sankey').locator('svg text').first().waitFor();
+    await settled(page);
+    const drawn = await sankeyTexts(page);
+    expect(drawn).toContain(HUB_NAME);
+    expect(drawn).not.toContain(NEED_TITLE);
+    expect(drawn).toContain('未安排余额');
+    // Then the hub had all of its ¥7,000 still to arrange, and the need did not figure.
+    const hubRow = page.getByTestId('trace-balance-rows').locator('tr').filter({ hasText: HUB_NAME });
+    await hubRow.waitFor();
+    expect((await hubRow.textContent())!.match(/¥7,000\.00/g)).toHaveLength(2);
+    expect(await page.getByTestId('trace-balance-rows').textContent()).not.toContain(NEED_TITLE);
+    await screenshots(page, '22-audit-trace-as-of');
+  });
+
+  it('downloads the ledger CSV as of that date and checks the ledger', async () => {
+    const page = auditor;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    expect(download.suggestedFilename()).toBe(`donations-ledger-${chain.beforeNeed}.csv`);
+    const file = join(ARTIFACTS, download.suggestedFilename());
+    await download.saveAs(file);
+    const csv = readFileSync(file, 'utf8');
+    expect(csv.charCodeAt(0)).toBe(0xfeff); // BOM, for spreadsheets
+    expect(csv).toContain(chain.rootId);
+    expect(csv).toContain('GZ-2026-0042');
+    expect(csv).not.toContain('44001234 No.00056789'); // the use came after the as-of date
+    await sees(page, '已下载');
+
+    await page.getByTestId('check-ledger').click();
+    await page.getByTestId('ledger-result').getByText('账本完整').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, '23-audit-ledger-check-desktop.png') });
+  });
+
+  it('lists the balances and the anomalies older than N days', async () => {
+    const page = auditor;
+    await page.goto('/audit?tab=balances');
+    await page.getByTestId('balances').getByText(FUND_NAME).first().waitFor();
+    await page.getByTestId('balance-kind').getByText('专项基金').click();
+    await page.getByTestId('balances').getByText(FUND_NAME).first().waitFor();
+    await settled(page);
+    await screenshots(page, '24-audit-balances');
+
+    await page.goto('/audit?tab=anomalies');
+    await page.getByTestId('anomaly-days').fill('10');
+    await page.getByTestId('anomaly-apply').click();
+    await page.waitForURL(/days=10/);
+    // The fund received ¥10,000 eighteen days ago and has left ¥3,000 unallocated since.
+    const row = page.getByTestId('anomalies').locator('tr').filter({ hasText: '到账后未安排' }).filter({ hasText: FUND_NAME });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('¥3,000.00');
+    await settled(page);
+    await screenshots(page, '25-audit-anomalies');
+  });
+
+  it('reads the same trace in English', async () => {
+    const page = auditor;
+    await page.goto(`/audit/flows/${chain.childId}`);
+    await page.getByText('EN', { exact: true }).click();
+    await sees(page, 'Where the money went');
+    await page.getByTestId('sankey').locator('svg text').filter({ hasText: 'Used · confirmed' }).first().waitFor();
+    await settled(page);
+    await screenshots(page, '26-audit-trace-english');
+    await page.getByText('中文', { exact: true }).click();
+    await page.context().close();
+  });
+});
