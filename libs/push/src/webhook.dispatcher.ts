@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, LessThanOrEqual } from 'typeorm';
+import { PushPreferencesView, WebhookAttempt, WebhookDelivery } from './push.projection';
+import { organizationWebhookSecret, retryDelayMs, signWebhook, WEBHOOK_MAX_ATTEMPTS } from './webhook-signing';
+import { assertPublicWebhookUrl } from './webhook-url';
+
+export interface PushOptions {
+  /** The server's secret from which each organization's webhook signing secret derives. */
+  serverSecret: string;
+  /** How often due deliveries are sent (ms). Default 1000. */
+  pollMs?: number;
+  /** Base of the retry back-off (ms): base, 2·base, 4·base … up to 5 minutes. Default 1000. */
+  retryBaseMs?: number;
+  /** Per-request timeout (ms). Default 10,000. */
+  timeoutMs?: number;
+  /** Set false to leave deliveries to another process (PUSH_WEBHOOKS=false). */
+  enabled?: boolean;
+}
+export const PUSH_OPTIONS = Symbol('PUSH_OPTIONS');
+
+/**
+ * Sends pending webhook deliveries, signed with the organization's secret, and retries failures
+ * with exponential back-off up to WEBHOOK_MAX_ATTEMPTS; every attempt goes into the delivery log.
+ * At least once: a delivery is marked delivered only after a 2xx answer, so a crash in between
+ * sends it again with the same `X-Shecun-Delivery` id.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Webhooks');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(PUSH_OPTIONS) private readonly options: PushOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.options.enabled === false) return;
+    this.timer = setInterval(() => void this.tick(), this.options.pollMs ?? 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.dispatchDue()
+      .then(() => undefined)
+      .catch((error) => this.logger.error(error instanceof Error ? error.message : String(error)))
+      .finally(() => (this.running = undefined));
+    await this.running;
+  }
+
+  /** Sends every delivery due now (at most 50 at a time); returns how many were attempted. */
+  async dispatchDue(now = new Date()): Promise<number> {
+    const due = await this.dataSource.getRepository(WebhookDelivery).find({
+      where: { status: 'pending', nextAttemptAt: LessThanOrEqual(now.toISOString()) },
+      order: { nextAttemptAt: 'ASC' },
+      take: 50,
+    });
+    await Promise.all(due.map((d) => this.attempt(d)));
+    return due.length;
+  }
+
+  private async secretOf(organizationId: string): Promise<string> {
+    const row = await this.dataSource.getRepository(PushPreferencesView).findOneBy({ organizationId });
+    return organizationWebhookSecret(this.options.serverSecret, organizationId, row?.secretVersion ?? 1);
+  }
+
+  private async attempt(delivery: WebhookDelivery): Promise<void> {
+    const attempt = delivery.attempts + 1;
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const started = Date.now();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    try {
+      await assertPublicWebhookUrl(delivery.url);
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'shecun-webhooks/1',
+          'x-shecun-delivery': delivery.id,
+          'x-shecun-timestamp': timestamp,
+          'x-shecun-signature': signWebhook(await this.secretOf(delivery.organizationId), timestamp, delivery.payload),
+        },
+        body: delivery.payload,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+      statusCode = response.status;
+      await response.body?.cancel();
+      if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+    }
+    const at = new Date().toISOString();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(WebhookAttempt, { deliveryId: delivery.id, attempt, at, statusCode, error, durationMs: Date.now() - started });
+      if (error === null) {
+        await manager.update(WebhookDelivery, { id: delivery.id }, { status: 'delivered', attempts: attempt, deliveredAt: at, lastError: null });
+      } else {
+        const failed = attempt >= WEBHOOK_MAX_ATTEMPTS;
+        const next = new Date(Date.now() + (retryDelayMs(attempt) * (this.options.retryBaseMs ?? 1000)) / 1000).toISOString();
+        await manager.update(WebhookDelivery, { id: delivery.id }, { status: failed ? 'failed' : 'pending', attempts: attempt, nextAttemptAt: next, lastError: error });
+        if (failed) this.logger.warn(`webhook ${delivery.id} to ${delivery.url} failed ${attempt} times: ${error}`);
+      }
+    });
+  }
+}
