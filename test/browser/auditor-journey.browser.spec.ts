@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '../../apps/console/node_modules/playwright-core';
 import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, startConsole } from './support/browser';
-import { DONOR_NAME, DonationChain, FUND_NAME, HUB_NAME, NEED_TITLE, setUpDonationChain } from './support/donations';
+import { actAs, staffOf } from '../support/embedded-app';
+import { DONOR_NAME, DonationChain, FOUNDATION, FOUNDATION_NAME, FUND_NAME, HUB, HUB_NAME, NEED_TITLE, setUpDonationChain } from './support/donations';
 
 let running: Running;
 let chain: DonationChain;
@@ -142,6 +143,54 @@ describe('the auditor follows a donation in the console', () => {
     await settled(page);
     await screenshots(page, '26-audit-trace-english');
     await page.getByText('中文', { exact: true }).click();
+    await page.context().close();
+  });
+});
+
+describe('the public disclosure, without signing in', () => {
+  it('shows what an organization received, arranged and used, per donor and per project', async () => {
+    const { page } = await newPage(running, PHONE);
+    await page.goto(`/disclosure/organizations/${HUB}`);
+    await sees(page, `${HUB_NAME} · 捐赠信息公开`);
+    expect(await page.getByTestId('login').count()).toBe(0);
+    const totals = page.getByTestId('disclosure-totals');
+    await totals.getByText('¥7,000.00').waitFor();
+    expect(await totals.textContent()).toContain('¥5,000.00'); // arranged for the need
+    expect(await totals.textContent()).toContain('¥3,000.00'); // used, and confirmed by the village
+    await page.getByTestId('disclosure-donors').getByText(FUND_NAME).waitFor();
+    await page.getByTestId('disclosure-projects').getByText(NEED_TITLE).waitFor();
+    await settled(page);
+    await screenshots(page, '27-disclosure-organization');
+
+    await page.getByTestId('disclosure-projects').getByText(NEED_TITLE).click();
+    await page.waitForURL(new RegExp(`/disclosure/needs/${chain.needId}`));
+    await sees(page, `${NEED_TITLE} · 捐赠使用公开`);
+    await page.getByTestId('disclosure-organizations').getByText(HUB_NAME).waitFor();
+    expect(await page.getByTestId('disclosure-totals').textContent()).toContain('¥5,000.00');
+    await settled(page);
+    await screenshots(page, '28-disclosure-need');
+    await page.context().close();
+  });
+
+  it('lists a refund made after disclosure as a correction, in Chinese and in English', async () => {
+    // The foundation returns ¥1,000 of what its fund still holds to the donor: a correction to disclosed figures.
+    await running.app.http().post(`/api/donations/${chain.rootId}/refunds`).set(await actAs(running.app, staffOf(FOUNDATION))).send({ amount: 100_000, reason: '捐赠方调整用途，退回部分善款' }).expect(200);
+    await running.app.projections.waitFor(await running.app.store.headPosition());
+    const { page } = await newPage(running, DESKTOP);
+    await page.goto(`/disclosure/organizations/${FOUNDATION}`);
+    await sees(page, `${FOUNDATION_NAME} · 捐赠信息公开`);
+    await page.getByTestId('disclosure-donors').getByText(DONOR_NAME).waitFor();
+    const corrections = page.getByTestId('corrections');
+    await corrections.getByText('捐赠方调整用途，退回部分善款').waitFor();
+    expect(await corrections.textContent()).toContain('退款');
+    expect(await corrections.textContent()).toContain('¥10,000.00 → ¥9,000.00');
+    await settled(page);
+    await screenshots(page, '29-disclosure-corrections');
+    await page.getByText('EN', { exact: true }).click();
+    await sees(page, 'Donations received');
+    await page.getByTestId('corrections').getByText('Refunded').waitFor();
+    await settled(page);
+    await screenshots(page, '30-disclosure-english');
     await page.context().close();
   });
 });

@@ -5,7 +5,7 @@ import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { lazy, Suspense } from 'react';
-import { BrowserRouter, Link, Navigate, NavLink, Route, Routes } from 'react-router';
+import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { I18nProvider, Lang, storedLang, useI18n } from './i18n';
 import { actsForOrganization, AuthProvider, useActor, useAuth } from './auth';
 import { ROLE_LABELS } from './labels';
@@ -16,6 +16,7 @@ import { NeedDetail } from './pages/NeedDetail';
 import { NeedList } from './pages/NeedList';
 import { NewNeed, ReviseNeed } from './pages/NewNeed';
 import { Audit, AUDIT_ROLES } from './pages/Audit';
+import { DisclosureIndex, NeedDisclosurePage, OrganizationDisclosurePage } from './pages/Disclosure';
 
 // Pages with charts load Apache ECharts on first use, not with the sign-in page.
 const AuditTrace = lazy(() => import('./pages/AuditTrace').then((m) => ({ default: m.AuditTrace })));
@@ -26,6 +27,7 @@ setDayjsLocale(storedLang());
 function Header() {
   const { t, lang, setLang, pick } = useI18n();
   const { session, logout } = useAuth();
+  const location = useLocation();
   const actor = useActor();
   const role = actor.role;
   const nav = [
@@ -34,6 +36,7 @@ function Header() {
     ...(role === 'coordinator' ? [{ to: '/needs/new', label: t('navNewNeed') }] : []),
     ...(actor.role && actsForOrganization(actor) ? [{ to: '/my/commitments', label: t('navMyCommitments') }] : []),
     ...(role && AUDIT_ROLES.includes(role) ? [{ to: '/audit', label: t('navAudit') }] : []),
+    { to: '/disclosure', label: t('navDisclosure') },
   ];
   const who = session ? `${session.user.displayName}` : '';
   const grantText = role ? pick(ROLE_LABELS[role]) : '';
@@ -55,6 +58,11 @@ function Header() {
           ))}
         </nav>}
         <div className="header-tools">
+          {!session && location.pathname.startsWith('/disclosure') && (
+            <Link to="/" data-testid="sign-in-link">
+              <Button icon={<UserOutlined />}>{t('login')}</Button>
+            </Link>
+          )}
           {session && (
             <Dropdown
               trigger={['click']}
@@ -106,9 +114,20 @@ function NotFound() {
   return <Result status="404" title="404" extra={<Link to="/">{t('navHome')}</Link>} />;
 }
 
+/** Pages anyone may read without signing in (信息公开). */
+const publicRoutes = (
+  <Routes>
+    <Route path="/disclosure" element={<DisclosureIndex />} />
+    <Route path="/disclosure/organizations/:id" element={<OrganizationDisclosurePage />} />
+    <Route path="/disclosure/needs/:id" element={<NeedDisclosurePage />} />
+  </Routes>
+);
+
 function Shell() {
   const { lang, t } = useI18n();
   const { session, expired } = useAuth();
+  const location = useLocation();
+  const isPublic = location.pathname === '/disclosure' || location.pathname.startsWith('/disclosure/');
   return (
     <ConfigProvider
       locale={lang === 'zh' ? zhCN : enUS}
@@ -119,7 +138,9 @@ function Shell() {
         <div className="app">
           <Header />
           <main className="app-main">
-            {session ? (
+            {isPublic ? (
+              publicRoutes
+            ) : session ? (
               <Suspense fallback={<Skeleton active />}>
               <Routes>
                 <Route path="/" element={<Home />} />
