@@ -69,6 +69,8 @@ export interface PushCandidate {
  */
 export interface PushTargeting {
   candidatesFor(need: PushNeed): Promise<PushCandidate[]>;
+  /** Projections the ranking reads; the dispatcher waits until they have applied the need's event. */
+  readonly projections?: string[];
 }
 export const PUSH_TARGETING = Symbol('PUSH_TARGETING');
 

@@ -3,7 +3,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ProjectionHost } from '@shecun/projections';
 import { ExecutePushSettingsCommandHandler, PushController } from './push.controller';
 import { PUSH_TARGETING } from './push.model';
-import { PushDispatchProjection, PushFeedProjection, PUSH_VIEW_ENTITIES } from './push.projection';
+import { PushDispatcher } from './push.dispatcher';
+import { PushFeedProjection, PushPreferencesProjection, PUSH_VIEW_ENTITIES } from './push.projection';
 import { PUSH_OPTIONS, PushOptions, WebhookDispatcher } from './webhook.dispatcher';
 
 export { PUSH_VIEW_ENTITIES };
@@ -16,7 +17,7 @@ export { PUSH_VIEW_ENTITIES };
 export class PushModule implements OnModuleInit {
   constructor(
     private readonly projections: ProjectionHost,
-    private readonly dispatch: PushDispatchProjection,
+    private readonly preferences: PushPreferencesProjection,
     private readonly feed: PushFeedProjection,
   ) {}
 
@@ -25,13 +26,13 @@ export class PushModule implements OnModuleInit {
       module: PushModule,
       imports: [CqrsModule, ...(imports ?? [])],
       controllers: [PushController],
-      providers: [{ provide: PUSH_OPTIONS, useValue: options }, targeting, PushDispatchProjection, PushFeedProjection, WebhookDispatcher, ExecutePushSettingsCommandHandler],
-      exports: [WebhookDispatcher],
+      providers: [{ provide: PUSH_OPTIONS, useValue: options }, targeting, PushPreferencesProjection, PushFeedProjection, PushDispatcher, WebhookDispatcher, ExecutePushSettingsCommandHandler],
+      exports: [WebhookDispatcher, PushDispatcher],
     };
   }
 
   onModuleInit(): void {
-    this.projections.register(this.dispatch);
+    this.projections.register(this.preferences);
     this.projections.register(this.feed);
   }
 }

@@ -1,0 +1,125 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { fold, withWriteLock } from '@shecun/core';
+import { EVENT_STORE, EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
+import { needDecider, NeedEvent, needStream } from '@shecun/needs';
+import { organizationDecider, OrganizationEvent, organizationStream } from '@shecun/organizations';
+import { ProjectionCheckpoint, ProjectionHost, PROJECTIONS_AUTOSTART } from '@shecun/projections';
+import { v5 as uuidv5 } from 'uuid';
+import { DataSource } from 'typeorm';
+import { NeedPushed, PUSH_TARGETING, pushFeedStream, PushNeed, PushPreferences, PushTargeting, selectRecipients } from './push.model';
+import { PushPreferencesView } from './push.projection';
+
+const PUSH_NAMESPACE = '8b3e2f6a-1c4d-5e7f-9a0b-2c3d4e5f6a7b';
+/** The push of one need to one organization has one id: appending it twice stores it once. */
+export const pushEventId = (organizationId: string, needId: string) => uuidv5(`${organizationId}/${needId}`, PUSH_NAMESPACE);
+
+/** Read models the dispatcher decides on; it waits until they have applied the event it handles. */
+export const PUSH_INPUT_PROJECTIONS = ['push-preferences'];
+
+/**
+ * The dispatcher, a checkpointed processor (not a projection: it writes to the event store, not
+ * to a read model): when a need is published or revised, it waits until the ranking's read model
+ * and the preferences have applied that event, asks the targeting port which organizations the
+ * need fits, keeps those whose preferences accept it, and appends a NeedPushed event to each
+ * one's feed stream. The event id derives from organization and need and the store ignores an
+ * id it already holds, so a need reaches an organization once, even when a batch is processed
+ * again after a crash (the checkpoint is saved after the batch).
+ */
+@Injectable()
+export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  static readonly NAME = 'push-dispatch';
+  private readonly logger = new Logger('PushDispatch');
+  private subscription?: Subscription;
+  private running = false;
+  private restartTimer?: NodeJS.Timeout;
+  position = START;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(PUSH_TARGETING) private readonly targeting: PushTargeting,
+    private readonly projections: ProjectionHost,
+    @Inject(PROJECTIONS_AUTOSTART) private readonly autostart: boolean,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.autostart && process.env.PUSH_DISPATCH !== 'false') void this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    await this.subscription?.stop();
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    const row = await this.dataSource.getRepository(ProjectionCheckpoint).findOneBy({ name: PushDispatcher.NAME });
+    this.position = row?.position ?? START;
+    this.subscription = this.store.subscribeAll(this.position, (events) => this.handle(events), {
+      batchSize: 100,
+      onError: (error) => {
+        this.logger.error(`stopped at ${this.position}: ${error instanceof Error ? error.message : String(error)}; retrying in 1 s`);
+        this.subscription = undefined;
+        if (this.running) this.restartTimer = setTimeout(() => void this.start(), 1000);
+      },
+    });
+  }
+
+  private async handle(events: RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      if (event.type === 'NeedPublished' || event.type === 'NeedRevised') await this.dispatch(event);
+    }
+    const position = events[events.length - 1].position;
+    await withWriteLock(this.dataSource, () => this.dataSource.getRepository(ProjectionCheckpoint).save({ name: PushDispatcher.NAME, position, updatedAt: new Date().toISOString() }));
+    this.position = position;
+  }
+
+  /** Waits (up to 30 s, then fails the batch to be retried) until the inputs have applied `position`. */
+  private async inputsAt(position: number): Promise<void> {
+    const names = [...PUSH_INPUT_PROJECTIONS, ...(this.targeting.projections ?? [])];
+    const deadline = Date.now() + 30_000;
+    while (!names.every((name) => this.projections.runner(name).status().checkpoint >= position)) {
+      if (Date.now() > deadline) throw new Error(`read models ${names.join(', ')} have not reached position ${position}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private async dispatch(event: RecordedEvent): Promise<void> {
+    const needId = (event.data as { needId: string }).needId;
+    // The need as of now, from its own stream: pushes go only for a need that is open.
+    const need = fold(needDecider, (await this.store.readStream(needStream(needId))).map((e) => ({ type: e.type, data: e.data }) as NeedEvent));
+    if (need.lifecycle !== 'published') return;
+    await this.inputsAt(event.position);
+    const pushNeed: PushNeed = { needId, title: need.fields.title, villageCode: need.villageCode, category: need.fields.category, publishedAt: need.publishedAt };
+    const candidates = await this.targeting.candidatesFor(pushNeed);
+    const preferences = new Map((await this.dataSource.getRepository(PushPreferencesView).find()).map((r) => [r.organizationId, JSON.parse(r.preferences) as PushPreferences]));
+    const recipients = selectRecipients(pushNeed, candidates, (id) => preferences.get(id));
+    for (const recipient of recipients) {
+      const data: NeedPushed['data'] = {
+        organizationId: recipient.organizationId,
+        needId,
+        title: pushNeed.title,
+        villageCode: pushNeed.villageCode,
+        category: pushNeed.category,
+        score: recipient.score,
+        reasons: recipient.reasons,
+        trigger: event.type === 'NeedPublished' ? 'published' : 'revised',
+        memberUnits: recipient.preferences.includeMemberUnits ? await this.memberUnitsOf(recipient.organizationId) : [],
+        webhookUrl: recipient.preferences.webhookUrl,
+        pushedAt: event.metadata.occurredAt,
+      };
+      await this.store.append(
+        pushFeedStream(recipient.organizationId),
+        [{ id: pushEventId(recipient.organizationId, needId), type: 'NeedPushed', schemaVersion: 1, data, metadata: { actorId: 'system', actorRole: 'system', correlationId: event.metadata.correlationId, causationId: event.id, occurredAt: event.metadata.occurredAt } }],
+        'any',
+      );
+    }
+  }
+
+  private async memberUnitsOf(organizationId: string): Promise<string[]> {
+    const org = fold(organizationDecider, (await this.store.readStream(organizationStream(organizationId))).map((e) => ({ type: e.type, data: e.data }) as OrganizationEvent));
+    return org.profile.memberUnits.map((m) => m.name);
+  }
+}
