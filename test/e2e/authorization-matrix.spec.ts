@@ -225,6 +225,24 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/teams/{id}/dissolve': { org: 'team', request: (f) => ({ path: `/api/teams/${f.teamId}/dissolve`, body: { reason: '项目取消' } }), outcomes: expect_(403, { 'hub:in': 'allow' }) },
   'GET /api/teams': { org: 'team', request: () => ({ path: '/api/teams' }), outcomes: everyone() },
   'GET /api/teams/{id}': { org: 'team', request: (f) => ({ path: `/api/teams/${f.teamId}` }), outcomes: everyone() },
+  // Matching: a need's candidates for its village's coordinators, bureau staff and auditors in scope, admins (not organizations);
+  // recommended needs of ORG_A (registered in 广州 4401) for its own staff and hub admins, bureau staff of 4401 (bureau:out), admins;
+  // a team suggestion for ORG_A (a hub) for its hub admins, bureau staff of 4401, admins.
+  'GET /api/needs/{id}/candidates': {
+    stage: 'published',
+    request: (f) => ({ path: `/api/needs/${f.needId}/candidates` }),
+    outcomes: expect_(403, { 'coordinator:in': 'allow', 'bureau:in': 'allow', 'auditor:in': 'allow', admin: 'allow' }),
+  },
+  'GET /api/organizations/{id}/recommended-needs': {
+    stage: 'published',
+    request: () => ({ path: `/api/organizations/${ORG_A}/recommended-needs` }),
+    outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow', 'bureau:out': 'allow', admin: 'allow' }),
+  },
+  'POST /api/teams/suggestions': {
+    stage: 'published',
+    request: (f) => ({ path: '/api/teams/suggestions', body: { hubOrganizationId: ORG_A, needIds: [f.needId] } }),
+    outcomes: expect_(403, { 'hub:in': 'allow', 'bureau:out': 'allow', admin: 'allow' }),
+  },
   'POST /api/auth/login': { request: () => ({ path: '/api/auth/login', body: { username: 'm-login', password: 'matrix-password' } }), outcomes: everyone() },
   'GET /api/auth/me': { request: () => ({ path: '/api/auth/me' }), outcomes: expect_('allow') },
   'GET /api/auth/jwks.json': { request: () => ({ path: '/api/auth/jwks.json' }), outcomes: everyone() },

@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { IdempotencyMiddleware } from '@shecun/core';
 import { DonationsModule } from '@shecun/donations';
 import { AuthenticationMiddleware, IdentityModule } from '@shecun/identity';
+import { MatchingModule } from '@shecun/matching';
 import { NeedsModule } from '@shecun/needs';
 import { OrganizationsModule } from '@shecun/organizations';
 import { RegionsModule } from '@shecun/regions';
@@ -15,7 +16,7 @@ export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [EmbeddedInfrastructureModule.forRoot(config), IdentityModule.forRoot(identityOptionsOf(config), config.rateLimits), RegionsModule, NeedsModule, OrganizationsModule, DonationsModule],
+      imports: [EmbeddedInfrastructureModule.forRoot(config), IdentityModule.forRoot(identityOptionsOf(config), config.rateLimits), RegionsModule, NeedsModule, OrganizationsModule, DonationsModule, MatchingModule],
       controllers: [HealthController],
     };
   }
