@@ -16,6 +16,7 @@ import { NeedDetail } from './pages/NeedDetail';
 import { NeedList } from './pages/NeedList';
 import { NewNeed, ReviseNeed } from './pages/NewNeed';
 import { Audit, AUDIT_ROLES } from './pages/Audit';
+import { NewTeam, TeamDetail, Teams } from './pages/Teams';
 import { DisclosureIndex, NeedDisclosurePage, OrganizationDisclosurePage } from './pages/Disclosure';
 
 // Pages with charts load Apache ECharts on first use, not with the sign-in page.
@@ -35,6 +36,7 @@ function Header() {
     { to: '/needs', label: t('navNeeds') },
     ...(role === 'coordinator' ? [{ to: '/needs/new', label: t('navNewNeed') }] : []),
     ...(actor.role && actsForOrganization(actor) ? [{ to: '/my/commitments', label: t('navMyCommitments') }] : []),
+    ...(role === 'hub' || role === 'organization' || role === 'bureau' || role === 'admin' ? [{ to: '/teams', label: t('navTeams') }] : []),
     ...(role && AUDIT_ROLES.includes(role) ? [{ to: '/audit', label: t('navAudit') }] : []),
     { to: '/disclosure', label: t('navDisclosure') },
   ];
@@ -114,6 +116,15 @@ function NotFound() {
   return <Result status="404" title="404" extra={<Link to="/">{t('navHome')}</Link>} />;
 }
 
+/**
+ * Chinese fonts first for Chinese; for English, Latin fonts first, so that English punctuation (’ “ ”)
+ * is not drawn with a Chinese font's full-width glyphs. Kept in step with styles.css.
+ */
+const FONTS: Record<Lang, string> = {
+  zh: "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'WenQuanYi Micro Hei', 'Helvetica Neue', Arial, sans-serif",
+  en: "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'Helvetica Neue', Arial, 'Liberation Sans', 'DejaVu Sans', 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif",
+};
+
 /** Pages anyone may read without signing in (信息公开). */
 const publicRoutes = (
   <Routes>
@@ -132,7 +143,7 @@ function Shell() {
     <ConfigProvider
       locale={lang === 'zh' ? zhCN : enUS}
       button={{ autoInsertSpace: false }}
-      theme={{ token: { colorPrimary: '#b71c1c', colorLink: '#1d4f91', borderRadius: 6, fontFamily: "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'WenQuanYi Micro Hei', 'Helvetica Neue', Arial, sans-serif" } }}
+      theme={{ token: { colorPrimary: '#b71c1c', colorLink: '#1d4f91', borderRadius: 6, fontFamily: FONTS[lang] } }}
     >
       <AntApp>
         <div className="app">
@@ -151,6 +162,9 @@ function Shell() {
                 <Route path="/needs/:id" element={<NeedDetail />} />
                 <Route path="/needs/:id/revise" element={<ReviseNeed />} />
                 <Route path="/my/commitments" element={<MyCommitments />} />
+                <Route path="/teams" element={<Teams />} />
+                <Route path="/teams/new" element={<NewTeam />} />
+                <Route path="/teams/:id" element={<TeamDetail />} />
                 <Route path="/audit" element={<Audit />} />
                 <Route path="/audit/flows/:id" element={<AuditTrace />} />
                 <Route path="*" element={<NotFound />} />

@@ -1,4 +1,4 @@
-import { createContext, ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 
 export type Lang = 'zh' | 'en';
 
@@ -353,6 +353,69 @@ const MESSAGES = {
   organization: ['社会组织', 'Organization'],
   correctionsTitle: ['更正记录', 'Corrections'],
   noCorrections: ['公开后没有更正。', 'No corrections since disclosure.'],
+
+  // teams (组团帮扶)
+  navTeams: ['组团帮扶', 'Teams'],
+  teamsTitle: ['组团帮扶', 'Group assistance teams'],
+  teamsIntro: ['本组织牵头、参与或受邀的组团，及待答复的邀请。', 'Teams your organization leads, belongs to or is invited to, and invitations to answer.'],
+  teamsIntroAll: ['枢纽型社会组织、行业协会商会牵头，多家社会组织共同实施的帮扶项目。', 'Projects led by hub organizations and industry associations and delivered jointly by several organizations.'],
+  formTeam: ['组建团队', 'Form a team'],
+  formTeamIntro: ['选择帮扶地区和项目，确定帮扶类型和要承接的需求，再邀请相关领域的社会组织加入。', 'Choose the area and the project, its categories and the needs it sets out to meet, then invite organizations of related fields.'],
+  formTeamSubmit: ['组建团队', 'Form the team'],
+  hubsOnly: ['只有枢纽型社会组织、行业协会商会的管理员可以牵头组团。', 'Only admins of hub organizations and industry associations lead teams.'],
+  invitationsTitle: ['待答复的邀请', 'Invitations to answer'],
+  teamsLed: ['本组织牵头的组团', 'Teams you lead'],
+  teamsJoined: ['参与的组团', 'Teams you belong to'],
+  teamsAll: ['组团', 'Teams'],
+  noTeamsLed: ['还没有牵头的组团', 'You lead no team yet'],
+  noTeamsJoined: ['还没有参与的组团', 'You belong to no team yet'],
+  noTeams: ['暂无组团', 'No teams'],
+  teamLead: ['牵头', 'Lead'],
+  teamMembersCount: ['成员 {joined} 家 · 待答复 {invited} 家', '{joined} members · {invited} invited'],
+  sharesCommitted: ['已分配份额 {n}%', '{n}% of the shares agreed'],
+  invitedAs: ['邀请本组织以“{role}”身份加入，份额 {share}%。', 'Invited to join as {role}, with a {share}% share.'],
+  acceptInvitation: ['接受邀请', 'Accept'],
+  declineInvitation: ['谢绝', 'Decline'],
+  acceptInvitationTitle: ['加入“{title}”？', 'Join “{title}”?'],
+  acceptInvitationIntro: ['加入后，牵头组织可以在团队接单中为本组织分配承担的明细。', 'Once you join, the lead may give your organization a share of the team’s commitments.'],
+  declineInvitationTitle: ['谢绝“{title}”的邀请', 'Decline the invitation to “{title}”'],
+  teamTarget: ['帮扶地区', 'Target area'],
+  teamTargetHelp: ['可以是市、县（区）、镇（街道）或村（社区），选到哪一级即以哪一级为准。', 'A city, county, town or village: the deepest level chosen counts.'],
+  teamTargetRequired: ['请至少选择地级市', 'Choose at least a city'],
+  teamTitle: ['项目名称', 'Project title'],
+  teamTitlePlaceholder: ['例如：三排镇教育组团帮扶', 'e.g. Sanpai education team'],
+  teamDescPlaceholder: ['项目目标、分工和时间安排', 'Goals, division of work, schedule'],
+  chooseCategories: ['选择帮扶类型（可多选）', 'Choose categories'],
+  targetNeeds: ['承接的需求', 'Needs the project meets'],
+  targetNeedsHelp: ['该地区有 {n} 项待接单的需求（按所选帮扶类型）。', '{n} open needs in the area (of the chosen categories).'],
+  chooseAreaFirst: ['先选择帮扶地区', 'Choose the area first'],
+  chooseNeeds: ['选择需求（可多选，选填）', 'Choose needs (optional)'],
+  leadShare: ['牵头组织份额', 'Lead’s share'],
+  leadShareHelp: ['牵头组织与各成员的份额合计不超过 100%。', 'The lead’s and the members’ shares add up to at most 100%.'],
+  backToTeams: ['返回组团帮扶', 'Back to the teams'],
+  formedAt: ['组建时间', 'Formed'],
+  inviteMember: ['邀请成员', 'Invite a member'],
+  inviteIntro: ['只能邀请状态正常的社会组织；尚可分配的份额为 {n}%。', 'Only organizations in normal standing can be invited; {n}% of the shares are left.'],
+  invite: ['邀请', 'Invite'],
+  orgRequired: ['请选择社会组织', 'Choose an organization'],
+  completeTeam: ['项目完成', 'Complete'],
+  dissolveTeam: ['解散', 'Dissolve'],
+  roster: ['成员与分工', 'Members and shares'],
+  teamRole: ['角色', 'Role'],
+  share: ['份额', 'Share'],
+  suggestionsTitle: ['组团建议', 'Suggested members'],
+  suggestionsIntro: ['根据承接需求的缺口、各组织的服务领域、距离、结对和履约记录，建议邀请哪些组织、各自承担哪些明细。', 'From what the needs lack and each organization’s fields, distance, pairings and record: whom to invite and which items each could take.'],
+  maxInvitations: ['最多邀请', 'Invite at most'],
+  noLimit: ['不限', 'No limit'],
+  askSuggestions: ['获取建议', 'Suggest'],
+  askAgain: ['重新计算', 'Suggest again'],
+  suggestionCoverage: ['可覆盖 {covered}/{total} 项明细，建议邀请 {n} 家（共比较 {considered} 家候选组织）。', '{covered} of {total} items covered by inviting {n} (out of {considered} candidates).'],
+  suggestionOptimal: ['已求得最优方案：覆盖最多明细、邀请最少组织。', 'Optimal: the most items covered with the fewest invitations.'],
+  suggestionGreedy: ['近似方案（逐步选择覆盖最多的组织）。', 'An approximation (the organization covering most is added each time).'],
+  alreadyInTeam: ['已在团队中', 'In the team'],
+  uncovered: ['暂无合适组织承担', 'Nobody suitable for'],
+  teamCommitments: ['团队接单', 'The team’s commitments'],
+  noTeamCommitments: ['团队还没有接单', 'The team has no commitments yet'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;
@@ -378,6 +441,10 @@ export function storedLang(): Lang {
 
 export function I18nProvider({ children, onChange }: { children: ReactNode; onChange?: (lang: Lang) => void }) {
   const [lang, setLangState] = useState<Lang>(storedLang);
+  // The page's language (for fonts, screen readers and hyphenation) also when English was chosen on an earlier visit.
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  }, [lang]);
   const setLang = useCallback(
     (next: Lang) => {
       try {

@@ -1,0 +1,158 @@
+/**
+ * A hub's group assistance (组团帮扶) in a real browser, against the real embedded app with the demo
+ * seed: the federation's admin forms a team for 三排镇 around a need posted through the API, sees
+ * the suggested members (where the matching context offers them), invites an organization (a share
+ * the rules refuse is explained in Chinese and the dialog keeps what was typed), the invited
+ * organization accepts from a phone, and the team's commitment shows on the team's page. Pages are
+ * photographed at desktop and phone size under test/browser/artifacts/.
+ */
+import type { Page } from '../../apps/console/node_modules/playwright-core';
+import { actAs, futureDate, TestActor } from '../support/embedded-app';
+import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, startConsole } from './support/browser';
+
+const NEED_TITLE = '三排镇留守儿童课后托管';
+const TEAM_TITLE = '三排镇教育关爱组团帮扶';
+const HUB = 'org-gz-federation';
+const MEMBER = 'org-gz-charity';
+const COORDINATOR: TestActor = { id: 'cadre-sanpai-teams', role: 'coordinator', scope: '441826105' };
+
+let running: Running;
+let needId: string;
+let lineItems: Array<{ id: string; quantity: number }>;
+
+beforeAll(async () => {
+  running = await startConsole();
+  const http = running.app.http();
+  const need = await http.post('/api/needs').set(await actAs(running.app, COORDINATOR)).send({
+    villageCode: '441826105201', title: NEED_TITLE, description: '村里 30 名留守儿童放学后无人照看', category: 'education', dueDate: futureDate(90), autoAccept: true, publish: true,
+    lineItems: [
+      { kind: 'service_hours', description: '课后托管志愿服务', quantity: 400 },
+      { kind: 'goods', description: '学习桌椅', unit: '套', quantity: 30 },
+    ],
+  }).expect(201);
+  needId = need.body.needId;
+  await running.app.projections.waitFor(await running.app.store.headPosition());
+  lineItems = (await http.get(`/api/needs/${needId}`).set(await actAs(running.app, COORDINATOR)).expect(200)).body.lineItems;
+});
+
+afterAll(async () => {
+  await running?.close();
+});
+
+async function signIn(page: Page, account: string) {
+  await page.goto('/');
+  await page.getByTestId(`demo-${account}`).click();
+  await page.getByTestId('user-menu').waitFor();
+}
+
+/** Whether the running API offers team suggestions (the matching context). */
+async function suggestionsOffered(): Promise<boolean> {
+  const doc = (await running.app.http().get('/api/docs-json').expect(200)).body as { paths: Record<string, unknown> };
+  return Boolean(doc.paths['/api/teams/suggestions']);
+}
+
+describe('a hub forms a team and follows it in the console', () => {
+  let hub: Page;
+  let teamId: string;
+
+  it('the hub admin forms a team for 三排镇 around an open need', async () => {
+    ({ page: hub } = await newPage(running, DESKTOP));
+    const page = hub;
+    await signIn(page, 'hub-admin');
+    await page.goto('/teams');
+    await page.getByTestId('teams-led').waitFor();
+    await settled(page);
+    await screenshots(page, '31-teams-hub');
+
+    await page.getByTestId('form-team').click();
+    await choose(page, 'region-city', '清远市');
+    await choose(page, 'region-county', '连南瑶族自治县');
+    await choose(page, 'region-town', '三排镇');
+    await page.getByTestId('team-title').fill(TEAM_TITLE);
+    await choose(page, 'team-categories', '教育帮扶');
+    await choose(page, 'team-needs', NEED_TITLE);
+    await page.getByTestId('lead-share').fill('40');
+    await page.getByTestId('team-title').click(); // closes the open dropdown
+    await settled(page);
+    await screenshots(page, '32-team-form');
+    await page.getByTestId('submit-team').click();
+
+    await page.getByTestId('team-title-heading').filter({ hasText: TEAM_TITLE }).waitFor();
+    teamId = page.url().split('/teams/')[1];
+    await sees(page, '已分配份额 40%');
+    await page.getByTestId('roster').getByText('广州市社会组织联合会').waitFor();
+    const team = (await running.app.http().get(`/api/teams/${teamId}`).expect(200)).body;
+    expect(team).toMatchObject({ title: TEAM_TITLE, targetCode: '441826105', leadOrganizationId: HUB, targetNeedIds: [needId], status: 'active' });
+  });
+
+  it('shows the suggested members when the matching context offers them', async () => {
+    const page = hub;
+    if (!(await suggestionsOffered())) {
+      expect(await page.getByTestId('suggestions').count()).toBe(0);
+      return;
+    }
+    await page.getByTestId('ask-suggestions').click();
+    await page.getByTestId('suggestions').getByText(/可覆盖 \d+\/2 项明细/).waitFor();
+    await settled(page);
+    await screenshots(page, '33-team-suggestions');
+  });
+
+  it('an invitation past 100% is refused in Chinese and keeps what was typed; a fitting one goes out', async () => {
+    const page = hub;
+    await page.getByTestId('invite-member').click();
+    await choose(page, 'invite-organization', '广州市慈善会');
+    await page.getByTestId('invite-share').fill('70');
+    await page.getByTestId('invite-dialog-submit').click();
+    const alert = page.getByTestId('invite-dialog').getByTestId('error-alert');
+    await alert.getByText('份额合计 110% 超过 100%').waitFor();
+    expect(await alert.textContent()).toContain('您填写的内容已保留');
+    expect(await page.getByTestId('invite-share').inputValue()).toBe('70');
+    expect(await page.getByTestId('invite-organization').textContent()).toContain('广州市慈善会');
+    await page.screenshot({ path: `${ARTIFACTS}/34-team-invite-refused-desktop.png` });
+    await page.getByTestId('invite-share').fill('30');
+    await page.getByTestId('invite-dialog-submit').click();
+    await page.getByTestId('roster').getByText('已邀请，待答复').waitFor();
+    await sees(page, '已分配份额 70%');
+  });
+
+  it('the invited organization accepts from a phone', async () => {
+    const { page } = await newPage(running, PHONE);
+    await signIn(page, 'org-staff');
+    await page.goto('/teams');
+    const invitation = page.getByTestId(`invitation-${teamId}`);
+    await invitation.getByText('邀请本组织以“实施”身份加入，份额 30%').waitFor();
+    await settled(page);
+    await screenshots(page, '35-teams-invitation');
+    await invitation.getByTestId('invitation-accept').click();
+    await page.getByTestId('accept-invitation-dialog-submit').click();
+    await page.getByTestId('teams-joined').getByText(TEAM_TITLE).waitFor();
+    await page.context().close();
+  });
+
+  it('the team commits to the need and the hub follows the commitment on the team page', async () => {
+    await running.app.projections.waitFor(await running.app.store.headPosition());
+    const [hours, desks] = lineItems;
+    await running.app.http().post(`/api/needs/${needId}/commitments`).set(await actAs(running.app, { id: 'staff-federation-teams', role: 'hub', organizationId: HUB })).send({
+      organizationId: HUB, organizationName: '广州市社会组织联合会', teamId, promisedBy: futureDate(30),
+      items: [{ lineItemId: hours.id, quantity: hours.quantity }, { lineItemId: desks.id, quantity: desks.quantity }],
+      shares: [
+        { organizationId: HUB, items: [{ lineItemId: desks.id, quantity: desks.quantity }] },
+        { organizationId: MEMBER, items: [{ lineItemId: hours.id, quantity: hours.quantity }] },
+      ],
+    }).expect(201);
+    await running.app.projections.waitFor(await running.app.store.headPosition());
+    const page = hub;
+    await page.goto(`/teams/${teamId}`);
+    await page.getByTestId('roster').getByText('已加入').nth(1).waitFor();
+    const commitments = page.getByTestId('team-commitments');
+    await commitments.getByText(NEED_TITLE).waitFor();
+    await commitments.getByText('已接受').waitFor(); // the need accepts fitting offers at once
+    await settled(page);
+    await screenshots(page, '36-team-detail');
+    await page.getByText('EN', { exact: true }).click();
+    await sees(page, 'Members and shares');
+    await settled(page);
+    await screenshots(page, '37-team-detail-english');
+    await page.getByText('中文', { exact: true }).click();
+  });
+});
