@@ -67,6 +67,8 @@ interface Fixture {
 type DonationStage = 'pledged' | 'received' | 'allocated' | 'used' | 'transfer';
 interface RouteSpec {
   donation?: DonationStage;
+  /** A Server-Sent Events route: only the status of its answer is checked, then the stream is closed. */
+  sse?: boolean;
   stage?: Stage;
   org?: OrgStage;
   request: (f: Fixture, caller: TestActor | undefined) => { path: string; body?: object };
@@ -320,6 +322,12 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/audit/donations/iati.xml': { donation: 'used', request: () => ({ path: '/api/audit/donations/iati.xml' }), outcomes: auditReaders },
   'GET /api/disclosure/organizations/{id}': { request: () => ({ path: `/api/disclosure/organizations/${ORG_A}` }), outcomes: everyone() },
   'GET /api/disclosure/needs/{id}': { stage: 'published', request: (f) => ({ path: `/api/disclosure/needs/${f.needId}` }), outcomes: everyone() },
+  'GET /api/push/{id}/settings': { request: () => ({ path: `/api/push/${ORG_A}/settings` }), outcomes: committingOrgOnly },
+  'POST /api/push/{id}/settings': { request: () => ({ path: `/api/push/${ORG_A}/settings`, body: { minimumScore: 40 } }), outcomes: committingOrgOnly },
+  'POST /api/push/{id}/secret/rotate': { request: () => ({ path: `/api/push/${ORG_A}/secret/rotate` }), outcomes: committingOrgOnly },
+  'GET /api/push/{id}/feed': { request: () => ({ path: `/api/push/${ORG_A}/feed` }), outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow', admin: 'allow' }) },
+  'GET /api/push/{id}/feed/stream': { sse: true, request: () => ({ path: `/api/push/${ORG_A}/feed/stream` }), outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow', admin: 'allow' }) },
+  'GET /api/push/{id}/deliveries': { request: () => ({ path: `/api/push/${ORG_A}/deliveries` }), outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow', admin: 'allow' }) },
   'GET /api/audit/access': {
     request: () => ({ path: '/api/audit/access' }),
     outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow', 'bureau:out': 'allow', 'auditor:in': 'allow', 'auditor:out': 'allow' }),
@@ -359,6 +367,15 @@ describe('authorization matrix: route × role × scope', () => {
   });
 
   let villages: string[] = [];
+  /** The app listening on a local port, for the routes supertest cannot close early (event streams). */
+  let listening: string | undefined;
+  const baseUrl = async () => {
+    if (!listening) {
+      await t.app.listen(0, '127.0.0.1');
+      listening = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    }
+    return listening;
+  };
   let province: Record<string, string> = {};
 
   /** Registers a fresh organization in 清远 or pairs ORG_A with `fresh`, through the API as provincial bureau staff. */
@@ -457,6 +474,18 @@ describe('authorization matrix: route × role × scope', () => {
     const { path, body } = spec.request(f, CALLERS[caller]);
     const method = route.split(' ')[0];
     const before = await t.eventCount();
+    if (spec.sse) {
+      // An allowed stream never ends: read the status and headers, then close it.
+      const controller = new AbortController();
+      const answer = await fetch(`${await baseUrl()}${path}`, { headers: headers.get(caller)!, signal: controller.signal });
+      const problemBody = answer.status >= 400 ? ((await answer.json()) as { detail?: string }) : undefined;
+      controller.abort();
+      expect({ route, caller, status: answer.status < 300 ? 'allow' : answer.status }).toEqual({ route, caller, status: outcome });
+      if (problemBody) expect({ type: answer.headers.get('content-type'), detail: problemBody.detail }).toEqual({ type: expect.stringMatching(/^application\/problem\+json/), detail: expect.any(String) });
+      else expect(answer.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(await t.eventCount()).toBe(before);
+      return;
+    }
     let request = method === 'POST' ? t.http().post(path) : t.http().get(path);
     request = request.set(headers.get(caller)!);
     const res = method === 'POST' ? await request.send(body ?? {}) : await request;

@@ -83,6 +83,7 @@ describe('fuzzing every POST route with malformed input', () => {
         if (template.startsWith('/api/organizations')) return ids.org;
         if (template.startsWith('/api/pairings')) return ids.pairing;
         if (template.startsWith('/api/donations')) return ids.flowId;
+        if (template.startsWith('/api/push')) return ids.org;
         return ids.needId;
       }
       return ids[name] ?? 'x';

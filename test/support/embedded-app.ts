@@ -29,6 +29,9 @@ export const testAppConfig = (dataDir: string, overrides: Partial<AppConfig> = {
   autostartProjections: true,
   rateLimits: { perIpPerMinute: 1_000_000, perUserPerMinute: 1_000_000, loginsPerMinute: 1_000_000 },
   requestTimeoutMs: 15_000,
+  // Pushes are appended shortly after a need is published, by a processor of their own: suites that
+  // count events would see them arrive at any moment. test/e2e/push.spec.ts turns them on.
+  pushDispatch: false,
   ...overrides,
 });
 

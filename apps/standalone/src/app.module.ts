@@ -2,11 +2,13 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { IdempotencyMiddleware } from '@shecun/core';
 import { DonationsModule } from '@shecun/donations';
 import { AuthenticationMiddleware, IdentityModule } from '@shecun/identity';
-import { MatchingModule } from '@shecun/matching';
+import { MatchingModule, MatchingQueriesModule } from '@shecun/matching';
 import { NeedsModule } from '@shecun/needs';
+import { MonitoringModule } from '@shecun/monitoring';
 import { OrganizationsModule } from '@shecun/organizations';
+import { MatchingPushTargeting, PUSH_TARGETING, PushModule } from '@shecun/push';
 import { RegionsModule } from '@shecun/regions';
-import { AppConfig, identityOptionsOf } from './config';
+import { AppConfig, identityOptionsOf, pushOptionsOf } from './config';
 import { HealthController } from './health.controller';
 import { EmbeddedInfrastructureModule } from './infrastructure.module';
 
@@ -16,7 +18,7 @@ export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [EmbeddedInfrastructureModule.forRoot(config), IdentityModule.forRoot(identityOptionsOf(config), config.rateLimits), RegionsModule, NeedsModule, OrganizationsModule, DonationsModule, MatchingModule],
+      imports: [EmbeddedInfrastructureModule.forRoot(config), IdentityModule.forRoot(identityOptionsOf(config), config.rateLimits), RegionsModule, NeedsModule, OrganizationsModule, DonationsModule, MonitoringModule, MatchingModule, PushModule.forRoot(pushOptionsOf(config), { provide: PUSH_TARGETING, useClass: MatchingPushTargeting }, [MatchingQueriesModule])],
       controllers: [HealthController],
     };
   }

@@ -1,5 +1,8 @@
 import { IdentityOptions, identityOptionsFromEnv, RateLimits, rateLimitsFromEnv } from '@shecun/identity';
-import { resolve } from 'node:path';
+import { PushOptions } from '@shecun/push';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 /** Configuration of the embedded topology, from environment variables. */
 export interface AppConfig {
@@ -15,6 +18,8 @@ export interface AppConfig {
   rateLimits: RateLimits;
   /** A request still unanswered after this many milliseconds gets a 503. */
   requestTimeoutMs: number;
+  /** Push needs to organizations as they are published (PUSH_DISPATCH; default on). */
+  pushDispatch?: boolean;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -39,4 +44,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 /** The identity options of an embedded app: as configured, or from the environment with the data folder's dev key. */
 export function identityOptionsOf(config: AppConfig, env: NodeJS.ProcessEnv = process.env): IdentityOptions {
   return config.identity ?? identityOptionsFromEnv(env, config.dataDir);
+}
+
+/**
+ * Push options: webhooks are signed with secrets derived from WEBHOOK_SIGNING_SECRET, or from a
+ * random secret kept in the data folder (`keys/webhook-secret`, made on first start).
+ */
+export function pushOptionsOf(config: AppConfig, env: NodeJS.ProcessEnv = process.env): PushOptions {
+  let serverSecret = env.WEBHOOK_SIGNING_SECRET;
+  if (!serverSecret) {
+    const file = join(config.dataDir, 'keys', 'webhook-secret');
+    if (!existsSync(file)) {
+      mkdirSync(join(config.dataDir, 'keys'), { recursive: true });
+      writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+    }
+    serverSecret = readFileSync(file, 'utf8').trim();
+  }
+  return {
+    serverSecret,
+    enabled: flag(env.PUSH_WEBHOOKS, true),
+    dispatch: config.pushDispatch ?? flag(env.PUSH_DISPATCH, true),
+    retryBaseMs: Number(env.PUSH_WEBHOOK_RETRY_BASE_MS ?? 1000),
+  };
 }

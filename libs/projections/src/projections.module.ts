@@ -20,7 +20,7 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(PROJECTIONS_AUTOSTART) private readonly autostart: boolean,
+    @Inject(PROJECTIONS_AUTOSTART) readonly autostart: boolean,
   ) {}
 
   register(projection: Projection): void {

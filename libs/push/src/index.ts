@@ -7,3 +7,4 @@ export * from './push.dispatcher';
 export * from './webhook.dispatcher';
 export * from './push.controller';
 export * from './push.module';
+export * from './matching-targeting';

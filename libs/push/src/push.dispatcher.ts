@@ -4,11 +4,12 @@ import { fold, withWriteLock } from '@shecun/core';
 import { EVENT_STORE, EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
 import { needDecider, NeedEvent, needStream } from '@shecun/needs';
 import { organizationDecider, OrganizationEvent, organizationStream } from '@shecun/organizations';
-import { ProjectionCheckpoint, ProjectionHost, PROJECTIONS_AUTOSTART } from '@shecun/projections';
+import { ProjectionCheckpoint, ProjectionHost } from '@shecun/projections';
 import { v5 as uuidv5 } from 'uuid';
 import { DataSource } from 'typeorm';
 import { NeedPushed, PUSH_TARGETING, pushFeedStream, PushNeed, PushPreferences, PushTargeting, selectRecipients } from './push.model';
 import { PushPreferencesView } from './push.projection';
+import { PUSH_OPTIONS, PushOptions } from './webhook.dispatcher';
 
 const PUSH_NAMESPACE = '8b3e2f6a-1c4d-5e7f-9a0b-2c3d4e5f6a7b';
 /** The push of one need to one organization has one id: appending it twice stores it once. */
@@ -40,11 +41,11 @@ export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShut
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PUSH_TARGETING) private readonly targeting: PushTargeting,
     private readonly projections: ProjectionHost,
-    @Inject(PROJECTIONS_AUTOSTART) private readonly autostart: boolean,
+    @Inject(PUSH_OPTIONS) private readonly options: PushOptions,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.autostart && process.env.PUSH_DISPATCH !== 'false') void this.start();
+    if (this.projections.autostart && this.options.dispatch !== false) void this.start();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -16,6 +16,8 @@ export interface PushOptions {
   timeoutMs?: number;
   /** Set false to leave deliveries to another process (PUSH_WEBHOOKS=false). */
   enabled?: boolean;
+  /** Set false to run without the dispatcher (PUSH_DISPATCH=false): no new pushes are made. */
+  dispatch?: boolean;
 }
 export const PUSH_OPTIONS = Symbol('PUSH_OPTIONS');
 
