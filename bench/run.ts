@@ -1,6 +1,7 @@
 import { appendBench } from './append.bench';
 import { kafkaLatencyBench } from './kafka-latency.bench';
 import { latencyBench } from './latency.bench';
+import { matchingBench } from './matching.bench';
 import { relayBench } from './relay.bench';
 
 /** Benchmarks of the embedded topology; figures are ratios against a raw baseline of the same run. */
@@ -24,6 +25,17 @@ async function main(): Promise<void> {
     const r = await latencyBench(Number(process.env.BENCH_COMMANDS ?? 500));
     console.log(`latency: ${r.commands} commands, HTTP POST → needs read model committed`);
     console.log(`  p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(2)} ms (target p99 ≤ 50 ms) ${r.p99 <= 50 ? 'MET' : 'NOT MET'}`);
+  }
+  if (which.includes('matching')) {
+    const r = await matchingBench(Number(process.env.BENCH_ORGANIZATIONS ?? 72_019), Number(process.env.BENCH_MATCHING_NEEDS ?? 20_000), Number(process.env.BENCH_MATCHING_QUERIES ?? 1000));
+    const fmt = (p: { p50: number; p99: number; max: number }) => `p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms, max ${p.max.toFixed(2)} ms`;
+    console.log(`matching: ${r.organizations} organizations, ${r.needs} open needs in the read model (${r.events} events through the matching projection, ${r.projectionPerSecond.toFixed(0)} events/s)`);
+    console.log(`  raw better-sqlite3 scan of the organizations table (top 20 by one filter and sort): ${fmt(r.raw)}`);
+    console.log(`  candidates for a need, in process (six factors, reasons, top 20):                 ${fmt(r.inProcess)}`);
+    console.log(`  GET /api/needs/{id}/candidates over HTTP:                                         ${fmt(r.http)}`);
+    console.log(`  GET /api/auth/me over HTTP (authenticated baseline):                              ${fmt(r.httpBaseline)}`);
+    console.log(`  recommended needs for an organization, in process:                                ${fmt(r.recommended)}`);
+    console.log(`  ratio in-process/raw scan: p50 ${(r.inProcess.p50 / r.raw.p50).toFixed(2)}, p99 ${(r.inProcess.p99 / r.raw.p99).toFixed(2)}; HTTP p99 ${r.http.p99.toFixed(2)} ms (target ≤ 20 ms) ${r.http.p99 <= 20 ? 'MET' : 'NOT MET'}`);
   }
   if (which.includes('kafka-latency')) {
     const r = await kafkaLatencyBench(Number(process.env.BENCH_KAFKA_COMMANDS ?? 300));

@@ -1,4 +1,4 @@
-import { Category } from '@shecun/needs';
+import { CATEGORIES, Category } from '@shecun/needs';
 import { MatchingNeedRow, MatchingOrganizationRow, MatchingPairingRow, MatchingTeamRow, OpenCommitment } from './matching.projection';
 import {
   capacityFactor,
@@ -17,6 +17,7 @@ import {
   Score,
   scoreMatch,
   teamFactor,
+  TEAM_POINTS,
   TOWN_PAIRING_POINTS,
   WEIGHTS,
 } from './scoring';
@@ -85,6 +86,9 @@ export interface RankedNeed extends Score {
 }
 
 const NOT_RANKED = -1;
+/** Each category's bit, by bit number, and the category of each bit. */
+const CATEGORY_BITS = CATEGORIES.map(categoryBit);
+const CATEGORY_OF_BIT = new Map(CATEGORIES.map((c) => [categoryBit(c), c]));
 const today = (now: number) => new Date(now).toISOString().slice(0, 10);
 const codeNumber = (code: string, length: number) => (code.length >= length ? Number(code.slice(0, length)) : -1);
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -313,6 +317,13 @@ export class MatchingIndex {
   // Rankings
   // -------------------------------------------------------------------------------------------
 
+  /** City code − 4400 → 1 for the counterpart cities of `cityCode` (Guangdong's city codes are 4401–4453). */
+  private counterpartTable(cityCode: string): Uint8Array {
+    const table = new Uint8Array(100);
+    for (const c of COUNTERPART_CITIES.get(cityCode) ?? []) table[Number(c) - 4400] = 1;
+    return table;
+  }
+
   /** Organizations in normal standing (and passing `filter`) ranked for a need by score (best first), with the reasons. */
   rankOrganizations(need: NeedEntry, limit: number, now: number, filter?: (org: OrganizationEntry) => boolean): { ranked: RankedOrganization[]; eligible: number } {
     this.ensureBase(now);
@@ -321,30 +332,43 @@ export class MatchingIndex {
     const town = codeNumber(need.villageCode, 9);
     const county = codeNumber(need.villageCode, 6);
     const city = codeNumber(need.villageCode, 4);
-    const counterparts = new Set([...(COUNTERPART_CITIES.get(need.villageCode.slice(0, 4)) ?? [])].map(Number));
+    const counterpart = this.counterpartTable(need.villageCode.slice(0, 4));
     const pairedVillage = this.activeByTarget.get(need.villageCode);
     const pairedTown = this.activeByTarget.get(need.villageCode.slice(0, 9));
+    const paired = (pairedVillage?.size ?? 0) + (pairedTown?.size ?? 0) > 0;
+    // The hot fields as locals: one pass over every organization, adding up the factors' points.
+    const { orgs, orgBase, orgCategories, orgTown, orgCounty, orgCity, orgHub } = this;
     const top = new TopK(limit);
+    let threshold = -Infinity;
     let eligible = 0;
-    for (let slot = 0; slot < this.orgs.length; slot++) {
-      const base = this.orgBase[slot];
+    for (let slot = 0; slot < orgs.length; slot++) {
+      const base = orgBase[slot];
       if (base === NOT_RANKED) continue;
-      if (filter && !filter(this.orgs[slot])) continue;
+      if (filter && !filter(orgs[slot])) continue;
       eligible++;
-      const cats = this.orgCategories[slot];
+      const cats = orgCategories[slot];
       let points = base + ((cats & bit) !== 0 ? WEIGHTS.category : (cats & related) !== 0 ? RELATED_CATEGORY_POINTS : 0);
+      // What the remaining factors could add at most: below the current top's threshold, skip it.
+      if (points + PROXIMITY_POINTS.town + (paired ? WEIGHTS.pairing : 0) + (orgHub[slot] ? WEIGHTS.team : 0) <= threshold) continue;
+      const orgCityCode = orgCity[slot];
       points +=
-        this.orgTown[slot] === town ? PROXIMITY_POINTS.town
-        : this.orgCounty[slot] === county ? PROXIMITY_POINTS.county
-        : this.orgCity[slot] === city ? PROXIMITY_POINTS.city
-        : counterparts.has(this.orgCity[slot]) ? PROXIMITY_POINTS.counterpart
+        orgTown[slot] === town ? PROXIMITY_POINTS.town
+        : orgCounty[slot] === county ? PROXIMITY_POINTS.county
+        : orgCityCode === city ? PROXIMITY_POINTS.city
+        : orgCityCode >= 4400 && orgCityCode < 4500 && counterpart[orgCityCode - 4400] ? PROXIMITY_POINTS.counterpart
         : PROXIMITY_POINTS.province;
-      if (pairedVillage || pairedTown || this.orgHub[slot]) {
-        const id = this.orgs[slot].id;
+      if (paired) {
+        const id = orgs[slot].id;
         points += pairedVillage?.has(id) ? WEIGHTS.pairing : pairedTown?.has(id) ? TOWN_PAIRING_POINTS : 0;
-        if (this.orgHub[slot]) points += teamFactor(true, this.activeTeamsLedBy(id), need.villageCode, need.category).points;
       }
-      top.offer(slot, points);
+      if (orgHub[slot]) {
+        const teams = this.activeTeamsByLead.get(orgs[slot].id);
+        points += teams?.length ? teamFactor(true, teams, need.villageCode, need.category).points : TEAM_POINTS.canForm;
+      }
+      if (points > threshold) {
+        top.offer(slot, points);
+        threshold = top.threshold;
+      }
     }
     const ranked: RankedOrganization[] = top.items.map(({ index }) => {
       const organization = this.orgs[index];
@@ -378,7 +402,7 @@ export class MatchingIndex {
     const town = codeNumber(home, 9);
     const county = codeNumber(home, 6);
     const city = codeNumber(home, 4);
-    const counterparts = new Set([...(COUNTERPART_CITIES.get(home.slice(0, 4)) ?? [])].map(Number));
+    const counterpart = this.counterpartTable(home.slice(0, 4));
     const committed = new Set(org.open.map(([needId]) => needId));
     const pairedTargets = new Set<string>();
     for (const [target, orgs] of this.activeByTarget) if (orgs.has(org.id)) pairedTargets.add(target);
@@ -386,30 +410,39 @@ export class MatchingIndex {
     const teams = this.activeTeamsLedBy(org.id);
     const categoryFilter = where.category ? categoryBit(where.category) : 0;
     const division = where.division;
+    const { needs, needOpen, needCategory, needTown, needCounty, needCity, needPublished, needUnpaired } = this;
+    const relatedTo = CATEGORY_BITS.map((categoryBitOf) => (cats & relatedMask(CATEGORY_OF_BIT.get(categoryBitOf)!)) !== 0);
     const top = new TopK(limit);
+    let threshold = -Infinity;
     let open = 0;
-    for (let slot = 0; slot < this.needs.length; slot++) {
-      if (!this.needOpen[slot]) continue;
-      const bit = this.needCategory[slot];
+    for (let slot = 0; slot < needs.length; slot++) {
+      if (!needOpen[slot]) continue;
+      const bit = needCategory[slot];
       if (categoryFilter && bit !== categoryFilter) continue;
-      const need = this.needs[slot];
-      if (division && !need.villageCode.startsWith(division)) continue;
-      if (committed.has(need.id)) continue;
+      if (division && !needs[slot].villageCode.startsWith(division)) continue;
+      if (committed.size && committed.has(needs[slot].id)) continue;
       open++;
-      let points = base + ((cats & bit) !== 0 ? WEIGHTS.category : (cats & relatedMask(need.category)) !== 0 ? RELATED_CATEGORY_POINTS : 0);
+      let points = base + ((cats & bit) !== 0 ? WEIGHTS.category : relatedTo[31 - Math.clz32(bit)] ? RELATED_CATEGORY_POINTS : 0);
+      const needCityCode = needCity[slot];
       points +=
-        town !== -1 && this.needTown[slot] === town ? PROXIMITY_POINTS.town
-        : county !== -1 && this.needCounty[slot] === county ? PROXIMITY_POINTS.county
-        : city !== -1 && this.needCity[slot] === city ? PROXIMITY_POINTS.city
-        : counterparts.has(this.needCity[slot]) ? PROXIMITY_POINTS.counterpart
+        town !== -1 && needTown[slot] === town ? PROXIMITY_POINTS.town
+        : county !== -1 && needCounty[slot] === county ? PROXIMITY_POINTS.county
+        : city !== -1 && needCityCode === city ? PROXIMITY_POINTS.city
+        : needCityCode >= 4400 && needCityCode < 4500 && counterpart[needCityCode - 4400] ? PROXIMITY_POINTS.counterpart
         : PROXIMITY_POINTS.province;
-      if (pairedTargets.size) points += pairedTargets.has(need.villageCode) ? WEIGHTS.pairing : pairedTargets.has(need.villageCode.slice(0, 9)) ? TOWN_PAIRING_POINTS : 0;
-      if (isHub) points += teamFactor(true, teams, need.villageCode, need.category).points;
+      if (pairedTargets.size) {
+        const village = needs[slot].villageCode;
+        points += pairedTargets.has(village) ? WEIGHTS.pairing : pairedTargets.has(village.slice(0, 9)) ? TOWN_PAIRING_POINTS : 0;
+      }
+      if (isHub) points += teams.length ? teamFactor(true, teams, needs[slot].villageCode, needs[slot].category).points : TEAM_POINTS.canForm;
       // fairness(need), as scoring.ts fairness() computes it.
-      const published = this.needPublished[slot];
+      const published = needPublished[slot];
       const waitingDays = Number.isNaN(published) ? 0 : Math.max(0, (now - published) / 86_400_000);
-      points += round2(FAIRNESS.waiting * Math.min(1, waitingDays / FAIRNESS.waitingFullAfterDays)) + (this.needUnpaired[slot] ? FAIRNESS.unpaired : 0);
-      top.offer(slot, points);
+      points += round2(FAIRNESS.waiting * Math.min(1, waitingDays / FAIRNESS.waitingFullAfterDays)) + (needUnpaired[slot] ? FAIRNESS.unpaired : 0);
+      if (points > threshold) {
+        top.offer(slot, points);
+        threshold = top.threshold;
+      }
     }
     const ranked = top.items.map(({ index }) => {
       const need = this.needs[index];
