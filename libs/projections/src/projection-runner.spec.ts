@@ -86,6 +86,27 @@ describe('ProjectionRunner (SQLite event store + SQLite read model)', () => {
     expect(await counts()).toEqual({ a: 3 });
   });
 
+  it('hands whole batches to a projection that applies in bulk, in its own batch size, within the transaction', async () => {
+    for (let i = 0; i < 10; i++) await store.append(`s${i % 3}`, [ev()], 'any');
+    const batches: number[][] = [];
+    const inner = new TallyProjection();
+    const bulk: Projection = {
+      name: 'bulk',
+      entities: inner.entities,
+      batchSize: 4,
+      apply: () => Promise.reject(new Error('applyBatch expected')),
+      applyBatch: async (events, manager) => {
+        batches.push(events.map((e) => e.position));
+        for (const e of events) await inner.apply(e, manager);
+      },
+    };
+    const runner = new ProjectionRunner(store, dataSource, bulk);
+    await runner.catchUp();
+    expect(batches).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]);
+    expect(await counts()).toEqual({ s0: 4, s1: 3, s2: 3 });
+    expect(await runner.checkpoint()).toBe(10);
+  });
+
   it('rebuilds from position 0 with progress and ends with the same rows', async () => {
     for (let i = 0; i < 10; i++) await store.append(`s${i % 3}`, [ev()], 'any');
     const runner = new ProjectionRunner(store, dataSource, new TallyProjection());

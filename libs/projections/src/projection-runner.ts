@@ -57,7 +57,8 @@ export class ProjectionRunner {
         const from = stored?.position ?? START;
         const fresh = events.filter((e) => e.position > from);
         if (fresh.length === 0) return from;
-        for (const event of fresh) await this.projection.apply(event, manager);
+        if (this.projection.applyBatch) await this.projection.applyBatch(fresh, manager);
+        else for (const event of fresh) await this.projection.apply(event, manager);
         const position = fresh[fresh.length - 1].position;
         await manager.save(ProjectionCheckpoint, { name: this.name, position, updatedAt: new Date().toISOString() });
         return position;
@@ -73,7 +74,7 @@ export class ProjectionRunner {
         .then((checkpoint) => {
           this.position = checkpoint;
           this.subscription = this.store.subscribeAll(checkpoint, async (events) => void (await this.processBatch(events)), {
-            batchSize: this.options.batchSize ?? 500,
+            batchSize: this.options.batchSize ?? this.projection.batchSize ?? 500,
             onLive: () => {
               this.caughtUp = true;
               this.lastError = undefined;
@@ -104,7 +105,7 @@ export class ProjectionRunner {
   }
 
   /** Reads and applies everything up to the current head, reporting progress. */
-  async catchUp(onProgress?: ProgressListener, batchSize = 1000): Promise<void> {
+  async catchUp(onProgress?: ProgressListener, batchSize = this.projection.batchSize ?? 1000): Promise<void> {
     const head = await this.store.headPosition();
     let position = await this.checkpoint();
     // Progress counts positions: events for the SQLite log (positions 1…n), bytes for EventStoreDB.
