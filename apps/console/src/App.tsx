@@ -21,6 +21,7 @@ import { DisclosureIndex, NeedDisclosurePage, OrganizationDisclosurePage } from 
 
 // Pages with charts load Apache ECharts on first use, not with the sign-in page.
 const AuditTrace = lazy(() => import('./pages/AuditTrace').then((m) => ({ default: m.AuditTrace })));
+const Bureau = lazy(() => import('./pages/Bureau').then((m) => ({ default: m.Bureau })));
 
 const setDayjsLocale = (lang: Lang) => dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
 setDayjsLocale(storedLang());
@@ -36,6 +37,7 @@ function Header() {
     { to: '/needs', label: t('navNeeds') },
     ...(role === 'coordinator' ? [{ to: '/needs/new', label: t('navNewNeed') }] : []),
     ...(actor.role && actsForOrganization(actor) ? [{ to: '/my/commitments', label: t('navMyCommitments') }] : []),
+    ...(role === 'bureau' || role === 'admin' ? [{ to: '/bureau', label: t('navBureau') }] : []),
     ...(role === 'hub' || role === 'organization' || role === 'bureau' || role === 'admin' ? [{ to: '/teams', label: t('navTeams') }] : []),
     ...(role && AUDIT_ROLES.includes(role) ? [{ to: '/audit', label: t('navAudit') }] : []),
     { to: '/disclosure', label: t('navDisclosure') },
@@ -108,6 +110,7 @@ function Home() {
   const actor = useActor();
   if (actor.role === 'coordinator') return <Navigate to="/mine" replace />;
   if (actor.role === 'auditor') return <Navigate to="/audit" replace />;
+  if (actor.role === 'bureau') return <Navigate to="/bureau" replace />;
   return <Navigate to="/needs" replace />;
 }
 
@@ -162,6 +165,7 @@ function Shell() {
                 <Route path="/needs/:id" element={<NeedDetail />} />
                 <Route path="/needs/:id/revise" element={<ReviseNeed />} />
                 <Route path="/my/commitments" element={<MyCommitments />} />
+                <Route path="/bureau" element={<Bureau />} />
                 <Route path="/teams" element={<Teams />} />
                 <Route path="/teams/new" element={<NewTeam />} />
                 <Route path="/teams/:id" element={<TeamDetail />} />

@@ -1,0 +1,381 @@
+import { Alert, App, Breadcrumb, Button, Card, Empty, Form, Grid, Input, Segmented, Skeleton, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { useActor } from '../auth';
+import { ActionModal } from '../components/ActionModal';
+import { Chart } from '../components/Chart';
+import { CategoryTag, ErrorAlert, PageTitle, Place } from '../components/common';
+import type { OrganizationPage, OrganizationSummary } from '../components/OrganizationSelect';
+import { formatDate, formatDateTime, useDivision, useGet } from '../hooks';
+import { useI18n } from '../i18n';
+
+export const BUREAU_ROLES = ['bureau', 'admin'];
+
+interface Pairing {
+  id: string;
+  organizationId: string;
+  organizationName: string;
+  targetCode: string;
+  targetLevel: 'town' | 'village';
+  term: number;
+  status: string;
+  startDate: string;
+  endDate: string;
+  categories: string[];
+  note: string;
+  proposedAt: string;
+}
+
+interface CoverageRow {
+  code: string;
+  keyVillages: number;
+  coveredVillages: number;
+  keyTowns: number;
+  coveredTowns: number;
+  villageCoverage: number | null;
+}
+
+interface Coverage {
+  division: string;
+  total: CoverageRow;
+  byCity: CoverageRow[];
+  byCounty: CoverageRow[];
+}
+
+/** The bureau's own division, as far as the coverage API takes it (province, city or county). */
+const coverageScope = (scope: string | undefined) => (!scope || scope.length < 4 ? '44' : scope.length >= 6 ? scope.slice(0, 6) : scope.slice(0, 4));
+
+const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
+
+// ---------------------------------------------------------------------------------------------
+// Pairings to confirm
+// ---------------------------------------------------------------------------------------------
+
+function PairingsToConfirm({ division }: { division: string }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const { data, error, loading, reload } = useGet<{ total: number; items: Pairing[] }>(`/api/pairings?status=proposed&division=${division}&pageSize=100`);
+  const [dialog, setDialog] = useState<{ kind: 'confirm' | 'decline'; pairing: Pairing } | null>(null);
+  const done = () => {
+    setDialog(null);
+    message.success(t('done'));
+    reload();
+  };
+  return (
+    <>
+      <Typography.Paragraph type="secondary">{t('pairingsIntro')}</Typography.Paragraph>
+      <ErrorAlert error={error} action={<Button size="small" onClick={reload}>{t('retry')}</Button>} />
+      {loading && !data && <Skeleton active />}
+      {data && data.items.length === 0 && <Empty description={t('noProposedPairings')} />}
+      <div className="team-grid" data-testid="proposed-pairings">
+        {data?.items.map((p) => (
+          <Card key={p.id} size="small" className="need-card" data-testid={`pairing-${p.id}`}>
+            <b className="need-card-title">{p.organizationName}</b>
+            <div className="need-card-tags">
+              <Tag color="gold">{t('pairingProposed')}</Tag>
+              <Tag>{t(p.targetLevel === 'town' ? 'keyTown' : 'keyVillageLevel')}</Tag>
+              {p.categories.map((c) => (
+                <CategoryTag key={c} category={c} />
+              ))}
+            </div>
+            <Typography.Text className="need-card-place">
+              <Place code={p.targetCode} />
+            </Typography.Text>
+            <div className="need-card-meta">
+              <span>{t('pairingTerm', { from: formatDate(p.startDate), to: formatDate(p.endDate) })}</span>
+              <span>
+                {t('proposedAt')}
+                {t('colon')}
+                {formatDateTime(p.proposedAt)}
+              </span>
+            </div>
+            {p.note && <Typography.Text type="secondary" className="small">{p.note}</Typography.Text>}
+            <Space wrap className="card-actions">
+              <Button type="primary" onClick={() => setDialog({ kind: 'confirm', pairing: p })} data-testid="confirm-pairing">
+                {t('confirmPairing')}
+              </Button>
+              <Button onClick={() => setDialog({ kind: 'decline', pairing: p })} data-testid="decline-pairing">
+                {t('declinePairing')}
+              </Button>
+            </Space>
+          </Card>
+        ))}
+      </div>
+      <ActionModal<Record<string, never>>
+        open={dialog?.kind === 'confirm'}
+        onClose={() => setDialog(null)}
+        title={t('confirmPairingTitle', { org: dialog?.pairing.organizationName ?? '' })}
+        intro={dialog && <Place code={dialog.pairing.targetCode} />}
+        okText={t('confirmPairing')}
+        path={`/api/pairings/${encodeURIComponent(dialog?.pairing.id ?? '-')}/confirm`}
+        toBody={() => ({})}
+        onDone={done}
+        testId="confirm-pairing-dialog"
+      />
+      <ActionModal<{ reason: string }>
+        open={dialog?.kind === 'decline'}
+        onClose={() => setDialog(null)}
+        title={t('declinePairingTitle', { org: dialog?.pairing.organizationName ?? '' })}
+        okText={t('declinePairing')}
+        danger
+        path={`/api/pairings/${encodeURIComponent(dialog?.pairing.id ?? '-')}/decline`}
+        toBody={(v) => ({ reason: v.reason.trim() })}
+        onDone={done}
+        testId="decline-pairing-dialog"
+      >
+        {() => (
+          <Form.Item name="reason" label={t('reason')} rules={[{ required: true, whitespace: true, message: t('reasonRequired') }]}>
+            <Input.TextArea rows={3} maxLength={500} />
+          </Form.Item>
+        )}
+      </ActionModal>
+    </>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pairing coverage of key villages, by city or county, with drill-down
+// ---------------------------------------------------------------------------------------------
+
+function CoverageView({ home }: { home: string }) {
+  const { t } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const screens = Grid.useBreakpoint();
+  const compact = !(screens.md ?? true);
+  const division = params.get('coverage') ?? home;
+  const { data, error, loading, reload } = useGet<Coverage>(`/api/pairings/coverage?division=${division}`);
+  const region = useDivision(division === '44' ? '' : division);
+  const names = useMemo(() => new Map(region?.children.map((c) => [c.code, c.name]) ?? []), [region]);
+  const rows = data ? (division.length === 2 ? data.byCity : division.length === 4 ? data.byCounty : []) : [];
+  const drill = (code: string) => {
+    if (code.length > 6) return;
+    const next = new URLSearchParams(params);
+    next.set('coverage', code);
+    setParams(next);
+  };
+  const sorted = useMemo(() => [...rows].filter((r) => r.keyVillages > 0).sort((a, b) => (a.villageCoverage ?? 0) - (b.villageCoverage ?? 0)), [rows]);
+  const option = useMemo(() => {
+    return {
+      animation: false,
+      grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        confine: true,
+        formatter: (items: Array<{ dataIndex: number }>) => {
+          const r = sorted[items[0].dataIndex];
+          return `${names.get(r.code) ?? r.code}<br/>${t('coveredOfKey', { covered: r.coveredVillages, key: r.keyVillages })}<br/>${t('keyTownsCovered', { covered: r.coveredTowns, key: r.keyTowns })}`;
+        },
+      },
+      xAxis: { type: 'value', max: 100, splitNumber: compact ? 2 : 5, axisLabel: { formatter: '{value}%' } },
+      yAxis: { type: 'category', data: sorted.map((r) => names.get(r.code) ?? r.code), axisLabel: { width: compact ? 64 : 160, overflow: 'break', lineHeight: 14 } },
+      series: [
+        {
+          type: 'bar',
+          data: sorted.map((r) => ({ value: Math.round((r.villageCoverage ?? 0) * 100), code: r.code, itemStyle: { color: (r.villageCoverage ?? 0) >= 0.8 ? '#389e0d' : (r.villageCoverage ?? 0) >= 0.5 ? '#d4a106' : '#cf1322' } })),
+          barMaxWidth: 22,
+          label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => `${pct(sorted[p.dataIndex].villageCoverage)} (${sorted[p.dataIndex].coveredVillages}/${sorted[p.dataIndex].keyVillages})` },
+          cursor: division.length < 6 ? 'pointer' : 'default',
+        },
+      ],
+    };
+  }, [sorted, names, compact, division, t]);
+  const crumbs = [{ code: '44', name: t('guangdong') }, ...(region?.path.filter((p) => p.level !== 'province').map((p) => ({ code: p.code, name: p.name })) ?? [])];
+  return (
+    <>
+      <Breadcrumb
+        className="section"
+        items={crumbs.map((c, i) => ({
+          key: c.code,
+          title:
+            i === crumbs.length - 1 ? (
+              <span>{c.name}</span>
+            ) : (
+              <a onClick={() => drill(c.code)} data-testid={`coverage-crumb-${c.code}`}>
+                {c.name}
+              </a>
+            ),
+        }))}
+      />
+      <ErrorAlert error={error} action={<Button size="small" onClick={reload}>{t('retry')}</Button>} />
+      {loading && !data && <Skeleton active />}
+      {data && (
+        <>
+          <div className="coverage-totals" data-testid="coverage-total">
+            <Card size="small">
+              <Statistic title={t('keyVillageCoverage')} value={pct(data.total.villageCoverage)} />
+              <div className="small secondary">{t('coveredOfKey', { covered: data.total.coveredVillages, key: data.total.keyVillages })}</div>
+            </Card>
+            <Card size="small">
+              <Statistic title={t('keyTownCoverage')} value={data.total.keyTowns ? pct(data.total.coveredTowns / data.total.keyTowns) : '—'} />
+              <div className="small secondary">{t('keyTownsCovered', { covered: data.total.coveredTowns, key: data.total.keyTowns })}</div>
+            </Card>
+          </div>
+          {rows.length > 0 ? (
+            <Card size="small" className="section" title={t(division.length === 2 ? 'coverageByCity' : 'coverageByCounty')} extra={division.length < 6 && <span className="small secondary">{t('clickToDrill')}</span>}>
+              <Chart
+                option={option}
+                height={Math.max(160, sorted.length * (compact ? 40 : 34) + 24)}
+                testId="coverage-chart"
+                ariaLabel={t(division.length === 2 ? 'coverageByCity' : 'coverageByCounty')}
+                onClick={(p) => {
+                  const code = (p.data as { code?: string } | undefined)?.code;
+                  if (code && division.length < 6) drill(code);
+                }}
+              />
+            </Card>
+          ) : (
+            division.length >= 6 && <Typography.Paragraph type="secondary">{t('countyCoverageNote')}</Typography.Paragraph>
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Organizations with abnormal standing (活动异常名录)
+// ---------------------------------------------------------------------------------------------
+
+function AbnormalOrganizations({ division }: { division: string }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const wide = Grid.useBreakpoint().md ?? true;
+  const [standing, setStanding] = useState<'abnormal' | 'deregistered'>('abnormal');
+  const { data, error, loading, reload } = useGet<OrganizationPage>(`/api/organizations?standing=${standing}&division=${division}&pageSize=100`);
+  const [restoring, setRestoring] = useState<OrganizationSummary | null>(null);
+  const columns: ColumnsType<OrganizationSummary> = [
+    { title: t('organization'), key: 'name', render: (_, o) => <b>{o.name}</b> },
+    { title: t('homeDivision'), key: 'home', width: 220, render: (_, o) => <Typography.Text type="secondary"><Place code={o.homeDivisionCode} /></Typography.Text> },
+    { title: t('standingReason'), key: 'reason', render: (_, o) => o.standingReason ?? '—' },
+    { title: t('standingSince'), key: 'since', width: 120, render: (_, o) => formatDate(o.standingSince) },
+    ...(standing === 'abnormal'
+      ? ([
+          {
+            title: t('actions'),
+            key: 'restore',
+            width: 130,
+            render: (_: unknown, o: OrganizationSummary) => (
+              <Button size="small" onClick={() => setRestoring(o)} data-testid={`restore-${o.id}`}>
+                {t('restoreStanding')}
+              </Button>
+            ),
+          },
+        ] as ColumnsType<OrganizationSummary>)
+      : []),
+  ];
+  return (
+    <>
+      <div className="view-head">
+        <Segmented
+          data-testid="standing-filter"
+          value={standing}
+          onChange={(v) => setStanding(v as 'abnormal' | 'deregistered')}
+          options={[
+            { value: 'abnormal', label: t('standingAbnormal') },
+            { value: 'deregistered', label: t('standingDeregistered') },
+          ]}
+        />
+        {data && <Typography.Text type="secondary">{t('total', { n: data.total })}</Typography.Text>}
+      </div>
+      <Typography.Paragraph type="secondary">{t(standing === 'abnormal' ? 'abnormalIntro' : 'deregisteredIntro')}</Typography.Paragraph>
+      <ErrorAlert error={error} action={<Button size="small" onClick={reload}>{t('retry')}</Button>} />
+      {wide ? (
+        <Table<OrganizationSummary>
+          data-testid="abnormal-organizations"
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={data?.items ?? []}
+          loading={loading}
+          pagination={(data?.items.length ?? 0) > 20 ? { pageSize: 20, showSizeChanger: false } : false}
+          locale={{ emptyText: <Empty description={t('noAbnormal')} /> }}
+        />
+      ) : (
+        <div data-testid="abnormal-organizations">
+          {loading && !data && <Card loading />}
+          {data?.items.length === 0 && <Empty description={t('noAbnormal')} />}
+          {data?.items.map((o) => (
+            <Card key={o.id} size="small" className="need-card">
+              <b>{o.name}</b>
+              <Typography.Text type="secondary" className="small">
+                <Place code={o.homeDivisionCode} />
+              </Typography.Text>
+              <span>{o.standingReason}</span>
+              <div className="need-card-meta">
+                <span>
+                  {t('standingSince')}
+                  {t('colon')}
+                  {formatDate(o.standingSince)}
+                </span>
+              </div>
+              {standing === 'abnormal' && (
+                <Button block onClick={() => setRestoring(o)} data-testid={`restore-${o.id}`}>
+                  {t('restoreStanding')}
+                </Button>
+              )}
+            </Card>
+          ))}
+        </div>
+      )}
+      <ActionModal<{ note: string }>
+        open={restoring !== null}
+        onClose={() => setRestoring(null)}
+        title={t('restoreTitle', { name: restoring?.name ?? '' })}
+        okText={t('restoreStanding')}
+        path={`/api/organizations/${encodeURIComponent(restoring?.id ?? '-')}/restore`}
+        toBody={(v) => ({ note: v.note.trim() })}
+        onDone={() => {
+          setRestoring(null);
+          message.success(t('done'));
+          reload();
+        }}
+        testId="restore-dialog"
+      >
+        {() => (
+          <Form.Item name="note" label={t('restoreNote')} rules={[{ required: true, whitespace: true, message: t('reasonRequired') }]}>
+            <Input.TextArea rows={3} maxLength={500} placeholder={t('restoreNotePlaceholder')} />
+          </Form.Item>
+        )}
+      </ActionModal>
+    </>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page
+// ---------------------------------------------------------------------------------------------
+
+export function Bureau() {
+  const { t } = useI18n();
+  const actor = useActor();
+  const [params, setParams] = useSearchParams();
+  const home = actor.role === 'admin' ? '44' : coverageScope(actor.scope);
+  const division = actor.role === 'admin' ? '44' : (actor.scope ?? '44');
+  const place = useDivision(division === '44' ? '' : division);
+  const tab = params.get('tab') ?? 'pairings';
+  if (!actor.role || !BUREAU_ROLES.includes(actor.role)) {
+    return (
+      <>
+        <PageTitle title={t('bureauTitle')} />
+        <Alert type="info" showIcon title={t('bureauOnly')} />
+      </>
+    );
+  }
+  return (
+    <>
+      <PageTitle title={t('bureauTitle')} intro={t('bureauIntro', { place: division === '44' ? t('guangdong') : (place?.name ?? division) })} />
+      <Tabs
+        data-testid="bureau-tabs"
+        activeKey={tab}
+        onChange={(key) => setParams(key === 'pairings' ? {} : { tab: key })}
+        items={[
+          { key: 'pairings', label: t('tabPairings'), children: <PairingsToConfirm division={division} /> },
+          { key: 'coverage', label: t('tabCoverage'), children: <CoverageView home={home} /> },
+          { key: 'standing', label: t('tabStanding'), children: <AbnormalOrganizations division={division} /> },
+        ]}
+      />
+    </>
+  );
+}

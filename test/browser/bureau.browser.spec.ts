@@ -1,0 +1,112 @@
+/**
+ * The bureau's desk in a real browser, against the real embedded app with the demo seed: 清远's
+ * bureau staff confirm a proposed pairing (结对), look at the pairing coverage of key villages as a
+ * chart and drill from the province down to a city, and restore an organization listed as abnormal
+ * (活动异常名录). Pages are photographed at desktop and phone size under test/browser/artifacts/.
+ */
+import type { Page } from '../../apps/console/node_modules/playwright-core';
+import { actAs, futureDate, staffOf } from '../support/embedded-app';
+import { PROVINCE_BUREAU, registerOrganizations } from '../support/organizations';
+import { DESKTOP, newPage, Running, screenshots, sees, settled, startConsole } from './support/browser';
+
+const PAIRING_ORG = 'org-web-qy-volunteers';
+const PAIRING_ORG_NAME = '清远市连南瑶族自治县青年志愿者协会';
+const LISTED_ORG = 'org-web-qy-listed';
+const LISTED_ORG_NAME = '清远市清城区乡村振兴促进会';
+const REASON = '未按规定报送 2025 年度工作报告';
+
+let running: Running;
+let pairingId: string;
+
+beforeAll(async () => {
+  running = await startConsole();
+  const t = running.app;
+  await registerOrganizations(t, [
+    { id: PAIRING_ORG, name: PAIRING_ORG_NAME, homeDivisionCode: '441826', categories: ['volunteer', 'education'] },
+    { id: LISTED_ORG, name: LISTED_ORG_NAME, homeDivisionCode: '441802', categories: ['industry'] },
+  ]);
+  const proposed = await t.http().post('/api/pairings').set(await actAs(t, staffOf(PAIRING_ORG))).send({
+    organizationId: PAIRING_ORG, targetCode: '441826105201', startDate: futureDate(0), endDate: futureDate(730), categories: ['volunteer', 'education'], note: '每月两次到村开展课后辅导',
+  }).expect(201);
+  pairingId = proposed.body.pairingId ?? proposed.body.pairing?.id ?? proposed.body.id;
+  await t.http().post(`/api/organizations/${LISTED_ORG}/abnormal`).set(await actAs(t, PROVINCE_BUREAU)).send({ reason: REASON }).expect(200);
+  await t.projections.waitFor(await t.store.headPosition());
+});
+
+afterAll(async () => {
+  await running?.close();
+});
+
+async function signIn(page: Page, account: string) {
+  await page.goto('/');
+  await page.getByTestId(`demo-${account}`).click();
+  await page.getByTestId('user-menu').waitFor();
+}
+
+describe('the bureau desk in the console', () => {
+  let bureau: Page;
+
+  it('confirms a proposed pairing', async () => {
+    ({ page: bureau } = await newPage(running, DESKTOP));
+    const page = bureau;
+    await signIn(page, 'bureau');
+    await page.waitForURL(/\/bureau/);
+    const card = page.getByTestId('proposed-pairings').locator('.need-card').filter({ hasText: PAIRING_ORG_NAME });
+    await card.getByText('每月两次到村开展课后辅导').waitFor();
+    await settled(page);
+    await screenshots(page, '40-bureau-pairings');
+    await card.getByTestId('confirm-pairing').click();
+    await page.getByTestId('confirm-pairing-dialog-submit').click();
+    await card.waitFor({ state: 'detached' });
+    const { body } = await running.app.http().get(`/api/pairings?organizationId=${PAIRING_ORG}`).expect(200);
+    expect(body.items.map((p: { status: string }) => p.status)).toEqual(['active']);
+    if (pairingId) expect(body.items[0].id).toBe(pairingId);
+  });
+
+  it('shows the pairing coverage of key villages and drills from the province into a city', async () => {
+    const page = bureau;
+    await page.goto('/bureau?tab=coverage');
+    // 清远's bureau starts at its city: its counties, 连南 among them.
+    await page.getByTestId('coverage-chart').locator('svg text').filter({ hasText: '连南瑶族自治县' }).first().waitFor();
+    const total = (await running.app.http().get('/api/pairings/coverage?division=4418').expect(200)).body.total;
+    await page.getByTestId('coverage-total').getByText(`${total.coveredVillages}/${total.keyVillages} 个重点村有生效的结对`).waitFor();
+    await settled(page);
+    await screenshots(page, '41-bureau-coverage');
+
+    await page.getByTestId('coverage-crumb-44').click();
+    await page.getByTestId('coverage-chart').locator('svg text').filter({ hasText: '梅州市' }).first().waitFor();
+    await settled(page);
+    await screenshots(page, '42-bureau-coverage-province');
+    // A click on a city's bar opens that city's counties.
+    const bars = page.getByTestId('coverage-chart').locator('svg path[fill="#389e0d"], svg path[fill="#d4a106"], svg path[fill="#cf1322"]');
+    await bars.first().waitFor();
+    await bars.first().click();
+    await page.waitForURL(/coverage=44\d\d(&|$)/);
+    const city = new URL(page.url()).searchParams.get('coverage')!;
+    const { name } = (await running.app.http().get(`/api/regions/${city}`).expect(200)).body;
+    await page.locator('.ant-breadcrumb').getByText(name).waitFor();
+    await page.getByTestId('coverage-chart').locator('svg text').first().waitFor();
+  });
+
+  it('lists the organizations of abnormal standing and restores one with its grounds', async () => {
+    const page = bureau;
+    await page.goto('/bureau?tab=standing');
+    const row = page.getByTestId('abnormal-organizations').locator('tr').filter({ hasText: LISTED_ORG_NAME });
+    await row.getByText(REASON).waitFor();
+    await settled(page);
+    await screenshots(page, '43-bureau-abnormal');
+    await page.getByTestId(`restore-${LISTED_ORG}`).click();
+    await page.getByTestId('restore-dialog-submit').click();
+    await sees(page, '请填写原因'); // the grounds are required
+    await page.getByTestId('restore-dialog').locator('textarea').fill('已补报 2025 年度工作报告');
+    await page.getByTestId('restore-dialog-submit').click();
+    await row.waitFor({ state: 'detached' });
+    const org = (await running.app.http().get(`/api/organizations/${LISTED_ORG}`).expect(200)).body;
+    expect(org.standing).toBe('normal');
+    await page.getByText('EN', { exact: true }).click();
+    await sees(page, 'Abnormal standing');
+    await settled(page);
+    await screenshots(page, '44-bureau-abnormal-english');
+    await page.getByText('中文', { exact: true }).click();
+  });
+});
