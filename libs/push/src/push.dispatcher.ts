@@ -4,11 +4,11 @@ import { fold, withWriteLock } from '@shecun/core';
 import { EVENT_STORE, EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
 import { needDecider, NeedEvent, needStream } from '@shecun/needs';
 import { organizationDecider, OrganizationEvent, organizationStream } from '@shecun/organizations';
-import { ProjectionCheckpoint, ProjectionHost } from '@shecun/projections';
+import { ProjectionHost } from '@shecun/projections';
 import { v5 as uuidv5 } from 'uuid';
 import { DataSource } from 'typeorm';
 import { NeedPushed, PUSH_TARGETING, pushFeedStream, PushNeed, PushPreferences, PushTargeting, selectRecipients } from './push.model';
-import { PushPreferencesView } from './push.projection';
+import { PushDispatchCheckpoint, PushPreferencesView } from './push.projection';
 import { PUSH_OPTIONS, PushOptions } from './webhook.dispatcher';
 
 const PUSH_NAMESPACE = '8b3e2f6a-1c4d-5e7f-9a0b-2c3d4e5f6a7b';
@@ -56,7 +56,7 @@ export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShut
 
   async start(): Promise<void> {
     this.running = true;
-    const row = await this.dataSource.getRepository(ProjectionCheckpoint).findOneBy({ name: PushDispatcher.NAME });
+    const row = await this.dataSource.getRepository(PushDispatchCheckpoint).findOneBy({ name: PushDispatcher.NAME });
     this.position = row?.position ?? START;
     this.subscription = this.store.subscribeAll(this.position, (events) => this.handle(events), {
       batchSize: 100,
@@ -73,7 +73,7 @@ export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShut
       if (event.type === 'NeedPublished' || event.type === 'NeedRevised') await this.dispatch(event);
     }
     const position = events[events.length - 1].position;
-    await withWriteLock(this.dataSource, () => this.dataSource.getRepository(ProjectionCheckpoint).save({ name: PushDispatcher.NAME, position, updatedAt: new Date().toISOString() }));
+    await withWriteLock(this.dataSource, () => this.dataSource.getRepository(PushDispatchCheckpoint).save({ name: PushDispatcher.NAME, position, updatedAt: new Date().toISOString() }));
     this.position = position;
   }
 

@@ -62,7 +62,15 @@ export class WebhookAttempt {
   @Column({ type: 'integer' }) durationMs: number;
 }
 
-export const PUSH_VIEW_ENTITIES = [PushPreferencesView, PushFeedView, WebhookDelivery, WebhookAttempt];
+/** Where the push dispatcher is in the event log (a processor, not a projection: its output is events). */
+@Entity('push_dispatch_checkpoint')
+export class PushDispatchCheckpoint {
+  @PrimaryColumn({ type: 'varchar', length: 100 }) name: string;
+  @Column({ type: 'bigint', transformer: numberTransformer }) position: number;
+  @Column({ type: 'varchar', length: 40 }) updatedAt: string;
+}
+
+export const PUSH_VIEW_ENTITIES = [PushPreferencesView, PushFeedView, WebhookDelivery, WebhookAttempt, PushDispatchCheckpoint];
 
 /** Each organization's push preferences and webhook secret version. */
 @Injectable()
