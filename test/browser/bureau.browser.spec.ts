@@ -51,6 +51,7 @@ describe('the bureau desk in the console', () => {
     const page = bureau;
     await signIn(page, 'bureau');
     await page.waitForURL(/\/bureau/);
+    await page.getByTestId('bureau-tabs').getByText('待确认结对').click();
     const card = page.getByTestId('proposed-pairings').locator('.need-card').filter({ hasText: PAIRING_ORG_NAME });
     await card.getByText('每月两次到村开展课后辅导').waitFor();
     await settled(page);
@@ -108,5 +109,43 @@ describe('the bureau desk in the console', () => {
     await settled(page);
     await screenshots(page, '44-bureau-abnormal-english');
     await page.getByText('中文', { exact: true }).click();
+  });
+
+  it('watches the match and conversion rates from the city down to a county, and lists the needs behind a figure', async () => {
+    const page = bureau;
+    const doc = (await running.app.http().get('/api/docs-json').expect(200)).body as { paths: Record<string, unknown> };
+    if (!doc.paths['/api/dashboard/figures']) {
+      // Without the monitoring context's API the desk shows no dashboard tab at all.
+      await page.goto('/bureau');
+      await page.getByTestId('bureau-tabs').getByText('待确认结对').waitFor();
+      expect(await page.getByTestId('bureau-tabs').getByText('对接成效').count()).toBe(0);
+      return;
+    }
+    const headers = await actAs(running.app, { id: 'bureau-qy-dashboard', role: 'bureau', scope: '4418' });
+    const summary = (await running.app.http().get('/api/dashboard/summary?region=4418&period=month').set(headers).expect(200)).body;
+    await page.goto('/bureau');
+    const kpis = page.getByTestId('kpis');
+    await kpis.getByTestId('kpi-published').getByText(String(summary.total.needs.published), { exact: true }).waitFor();
+    await page.getByTestId('region-chart').locator('svg text').filter({ hasText: '连南瑶族自治县' }).first().waitFor();
+    await page.getByTestId('time-chart').locator('svg').waitFor();
+    await settled(page);
+    await screenshots(page, '45-bureau-dashboard');
+
+    // A county's bar opens that county, by town.
+    const bar = page.getByTestId('region-chart').locator('svg path[fill="#1d4f91"]').first();
+    await bar.click();
+    await page.waitForURL(/region=4418\d\d/);
+    const county = new URL(page.url()).searchParams.get('region')!;
+    const { name } = (await running.app.http().get(`/api/regions/${county}`).expect(200)).body;
+    await page.locator('.ant-breadcrumb').getByText(name).waitFor();
+    await page.getByTestId('rates-by-region').getByText('各镇（街道）对接成功率与转化率').waitFor();
+
+    // The figure's needs, one click away.
+    await page.getByTestId('dashboard-crumb-4418').click();
+    await page.getByTestId('kpi-published').click();
+    const drawer = page.getByTestId('drill-down');
+    await drawer.getByText(`共 ${summary.total.needs.published} 条`).waitFor();
+    await settled(page);
+    await screenshots(page, '46-bureau-dashboard-needs');
   });
 });

@@ -163,3 +163,29 @@ export function useOrganizationName(organizationId: string | undefined, fromGran
   }, [organizationId, fromGrant]);
   return fromGrant ?? name;
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the running API offers
+// ---------------------------------------------------------------------------------------------
+
+let documented: Promise<Record<string, unknown>> | null = null;
+
+/**
+ * Whether the running API documents `path` (its OpenAPI document, read once): a page shows a part
+ * whose API another context provides only where that API is there. Undefined while it is read.
+ */
+export function useApiOffers(path: string): boolean | undefined {
+  const [offered, setOffered] = useState<boolean>();
+  useEffect(() => {
+    let live = true;
+    documented ??= get<{ paths?: Record<string, unknown> }>('/api/docs-json', { anonymous: true }).then(
+      (doc) => doc.paths ?? {},
+      () => ({}),
+    );
+    void documented.then((paths) => live && setOffered(path in paths));
+    return () => {
+      live = false;
+    };
+  }, [path]);
+  return offered;
+}

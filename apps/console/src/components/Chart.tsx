@@ -16,7 +16,7 @@ export interface ChartProps {
   minWidth?: number;
   testId?: string;
   ariaLabel?: string;
-  onClick?: (params: { name?: string; data?: unknown; dataType?: string; seriesType?: string }) => void;
+  onClick?: (params: { name?: string; data?: unknown; dataType?: string; seriesType?: string; dataIndex?: number }) => void;
   style?: CSSProperties;
 }
 

@@ -7,7 +7,8 @@ import { ActionModal } from '../components/ActionModal';
 import { Chart } from '../components/Chart';
 import { CategoryTag, ErrorAlert, PageTitle, Place } from '../components/common';
 import type { OrganizationPage, OrganizationSummary } from '../components/OrganizationSelect';
-import { formatDate, formatDateTime, useDivision, useGet } from '../hooks';
+import { formatDate, formatDateTime, useApiOffers, useDivision, useGet } from '../hooks';
+import { DashboardView } from './Dashboard';
 import { useI18n } from '../i18n';
 
 export const BUREAU_ROLES = ['bureau', 'admin'];
@@ -354,7 +355,10 @@ export function Bureau() {
   const home = actor.role === 'admin' ? '44' : coverageScope(actor.scope);
   const division = actor.role === 'admin' ? '44' : (actor.scope ?? '44');
   const place = useDivision(division === '44' ? '' : division);
-  const tab = params.get('tab') ?? 'pairings';
+  const dashboard = useApiOffers('/api/dashboard/figures');
+  const wide = Grid.useBreakpoint().md ?? true;
+  const tab = params.get('tab') ?? (dashboard ? 'dashboard' : 'pairings');
+  if (actor.role && BUREAU_ROLES.includes(actor.role) && dashboard === undefined) return <Skeleton active />;
   if (!actor.role || !BUREAU_ROLES.includes(actor.role)) {
     return (
       <>
@@ -369,11 +373,12 @@ export function Bureau() {
       <Tabs
         data-testid="bureau-tabs"
         activeKey={tab}
-        onChange={(key) => setParams(key === 'pairings' ? {} : { tab: key })}
+        onChange={(key) => setParams({ tab: key })}
         items={[
-          { key: 'pairings', label: t('tabPairings'), children: <PairingsToConfirm division={division} /> },
-          { key: 'coverage', label: t('tabCoverage'), children: <CoverageView home={home} /> },
-          { key: 'standing', label: t('tabStanding'), children: <AbnormalOrganizations division={division} /> },
+          ...(dashboard ? [{ key: 'dashboard', label: t(wide ? 'tabDashboard' : 'tabDashboardShort'), children: <DashboardView home={home.length > 6 ? home.slice(0, 6) : home} /> }] : []),
+          { key: 'pairings', label: t(wide ? 'tabPairings' : 'tabPairingsShort'), children: <PairingsToConfirm division={division} /> },
+          { key: 'coverage', label: t(wide ? 'tabCoverage' : 'tabCoverageShort'), children: <CoverageView home={home} /> },
+          { key: 'standing', label: t(wide ? 'tabStanding' : 'tabStandingShort'), children: <AbnormalOrganizations division={division} /> },
         ]}
       />
     </>

@@ -1,15 +1,15 @@
 import { PlusOutlined, TeamOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Col, Empty, Form, Grid, Input, InputNumber, Progress, Row, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { ReactNode, useEffect, useState } from 'react';
+import { ReactNode, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ApiError, get, NeedListItem, NeedPage, request } from '../api';
+import { ApiError, NeedListItem, NeedPage, request } from '../api';
 import { actsForOrganization, useActor } from '../auth';
 import { ActionModal } from '../components/ActionModal';
 import { CategoryTag, CommitmentStatusTag, ErrorAlert, PageTitle, Place } from '../components/common';
 import { OrganizationSelect } from '../components/OrganizationSelect';
 import { RegionPicker } from '../components/RegionPicker';
-import { formatDate, formatDateTime, formatFen, unitLabel, useCommand, useGet, useOrganizationName } from '../hooks';
+import { formatDate, formatDateTime, formatFen, unitLabel, useApiOffers, useCommand, useGet, useOrganizationName } from '../hooks';
 import { useI18n } from '../i18n';
 import { CATEGORIES, CATEGORY_LABELS, label } from '../labels';
 import {
@@ -379,28 +379,13 @@ function NeedTitle({ id }: { id: string }) {
   );
 }
 
-/** Whether the running API offers team suggestions (the matching context): read once from its OpenAPI document. */
-let suggestionsOffered: Promise<boolean> | null = null;
-const offersSuggestions = () =>
-  (suggestionsOffered ??= get<{ paths?: Record<string, unknown> }>('/api/docs-json', { anonymous: true }).then(
-    (doc) => Boolean(doc.paths?.['/api/teams/suggestions']),
-    () => false,
-  ));
-
 function Suggestions({ team, onInvite }: { team: Team; onInvite: (organizationId: string, name: string, share: number) => void }) {
   const { t, lang } = useI18n();
-  const [offered, setOffered] = useState<boolean | null>(null);
+  const offered = useApiOffers('/api/teams/suggestions');
   const [suggestion, setSuggestion] = useState<TeamSuggestion | null>(null);
   const [error, setError] = useState<unknown>();
   const [pending, setPending] = useState(false);
   const [maxInvitations, setMaxInvitations] = useState<number | null>(null);
-  useEffect(() => {
-    let live = true;
-    void offersSuggestions().then((yes) => live && setOffered(yes));
-    return () => {
-      live = false;
-    };
-  }, []);
   if (!offered || team.targetNeedIds.length === 0) return null;
   const already = new Set(team.members.filter((m) => m.status !== 'declined').map((m) => m.organizationId));
   const ask = async () => {
