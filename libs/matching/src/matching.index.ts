@@ -60,8 +60,29 @@ export interface NeedEntry {
   status: string;
   open: boolean;
   publishedAt: string | null;
-  lacking: LackingItem[];
+  /** Line items that still lack something (read from the row's JSON when first asked for). */
+  readonly lacking: LackingItem[];
 }
+
+/** A need as held in memory: the line items stay JSON until an answer shows them. */
+class NeedRecord implements NeedEntry {
+  private parsed?: LackingItem[];
+  constructor(
+    readonly id: string,
+    readonly title: string,
+    readonly villageCode: string,
+    readonly category: Category,
+    readonly status: string,
+    readonly open: boolean,
+    readonly publishedAt: string | null,
+    private readonly lackingJson: string,
+  ) {}
+  get lacking(): LackingItem[] {
+    return (this.parsed ??= JSON.parse(this.lackingJson) as LackingItem[]);
+  }
+}
+
+const NO_OPEN_COMMITMENTS: OpenCommitment[] = [];
 
 interface TeamEntry extends LedTeam {
   leadOrganizationId: string;
@@ -189,7 +210,7 @@ export class MatchingIndex {
     }
     const entry: OrganizationEntry = {
       id: row.id, name: row.name, homeDivisionCode: row.homeDivisionCode, hubKind: row.hubKind, categories: row.categories, standing: row.standing,
-      open: JSON.parse(row.open) as OpenCommitment[], onTime: row.deliveredOnTime, late: row.deliveredLate, withdrawn: row.withdrawn,
+      open: row.open === '[]' ? NO_OPEN_COMMITMENTS : (JSON.parse(row.open) as OpenCommitment[]), onTime: row.deliveredOnTime, late: row.deliveredLate, withdrawn: row.withdrawn,
     };
     this.orgs[slot] = entry;
     this.orgCategories[slot] = entry.categories;
@@ -215,10 +236,7 @@ export class MatchingIndex {
       this.needPublished = grow(this.needPublished, n);
       this.needUnpaired = grow(this.needUnpaired, n);
     }
-    const entry: NeedEntry = {
-      id: row.id, title: row.title, villageCode: row.villageCode, category: row.category as Category, status: row.status, open: row.open,
-      publishedAt: row.publishedAt, lacking: JSON.parse(row.lacking) as LackingItem[],
-    };
+    const entry: NeedEntry = new NeedRecord(row.id, row.title, row.villageCode, row.category as Category, row.status, row.open, row.publishedAt, row.lacking);
     this.needs[slot] = entry;
     this.needCategory[slot] = entry.villageCode ? categoryBit(entry.category) : 0;
     this.needCity[slot] = codeNumber(entry.villageCode, 4);

@@ -13,7 +13,7 @@ import {
 } from '@shecun/needs';
 import { isOrganizationEvent, isPairingEvent, isTeamEvent, OrganizationEvent, PairingEvent, TeamEvent } from '@shecun/organizations';
 import { numberTransformer, Projection } from '@shecun/projections';
-import { Column, Entity, EntityManager, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, EntityManager, In, Index, PrimaryColumn } from 'typeorm';
 import { categoryMask } from './scoring';
 
 /**
@@ -118,16 +118,79 @@ const samePhase = (a: Phase, b: Phase) => a.kind === b.kind && (a.kind !== 'open
 
 const COUNTER = { onTime: 'deliveredOnTime', late: 'deliveredLate', withdrawn: 'withdrawn' } as const;
 
+/** Rows of one batch, read once and written back once (each table: id → row, or null when there is none). */
+class BatchRows {
+  readonly organizations = new Map<string, MatchingOrganizationRow | null>();
+  readonly needs = new Map<string, { row: MatchingNeedRow; state: NeedState } | null>();
+  readonly pairings = new Map<string, MatchingPairingRow | null>();
+  readonly teams = new Map<string, MatchingTeamRow | null>();
+  readonly dirty = { organizations: new Set<string>(), needs: new Set<string>(), pairings: new Set<string>(), teams: new Set<string>() };
+
+  constructor(private readonly manager: EntityManager) {}
+
+  /** Reads the rows with these ids that are not read yet, in chunks. */
+  async load<T extends { id: string }>(entity: new () => T, cache: Map<string, unknown>, ids: Iterable<string>, wrap: (row: T) => unknown = (row) => row): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => !cache.has(id));
+    for (let i = 0; i < missing.length; i += 500) {
+      const chunk = missing.slice(i, i + 500);
+      const rows = await this.manager.find(entity, { where: { id: In(chunk) } as never });
+      for (const id of chunk) cache.set(id, null);
+      for (const row of rows) cache.set(row.id, wrap(row));
+    }
+  }
+
+  async organization(id: string): Promise<MatchingOrganizationRow | null> {
+    if (!this.organizations.has(id)) await this.load(MatchingOrganizationRow, this.organizations, [id]);
+    return this.organizations.get(id)!;
+  }
+
+  /** Writes every changed row back (insert or update by id), in chunks. */
+  async flush(): Promise<void> {
+    const write = async <T extends { id: string }>(entity: new () => T, rows: T[]) => {
+      for (let i = 0; i < rows.length; i += 200) await this.manager.upsert(entity, rows.slice(i, i + 200) as never, ['id']);
+    };
+    await write(MatchingOrganizationRow, [...this.dirty.organizations].map((id) => this.organizations.get(id)!));
+    await write(MatchingPairingRow, [...this.dirty.pairings].map((id) => this.pairings.get(id)!));
+    await write(MatchingTeamRow, [...this.dirty.teams].map((id) => this.teams.get(id)!));
+    await write(MatchingNeedRow, [...this.dirty.needs].map((id) => {
+      const { row, state } = this.needs.get(id)!;
+      return { ...row, state: JSON.stringify(state) };
+    }));
+  }
+}
+
+const organizationIdsOf = (event: RecordedEvent): string[] => {
+  const data = event.data as { organizationId?: string; fromOrganizationId?: string; toOrganizationId?: string; team?: { members: { organizationId: string }[] } };
+  return [data.organizationId, data.fromOrganizationId, data.toOrganizationId, ...(data.team?.members.map((m) => m.organizationId) ?? [])].filter((id): id is string => !!id);
+};
+
 @Injectable()
 export class MatchingProjection implements Projection {
   readonly name = 'matching';
   readonly entities = MATCHING_VIEW_ENTITIES;
 
-  async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
-    if (isNeedEvent(event)) return this.applyNeed(event, manager);
-    if (isOrganizationEvent(event)) return this.applyOrganization(event as RecordedEvent & OrganizationEvent, manager);
-    if (isPairingEvent(event)) return this.applyPairing(event as RecordedEvent & PairingEvent, manager);
-    if (isTeamEvent(event)) return this.applyTeam(event as RecordedEvent & TeamEvent, manager);
+  apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
+    return this.applyBatch([event], manager);
+  }
+
+  /** The same rows as applying each event in turn: every row the batch touches is read once and written once. */
+  async applyBatch(events: RecordedEvent[], manager: EntityManager): Promise<void> {
+    const rows = new BatchRows(manager);
+    const needEvents = events.filter(isNeedEvent);
+    await rows.load(MatchingNeedRow, rows.needs, needEvents.map((e) => (e.data as { needId: string }).needId), (row) => ({ row, state: JSON.parse(row.state) as NeedState }));
+    await rows.load(MatchingPairingRow, rows.pairings, events.filter(isPairingEvent).map((e) => (e.data as { pairingId: string }).pairingId));
+    await rows.load(MatchingTeamRow, rows.teams, events.filter(isTeamEvent).map((e) => (e.data as { teamId: string }).teamId));
+    // Organizations: those the events name, and those holding (or sharing) a commitment on the needs read.
+    const orgIds = events.flatMap((e) => (isOrganizationEvent(e) || isNeedEvent(e) ? organizationIdsOf(e) : []));
+    for (const need of rows.needs.values()) if (need) for (const c of need.state.commitments) orgIds.push(...participantsOf(c));
+    await rows.load(MatchingOrganizationRow, rows.organizations, orgIds);
+    for (const event of events) {
+      if (isNeedEvent(event)) await this.applyNeed(event, rows);
+      else if (isOrganizationEvent(event)) this.applyOrganization(event as RecordedEvent & OrganizationEvent, rows);
+      else if (isPairingEvent(event)) this.applyPairing(event as RecordedEvent & PairingEvent, rows);
+      else if (isTeamEvent(event)) this.applyTeam(event as RecordedEvent & TeamEvent, rows);
+    }
+    await rows.flush();
   }
 
   private placeholder(id: string, position: number): MatchingOrganizationRow {
@@ -137,9 +200,9 @@ export class MatchingProjection implements Projection {
     });
   }
 
-  private async applyOrganization(event: RecordedEvent & OrganizationEvent, manager: EntityManager): Promise<void> {
+  private applyOrganization(event: RecordedEvent & OrganizationEvent, rows: BatchRows): void {
     const id = event.data.organizationId;
-    const row = await manager.findOneBy(MatchingOrganizationRow, { id });
+    const row = rows.organizations.get(id) ?? null;
     if (row && row.revision >= event.revision) return; // already applied
     const next = row ?? this.placeholder(id, event.position);
     switch (event.type) {
@@ -164,58 +227,56 @@ export class MatchingProjection implements Projection {
     }
     next.revision = event.revision;
     next.position = event.position;
-    if (row) await manager.update(MatchingOrganizationRow, { id }, next);
-    else await manager.insert(MatchingOrganizationRow, next);
+    rows.organizations.set(id, next);
+    rows.dirty.organizations.add(id);
   }
 
-  private async applyPairing(event: RecordedEvent & PairingEvent, manager: EntityManager): Promise<void> {
+  private applyPairing(event: RecordedEvent & PairingEvent, rows: BatchRows): void {
     const id = event.data.pairingId;
-    const row = await manager.findOneBy(MatchingPairingRow, { id });
+    const row = rows.pairings.get(id) ?? null;
     if (row && row.revision >= event.revision) return;
     if (event.type === 'PairingProposed') {
-      const fields = { organizationId: event.data.organizationId, targetCode: event.data.targetCode, active: false, revision: event.revision, position: event.position };
-      if (row) await manager.update(MatchingPairingRow, { id }, fields);
-      else await manager.insert(MatchingPairingRow, { id, ...fields });
-      return;
+      rows.pairings.set(id, Object.assign(new MatchingPairingRow(), { id, organizationId: event.data.organizationId, targetCode: event.data.targetCode, active: false, revision: event.revision, position: event.position }));
+    } else {
+      if (!row) return; // a pairing this view never saw proposed
+      Object.assign(row, { active: event.type === 'PairingConfirmed', revision: event.revision, position: event.position });
     }
-    if (!row) return; // a pairing this view never saw proposed
-    await manager.update(MatchingPairingRow, { id }, { active: event.type === 'PairingConfirmed', revision: event.revision, position: event.position });
+    rows.dirty.pairings.add(id);
   }
 
-  private async applyTeam(event: RecordedEvent & TeamEvent, manager: EntityManager): Promise<void> {
+  private applyTeam(event: RecordedEvent & TeamEvent, rows: BatchRows): void {
     const id = event.data.teamId;
-    const row = await manager.findOneBy(MatchingTeamRow, { id });
+    const row = rows.teams.get(id) ?? null;
     if (row && row.revision >= event.revision) return;
     if (event.type === 'TeamFormed') {
       const d = event.data;
-      const fields = { leadOrganizationId: d.leadOrganizationId, targetCode: d.targetCode, categories: categoryMask(d.categories), status: 'active', members: '[]', revision: event.revision, position: event.position };
-      if (row) await manager.update(MatchingTeamRow, { id }, fields);
-      else await manager.insert(MatchingTeamRow, { id, ...fields });
-      return;
+      rows.teams.set(id, Object.assign(new MatchingTeamRow(), { id, leadOrganizationId: d.leadOrganizationId, targetCode: d.targetCode, categories: categoryMask(d.categories), status: 'active', members: '[]', revision: event.revision, position: event.position }));
+    } else {
+      if (!row) return; // a team this view never saw formed
+      if (event.type === 'TeamInvitationAccepted') {
+        const members = JSON.parse(row.members) as string[];
+        if (!members.includes(event.data.organizationId)) row.members = JSON.stringify([...members, event.data.organizationId]);
+      } else if (event.type === 'TeamCompleted' || event.type === 'TeamDissolved') {
+        row.status = event.type === 'TeamCompleted' ? 'completed' : 'dissolved';
+      }
+      Object.assign(row, { revision: event.revision, position: event.position });
     }
-    if (!row) return; // a team this view never saw formed
-    const changes: Partial<MatchingTeamRow> = { revision: event.revision, position: event.position };
-    if (event.type === 'TeamInvitationAccepted') {
-      const members = JSON.parse(row.members) as string[];
-      if (!members.includes(event.data.organizationId)) changes.members = JSON.stringify([...members, event.data.organizationId]);
-    } else if (event.type === 'TeamCompleted' || event.type === 'TeamDissolved') {
-      changes.status = event.type === 'TeamCompleted' ? 'completed' : 'dissolved';
-    }
-    await manager.update(MatchingTeamRow, { id }, changes);
+    rows.dirty.teams.add(id);
   }
 
-  private async applyNeed(event: RecordedEvent, manager: EntityManager): Promise<void> {
+  private async applyNeed(event: RecordedEvent, rows: BatchRows): Promise<void> {
     if (!isNeedEvent(event)) return;
     const needId = (event.data as { needId: string }).needId;
-    const row = await manager.findOneBy(MatchingNeedRow, { id: needId });
-    if (row && row.revision >= event.revision) return; // already applied
-    const before: NeedState = row ? JSON.parse(row.state) : initialNeedState;
+    const cached = rows.needs.get(needId) ?? null;
+    if (cached && cached.row.revision >= event.revision) return; // already applied
+    const before: NeedState = cached ? cached.state : initialNeedState;
     const after = needDecider.evolve(before, event);
     const status = needStatus(after);
     const lacking = after.fields.lineItems
       .map((li) => ({ id: li.id, kind: li.kind, description: li.description, unit: li.unit, quantity: li.quantity, lacking: lackingQuantity(after, li) }))
       .filter((li) => li.lacking > 0);
-    const fields = {
+    const row = Object.assign(new MatchingNeedRow(), {
+      id: needId,
       villageCode: after.villageCode,
       title: after.fields.title,
       category: after.fields.category,
@@ -225,15 +286,15 @@ export class MatchingProjection implements Projection {
       lacking: JSON.stringify(lacking),
       revision: event.revision,
       position: event.position,
-      state: JSON.stringify(after),
-    };
-    if (row) await manager.update(MatchingNeedRow, { id: needId }, fields);
-    else await manager.insert(MatchingNeedRow, { id: needId, ...fields });
-    await this.updateRecords(before, after, event.position, manager);
+      state: '',
+    });
+    rows.needs.set(needId, { row, state: after });
+    rows.dirty.needs.add(needId);
+    await this.updateRecords(before, after, event.position, rows);
   }
 
   /** Moves each organization's open commitments and delivery record from what `before` implied to what `after` does. */
-  private async updateRecords(before: NeedState, after: NeedState, position: number, manager: EntityManager): Promise<void> {
+  private async updateRecords(before: NeedState, after: NeedState, position: number, rows: BatchRows): Promise<void> {
     type Change = { remove: string[]; add: OpenCommitment[]; counters: Partial<Record<(typeof COUNTER)[keyof typeof COUNTER], number>> };
     const changes = new Map<string, Change>();
     const change = (orgId: string) => changes.get(orgId) ?? changes.set(orgId, { remove: [], add: [], counters: {} }).get(orgId)!;
@@ -259,15 +320,14 @@ export class MatchingProjection implements Projection {
       apply(c, now, 1);
     }
     for (const [orgId, ch] of changes) {
-      const row = (await manager.findOneBy(MatchingOrganizationRow, { id: orgId })) ?? null;
-      const next = row ?? this.placeholder(orgId, position);
+      const next = (await rows.organization(orgId)) ?? this.placeholder(orgId, position);
       const open = (JSON.parse(next.open) as OpenCommitment[]).filter(([needId, cid]) => !(needId === after.id && ch.remove.includes(cid)));
       open.push(...ch.add);
       next.open = JSON.stringify(open);
       for (const [counter, delta] of Object.entries(ch.counters) as [keyof typeof ch.counters, number][]) next[counter] = Math.max(0, next[counter] + delta);
       next.position = position;
-      if (row) await manager.update(MatchingOrganizationRow, { id: orgId }, { open: next.open, deliveredOnTime: next.deliveredOnTime, deliveredLate: next.deliveredLate, withdrawn: next.withdrawn, position });
-      else await manager.insert(MatchingOrganizationRow, next);
+      rows.organizations.set(orgId, next);
+      rows.dirty.organizations.add(orgId);
     }
   }
 }

@@ -71,13 +71,14 @@ export class MatchingService {
     // A rebuild started over: start over too.
     const index = checkpoint < this.index.position ? new MatchingIndex() : this.index;
     const after = index.position;
-    const changed = <T extends { position: number }>(entity: new () => T) =>
-      this.dataSource.getRepository(entity).find({ where: Number.isFinite(after) ? ({ position: MoreThan(after) } as never) : {} }) as Promise<T[]>;
+    const changed = <T extends { position: number }>(entity: new () => T, columns?: (keyof T)[]) =>
+      this.dataSource.getRepository(entity).find({ ...(columns ? { select: columns as never } : {}), where: Number.isFinite(after) ? ({ position: MoreThan(after) } as never) : {} }) as Promise<T[]>;
     const [organizations, pairings, teams, needs] = await Promise.all([
       changed(MatchingOrganizationRow),
       changed(MatchingPairingRow),
       changed(MatchingTeamRow),
-      changed(MatchingNeedRow),
+      // Not the needs decider's state: the ranking does not read it.
+      changed(MatchingNeedRow, ['id', 'villageCode', 'title', 'category', 'status', 'open', 'publishedAt', 'lacking', 'revision', 'position']),
     ]);
     for (const row of organizations) index.putOrganization(row);
     for (const row of pairings) index.putPairing(row);
