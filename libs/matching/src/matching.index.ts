@@ -430,6 +430,8 @@ export class MatchingIndex {
     const division = where.division;
     const { needs, needOpen, needCategory, needTown, needCounty, needCity, needPublished, needUnpaired } = this;
     const relatedTo = CATEGORY_BITS.map((categoryBitOf) => (cats & relatedMask(CATEGORY_OF_BIT.get(categoryBitOf)!)) !== 0);
+    const pairingAtMost = pairedTargets.size ? WEIGHTS.pairing : 0;
+    const teamAtMost = isHub ? WEIGHTS.team : 0;
     const top = new TopK(limit);
     let threshold = -Infinity;
     let open = 0;
@@ -441,6 +443,12 @@ export class MatchingIndex {
       if (committed.size && committed.has(needs[slot].id)) continue;
       open++;
       let points = base + ((cats & bit) !== 0 ? WEIGHTS.category : relatedTo[31 - Math.clz32(bit)] ? RELATED_CATEGORY_POINTS : 0);
+      // fairness(need), as scoring.ts fairness() computes it.
+      const published = needPublished[slot];
+      const waitingDays = Number.isNaN(published) ? 0 : Math.max(0, (now - published) / 86_400_000);
+      points += round2(FAIRNESS.waiting * Math.min(1, waitingDays / FAIRNESS.waitingFullAfterDays)) + (needUnpaired[slot] ? FAIRNESS.unpaired : 0);
+      // What the remaining factors could add at most: below the current top's threshold, skip it.
+      if (points + PROXIMITY_POINTS.town + pairingAtMost + teamAtMost <= threshold) continue;
       const needCityCode = needCity[slot];
       points +=
         town !== -1 && needTown[slot] === town ? PROXIMITY_POINTS.town
@@ -453,10 +461,6 @@ export class MatchingIndex {
         points += pairedTargets.has(village) ? WEIGHTS.pairing : pairedTargets.has(village.slice(0, 9)) ? TOWN_PAIRING_POINTS : 0;
       }
       if (isHub) points += teams.length ? teamFactor(true, teams, needs[slot].villageCode, needs[slot].category).points : TEAM_POINTS.canForm;
-      // fairness(need), as scoring.ts fairness() computes it.
-      const published = needPublished[slot];
-      const waitingDays = Number.isNaN(published) ? 0 : Math.max(0, (now - published) / 86_400_000);
-      points += round2(FAIRNESS.waiting * Math.min(1, waitingDays / FAIRNESS.waitingFullAfterDays)) + (needUnpaired[slot] ? FAIRNESS.unpaired : 0);
       if (points > threshold) {
         top.offer(slot, points);
         threshold = top.threshold;
