@@ -104,6 +104,7 @@ describe('the bureau desk in the console', () => {
     await row.waitFor({ state: 'detached' });
     const org = (await running.app.http().get(`/api/organizations/${LISTED_ORG}`).expect(200)).body;
     expect(org.standing).toBe('normal');
+    await page.locator('.ant-message-notice').waitFor({ state: 'detached' }); // the success message has gone
     await page.getByText('EN', { exact: true }).click();
     await sees(page, 'Abnormal standing');
     await settled(page);

@@ -108,6 +108,7 @@ describe('a hub forms a team and follows it in the console', () => {
     expect(await alert.textContent()).toContain('您填写的内容已保留');
     expect(await page.getByTestId('invite-share').inputValue()).toBe('70');
     expect(await page.getByTestId('invite-organization').textContent()).toContain('广州市慈善会');
+    await settled(page); // the organization list has faded out
     await page.screenshot({ path: `${ARTIFACTS}/34-team-invite-refused-desktop.png` });
     await page.getByTestId('invite-share').fill('30');
     await page.getByTestId('invite-dialog-submit').click();

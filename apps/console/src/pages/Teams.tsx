@@ -632,7 +632,7 @@ export function TeamDetail() {
               setPrefill(null);
             }}
             title={t('inviteMember')}
-            intro={t('inviteIntro', { left })}
+            intro={t('inviteIntro', { n: left })}
             okText={t('invite')}
             path={`/api/teams/${encodeURIComponent(team.id)}/invitations`}
             initialValues={{ role: 'implementing', share: prefill?.share ?? Math.min(left, 20), organizationId: prefill?.organizationId }}
