@@ -134,6 +134,19 @@ describe('the auditor follows a donation in the console', () => {
     await screenshots(page, '25-audit-anomalies');
   });
 
+  it('looks a flow up by its id, and says so in Chinese when there is none', async () => {
+    const page = auditor;
+    await page.goto('/audit?by=flow');
+    await page.getByTestId('flow-id-input').locator('input').fill('no-such-flow');
+    await page.getByTestId('flow-id-input').locator('input').press('Enter');
+    await page.waitForURL(/\/audit\/flows\/no-such-flow/);
+    await page.getByTestId('error-alert').getByText('捐赠 no-such-flow 不存在').waitFor();
+    await page.goto('/audit?by=flow');
+    await page.getByTestId('flow-id-input').locator('input').fill(chain.childId);
+    await page.getByTestId('flow-id-input').locator('input').press('Enter');
+    await page.getByTestId(`hop-${chain.childId}`).waitFor();
+  });
+
   it('reads the same trace in English', async () => {
     const page = auditor;
     await page.goto(`/audit/flows/${chain.childId}`);
