@@ -64,7 +64,9 @@ function Header() {
         <div className="header-tools">
           {!session && location.pathname.startsWith('/disclosure') && (
             <Link to="/" data-testid="sign-in-link">
-              <Button icon={<UserOutlined />}>{t('login')}</Button>
+              <Button icon={<UserOutlined />} className="sign-in-button">
+                {t('login')}
+              </Button>
             </Link>
           )}
           {session && (
