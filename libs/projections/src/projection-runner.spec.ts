@@ -107,6 +107,30 @@ describe('ProjectionRunner (SQLite event store + SQLite read model)', () => {
     expect(await runner.checkpoint()).toBe(10);
   });
 
+  it('reads a large transaction from the log in chunks and lets the projection flush once, before the checkpoint', async () => {
+    for (let i = 0; i < 21; i++) await store.append(`s${i % 3}`, Array.from({ length: 100 }, () => ev()), 'any');
+    const calls: string[] = [];
+    const inner = new TallyProjection();
+    const bulk: Projection = {
+      name: 'chunked',
+      entities: inner.entities,
+      batchSize: 5000,
+      apply: () => Promise.reject(new Error('applyBatch expected')),
+      applyBatch: async (events, manager) => {
+        calls.push(`batch ${events.length}`);
+        for (const e of events) await inner.apply(e, manager);
+      },
+      flush: async (manager) => {
+        calls.push(`flush, checkpoint ${(await manager.findOneBy(ProjectionCheckpoint, { name: 'chunked' }))?.position ?? -1}`);
+      },
+    };
+    const runner = new ProjectionRunner(store, dataSource, bulk);
+    await runner.catchUp();
+    expect(calls).toEqual(['batch 1000', 'batch 1000', 'batch 100', 'flush, checkpoint -1']);
+    expect(await counts()).toEqual({ s0: 700, s1: 700, s2: 700 });
+    expect(await runner.checkpoint()).toBe(2100);
+  });
+
   it('rebuilds from position 0 with progress and ends with the same rows', async () => {
     for (let i = 0; i < 10; i++) await store.append(`s${i % 3}`, [ev()], 'any');
     const runner = new ProjectionRunner(store, dataSource, new TallyProjection());

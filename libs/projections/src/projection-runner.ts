@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Projection, ProjectionCheckpoint } from './projection';
 import { withWriteLock } from '@shecun/core';
 
@@ -12,6 +12,9 @@ export interface ProjectionStatus {
 }
 
 export type ProgressListener = (done: number, total: number) => void;
+
+/** Most events read from the log at once while catching up. */
+const READ_CHUNK = 1000;
 
 /**
  * Feeds one projection from the global log. Each batch is applied and the checkpoint advanced in
@@ -51,19 +54,36 @@ export class ProjectionRunner {
 
   /** Applies a batch and advances the checkpoint atomically. Returns the new checkpoint. */
   async processBatch(events: RecordedEvent[]): Promise<number> {
+    return this.inTransaction(async (manager, from) => {
+      const fresh = events.filter((e) => e.position > from);
+      if (fresh.length === 0) return from;
+      await this.applyEvents(fresh, manager);
+      return fresh[fresh.length - 1].position;
+    });
+  }
+
+  /**
+   * One read-model transaction: reads the stored checkpoint, runs `work` (which applies events
+   * after it and returns the position reached), lets the projection flush, and stores the new
+   * checkpoint with the rows.
+   */
+  private inTransaction(work: (manager: EntityManager, from: number) => Promise<number>): Promise<number> {
     return withWriteLock(this.dataSource, () =>
       this.dataSource.transaction(async (manager) => {
         const stored = await manager.findOneBy(ProjectionCheckpoint, { name: this.name });
         const from = stored?.position ?? START;
-        const fresh = events.filter((e) => e.position > from);
-        if (fresh.length === 0) return from;
-        if (this.projection.applyBatch) await this.projection.applyBatch(fresh, manager);
-        else for (const event of fresh) await this.projection.apply(event, manager);
-        const position = fresh[fresh.length - 1].position;
+        const position = await work(manager, from);
+        if (position <= from) return from;
+        await this.projection.flush?.(manager);
         await manager.save(ProjectionCheckpoint, { name: this.name, position, updatedAt: new Date().toISOString() });
         return position;
       }),
     ).then((position) => (this.position = position));
+  }
+
+  private async applyEvents(events: RecordedEvent[], manager: EntityManager): Promise<void> {
+    if (this.projection.applyBatch) await this.projection.applyBatch(events, manager);
+    else for (const event of events) await this.projection.apply(event, manager);
   }
 
   /** Starts following the log; resolves once it has caught up with the head. */
@@ -74,7 +94,7 @@ export class ProjectionRunner {
         .then((checkpoint) => {
           this.position = checkpoint;
           this.subscription = this.store.subscribeAll(checkpoint, async (events) => void (await this.processBatch(events)), {
-            batchSize: this.options.batchSize ?? this.projection.batchSize ?? 500,
+            batchSize: this.options.batchSize ?? 500,
             onLive: () => {
               this.caughtUp = true;
               this.lastError = undefined;
@@ -104,18 +124,37 @@ export class ProjectionRunner {
     this.subscription = undefined;
   }
 
-  /** Reads and applies everything up to the current head, reporting progress. */
+  /**
+   * Reads and applies everything up to the current head, reporting progress: one transaction per
+   * `batchSize` events (the projection's own, or 1000), read from the log in chunks of at most
+   * 1000 so that a chunk is released once applied, however large the transaction.
+   */
   async catchUp(onProgress?: ProgressListener, batchSize = this.projection.batchSize ?? 1000): Promise<void> {
     const head = await this.store.headPosition();
     let position = await this.checkpoint();
     // Progress counts positions: events for the SQLite log (positions 1…n), bytes for EventStoreDB.
     const start = Math.max(position, 0);
     onProgress?.(0, Math.max(0, head - start));
-    while (position < head) {
-      const batch = await this.store.readAll(position, batchSize);
-      if (batch.length === 0) break;
-      position = await this.processBatch(batch.filter((e) => e.position <= head));
-      position = Math.max(position, batch[batch.length - 1].position);
+    const chunk = Math.min(batchSize, READ_CHUNK);
+    let reachedHead = false;
+    while (!reachedHead && position < head) {
+      position = await this.inTransaction(async (manager, from) => {
+        let after = from;
+        for (let applied = 0; applied < batchSize; ) {
+          const batch = await this.store.readAll(after, Math.min(chunk, batchSize - applied));
+          const fresh = batch.filter((e) => e.position <= head);
+          if (fresh.length > 0) {
+            await this.applyEvents(fresh, manager);
+            applied += fresh.length;
+            after = fresh[fresh.length - 1].position;
+          }
+          if (fresh.length === 0 || fresh.length < batch.length || after >= head) {
+            reachedHead = true;
+            break;
+          }
+        }
+        return after;
+      });
       onProgress?.(Math.min(position, head) - start, head - start);
     }
   }

@@ -9,10 +9,13 @@ export interface Projection {
   apply(event: RecordedEvent, manager: EntityManager): Promise<void>;
   /**
    * Optional: applies a whole batch (in order, inside the runner's transaction) with the same
-   * result as `apply` on each event in turn, for projections that read and write in bulk.
+   * result as `apply` on each event in turn, for projections that read and write in bulk. It may
+   * hold its writes until `flush`; several batches may share one transaction.
    */
   applyBatch?(events: RecordedEvent[], manager: EntityManager): Promise<void>;
-  /** Optional: events per batch while catching up or rebuilding (default 1000; 500 when following the log). */
+  /** Optional: called once at the end of each runner transaction, before the checkpoint is written. */
+  flush?(manager: EntityManager): Promise<void>;
+  /** Optional: events per transaction while catching up or rebuilding (default 1000). */
   readonly batchSize?: number;
 }
 
