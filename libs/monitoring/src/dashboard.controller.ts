@@ -1,0 +1,56 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Actor, CurrentActor } from '@shecun/core';
+import type { Response } from 'express';
+import { figuresCsv, needsCsv, summaryCsv } from './dashboard.csv';
+import { DashboardQuery, DrillDownQuery, FiguresQuery } from './dashboard.dto';
+import { MonitoringQueries } from './monitoring.queries';
+
+/** As CSV when asked (`format=csv`), as JSON otherwise. */
+function respond<T>(res: Response, format: string | undefined, result: T, toCsv: (result: T) => string, filename: string): T | string {
+  if (format !== 'csv') return result;
+  res.setHeader('content-type', 'text/csv; charset=utf-8');
+  res.setHeader('content-disposition', `attachment; filename="${filename}"`);
+  return toCsv(result);
+}
+
+/**
+ * The bureau's monitoring dashboard (监测): bureau staff and auditors within their scope,
+ * administrators anywhere; everyone else 403, a region outside the caller's scope 403.
+ */
+@ApiTags('dashboard 监测')
+@Controller('api/dashboard')
+export class DashboardController {
+  constructor(private readonly queries: MonitoringQueries) {}
+
+  @Get('figures')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({
+    summary: '供需对接监测 Needs published, matched, fully committed and fulfilled, match success rate and conversion rate, median and p90 hours to first acceptance and to fulfilment, team commitments — by region of a level × category × period bucket (China time), with the total; each figure links to its needs',
+  })
+  async figures(@Query() q: FiguresQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+    const result = await this.queries.figures(actor, {
+      region: q.region, level: q.level, period: q.period ?? 'month', from: q.from, to: q.to, category: q.category, byCategory: q.byCategory === 'true',
+    });
+    return respond(res, q.format, result, figuresCsv, 'dashboard-figures.csv');
+  }
+
+  @Get('summary')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({
+    summary: '区域监测概览 One region by period bucket: needs figures, teams formed, donations received / allocated / used / confirmed (fen) for its villages; with the current pairing coverage of its key villages',
+  })
+  async summary(@Query() q: DashboardQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+    const result = await this.queries.summary(actor, { region: q.region, period: q.period ?? 'month', from: q.from, to: q.to, category: q.category });
+    return respond(res, q.format, result, summaryCsv, 'dashboard-summary.csv');
+  }
+
+  @Get('needs')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({ summary: '指标下钻 The needs behind a figure of a bucket (title, status, milestones), each with a link to its events; paged (≤ 100), all of them as CSV' })
+  async needs(@Query() q: DrillDownQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+    const request = { region: q.region, period: q.period ?? 'month', bucket: q.bucket, from: q.from, to: q.to, category: q.category, figure: q.figure ?? 'published', page: q.page, pageSize: q.pageSize };
+    const result = await this.queries.needs(actor, request, { all: q.format === 'csv' });
+    return respond(res, q.format, result, needsCsv, 'dashboard-needs.csv');
+  }
+}
