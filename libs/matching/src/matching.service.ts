@@ -8,7 +8,7 @@ import { DataSource, MoreThan } from 'typeorm';
 import { MatchingIndex, NeedEntry, OrganizationEntry, RankedNeed, RankedOrganization } from './matching.index';
 import { MatchingNeedRow, MatchingOrganizationRow, MatchingPairingRow, MatchingProjection, MatchingTeamRow } from './matching.projection';
 import { categoriesOf, categoryBit, Score, WEIGHTS, FAIRNESS } from './scoring';
-import { harmonic, slotsFor, SuggestionCandidate, SuggestionProblem, suggestTeam } from './team-suggestion';
+import { greedyBound, slotsFor, SuggestionCandidate, SuggestionProblem, suggestTeam } from './team-suggestion';
 
 const PROJECTION = new MatchingProjection().name;
 const DEFAULT_LIMIT = 20;
@@ -210,7 +210,7 @@ export class MatchingService {
       else skipped.push({ needId, status: need.status });
     }
     const perNeed = body.candidatesPerNeed ?? 6;
-    const items = needs.flatMap((need) => need.lacking.map((li) => ({ key: `${need.id}/${li.id}`, need, lineItem: li })));
+    const items = needs.flatMap((need) => need.lacking.map((li) => ({ key: `${need.id}/${li.id}`, group: need.id, need, lineItem: li })));
     const candidates = new Map<string, SuggestionCandidate & { organization: OrganizationEntry; best: number }>();
     const addCandidate = (org: OrganizationEntry, lead: boolean) => {
       let candidate = candidates.get(org.id);
@@ -218,10 +218,10 @@ export class MatchingService {
         candidate = { organizationId: org.id, organization: org, slots: slotsFor(org.open.length, org.onTime + org.late), scores: new Map(), lead, best: 0 };
         candidates.set(org.id, candidate);
       }
-      for (const item of items) {
-        if (!(org.categories & categoryBit(item.need.category))) continue;
-        const score = index.score(org, item.need, now)?.score ?? 0;
-        candidate.scores.set(item.key, score / 100);
+      for (const need of needs) {
+        if (!(org.categories & categoryBit(need.category)) || need.lacking.length === 0) continue;
+        const score = index.score(org, need, now)?.score ?? 0;
+        candidate.scores.set(need.id, score / 100);
         candidate.best = Math.max(candidate.best, score);
       }
     };
@@ -232,7 +232,7 @@ export class MatchingService {
       for (const r of ranked) addCandidate(r.organization, false);
     }
     const problem: SuggestionProblem = { items, candidates: [...candidates.values()], maxInvitations: body.maxInvitations };
-    const solution = suggestTeam(problem);
+    const solution = await suggestTeam(problem);
     const byOrg = new Map<string, typeof items>();
     for (const item of items) {
       const orgId = solution.assignment.get(item.key);
@@ -247,7 +247,7 @@ export class MatchingService {
       hub: { ...member(hub.id), hubKind: hub.hubKind },
       method: solution.method,
       optimal: solution.optimal,
-      ...(solution.method === 'greedy' ? { bound: `invitations ≤ H(${Math.max(...problem.candidates.map((c) => Math.min(c.slots, c.scores.size)), 1)}) = ${harmonic(Math.max(...problem.candidates.map((c) => Math.min(c.slots, c.scores.size)), 1)).toFixed(2)} × the optimum` } : {}),
+      ...(solution.method === 'greedy' ? { bound: `invitations ≤ H(${greedyBound(problem).k}) = ${greedyBound(problem).factor.toFixed(2)} × the optimum` } : {}),
       lineItems: items.length,
       covered: solution.covered,
       candidatesConsidered: problem.candidates.length - 1,
