@@ -84,6 +84,7 @@ const coordinatorOnly = expect_(403, { 'coordinator:in': 'allow' });
 const committingOrgOnly = expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow' });
 /** A flow ORG_A (广州) received and allocated to a village of 三排镇: hidden from other organizations and from coordinators elsewhere. */
 const notPartyToDonation = expect_('allow', { 'organization:out': 404, 'hub:out': 404, 'coordinator:out': 404 });
+const dashboardReaders = expect_(403, { 'bureau:in': 'allow', 'auditor:in': 'allow', admin: 'allow' });
 const auditReaders = expect_(403, { 'bureau:in': 'allow', 'bureau:out': 'allow', 'auditor:in': 'allow', 'auditor:out': 'allow', admin: 'allow' });
 
 const ROUTES: Record<string, RouteSpec> = {
@@ -332,6 +333,10 @@ const ROUTES: Record<string, RouteSpec> = {
     request: () => ({ path: '/api/audit/access' }),
     outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow', 'bureau:out': 'allow', 'auditor:in': 'allow', 'auditor:out': 'allow' }),
   },
+  // The bureau's dashboard: bureau staff and auditors asking about a region within their scope (4418 is bureau:in's and auditor:in's), administrators; others 403.
+  'GET /api/dashboard/figures': { stage: 'accepted', request: () => ({ path: '/api/dashboard/figures?region=4418&level=county' }), outcomes: dashboardReaders },
+  'GET /api/dashboard/summary': { stage: 'accepted', request: () => ({ path: '/api/dashboard/summary?region=4418' }), outcomes: dashboardReaders },
+  'GET /api/dashboard/needs': { stage: 'accepted', request: () => ({ path: '/api/dashboard/needs?region=4418&figure=matched' }), outcomes: dashboardReaders },
   'GET /api/regions': { request: () => ({ path: '/api/regions' }), outcomes: everyone() },
   'GET /api/regions/{code}': { request: () => ({ path: `/api/regions/${TOWN}` }), outcomes: everyone() },
   'GET /api/regions/search': { request: () => ({ path: '/api/regions/search?q=三排' }), outcomes: everyone() },
