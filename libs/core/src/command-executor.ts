@@ -33,6 +33,19 @@ export interface CommandResult<State> {
 
 export type AppendedEvent = Pick<RecordedEvent, 'id' | 'type' | 'data' | 'metadata' | 'revision'>;
 
+/** The current state of one stream, folded with a decider's `evolve` (for reading another aggregate in a handler). */
+export async function loadState<State, Event extends DomainEvent>(
+  store: EventStore,
+  streamName: string,
+  decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
+): Promise<State> {
+  return foldRecorded(decider, await store.readStream(streamName));
+}
+
+/** Folds stored events with a decider's `evolve`. */
+export const foldRecorded = <State, Event extends DomainEvent>(decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>, events: readonly RecordedEvent[]): State =>
+  events.reduce((state, e) => decider.evolve(state, { type: e.type, data: e.data } as Event), decider.initialState);
+
 export interface ExecuteOptions {
   /** How many times to reload and decide again after a concurrent append. Default 8. */
   maxAttempts?: number;
@@ -55,8 +68,7 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
   const clock = options.clock ?? (() => new Date());
   for (let attempt = 1; ; attempt++) {
     const history = await store.readStream(streamName);
-    let state = decider.initialState;
-    for (const e of history) state = decider.evolve(state, { type: e.type, data: e.data } as Event);
+    let state = foldRecorded(decider, history);
     const expected: ExpectedRevision = history.length ? history[history.length - 1].revision : 'no-stream';
 
     const earlier = history.filter((e) => e.metadata.causationId === envelope.commandId);

@@ -1,14 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext, CommandResult, executeCommand, fold, invalid, notFound } from '@shecun/core';
+import { CommandContext, CommandResult, executeCommand, invalid, loadState, notFound } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
-import { needDecider, NeedEvent, needStream } from '@shecun/needs';
-import { organizationDecider, OrganizationEvent, organizationStream, OrganizationState } from '@shecun/organizations';
+import { needDecider, needStream } from '@shecun/needs';
+import { organizationDecider, organizationStream, OrganizationState } from '@shecun/organizations';
 import { RegionsService } from '@shecun/regions';
 import { v5 as uuidv5 } from 'uuid';
 import { AllocationTarget, Donor, flowStream, fundStream, Party, Resource } from './donation.model';
-import { FlowCommand, flowDecider, FlowEvent, FlowState, StandingInfo } from './flow.decider';
-import { FundCommand, fundDecider, FundEvent, FundState } from './fund.decider';
+import { FlowCommand, flowDecider, FlowState, StandingInfo } from './flow.decider';
+import { FundCommand, fundDecider, FundState } from './fund.decider';
 
 const CHILD_FLOW_NAMESPACE = '2c9a4f1e-6b7d-5e8f-9a0b-1c2d3e4f5a6b';
 /** A transfer's child flow id, derived from its parent flow and allocation: one child per allocation. */
@@ -50,24 +50,20 @@ export class ExecuteFundCommand {
 class Streams {
   constructor(private readonly store: EventStore) {}
 
-  async organization(id: string): Promise<OrganizationState> {
-    const history = await this.store.readStream(organizationStream(id));
-    return fold(organizationDecider, history.map((e) => ({ type: e.type, data: e.data }) as OrganizationEvent));
+  organization(id: string): Promise<OrganizationState> {
+    return loadState(this.store, organizationStream(id), organizationDecider);
   }
 
-  async fund(id: string): Promise<FundState> {
-    const history = await this.store.readStream(fundStream(id));
-    return fold(fundDecider, history.map((e) => ({ type: e.type, data: e.data }) as FundEvent));
+  fund(id: string): Promise<FundState> {
+    return loadState(this.store, fundStream(id), fundDecider);
   }
 
-  async flow(id: string): Promise<FlowState> {
-    const history = await this.store.readStream(flowStream(id));
-    return fold(flowDecider, history.map((e) => ({ type: e.type, data: e.data }) as FlowEvent));
+  flow(id: string): Promise<FlowState> {
+    return loadState(this.store, flowStream(id), flowDecider);
   }
 
   async need(id: string) {
-    const history = await this.store.readStream(needStream(id));
-    const need = fold(needDecider, history.map((e) => ({ type: e.type, data: e.data }) as NeedEvent));
+    const need = await loadState(this.store, needStream(id), needDecider);
     // A draft is not yet a need anyone can give to.
     if (!need.exists || need.lifecycle === 'draft') throw notFound(`需求 ${id} 不存在或尚未发布 (need ${id} not found or not published)`);
     return need;

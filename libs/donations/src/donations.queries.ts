@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Actor, forbidden, fold, invalid, notFound, presentHistory } from '@shecun/core';
+import { Actor, foldRecorded, forbidden, invalid, notFound, presentHistory } from '@shecun/core';
 import { EVENT_STORE, EventStore, RecordedEvent, START } from '@shecun/event-store';
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import { anomalies, balances, canSeeFlow } from './audit';
@@ -193,7 +193,7 @@ export class DonationsQueries {
     const limit = at?.toISOString();
     const load = async (flowId: string) => {
       const events = (await this.store.readStream(flowStream(flowId))).filter((e) => !limit || e.metadata.occurredAt <= limit);
-      return { events, state: fold(flowDecider, events.map((e) => ({ type: e.type, data: e.data }) as FlowEvent)) };
+      return { events, state: foldRecorded(flowDecider, events) };
     };
     const start = await load(id);
     if (!start.state.exists || !canSeeFlow(actor, start.state)) throw notFound(`捐赠 ${id} 不存在 (donation ${id} not found)`);

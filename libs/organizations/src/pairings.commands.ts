@@ -1,10 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext, CommandResult, executeCommand, fold, invalid } from '@shecun/core';
+import { CommandContext, CommandResult, executeCommand, invalid, loadState } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { RegionsService } from '@shecun/regions';
 import { organizationDecider } from './organization.decider';
-import { OrganizationEvent } from './organization.events';
 import { organizationStream } from './organization.model';
 import { KeyAreaCommand, keyAreaDecider, keyAreaStream, PairingCommand, pairingDecider, pairingId, PairingState, pairingStream } from './pairing.decider';
 
@@ -49,8 +48,7 @@ export class ExecutePairingCommandHandler implements ICommandHandler<ExecutePair
     if (command.type === 'ProposePairing') {
       townOrVillage(this.regions, command.targetCode);
       // Same context: the organization's own stream gives its current standing, no read-model lag.
-      const history = await this.store.readStream(organizationStream(command.organizationId));
-      const organization = fold(organizationDecider, history.map((e) => ({ type: e.type, data: e.data }) as OrganizationEvent));
+      const organization = await loadState(this.store, organizationStream(command.organizationId), organizationDecider);
       const full: PairingCommand = { ...command, organization: { exists: organization.exists, standing: organization.standing, name: organization.name } };
       return executeCommand(this.store, pairingStream(pairingId(command.organizationId, command.targetCode)), pairingDecider, { ...context, command: full }, options);
     }

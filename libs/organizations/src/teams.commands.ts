@@ -1,10 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext, CommandResult, executeCommand, fold, invalid } from '@shecun/core';
+import { CommandContext, CommandResult, executeCommand, invalid, loadState } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { RegionsService } from '@shecun/regions';
 import { organizationDecider } from './organization.decider';
-import { OrganizationEvent } from './organization.events';
 import { organizationStream } from './organization.model';
 import { TeamCommand, teamDecider, TeamOrganization, TeamState, teamStream } from './team.decider';
 
@@ -34,8 +33,7 @@ export class ExecuteTeamCommandHandler implements ICommandHandler<ExecuteTeamCom
 
   /** Same context: an organization's own stream gives its current standing and hub flag, no read-model lag. */
   private async organization(organizationId: string): Promise<TeamOrganization> {
-    const history = await this.store.readStream(organizationStream(organizationId));
-    const o = fold(organizationDecider, history.map((e) => ({ type: e.type, data: e.data }) as OrganizationEvent));
+    const o = await loadState(this.store, organizationStream(organizationId), organizationDecider);
     return { exists: o.exists, standing: o.standing, name: o.name, hubKind: o.hubKind };
   }
 

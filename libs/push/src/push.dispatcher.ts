@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { fold, withWriteLock } from '@shecun/core';
+import { loadState, withWriteLock } from '@shecun/core';
 import { EVENT_STORE, EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
-import { needDecider, NeedEvent, needStream } from '@shecun/needs';
-import { organizationDecider, OrganizationEvent, organizationStream } from '@shecun/organizations';
+import { needDecider, needStream } from '@shecun/needs';
+import { organizationDecider, organizationStream } from '@shecun/organizations';
 import { ProjectionHost } from '@shecun/projections';
 import { v5 as uuidv5 } from 'uuid';
 import { DataSource } from 'typeorm';
@@ -90,7 +90,7 @@ export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShut
   private async dispatch(event: RecordedEvent): Promise<void> {
     const needId = (event.data as { needId: string }).needId;
     // The need as of now, from its own stream: pushes go only for a need that is open.
-    const need = fold(needDecider, (await this.store.readStream(needStream(needId))).map((e) => ({ type: e.type, data: e.data }) as NeedEvent));
+    const need = await loadState(this.store, needStream(needId), needDecider);
     if (need.lifecycle !== 'published') return;
     await this.inputsAt(event.position);
     const pushNeed: PushNeed = { needId, title: need.fields.title, villageCode: need.villageCode, category: need.fields.category, publishedAt: need.publishedAt };
@@ -120,7 +120,7 @@ export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async memberUnitsOf(organizationId: string): Promise<string[]> {
-    const org = fold(organizationDecider, (await this.store.readStream(organizationStream(organizationId))).map((e) => ({ type: e.type, data: e.data }) as OrganizationEvent));
+    const org = await loadState(this.store, organizationStream(organizationId), organizationDecider);
     return org.profile.memberUnits.map((m) => m.name);
   }
 }
