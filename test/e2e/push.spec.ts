@@ -42,7 +42,8 @@ describe('push: feed, event stream and signed webhooks', () => {
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hooks/shecun`;
     const dir = mkdtempSync(join(tmpdir(), 'shecun-push-'));
-    t = await startEmbeddedApp(dir, testAppConfig(dir, { pushDispatch: true }));
+    // A short request timeout: the event stream must stay open past it.
+    t = await startEmbeddedApp(dir, testAppConfig(dir, { pushDispatch: true, requestTimeoutMs: 1_500 }));
     for (const id of [NEAR, PICKY, FAR]) h.set(id, await actAs(t, staffOf(id)));
     h.set('coordinator', await actAs(t, COORDINATOR));
     await registerOrganizations(t, [
@@ -146,6 +147,9 @@ describe('push: feed, event stream and signed webhooks', () => {
     let text = '';
     const deadline = Date.now() + 10_000;
     while (!/data: .*\n\n/.test(text) && Date.now() < deadline) text += new TextDecoder().decode((await reader.read()).value);
+    // Quiet for twice the request timeout: the stream stays open, with no error event.
+    const quiet = await Promise.race([reader.read().then((r) => (r.done ? 'ended' : new TextDecoder().decode(r.value))), new Promise<string>((r) => setTimeout(() => r('still open'), 3_000))]);
+    expect(quiet).toBe('still open');
     controller.abort();
     const fields = Object.fromEntries(text.trim().split('\n\n')[0].split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
     expect(fields).toMatchObject({ event: 'need.pushed', id: expect.stringMatching(/^\d+$/) });

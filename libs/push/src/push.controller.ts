@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, MessageEvent, Param, Post, Que
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Actor, Command, CommandContext, CommandResult, CurrentActor, executeCommand, forbidden, IDEMPOTENCY_HEADER, invalid, PageQueryDto } from '@shecun/core';
+import { Actor, Command, CommandContext, CommandResult, CurrentActor, executeCommand, forbidden, IDEMPOTENCY_HEADER, invalid, PageQueryDto, Streaming } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { CATEGORIES, Category } from '@shecun/needs';
 import { Type } from 'class-transformer';
@@ -144,6 +144,7 @@ export class PushController {
   }
 
   @Sse(':id/feed/stream')
+  @Streaming()
   @ApiOperation({ summary: '推送事件流 Server-Sent Events: each new push as it arrives (event id = feed position; resume with ?after=)' })
   async stream(@Param() { id }: PushOrganizationParam, @Query() query: FeedStreamQuery, @CurrentActor() actor: Actor): Promise<Observable<MessageEvent>> {
     requireOwn(actor, id);

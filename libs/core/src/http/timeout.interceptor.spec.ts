@@ -1,6 +1,6 @@
 import { ExecutionContext, ServiceUnavailableException } from '@nestjs/common';
 import { firstValueFrom, of, delay, throwError } from 'rxjs';
-import { TimeoutInterceptor } from './timeout.interceptor';
+import { Streaming, TimeoutInterceptor } from './timeout.interceptor';
 
 describe('TimeoutInterceptor', () => {
   const context = {} as ExecutionContext;
@@ -19,5 +19,22 @@ describe('TimeoutInterceptor', () => {
   it('leaves the route’s own errors as they are', async () => {
     const failing = firstValueFrom(new TimeoutInterceptor(200).intercept(context, { handle: () => throwError(() => new RangeError('boom')) }));
     await expect(failing).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it('leaves a streaming route open past the timeout', async () => {
+    class Stream {
+      @Streaming()
+      events() {
+        return undefined;
+      }
+      answer() {
+        return undefined;
+      }
+    }
+    const on = (handler: () => unknown) => ({ getHandler: () => handler }) as unknown as ExecutionContext;
+    const quiet = firstValueFrom(new TimeoutInterceptor(20).intercept(on(Stream.prototype.events), { handle: () => of('after a quiet while').pipe(delay(200)) }));
+    await expect(quiet).resolves.toBe('after a quiet while');
+    const late = firstValueFrom(new TimeoutInterceptor(20).intercept(on(Stream.prototype.answer), { handle: () => of('late').pipe(delay(200)) }));
+    await expect(late).rejects.toBeInstanceOf(ServiceUnavailableException);
   });
 });
