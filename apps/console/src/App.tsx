@@ -12,6 +12,9 @@ import { ROLE_LABELS } from './labels';
 import { Login } from './pages/Login';
 import { MyCommitments } from './pages/MyCommitments';
 import { MyNeeds } from './pages/MyNeeds';
+import { MyPairings } from './pages/MyPairings';
+import { PushFeed } from './pages/PushFeed';
+import { Recommended } from './pages/Recommended';
 import { NeedDetail } from './pages/NeedDetail';
 import { NeedList } from './pages/NeedList';
 import { NewNeed, ReviseNeed } from './pages/NewNeed';
@@ -36,7 +39,14 @@ function Header() {
     ...(role === 'coordinator' ? [{ to: '/mine', label: t('navMine') }] : []),
     { to: '/needs', label: t('navNeeds') },
     ...(role === 'coordinator' ? [{ to: '/needs/new', label: t('navNewNeed') }] : []),
-    ...(actor.role && actsForOrganization(actor) ? [{ to: '/my/commitments', label: t('navMyCommitments') }] : []),
+    ...(actor.role && actsForOrganization(actor)
+      ? [
+          { to: '/recommended', label: t('navRecommended') },
+          { to: '/my/commitments', label: t('navMyCommitments') },
+          { to: '/push', label: t('navPush') },
+          { to: '/my/pairings', label: t('navMyPairings') },
+        ]
+      : []),
     ...(role === 'bureau' || role === 'admin' ? [{ to: '/bureau', label: t('navBureau') }] : []),
     ...(role === 'hub' || role === 'organization' || role === 'bureau' || role === 'admin' ? [{ to: '/teams', label: t('navTeams') }] : []),
     ...(role && AUDIT_ROLES.includes(role) ? [{ to: '/audit', label: t('navAudit') }] : []),
@@ -113,6 +123,7 @@ function Home() {
   if (actor.role === 'coordinator') return <Navigate to="/mine" replace />;
   if (actor.role === 'auditor') return <Navigate to="/audit" replace />;
   if (actor.role === 'bureau') return <Navigate to="/bureau" replace />;
+  if (actor.role && actsForOrganization(actor)) return <Navigate to="/recommended" replace />;
   return <Navigate to="/needs" replace />;
 }
 
@@ -167,6 +178,9 @@ function Shell() {
                 <Route path="/needs/:id" element={<NeedDetail />} />
                 <Route path="/needs/:id/revise" element={<ReviseNeed />} />
                 <Route path="/my/commitments" element={<MyCommitments />} />
+                <Route path="/my/pairings" element={<MyPairings />} />
+                <Route path="/recommended" element={<Recommended />} />
+                <Route path="/push" element={<PushFeed />} />
                 <Route path="/bureau" element={<Bureau />} />
                 <Route path="/teams" element={<Teams />} />
                 <Route path="/teams/new" element={<NewTeam />} />

@@ -1,3 +1,4 @@
+import { EventSourceParserStream } from 'eventsource-parser/stream';
 import type { Session } from './auth';
 import { COMMITMENT_STATUS_LABELS, NEED_STATUS_LABELS, ROLE_LABELS } from './labels';
 import type { Lang } from './i18n';
@@ -249,6 +250,36 @@ export async function download(path: string, filename: string): Promise<number> 
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
   return blob.size;
+}
+
+/**
+ * Follows a Server-Sent Events route with the bearer token (EventSource cannot send one): each
+ * event's data, parsed as JSON, goes to `onEvent` until `signal` aborts; `onOpen` once the server answered. Resolves when the server
+ * ends the stream; rejects on a network error or an error status (the API's problem+json message).
+ */
+export async function follow<T>(path: string, onEvent: (data: T, id: string | undefined) => void, signal: AbortSignal, onOpen?: () => void): Promise<void> {
+  const headers: Record<string, string> = { Accept: 'text/event-stream' };
+  if (session) headers.Authorization = `Bearer ${session.accessToken}`;
+  const response = await fetch(path, { headers, signal });
+  if (!response.ok || !response.body) {
+    if (response.status === 401 && session) onUnauthorized?.();
+    let detail = `HTTP ${response.status}`;
+    try {
+      const problem = JSON.parse(await response.text()) as { detail?: unknown };
+      if (typeof problem.detail === 'string' && problem.detail) detail = problem.detail;
+    } catch {
+      /* not JSON */
+    }
+    throw new ApiError(detail, response.status);
+  }
+  onOpen?.();
+  const events = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+  const reader = events.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    onEvent(JSON.parse(value.data) as T, value.id);
+  }
 }
 
 /** A fresh Idempotency-Key: also where crypto.randomUUID is missing (plain http on a LAN address). */

@@ -26,7 +26,8 @@ export interface OrganizationPage {
 
 /**
  * Picks a registered organization by typing part of its name (GET /api/organizations?q=, public).
- * `exclude` leaves some out (the team's members); `standing` narrows to organizations in that standing.
+ * `exclude` leaves some out (the team's members); `standing` narrows to organizations in that standing,
+ * `division` to those registered in that division.
  */
 export function OrganizationSelect({
   value,
@@ -35,6 +36,7 @@ export function OrganizationSelect({
   placeholder,
   exclude = [],
   standing,
+  division,
   initialName,
 }: {
   value?: string;
@@ -43,6 +45,7 @@ export function OrganizationSelect({
   placeholder?: string;
   exclude?: string[];
   standing?: 'normal';
+  division?: string;
   initialName?: string;
 }) {
   const { t } = useI18n();
@@ -56,6 +59,7 @@ export function OrganizationSelect({
       const query = new URLSearchParams({ pageSize: '20' });
       if (q.trim()) query.set('q', q.trim());
       if (standing) query.set('standing', standing);
+      if (division) query.set('division', division);
       get<OrganizationPage>(`/api/organizations?${query}`, { signal: controller.signal }).then(
         (page) => {
           setOptions(page.items);
@@ -68,7 +72,7 @@ export function OrganizationSelect({
       clearTimeout(timer);
       controller.abort();
     };
-  }, [q, standing]);
+  }, [q, standing, division]);
   const shown = options.filter((o) => !exclude.includes(o.id));
   const known = value && !shown.some((o) => o.id === value) ? [{ value, label: initialName ?? value }] : [];
   return (

@@ -6,7 +6,7 @@ import { useActor } from '../auth';
 import { ActionModal } from '../components/ActionModal';
 import { Chart } from '../components/Chart';
 import { CategoryTag, ErrorAlert, PageTitle, Place } from '../components/common';
-import type { OrganizationPage, OrganizationSummary } from '../components/OrganizationSelect';
+import { OrganizationSelect, type OrganizationPage, type OrganizationSummary } from '../components/OrganizationSelect';
 import { formatDate, formatDateTime, useApiOffers, useDivision, useGet } from '../hooks';
 import { DashboardView } from './Dashboard';
 import { useI18n } from '../i18n';
@@ -246,6 +246,8 @@ function AbnormalOrganizations({ division }: { division: string }) {
   const [standing, setStanding] = useState<'abnormal' | 'deregistered'>('abnormal');
   const { data, error, loading, reload } = useGet<OrganizationPage>(`/api/organizations?standing=${standing}&division=${division}&pageSize=100`);
   const [restoring, setRestoring] = useState<OrganizationSummary | null>(null);
+  const [listing, setListing] = useState(false);
+  const [listingId, setListingId] = useState<string>();
   const columns: ColumnsType<OrganizationSummary> = [
     { title: t('organization'), key: 'name', render: (_, o) => <b>{o.name}</b> },
     { title: t('homeDivision'), key: 'home', width: 220, render: (_, o) => <Typography.Text type="secondary"><Place code={o.homeDivisionCode} /></Typography.Text> },
@@ -279,6 +281,9 @@ function AbnormalOrganizations({ division }: { division: string }) {
           ]}
         />
         {data && <Typography.Text type="secondary">{t('total', { n: data.total })}</Typography.Text>}
+        <Button danger onClick={() => setListing(true)} data-testid="list-abnormal">
+          {t('listAbnormal')}
+        </Button>
       </div>
       <Typography.Paragraph type="secondary">{t(standing === 'abnormal' ? 'abnormalIntro' : 'deregisteredIntro')}</Typography.Paragraph>
       <ErrorAlert error={error} action={<Button size="small" onClick={reload}>{t('retry')}</Button>} />
@@ -320,6 +325,35 @@ function AbnormalOrganizations({ division }: { division: string }) {
           ))}
         </div>
       )}
+      <ActionModal<{ organizationId: string; reason: string }>
+        open={listing}
+        onClose={() => setListing(false)}
+        title={t('listAbnormal')}
+        intro={t('listAbnormalIntro')}
+        okText={t('listAbnormal')}
+        danger
+        path={`/api/organizations/${encodeURIComponent(listingId ?? '-')}/abnormal`}
+        toBody={(v) => ({ reason: v.reason.trim() })}
+        onDone={() => {
+          setListing(false);
+          setListingId(undefined);
+          setStanding('abnormal');
+          message.success(t('done'));
+          reload();
+        }}
+        testId="list-abnormal-dialog"
+      >
+        {() => (
+          <>
+            <Form.Item name="organizationId" label={t('organization')} rules={[{ required: true, message: t('chooseOrganization') }]}>
+              <OrganizationSelect testId="abnormal-organization" standing="normal" division={division} onChange={(id) => setListingId(id)} />
+            </Form.Item>
+            <Form.Item name="reason" label={t('standingReason')} rules={[{ required: true, whitespace: true, message: t('reasonRequired') }]}>
+              <Input.TextArea rows={3} maxLength={500} placeholder={t('listAbnormalPlaceholder')} />
+            </Form.Item>
+          </>
+        )}
+      </ActionModal>
       <ActionModal<{ note: string }>
         open={restoring !== null}
         onClose={() => setRestoring(null)}

@@ -1,12 +1,14 @@
-import { App, Badge, Button, Card, Empty, Pagination, Select, Skeleton, Space, Table, Typography } from 'antd';
+import { App, Badge, Button, Card, Empty, Form, Input, Pagination, Select, Skeleton, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { CommandResult, Commitment, Delivery, get, LineItem, Need, NeedListItem, NeedPage } from '../api';
+import { ActionModal } from '../components/ActionModal';
+import { donorName, Flow, FlowPage, Use, USE_EVIDENCE_LABELS } from '../donations';
 import { useActor } from '../auth';
 import { CategoryTag, ErrorAlert, LineItemStatusTag, NeedStatusTag, PageTitle, Place } from '../components/common';
 import { Dialog, NeedDialog } from '../components/NeedDialogs';
-import { formatDate, formatDateTime, formatQuantity, placeName, useDivision, useGet } from '../hooks';
+import { formatDate, formatDateTime, formatFen, formatQuantity, placeName, useApiOffers, useDivision, useGet } from '../hooks';
 import { useI18n } from '../i18n';
 import { NEED_STATUS_LABELS, NEED_STATUSES } from '../labels';
 
@@ -153,6 +155,105 @@ function ItemStatuses({ need }: { need: NeedListItem }) {
   return <Table<LineItem> size="small" rowKey="id" columns={columns} dataSource={need.lineItems} pagination={false} className="item-statuses" />;
 }
 
+/** A use of donated money or goods in one of the coordinator's villages, not yet confirmed by the village. */
+interface UseTask {
+  flow: Flow;
+  use: Use;
+  purpose: string;
+}
+
+/**
+ * Donations to confirm: what organizations report having used in the coordinator's villages,
+ * with the evidence, for the village to confirm (受益村确认). Read from the donation flows the
+ * coordinator may see; hidden where the running API has no donations context.
+ */
+function DonationUses({ version, scope }: { version: number; scope: string | undefined }) {
+  const { t, pick } = useI18n();
+  const { message } = App.useApp();
+  const offered = useApiOffers('/api/donations');
+  const { data, error, reload } = useGet<FlowPage>(offered ? '/api/donations?pageSize=100' : null);
+  // Read again when the coordinator's other tasks change.
+  useEffect(() => {
+    if (version > 0) reload();
+  }, [version, reload]);
+  const [confirming, setConfirming] = useState<UseTask | null>(null);
+  const tasks: UseTask[] = (data?.items ?? []).flatMap((flow) =>
+    flow.uses
+      .filter((use) => !use.confirmedAt && (!scope || use.villageCode.startsWith(scope)))
+      .map((use) => {
+        const target = flow.allocations.find((a) => a.id === use.allocationId)?.target;
+        const purpose = target?.kind === 'need' ? target.title : target?.kind === 'village' ? target.project : '';
+        return { flow, use, purpose };
+      }),
+  );
+  if (!offered) return null;
+  const amount = (task: UseTask) =>
+    task.flow.resource.kind === 'money' ? formatFen(task.use.amount) : `${task.use.amount} ${task.flow.resource.unit}（${formatFen(task.use.valueFen)}）`;
+  return (
+    <Card
+      className="section tasks"
+      data-testid="donation-uses"
+      title={
+        <Space>
+          {t('usesToConfirm')}
+          {tasks.length > 0 && <Badge count={tasks.length} />}
+        </Space>
+      }
+    >
+      <ErrorAlert error={error} action={<Button size="small" onClick={reload}>{t('retry')}</Button>} />
+      {!data && !error && <Skeleton active paragraph={{ rows: 1 }} />}
+      {data && tasks.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('noUsesToConfirm')} />}
+      {tasks.map((task) => (
+        <div key={`${task.flow.id}/${task.use.id}`} className="task" data-testid={`use-${task.use.id}`}>
+          <div className="task-text">
+            {task.use.needId ? (
+              <Link to={`/needs/${task.use.needId}`} className="need-link">
+                {task.purpose}
+              </Link>
+            ) : (
+              <span className="need-link">{task.purpose}</span>
+            )}
+            <div className="small secondary">
+              {t('useTask', { org: task.flow.recipient.name, donor: donorName(task.flow.donor, pick), amount: amount(task), date: formatDate(task.use.usedOn) })}
+            </div>
+            <div className="small secondary">
+              {t('useEvidence')}
+              {t('colon')}
+              {task.use.evidence.length ? task.use.evidence.map((e) => `${pick(USE_EVIDENCE_LABELS[e.kind] ?? [e.kind, e.kind])} ${e.ref}`).join(t('comma')) : t('noEvidence')}
+            </div>
+          </div>
+          <Space wrap className="task-actions">
+            <Button type="primary" onClick={() => setConfirming(task)} data-testid="confirm-use">
+              {t('confirmUse')}
+            </Button>
+          </Space>
+        </div>
+      ))}
+      <ActionModal<{ note?: string }>
+        open={!!confirming}
+        onClose={() => setConfirming(null)}
+        title={t('confirmUseTitle', { amount: confirming ? amount(confirming) : '' })}
+        intro={confirming && t('confirmUseIntro', { org: confirming.flow.recipient.name, purpose: confirming.purpose })}
+        okText={t('confirmUse')}
+        path={`/api/donations/${encodeURIComponent(confirming?.flow.id ?? '-')}/uses/${encodeURIComponent(confirming?.use.id ?? '-')}/confirm`}
+        toBody={(v) => ({ note: v.note ?? '' })}
+        testId="confirm-use-dialog"
+        onDone={() => {
+          setConfirming(null);
+          message.success(t('done'));
+          reload();
+        }}
+      >
+        {() => (
+          <Form.Item name="note" label={t('note')}>
+            <Input.TextArea rows={2} maxLength={2000} />
+          </Form.Item>
+        )}
+      </ActionModal>
+    </Card>
+  );
+}
+
 export function MyNeeds() {
   const { t, pick } = useI18n();
   const actor = useActor();
@@ -193,6 +294,7 @@ export function MyNeeds() {
         }
       />
       {actor.role === 'coordinator' && <Tasks division={division} version={version} onDone={refresh} />}
+      {actor.role === 'coordinator' && <DonationUses version={version} scope={actor.scope} />}
       <Card
         className="section"
         title={t('mineList')}
