@@ -1,13 +1,13 @@
 /**
  * The bureau's desk in a real browser, against the real embedded app with the demo seed: 清远's
  * bureau staff confirm a proposed pairing (结对), look at the pairing coverage of key villages as a
- * chart and drill from the province down to a city, and restore an organization listed as abnormal
- * (活动异常名录). Pages are photographed at desktop and phone size under test/browser/artifacts/.
+ * chart and drill from the province down to a city, list an organization as abnormal (活动异常名录)
+ * with its grounds and restore it. Pages are photographed at desktop and phone size under test/browser/artifacts/.
  */
 import type { Page } from '../../apps/console/node_modules/playwright-core';
 import { actAs, futureDate, staffOf } from '../support/embedded-app';
-import { PROVINCE_BUREAU, registerOrganizations } from '../support/organizations';
-import { DESKTOP, newPage, Running, screenshots, sees, settled, startConsole } from './support/browser';
+import { registerOrganizations } from '../support/organizations';
+import { choose, DESKTOP, newPage, Running, screenshots, sees, settled, startConsole } from './support/browser';
 
 const PAIRING_ORG = 'org-web-qy-volunteers';
 const PAIRING_ORG_NAME = '清远市连南瑶族自治县青年志愿者协会';
@@ -29,7 +29,6 @@ beforeAll(async () => {
     organizationId: PAIRING_ORG, targetCode: '441826105201', startDate: futureDate(0), endDate: futureDate(730), categories: ['volunteer', 'education'], note: '每月两次到村开展课后辅导',
   }).expect(201);
   pairingId = proposed.body.pairingId ?? proposed.body.pairing?.id ?? proposed.body.id;
-  await t.http().post(`/api/organizations/${LISTED_ORG}/abnormal`).set(await actAs(t, PROVINCE_BUREAU)).send({ reason: REASON }).expect(200);
   await t.projections.waitFor(await t.store.headPosition());
 });
 
@@ -89,11 +88,18 @@ describe('the bureau desk in the console', () => {
     await page.getByTestId('coverage-chart').locator('svg text').first().waitFor();
   });
 
-  it('lists the organizations of abnormal standing and restores one with its grounds', async () => {
+  it('lists an organization as abnormal with its grounds, and restores it', async () => {
     const page = bureau;
     await page.goto('/bureau?tab=standing');
+    await page.getByTestId('list-abnormal').click();
+    await choose(page, 'abnormal-organization', LISTED_ORG_NAME);
+    await page.getByTestId('list-abnormal-dialog-submit').click();
+    await sees(page, '请填写原因'); // the grounds are required
+    await page.getByTestId('list-abnormal-dialog').locator('textarea').fill(REASON);
+    await page.getByTestId('list-abnormal-dialog-submit').click();
     const row = page.getByTestId('abnormal-organizations').locator('tr').filter({ hasText: LISTED_ORG_NAME });
     await row.getByText(REASON).waitFor();
+    expect((await running.app.http().get(`/api/organizations/${LISTED_ORG}`).expect(200)).body.standing).toBe('abnormal');
     await settled(page);
     await screenshots(page, '43-bureau-abnormal');
     await page.getByTestId(`restore-${LISTED_ORG}`).click();
@@ -104,7 +110,7 @@ describe('the bureau desk in the console', () => {
     await row.waitFor({ state: 'detached' });
     const org = (await running.app.http().get(`/api/organizations/${LISTED_ORG}`).expect(200)).body;
     expect(org.standing).toBe('normal');
-    await page.locator('.ant-message-notice').waitFor({ state: 'detached' }); // the success message has gone
+    await page.waitForFunction("document.querySelectorAll('.ant-message-notice').length === 0"); // the success messages have gone
     await page.getByText('EN', { exact: true }).click();
     await sees(page, 'Abnormal standing');
     await settled(page);

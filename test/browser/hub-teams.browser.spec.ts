@@ -130,17 +130,38 @@ describe('a hub forms a team and follows it in the console', () => {
     await page.context().close();
   });
 
-  it('the team commits to the need and the hub follows the commitment on the team page', async () => {
+  it('the hub takes the need on behalf of the team, splitting the line items among the members (a split that does not add up is refused in Chinese)', async () => {
     await running.app.projections.waitFor(await running.app.store.headPosition());
     const [hours, desks] = lineItems;
-    await running.app.http().post(`/api/needs/${needId}/commitments`).set(await actAs(running.app, { id: 'staff-federation-teams', role: 'hub', organizationId: HUB })).send({
-      organizationId: HUB, organizationName: '广州市社会组织联合会', teamId, promisedBy: futureDate(30),
-      items: [{ lineItemId: hours.id, quantity: hours.quantity }, { lineItemId: desks.id, quantity: desks.quantity }],
-      shares: [
-        { organizationId: HUB, items: [{ lineItemId: desks.id, quantity: desks.quantity }] },
-        { organizationId: MEMBER, items: [{ lineItemId: hours.id, quantity: hours.quantity }] },
-      ],
-    }).expect(201);
+    const page = hub;
+    await page.goto(`/needs/${needId}`);
+    await page.getByTestId('take-need').click();
+    await choose(page, 'commit-team', TEAM_TITLE);
+    await page.getByTestId(`all-${hours.id}`).click();
+    await page.getByTestId(`all-${desks.id}`).click();
+    const shares = page.getByTestId('team-shares');
+    await shares.getByText('广州市慈善会').first().waitFor();
+    // Half the hours to each, but only 20 of the 30 desks: refused before sending, nothing lost.
+    await page.getByTestId(`share-${HUB}-${hours.id}`).fill(String(hours.quantity / 2));
+    await page.getByTestId(`share-${MEMBER}-${hours.id}`).fill(String(hours.quantity / 2));
+    await page.getByTestId(`share-${HUB}-${desks.id}`).fill('20');
+    await page.getByTestId('commit-dialog-submit').click();
+    await page.getByTestId('commit-dialog').getByText('学习桌椅 各成员份额合计 20 套，与接单数量 30 套 不符').waitFor();
+    expect(await page.getByTestId(`share-${MEMBER}-${hours.id}`).inputValue()).toBe(String(hours.quantity / 2));
+    await page.getByTestId(`share-${HUB}-${desks.id}`).fill(String(desks.quantity));
+    await page.screenshot({ path: `${ARTIFACTS}/35a-team-commit-dialog-desktop.png` });
+    await page.getByTestId('commit-dialog-submit').click();
+    await sees(page, '操作成功');
+    await running.app.projections.waitFor(await running.app.store.headPosition());
+    const need = (await running.app.http().get(`/api/needs/${needId}`).set(await actAs(running.app, COORDINATOR)).expect(200)).body;
+    const commitment = need.commitments.find((c: { team?: { teamId: string } | null }) => c.team?.teamId === teamId);
+    expect(commitment.team.members.map((m: { organizationId: string; items: unknown }) => [m.organizationId, m.items])).toEqual([
+      [HUB, [{ lineItemId: hours.id, quantity: hours.quantity / 2 }, { lineItemId: desks.id, quantity: desks.quantity }]],
+      [MEMBER, [{ lineItemId: hours.id, quantity: hours.quantity / 2 }]],
+    ]);
+  });
+
+  it('the hub follows the team’s commitment on the team page', async () => {
     await running.app.projections.waitFor(await running.app.store.headPosition());
     const page = hub;
     await page.goto(`/teams/${teamId}`);

@@ -37,10 +37,32 @@ interface NeedJson {
 const needJson = async (id: string): Promise<NeedJson> =>
   (await running.app.http().get(`/api/needs/${id}`).set(await actAs(running.app, { id: 'test-auditor', role: 'auditor', scope: '44' })).expect(200)).body;
 
+/** 三排镇, the demo coordinator's town, in the demo bureau's city (清远). */
+const TOWN = '441826105';
+
+interface TownFigures {
+  published: number;
+  matched: number;
+  fulfilled: number;
+  matchRate: number | null;
+  conversionRate: number | null;
+}
+
+const hasDashboard = async () => '/api/dashboard/summary' in ((await running.app.http().get('/api/docs-json').expect(200)).body as { paths: Record<string, unknown> }).paths;
+
+/** The town's need figures as the dashboard API gives them to the bureau. */
+const townFigures = async (): Promise<TownFigures> =>
+  (await running.app.http().get(`/api/dashboard/summary?region=${TOWN}&period=month`).set(await actAs(running.app, { id: 'bureau-journey', role: 'bureau', scope: '4418' })).expect(200)).body.total.needs;
+
+const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
+
 describe('the needs journey in the console', () => {
   let needId: string;
   let coordinator: Page;
   let organization: Page;
+  let bureau: Page | undefined;
+  let before: TownFigures | undefined;
+  let flowId: string | undefined;
 
   it('greets in Chinese with the demo accounts, and switches to English', async () => {
     const { page } = await newPage(running, DESKTOP);
@@ -60,6 +82,61 @@ describe('the needs journey in the console', () => {
     await page.getByText('中文', { exact: true }).click();
     await sees(page, '演示账号');
     await page.context().close();
+  });
+
+  it('the bureau reads the town’s figures before the journey', async () => {
+    if (!(await hasDashboard())) return;
+    before = await townFigures();
+    ({ page: bureau } = await newPage(running, DESKTOP));
+    await signIn(bureau, 'bureau');
+    await bureau.goto(`/bureau?region=${TOWN}`);
+    await bureau.getByTestId('kpi-published').getByText(String(before.published), { exact: true }).waitFor();
+  });
+
+  it('an organization lands on its recommended needs, with the reasons, and says which needs it wants pushed', async () => {
+    ({ page: organization } = await newPage(running, DESKTOP));
+    const page = organization;
+    await signIn(page, 'org-staff');
+    await page.waitForURL(/\/recommended/);
+    await page.getByTestId('recommended-needs').locator('.recommended-card').first().waitFor();
+    await page.getByTestId('recommended-reasons').first().getByText('服务领域', { exact: true }).waitFor();
+    await settled(page);
+    await screenshots(page, '04a-recommended-needs');
+
+    await page.goto('/push?tab=settings');
+    await choose(page, 'push-categories', '教育帮扶');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('push-minimum-score').fill('20');
+    await page.getByTestId('push-save').click();
+    await sees(page, '已保存');
+    await settled(page);
+    await screenshots(page, '04b-push-settings');
+  });
+
+  it('the organization proposes a pairing with a village of the town (千社扶百村)', async () => {
+    const page = organization;
+    await page.goto('/my/pairings');
+    await page.getByTestId('propose-pairing').click();
+    const villages = (await running.app.http().get(`/api/regions/${TOWN}`).expect(200)).body.children as Array<{ code: string; name: string }>;
+    // A village the charity is not paired with yet (the demo pairs it with some of 三排镇's).
+    const mine = (await running.app.http().get('/api/pairings?organizationId=org-gz-charity&pageSize=100').expect(200)).body.items as Array<{ targetCode: string; status: string }>;
+    const paired = new Set(mine.filter((p) => p.status === 'active' || p.status === 'proposed').map((p) => p.targetCode));
+    const village = villages.find((v) => !paired.has(v.code))!;
+    const dialog = page.getByTestId('propose-pairing-dialog');
+    await choose(page, 'region-city', '清远市');
+    await choose(page, 'region-county', '连南瑶族自治县');
+    await choose(page, 'region-town', '三排镇');
+    await choose(page, 'region-village', village.name);
+    await choose(page, 'pairing-categories', '教育帮扶');
+    await page.keyboard.press('Escape');
+    await dialog.locator('textarea').fill('每学期捐建一个图书角');
+    await page.getByTestId('propose-pairing-dialog-submit').click();
+    const card = page.getByTestId('my-pairings').locator('.need-card').filter({ hasText: village.name });
+    await card.getByTestId('pairing-status').filter({ hasText: '待确认' }).waitFor();
+    await settled(page);
+    await screenshots(page, '04e-my-pairings');
+    const { body } = await running.app.http().get('/api/pairings?organizationId=org-gz-charity&status=proposed').expect(200);
+    expect(body.items.map((p: { targetCode: string }) => p.targetCode)).toContain(village.code);
   });
 
   it('a coordinator posts a need from a phone: funds typed in yuan, goods with a unit', async () => {
@@ -100,10 +177,26 @@ describe('the needs journey in the console', () => {
     await sees(page, '¥12,345.67');
   });
 
-  it('an organization finds the need, reads its history and takes an order for part of it', async () => {
-    ({ page: organization } = await newPage(running, DESKTOP));
+  it('the need is pushed to the organization and recommended to it with the reasons', async () => {
     const page = organization;
-    await signIn(page, 'org-staff');
+    await page.goto('/push');
+    // The push dispatcher scores the new need for every organization and pushes it once.
+    await page.getByTestId(`feed-${needId}`).waitFor({ timeout: 60_000 });
+    await page.getByTestId(`feed-${needId}`).getByText('新发布').waitFor();
+    await settled(page);
+    await screenshots(page, '04c-push-feed');
+
+    await page.goto(`/recommended?city=4418&county=441826&town=${TOWN}&category=education`);
+    const card = page.getByTestId(`recommended-${needId}`);
+    await card.getByText(TITLE).waitFor();
+    await card.getByTestId('recommended-reasons').getByText('地域距离').waitFor();
+    await settled(page);
+    await screenshots(page, '04d-recommended-for-the-need');
+  });
+
+  it('an organization finds the need, reads its history and takes an order for part of it', async () => {
+    const page = organization;
+    await page.goto('/needs');
     await sees(page, '需求大厅');
     await choose(page, 'filter-category', '教育帮扶');
     await page.getByText(TITLE).first().waitFor();
@@ -226,5 +319,74 @@ describe('the needs journey in the console', () => {
     await page.getByTestId('need-status').first().filter({ hasText: 'Fulfilled' }).waitFor();
     await sees(page, 'History');
     await screenshots(page, '12-need-fulfilled-english');
+  });
+
+  it('the bureau sees the town’s figures move: one more need published, matched and fulfilled', async () => {
+    if (!bureau || !before) return;
+    await running.app.projections.waitFor(await running.app.store.headPosition());
+    const after = await townFigures();
+    expect([after.published, after.matched, after.fulfilled]).toEqual([before.published + 1, before.matched + 1, before.fulfilled + 1]);
+    const page = bureau;
+    await page.goto(`/bureau?region=${TOWN}`);
+    const kpis = page.getByTestId('kpis');
+    await kpis.getByTestId('kpi-published').getByText(String(after.published), { exact: true }).waitFor();
+    await kpis.getByTestId('kpi-match-rate').getByText(pct(after.matchRate), { exact: true }).waitFor();
+    await kpis.getByTestId('kpi-conversion-rate').getByText(pct(after.conversionRate), { exact: true }).waitFor();
+    // The figure's needs, one click away: the journey's need is among the fulfilled.
+    await kpis.getByTestId('kpi-conversion-rate').click();
+    await page.getByTestId('drill-down').getByText(TITLE).waitFor();
+    await settled(page);
+    await screenshots(page, '13-bureau-town-after');
+  });
+
+  it('the money behind it: the organization reports using a donation for the need, and the coordinator confirms the use from the phone', async () => {
+    if (!('/api/donations' in ((await running.app.http().get('/api/docs-json').expect(200)).body as { paths: Record<string, unknown> }).paths)) return;
+    const t = running.app;
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const federation = await actAs(t, { id: 'staff-federation-journey', role: 'hub', organizationId: 'org-gz-federation' });
+    const charity = await actAs(t, { id: 'staff-charity-journey', role: 'organization', organizationId: 'org-gz-charity' });
+    const pledged = await t.http().post('/api/donations').set(federation).send({
+      donorKind: 'organization', donorOrganizationId: 'org-gz-federation', recipientKind: 'organization', recipientId: 'org-gz-charity', resourceKind: 'money', amount: 1_234_567, note: '瑶寨小学图书角与修缮',
+    }).expect(201);
+    flowId = pledged.body.flowId;
+    await t.http().post(`/api/donations/${flowId}/receive`).set(charity).send({ receiptNumber: 'GZ-2026-0917', amount: 1_234_567, receivedOn: today }).expect(200);
+    const allocation = await t.http().post(`/api/donations/${flowId}/allocations`).set(charity).send({ targetKind: 'need', needId, amount: 1_234_567 }).expect(201);
+    await t.http().post(`/api/donations/${flowId}/uses`).set(charity).send({
+      allocationId: allocation.body.allocationId, needId, amount: 1_234_567, usedOn: today, evidence: [{ kind: 'invoice', ref: '44011234 No.00998877', amountFen: 1_234_567 }],
+    }).expect(201);
+    await t.projections.waitFor(await t.store.headPosition());
+
+    const page = coordinator;
+    await page.goto('/mine');
+    const uses = page.getByTestId('donation-uses');
+    const task = uses.locator('.task').filter({ hasText: TITLE });
+    await task.getByText('¥12,345.67', { exact: false }).waitFor();
+    await task.getByText('44011234 No.00998877', { exact: false }).waitFor();
+    await settled(page);
+    await screenshots(page, '14-coordinator-donation-to-confirm');
+    await task.getByTestId('confirm-use').click();
+    await page.getByTestId('confirm-use-dialog').getByText('瑶寨小学图书角与修缮', { exact: false }).waitFor();
+    await page.getByTestId('confirm-use-dialog-submit').click();
+    await task.waitFor({ state: 'detached' });
+    const flow = (await t.http().get(`/api/donations/${flowId}`).set(charity).expect(200)).body;
+    expect(flow.uses.map((u: { confirmedAt: string | null }) => !!u.confirmedAt)).toEqual([true]);
+  });
+
+  it('the auditor finds the donation by the organization and traces it from the donor to the village’s confirmed use', async () => {
+    if (!flowId) return;
+    const { page } = await newPage(running, DESKTOP);
+    await signIn(page, 'auditor');
+    await page.waitForURL(/\/audit/);
+    await page.getByTestId('search-by').getByText('社会组织').click();
+    await choose(page, 'search-organization', '广州市慈善会');
+    await page.getByTestId(`trace-${flowId}`).click();
+    await page.waitForURL(new RegExp(`/audit/flows/${flowId}`));
+    const sankey = page.getByTestId('sankey').locator('svg text');
+    for (const text of ['广州市社会组织联合会', '广州市慈善会', TITLE]) await sankey.filter({ hasText: text }).first().waitFor();
+    await page.getByTestId(`hop-${flowId}`).getByText('GZ-2026-0917').waitFor();
+    await page.getByTestId(`hop-${flowId}`).getByText('受益村确认').waitFor();
+    await settled(page);
+    await screenshots(page, '15-auditor-traces-the-journey');
+    await page.context().close();
   });
 });

@@ -1,10 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from '../../../apps/console/node_modules/playwright-core';
 import { seedDemo } from '../../../apps/standalone/src/seed/demo-seed';
-import { removeDir, startEmbeddedApp, TestApp } from '../../support/embedded-app';
+import { removeDir, startEmbeddedApp, testAppConfig, TestApp } from '../../support/embedded-app';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 export const ARTIFACTS = join(ROOT, 'test', 'browser', 'artifacts');
@@ -25,7 +26,9 @@ export interface Running {
 
 /** The real embedded app with the demo seed, listening on a free port, and a headless Chromium. */
 export async function startConsole(): Promise<Running> {
-  const app = await startEmbeddedApp();
+  // Needs are pushed to organizations as in production (the e2e default leaves the dispatcher off).
+  const dataDir = mkdtempSync(join(tmpdir(), 'shecun-browser-'));
+  const app = await startEmbeddedApp(dataDir, testAppConfig(dataDir, { pushDispatch: true }));
   await seedDemo(app.app);
   await app.app.listen(0, '127.0.0.1');
   const { port } = app.app.getHttpServer().address() as AddressInfo;
