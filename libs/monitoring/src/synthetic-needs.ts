@@ -20,6 +20,10 @@ export interface SyntheticOptions {
   seed?: number;
   /** Organizations taking orders (ids); a tenth of them also lead a team of two. */
   organizations?: number;
+  /** Team commitments among the offers (default true); false where no teams are registered. */
+  teams?: boolean;
+  /** The first needs go one to each village in turn, so that every village has at least one (default false). */
+  everyVillage?: boolean;
 }
 
 export interface SyntheticEvent {
@@ -107,7 +111,7 @@ export function* syntheticNeedEvents(options: SyntheticOptions): Generator<Synth
   /** One need's life as commands decided in turn; returns its events with their instants. */
   function history(n: number, publishedAt: number): Array<[number, SyntheticEvent]> {
     const needId = `syn-${n}`;
-    const villageCode = pick(options.villages);
+    const villageCode = options.everyVillage && n < options.villages.length ? options.villages[n] : pick(options.villages);
     const coordinator: Actor = { id: `coord-${villageCode}`, role: 'coordinator', scope: villageCode };
     const out: Array<[number, SyntheticEvent]> = [];
     let state: NeedState = needDecider.initialState;
@@ -151,7 +155,7 @@ export function* syntheticNeedEvents(options: SyntheticOptions): Generator<Synth
       later(48);
       const org = pick(organizations);
       const index = Number(org.slice(6));
-      const asTeam = index % 10 === 0 && random() < 0.5;
+      const asTeam = index % 10 === 0 && random() < 0.5 && options.teams !== false;
       const actor: Actor = { id: `staff-${org}`, role: asTeam ? 'hub' : 'organization', organizationId: org };
       const items = state.fields.lineItems
         .map((li) => {
