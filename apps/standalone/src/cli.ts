@@ -23,9 +23,28 @@ const USAGE = `usage:
   cli create-admin <name>  create a system administrator (password from ADMIN_PASSWORD or the first line of stdin)
   cli verify-ledger        recompute the donation ledger's hash chains from the event store (exit 1 on a broken link)`;
 
-function bar(label: string) {
-  // Without a terminal (CI, logs) the bar is printed as a line every second instead of redrawn.
-  return new SingleBar(
+/**
+ * Without a terminal (CI, logs) the bar is printed as a line a second instead of redrawn; also
+ * while the work runs synchronously (SQLite answers at once), which keeps cli-progress's own
+ * timer from firing: an update a second or more after the last line prints one.
+ */
+class LoggedBar extends SingleBar {
+  private printedAt = 0;
+
+  override update(current: number, payload?: object): void;
+  override update(payload: object): void;
+  override update(current: number | object, payload?: object): void {
+    if (typeof current === 'number') super.update(current, payload);
+    else super.update(current);
+    if (!process.stderr.isTTY && Date.now() - this.printedAt >= 1000) {
+      this.printedAt = Date.now();
+      this.render();
+    }
+  }
+}
+
+function bar(label: string): SingleBar {
+  return new LoggedBar(
     { format: `${label} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 },
     Presets.shades_classic,
   );
