@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@shecun/event-store';
 import { numberTransformer, Projection } from '@shecun/projections';
-import { Column, Entity, EntityManager, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, EntityManager, In, Index, PrimaryColumn } from 'typeorm';
 import {
   acceptedQuantity,
   commitmentStatus,
@@ -18,7 +18,7 @@ import {
   recordedForCommitment,
   teamOf,
 } from './need.decider';
-import { isNeedEvent } from './need.events';
+import { isNeedEvent, NeedEvent } from './need.events';
 
 /** One row per need: filter columns, and the decider's state as JSON for the detail view. */
 @Entity('needs_view')
@@ -87,87 +87,119 @@ export class CommitmentView {
 
 export const NEED_VIEW_ENTITIES = [NeedView, LineItemView, CommitmentView];
 
-/** Keeps needs, their line items and commitments queryable; state comes from the decider's evolve. */
+const needRow = (state: NeedState, needId: string, last: RecordedEvent): NeedView => {
+  const code = state.villageCode;
+  return {
+    id: needId,
+    villageCode: code,
+    townCode: code.slice(0, 9),
+    countyCode: code.slice(0, 6),
+    cityCode: code.slice(0, 4),
+    title: state.fields.title,
+    category: state.fields.category,
+    status: needStatus(state),
+    dueDate: state.fields.dueDate,
+    lineItemCount: state.fields.lineItems.length,
+    openCommitmentCount: state.commitments.filter((c) => c.status === 'offered' || c.status === 'accepted').length,
+    draftedAt: state.draftedAt,
+    publishedAt: state.publishedAt,
+    firstAcceptedAt: state.firstAcceptedAt,
+    fulfilledAt: state.fulfilledAt,
+    updatedAt: last.metadata.occurredAt,
+    revision: last.revision,
+    position: last.position,
+    state: JSON.stringify(state),
+  } as NeedView;
+};
+
+const lineItemRows = (state: NeedState, needId: string): LineItemView[] =>
+  state.fields.lineItems.map((li) => ({
+    needId,
+    lineItemId: li.id,
+    kind: li.kind,
+    description: li.description,
+    unit: li.unit,
+    quantity: li.quantity,
+    accepted: acceptedQuantity(state, li.id),
+    pending: pendingQuantity(state, li.id),
+    delivered: confirmedQuantity(state, li.id),
+    lacking: lackingQuantity(state, li),
+    status: lineItemStatus(state, li),
+  }));
+
+const commitmentRow = (state: NeedState, needId: string, c: NeedState['commitments'][number]): CommitmentView => ({
+  needId,
+  id: c.id,
+  organizationId: c.organizationId,
+  organizationName: c.organizationName,
+  villageCode: state.villageCode,
+  needTitle: state.fields.title,
+  status: commitmentStatus(c),
+  promisedBy: c.promisedBy,
+  items: JSON.stringify(c.items.map((i) => ({ ...i, delivered: recordedForCommitment(c, i.lineItemId) }))),
+  deliveryCount: c.deliveries.length,
+  unconfirmedDeliveryCount: c.deliveries.filter((d) => !d.confirmedAt).length,
+  offeredAt: c.offeredAt,
+  acceptedAt: c.acceptedAt,
+  closedAt: c.closedAt,
+  teamId: teamOf(c)?.teamId ?? null,
+  teamTitle: teamOf(c)?.title ?? null,
+  teamMemberIds: teamOf(c) ? `|${teamOf(c)!.members.map((m) => m.organizationId).join('|')}|` : null,
+  handoverToOrganizationId: pendingHandoverOf(c)?.toOrganizationId ?? null,
+  handedOverAt: handoversOf(c).at(-1)?.handedOverAt ?? null,
+}) as CommitmentView;
+
+/** Rows per statement: well under SQLite's and PostgreSQL's limits on bound parameters. */
+const ROWS_PER_STATEMENT = 400;
+const chunked = <T>(items: T[]): T[][] => Array.from({ length: Math.ceil(items.length / ROWS_PER_STATEMENT) }, (_, i) => items.slice(i * ROWS_PER_STATEMENT, (i + 1) * ROWS_PER_STATEMENT));
+
+/**
+ * Keeps needs, their line items and commitments queryable; state comes from the decider's evolve.
+ * A batch of events is folded in memory need by need (each need read once, with one query per few
+ * hundred needs) and each touched need written once: its row upserted, its line items replaced,
+ * the commitments its events touched upserted.
+ */
 @Injectable()
 export class NeedsProjection implements Projection {
   readonly name = 'needs';
   readonly entities = NEED_VIEW_ENTITIES;
+  readonly batchSize = 5000;
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
-    if (!isNeedEvent(event)) return;
-    const needId = (event.data as { needId: string }).needId;
-    const row = await manager.findOneBy(NeedView, { id: needId });
-    if (row && row.revision >= event.revision) return; // already applied
-    const before: NeedState = row ? JSON.parse(row.state) : initialNeedState;
-    const state = needDecider.evolve(before, event);
-    const code = state.villageCode;
-    await manager.save(NeedView, {
-      id: needId,
-      villageCode: code,
-      townCode: code.slice(0, 9),
-      countyCode: code.slice(0, 6),
-      cityCode: code.slice(0, 4),
-      title: state.fields.title,
-      category: state.fields.category,
-      status: needStatus(state),
-      dueDate: state.fields.dueDate,
-      lineItemCount: state.fields.lineItems.length,
-      openCommitmentCount: state.commitments.filter((c) => c.status === 'offered' || c.status === 'accepted').length,
-      draftedAt: state.draftedAt,
-      publishedAt: state.publishedAt,
-      firstAcceptedAt: state.firstAcceptedAt,
-      fulfilledAt: state.fulfilledAt,
-      updatedAt: event.metadata.occurredAt,
-      revision: event.revision,
-      position: event.position,
-      state: JSON.stringify(state),
-    });
-    if (event.type === 'NeedDrafted' || event.type === 'NeedRevised') {
-      await manager.delete(LineItemView, { needId });
+    await this.applyBatch([event], manager);
+  }
+
+  async applyBatch(events: RecordedEvent[], manager: EntityManager): Promise<void> {
+    const needEvents = events.filter((e): e is RecordedEvent & NeedEvent => isNeedEvent(e));
+    if (needEvents.length === 0) return;
+    const ids = [...new Set(needEvents.map((e) => (e.data as { needId: string }).needId))];
+    const stored = new Map<string, { state: NeedState; revision: number }>();
+    for (const part of chunked(ids)) {
+      for (const row of await manager.find(NeedView, { select: { id: true, state: true, revision: true }, where: { id: In(part) } })) {
+        stored.set(row.id, { state: JSON.parse(row.state) as NeedState, revision: row.revision });
+      }
     }
-    await manager.save(
-      LineItemView,
-      state.fields.lineItems.map((li) => ({
-        needId,
-        lineItemId: li.id,
-        kind: li.kind,
-        description: li.description,
-        unit: li.unit,
-        quantity: li.quantity,
-        accepted: acceptedQuantity(state, li.id),
-        pending: pendingQuantity(state, li.id),
-        delivered: confirmedQuantity(state, li.id),
-        lacking: lackingQuantity(state, li),
-        status: lineItemStatus(state, li),
-      })),
-    );
-    const commitmentId = (event.data as { commitmentId?: string }).commitmentId;
-    const touched = commitmentId ? state.commitments.filter((c) => c.id === commitmentId) : event.type === 'NeedRevised' ? state.commitments : [];
-    if (touched.length) {
-      await manager.save(
-        CommitmentView,
-        touched.map((c) => ({
-          needId,
-          id: c.id,
-          organizationId: c.organizationId,
-          organizationName: c.organizationName,
-          villageCode: code,
-          needTitle: state.fields.title,
-          status: commitmentStatus(c),
-          promisedBy: c.promisedBy,
-          items: JSON.stringify(c.items.map((i) => ({ ...i, delivered: recordedForCommitment(c, i.lineItemId) }))),
-          deliveryCount: c.deliveries.length,
-          unconfirmedDeliveryCount: c.deliveries.filter((d) => !d.confirmedAt).length,
-          offeredAt: c.offeredAt,
-          acceptedAt: c.acceptedAt,
-          closedAt: c.closedAt,
-          teamId: teamOf(c)?.teamId ?? null,
-          teamTitle: teamOf(c)?.title ?? null,
-          teamMemberIds: teamOf(c) ? `|${teamOf(c)!.members.map((m) => m.organizationId).join('|')}|` : null,
-          handoverToOrganizationId: pendingHandoverOf(c)?.toOrganizationId ?? null,
-          handedOverAt: handoversOf(c).at(-1)?.handedOverAt ?? null,
-        })),
-      );
+    const touched = new Map<string, { state: NeedState; revision: number; last: RecordedEvent; commitments: Set<string> | 'all' }>();
+    for (const event of needEvents) {
+      const needId = (event.data as { needId: string }).needId;
+      const current = touched.get(needId) ?? { ...(stored.get(needId) ?? { state: initialNeedState, revision: -1 }), last: event, commitments: new Set<string>() };
+      if (current.revision >= event.revision) continue; // already applied
+      current.state = needDecider.evolve(current.state, event);
+      current.revision = event.revision;
+      current.last = event;
+      const commitmentId = (event.data as { commitmentId?: string }).commitmentId;
+      if (event.type === 'NeedRevised') current.commitments = 'all';
+      else if (commitmentId && current.commitments !== 'all') current.commitments.add(commitmentId);
+      touched.set(needId, current);
     }
+    if (touched.size === 0) return;
+    const changed = [...touched.entries()];
+    for (const part of chunked(changed)) {
+      await manager.upsert(NeedView, part.map(([needId, t]) => needRow(t.state, needId, t.last)), ['id']);
+      await manager.delete(LineItemView, { needId: In(part.map(([needId]) => needId)) });
+    }
+    for (const part of chunked(changed.flatMap(([needId, t]) => lineItemRows(t.state, needId)))) await manager.insert(LineItemView, part);
+    const commitments = changed.flatMap(([needId, t]) => t.state.commitments.filter((c) => t.commitments === 'all' || t.commitments.has(c.id)).map((c) => commitmentRow(t.state, needId, c)));
+    for (const part of chunked(commitments)) await manager.upsert(CommitmentView, part, ['needId', 'id']);
   }
 }

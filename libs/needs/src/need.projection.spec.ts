@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RecordedEvent, SqliteEventStore } from '@shecun/event-store';
+// Generated histories (every event decided by the needs decider); a test-only use of the monitoring library.
+import { syntheticNeedEvents } from '@shecun/monitoring';
+import { Projection, ProjectionCheckpoint, ProjectionRunner } from '@shecun/projections';
+import { DataSource, EntityManager } from 'typeorm';
+import { commitmentStatus, lackingQuantity, needDecider, NeedState, needStatus } from './need.decider';
+import { NeedEvent } from './need.events';
+import { CommitmentView, LineItemView, NEED_VIEW_ENTITIES, NeedsProjection, NeedView } from './need.projection';
+
+/** The same projection fed one event at a time through the runner's per-event path. */
+class OneByOne implements Projection {
+  readonly name = 'needs-one-by-one';
+  private readonly inner = new NeedsProjection();
+  readonly entities = this.inner.entities;
+  apply(event: RecordedEvent, manager: EntityManager) {
+    return this.inner.apply(event, manager);
+  }
+}
+
+describe('NeedsProjection (SQLite event store + SQLite read model)', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  const sources: DataSource[] = [];
+  const readModel = async (name: string) => {
+    const ds = await new DataSource({ type: 'better-sqlite3', database: join(dir, `${name}.sqlite`), entities: [...NEED_VIEW_ENTITIES, ProjectionCheckpoint], synchronize: true }).initialize();
+    sources.push(ds);
+    return ds;
+  };
+  const tables = async (ds: DataSource) => ({
+    needs: await ds.getRepository(NeedView).find({ order: { id: 'ASC' } }),
+    lineItems: await ds.getRepository(LineItemView).find({ order: { needId: 'ASC', lineItemId: 'ASC' } }),
+    commitments: await ds.getRepository(CommitmentView).find({ order: { needId: 'ASC', id: 'ASC' } }),
+  });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'needs-projection-'));
+    store = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
+    // Revisions and team commitments included: the generator's teams offer on behalf of two members.
+    for (const e of syntheticNeedEvents({ villages: ['441826105201', '441802006001', '440112101001'], needs: 400, start: new Date('2025-01-01T00:00:00+08:00'), days: 30, seed: 11, organizations: 40 })) {
+      await store.append(e.stream, [{ id: e.id, type: e.type, data: e.data, metadata: e.metadata }], e.revision === 0 ? 'no-stream' : e.revision - 1);
+    }
+  });
+  afterAll(async () => {
+    for (const ds of sources) await ds.destroy();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes the same rows in batches as event by event, and what the decider folds to', async () => {
+    const batched = await readModel('batched');
+    const single = await readModel('single');
+    await new ProjectionRunner(store, batched, new NeedsProjection()).rebuild();
+    await new ProjectionRunner(store, single, new OneByOne()).rebuild();
+    const got = await tables(batched);
+    expect(got).toEqual(await tables(single));
+
+    const states = new Map<string, NeedState>();
+    for (const e of await store.readAll(-1, 1_000_000)) states.set(e.streamName, needDecider.evolve(states.get(e.streamName) ?? needDecider.initialState, e as unknown as NeedEvent));
+    expect(got.needs).toHaveLength(400);
+    for (const row of got.needs) {
+      const state = states.get(`need-${row.id}`)!;
+      expect(JSON.parse(row.state)).toEqual(state);
+      expect(row.status).toBe(needStatus(state));
+      expect(got.lineItems.filter((li) => li.needId === row.id).map((li) => [li.lineItemId, li.lacking])).toEqual(state.fields.lineItems.map((li) => [li.id, lackingQuantity(state, li)]));
+      expect(got.commitments.filter((c) => c.needId === row.id).map((c) => [c.id, c.status])).toEqual(state.commitments.map((c) => [c.id, commitmentStatus(c)]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+    }
+    expect(got.commitments.some((c) => c.teamId)).toBe(true);
+  });
+
+  it('applies a batch that repeats events it has already applied only once', async () => {
+    const ds = await readModel('repeated');
+    const projection = new NeedsProjection();
+    const events = await store.readAll(-1, 2_000);
+    await ds.transaction((m) => projection.applyBatch(events.slice(0, 1_500), m));
+    // Overlapping: events 1,000–1,499 again, then on to 2,000.
+    await ds.transaction((m) => projection.applyBatch(events.slice(1_000), m));
+    const once = await readModel('once');
+    await once.transaction((m) => projection.applyBatch(events, m));
+    expect(await tables(ds)).toEqual(await tables(once));
+  });
+});
