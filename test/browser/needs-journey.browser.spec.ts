@@ -319,6 +319,7 @@ describe('the needs journey in the console', () => {
     await page.getByTestId('need-status').first().filter({ hasText: 'Fulfilled' }).waitFor();
     await sees(page, 'History');
     await screenshots(page, '12-need-fulfilled-english');
+    await page.getByText('中文', { exact: true }).click();
   });
 
   it('the bureau sees the town’s figures move: one more need published, matched and fulfilled', async () => {

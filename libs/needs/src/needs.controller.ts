@@ -240,7 +240,9 @@ export class NeedsQueryController {
 
   @Get()
   @ApiOperation({ summary: '需求列表 List needs by division, category and status' })
-  list(@Query() query: ListNeedsQuery, @CurrentActor() actor: Actor) {
+  @ApiHeader(MIN_POSITION_HEADER)
+  async list(@Query() query: ListNeedsQuery, @CurrentActor() actor: Actor, @Headers('x-min-position') minPosition?: string) {
+    await this.readYourWrites(minPosition);
     return this.queries.list(query, actor);
   }
 

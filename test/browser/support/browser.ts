@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from '../../../apps/console/node_modules/playwright-core';
+import type { Browser, BrowserContext, Page, Request } from '../../../apps/console/node_modules/playwright-core';
 import { seedDemo } from '../../../apps/standalone/src/seed/demo-seed';
 import { removeDir, startEmbeddedApp, testAppConfig, TestApp } from '../../support/embedded-app';
 
@@ -66,10 +66,34 @@ export async function startConsole(): Promise<Running> {
 }
 
 export async function newPage(running: Running, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await running.browser.newContext({ viewport, locale: 'zh-CN', baseURL: running.url, deviceScaleFactor: 1 });
+  // A browser in Guangdong: dates and times read in China time, as the API's calendar dates are.
+  const context = await running.browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', baseURL: running.url, deviceScaleFactor: 1 });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
+  // Requests in flight, but for event streams (the push feed's stays open while the page does).
+  const open = new Set<Request>();
+  inFlight.set(page, open);
+  page.on('request', (request) => {
+    if (request.headers()['accept'] !== 'text/event-stream') open.add(request);
+  });
+  page.on('requestfinished', (request) => open.delete(request));
+  page.on('requestfailed', (request) => open.delete(request));
   return { context, page };
+}
+
+const inFlight = new WeakMap<Page, Set<Request>>();
+
+/** Resolves once the page has had no request in flight (event streams aside) for half a second. */
+async function networkQuiet(page: Page): Promise<void> {
+  const open = inFlight.get(page);
+  if (!open) return page.waitForLoadState('networkidle');
+  const deadline = Date.now() + 20_000;
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < 500) {
+    if (Date.now() > deadline) throw new Error(`the page kept ${open.size} requests in flight for 20 s: ${[...open].map((r) => r.url()).join(', ')}`);
+    await page.waitForTimeout(50);
+    if (open.size > 0) quietSince = Date.now();
+  }
 }
 
 /** Waits until `text` is visible on the page. */
@@ -79,7 +103,7 @@ export async function sees(page: Page, text: string | RegExp): Promise<void> {
 
 /** Waits for the page to settle: no skeletons or spinners left. */
 export async function settled(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle');
+  await networkQuiet(page);
   // A string: evaluated in the page, where the Node type check knows no DOM.
   await page.waitForFunction(`!document.querySelector('.ant-skeleton, .ant-spin-spinning, .ant-select-arrow-loading')`);
   await page.waitForTimeout(250);

@@ -38,7 +38,7 @@ function tasksOf(need: Need): Task[] {
  * What waits for the coordinator: commitments to accept or decline, deliveries to confirm, needs
  * to confirm as fulfilled. Read from the live needs of their scope that have commitments.
  */
-function Tasks({ division, version, onDone }: { division: string | undefined; version: number; onDone: () => void }) {
+function Tasks({ division, version, minPosition, onDone }: { division: string | undefined; version: number; minPosition: number | null; onDone: (position: number | null) => void }) {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const [tasks, setTasks] = useState<Task[]>();
@@ -51,15 +51,16 @@ function Tasks({ division, version, onDone }: { division: string | undefined; ve
     (async () => {
       const query = new URLSearchParams({ pageSize: '100' });
       if (division) query.set('division', division);
-      const page = await get<NeedPage>(`/api/needs?${query}`);
+      // After one of the coordinator's own commands: read once the read models include it.
+      const page = await get<NeedPage>(`/api/needs?${query}`, { minPosition });
       const candidates = page.items.filter((n) => LIVE.includes(n.status) && n.commitmentCount > 0).slice(0, 30);
-      const needs = await Promise.all(candidates.map((n) => get<Need>(`/api/needs/${encodeURIComponent(n.id)}`)));
+      const needs = await Promise.all(candidates.map((n) => get<Need>(`/api/needs/${encodeURIComponent(n.id)}`, { minPosition })));
       if (live) setTasks(needs.flatMap(tasksOf));
     })().catch((failure) => live && setError(failure));
     return () => {
       live = false;
     };
-  }, [division, version]);
+  }, [division, version, minPosition]);
 
   const items = (need: Need, list: Array<{ lineItemId: string; quantity: number }>) =>
     list
@@ -127,10 +128,10 @@ function Tasks({ division, version, onDone }: { division: string | undefined; ve
           need={dialog.need}
           dialog={dialog.dialog}
           onClose={() => setDialog(null)}
-          onDone={(_: CommandResult) => {
+          onDone={(result: CommandResult) => {
             setDialog(null);
             message.success(t('done'));
-            onDone();
+            onDone(result.position ?? null);
           }}
         />
       )}
@@ -152,7 +153,7 @@ function ItemStatuses({ need }: { need: NeedListItem }) {
     },
     { title: t('status'), key: 'status', align: 'right', width: 110, render: (_, li) => <LineItemStatusTag status={li.status} /> },
   ];
-  return <Table<LineItem> size="small" rowKey="id" columns={columns} dataSource={need.lineItems} pagination={false} className="item-statuses" />;
+  return <Table<LineItem> size="small" rowKey="id" columns={columns} dataSource={need.lineItems} pagination={false} className="item-statuses" scroll={{ x: 'max-content' }} />;
 }
 
 /** A use of donated money or goods in one of the coordinator's villages, not yet confirmed by the village. */
@@ -267,10 +268,15 @@ export function MyNeeds() {
   if (division) query.set('division', division);
   if (status) query.set('status', status);
   const { data, error, loading, reload } = useGet<NeedPage>(actor.role === 'coordinator' ? `/api/needs?${query}` : null);
-  const refresh = useCallback(() => {
-    setVersion((v) => v + 1);
-    reload();
-  }, [reload]);
+  const [minPosition, setMinPosition] = useState<number | null>(null);
+  const refresh = useCallback(
+    (position: number | null) => {
+      if (position !== null) setMinPosition(position);
+      setVersion((v) => v + 1);
+      reload();
+    },
+    [reload],
+  );
 
   const set = (name: string, value: string | undefined) => {
     const next = new URLSearchParams(params);
@@ -293,7 +299,7 @@ export function MyNeeds() {
           </Link>
         }
       />
-      {actor.role === 'coordinator' && <Tasks division={division} version={version} onDone={refresh} />}
+      {actor.role === 'coordinator' && <Tasks division={division} version={version} minPosition={minPosition} onDone={refresh} />}
       {actor.role === 'coordinator' && <DonationUses version={version} scope={actor.scope} />}
       <Card
         className="section"
