@@ -1,6 +1,7 @@
 import { RecordedEvent } from '@shecun/event-store';
 import { IdentityService, TokenService } from '@shecun/identity';
 import { MatchingProjection, MatchingService } from '@shecun/matching';
+import { prng } from '@shecun/monitoring';
 import { CATEGORIES } from '@shecun/needs';
 import { ProjectionHost, ProjectionRunner } from '@shecun/projections';
 import Database from 'better-sqlite3';
@@ -37,18 +38,6 @@ const percentiles = (samples: number[]): Percentiles => {
   return { p50: at(50), p99: at(99), max: sorted[sorted.length - 1] };
 };
 
-/** A small deterministic generator (mulberry32), so every run builds the same data set. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The events of a Guangdong-scale data set as the matching projection consumes them: 72,019
  * organizations registered in every city, county and town (1–3 service fields, 5% hubs or
@@ -57,7 +46,7 @@ function random(seed: number): () => number {
  * third with a commitment (offered, accepted, or delivered and confirmed).
  */
 function* generate(organizations: number, needs: number, now: number): Generator<RecordedEvent> {
-  const rnd = random(20260501);
+  const rnd = prng(20260501);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
   const regions = JSON.parse(readFileSync(locateRegionsData(), 'utf8')) as { cities: [string, string][]; counties: [string, string][]; towns: [string, string][]; villages: [string, string][] };
   const villages = regions.villages.map(([c]) => c);
@@ -164,7 +153,7 @@ export async function matchingBench(organizations = 72_019, needs = 20_000, quer
     // 2. Raw baseline: one SQL scan of the organizations table per query.
     const db = new Database(join(dataDir, 'read.sqlite'), { readonly: true });
     const openNeeds = db.prepare('SELECT id, category FROM matching_needs WHERE open = 1').all() as { id: string; category: string }[];
-    const rnd = random(7);
+    const rnd = prng(7);
     const sample = Array.from({ length: queries }, () => openNeeds[Math.floor(rnd() * openNeeds.length)]);
     const scan = db.prepare("SELECT id, name, homeDivisionCode FROM matching_organizations WHERE standing = 'normal' AND (categories & ?) != 0 ORDER BY deliveredOnTime DESC, id LIMIT 20");
     const time = async (run: () => unknown) => {

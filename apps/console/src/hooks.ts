@@ -1,5 +1,6 @@
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { ApiError, CommandResult, Division, get, newIdempotencyKey, request } from './api';
 import type { Lang } from './i18n';
 import { useActor } from './auth';
@@ -188,4 +189,26 @@ export function useApiOffers(path: string): boolean | undefined {
     };
   }, [path]);
   return offered;
+}
+
+/**
+ * A page's filters kept in its address (shareable, kept on reload): the search parameters, and
+ * `setFilter` to change some of them (an empty value removes one); any change but the page's own
+ * goes back to the first page.
+ */
+export function useFilterParams(): [URLSearchParams, (change: Record<string, string | undefined>) => void] {
+  const [params, setParams] = useSearchParams();
+  const setFilter = useCallback(
+    (change: Record<string, string | undefined>) => {
+      const next = new URLSearchParams(params);
+      for (const [k, v] of Object.entries(change)) {
+        if (v) next.set(k, v);
+        else next.delete(k);
+      }
+      if (!('page' in change)) next.delete('page');
+      setParams(next);
+    },
+    [params, setParams],
+  );
+  return [params, setFilter];
 }

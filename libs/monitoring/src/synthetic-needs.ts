@@ -35,8 +35,8 @@ export interface SyntheticEvent {
   metadata: EventMetadata;
 }
 
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
+/** mulberry32: a small deterministic PRNG (generated data sets: the same data for the same seed). */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

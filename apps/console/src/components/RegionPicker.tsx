@@ -83,3 +83,20 @@ export function RegionPicker({ value = [], onChange, depth, placeholders, allowC
     </Row>
   );
 }
+
+/** The area a list is filtered to, kept in the address as city, county and town: the codes chosen, from the city down. */
+export const areaOf = (params: URLSearchParams): string[] => ['city', 'county', 'town'].map((k) => params.get(k)).filter((v): v is string => !!v);
+
+/** The city → county → town filter of a list (see `areaOf`), changed through `setFilter`. */
+export function AreaFilter({ params, setFilter }: { params: URLSearchParams; setFilter: (change: Record<string, string | undefined>) => void }) {
+  return (
+    <RegionPicker
+      depth={3}
+      allowClear
+      span={{ xs: 24, sm: 8, lg: 8 }}
+      placeholders={['allCities', 'allCounties', 'allTowns']}
+      value={areaOf(params)}
+      onChange={(codes) => setFilter({ city: codes[0], county: codes[1], town: codes[2] })}
+    />
+  );
+}

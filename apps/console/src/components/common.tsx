@@ -1,7 +1,8 @@
 import { Alert, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { describeError } from '../api';
-import { placeName, useDivision } from '../hooks';
+import { formatDate, formatDateTime, placeName, useDivision } from '../hooks';
+import type { Pairing } from '../pairings';
 import { useI18n } from '../i18n';
 import {
   CATEGORY_LABELS,
@@ -95,6 +96,21 @@ export function PageTitle({ title, intro, extra }: { title: ReactNode; intro?: R
         )}
       </div>
       {extra && <div className="page-title-extra">{extra}</div>}
+    </div>
+  );
+}
+
+/** A pairing's term and when it was proposed. */
+export function PairingMeta({ pairing }: { pairing: Pick<Pairing, 'startDate' | 'endDate' | 'proposedAt'> }) {
+  const { t } = useI18n();
+  return (
+    <div className="need-card-meta">
+      <span>{t('pairingTerm', { from: formatDate(pairing.startDate), to: formatDate(pairing.endDate) })}</span>
+      <span>
+        {t('proposedAt')}
+        {t('colon')}
+        {formatDateTime(pairing.proposedAt)}
+      </span>
     </div>
   );
 }

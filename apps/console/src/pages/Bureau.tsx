@@ -3,30 +3,17 @@ import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useActor } from '../auth';
+import type { Pairing } from '../pairings';
 import { ActionModal } from '../components/ActionModal';
 import { Chart } from '../components/Chart';
-import { CategoryTag, ErrorAlert, PageTitle, Place } from '../components/common';
+import { CategoryTag, ErrorAlert, PageTitle, PairingMeta, Place } from '../components/common';
 import { OrganizationSelect, type OrganizationPage, type OrganizationSummary } from '../components/OrganizationSelect';
-import { formatDate, formatDateTime, useApiOffers, useDivision, useGet } from '../hooks';
+import { formatDate, useApiOffers, useDivision, useGet } from '../hooks';
 import { DashboardView } from './Dashboard';
 import { useI18n } from '../i18n';
 
 export const BUREAU_ROLES = ['bureau', 'admin'];
 
-interface Pairing {
-  id: string;
-  organizationId: string;
-  organizationName: string;
-  targetCode: string;
-  targetLevel: 'town' | 'village';
-  term: number;
-  status: string;
-  startDate: string;
-  endDate: string;
-  categories: string[];
-  note: string;
-  proposedAt: string;
-}
 
 interface CoverageRow {
   code: string;
@@ -83,14 +70,7 @@ function PairingsToConfirm({ division }: { division: string }) {
             <Typography.Text className="need-card-place">
               <Place code={p.targetCode} />
             </Typography.Text>
-            <div className="need-card-meta">
-              <span>{t('pairingTerm', { from: formatDate(p.startDate), to: formatDate(p.endDate) })}</span>
-              <span>
-                {t('proposedAt')}
-                {t('colon')}
-                {formatDateTime(p.proposedAt)}
-              </span>
-            </div>
+            <PairingMeta pairing={p} />
             {p.note && <Typography.Text type="secondary" className="small">{p.note}</Typography.Text>}
             <Space wrap className="card-actions">
               <Button type="primary" onClick={() => setDialog({ kind: 'confirm', pairing: p })} data-testid="confirm-pairing">

@@ -4,26 +4,13 @@ import dayjs, { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { actsForOrganization, useActor } from '../auth';
 import { ActionModal, FormProblem } from '../components/ActionModal';
-import { CategoryTag, ErrorAlert, PageTitle, Place } from '../components/common';
+import { CategoryTag, ErrorAlert, PageTitle, PairingMeta, Place } from '../components/common';
 import { RegionPicker } from '../components/RegionPicker';
-import { formatDate, formatDateTime, useGet, useOrganizationName } from '../hooks';
+import { useGet, useOrganizationName } from '../hooks';
 import { useI18n } from '../i18n';
 import { CATEGORIES, CATEGORY_LABELS } from '../labels';
+import type { Pairing } from '../pairings';
 
-interface Pairing {
-  id: string;
-  organizationId: string;
-  organizationName: string;
-  targetCode: string;
-  targetLevel: 'town' | 'village';
-  term: number;
-  status: string;
-  startDate: string;
-  endDate: string;
-  categories: string[];
-  note: string;
-  proposedAt: string;
-}
 
 const STATUS: Record<string, { key: 'pairingProposed' | 'pairingActive' | 'pairingDeclined' | 'pairingEnded' | 'pairingExpired'; color: string }> = {
   proposed: { key: 'pairingProposed', color: 'gold' },
@@ -85,14 +72,7 @@ export function MyPairings() {
                 <CategoryTag key={c} category={c} />
               ))}
             </Space>
-            <div className="need-card-meta">
-              <span>{t('pairingTerm', { from: formatDate(p.startDate), to: formatDate(p.endDate) })}</span>
-              <span>
-                {t('proposedAt')}
-                {t('colon')}
-                {formatDateTime(p.proposedAt)}
-              </span>
-            </div>
+            <PairingMeta pairing={p} />
             {p.note && <Typography.Paragraph type="secondary">{p.note}</Typography.Paragraph>}
           </Card>
         ))}

@@ -1,10 +1,10 @@
 import { Button, Card, Col, Empty, Grid, Pagination, Row, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import type { NeedListItem, NeedPage } from '../api';
 import { CategoryTag, ErrorAlert, NeedStatusTag, PageTitle, Place } from '../components/common';
-import { RegionPicker } from '../components/RegionPicker';
-import { formatDate, formatQuantity, useGet } from '../hooks';
+import { AreaFilter, areaOf } from '../components/RegionPicker';
+import { formatDate, formatQuantity, useFilterParams, useGet } from '../hooks';
 import { useI18n } from '../i18n';
 import { useActor } from '../auth';
 import { CATEGORIES, CATEGORY_LABELS, NEED_STATUS_LABELS, NEED_STATUSES } from '../labels';
@@ -41,11 +41,11 @@ function CommitmentsCell({ need }: { need: NeedListItem }) {
 export function NeedList() {
   const { t, pick } = useI18n();
   const actor = useActor();
-  const [params, setParams] = useSearchParams();
+  const [params, setFilter] = useFilterParams();
   const screens = Grid.useBreakpoint();
   const wide = screens.lg ?? true;
 
-  const region = ['city', 'county', 'town'].map((k) => params.get(k)).filter((v): v is string => !!v);
+  const region = areaOf(params);
   const category = params.get('category') ?? undefined;
   const status = params.get('status') ?? undefined;
   const page = Math.max(1, Number(params.get('page')) || 1);
@@ -56,15 +56,6 @@ export function NeedList() {
   if (status) query.set('status', status);
   const { data, error, loading, reload } = useGet<NeedPage>(`/api/needs?${query}`);
 
-  const setFilter = (change: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(change)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    if (!('page' in change)) next.delete('page');
-    setParams(next);
-  };
 
   const columns: ColumnsType<NeedListItem> = [
     {
@@ -104,14 +95,7 @@ export function NeedList() {
       <Card size="small" className="filters" data-testid="filters">
         <Row gutter={[12, 12]}>
           <Col xs={24} lg={14}>
-            <RegionPicker
-              depth={3}
-              allowClear
-              span={{ xs: 24, sm: 8, lg: 8 }}
-              placeholders={['allCities', 'allCounties', 'allTowns']}
-              value={region}
-              onChange={(codes) => setFilter({ city: codes[0], county: codes[1], town: codes[2] })}
-            />
+            <AreaFilter params={params} setFilter={setFilter} />
           </Col>
           <Col xs={12} lg={4}>
             <Select
@@ -138,7 +122,7 @@ export function NeedList() {
             />
           </Col>
           <Col xs={24} lg={2}>
-            <Button block onClick={() => setParams(new URLSearchParams())}>
+            <Button block onClick={() => setFilter(Object.fromEntries([...params.keys()].map((k) => [k, undefined])))}>
               {t('reset')}
             </Button>
           </Col>

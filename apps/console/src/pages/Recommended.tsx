@@ -1,10 +1,10 @@
 import { Alert, Button, Card, Col, Empty, Progress, Row, Select, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { splitBilingual } from '../api';
 import { actsForOrganization, useActor } from '../auth';
 import { CategoryTag, ErrorAlert, PageTitle, Place } from '../components/common';
-import { RegionPicker } from '../components/RegionPicker';
-import { formatDate, formatQuantity, useGet, useOrganizationName } from '../hooks';
+import { AreaFilter, areaOf } from '../components/RegionPicker';
+import { formatDate, formatQuantity, useFilterParams, useGet, useOrganizationName } from '../hooks';
 import { Lang, MessageKey, useI18n } from '../i18n';
 import { CATEGORIES, CATEGORY_LABELS } from '../labels';
 
@@ -99,22 +99,14 @@ export function Recommended() {
   const actor = useActor();
   const organization = actsForOrganization(actor) ? actor.organizationId! : undefined;
   const organizationName = useOrganizationName(organization);
-  const [params, setParams] = useSearchParams();
+  const [params, setFilter] = useFilterParams();
   const category = params.get('category') ?? undefined;
-  const region = ['city', 'county', 'town'].map((k) => params.get(k)).filter((v): v is string => !!v);
+  const region = areaOf(params);
   const query = new URLSearchParams({ limit: '30' });
   if (category) query.set('category', category);
   if (region.length) query.set('division', region[region.length - 1]);
   const { data, error, loading, reload } = useGet<Recommendation>(organization ? `/api/organizations/${encodeURIComponent(organization)}/recommended-needs?${query}` : null);
 
-  const setFilter = (change: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(change)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    setParams(next);
-  };
 
   return (
     <>
@@ -124,14 +116,7 @@ export function Recommended() {
         <Card size="small" className="filters">
           <Row gutter={[12, 12]}>
             <Col xs={24} lg={16}>
-              <RegionPicker
-                depth={3}
-                allowClear
-                span={{ xs: 24, sm: 8, lg: 8 }}
-                placeholders={['allCities', 'allCounties', 'allTowns']}
-                value={region}
-                onChange={(codes) => setFilter({ city: codes[0], county: codes[1], town: codes[2] })}
-              />
+              <AreaFilter params={params} setFilter={setFilter} />
             </Col>
             <Col xs={24} lg={8}>
               <Select

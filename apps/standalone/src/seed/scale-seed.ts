@@ -1,7 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Actor } from '@shecun/core';
 import { EVENT_STORE, EventStore, NewEvent } from '@shecun/event-store';
-import { syntheticNeedEvents } from '@shecun/monitoring';
+import { prng, syntheticNeedEvents } from '@shecun/monitoring';
 import { CATEGORIES, Category, needStream } from '@shecun/needs';
 import { HubKind, makeCreditCode, organizationDecider, OrganizationType, organizationStream } from '@shecun/organizations';
 import { RegionsService } from '@shecun/regions';
@@ -28,18 +28,6 @@ export interface ScaleSeedResult {
   villages: number;
   events: number;
   skipped: boolean;
-}
-
-/** mulberry32, as the needs generator uses: the same organizations for the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
