@@ -64,6 +64,7 @@ export function pushOptionsOf(config: AppConfig, env: NodeJS.ProcessEnv = proces
     serverSecret,
     enabled: flag(env.PUSH_WEBHOOKS, true),
     dispatch: config.pushDispatch ?? flag(env.PUSH_DISPATCH, true),
+    maxAgeDays: Number(env.PUSH_MAX_AGE_DAYS ?? 7),
     retryBaseMs: Number(env.PUSH_WEBHOOK_RETRY_BASE_MS ?? 1000),
   };
 }

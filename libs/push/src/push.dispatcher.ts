@@ -7,7 +7,7 @@ import { organizationDecider, organizationStream } from '@shecun/organizations';
 import { ProjectionHost } from '@shecun/projections';
 import { v5 as uuidv5 } from 'uuid';
 import { DataSource } from 'typeorm';
-import { NeedPushed, PUSH_TARGETING, pushFeedStream, PushNeed, PushPreferences, PushTargeting, selectRecipients } from './push.model';
+import { isFreshEnough, NeedPushed, PUSH_TARGETING, pushFeedStream, PushNeed, PushPreferences, PushTargeting, selectRecipients } from './push.model';
 import { PushDispatchCheckpoint, PushPreferencesView } from './push.projection';
 import { PUSH_OPTIONS, PushOptions } from './webhook.dispatcher';
 
@@ -88,6 +88,7 @@ export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async dispatch(event: RecordedEvent): Promise<void> {
+    if (!isFreshEnough(event.metadata.occurredAt, Date.now(), this.options.maxAgeDays ?? 7)) return;
     const needId = (event.data as { needId: string }).needId;
     // The need as of now, from its own stream: pushes go only for a need that is open.
     const need = await loadState(this.store, needStream(needId), needDecider);

@@ -74,6 +74,11 @@ export interface PushTargeting {
 }
 export const PUSH_TARGETING = Symbol('PUSH_TARGETING');
 
+/** Whether a publication or revision at `occurredAt` is still news at `now` (see PushOptions.maxAgeDays). Pure. */
+export function isFreshEnough(occurredAt: string, now: number, maxAgeDays: number): boolean {
+  return now - Date.parse(occurredAt) <= maxAgeDays * 86_400_000;
+}
+
 /** The organizations a need goes to: candidates whose preferences accept it. Pure. */
 export function selectRecipients(need: PushNeed, candidates: PushCandidate[], preferencesOf: (organizationId: string) => PushPreferences | undefined): (PushCandidate & { preferences: PushPreferences })[] {
   return candidates.flatMap((candidate) => {

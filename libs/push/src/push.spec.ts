@@ -1,7 +1,7 @@
 import { Actor, DecisionContext } from '@shecun/core';
 import { given } from '@shecun/core/testing';
 import { pushSettingsDecider } from './push-settings.decider';
-import { DEFAULT_PREFERENCES, PushCandidate, PushNeed, PushPreferences, selectRecipients } from './push.model';
+import { DEFAULT_PREFERENCES, isFreshEnough, PushCandidate, PushNeed, PushPreferences, selectRecipients } from './push.model';
 import { organizationWebhookSecret, retryDelayMs, signWebhook, verifyWebhook } from './webhook-signing';
 import { assertPublicWebhookUrl } from './webhook-url';
 
@@ -12,6 +12,17 @@ const candidates: PushCandidate[] = [
   { organizationId: 'c', score: 30, reasons: [] },
 ];
 const prefs = (over: Partial<PushPreferences>): PushPreferences => ({ ...DEFAULT_PREFERENCES, ...over });
+
+describe('push freshness', () => {
+  const now = Date.parse('2026-11-23T12:00:00Z');
+  it('pushes a publication up to the maximum age, not a backlog older than that', () => {
+    expect(isFreshEnough('2026-11-23T11:59:00Z', now, 7)).toBe(true);
+    expect(isFreshEnough('2026-11-16T12:00:00Z', now, 7)).toBe(true);
+    expect(isFreshEnough('2026-11-16T11:59:59Z', now, 7)).toBe(false);
+    expect(isFreshEnough('2024-11-23T12:00:00Z', now, 7)).toBe(false);
+    expect(isFreshEnough('2024-11-23T12:00:00Z', now, 800)).toBe(true);
+  });
+});
 
 describe('push recipients', () => {
   it('by default: every candidate scoring at least 50', () => {

@@ -18,6 +18,12 @@ export interface PushOptions {
   enabled?: boolean;
   /** Set false to run without the dispatcher (PUSH_DISPATCH=false): no new pushes are made. */
   dispatch?: boolean;
+  /**
+   * Publications and revisions older than this (days) are not pushed when the dispatcher reaches
+   * them late — a first start on an existing log, a long outage: news, not a backlog of notices.
+   * The needs stay in each organization's recommended needs. Default 7 (PUSH_MAX_AGE_DAYS).
+   */
+  maxAgeDays?: number;
 }
 export const PUSH_OPTIONS = Symbol('PUSH_OPTIONS');
 

@@ -112,6 +112,5 @@ export async function seedScale(app: INestApplicationContext, options: ScaleSeed
     if (++buffered === 20_000) await flush();
   }
   await flush();
-  await progress('needs', options.needs, options.needs);
   return result;
 }
