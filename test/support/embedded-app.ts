@@ -1,3 +1,4 @@
+import { chinaDate } from '@shecun/core';
 import { INestApplication } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { ProjectionHost } from '@shecun/projections';
@@ -108,4 +109,5 @@ export const userIdOf = (actor: Pick<TestActor, 'id'>) => userIdFor(usernameOf(a
 /** The coordinator of 三排镇 (连南), whose villages the needs in tests are in. */
 export const COORDINATOR: TestActor = { id: 'cadre-sanpai-01', role: 'coordinator', scope: '441826105' };
 export const staffOf = (organizationId: string): TestActor => ({ id: `staff-${organizationId}`, role: 'organization', organizationId });
-export const futureDate = (days = 30) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+/** A date `days` from today in China (the API's calendar dates are China dates). */
+export const futureDate = (days = 30) => chinaDate(Date.now() + days * 86_400_000);

@@ -15,3 +15,4 @@ export * from './http/liveness.controller';
 export * from './history';
 export * from './periodic-sweeper';
 export * from './http/paging';
+export * from './calendar';

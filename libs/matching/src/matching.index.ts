@@ -1,3 +1,4 @@
+import { chinaDate } from '@shecun/core';
 import { CATEGORIES, Category } from '@shecun/needs';
 import { MatchingNeedRow, MatchingOrganizationRow, MatchingPairingRow, MatchingTeamRow, OpenCommitment } from './matching.projection';
 import {
@@ -110,7 +111,7 @@ const NOT_RANKED = -1;
 /** Each category's bit, by bit number, and the category of each bit. */
 const CATEGORY_BITS = CATEGORIES.map(categoryBit);
 const CATEGORY_OF_BIT = new Map(CATEGORIES.map((c) => [categoryBit(c), c]));
-const today = (now: number) => new Date(now).toISOString().slice(0, 10);
+const today = (now: number) => chinaDate(now);
 const codeNumber = (code: string, length: number) => (code.length >= length ? Number(code.slice(0, length)) : -1);
 const round2 = (x: number) => Math.round(x * 100) / 100;
 

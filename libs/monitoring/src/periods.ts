@@ -1,3 +1,4 @@
+import { chinaDate } from '@shecun/core';
 /**
  * Period bucketing of the bureau's dashboard. Every instant is read in China Standard Time
  * (UTC+8, no daylight saving), the calendar the bureau reports in:
@@ -19,12 +20,7 @@ const DAY_MS = 86_400_000;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-/** The China-time calendar date (YYYY-MM-DD) of an ISO instant. */
-export function chinaDate(instant: string | Date): string {
-  const ms = (typeof instant === 'string' ? Date.parse(instant) : instant.getTime()) + CHINA_OFFSET_MS;
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
+export { chinaDate };
 
 /** ISO week-year and week number of a calendar date (YYYY-MM-DD). */
 function isoWeek(date: string): { year: number; week: number } {

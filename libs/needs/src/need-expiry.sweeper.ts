@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError, PeriodicSweeper } from '@shecun/core';
+import { chinaToday, DomainError, PeriodicSweeper } from '@shecun/core';
 import { randomUUID } from 'node:crypto';
 import { DataSource, LessThan } from 'typeorm';
 import { NeedView } from './need.projection';
@@ -22,7 +22,7 @@ export class NeedExpirySweeper extends PeriodicSweeper {
   }
 
   /** Expires every due need; returns the ids expired. */
-  async sweep(today = new Date().toISOString().slice(0, 10)): Promise<string[]> {
+  async sweep(today = chinaToday()): Promise<string[]> {
     const due = await this.dataSource.getRepository(NeedView).find({ where: { status: 'published', dueDate: LessThan(today) }, select: { id: true } });
     const expired: string[] = [];
     const correlationId = randomUUID();

@@ -248,6 +248,14 @@ describe('DraftNeed', () => {
       .then([expect.objectContaining({ type: 'NeedDrafted' }) as NeedEvent]);
     given(needDecider, []).when(draftNeed({ dueDate: '2026-02-28', publish: true }), ctx(coordinator)).thenThrows('invalid', 'due date has passed');
   });
+
+  it('reads "today" in China: at 01:00 on 1 March there (17:00 UTC the day before), 28 February has passed', () => {
+    const chinaOneAm = new Date('2026-02-28T17:00:00Z');
+    given(needDecider, []).when(draftNeed({ dueDate: '2026-02-28', publish: true }), ctx(coordinator, chinaOneAm)).thenThrows('invalid', 'due date has passed');
+    given(needDecider, [])
+      .when(draftNeed({ dueDate: '2026-02-28', publish: true }), ctx(coordinator, new Date('2026-02-28T15:59:00Z')))
+      .then([expect.objectContaining({ type: 'NeedDrafted' }) as NeedEvent, expect.objectContaining({ type: 'NeedPublished' }) as NeedEvent]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

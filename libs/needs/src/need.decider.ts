@@ -1,4 +1,4 @@
-import { Actor, conflict, Decider, DecisionContext, forbidden, invalid, notFound, Role, withinScope } from '@shecun/core';
+import { Actor, chinaDate, conflict, Decider, DecisionContext, forbidden, invalid, notFound, Role, withinScope } from '@shecun/core';
 import { CommitmentTeam, MemberShare, NeedEvent, NeedFields } from './need.events';
 import { OrganizationStandingForNeeds } from './organization-standings';
 import { KnownTeam } from './team-rosters';
@@ -306,7 +306,8 @@ function requireGoodStanding(standing: OrganizationStandingForNeeds): void {
 
 const isDate = (value: string | null) =>
   value === null || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString().startsWith(value));
-const today = (now: Date) => now.toISOString().slice(0, 10);
+/** Today in China: due and promised dates are dates there. */
+const today = (now: Date) => chinaDate(now);
 
 function checkFields(fields: NeedFieldsInput): void {
   if (!fields.title.trim()) throw invalid('标题不能为空 (title is required)');

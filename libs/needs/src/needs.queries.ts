@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Actor, forbidden, notFound, presentHistory } from '@shecun/core';
+import { Actor, chinaToday, forbidden, notFound, presentHistory } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { Brackets, DataSource } from 'typeorm';
 import { canSeeNeed, NeedState } from './need.decider';
@@ -11,7 +11,7 @@ import { ListCommitmentsQuery, ListNeedsQuery } from './needs.dto';
 
 const DIVISION_COLUMN: Record<number, keyof NeedView> = { 4: 'cityCode', 6: 'countyCode', 9: 'townCode', 12: 'villageCode' };
 
-export const today = () => new Date().toISOString().slice(0, 10);
+export const today = () => chinaToday();
 
 /** Read side of the needs context: answers from read models, history from the event store. */
 @Injectable()

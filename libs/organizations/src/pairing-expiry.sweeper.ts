@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DomainError, PeriodicSweeper } from '@shecun/core';
+import { chinaToday, DomainError, PeriodicSweeper } from '@shecun/core';
 import { randomUUID } from 'node:crypto';
 import { ExecutePairingCommand } from './pairings.commands';
 import { PairingsQueries } from './pairings.queries';
@@ -19,7 +19,7 @@ export class PairingExpirySweeper extends PeriodicSweeper {
   }
 
   /** Expires every due pairing; returns their ids. */
-  async sweep(today = new Date().toISOString().slice(0, 10), at?: Date): Promise<string[]> {
+  async sweep(today = chinaToday(), at?: Date): Promise<string[]> {
     const expired: string[] = [];
     const correlationId = randomUUID();
     for (const id of await this.queries.dueForExpiry(today)) {

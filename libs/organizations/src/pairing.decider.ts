@@ -1,4 +1,4 @@
-import { Actor, conflict, Decider, DecisionContext, DomainEvent, forbidden, invalid, notFound, withinScope } from '@shecun/core';
+import { Actor, chinaDate, conflict, Decider, DecisionContext, DomainEvent, forbidden, invalid, notFound, withinScope } from '@shecun/core';
 import { CATEGORIES, Category } from '@shecun/needs';
 import { Standing } from './organization.model';
 
@@ -92,7 +92,8 @@ export const initialPairingState: PairingState = {
 export const currentTerm = (state: PairingState): PairingTerm | undefined => state.terms[state.terms.length - 1];
 
 const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().startsWith(v);
-const today = (now: Date) => now.toISOString().slice(0, 10);
+/** Today in China: terms are dates there. */
+const today = (now: Date) => chinaDate(now);
 
 function requireBureauOver(actor: Actor, code: string, zh: string, en: string): void {
   if (actor.role !== 'bureau') throw forbidden(`只有登记管理机关可以${zh} (only bureau staff may ${en})`);
