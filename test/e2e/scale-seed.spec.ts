@@ -73,10 +73,12 @@ describe('scale seed', () => {
     expect(summary.body.total.needs.published).toBe(published);
   });
 
-  it('appends nothing on a second run', async () => {
+  it('appends nothing on a second run, and refuses one with other options', async () => {
     const head = await t.store.headPosition();
     const again = await seedScale(t.app, { organizations: 300, needs: 2_000, seed: 7 });
     expect(again.skipped).toBe(true);
+    await expect(seedScale(t.app, { organizations: 300, needs: 2_000, seed: 8 })).rejects.toThrow('made with other options');
+    await expect(seedScale(t.app, { organizations: 300, needs: 4_000, seed: 7 })).rejects.toThrow('made with other options');
     expect(await t.store.headPosition()).toBe(head);
   });
 });

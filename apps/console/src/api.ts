@@ -254,10 +254,11 @@ export async function download(path: string, filename: string): Promise<number> 
 
 /**
  * Follows a Server-Sent Events route with the bearer token (EventSource cannot send one): each
- * event's data, parsed as JSON, goes to `onEvent` until `signal` aborts; `onOpen` once the server answered. Resolves when the server
+ * event of `type` has its data, parsed as JSON, go to `onEvent` until `signal` aborts (other events,
+ * such as keep-alive pings, are skipped); `onOpen` once the server answered. Resolves when the server
  * ends the stream; rejects on a network error or an error status (the API's problem+json message).
  */
-export async function follow<T>(path: string, onEvent: (data: T, id: string | undefined) => void, signal: AbortSignal, onOpen?: () => void): Promise<void> {
+export async function follow<T>(path: string, type: string, onEvent: (data: T, id: string | undefined) => void, signal: AbortSignal, onOpen?: () => void): Promise<void> {
   const headers: Record<string, string> = { Accept: 'text/event-stream' };
   if (session) headers.Authorization = `Bearer ${session.accessToken}`;
   const response = await fetch(path, { headers, signal });
@@ -275,10 +276,15 @@ export async function follow<T>(path: string, onEvent: (data: T, id: string | un
   onOpen?.();
   const events = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
   const reader = events.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    onEvent(JSON.parse(value.data) as T, value.id);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      if (value.event !== type) continue; // pings and anything else
+      onEvent(JSON.parse(value.data) as T, value.id);
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
   }
 }
 

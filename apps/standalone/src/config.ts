@@ -22,6 +22,14 @@ export interface AppConfig {
   pushDispatch?: boolean;
 }
 
+/** A setting that must be a positive number: refused at start rather than read as 0 or NaN. */
+function positiveNumber(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got "${value}")`);
+  return n;
+}
+
 function flag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return !['false', '0', 'no', 'off'].includes(value.toLowerCase());
@@ -64,7 +72,7 @@ export function pushOptionsOf(config: AppConfig, env: NodeJS.ProcessEnv = proces
     serverSecret,
     enabled: flag(env.PUSH_WEBHOOKS, true),
     dispatch: config.pushDispatch ?? flag(env.PUSH_DISPATCH, true),
-    maxAgeDays: Number(env.PUSH_MAX_AGE_DAYS ?? 7),
+    maxAgeDays: positiveNumber('PUSH_MAX_AGE_DAYS', env.PUSH_MAX_AGE_DAYS, 7),
     retryBaseMs: Number(env.PUSH_WEBHOOK_RETRY_BASE_MS ?? 1000),
   };
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { chinaDate } from '@shecun/core';
 import { RecordedEvent } from '@shecun/event-store';
 import {
   commitmentStatus,
@@ -102,7 +103,8 @@ function phaseOf(c: CommitmentState, need: NeedState): Phase {
   const status = commitmentStatus(c);
   if (status === 'delivered') {
     const lastRecorded = c.deliveries.reduce((last, d) => (d.recordedAt > last ? d.recordedAt : last), '');
-    return lastRecorded.slice(0, 10) <= c.promisedBy ? { kind: 'onTime' } : { kind: 'late' };
+    // Promised dates are dates in China.
+    return chinaDate(lastRecorded) <= c.promisedBy ? { kind: 'onTime' } : { kind: 'late' };
   }
   if (status === 'withdrawn') return c.acceptedAt ? { kind: 'withdrawn' } : { kind: 'none' };
   if (status === 'declined') return { kind: 'none' };

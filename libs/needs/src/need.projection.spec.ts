@@ -38,7 +38,7 @@ describe('NeedsProjection (SQLite event store + SQLite read model)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'needs-projection-'));
     store = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
-    // Revisions and team commitments included: the generator's teams offer on behalf of two members.
+    // Team commitments included (the generator's teams offer on behalf of two members); the generator revises no need.
     for (const e of syntheticNeedEvents({ villages: ['441826105201', '441802006001', '440112101001'], needs: 400, start: new Date('2025-01-01T00:00:00+08:00'), days: 30, seed: 11, organizations: 40 })) {
       await store.append(e.stream, [{ id: e.id, type: e.type, data: e.data, metadata: e.metadata }], e.revision === 0 ? 'no-stream' : e.revision - 1);
     }
@@ -80,5 +80,31 @@ describe('NeedsProjection (SQLite event store + SQLite read model)', () => {
     const once = await readModel('once');
     await once.transaction((m) => projection.applyBatch(events, m));
     expect(await tables(ds)).toEqual(await tables(once));
+  });
+
+  it('a revision replaces the line items (none left over) and rewrites every commitment’s need title', async () => {
+    const revisionStore = new SqliteEventStore({ path: join(dir, 'revised-events.sqlite') });
+    const needId = 'n-revised';
+    const at = '2026-03-01T02:00:00.000Z';
+    const meta = { actorId: 'coord', actorRole: 'coordinator', correlationId: 'c', causationId: 'c', occurredAt: at };
+    const fields = { title: '村小课桌椅', description: '', category: 'education', dueDate: null, autoAccept: false };
+    const desks = { id: 'L1', kind: 'goods', description: '课桌椅', unit: '套', quantity: 30 };
+    const books = { id: 'L2', kind: 'goods', description: '图书', unit: '册', quantity: 500 };
+    const lamps = { id: 'L3', kind: 'goods', description: '护眼灯', unit: '盏', quantity: 20 };
+    const events = [
+      { type: 'NeedDrafted', data: { needId, villageCode: '441826105201', ...fields, lineItems: [desks, books], draftedAt: at } },
+      { type: 'NeedPublished', data: { needId, publishedAt: at } },
+      { type: 'CommitmentOffered', data: { needId, commitmentId: 'c1', organizationId: 'org-a', organizationName: '甲', items: [{ lineItemId: 'L1', quantity: 10 }], promisedBy: '2026-04-01', note: '', offeredAt: at } },
+      { type: 'CommitmentAccepted', data: { needId, commitmentId: 'c1', automatic: false, acceptedAt: at } },
+      { type: 'NeedRevised', data: { needId, ...fields, title: '村小课桌椅与照明', lineItems: [{ ...desks, quantity: 40 }, lamps], reason: '图书已由教育局配发', revisedAt: at } },
+    ];
+    for (const [i, e] of events.entries()) await revisionStore.append(`need-${needId}`, [{ id: `00000000-0000-4000-8000-00000000000${i}`, type: e.type, data: e.data, metadata: meta }], 'any');
+    const ds = await readModel('revised');
+    await new ProjectionRunner(revisionStore, ds, new NeedsProjection()).rebuild();
+    const got = await tables(ds);
+    expect(got.needs.map((n) => [n.title, n.lineItemCount])).toEqual([['村小课桌椅与照明', 2]]);
+    expect(got.lineItems.map((li) => [li.lineItemId, li.quantity, li.accepted, li.lacking])).toEqual([['L1', 40, 10, 30], ['L3', 20, 0, 20]]);
+    expect(got.commitments.map((c) => [c.id, c.needTitle, c.status])).toEqual([['c1', '村小课桌椅与照明', 'accepted']]);
+    await revisionStore.close();
   });
 });

@@ -7,7 +7,7 @@ import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { CATEGORIES, Category } from '@shecun/needs';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { from, interval, map, mergeMap, Observable, startWith } from 'rxjs';
+import { from, interval, map, merge, mergeMap, Observable, startWith, takeUntil, timer } from 'rxjs';
 import { DataSource, In, MoreThan } from 'typeorm';
 import { PushSettingsCommand, pushSettingsDecider, PushSettingsState } from './push-settings.decider';
 import { DEFAULT_PREFERENCES, PushPreferences, pushSettingsStream } from './push.model';
@@ -83,6 +83,10 @@ const presentFeed = (r: PushFeedView) => ({
   pushedAt: r.pushedAt,
 });
 
+/** A stream's keep-alive ping and its lifetime, after which the client reconnects and is checked again. */
+const STREAM_PING_MS = 25_000;
+const STREAM_LIFETIME_MS = 5 * 60_000;
+
 @ApiTags('push 需求推送')
 @Controller('api/push')
 export class PushController {
@@ -145,20 +149,24 @@ export class PushController {
 
   @Sse(':id/feed/stream')
   @Streaming()
-  @ApiOperation({ summary: '推送事件流 Server-Sent Events: each new push as it arrives (event id = feed position; resume with ?after=)' })
+  @ApiOperation({ summary: '推送事件流 Server-Sent Events: each new push as it arrives (event need.pushed, id = feed position; resume with ?after=); a ping event every 25 s; the stream ends after 5 minutes, to be resumed with ?after=' })
   async stream(@Param() { id }: PushOrganizationParam, @Query() query: FeedStreamQuery, @CurrentActor() actor: Actor): Promise<Observable<MessageEvent>> {
     requireOwn(actor, id);
     let after = query.after ?? (await this.dataSource.getRepository(PushFeedView).maximum('position', { organizationId: id })) ?? -1;
     const repository = this.dataSource.getRepository(PushFeedView);
-    return interval(1000).pipe(
+    const pushes = interval(1000).pipe(
       startWith(0),
       mergeMap(() => from(repository.find({ where: { organizationId: id, position: MoreThan(after) }, order: { position: 'ASC' }, take: 100 })), 1),
       mergeMap((rows) => {
         if (rows.length) after = rows[rows.length - 1].position;
         return rows;
       }),
-      map((row) => ({ id: String(row.position), type: 'need.pushed', data: presentFeed(row) })),
+      map((row): MessageEvent => ({ id: String(row.position), type: 'need.pushed', data: presentFeed(row) })),
     );
+    // A comment-like ping keeps proxies from cutting a quiet stream; the stream ends after a while so
+    // that the client reconnects (with ?after=) and its access is checked again.
+    const pings = interval(STREAM_PING_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: {} })));
+    return merge(pushes, pings).pipe(takeUntil(timer(STREAM_LIFETIME_MS)));
   }
 
   @Get(':id/deliveries')

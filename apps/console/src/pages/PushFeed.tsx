@@ -1,7 +1,7 @@
 import { ApiOutlined, BellOutlined, SettingOutlined } from '@ant-design/icons';
 import { Alert, App, Badge, Button, Card, Empty, Form, Input, InputNumber, Pagination, Select, Skeleton, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { follow } from '../api';
 import { actsForOrganization, useActor } from '../auth';
@@ -64,25 +64,38 @@ function Feed({ organization }: { organization: string }) {
   const [arrived, setArrived] = useState<FeedItem[]>([]);
   const [live, setLive] = useState<'connecting' | 'live' | 'offline'>('connecting');
 
+  // The newest feed position seen: a reconnect resumes after it, so that nothing pushed meanwhile is missed.
+  const last = useRef<number | null>(null);
+  useEffect(() => {
+    if (page === 1 && data && last.current === null) last.current = data.items[0]?.position ?? -1;
+  }, [data, page]);
+
   useEffect(() => {
     const controller = new AbortController();
     let stopped = false;
     void (async () => {
       while (!stopped) {
         setLive('connecting');
+        let failed = false;
         try {
+          const after = last.current === null ? '' : `?after=${last.current}`;
           await follow<FeedItem>(
-            `/api/push/${encodeURIComponent(organization)}/feed/stream`,
-            (item) => setArrived((list) => (list.some((i) => i.position === item.position) ? list : [item, ...list])),
+            `/api/push/${encodeURIComponent(organization)}/feed/stream${after}`,
+            'need.pushed',
+            (item) => {
+              last.current = Math.max(last.current ?? -1, item.position);
+              setArrived((list) => (list.some((i) => i.position === item.position) ? list : [item, ...list]));
+            },
             controller.signal,
             () => setLive('live'),
           );
         } catch {
           if (stopped) return;
+          failed = true;
         }
-        // The stream ended or failed: try again shortly.
-        setLive('offline');
-        await new Promise((r) => setTimeout(r, 5000));
+        // The server ends a stream after a while: resume shortly; after a failure, wait a little longer.
+        if (failed) setLive('offline');
+        await new Promise((r) => setTimeout(r, failed ? 5000 : 1000));
       }
     })();
     return () => {

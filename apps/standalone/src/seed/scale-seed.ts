@@ -9,6 +9,8 @@ import { v5 as uuidv5 } from 'uuid';
 
 /** Event ids of the scale seed derive from names, so that an interrupted run can be run again. */
 const SCALE_NAMESPACE = '6b1d2c3e-4f5a-5b6c-8d7e-9f0a1b2c3d4e';
+/** Where the seed records the options it was made with. */
+export const SCALE_SEED_STREAM = 'seed-scale';
 const DAY = 86_400_000;
 
 export interface ScaleSeedOptions {
@@ -39,7 +41,8 @@ export interface ScaleSeedResult {
  * evidence, confirmations, fulfilment, expiry) decided by the needs decider and taken by those
  * organizations. Events later than now are left out (a need's history is cut where it reaches the
  * present). A store that already holds the scale seed is left as it is; an interrupted run may be run
- * again (event ids derive from names: what was appended is not appended twice).
+ * again (event ids derive from names: what was appended is not appended twice); a run with other
+ * options than the store's seed is refused.
  */
 export async function seedScale(app: INestApplicationContext, options: ScaleSeedOptions): Promise<ScaleSeedResult> {
   const store = app.get<EventStore>(EVENT_STORE);
@@ -47,10 +50,23 @@ export async function seedScale(app: INestApplicationContext, options: ScaleSeed
   const below = (code: string): string[] => (code.length === 12 ? [code] : regions.children(code).flatMap((c) => below(c.code)));
   const villages = below(regions.rootCode);
   const result: ScaleSeedResult = { organizations: options.organizations, needs: options.needs, villages: villages.length, events: 0, skipped: false };
+  // The seed's options in a marker stream: a run with other options does not mix into this one.
+  const wanted = { organizations: options.organizations, needs: options.needs, seed: options.seed };
+  const [marker] = await store.readStream(SCALE_SEED_STREAM, { maxCount: 1 });
+  if (marker && JSON.stringify(marker.data) !== JSON.stringify(wanted)) {
+    throw new Error(`this data folder holds a scale seed made with other options (${JSON.stringify(marker.data)}); use an empty data folder for ${JSON.stringify(wanted)}`);
+  }
   if ((await store.readStream(needStream(`syn-${options.needs - 1}`), { maxCount: 1 })).length > 0) return { ...result, skipped: true };
 
   const now = Date.now();
   const id = (name: string) => uuidv5(name, SCALE_NAMESPACE);
+  if (!marker) {
+    await store.append(SCALE_SEED_STREAM, [{
+      id: id('marker'), type: 'ScaleSeedStarted', schemaVersion: 1, data: wanted,
+      metadata: { actorId: 'system', actorRole: 'system', correlationId: id('marker'), causationId: id('marker'), occurredAt: new Date(now).toISOString() },
+    }], 'no-stream');
+    result.events += 1;
+  }
   // The SQLite store answers at once: let timers (a progress bar's redraw) run between steps.
   const progress = async (phase: 'organizations' | 'needs', done: number, total: number) => {
     options.onProgress?.(phase, done, total);
