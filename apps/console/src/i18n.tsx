@@ -215,6 +215,7 @@ const MESSAGES = {
   recommendedIntro: ['按匹配度和公平性排序的待接需求，每项都列出评分理由。', 'Open needs ranked by fit and fairness, each with the reasons for its score.'],
   recommendedCount: ['显示 {shown} 项，共 {open} 项待接需求', '{shown} shown of {open} open needs'],
   noRecommended: ['暂无可推荐的需求', 'No needs to recommend'],
+  showMore: ['显示更多', 'Show more'],
   priority: ['推荐分', 'priority'],
   priorityHint: ['推荐分 = 匹配度 + 公平性加分（久等的村、未结对的村优先）', 'Priority = match score + fairness bonus (villages waiting long or without a pairing first)'],
   matchScore: ['匹配度 {n}', 'Match {n}'],

@@ -172,7 +172,7 @@ function DonationUses({ version, scope }: { version: number; scope: string | und
   const { t, pick } = useI18n();
   const { message } = App.useApp();
   const offered = useApiOffers('/api/donations');
-  const { data, error, reload } = useGet<FlowPage>(offered ? '/api/donations?pageSize=100' : null);
+  const { data, error, reload } = useGet<FlowPage>(offered ? '/api/donations?status=used&pageSize=100' : null); // flows with uses, not all confirmed
   // Read again when the coordinator's other tasks change.
   useEffect(() => {
     if (version > 0) reload();

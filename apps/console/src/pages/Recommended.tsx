@@ -1,4 +1,5 @@
 import { Alert, Button, Card, Col, Empty, Progress, Row, Select, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { splitBilingual } from '../api';
 import { actsForOrganization, useActor } from '../auth';
@@ -102,7 +103,9 @@ export function Recommended() {
   const [params, setFilter] = useFilterParams();
   const category = params.get('category') ?? undefined;
   const region = areaOf(params);
-  const query = new URLSearchParams({ limit: '30' });
+  // The API ranks up to 100: thirty at first, more on request.
+  const [limit, setLimit] = useState(30);
+  const query = new URLSearchParams({ limit: String(limit) });
   if (category) query.set('category', category);
   if (region.length) query.set('division', region[region.length - 1]);
   const { data, error, loading, reload } = useGet<Recommendation>(organization ? `/api/organizations/${encodeURIComponent(organization)}/recommended-needs?${query}` : null);
@@ -183,6 +186,13 @@ export function Recommended() {
           </Card>
         ))}
       </div>
+      {data && data.needs.length === limit && limit < 100 && data.openNeeds > limit && (
+        <div className="load-more">
+          <Button onClick={() => setLimit((n) => Math.min(100, n + 30))} loading={loading} data-testid="recommended-more">
+            {t('showMore')}
+          </Button>
+        </div>
+      )}
     </>
   );
 }
