@@ -160,4 +160,20 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
     const ledger = (await (await fetch(`${gateway.url}/api/audit/donations/ledger`, { headers: auditor })).json()) as { ok: boolean; eventsChecked: number };
     expect(ledger).toMatchObject({ ok: true, eventsChecked: 3 });
   }, 120_000);
+
+  it('the bureau’s dashboard reads the monitoring model the projector keeps: the published need is counted, and drills down to it', async () => {
+    const registrar = others['registrar-44'];
+    // The first test published one need in 三排镇 and an organization offered (not yet accepted).
+    const summary = await until<{ total: { needs: { published: number; matched: number; matchRate: number | null } } }>(
+      '/api/dashboard/summary?region=441826105&period=month',
+      registrar,
+      (b) => b.total.needs.published === 1,
+    );
+    expect(summary.total.needs).toMatchObject({ published: 1, matched: 0, matchRate: 0 });
+    const needs = (await (await fetch(`${gateway.url}/api/dashboard/needs?region=441826105&period=month&figure=published`, { headers: registrar })).json()) as { total: number; items: Array<{ title: string }> };
+    expect(needs.total).toBe(1);
+    expect(needs.items.map((n) => n.title)).toEqual(['三排镇村卫生室药品柜']);
+    const refused = await fetch(`${gateway.url}/api/dashboard/summary?region=441826105&period=month`, { headers: staff });
+    expect(refused.status).toBe(403);
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { requiredEnv } from '@shecun/core';
 import { KafkaBus } from '@shecun/messaging';
 import { IdentityProjection } from '@shecun/identity';
+import { MonitoringProjection } from '@shecun/monitoring';
 import { NeedsProjection } from '@shecun/needs';
 import { DonationsProjection } from '@shecun/donations';
 import { OrganizationsProjection, PairingsProjection, TeamsProjection } from '@shecun/organizations';
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
     new BusProjector(bus, dataSource, new PairingsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-pairings` }),
     new BusProjector(bus, dataSource, new TeamsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-teams` }),
     new BusProjector(bus, dataSource, new DonationsProjection(), { topics: [`${prefix}shecun.donations.v1`], groupId: `${prefix}projector-donations` }),
+    // The bureau's dashboard (监测): needs figures by region, category and period.
+    new BusProjector(bus, dataSource, new MonitoringProjection(), { topics: [`${prefix}shecun.needs.v1`], groupId: `${prefix}projector-monitoring` }),
   ];
 
   let live = false;
