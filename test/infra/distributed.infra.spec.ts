@@ -22,6 +22,8 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
   let coordinator: Record<string, string>;
   let staff: Record<string, string>;
   const others: Record<string, Record<string, string>> = {};
+  /** The need the first test publishes (三排镇, health) and org-1 offers on. */
+  let publishedNeedId: string;
 
   beforeAll(async () => {
     requireBuild();
@@ -82,6 +84,7 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
     expect(res.status).toBe(201);
     const t0 = Date.now();
     const { needId } = (await res.json()) as { needId: string };
+    publishedNeedId = needId;
     let found: { status: string; title: string } | undefined;
     // The command appended NeedDrafted and NeedPublished; the projector may have applied only the first so far.
     while (found?.status !== 'published' && Date.now() - t0 < 30_000) {
@@ -175,5 +178,30 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
     expect(needs.items.map((n) => n.title)).toEqual(['三排镇村卫生室药品柜']);
     const refused = await fetch(`${gateway.url}/api/dashboard/summary?region=441826105&period=month`, { headers: staff });
     expect(refused.status).toBe(403);
+  }, 60_000);
+
+  it('matching reads the matching model the projector keeps: candidates with their reasons, recommended needs, and a team suggestion answered by the gateway', async () => {
+    const { registrar, hub } = { registrar: others['registrar-44'], hub: others['staff-org-hub'] };
+    // org-1 (广州, care) offered on the need in the first test; org-hub (清远, education hub) registered in the second.
+    type Candidates = { candidates: Array<{ organizationId: string; factors: Record<string, { points: number; reason: string }> }> };
+    const ranked = await until<Candidates>(`/api/needs/${publishedNeedId}/candidates`, registrar, (b) => b.candidates.length === 2);
+    expect(ranked.candidates.map((c) => c.organizationId).sort()).toEqual(['org-1', 'org-hub']);
+    const byId = Object.fromEntries(ranked.candidates.map((c) => [c.organizationId, c.factors]));
+    // org-1's record counts the open offer: a need event changed an organization's row.
+    expect(byId['org-1'].capacity.reason).toContain('1 open commitments');
+    expect(byId['org-hub'].proximity.reason).toMatch(/same city|同市/);
+    expect(byId['org-1'].category.reason).toContain('related field');
+
+    const recommended = await until<{ needs: Array<{ id: string; score: number }> }>('/api/organizations/org-hub/recommended-needs', hub, (b) => b.needs.length > 0);
+    expect(recommended.needs.map((n) => n.id)).toEqual([publishedNeedId]);
+    const refused = await fetch(`${gateway.url}/api/organizations/org-hub/recommended-needs`, { headers: staff });
+    expect(refused.status).toBe(403);
+
+    // A POST under /api/teams that the gateway answers itself (the organizations service has no such route).
+    const suggestion = await fetch(`${gateway.url}/api/teams/suggestions`, { method: 'POST', headers: hub, body: JSON.stringify({ hubOrganizationId: 'org-hub', needIds: [publishedNeedId] }) });
+    expect(suggestion.status).toBe(200);
+    expect(await suggestion.json()).toMatchObject({ lineItems: 1 });
+    const invalid = await fetch(`${gateway.url}/api/teams/suggestions`, { method: 'POST', headers: hub, body: JSON.stringify({ hubOrganizationId: 'org-hub', needIds: [] }) });
+    expect(invalid.status).toBe(400);
   }, 60_000);
 });

@@ -12,11 +12,14 @@ const RETURNED_HEADERS = ['content-type', 'idempotent-replayed', 'location'];
 
 /**
  * Commands are HTTP requests forwarded, body untouched, to the service that owns them; the
- * service's answer (including problem+json errors) goes back as it is. Queries stay here.
+ * service's answer (including problem+json errors) goes back as it is. Queries stay here, and so
+ * do the POSTs in `queries` (a question with a body, such as a team suggestion, that appends nothing).
  */
-export function commandProxy(routes: CommandRoute[], timeoutMs = 15_000) {
+export function commandProxy(routes: CommandRoute[], options: { queries?: string[]; timeoutMs?: number } = {}) {
+  const { queries = [], timeoutMs = 15_000 } = options;
   return async (request: Request, response: Response, next: NextFunction) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return next();
+    if (queries.includes(request.path)) return next();
     const route = routes.find((r) => request.path === r.prefix || request.path.startsWith(`${r.prefix}/`));
     if (!route) return next();
     try {

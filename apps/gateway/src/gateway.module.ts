@@ -3,6 +3,7 @@ import { AuthenticationMiddleware, IDENTITY_VIEW_ENTITIES, IdentityModule, ident
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventStoreModule } from '@shecun/event-store';
 import { DONATION_VIEW_ENTITIES, DonationsQueriesModule } from '@shecun/donations';
+import { MATCHING_VIEW_ENTITIES, MatchingChangeCounter, MatchingQueriesModule } from '@shecun/matching';
 import { MONITORING_VIEW_ENTITIES, MonitoringQueriesModule } from '@shecun/monitoring';
 import { NEED_VIEW_ENTITIES, NeedsQueriesModule } from '@shecun/needs';
 import { ORGANIZATIONS_CONTEXT_ENTITIES, OrganizationsQueriesModule } from '@shecun/organizations';
@@ -21,7 +22,7 @@ export class GatewayModule implements NestModule {
     return {
       module: GatewayModule,
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: config.readDatabaseUrl, entities: [...NEED_VIEW_ENTITIES, ...IDENTITY_VIEW_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES, ...DONATION_VIEW_ENTITIES, ...MONITORING_VIEW_ENTITIES], synchronize: false, migrationsRun: false }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: config.readDatabaseUrl, entities: [...NEED_VIEW_ENTITIES, ...IDENTITY_VIEW_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES, ...DONATION_VIEW_ENTITIES, ...MONITORING_VIEW_ENTITIES, ...MATCHING_VIEW_ENTITIES, MatchingChangeCounter], synchronize: false, migrationsRun: false }),
         EventStoreModule.forRoot(config.eventStoreUrl),
         RegionsModule,
         NeedsQueriesModule,
@@ -29,6 +30,8 @@ export class GatewayModule implements NestModule {
         // Donation reads; a trace read appends its access-audit event to the event store from here.
         DonationsQueriesModule,
         MonitoringQueriesModule,
+        // Candidates, recommended needs and team suggestions, from the matching tables the projector keeps.
+        MatchingQueriesModule.withChangeCounter(),
         // Sign-in, users and grants (the identity context's write side runs here); grants are read
         // from the projector's read model. Needs JWT_PRIVATE_KEY_FILE to issue tokens.
         IdentityModule.forRoot(identityOptionsFromEnv(process.env), rateLimitsFromEnv(process.env)),

@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   ];
   const routes = owners.flatMap(([, target, prefixes]) => (target ? prefixes.map((prefix) => ({ prefix, target })) : []));
   for (const [context, target] of owners) Logger.log(target ? `${context} commands → ${target}` : `${context} commands: no service configured`, 'Main');
-  app.use(commandProxy(routes));
+  // A team suggestion is a POST that appends nothing: the gateway answers it from the matching model.
+  app.use(commandProxy(routes, { queries: ['/api/teams/suggestions'] }));
   configureHttpApp(app, { title: '社村通 API (gateway)', description: 'Queries from read models; commands forwarded to the owning service' });
   await app.listen(port, process.env.HOST ?? '0.0.0.0');
   Logger.log(`gateway listening on ${port}`, 'Main');

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { requiredEnv } from '@shecun/core';
 import { KafkaBus } from '@shecun/messaging';
 import { IdentityProjection } from '@shecun/identity';
+import { SequencedMatchingProjection } from '@shecun/matching';
 import { MonitoringProjection } from '@shecun/monitoring';
 import { NeedsProjection } from '@shecun/needs';
 import { DonationsProjection } from '@shecun/donations';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
     new BusProjector(bus, dataSource, new DonationsProjection(), { topics: [`${prefix}shecun.donations.v1`], groupId: `${prefix}projector-donations` }),
     // The bureau's dashboard (监测): needs figures by region, category and period.
     new BusProjector(bus, dataSource, new MonitoringProjection(), { topics: [`${prefix}shecun.needs.v1`], groupId: `${prefix}projector-monitoring` }),
+    // Matching (供需对接): organizations, pairings, teams and needs; rows stamped by the change counter.
+    new BusProjector(bus, dataSource, new SequencedMatchingProjection(), { topics: [`${prefix}shecun.organizations.v1`, `${prefix}shecun.needs.v1`], groupId: `${prefix}projector-matching` }),
   ];
 
   let live = false;

@@ -1,9 +1,9 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import { ProjectionHost } from '@shecun/projections';
 import { RegionsModule } from '@shecun/regions';
 import { MatchingController } from './matching.controller';
 import { MATCHING_VIEW_ENTITIES, MatchingProjection } from './matching.projection';
-import { MatchingService } from './matching.service';
+import { MATCHING_CHANGE_FEED, MatchingChangeFeed, MatchingService } from './matching.service';
 
 export { MATCHING_VIEW_ENTITIES };
 
@@ -14,7 +14,12 @@ export { MATCHING_VIEW_ENTITIES };
   providers: [MatchingService],
   exports: [MatchingService],
 })
-export class MatchingQueriesModule {}
+export class MatchingQueriesModule {
+  /** The queries over tables that SequencedMatchingProjection writes (the distributed projector). */
+  static withChangeCounter(): DynamicModule {
+    return { module: MatchingQueriesModule, providers: [{ provide: MATCHING_CHANGE_FEED, useValue: 'counter' satisfies MatchingChangeFeed }] };
+  }
+}
 
 /** The matching projection, registered with the in-process projection host. */
 @Module({ providers: [MatchingProjection], exports: [MatchingProjection] })

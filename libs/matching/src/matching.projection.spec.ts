@@ -1,7 +1,18 @@
 import { RecordedEvent } from '@shecun/event-store';
 import { ProjectionCheckpoint, ProjectionRunner } from '@shecun/projections';
+import { RegionsService } from '@shecun/regions';
 import { DataSource } from 'typeorm';
-import { MatchingNeedRow, MatchingOrganizationRow, MatchingPairingRow, MatchingProjection, MatchingTeamRow, MATCHING_VIEW_ENTITIES } from './matching.projection';
+import {
+  MatchingChangeCounter,
+  MatchingNeedRow,
+  MatchingOrganizationRow,
+  MatchingPairingRow,
+  MatchingProjection,
+  MatchingTeamRow,
+  MATCHING_VIEW_ENTITIES,
+  SequencedMatchingProjection,
+} from './matching.projection';
+import { MatchingService } from './matching.service';
 
 /**
  * The matching projection reads and writes each batch's rows once: applied in batches of any
@@ -87,6 +98,13 @@ function events(): RecordedEvent[] {
   return out;
 }
 
+const dump = async (ds: DataSource) => ({
+  organizations: await ds.getRepository(MatchingOrganizationRow).find({ order: { id: 'ASC' } }),
+  needs: await ds.getRepository(MatchingNeedRow).find({ order: { id: 'ASC' } }),
+  pairings: await ds.getRepository(MatchingPairingRow).find({ order: { id: 'ASC' } }),
+  teams: await ds.getRepository(MatchingTeamRow).find({ order: { id: 'ASC' } }),
+});
+
 async function build(batchSize: number, replay = false) {
   const ds = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [...MATCHING_VIEW_ENTITIES, ProjectionCheckpoint], synchronize: true });
   await ds.initialize();
@@ -98,16 +116,14 @@ async function build(batchSize: number, replay = false) {
     // The same batch again (a redelivery): the checkpoint skips it; the projection's revisions would too.
     if (replay) await ds.transaction((m) => new MatchingProjection().applyBatch(batch, m));
   }
-  const dump = async () => ({
-    organizations: await ds.getRepository(MatchingOrganizationRow).find({ order: { id: 'ASC' } }),
-    needs: await ds.getRepository(MatchingNeedRow).find({ order: { id: 'ASC' } }),
-    pairings: await ds.getRepository(MatchingPairingRow).find({ order: { id: 'ASC' } }),
-    teams: await ds.getRepository(MatchingTeamRow).find({ order: { id: 'ASC' } }),
-  });
-  const rows = await dump();
+  const rows = await dump(ds);
   await ds.destroy();
   return rows;
 }
+
+/** Every row without its position (the stamp differs between the two projections). */
+const unstamped = (rows: Awaited<ReturnType<typeof dump>>) =>
+  Object.fromEntries(Object.entries(rows).map(([table, list]) => [table, (list as Array<{ position: number }>).map(({ position: _, ...rest }) => rest)]));
 
 describe('MatchingProjection', () => {
   it('leaves the same rows applied one event at a time, in batches of any size, or with every batch delivered twice', async () => {
@@ -137,5 +153,37 @@ describe('MatchingProjection', () => {
     expect(needs.find((n) => n.id === 'n9')).toMatchObject({ open: false, status: 'withdrawn' });
     expect(pairings.map((p) => [p.id, p.active])).toEqual([['p1', true], ['p2', false]]);
     expect(teams.map((t) => [t.id, t.status, t.members])).toEqual([['t1', 'active', '["o6"]'], ['t2', 'dissolved', '[]']]);
+  });
+});
+
+describe('SequencedMatchingProjection (the distributed projector’s consumer group)', () => {
+  it('applied topic by topic — every need event before any registration, as a lagging consumer sees them — leaves the rows one event at a time does, stamped by the change counter; the queries read by the counter', async () => {
+    const ds = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [...MATCHING_VIEW_ENTITIES, MatchingChangeCounter], synchronize: true });
+    await ds.initialize();
+    const projection = new SequencedMatchingProjection();
+    const service = new MatchingService(ds, new RegionsService(), 'counter');
+    const all = events();
+    const needsTopic = all.filter((e) => e.streamName.startsWith('need-'));
+    const organizationsTopic = all.filter((e) => !e.streamName.startsWith('need-'));
+    // One transaction per message, as the bus projector applies them.
+    for (const event of needsTopic) await ds.transaction((m) => projection.apply(event, m));
+    expect((await ds.getRepository(MatchingChangeCounter).findOneByOrFail({ name: 'matching' })).sequence).toBe(needsTopic.length);
+    // Organizations so far known only from commitments.
+    expect((await service.current()).organization('o1')).toMatchObject({ homeDivisionCode: '', standing: 'unregistered' });
+
+    for (const event of organizationsTopic) await ds.transaction((m) => projection.apply(event, m));
+    // The registrations carry smaller event positions than the need events already read; the counter
+    // stamps still tell the queries that these rows changed.
+    expect(organizationsTopic[0].position).toBeLessThan(needsTopic[0].position);
+    const index = await service.current();
+    expect(index.organization('o1')).toMatchObject({ homeDivisionCode: '4401', standing: 'normal', onTime: 1, late: 1 });
+    expect(index.organization('o5')).toMatchObject({ standing: 'deregistered' });
+
+    const rows = await dump(ds);
+    const counter = (await ds.getRepository(MatchingChangeCounter).findOneByOrFail({ name: 'matching' })).sequence;
+    expect(counter).toBe(all.length);
+    expect(Math.max(...rows.organizations.map((o) => o.position))).toBe(counter);
+    expect(unstamped(rows)).toEqual(unstamped(await build(1)));
+    await ds.destroy();
   });
 });

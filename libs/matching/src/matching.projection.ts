@@ -91,6 +91,18 @@ export class MatchingTeamRow {
 
 export const MATCHING_VIEW_ENTITIES = [MatchingOrganizationRow, MatchingNeedRow, MatchingPairingRow, MatchingTeamRow];
 
+/**
+ * The number of the last change to the matching tables, where several consumers write them (the
+ * distributed projector): see SequencedMatchingProjection. One row, named 'matching'.
+ */
+@Entity('matching_changes')
+export class MatchingChangeCounter {
+  @PrimaryColumn({ type: 'varchar', length: 32 }) name: string;
+  @Column({ type: 'bigint', transformer: numberTransformer }) sequence: number;
+}
+
+export const MATCHING_CHANGE_COUNTER = 'matching';
+
 /** One open commitment of an organization: need, commitment, promised date once accepted. */
 export type OpenCommitment = [needId: string, commitmentId: string, promisedBy: string | null];
 
@@ -146,8 +158,12 @@ class BatchRows {
     return this.organizations.get(id)!;
   }
 
-  /** Writes every changed row back (insert or update by id), in chunks. */
-  async flush(): Promise<void> {
+  /** Writes every changed row back (insert or update by id), in chunks; `stamp`, when given, replaces each row's position. */
+  async flush(stamp?: number): Promise<void> {
+    if (stamp !== undefined) {
+      for (const table of ['organizations', 'pairings', 'teams'] as const) for (const id of this.dirty[table]) (this[table].get(id) as { position: number }).position = stamp;
+      for (const id of this.dirty.needs) this.needs.get(id)!.row.position = stamp;
+    }
     const write = async <T extends { id: string }>(entity: new () => T, rows: T[]) => {
       for (let i = 0; i < rows.length; i += 200) await this.manager.upsert(entity, rows.slice(i, i + 200) as never, ['id']);
     };
@@ -177,6 +193,8 @@ export class MatchingProjection implements Projection {
 
   /** The same rows as applying each event in turn: every row the batch touches is read once and written once. */
   async applyBatch(events: RecordedEvent[], manager: EntityManager): Promise<void> {
+    // First, before any row is read (see SequencedMatchingProjection).
+    const stamp = await this.changeStamp(manager);
     const rows = new BatchRows(manager);
     const needEvents = events.filter(isNeedEvent);
     await rows.load(MatchingNeedRow, rows.needs, needEvents.map((e) => (e.data as { needId: string }).needId), (row) => ({ row, state: JSON.parse(row.state) as NeedState }));
@@ -192,7 +210,12 @@ export class MatchingProjection implements Projection {
       else if (isPairingEvent(event)) this.applyPairing(event as RecordedEvent & PairingEvent, rows);
       else if (isTeamEvent(event)) this.applyTeam(event as RecordedEvent & TeamEvent, rows);
     }
-    await rows.flush();
+    await rows.flush(stamp);
+  }
+
+  /** What the rows written are stamped with in `position`: here the event's global position. */
+  protected async changeStamp(_manager: EntityManager): Promise<number | undefined> {
+    return undefined;
   }
 
   private placeholder(id: string, position: number): MatchingOrganizationRow {
@@ -331,5 +354,26 @@ export class MatchingProjection implements Projection {
       rows.organizations.set(orgId, next);
       rows.dirty.organizations.add(orgId);
     }
+  }
+}
+
+/**
+ * The matching projection where events come from several topics and partitions, perhaps to several
+ * processes (the distributed projector's consumer group): positions then arrive out of order, and
+ * "the rows changed after position P" would miss a row written later with a smaller position. So
+ * each transaction takes the next number of the `matching_changes` counter before it reads
+ * anything, and stamps every row it writes with that number instead. The counter row stays locked
+ * until the transaction commits, which does two things: numbers are handed out in commit order, so
+ * when a reader sees the counter at N every row stamped N or less is committed (MatchingService
+ * reads this way when given MATCHING_CHANGE_FEED 'counter'); and the transactions of the group's
+ * consumers take turns, so two need events of different partitions that both change one
+ * organization's record cannot overwrite each other's update.
+ */
+export class SequencedMatchingProjection extends MatchingProjection {
+  protected override async changeStamp(manager: EntityManager): Promise<number> {
+    const counters = manager.getRepository(MatchingChangeCounter);
+    const bumped = await counters.increment({ name: MATCHING_CHANGE_COUNTER }, 'sequence', 1);
+    if (!bumped.affected) await counters.insert({ name: MATCHING_CHANGE_COUNTER, sequence: 1 });
+    return (await counters.findOneByOrFail({ name: MATCHING_CHANGE_COUNTER })).sequence;
   }
 }

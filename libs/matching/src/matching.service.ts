@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, conflict, forbidden, invalid, notFound, withinScope } from '@shecun/core';
 import { Category, CATEGORY_LABELS } from '@shecun/needs';
@@ -6,11 +6,19 @@ import { ProjectionCheckpoint } from '@shecun/projections';
 import { RegionsService } from '@shecun/regions';
 import { DataSource, MoreThan } from 'typeorm';
 import { MatchingIndex, NeedEntry, OrganizationEntry, RankedNeed, RankedOrganization } from './matching.index';
-import { MatchingNeedRow, MatchingOrganizationRow, MatchingPairingRow, MatchingProjection, MatchingTeamRow } from './matching.projection';
+import { MATCHING_CHANGE_COUNTER, MatchingChangeCounter, MatchingNeedRow, MatchingOrganizationRow, MatchingPairingRow, MatchingProjection, MatchingTeamRow } from './matching.projection';
 import { categoriesOf, categoryBit, Score, WEIGHTS, FAIRNESS } from './scoring';
 import { greedyBound, slotsFor, SuggestionCandidate, SuggestionProblem, suggestTeam } from './team-suggestion';
 
 const PROJECTION = new MatchingProjection().name;
+
+/**
+ * How the service learns which rows changed: 'checkpoint' (the default) where one projection
+ * runner writes the tables and stamps rows with event positions (the embedded topology);
+ * 'counter' where SequencedMatchingProjection stamps them with the `matching_changes` counter.
+ */
+export const MATCHING_CHANGE_FEED = Symbol('MATCHING_CHANGE_FEED');
+export type MatchingChangeFeed = 'checkpoint' | 'counter';
 const DEFAULT_LIMIT = 20;
 
 /** Who may see a need's candidates: its village's coordinators, bureau staff and auditors in scope, admins. */
@@ -56,7 +64,14 @@ export class MatchingService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly regions: RegionsService,
+    @Optional() @Inject(MATCHING_CHANGE_FEED) private readonly feed: MatchingChangeFeed = 'checkpoint',
   ) {}
+
+  /** The stamp up to which every row written is committed: the projection's checkpoint, or the change counter. */
+  private async committedStamp(): Promise<number> {
+    if (this.feed === 'counter') return (await this.dataSource.getRepository(MatchingChangeCounter).findOneBy({ name: MATCHING_CHANGE_COUNTER }))?.sequence ?? 0;
+    return (await this.dataSource.getRepository(ProjectionCheckpoint).findOneBy({ name: PROJECTION }))?.position ?? -1;
+  }
 
   /** The in-memory read model as of the matching projection's checkpoint (or later). */
   async current(): Promise<MatchingIndex> {
@@ -66,7 +81,7 @@ export class MatchingService {
   }
 
   private async refresh(): Promise<void> {
-    const checkpoint = (await this.dataSource.getRepository(ProjectionCheckpoint).findOneBy({ name: PROJECTION }))?.position ?? -1;
+    const checkpoint = await this.committedStamp();
     if (checkpoint === this.index.position) return;
     // A rebuild started over: start over too.
     const index = checkpoint < this.index.position ? new MatchingIndex() : this.index;

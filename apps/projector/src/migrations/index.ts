@@ -3,6 +3,7 @@ import { IdentityReadModels1795428518840 } from './1795428518840-IdentityReadMod
 import { TeamsAndHandovers1795430244405 } from './1795430244405-TeamsAndHandovers';
 import { OrganizationsAndDonations1795436239178 } from './1795436239178-OrganizationsAndDonations';
 import { MonitoringReadModel1795456153038 } from './1795456153038-MonitoringReadModel';
+import { MatchingReadModel1795459298871 } from './1795459298871-MatchingReadModel';
 
 /** Read-model migrations, in order. Generate the next with scripts/generate-read-model-migration.js. */
-export const MIGRATIONS: Function[] = [ReadModels1795420514364, IdentityReadModels1795428518840, TeamsAndHandovers1795430244405, OrganizationsAndDonations1795436239178, MonitoringReadModel1795456153038];
+export const MIGRATIONS: Function[] = [ReadModels1795420514364, IdentityReadModels1795428518840, TeamsAndHandovers1795430244405, OrganizationsAndDonations1795436239178, MonitoringReadModel1795456153038, MatchingReadModel1795459298871];
