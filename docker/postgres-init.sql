@@ -2,4 +2,5 @@
 CREATE DATABASE shecun_needs;
 CREATE DATABASE shecun_organizations;
 CREATE DATABASE shecun_donations;
+CREATE DATABASE shecun_push;
 CREATE DATABASE shecun_relay;

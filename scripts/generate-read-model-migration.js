@@ -3,7 +3,7 @@
 // between the entities (compiled in dist/) and what the migrations so far create, computed on a
 // scratch database of the local server.
 //   npm run build && node scripts/generate-read-model-migration.js <Name>                 # projector read models
-//   npm run build && node scripts/generate-read-model-migration.js needs-service <Name>   # a write service (needs-, donations-, organizations-service)
+//   npm run build && node scripts/generate-read-model-migration.js needs-service <Name>   # a write service (needs-, donations-, organizations-, push-service)
 const { Client } = require('pg');
 const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -17,9 +17,10 @@ async function main() {
     'needs-service': { module: 'write-database.js', options: 'needsServiceDataSourceOptions', what: 'needs service entities' },
     'donations-service': { module: 'write-database.js', options: 'donationsServiceDataSourceOptions', what: 'donations service entities' },
     'organizations-service': { module: 'write-database.js', options: 'organizationsServiceDataSourceOptions', what: 'organizations service entities' },
+    'push-service': { module: 'write-database.js', options: 'pushServiceDataSourceOptions', what: 'push service entities' },
   };
   const target = targets[app];
-  if (!target || !/^[A-Z][A-Za-z0-9]+$/.test(name ?? '')) throw new Error('usage: generate-read-model-migration.js [projector|needs-service|donations-service|organizations-service] <PascalCaseName>');
+  if (!target || !/^[A-Z][A-Za-z0-9]+$/.test(name ?? '')) throw new Error('usage: generate-read-model-migration.js [projector|needs-service|donations-service|organizations-service|push-service] <PascalCaseName>');
   const base = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const scratch = `shecun_migration_${Date.now()}`;
   const admin = new Client({ connectionString: base });

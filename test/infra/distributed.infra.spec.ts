@@ -27,10 +27,10 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
 
   beforeAll(async () => {
     requireBuild();
-    const [events, read, needs, organizations, donations] = await Promise.all(
-      ['shecun_events', 'shecun_read', 'shecun_needs', 'shecun_organizations', 'shecun_donations'].map((name) => createTestDatabase(name)),
+    const [events, read, needs, organizations, donations, push] = await Promise.all(
+      ['shecun_events', 'shecun_read', 'shecun_needs', 'shecun_organizations', 'shecun_donations', 'shecun_push'].map((name) => createTestDatabase(name)),
     );
-    dbs.push(events, read, needs, organizations, donations);
+    dbs.push(events, read, needs, organizations, donations, push);
     const keys = tokenKeys(mkdtempSync(join(tmpdir(), 'shecun-keys-')));
     const common = { EVENT_STORE_URL: events.url, KAFKA_BROKERS, TOPIC_PREFIX: prefix };
     const users = await provisionDistributed(
@@ -51,9 +51,10 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
     const needsService = await startService('needs-service', { ...common, ...keys.verifierEnv, DATABASE_URL: needs.url });
     const organizationsService = await startService('organizations-service', { ...common, ...keys.verifierEnv, DATABASE_URL: organizations.url });
     const donationsService = await startService('donations-service', { ...common, ...keys.verifierEnv, DATABASE_URL: donations.url });
+    const pushService = await startService('push-service', { ...common, ...keys.verifierEnv, DATABASE_URL: push.url, WEBHOOK_SIGNING_SECRET: randomBytes(32).toString('hex') });
     const projector = await startService('projector', { ...common, READ_DATABASE_URL: read.url });
-    services.push(needsService, organizationsService, donationsService, projector);
-    await Promise.all([waitForHealth(needsService), waitForHealth(organizationsService), waitForHealth(donationsService), waitForHealth(projector)]);
+    services.push(needsService, organizationsService, donationsService, pushService, projector);
+    await Promise.all([waitForHealth(needsService), waitForHealth(organizationsService), waitForHealth(donationsService), waitForHealth(pushService), waitForHealth(projector)]);
     const relay = await startService('relay', { ...common, DATABASE_URL: events.url });
     gateway = await startService('gateway', {
       ...common,
@@ -62,6 +63,7 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
       NEEDS_SERVICE_URL: needsService.url,
       ORGANIZATIONS_SERVICE_URL: organizationsService.url,
       DONATIONS_SERVICE_URL: donationsService.url,
+      PUSH_SERVICE_URL: pushService.url,
     });
     services.push(relay, gateway);
     await Promise.all([waitForHealth(relay), waitForHealth(gateway)]);
@@ -204,4 +206,47 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
     const invalid = await fetch(`${gateway.url}/api/teams/suggestions`, { method: 'POST', headers: hub, body: JSON.stringify({ hubOrganizationId: 'org-hub', needIds: [] }) });
     expect(invalid.status).toBe(400);
   }, 60_000);
+
+  it('push through the gateway: settings kept by the push service, and a need published afterwards reaches the organization’s event stream and feed', async () => {
+    const hub = others['staff-org-hub'];
+    const set = await untilAuthorized(() => fetch(`${gateway.url}/api/push/org-hub/settings`, { method: 'POST', headers: hub, body: JSON.stringify({ categories: ['education'], minimumScore: 0 }) }));
+    expect(set.status).toBe(200);
+    // A read the gateway forwards: the push service holds the only copy of the push views.
+    await until<{ preferences: { categories: string[]; minimumScore: number } }>('/api/push/org-hub/settings', hub, (b) => b.preferences.minimumScore === 0 && b.preferences.categories.join() === 'education');
+    expect((await fetch(`${gateway.url}/api/push/org-hub/feed`, { headers: staff })).status).toBe(403);
+
+    // The event stream, through the gateway, from now on.
+    const controller = new AbortController();
+    const stream = await fetch(`${gateway.url}/api/push/org-hub/feed/stream`, { headers: hub, signal: controller.signal });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const published = await fetch(`${gateway.url}/api/needs`, {
+      method: 'POST',
+      headers: { ...coordinator, 'Idempotency-Key': `dist-${prefix}-push` },
+      body: JSON.stringify({ villageCode: '441826105202', title: '三排镇小学图书角', category: 'education', publish: true, lineItems: [{ kind: 'goods', description: '儿童图书', unit: '册', quantity: 300 }] }),
+    });
+    expect(published.status).toBe(201);
+    const { needId } = (await published.json()) as { needId: string };
+    const reader = stream.body!.getReader();
+    let text = '';
+    const deadline = Date.now() + 30_000;
+    // One read pending at a time (a read left behind by the timeout would take the next chunk).
+    let pending: ReturnType<typeof reader.read> | undefined;
+    while (!text.includes('event: need.pushed') && Date.now() < deadline) {
+      pending ??= reader.read();
+      const chunk = await Promise.race([pending, new Promise<'wait'>((r) => setTimeout(() => r('wait'), 1_000))]);
+      if (chunk === 'wait') continue;
+      pending = undefined;
+      if (chunk.done) break;
+      text += new TextDecoder().decode(chunk.value);
+    }
+    controller.abort();
+    const message = text.split('\n\n').find((m) => m.includes('event: need.pushed'));
+    expect(message).toBeDefined();
+    const fields = Object.fromEntries(message!.trim().split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
+    expect(JSON.parse(fields.data)).toMatchObject({ needId, trigger: 'published', title: '三排镇小学图书角', position: Number(fields.id) });
+
+    const feed = await until<{ items: Array<{ needId: string; reasons: string[] }> }>('/api/push/org-hub/feed', hub, (b) => b.items.some((i) => i.needId === needId));
+    expect(feed.items.find((i) => i.needId === needId)!.reasons.length).toBeGreaterThan(0);
+  }, 90_000);
 });

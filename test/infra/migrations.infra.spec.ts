@@ -4,6 +4,7 @@ import { donationsServiceDataSourceOptions } from '../../apps/donations-service/
 import { needsServiceDataSourceOptions } from '../../apps/needs-service/src/write-database';
 import { organizationsServiceDataSourceOptions } from '../../apps/organizations-service/src/write-database';
 import { readModelDataSourceOptions } from '../../apps/projector/src/read-model';
+import { pushServiceDataSourceOptions } from '../../apps/push-service/src/write-database';
 import { createTestDatabase } from '../support/pg';
 
 /** The PostgreSQL schemas of the distributed topology come from migrations that match the entities. */
@@ -22,6 +23,7 @@ describe('PostgreSQL migrations of the distributed topology', () => {
     ['needs service idempotency records', needsServiceDataSourceOptions],
     ['organizations service views', organizationsServiceDataSourceOptions],
     ['donations service base tables', donationsServiceDataSourceOptions],
+    ['push service views and its matching tables', pushServiceDataSourceOptions],
   ])('%s: a fresh database migrated is exactly what the entities describe', async (_name, optionsFor) => {
     const db = await createTestDatabase('shecun_migrations');
     try {

@@ -1,33 +1,44 @@
 import type { NextFunction, Request, Response } from 'express';
 import { problem, PROBLEM_CONTENT_TYPE } from '@shecun/core';
+import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
 
 /** Which service owns the commands under a path prefix. */
 export interface CommandRoute {
   prefix: string;
   target: string;
+  /** Forward reads too: the service keeps the only copy of this context's views (push feeds and their streams). */
+  reads?: boolean;
 }
 
 const FORWARDED_HEADERS = ['content-type', 'content-length', 'idempotency-key', 'x-correlation-id', 'x-grant-id', 'authorization'];
-const RETURNED_HEADERS = ['content-type', 'idempotent-replayed', 'location'];
+const RETURNED_HEADERS = ['content-type', 'idempotent-replayed', 'location', 'cache-control'];
 
 /**
  * Commands are HTTP requests forwarded, body untouched, to the service that owns them; the
- * service's answer (including problem+json errors) goes back as it is. Queries stay here, and so
- * do the POSTs in `queries` (a question with a body, such as a team suggestion, that appends nothing).
+ * service's answer (including problem+json errors) goes back as it is, streamed (a Server-Sent
+ * Events stream passes through as it comes). Queries stay here, but for routes marked `reads`, and
+ * so do the POSTs in `queries` (a question with a body, such as a team suggestion, that appends
+ * nothing). `timeoutMs` bounds the wait for the service's answer to begin.
  */
 export function commandProxy(routes: CommandRoute[], options: { queries?: string[]; timeoutMs?: number } = {}) {
   const { queries = [], timeoutMs = 15_000 } = options;
   return async (request: Request, response: Response, next: NextFunction) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return next();
-    if (queries.includes(request.path)) return next();
-    const route = routes.find((r) => request.path === r.prefix || request.path.startsWith(`${r.prefix}/`));
+    const read = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
+    if (!read && queries.includes(request.path)) return next();
+    const route = routes.find((r) => (!read || r.reads) && (request.path === r.prefix || request.path.startsWith(`${r.prefix}/`)));
     if (!route) return next();
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    // The client went away: stop reading the service's answer (a stream would run on otherwise).
+    response.once('close', () => abort.abort(new Error('client closed')));
     try {
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of request) {
         size += (chunk as Buffer).length;
         if (size > 256 * 1024) {
+          clearTimeout(timer);
           response.status(413).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(413, '请求体过大 (request body too large)')));
           return;
         }
@@ -38,19 +49,27 @@ export function commandProxy(routes: CommandRoute[], options: { queries?: string
         const value = request.header(name);
         if (value !== undefined) headers[name] = value;
       }
+      if (read) headers.accept = request.header('accept') ?? '*/*';
       const upstream = await fetch(`${route.target}${request.originalUrl}`, {
         method: request.method,
         headers,
         body: chunks.length ? Buffer.concat(chunks) : undefined,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: abort.signal,
       });
+      clearTimeout(timer);
       response.status(upstream.status);
       for (const name of RETURNED_HEADERS) {
         const value = upstream.headers.get(name);
         if (value !== null) response.setHeader(name, value);
       }
-      response.send(Buffer.from(await upstream.arrayBuffer()));
+      if (!upstream.body) return void response.end();
+      response.flushHeaders();
+      Readable.fromWeb(upstream.body as ReadableStream<Uint8Array>)
+        .on('error', () => response.destroy())
+        .pipe(response);
     } catch (error) {
+      clearTimeout(timer);
+      if (response.headersSent) return void response.destroy();
       const detail = `服务暂不可用 (the owning service did not answer: ${error instanceof Error ? error.message : String(error)}); retry with the same Idempotency-Key`;
       response.status(503).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(503, detail)));
     }

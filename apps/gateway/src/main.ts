@@ -14,12 +14,15 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   // Commands go to the service owning their context. A context whose service URL is not set has
   // no command routes here (its POSTs answer 404), so a partial topology can run for tests.
-  const owners: Array<[string, string | undefined, string[]]> = [
+  // The push service keeps the only copy of the push views (feeds, their streams, deliveries): its
+  // reads are forwarded too.
+  const owners: Array<[string, string | undefined, string[], boolean?]> = [
     ['needs', requiredEnv('NEEDS_SERVICE_URL'), ['/api/needs']],
     ['organizations', process.env.ORGANIZATIONS_SERVICE_URL, ['/api/organizations', '/api/pairings', '/api/teams']],
     ['donations', process.env.DONATIONS_SERVICE_URL, ['/api/donations', '/api/funds']],
+    ['push', process.env.PUSH_SERVICE_URL, ['/api/push'], true],
   ];
-  const routes = owners.flatMap(([, target, prefixes]) => (target ? prefixes.map((prefix) => ({ prefix, target })) : []));
+  const routes = owners.flatMap(([, target, prefixes, reads]) => (target ? prefixes.map((prefix) => ({ prefix, target, reads })) : []));
   for (const [context, target] of owners) Logger.log(target ? `${context} commands → ${target}` : `${context} commands: no service configured`, 'Main');
   // A team suggestion is a POST that appends nothing: the gateway answers it from the matching model.
   app.use(commandProxy(routes, { queries: ['/api/teams/suggestions'] }));

@@ -1,5 +1,6 @@
 import { IdentityOptions, identityOptionsFromEnv, RateLimits, rateLimitsFromEnv } from '@shecun/identity';
-import { PushOptions } from '@shecun/push';
+import { flagEnv } from '@shecun/core';
+import { PushOptions, pushOptionsFromEnv } from '@shecun/push';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,17 +24,6 @@ export interface AppConfig {
 }
 
 /** A setting that must be a positive number: refused at start rather than read as 0 or NaN. */
-function positiveNumber(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value.trim() === '') return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got "${value}")`);
-  return n;
-}
-
-function flag(value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined || value === '') return fallback;
-  return !['false', '0', 'no', 'off'].includes(value.toLowerCase());
-}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = Number(env.PORT ?? 3000);
@@ -42,7 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port,
     host: env.HOST ?? '0.0.0.0',
     dataDir: resolve(env.DATA_DIR ?? './data'),
-    seedDemo: flag(env.SEED_DEMO, true),
+    seedDemo: flagEnv(env.SEED_DEMO, true),
     autostartProjections: true,
     rateLimits: rateLimitsFromEnv(env),
     requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS ?? 15_000),
@@ -68,11 +58,6 @@ export function pushOptionsOf(config: AppConfig, env: NodeJS.ProcessEnv = proces
     }
     serverSecret = readFileSync(file, 'utf8').trim();
   }
-  return {
-    serverSecret,
-    enabled: flag(env.PUSH_WEBHOOKS, true),
-    dispatch: config.pushDispatch ?? flag(env.PUSH_DISPATCH, true),
-    maxAgeDays: positiveNumber('PUSH_MAX_AGE_DAYS', env.PUSH_MAX_AGE_DAYS, 7),
-    retryBaseMs: Number(env.PUSH_WEBHOOK_RETRY_BASE_MS ?? 1000),
-  };
+  const options = pushOptionsFromEnv(env, serverSecret);
+  return config.pushDispatch === undefined ? options : { ...options, dispatch: config.pushDispatch };
 }

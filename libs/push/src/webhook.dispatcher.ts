@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { flagEnv, positiveNumberEnv } from '@shecun/core';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { PushPreferencesView, WebhookAttempt, WebhookDelivery } from './push.projection';
 import { organizationWebhookSecret, retryDelayMs, signWebhook, WEBHOOK_MAX_ATTEMPTS } from './webhook-signing';
@@ -26,6 +27,17 @@ export interface PushOptions {
   maxAgeDays?: number;
 }
 export const PUSH_OPTIONS = Symbol('PUSH_OPTIONS');
+
+/** PushOptions from PUSH_WEBHOOKS, PUSH_DISPATCH, PUSH_MAX_AGE_DAYS and PUSH_WEBHOOK_RETRY_BASE_MS, with the server's secret. */
+export function pushOptionsFromEnv(env: NodeJS.ProcessEnv, serverSecret: string): PushOptions {
+  return {
+    serverSecret,
+    enabled: flagEnv(env.PUSH_WEBHOOKS, true),
+    dispatch: flagEnv(env.PUSH_DISPATCH, true),
+    maxAgeDays: positiveNumberEnv('PUSH_MAX_AGE_DAYS', env.PUSH_MAX_AGE_DAYS, 7),
+    retryBaseMs: positiveNumberEnv('PUSH_WEBHOOK_RETRY_BASE_MS', env.PUSH_WEBHOOK_RETRY_BASE_MS, 1000),
+  };
+}
 
 /**
  * Sends pending webhook deliveries, signed with the organization's secret, and retries failures
