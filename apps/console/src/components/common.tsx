@@ -1,10 +1,11 @@
-import { Alert, Tag, Typography } from 'antd';
+import { Alert, Select, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { describeError } from '../api';
 import { formatDate, formatDateTime, placeName, useDivision } from '../hooks';
 import type { Pairing } from '../pairings';
 import { useI18n } from '../i18n';
 import {
+  CATEGORIES,
   CATEGORY_LABELS,
   COMMITMENT_STATUS_COLORS,
   COMMITMENT_STATUS_LABELS,
@@ -112,5 +113,22 @@ export function PairingMeta({ pairing }: { pairing: Pick<Pairing, 'startDate' | 
         {formatDateTime(pairing.proposedAt)}
       </span>
     </div>
+  );
+}
+
+/** The category filter of a list: one of the categories, or all of them when cleared. */
+export function CategoryFilter({ value, onChange, testId }: { value: string | undefined; onChange: (category: string | undefined) => void; testId: string }) {
+  const { t, pick } = useI18n();
+  return (
+    <Select
+      data-testid={testId}
+      style={{ width: '100%' }}
+      allowClear
+      placeholder={t('allCategories')}
+      aria-label={t('category')}
+      value={value}
+      onChange={onChange}
+      options={CATEGORIES.map((c) => ({ value: c, label: pick(CATEGORY_LABELS[c]) }))}
+    />
   );
 }

@@ -2,12 +2,12 @@ import { Button, Card, Col, Empty, Grid, Pagination, Row, Select, Space, Table, 
 import type { ColumnsType } from 'antd/es/table';
 import { Link } from 'react-router';
 import type { NeedListItem, NeedPage } from '../api';
-import { CategoryTag, ErrorAlert, NeedStatusTag, PageTitle, Place } from '../components/common';
+import { CategoryFilter, CategoryTag, ErrorAlert, NeedStatusTag, PageTitle, Place } from '../components/common';
 import { AreaFilter, areaOf } from '../components/RegionPicker';
 import { formatDate, formatQuantity, useFilterParams, useGet } from '../hooks';
 import { useI18n } from '../i18n';
 import { useActor } from '../auth';
-import { CATEGORIES, CATEGORY_LABELS, NEED_STATUS_LABELS, NEED_STATUSES } from '../labels';
+import { NEED_STATUS_LABELS, NEED_STATUSES } from '../labels';
 
 const PAGE_SIZE = 10;
 
@@ -98,16 +98,7 @@ export function NeedList() {
             <AreaFilter params={params} setFilter={setFilter} />
           </Col>
           <Col xs={12} lg={4}>
-            <Select
-              data-testid="filter-category"
-              style={{ width: '100%' }}
-              allowClear
-              placeholder={t('allCategories')}
-              aria-label={t('category')}
-              value={category}
-              onChange={(v) => setFilter({ category: v })}
-              options={CATEGORIES.map((c) => ({ value: c, label: pick(CATEGORY_LABELS[c]) }))}
-            />
+            <CategoryFilter testId="filter-category" value={category} onChange={(v) => setFilter({ category: v })} />
           </Col>
           <Col xs={12} lg={4}>
             <Select

@@ -1,13 +1,12 @@
-import { Alert, Button, Card, Col, Empty, Progress, Row, Select, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Button, Card, Col, Empty, Progress, Row, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { splitBilingual } from '../api';
 import { actsForOrganization, useActor } from '../auth';
-import { CategoryTag, ErrorAlert, PageTitle, Place } from '../components/common';
+import { CategoryFilter, CategoryTag, ErrorAlert, PageTitle, Place } from '../components/common';
 import { AreaFilter, areaOf } from '../components/RegionPicker';
 import { formatDate, formatQuantity, useFilterParams, useGet, useOrganizationName } from '../hooks';
 import { Lang, MessageKey, useI18n } from '../i18n';
-import { CATEGORIES, CATEGORY_LABELS } from '../labels';
 
 export interface Factor {
   points: number;
@@ -96,7 +95,7 @@ export function ScoreFactors({ factors, fairness, testId }: { factors: Record<st
  * fairness bonus of villages that have waited long or have no pairing.
  */
 export function Recommended() {
-  const { t, lang, pick } = useI18n();
+  const { t, lang } = useI18n();
   const actor = useActor();
   const organization = actsForOrganization(actor) ? actor.organizationId! : undefined;
   const organizationName = useOrganizationName(organization);
@@ -122,15 +121,7 @@ export function Recommended() {
               <AreaFilter params={params} setFilter={setFilter} />
             </Col>
             <Col xs={24} lg={8}>
-              <Select
-                data-testid="recommended-category"
-                style={{ width: '100%' }}
-                allowClear
-                placeholder={t('allCategories')}
-                value={category}
-                onChange={(v) => setFilter({ category: v })}
-                options={CATEGORIES.map((c) => ({ value: c, label: pick(CATEGORY_LABELS[c]) }))}
-              />
+              <CategoryFilter testId="recommended-category" value={category} onChange={(v) => setFilter({ category: v })} />
             </Col>
           </Row>
         </Card>
