@@ -109,6 +109,9 @@ function evolve(state: UserState, event: IdentityEvent): UserState {
       return { ...state, grants: [...state.grants, { id: event.data.grantId, ...event.data.grant, revokedAt: null }] };
     case 'GrantRevoked':
       return { ...state, grants: state.grants.map((g) => (g.id === event.data.grantId ? { ...g, revokedAt: event.data.revokedAt } : g)) };
+    default:
+      // Events of the user's stream that other deciders own (SessionsRevoked).
+      return state;
   }
 }
 
