@@ -11,6 +11,8 @@ export interface Actor {
   role: Role;
   /** For organization staff and hub admins: the organization they act for. */
   organizationId?: string;
+  /** For organization staff: whether the grant makes them an admin of their organization (its staff and profile). */
+  organizationAdmin?: boolean;
   /**
    * For coordinators, bureau staff and auditors: the division code prefix they act within (a
    * village's 12 digits or a town's 9 for a coordinator; a city's 4 or a county's 6 for bureau

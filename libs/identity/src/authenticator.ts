@@ -9,10 +9,11 @@ import { TokenService } from './token.service';
 
 const GRANT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
-export const actorFromGrant = (userId: string, grant: Pick<GrantView, 'role' | 'scope' | 'organizationId'>): Actor => ({
+export const actorFromGrant = (userId: string, grant: Pick<GrantView, 'role' | 'scope' | 'organizationId'> & { organizationAdmin?: boolean }): Actor => ({
   id: userId,
   role: grant.role as Actor['role'],
   ...(grant.organizationId ? { organizationId: grant.organizationId } : {}),
+  ...(grant.organizationAdmin ? { organizationAdmin: true } : {}),
   ...(grant.scope ? { scope: grant.scope } : {}),
 });
 
