@@ -1,5 +1,5 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { AuthenticationMiddleware, IDENTITY_VIEW_ENTITIES, IdentityModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
+import { AuthenticationMiddleware, IDENTITY_ORGANIZATION_SCOPE_ENTITIES, IDENTITY_VIEW_ENTITIES, IdentityModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventStoreModule } from '@shecun/event-store';
 import { DONATION_VIEW_ENTITIES, DonationsQueriesModule } from '@shecun/donations';
@@ -22,7 +22,7 @@ export class GatewayModule implements NestModule {
     return {
       module: GatewayModule,
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: config.readDatabaseUrl, entities: [...NEED_VIEW_ENTITIES, ...IDENTITY_VIEW_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES, ...DONATION_VIEW_ENTITIES, ...MONITORING_VIEW_ENTITIES, ...MATCHING_VIEW_ENTITIES, MatchingChangeCounter], synchronize: false, migrationsRun: false }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: config.readDatabaseUrl, entities: [...NEED_VIEW_ENTITIES, ...IDENTITY_VIEW_ENTITIES, ...IDENTITY_ORGANIZATION_SCOPE_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES, ...DONATION_VIEW_ENTITIES, ...MONITORING_VIEW_ENTITIES, ...MATCHING_VIEW_ENTITIES, MatchingChangeCounter], synchronize: false, migrationsRun: false }),
         EventStoreModule.forRoot(config.eventStoreUrl),
         RegionsModule,
         NeedsQueriesModule,

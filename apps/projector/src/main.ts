@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { requiredEnv } from '@shecun/core';
 import { KafkaBus } from '@shecun/messaging';
-import { IdentityProjection } from '@shecun/identity';
+import { IdentityOrganizationScopesProjection, IdentityProjection } from '@shecun/identity';
 import { SequencedMatchingProjection } from '@shecun/matching';
 import { MonitoringProjection } from '@shecun/monitoring';
 import { NeedsProjection } from '@shecun/needs';
@@ -27,6 +27,8 @@ async function main(): Promise<void> {
   const projectors = [
     new BusProjector(bus, dataSource, new NeedsProjection(), { topics: [`${prefix}shecun.needs.v1`], groupId: `${prefix}projector-needs` }),
     new BusProjector(bus, dataSource, new IdentityProjection(), { topics: [`${prefix}shecun.identity.v1`], groupId: `${prefix}projector-identity` }),
+    // Where organizations are registered, for the gateway's user commands (the delegation rules).
+    new BusProjector(bus, dataSource, new IdentityOrganizationScopesProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-identity-organization-scopes` }),
     new BusProjector(bus, dataSource, new OrganizationsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-organizations` }),
     new BusProjector(bus, dataSource, new PairingsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-pairings` }),
     new BusProjector(bus, dataSource, new TeamsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-teams` }),

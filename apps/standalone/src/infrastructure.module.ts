@@ -4,7 +4,7 @@ import { IdempotencyRecord } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
 import { DONATION_VIEW_ENTITIES } from '@shecun/donations';
 import { PUSH_VIEW_ENTITIES } from '@shecun/push';
-import { IDENTITY_VIEW_ENTITIES } from '@shecun/identity';
+import { IDENTITY_ORGANIZATION_SCOPE_ENTITIES, IDENTITY_VIEW_ENTITIES } from '@shecun/identity';
 import { MATCHING_VIEW_ENTITIES } from '@shecun/matching';
 import { NEED_VIEW_ENTITIES, NEEDS_STANDING_ENTITIES } from '@shecun/needs';
 import { MONITORING_VIEW_ENTITIES } from '@shecun/monitoring';
@@ -13,7 +13,7 @@ import { ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
 import { join } from 'node:path';
 import { AppConfig } from './config';
 
-export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, IdempotencyRecord, ...IDENTITY_VIEW_ENTITIES, ...NEED_VIEW_ENTITIES, ...NEEDS_STANDING_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES, ...DONATION_VIEW_ENTITIES, ...MONITORING_VIEW_ENTITIES, ...MATCHING_VIEW_ENTITIES, ...PUSH_VIEW_ENTITIES];
+export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, IdempotencyRecord, ...IDENTITY_VIEW_ENTITIES, ...IDENTITY_ORGANIZATION_SCOPE_ENTITIES, ...NEED_VIEW_ENTITIES, ...NEEDS_STANDING_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES, ...DONATION_VIEW_ENTITIES, ...MONITORING_VIEW_ENTITIES, ...MATCHING_VIEW_ENTITIES, ...PUSH_VIEW_ENTITIES];
 
 /**
  * The embedded topology's infrastructure: the SQLite event store (data/events.sqlite) and the

@@ -7,6 +7,7 @@ import { ChangePasswordDto, GrantDto, GrantParams, LoginDto, PageQuery, Register
 import { AccessAuditView, GrantView, UserView } from './identity.projection';
 import { IdentityService, presentGrant } from './identity.service';
 import { TokenService } from './token.service';
+import { administersOrganization } from './user.decider';
 
 @ApiTags('auth 登录')
 @Controller('api/auth')
@@ -38,9 +39,14 @@ export class AuthController {
   }
 }
 
-const MANAGERS = ['admin', 'bureau'];
+/** Who may list users: admins, bureau staff, and organizations' admins (their own staff). */
+const mayListUsers = (actor: Actor) => actor.role === 'admin' || actor.role === 'bureau' || administersOrganization(actor);
 
-/** Users a caller may see: admins all; bureau staff coordinators in their scope and organization staff; everyone themselves. */
+/**
+ * Users a caller may see: admins all; bureau staff the coordinators and bureau staff within their
+ * scope and the staff of organizations registered within it; an organization's admins (and hub
+ * admins) their own organization's staff; everyone themselves.
+ */
 function visibleUsers(dataSource: DataSource, actor: Actor) {
   const query = dataSource.getRepository(UserView).createQueryBuilder('u');
   if (actor.role === 'admin') return query;
@@ -50,9 +56,20 @@ function visibleUsers(dataSource: DataSource, actor: Actor) {
         w
           .where('u.id = :self', { self: actor.id })
           .orWhere(
-            `EXISTS (SELECT 1 FROM grants_view g WHERE g."userId" = u.id AND ((g.role = 'coordinator' AND g.scope LIKE :prefix) OR g.role IN ('organization', 'hub')))`,
+            `EXISTS (SELECT 1 FROM grants_view g WHERE g."userId" = u.id AND ((g.role IN ('coordinator', 'bureau') AND g.scope LIKE :prefix) OR (g.role IN ('organization', 'hub') AND EXISTS (SELECT 1 FROM identity_organization_scopes o WHERE o."organizationId" = g."organizationId" AND o."homeDivisionCode" LIKE :prefix))))`,
             { prefix: `${actor.scope ?? '-'}%` },
           ),
+      ),
+    );
+  }
+  if (administersOrganization(actor)) {
+    return query.where(
+      new Brackets((w) =>
+        w
+          .where('u.id = :self', { self: actor.id })
+          .orWhere(`EXISTS (SELECT 1 FROM grants_view g WHERE g."userId" = u.id AND g.role IN ('organization', 'hub') AND g."organizationId" = :organizationId)`, {
+            organizationId: actor.organizationId,
+          }),
       ),
     );
   }
@@ -68,14 +85,17 @@ export class UsersController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: '创建用户 Create a user (admins; bureau staff)' })
+  @ApiOperation({
+    summary: '创建用户 Create a user, optionally with a first grant in the same append (admins; bureau staff; organization and hub admins for their own organization, with a grant)',
+  })
   async register(@Body() body: RegisterUserDto, @Command() ctx: CommandContext) {
     const result = await this.identity.register(body, ctx);
-    return { user: IdentityService.present(result.state), position: result.position ?? null };
+    const given = result.events.find((e) => e.type === 'GrantGiven');
+    return { user: IdentityService.present(result.state), grantId: (given?.data as { grantId?: string } | undefined)?.grantId ?? null, position: result.position ?? null };
   }
 
   @Post(':userId/grants')
-  @ApiOperation({ summary: '授权 Give a grant {role, scope | organizationId}' })
+  @ApiOperation({ summary: '授权 Give a grant {role, scope | organizationId} (who may give which: the delegation table)' })
   async give(@Param() { userId }: UserIdParam, @Body() body: GrantDto, @Command() ctx: CommandContext) {
     const result = await this.identity.giveGrant(userId, body, ctx);
     const given = result.events.find((e) => e.type === 'GrantGiven');
@@ -99,9 +119,9 @@ export class UsersController {
   }
 
   @Get()
-  @ApiOperation({ summary: '用户列表 Users the caller may manage (admins, bureau staff)' })
+  @ApiOperation({ summary: '用户列表 Users the caller may manage (admins, bureau staff, organization admins)' })
   async list(@Query() page: PageQuery, @CurrentActor() actor: Actor) {
-    if (!MANAGERS.includes(actor.role)) throw new ForbiddenException(`角色 ${actor.role} 不能查看用户列表 (role ${actor.role} may not list users)`);
+    if (!mayListUsers(actor)) throw new ForbiddenException(`角色 ${actor.role} 不能查看用户列表 (role ${actor.role} may not list users)`);
     const [users, total] = await visibleUsers(this.dataSource, actor)
       .orderBy('u.username', 'ASC')
       .take(page.limit ?? 50)

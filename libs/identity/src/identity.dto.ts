@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { GRANTABLE_ROLES, GrantableRole } from './identity.model';
 
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -33,6 +33,12 @@ export class RegisterUserDto {
   @ApiPropertyOptional({ example: 'https://id.example.gov.cn|8f2c…', description: '`<issuer>|<subject>` of an external identity provider' })
   @IsOptional() @IsString() @Length(3, 300)
   externalSubject?: string;
+  @ApiPropertyOptional({
+    type: () => GrantDto,
+    description: 'A first grant, given in the same append as the user (required when an organization admin or hub admin creates the user; the delegation rules apply)',
+  })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => GrantDto)
+  grant?: GrantDto;
 }
 
 export class ChangePasswordDto {

@@ -23,6 +23,19 @@ export interface Grant extends GrantSpec {
   id: string;
 }
 
+/**
+ * What the user commands are told about the organization an `organization` / `hub` grant names:
+ * where it is registered (登记地). The service looks it up in the identity context's own view of
+ * the organizations context's events; null when no registration is known.
+ */
+export interface OrganizationScope {
+  organizationId: string;
+  homeDivisionCode: string;
+}
+
+/** Whether a grant acts for an organization (`organization` staff or `hub` admin). */
+export const isOrganizationGrant = (grant: Pick<GrantSpec, 'role'>) => grant.role === 'organization' || grant.role === 'hub';
+
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 
 export const normalizeUsername = (username: string) => username.trim().toLowerCase();

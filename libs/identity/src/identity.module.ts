@@ -8,6 +8,7 @@ import { AccessAuditController, AuthController, UsersController } from './identi
 import { IDENTITY_OPTIONS, IdentityOptions } from './identity.options';
 import { IdentityProjection, IDENTITY_VIEW_ENTITIES } from './identity.projection';
 import { IdentityService } from './identity.service';
+import { IdentityOrganizationScopesProjection, OrganizationScopes } from './organization-scopes';
 import { TokenService } from './token.service';
 
 export { IDENTITY_VIEW_ENTITIES };
@@ -97,16 +98,30 @@ export class IdentityAuthModule implements OnModuleInit {
   }
 }
 
-/** The identity context: authentication plus login, users, grants and the access audit. */
+/**
+ * The identity context: authentication plus login, users, grants and the access audit. Needs the
+ * IDENTITY_ORGANIZATION_SCOPE_ENTITIES table too: the user commands look up there where
+ * organizations are registered (kept here from the organizations context's events when this
+ * process hosts projections; by the projector otherwise).
+ */
 @Module({})
-export class IdentityModule {
+export class IdentityModule implements OnModuleInit {
+  constructor(
+    private readonly organizationScopes: IdentityOrganizationScopesProjection,
+    @Optional() private readonly projections?: ProjectionHost,
+  ) {}
+
+  onModuleInit(): void {
+    this.projections?.register(this.organizationScopes);
+  }
+
   static forRoot(options: IdentityOptions, limits: RateLimits = DEFAULT_RATE_LIMITS): DynamicModule {
     const auth = IdentityAuthModule.forRoot(options, limits);
     return {
       module: IdentityModule,
       imports: [auth],
       controllers: [AuthController, UsersController, AccessAuditController],
-      providers: [IdentityService],
+      providers: [IdentityService, OrganizationScopes, IdentityOrganizationScopesProjection],
       exports: [auth, IdentityService],
     };
   }

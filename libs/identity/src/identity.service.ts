@@ -4,7 +4,8 @@ import { Actor, CommandContext, CommandResult, executeCommand, notFound } from '
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { DataSource, IsNull } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
-import { GrantSpec, userIdFor, userStream } from './identity.model';
+import { GrantSpec, isOrganizationGrant, OrganizationScope, userIdFor, userStream } from './identity.model';
+import { OrganizationScopes } from './organization-scopes';
 import { GrantView, UserView } from './identity.projection';
 import { hashPassword, verifyPassword } from './password';
 import { TokenService } from './token.service';
@@ -38,24 +39,43 @@ export class IdentityService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
+    private readonly organizations: OrganizationScopes,
   ) {}
 
   execute(userId: string, command: UserCommand, context: CommandContext, at?: Date): Promise<CommandResult<UserState>> {
     return executeCommand(this.store, userStream(userId), userDecider, { ...context, command }, at ? { clock: () => at } : {});
   }
 
-  async register(input: { username: string; displayName: string; password?: string; externalSubject?: string }, context: CommandContext) {
+  /**
+   * Creates a user, with an optional initial grant in the same append (the delegation rules apply
+   * to it as to any grant given; organization admins must give one for their own organization).
+   */
+  async register(input: { username: string; displayName: string; password?: string; externalSubject?: string; grant?: GrantSpec }, context: CommandContext) {
     const userId = userIdFor(input.username);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
-    return this.execute(userId, { type: 'RegisterUser', userId, username: input.username, displayName: input.displayName, passwordHash, externalSubject: input.externalSubject ?? null }, context);
+    const initialGrant = input.grant ? { grantId: `g-${context.commandId}`, grant: input.grant } : undefined;
+    const organization = input.grant ? await this.organizationOf(input.grant) : undefined;
+    return this.execute(
+      userId,
+      { type: 'RegisterUser', userId, username: input.username, displayName: input.displayName, passwordHash, externalSubject: input.externalSubject ?? null, initialGrant, organization },
+      context,
+    );
   }
 
-  giveGrant(userId: string, grant: GrantSpec, context: CommandContext) {
-    return this.execute(userId, { type: 'GiveGrant', grantId: `g-${context.commandId}`, grant }, context);
+  async giveGrant(userId: string, grant: GrantSpec, context: CommandContext) {
+    return this.execute(userId, { type: 'GiveGrant', grantId: `g-${context.commandId}`, grant, organization: await this.organizationOf(grant) }, context);
   }
 
-  revokeGrant(userId: string, grantId: string, reason: string, context: CommandContext) {
-    return this.execute(userId, { type: 'RevokeGrant', grantId, reason }, context);
+  async revokeGrant(userId: string, grantId: string, reason: string, context: CommandContext) {
+    // The grant's organization, from the user's own stream (a grant's organization never changes).
+    const given = (await this.store.readStream(userStream(userId))).find((e) => e.type === 'GrantGiven' && (e.data as { grantId?: string }).grantId === grantId);
+    const grant = (given?.data as { grant?: GrantSpec } | undefined)?.grant;
+    return this.execute(userId, { type: 'RevokeGrant', grantId, reason, organization: grant ? await this.organizationOf(grant) : undefined }, context);
+  }
+
+  /** Where the organization an organization / hub grant names is registered (null: unknown); undefined for other grants. */
+  private async organizationOf(grant: GrantSpec): Promise<OrganizationScope | null | undefined> {
+    return isOrganizationGrant(grant) ? this.organizations.of(grant.organizationId) : undefined;
   }
 
   async changePassword(userId: string, input: { currentPassword?: string; newPassword: string }, context: CommandContext) {

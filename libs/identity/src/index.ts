@@ -4,6 +4,7 @@ export * from './audited-read';
 export * from './user.decider';
 export * from './password';
 export * from './identity.projection';
+export * from './organization-scopes';
 export * from './identity.options';
 export * from './token.service';
 export * from './authenticator';

@@ -40,7 +40,7 @@ describe('user decider', () => {
       given(userDecider).when({ type: 'RegisterUser', userId: USER, username: 'li.ming', displayName: '李明', passwordHash: null, externalSubject: null }, ctx(admin)).thenThrows('invalid', /password/);
     });
 
-    it('lets only admins and bureau staff create users', () => {
+    it('refuses users created by coordinators, auditors and organization staff without a grant to give', () => {
       for (const role of ['coordinator', 'organization', 'hub', 'auditor'] as const) {
         given(userDecider)
           .when({ type: 'RegisterUser', userId: USER, username: 'li.ming', displayName: '李明', passwordHash: 'x', externalSubject: null }, ctx({ id: 'u', role }))
@@ -59,13 +59,16 @@ describe('user decider', () => {
         .thenThrows('forbidden');
     });
 
-    it('only admins give bureau, auditor and admin grants', () => {
-      for (const grant of [{ role: 'bureau', scope: '4418' }, { role: 'auditor', scope: '44' }, { role: 'admin' }] as const) {
+    it('only admins give auditor and admin grants; bureau staff give bureau grants within their scope', () => {
+      for (const grant of [{ role: 'bureau', scope: '4401' }, { role: 'auditor', scope: '44' }, { role: 'admin' }] as const) {
         given(userDecider, [registered]).when({ type: 'GiveGrant', grantId: 'g-2', grant }, ctx(qingyuanBureau)).thenThrows('forbidden');
         given(userDecider, [registered]).when({ type: 'GiveGrant', grantId: 'g-2', grant }, ctx(admin)).then([
           { type: 'GrantGiven', data: { userId: USER, grantId: 'g-2', grant, givenAt: AT } },
         ]);
       }
+      given(userDecider, [registered]).when({ type: 'GiveGrant', grantId: 'g-2', grant: { role: 'bureau', scope: '441802' } }, ctx(qingyuanBureau)).then([
+        { type: 'GrantGiven', data: { userId: USER, grantId: 'g-2', grant: { role: 'bureau', scope: '441802' }, givenAt: AT } },
+      ]);
     });
 
     it('refuses a grant whose shape does not fit its role', () => {
