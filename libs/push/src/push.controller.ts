@@ -14,7 +14,7 @@ import { DEFAULT_PREFERENCES, PushPreferences, pushSettingsStream } from './push
 import { PushFeedView, PushPreferencesView, WebhookAttempt, WebhookDelivery } from './push.projection';
 import { PUSH_OPTIONS, PushOptions } from './webhook.dispatcher';
 import { organizationWebhookSecret } from './webhook-signing';
-import { assertPublicWebhookUrl } from './webhook-url';
+import { checkWebhookUrl, WebhookUrlRefused } from './webhook-url';
 
 const ORG_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -32,8 +32,8 @@ export class PushPreferencesDto {
   @ApiPropertyOptional({ example: 50, description: 'Only needs it scores at least this for (0-100); default 50' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100)
   minimumScore?: number;
-  @ApiPropertyOptional({ example: 'https://example.org/hooks/shecun', description: 'POST each push here (signed); null for the feed only' })
-  @IsOptional() @IsString() @MaxLength(500) @Matches(/^https?:\/\/\S+$/, { message: 'webhookUrl must be an http(s) URL' })
+  @ApiPropertyOptional({ example: 'https://example.org/hooks/shecun', description: 'POST each push here (signed); null for the feed only. Its host must resolve to public unicast addresses only, port 80, 443 or 1024-65535, no credentials; redirects are not followed' })
+  @IsOptional() @IsString() @MaxLength(500) @Matches(/^https?:\/\/\S+$/, { message: 'webhookUrl 必须是 http(s) 网址 (webhookUrl must be an http(s) URL)' })
   webhookUrl?: string | null;
   @ApiPropertyOptional({ description: 'Name its member units (会员单位) in each push' })
   @IsOptional() @IsBoolean()
@@ -123,7 +123,12 @@ export class PushController {
       webhookUrl: body.webhookUrl === undefined ? current.webhookUrl : body.webhookUrl,
       includeMemberUnits: body.includeMemberUnits ?? current.includeMemberUnits,
     };
-    if (next.webhookUrl) await assertPublicWebhookUrl(next.webhookUrl).catch((e: Error) => { throw invalid(e.message); });
+    // Refused before any command runs: nothing is appended. Checked again before each delivery.
+    if (next.webhookUrl) {
+      await checkWebhookUrl(next.webhookUrl, this.options.webhookPolicy).catch((e: unknown) => {
+        throw e instanceof WebhookUrlRefused ? invalid(e.message, { webhookUrl: next.webhookUrl, ...e.details }) : e;
+      });
+    }
     const result = await this.commands.execute<ExecutePushSettingsCommand, CommandResult<PushSettingsState>>(new ExecutePushSettingsCommand({ type: 'SetPushPreferences', organizationId: id, ...next }, ctx));
     return { organizationId: id, position: result.position ?? null, preferences: result.state.preferences };
   }

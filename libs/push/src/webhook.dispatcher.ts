@@ -4,7 +4,8 @@ import { flagEnv, positiveNumberEnv } from '@shecun/core';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { PushPreferencesView, WebhookAttempt, WebhookDelivery } from './push.projection';
 import { organizationWebhookSecret, retryDelayMs, signWebhook, WEBHOOK_MAX_ATTEMPTS } from './webhook-signing';
-import { assertPublicWebhookUrl } from './webhook-url';
+import { deliverWebhook } from './webhook-sender';
+import { WebhookAddressPolicy } from './webhook-url';
 
 export interface PushOptions {
   /** The server's secret from which each organization's webhook signing secret derives. */
@@ -25,6 +26,11 @@ export interface PushOptions {
    * The needs stay in each organization's recommended needs. Default 7 (PUSH_MAX_AGE_DAYS).
    */
   maxAgeDays?: number;
+  /**
+   * Where webhooks may go (webhook-url.ts): by default public unicast addresses only, resolved by
+   * the system resolver; `allowPrivate` unset reads PUSH_WEBHOOK_ALLOW_PRIVATE at each attempt.
+   */
+  webhookPolicy?: WebhookAddressPolicy;
 }
 export const PUSH_OPTIONS = Symbol('PUSH_OPTIONS');
 
@@ -96,12 +102,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const attempt = delivery.attempts + 1;
     const timestamp = String(Math.floor(Date.now() / 1000));
     const started = Date.now();
-    let statusCode: number | null = null;
-    let error: string | null = null;
-    try {
-      await assertPublicWebhookUrl(delivery.url);
-      const response = await fetch(delivery.url, {
-        method: 'POST',
+    const { statusCode, error } = await deliverWebhook(
+      delivery.url,
+      {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'shecun-webhooks/1',
@@ -110,15 +113,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
           'x-shecun-signature': signWebhook(await this.secretOf(delivery.organizationId), timestamp, delivery.payload),
         },
         body: delivery.payload,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
-      statusCode = response.status;
-      await response.body?.cancel();
-      if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
-    } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
-    }
+        timeoutMs: this.options.timeoutMs ?? 10_000,
+      },
+      this.options.webhookPolicy,
+    );
     const at = new Date().toISOString();
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(WebhookAttempt, { deliveryId: delivery.id, attempt, at, statusCode, error, durationMs: Date.now() - started });
