@@ -262,7 +262,8 @@ const ROUTES: Record<string, RouteSpec> = {
     outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow' }),
   },
   'POST /api/users/{userId}/password': { request: (f) => ({ path: `/api/users/${f.userId}/password`, body: { newPassword: 'another-long-one' } }), outcomes: expect_(403, { admin: 'allow' }) },
-  'GET /api/users': { request: () => ({ path: '/api/users' }), outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow', 'bureau:out': 'allow' }) },
+  // Hub admins list their own organization's staff (organization staff without the admin flag may not list).
+  'GET /api/users': { request: () => ({ path: '/api/users' }), outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow', 'bureau:out': 'allow', 'hub:in': 'allow', 'hub:out': 'allow' }) },
   'GET /api/users/{userId}': { request: (f) => ({ path: `/api/users/${f.userId}` }), outcomes: expect_(404, { admin: 'allow', 'bureau:in': 'allow' }) },
   'POST /api/donations': {
     request: () => ({ path: '/api/donations', body: { donorKind: 'individual', recipientKind: 'organization', recipientId: ORG_A, resourceKind: 'money', amount: 1_000 } }),
