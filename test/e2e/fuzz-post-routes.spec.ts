@@ -5,7 +5,8 @@ import { ExecuteNeedCommand, NeedCommand } from '@shecun/needs';
 import { ExecuteFlowCommand, FlowRequest } from '@shecun/donations';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { AddressInfo, connect } from 'node:net';
 import { registerOrganizations } from '../support/organizations';
 import { actAs, futureDate, removeDir, startEmbeddedApp, TestActor, TestApp } from '../support/embedded-app';
 
@@ -155,4 +156,121 @@ describe('fuzzing every POST route with malformed input', () => {
     expect(Object.keys(seen).sort()).toEqual(['bad Authorization', 'bad Idempotency-Key', 'bad X-Correlation-Id', 'bad path id', 'bad query id', 'invalid JSON', 'not JSON at all', 'not an object', 'unknown field'].filter((k) => seen[k]).sort());
     expect(await t.eventCount()).toBe(before);
   }, 600_000);
+
+  const BODY_LIMIT = 256 * 1024;
+  const expectProblem = (status: number, type: string | null, text: string) => {
+    expect(type ?? '').toMatch(/^application\/problem\+json/);
+    const body = JSON.parse(text) as { status?: number; title?: string; detail?: string };
+    expect(body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+    return body;
+  };
+
+  it('answers JSON nested 10 to 100,000 deep with 4xx problem+json on every POST route, with a token and without, and appends nothing', async () => {
+    const before = await t.eventCount();
+    const nested = (kind: 'object' | 'array', depth: number) => (kind === 'object' ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` : `${'['.repeat(depth)}1${']'.repeat(depth)}`);
+    const outcomes: Record<string, number> = {};
+    let sent = 0;
+    for (const depth of [10, 100, 1_000, 10_000, 100_000]) {
+      for (const kind of ['object', 'array'] as const) {
+        const body = nested(kind, depth);
+        for (const { template, hasBody } of [...routes, { template: '/api/auth/login', hasBody: true }]) {
+          // A route without a body ignores a shallow one; deep ones are refused before any route.
+          if (depth <= 32 && !hasBody) continue;
+          for (const headers of [callers[sent % callers.length], {}]) {
+            const res = await fetch(`${base}${realPath(template)}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+            sent++;
+            const text = await res.text();
+            const where = `${template} ${kind} depth ${depth} (${headers.Authorization ? 'token' : 'anonymous'}): ${res.status} ${text.slice(0, 200)}`;
+            if (res.status >= 500 || res.status < 400) throw new Error(where);
+            const problem = expectProblem(res.status, res.headers.get('content-type'), text);
+            if (depth > 32) {
+              // Over the body limit the size answers first (413); under it, the depth (400).
+              const expected = Buffer.byteLength(body) > BODY_LIMIT ? 413 : 400;
+              if (res.status !== expected) throw new Error(`expected ${expected}: ${where}`);
+              if (expected === 400) expect(problem.detail).toBe('请求体嵌套过深 (JSON nested deeper than 32 levels)');
+            }
+            outcomes[res.status] = (outcomes[res.status] ?? 0) + 1;
+          }
+        }
+      }
+    }
+    expect(sent).toBeGreaterThan(routes.length * 16);
+    expect(outcomes[400]).toBeGreaterThan(routes.length * 14);
+    expect(Object.keys(outcomes).every((status) => Number(status) < 500)).toBe(true);
+    expect(await t.eventCount()).toBe(before);
+  }, 600_000);
+
+  it('answers a body of one long JSON string holding brackets as an ordinary validation error, not as nesting', async () => {
+    const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'x', password: '['.repeat(100), extra: '{'.repeat(10_000) }) });
+    expect(res.status).toBe(400);
+    expect(expectProblem(400, res.headers.get('content-type'), await res.text()).detail).toMatch(/extra/);
+  });
+
+  /** A request written on a raw socket (no client library in between), and the whole answer read until the server closes. */
+  const rawRequest = (head: string, body = '') =>
+    new Promise<{ status: number; headers: string; body: string }>((resolve, reject) => {
+      const { port } = new URL(base);
+      const socket = connect(Number(port), '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk) => chunks.push(chunk));
+      // The server may close while the rest of the request is still being written.
+      socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+      socket.on('close', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const [headers, ...rest] = text.split('\r\n\r\n');
+        resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1] ?? 0), headers, body: rest.join('\r\n\r\n') });
+      });
+      socket.write(head + body);
+    });
+
+  it('answers oversized headers with 431 problem+json, on a raw socket and through an HTTP client, and goes on serving', async () => {
+    const before = await t.eventCount();
+    const body = JSON.stringify({ username: 'x', password: 'y' });
+    const cases: Array<[string, string]> = [
+      ['a 100,000-character Idempotency-Key', `Idempotency-Key: ${'k'.repeat(100_000)}\r\n`],
+      ['a 100 KB cookie', `Cookie: session=${'c'.repeat(100 * 1024)}\r\n`],
+      ['a thousand 40-byte headers', Array.from({ length: 1_000 }, (_, i) => `X-Filler-${i}: ${'v'.repeat(28)}\r\n`).join('')],
+    ];
+    for (const [name, extra] of cases) {
+      for (const path of ['/api/auth/login', realPath(routes[0].template)]) {
+        const head = `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${callers[0].Authorization ? `Authorization: ${callers[0].Authorization}\r\n` : ''}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n`;
+        const res = await rawRequest(head, body);
+        if (res.status !== 431) throw new Error(`${name} on ${path}: ${res.headers.slice(0, 200)}`);
+        expect(res.headers).toMatch(/\r\nContent-Type: application\/problem\+json\r\n/i);
+        expect(expectProblem(431, 'application/problem+json', res.body).detail).toMatch(/^请求头过大 \(request headers larger than 16 KB in all\)$/);
+      }
+    }
+    // Node's own HTTP client, sending a 100,000-character Idempotency-Key.
+    const viaClient = await new Promise<{ status: number; type: string; text: string }>((resolve, reject) => {
+      const req = httpRequest(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'Idempotency-Key': 'k'.repeat(100_000) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), text: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(viaClient.status).toBe(431);
+    expectProblem(431, viaClient.type, viaClient.text);
+    // A request line the parser cannot read is a 400 problem too.
+    const garbled = await rawRequest('POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n');
+    expect(garbled.status).toBe(400);
+    expect(garbled.headers).toMatch(/\r\nContent-Type: application\/problem\+json\r\n/i);
+    expectProblem(400, 'application/problem+json', garbled.body);
+    // The server goes on answering.
+    expect((await fetch(`${base}/api/docs-json`)).status).toBe(200);
+    expect(await t.eventCount()).toBe(before);
+  }, 120_000);
+
+  it('answers an over-long Idempotency-Key within the header limit with 400 problem+json, with a token and without', async () => {
+    const before = await t.eventCount();
+    for (const key of ['k'.repeat(201), 'k'.repeat(10_000), 'short']) {
+      for (const [path, headers] of [['/api/auth/login', {}], [realPath(routes[0].template), callers[1]], [realPath(routes[0].template), {}]] as const) {
+        const res = await fetch(`${base}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'Idempotency-Key': key }, body: '{}' });
+        expect(res.status).toBe(400);
+        expect(expectProblem(400, res.headers.get('content-type'), await res.text()).detail).toMatch(/^Idempotency-Key 须为 8-200 个字母、数字或 \._:- \(Idempotency-Key must be 8-200 letters, digits or \._:-\)$/);
+      }
+    }
+    expect(await t.eventCount()).toBe(before);
+  });
 });

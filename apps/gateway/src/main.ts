@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { configureHttpApp, requiredEnv } from '@shecun/core';
+import { configureHttpApp, httpOptionsFromEnv, requiredEnv } from '@shecun/core';
 import { commandProxy } from './command-proxy';
 import { GatewayModule } from './gateway.module';
 
 /** The gateway of the distributed topology: one HTTP API for users, over every service. */
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
+  const { requestTimeoutMs } = httpOptionsFromEnv(process.env);
   const app = await NestFactory.create(
     GatewayModule.forRoot({ readDatabaseUrl: requiredEnv('READ_DATABASE_URL'), eventStoreUrl: requiredEnv('EVENT_STORE_URL') }),
     { bodyParser: false },
@@ -25,8 +26,9 @@ async function main(): Promise<void> {
   const routes = owners.flatMap(([, target, prefixes, reads]) => (target ? prefixes.map((prefix) => ({ prefix, target, reads })) : []));
   for (const [context, target] of owners) Logger.log(target ? `${context} commands → ${target}` : `${context} commands: no service configured`, 'Main');
   // A team suggestion is a POST that appends nothing: the gateway answers it from the matching model.
-  app.use(commandProxy(routes, { queries: ['/api/teams/suggestions'] }));
-  configureHttpApp(app, { title: '社村通 API (gateway)', description: 'Queries from read models; commands forwarded to the owning service' });
+  // The wait for the owning service's answer is bounded by the same request timeout.
+  app.use(commandProxy(routes, { queries: ['/api/teams/suggestions'], timeoutMs: requestTimeoutMs }));
+  configureHttpApp(app, { title: '社村通 API (gateway)', description: 'Queries from read models; commands forwarded to the owning service', requestTimeoutMs });
   await app.listen(port, process.env.HOST ?? '0.0.0.0');
   Logger.log(`gateway listening on ${port}`, 'Main');
 }

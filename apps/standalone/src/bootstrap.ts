@@ -12,6 +12,7 @@ export async function createApp(config: AppConfig, logger: LogLevel[] | false = 
   configureHttpApp(app, {
     title: '社村通 API',
     description: 'Needs of assisted villages, commitments (接单) and deliveries by social organizations — 百县千镇万村',
+    requestTimeoutMs: config.requestTimeoutMs,
   });
   serveConsole(app);
   return app;

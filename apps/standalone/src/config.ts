@@ -1,5 +1,5 @@
 import { IdentityOptions, identityOptionsFromEnv, RateLimits, rateLimitsFromEnv } from '@shecun/identity';
-import { flagEnv } from '@shecun/core';
+import { flagEnv, httpOptionsFromEnv } from '@shecun/core';
 import { PushOptions, pushOptionsFromEnv } from '@shecun/push';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ export interface AppConfig {
   /** Token keys, issuer and audience; absent: read from the environment (a dev key in the data folder). */
   identity?: IdentityOptions;
   rateLimits: RateLimits;
-  /** A request still unanswered after this many milliseconds gets a 503. */
+  /** A request still unanswered after this many milliseconds gets a 503 (REQUEST_TIMEOUT_MS). */
   requestTimeoutMs: number;
   /** Push needs to organizations as they are published (PUSH_DISPATCH; default on). */
   pushDispatch?: boolean;
@@ -35,7 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemo: flagEnv(env.SEED_DEMO, true),
     autostartProjections: true,
     rateLimits: rateLimitsFromEnv(env),
-    requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS ?? 15_000),
+    requestTimeoutMs: httpOptionsFromEnv(env).requestTimeoutMs,
   };
 }
 

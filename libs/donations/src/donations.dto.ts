@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '@shecun/core';
+import { PageQueryDto, HumanText } from '@shecun/core';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { DONOR_KINDS, EVIDENCE_KINDS, EvidenceKind } from './donation.model';
@@ -23,8 +23,8 @@ const Amount = () => (target: object, key: string) => {
 export class EstablishFundDto {
   @ApiPropertyOptional({ example: 'fund-gz-rural-edu', description: 'Chosen id; a new one is made when absent' }) @IsOptional() @Matches(ORG_ID, { message: `fundId ${ID_MESSAGE}` }) fundId?: string;
   @ApiProperty({ example: 'org-gz-charity' }) @Matches(ORG_ID, { message: `holderOrganizationId ${ID_MESSAGE}` }) holderOrganizationId: string;
-  @ApiProperty({ example: '乡村教育专项基金' }) @IsString() @Length(1, 200) name: string;
-  @ApiPropertyOptional({ example: '资助清远山区学校' }) @IsOptional() @IsString() @MaxLength(2000) purpose?: string;
+  @ApiProperty({ example: '乡村教育专项基金' }) @IsString() @HumanText() @Length(1, 200) name: string;
+  @ApiPropertyOptional({ example: '资助清远山区学校' }) @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(2000) purpose?: string;
 }
 
 export class PledgeDonationDto {
@@ -35,22 +35,22 @@ export class PledgeDonationDto {
   @ValidateIf((o: PledgeDonationDto) => o.donorKind !== 'individual') @Matches(ORG_ID, { message: `donorOrganizationId ${ID_MESSAGE}` })
   donorOrganizationId?: string;
   @ApiPropertyOptional({ example: '某某建设集团有限公司', description: 'The member unit’s name, as the association lists it' })
-  @ValidateIf((o: PledgeDonationDto) => o.donorKind === 'member_unit') @IsString() @Length(1, 200)
+  @ValidateIf((o: PledgeDonationDto) => o.donorKind === 'member_unit') @IsString() @HumanText() @Length(1, 200)
   memberUnitName?: string;
   @ApiProperty({ enum: ['organization', 'fund'] }) @IsIn(['organization', 'fund']) recipientKind: 'organization' | 'fund';
   @ApiProperty({ example: 'org-gz-charity' }) @Matches(ORG_ID, { message: `recipientId ${ID_MESSAGE}` }) recipientId: string;
   @ApiProperty({ enum: ['money', 'goods'] }) @IsIn(['money', 'goods']) resourceKind: 'money' | 'goods';
-  @ApiPropertyOptional({ example: '课桌椅' }) @ValidateIf((o: PledgeDonationDto) => o.resourceKind === 'goods') @IsString() @Length(1, 200) item?: string;
-  @ApiPropertyOptional({ example: '套' }) @ValidateIf((o: PledgeDonationDto) => o.resourceKind === 'goods') @IsString() @Length(1, 20) unit?: string;
+  @ApiPropertyOptional({ example: '课桌椅' }) @ValidateIf((o: PledgeDonationDto) => o.resourceKind === 'goods') @IsString() @HumanText() @Length(1, 200) item?: string;
+  @ApiPropertyOptional({ example: '套' }) @ValidateIf((o: PledgeDonationDto) => o.resourceKind === 'goods') @IsString() @HumanText() @Length(1, 20) unit?: string;
   @ApiPropertyOptional({ example: 3_000_000, description: 'Goods: estimated value of the whole pledge, in fen' })
   @ValidateIf((o: PledgeDonationDto) => o.resourceKind === 'goods') @Type(() => Number) @IsInt() @Min(0) @Max(MAX_AMOUNT)
   estimatedValueFen?: number;
   @Amount() amount: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(2000) note?: string;
 }
 
 export class ReceiveDto {
-  @ApiProperty({ example: 'GD-2026-000123', description: '捐赠票据号 Receipt number' }) @IsString() @Length(1, 64) receiptNumber: string;
+  @ApiProperty({ example: 'GD-2026-000123', description: '捐赠票据号 Receipt number' }) @IsString() @HumanText() @Length(1, 64) receiptNumber: string;
   @Amount() amount: number;
   @ApiProperty({ example: '2026-11-20' }) @Matches(DATE, { message: 'receivedOn must be a date YYYY-MM-DD' }) receivedOn: string;
 }
@@ -66,28 +66,28 @@ export class AllocateDto {
   @ApiPropertyOptional({ example: '441826105201' })
   @ValidateIf((o: AllocateDto) => o.targetKind === 'village') @Matches(/^44\d{10}$/, { message: 'villageCode must be a 12-digit Guangdong village code' })
   villageCode?: string;
-  @ApiPropertyOptional({ example: '村卫生站改造' }) @ValidateIf((o: AllocateDto) => o.targetKind === 'village') @IsString() @Length(1, 200) project?: string;
+  @ApiPropertyOptional({ example: '村卫生站改造' }) @ValidateIf((o: AllocateDto) => o.targetKind === 'village') @IsString() @HumanText() @Length(1, 200) project?: string;
   @ApiPropertyOptional({ example: 'org-qy-volunteers' })
   @ValidateIf((o: AllocateDto) => o.targetKind === 'organization' || o.targetKind === 'fund') @Matches(ORG_ID, { message: `targetId ${ID_MESSAGE}` })
   targetId?: string;
   @Amount() amount: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(2000) note?: string;
 }
 
 export class ReasonedAmountDto {
   @Amount() amount: number;
-  @ApiProperty({ example: '项目调整' }) @IsString() @Length(1, 500) reason: string;
+  @ApiProperty({ example: '项目调整' }) @IsString() @HumanText({ multiline: true }) @Length(1, 500) reason: string;
 }
 
 export class CorrectReceiptDto extends ReasonedAmountDto {
-  @ApiProperty({ example: 'GD-2026-000124' }) @IsString() @Length(1, 64) receiptNumber: string;
+  @ApiProperty({ example: 'GD-2026-000124' }) @IsString() @HumanText() @Length(1, 64) receiptNumber: string;
 }
 
 export class UseEvidenceDto {
   @ApiProperty({ enum: EVIDENCE_KINDS, example: 'invoice' }) @IsIn(EVIDENCE_KINDS) kind: EvidenceKind;
-  @ApiProperty({ example: '44001234 No.00056789', description: 'Invoice number, file reference or URL' }) @IsString() @Length(1, 500) ref: string;
+  @ApiProperty({ example: '44001234 No.00056789', description: 'Invoice number, file reference or URL' }) @IsString() @HumanText() @Length(1, 500) ref: string;
   @ApiPropertyOptional({ example: 1_200_000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_AMOUNT) amountFen?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(500) note?: string;
 }
 
 export class RecordUseDto {
@@ -98,7 +98,7 @@ export class RecordUseDto {
   @IsArray() @ValidateNested({ each: true }) @Type(() => UseEvidenceDto) @ArrayMaxSize(50)
   evidence: UseEvidenceDto[];
   @ApiProperty({ example: '2026-11-21' }) @Matches(DATE, { message: 'usedOn must be a date YYYY-MM-DD' }) usedOn: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(2000) note?: string;
 }
 
 export class AddEvidenceDto {
@@ -106,7 +106,7 @@ export class AddEvidenceDto {
 }
 
 export class NoteDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(2000) note?: string;
 }
 
 export class FlowIdParam {

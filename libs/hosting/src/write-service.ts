@@ -1,7 +1,7 @@
 import { DynamicModule, Logger, MiddlewareConsumer, Module, ModuleMetadata, NestModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { configureHttpApp, IdempotencyMiddleware, IdempotencyRecord, LivenessController, requiredEnv } from '@shecun/core';
+import { configureHttpApp, httpOptionsFromEnv, IdempotencyMiddleware, IdempotencyRecord, LivenessController, requiredEnv } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
 import { AuthenticationMiddleware, IDENTITY_VIEW_ENTITIES, IdentityAuthModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
 import { ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
@@ -57,15 +57,16 @@ export class WriteServiceModule implements NestModule {
   }
 }
 
-/** Starts a write service from the environment: EVENT_STORE_URL, DATABASE_URL, PORT, HOST. */
+/** Starts a write service from the environment: EVENT_STORE_URL, DATABASE_URL, PORT, HOST, REQUEST_TIMEOUT_MS. */
 export async function runWriteService(name: string, config: Omit<WriteServiceConfig, 'eventStoreUrl' | 'databaseUrl'>, defaultPort: number): Promise<void> {
   const port = Number(process.env.PORT ?? defaultPort);
+  const { requestTimeoutMs } = httpOptionsFromEnv(process.env);
   const app = await NestFactory.create(
     WriteServiceModule.forRoot({ ...config, eventStoreUrl: requiredEnv('EVENT_STORE_URL'), databaseUrl: requiredEnv('DATABASE_URL') }),
     { bodyParser: false },
   );
   app.enableShutdownHooks();
-  configureHttpApp(app, { title: `社村通 ${name}`, description: `Command side of the ${name.replace(/ service$/, '')} context` });
+  configureHttpApp(app, { title: `社村通 ${name}`, description: `Command side of the ${name.replace(/ service$/, '')} context`, requestTimeoutMs });
   await app.listen(port, process.env.HOST ?? '0.0.0.0');
   Logger.log(`${name} listening on ${port}`, 'Main');
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { HumanText } from '@shecun/core';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { GRANTABLE_ROLES, GrantableRole } from './identity.model';
@@ -26,7 +27,7 @@ export class GrantDto {
 
 export class RegisterUserDto {
   @ApiProperty({ example: 'li.ming' }) @IsString() @Length(3, 64) username: string;
-  @ApiProperty({ example: '李明' }) @IsString() @Length(1, 100) displayName: string;
+  @ApiProperty({ example: '李明' }) @IsString() @HumanText() @Length(1, 100) displayName: string;
   @ApiPropertyOptional({ description: 'At least 10 characters; or link an external identity instead' })
   @IsOptional() @IsString() @Length(10, 200)
   password?: string;

@@ -1,4 +1,4 @@
-import { PageQueryDto } from '@shecun/core';
+import { PageQueryDto, HumanText } from '@shecun/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -33,11 +33,11 @@ export class LineItemDto {
   kind: LineItemKind;
 
   @ApiProperty({ example: '学生课桌椅', maxLength: 200 })
-  @IsString() @Length(1, 200)
+  @IsString() @HumanText() @Length(1, 200)
   description: string;
 
   @ApiPropertyOptional({ example: '套', description: 'Unit of quantity; funds are always in 分 (fen). Required for goods.' })
-  @IsOptional() @IsString() @Length(1, 20)
+  @IsOptional() @IsString() @HumanText() @Length(1, 20)
   unit?: string;
 
   @ApiProperty({ example: 120, description: 'Positive integer; for funds, in fen' })
@@ -55,11 +55,11 @@ export class LineItemDto {
 
 class NeedFieldsDto {
   @ApiProperty({ example: '三排镇中心小学课桌椅更新' })
-  @IsString() @Length(1, 100)
+  @IsString() @HumanText() @Length(1, 100)
   title: string;
 
   @ApiPropertyOptional({ example: '学校现有课桌椅已使用十余年，需更换 120 套。' })
-  @IsOptional() @IsString() @MaxLength(4000)
+  @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(4000)
   description?: string;
 
   @ApiProperty({ enum: CATEGORIES, example: 'education' })
@@ -91,19 +91,19 @@ export class CreateNeedDto extends NeedFieldsDto {
 
 export class ReviseNeedDto extends NeedFieldsDto {
   @ApiProperty({ example: '学生人数增加' })
-  @IsString() @Length(1, 500)
+  @IsString() @HumanText({ multiline: true }) @Length(1, 500)
   reason: string;
 }
 
 export class ReasonDto {
   @ApiProperty({ example: '村里已通过其他渠道解决' })
-  @IsString() @Length(1, 500)
+  @IsString() @HumanText({ multiline: true }) @Length(1, 500)
   reason: string;
 }
 
 export class NoteDto {
   @ApiPropertyOptional({ example: '已核实' })
-  @IsOptional() @IsString() @MaxLength(2000)
+  @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(2000)
   note?: string;
 }
 
@@ -133,7 +133,7 @@ export class OfferCommitmentDto {
   organizationId: string;
 
   @ApiProperty({ example: '广州市社会组织联合会' })
-  @IsString() @Length(1, 200)
+  @IsString() @HumanText() @Length(1, 200)
   organizationName: string;
 
   @ApiProperty({ type: [ItemQuantityDto] })
@@ -145,7 +145,7 @@ export class OfferCommitmentDto {
   promisedBy: string;
 
   @ApiPropertyOptional({ example: '由会员单位捐赠' })
-  @IsOptional() @IsString() @MaxLength(2000)
+  @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(2000)
   note?: string;
 
   @ApiPropertyOptional({ example: '0b6f…', description: '组团帮扶: offer on behalf of this team (the caller is its lead hub’s admin; organizationId is the lead)' })
@@ -163,13 +163,13 @@ export class RequestHandoverDto {
   toOrganizationId: string;
 
   @ApiProperty({ example: '项目人员调往他处，由兄弟组织接手' })
-  @IsString() @Length(1, 500)
+  @IsString() @HumanText({ multiline: true }) @Length(1, 500)
   reason: string;
 }
 
 export class DeclineHandoverDto {
   @ApiPropertyOptional({ example: '暂无力承接' })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(500)
   reason?: string;
 }
 
@@ -179,11 +179,11 @@ export class EvidenceDto {
   kind: EvidenceKind;
 
   @ApiProperty({ example: 'files/2026/11/handover-01.jpg' })
-  @IsString() @Length(1, 500)
+  @IsString() @HumanText() @Length(1, 500)
   ref: string;
 
   @ApiPropertyOptional({ example: '交接现场照片' })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(500)
   note?: string;
 }
 
@@ -197,7 +197,7 @@ export class RecordDeliveryDto {
   evidence: EvidenceDto[];
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(2000)
+  @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(2000)
   note?: string;
 }
 

@@ -1,4 +1,4 @@
-import { PageQueryDto } from '@shecun/core';
+import { PageQueryDto, HumanText } from '@shecun/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -22,14 +22,14 @@ import { HUB_KINDS, HubKind, STANDINGS, Standing } from './organization.model';
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export class ContactDto {
-  @ApiPropertyOptional({ example: '秘书处' }) @IsOptional() @IsString() @MaxLength(100) person?: string;
-  @ApiPropertyOptional({ example: '020-83000000' }) @IsOptional() @IsString() @MaxLength(40) phone?: string;
-  @ApiPropertyOptional({ example: 'office@example.org' }) @IsOptional() @IsString() @MaxLength(200) email?: string;
-  @ApiPropertyOptional({ example: '广州市越秀区' }) @IsOptional() @IsString() @MaxLength(300) address?: string;
+  @ApiPropertyOptional({ example: '秘书处' }) @IsOptional() @IsString() @HumanText({ blankAllowed: true }) @MaxLength(100) person?: string;
+  @ApiPropertyOptional({ example: '020-83000000' }) @IsOptional() @IsString() @HumanText({ blankAllowed: true }) @MaxLength(40) phone?: string;
+  @ApiPropertyOptional({ example: 'office@example.org' }) @IsOptional() @IsString() @HumanText({ blankAllowed: true }) @MaxLength(200) email?: string;
+  @ApiPropertyOptional({ example: '广州市越秀区' }) @IsOptional() @IsString() @HumanText({ blankAllowed: true }) @MaxLength(300) address?: string;
 }
 
 export class MemberUnitDto {
-  @ApiProperty({ example: '广州某科技有限公司' }) @IsString() @Length(1, 200) name: string;
+  @ApiProperty({ example: '广州某科技有限公司' }) @IsString() @HumanText() @Length(1, 200) name: string;
   @ApiPropertyOptional({ example: '91440101MA5XXXXXXX', description: 'Its credit code, if it has one (format and GB 32100 check)' })
   @IsOptional() @IsString() @Length(18, 18)
   creditCode?: string;
@@ -49,7 +49,7 @@ export class ProfileDto {
   memberUnits?: MemberUnitDto[];
 
   @ApiPropertyOptional({ example: '助学帮教、乡村教师培训' })
-  @IsOptional() @IsString() @MaxLength(4000)
+  @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(4000)
   description?: string;
 }
 
@@ -63,7 +63,7 @@ export class RegisterOrganizationDto extends ProfileDto {
   creditCode: string;
 
   @ApiProperty({ example: '广州市教育基金会' })
-  @IsString() @Length(1, 200)
+  @IsString() @HumanText() @Length(1, 200)
   name: string;
 
   @ApiProperty({ example: '440100', description: 'Division it is registered in (登记地): a Guangdong city, county, town or village code' })
@@ -76,18 +76,18 @@ export class RegisterOrganizationDto extends ProfileDto {
 }
 
 export class OrganizationReasonDto {
-  @ApiProperty({ example: '未按规定报送年度工作报告' }) @IsString() @Length(1, 500) reason: string;
+  @ApiProperty({ example: '未按规定报送年度工作报告' }) @IsString() @HumanText({ multiline: true }) @Length(1, 500) reason: string;
 }
 
 export class OrganizationNoteDto {
-  @ApiProperty({ example: '已补报年度工作报告' }) @IsString() @Length(1, 500) note: string;
+  @ApiProperty({ example: '已补报年度工作报告' }) @IsString() @HumanText({ multiline: true }) @Length(1, 500) note: string;
 }
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class ListOrganizationsQuery extends PageQueryDto {
   @ApiPropertyOptional({ example: '教育', description: 'Part of the name' })
-  @IsOptional() @IsString() @Length(1, 100)
+  @IsOptional() @IsString() @HumanText() @Length(1, 100)
   q?: string;
 
   @ApiPropertyOptional({ enum: CATEGORIES, description: 'Service field' })

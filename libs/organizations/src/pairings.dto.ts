@@ -1,4 +1,4 @@
-import { PageQueryDto } from '@shecun/core';
+import { PageQueryDto, HumanText } from '@shecun/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { CATEGORIES, Category } from '@shecun/needs';
@@ -18,18 +18,18 @@ export class ProposePairingDto {
   @ApiProperty({ enum: CATEGORIES, isArray: true, example: ['education'] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CATEGORIES.length) @IsIn(CATEGORIES, { each: true })
   categories: Category[];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(2000) note?: string;
 }
 
 export class PairingReasonDto {
-  @ApiProperty({ example: '帮扶项目已完成' }) @IsString() @Length(1, 500) reason: string;
+  @ApiProperty({ example: '帮扶项目已完成' }) @IsString() @HumanText({ multiline: true }) @Length(1, 500) reason: string;
 }
 
 export class DesignateKeyAreaDto {
   @ApiProperty({ example: '441826105201', description: 'A Guangdong town (9 digits) or village (12 digits)' })
   @Matches(TARGET, { message: 'code must be a 9-digit town or 12-digit village code of Guangdong (44…)' })
   code: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(500) note?: string;
 }
 
 export class ListPairingsQuery extends PageQueryDto {

@@ -1,4 +1,4 @@
-import { PageQueryDto } from '@shecun/core';
+import { PageQueryDto, HumanText } from '@shecun/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CATEGORIES, Category } from '@shecun/needs';
@@ -13,8 +13,8 @@ export class FormTeamDto {
   @ApiProperty({ example: '441826105', description: 'Target area: a Guangdong city (4), county (6), town (9) or village (12-digit) code' })
   @Matches(/^44(\d{2}|\d{4}|\d{7}|\d{10})$/, { message: 'targetCode must be a 4, 6, 9 or 12-digit Guangdong division code (44…)' })
   targetCode: string;
-  @ApiProperty({ example: '三排镇教育组团帮扶' }) @IsString() @Length(1, 100) title: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) description?: string;
+  @ApiProperty({ example: '三排镇教育组团帮扶' }) @IsString() @HumanText() @Length(1, 100) title: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(4000) description?: string;
   @ApiProperty({ enum: CATEGORIES, isArray: true, example: ['education'] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CATEGORIES.length) @IsIn(CATEGORIES, { each: true })
   categories: Category[];
@@ -32,19 +32,19 @@ export class InviteToTeamDto {
   @IsIn(INVITABLE_ROLES)
   role: InvitableRole;
   @ApiProperty({ example: 40, description: 'Agreed share of the project, in percent' }) @IsInt() @Min(0) @Max(100) share: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(2000) note?: string;
 }
 
 export class TeamReasonDto {
-  @ApiProperty({ example: '项目取消' }) @IsString() @Length(1, 500) reason: string;
+  @ApiProperty({ example: '项目取消' }) @IsString() @HumanText({ multiline: true }) @Length(1, 500) reason: string;
 }
 
 export class TeamOptionalReasonDto {
-  @ApiPropertyOptional({ example: '本季度人手不足' }) @IsOptional() @IsString() @MaxLength(500) reason?: string;
+  @ApiPropertyOptional({ example: '本季度人手不足' }) @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(500) reason?: string;
 }
 
 export class TeamNoteDto {
-  @ApiPropertyOptional({ example: '项目验收完成' }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional({ example: '项目验收完成' }) @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(2000) note?: string;
 }
 
 export class ListTeamsQuery extends PageQueryDto {

@@ -1,6 +1,10 @@
 import { INestApplication, UnsupportedMediaTypeException } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import express, { NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:http';
+import type { NextFunction, Request, Response } from 'express';
+import { positiveNumberEnv } from '../env';
+import { answerClientErrorsAsProblems } from './client-error';
+import { JSON_MEDIA_TYPES, jsonBodyParser } from './json-body';
 import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
 import { TimeoutInterceptor } from './timeout.interceptor';
 import { createValidationPipe } from './validation';
@@ -14,31 +18,49 @@ export interface HttpAppOptions {
   requestTimeoutMs?: number;
 }
 
+/** Default of REQUEST_TIMEOUT_MS. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+
 /**
- * The HTTP conventions every app shares: JSON bodies with a size limit, malformed JSON as a 400
- * problem, validation of every DTO, RFC 9457 errors, OpenAPI at /api/docs. Create the app with
- * `{ bodyParser: false }` so this parser is the only one.
+ * The HTTP settings every app reads from its environment: REQUEST_TIMEOUT_MS (a positive number of
+ * milliseconds, 15000 when unset), parsed once at start; anything else stops the start.
+ */
+export function httpOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): { requestTimeoutMs: number } {
+  const requestTimeoutMs = positiveNumberEnv('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS);
+  // Timers hold at most 2^31-1 ms (about 24 days); a larger value would fire at once.
+  if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs > 2_147_483_647) {
+    throw new Error(`REQUEST_TIMEOUT_MS must be a whole number of milliseconds up to 2147483647 (got "${env.REQUEST_TIMEOUT_MS}")`);
+  }
+  return { requestTimeoutMs };
+}
+
+/**
+ * The HTTP conventions every app shares: JSON bodies with a size and a nesting limit, malformed
+ * JSON as a 400 problem, requests the HTTP parser refuses (headers too large…) answered as
+ * problems too, validation of every DTO, a request timeout, RFC 9457 errors, OpenAPI at /api/docs.
+ * Create the app with `{ bodyParser: false }` so this parser is the only one.
  */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions): void {
   // A body in any other format is refused, not silently read as empty.
   app.use((request: Request, response: Response, next: NextFunction) => {
     const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !request.is(['application/json', 'application/*+json'])) {
+    if (hasBody && !request.is(JSON_MEDIA_TYPES)) {
       return sendProblem(response, toProblem(new UnsupportedMediaTypeException('请求内容须为 JSON (send the body as application/json)'), request.originalUrl));
     }
     next();
   });
-  app.use(express.json({ limit: options.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] }));
+  app.use(jsonBodyParser({ limit: options.bodyLimit ?? '256kb' }));
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (!error) return next();
     sendProblem(response, toProblem(error, request.originalUrl));
   });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new TimeoutInterceptor(options.requestTimeoutMs ?? 15_000));
+  app.useGlobalInterceptors(new TimeoutInterceptor(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
   // Slow clients: the whole request must arrive within 30 s, its headers within 20 s.
-  const server = app.getHttpServer() as { requestTimeout?: number; headersTimeout?: number };
+  const server = app.getHttpServer() as Server;
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;
+  answerClientErrorsAsProblems(server);
   app.useGlobalFilters(new ProblemFilter());
   const document = SwaggerModule.createDocument(
     app,

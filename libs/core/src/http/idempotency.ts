@@ -50,13 +50,18 @@ export class IdempotencyMiddleware implements NestMiddleware {
 
   async use(request: RequestWithActor, response: Response, next: NextFunction): Promise<void> {
     const key = request.header('idempotency-key');
+    if (request.method !== 'POST' || key === undefined) return next();
+    // A malformed key (too short, too long, other characters) is refused for every caller.
+    if (!KEY_PATTERN.test(key)) {
+      return sendProblem(
+        response,
+        toProblem(new BadRequestException('Idempotency-Key 须为 8-200 个字母、数字或 ._:- (Idempotency-Key must be 8-200 letters, digits or ._:-)'), request.originalUrl),
+      );
+    }
     // Keys are kept per verified caller: without a login there is nothing to replay (the route
     // itself then answers 401).
-    if (request.method !== 'POST' || key === undefined || !request.actor) return next();
+    if (!request.actor) return next();
     try {
-      if (!KEY_PATTERN.test(key)) {
-        throw new BadRequestException('Idempotency-Key must be 8-200 letters, digits or ._:-');
-      }
       const repository = this.dataSource.getRepository(IdempotencyRecord);
       const scopeKey = sha256(`${request.actor.id}\n${key}`);
       const requestHash = sha256(`${request.method} ${request.originalUrl}\n${JSON.stringify(request.body ?? null)}`);

@@ -22,6 +22,9 @@ export function toProblem(exception: unknown, instance?: string): ProblemDetails
   if (bodyParserError?.type === 'entity.parse.failed') {
     return problem(400, '请求体不是有效的 JSON (request body is not valid JSON)', { instance });
   }
+  if (bodyParserError?.type === 'entity.too.deep') {
+    return problem(400, bodyParserError.message ?? `请求体嵌套过深 (JSON nested too deeply)`, { instance });
+  }
   if (bodyParserError?.type === 'entity.too.large') {
     return problem(413, '请求体过大 (request body too large)', { instance });
   }
