@@ -1,4 +1,4 @@
-import { IdentityService, TokenService } from '@shecun/identity';
+import { IdentityService, SessionService } from '@shecun/identity';
 import { ProjectionHost } from '@shecun/projections';
 import { RegionsService } from '@shecun/regions';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,7 +34,7 @@ export async function latencyBench(commands = 500): Promise<LatencyBenchResult> 
       'bench/coordinator',
     );
     await host.waitFor(account.position ?? 0, 10_000);
-    const { accessToken } = await app.get(TokenService).issue(account.userId, account.grantId);
+    const { accessToken } = await app.get(SessionService).startForGrant(account.userId, account.grantId);
     const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/api/needs`;
     const body = JSON.stringify({
       villageCode: village, title: '冬季棉被', category: 'care', publish: true,

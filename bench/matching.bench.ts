@@ -1,5 +1,5 @@
 import { RecordedEvent } from '@shecun/event-store';
-import { IdentityService, TokenService } from '@shecun/identity';
+import { IdentityService, SessionService } from '@shecun/identity';
 import { MatchingProjection, MatchingService } from '@shecun/matching';
 import { prng } from '@shecun/monitoring';
 import { CATEGORIES } from '@shecun/needs';
@@ -170,7 +170,7 @@ export async function matchingBench(organizations = 72_019, needs = 20_000, quer
       await app.listen(0, '127.0.0.1');
       const account = await app.get(IdentityService).provision({ username: 'bench-admin', displayName: 'bench', passwordHash: 'no-password', grant: { role: 'admin' } }, 'bench/matching-admin');
       await app.get(ProjectionHost).runner('identity').catchUp();
-      const { accessToken } = await app.get(TokenService).issue(account.userId, account.grantId);
+      const { accessToken } = await app.get(SessionService).startForGrant(account.userId, account.grantId);
       const headers = { authorization: `Bearer ${accessToken}` };
       const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
       const matching = app.get(MatchingService);

@@ -1,6 +1,6 @@
 import { executeCommand } from '@shecun/core';
 import { PostgresEventStore } from '@shecun/event-store';
-import { GrantSpec, TokenService, userDecider, userIdFor, userStream } from '@shecun/identity';
+import { GrantSpec, hashPassword, sessionDecider, sessionStream, TokenService, userDecider, userIdFor, userStream } from '@shecun/identity';
 import { makeCreditCode, organizationDecider, organizationStream } from '@shecun/organizations';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -39,7 +39,7 @@ export function tokenKeys(dir: string) {
 export async function provisionDistributed(
   eventStoreUrl: string,
   tokens: TokenService,
-  users: { username: string; grant: GrantSpec }[],
+  users: { username: string; grant: GrantSpec; password?: string }[],
   organizations: string[] = [],
 ): Promise<Record<string, Record<string, string>>> {
   const store = await PostgresEventStore.open({ connectionString: eventStoreUrl });
@@ -57,16 +57,22 @@ export async function provisionDistributed(
         },
       });
     }
-    for (const { username, grant } of users) {
+    for (const { username, grant, password } of users) {
       const userId = userIdFor(username);
       const id = (step: string) => uuidv5(`${username}/${step}`, NAMESPACE);
       await executeCommand(store, userStream(userId), userDecider, {
         actor: SYSTEM, commandId: id('register'), correlationId: id('register'),
-        command: { type: 'RegisterUser', userId, username, displayName: username, passwordHash: 'no-password', externalSubject: null },
+        command: { type: 'RegisterUser', userId, username, displayName: username, passwordHash: password ? await hashPassword(password) : 'no-password', externalSubject: null },
       });
       const grantId = `g-${id('grant')}`;
       await executeCommand(store, userStream(userId), userDecider, { actor: SYSTEM, commandId: id('grant'), correlationId: id('grant'), command: { type: 'GiveGrant', grantId, grant } });
-      headers[username] = { Authorization: `Bearer ${(await tokens.issue(userId, grantId)).accessToken}` };
+      // A sign-in session as a login starts one, then its access token.
+      const sessionId = id('session');
+      await executeCommand(store, sessionStream(sessionId), sessionDecider, {
+        actor: { id: userId, role: grant.role }, commandId: id('session'), correlationId: id('session'),
+        command: { type: 'StartSession', sessionId, userId, grantId, refreshHash: 'none', sessionVersion: 0, idleSeconds: 3600, maxSeconds: 12 * 3600 },
+      });
+      headers[username] = { Authorization: `Bearer ${(await tokens.issue(userId, grantId, { sessionId, sessionVersion: 0 })).accessToken}` };
     }
   } finally {
     await store.close();

@@ -256,11 +256,12 @@ describe('the needs journey in the console', () => {
 
   it('when the sign-in runs out mid-form, it returns over the page and nothing typed is lost', async () => {
     const page = coordinator;
-    // The server answers this submit as it answers an expired token.
-    await page.route(`**/api/needs/${needId}/revise`, (route) =>
-      route.fulfill({ status: 401, contentType: 'application/problem+json', body: JSON.stringify({ status: 401, title: 'Unauthorized', detail: '登录已过期 (token expired)' }) }),
-      { times: 1 },
-    );
+    // The server answers this submit as it answers an expired token, and the session cannot be
+    // renewed (it ended): the sign-in returns over the page.
+    const expired = (route: import('../../apps/console/node_modules/playwright-core').Route) =>
+      route.fulfill({ status: 401, contentType: 'application/problem+json', body: JSON.stringify({ status: 401, title: 'Unauthorized', detail: '登录已过期 (token expired)' }) });
+    await page.route(`**/api/needs/${needId}/revise`, expired, { times: 1 });
+    await page.route('**/api/auth/refresh', expired, { times: 1 });
     await page.getByTestId('item-quantity-0').fill('320');
     await page.getByTestId('save-revision').click();
     await page.getByTestId('login').getByText('登录已失效').waitFor();
@@ -389,6 +390,24 @@ describe('the needs journey in the console', () => {
     await page.getByTestId(`hop-${flowId}`).getByText('受益村确认').waitFor();
     await settled(page);
     await screenshots(page, '15-auditor-traces-the-journey');
+
+    // The 15-minute access token runs out while the auditor reads: the next read is refused once,
+    // the console renews the session with its refresh token and reads again; no sign-in is asked for.
+    const refreshed: number[] = [];
+    page.on('response', (response) => response.url().endsWith('/api/auth/refresh') && refreshed.push(response.status()));
+    await page.route(`**/api/donations/${flowId}/trace**`, (route) =>
+      route.fulfill({ status: 401, contentType: 'application/problem+json', body: JSON.stringify({ status: 401, title: 'Unauthorized', detail: '登录凭证无效：已过期 (invalid token: expired)' }) }),
+      { times: 1 },
+    );
+    await page.reload();
+    await page.getByTestId(`hop-${flowId}`).getByText('GZ-2026-0917').waitFor();
+    expect(refreshed).toEqual([200]);
+    expect(await page.getByTestId('login').count()).toBe(0);
+    // Signing out ends the session on the server: the old token no longer reads anything.
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('shecun.session') ?? '{}').accessToken as string);
     await page.context().close();
+    const logout = await fetch(`${running.url}/api/auth/logout`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    expect(logout.status).toBe(200);
+    expect((await fetch(`${running.url}/api/auth/me`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
   });
 });

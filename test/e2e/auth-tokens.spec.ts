@@ -36,7 +36,7 @@ describe('authentication', () => {
   /** A token as our issuer would sign it, with any claim or key overridden. */
   const forge = (over: { key?: KeyObject; kid?: string; iss?: string; aud?: string; exp?: number; sub?: string; gid?: string } = {}) =>
     sign(
-      { gid: over.gid ?? grantId, iss: over.iss ?? 'shecun', aud: over.aud ?? 'shecun-api', sub: over.sub ?? userId, exp: over.exp ?? Math.floor(Date.now() / 1000) + 600 },
+      { gid: over.gid ?? grantId, sid: '5e7c2a10-0000-4000-8000-00000000f0f0', sv: 0, iss: over.iss ?? 'shecun', aud: over.aud ?? 'shecun-api', sub: over.sub ?? userId, exp: over.exp ?? Math.floor(Date.now() / 1000) + 600 },
       (over.key ?? devKey).export({ type: 'pkcs8', format: 'pem' }) as string,
       { algorithm: 'RS256', keyid: over.kid ?? keyId(devKey) },
     );
@@ -52,7 +52,7 @@ describe('authentication', () => {
 
   it('signs in with username and password, and the token works', async () => {
     const login = await t.http().post('/api/auth/login').send({ username: 'Li.Ming', password }).expect(200);
-    expect(login.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600, user: { username: 'li.ming' }, grant: { id: grantId, role: 'coordinator', scope: '441826105' } });
+    expect(login.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { username: 'li.ming' }, grant: { id: grantId, role: 'coordinator', scope: '441826105' } });
     const me = await t.http().get('/api/auth/me').set('Authorization', `Bearer ${login.body.accessToken}`).expect(200);
     expect(me.body.grant).toEqual({ id: grantId, role: 'coordinator', scope: '441826105' });
     const created = await t.http().post('/api/needs').set('Authorization', `Bearer ${login.body.accessToken}`).send(needBody()).expect(201);

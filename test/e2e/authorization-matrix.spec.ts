@@ -1,6 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { Actor } from '@shecun/core';
-import { IdentityService } from '@shecun/identity';
+import { IdentityService, SessionService } from '@shecun/identity';
 import { ExecuteNeedCommand, NeedCommand } from '@shecun/needs';
 import { ExecuteFlowCommand, FlowRequest } from '@shecun/donations';
 import { randomUUID } from 'node:crypto';
@@ -73,6 +73,8 @@ interface RouteSpec {
   org?: OrgStage;
   request: (f: Fixture, caller: TestActor | undefined) => { path: string; body?: object };
   outcomes: Record<Caller, Outcome>;
+  /** Sent with a session of the caller's own, started for this case (logout ends it). */
+  ownSession?: boolean;
 }
 
 const goods = [{ kind: 'goods' as const, description: '太阳能路灯', unit: '盏', quantity: 10 }];
@@ -248,6 +250,11 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   'POST /api/auth/login': { request: () => ({ path: '/api/auth/login', body: { username: 'm-login', password: 'matrix-password' } }), outcomes: everyone() },
   'GET /api/auth/me': { request: () => ({ path: '/api/auth/me' }), outcomes: expect_('allow') },
+  // A well-formed refresh token of no session: refused alike for everyone (the route is public).
+  'POST /api/auth/refresh': { request: () => ({ path: '/api/auth/refresh', body: { refreshToken: `${randomUUID()}.0.${'A'.repeat(43)}` } }), outcomes: Object.fromEntries(Object.keys(CALLERS).map((c) => [c, 401])) as Record<Caller, Outcome> },
+  // Each caller logs out a session of its own made for this case (the matrix's tokens stay valid).
+  'POST /api/auth/logout': { ownSession: true, request: () => ({ path: '/api/auth/logout' }), outcomes: expect_('allow') },
+  'POST /api/users/{userId}/sessions/revoke': { request: (f) => ({ path: `/api/users/${f.userId}/sessions/revoke`, body: { reason: '手机遗失' } }), outcomes: expect_(403, { admin: 'allow' }) },
   'GET /api/auth/jwks.json': { request: () => ({ path: '/api/auth/jwks.json' }), outcomes: everyone() },
   'POST /api/users': {
     request: () => ({ path: '/api/users', body: { username: `u-${randomUUID().slice(0, 8)}`, displayName: '新用户', password: 'a-long-password' } }),
@@ -466,6 +473,14 @@ describe('authorization matrix: route × role × scope', () => {
     return { needId, cid, did, userId: user.userId, grantId: user.grantId, ...organization, village: fresh, flowId };
   }
 
+  /** A new session of the caller's user and grant (read from the matrix's token), as a login starts one. */
+  async function ownSession(caller: Caller): Promise<Record<string, string>> {
+    const matrix = headers.get(caller)!;
+    if (!matrix.Authorization) return matrix;
+    const claims = JSON.parse(Buffer.from(matrix.Authorization.split('.')[1], 'base64url').toString()) as { sub: string; gid: string };
+    return { Authorization: `Bearer ${(await t.app.get(SessionService).startForGrant(claims.sub, claims.gid)).accessToken}` };
+  }
+
   it('covers every route of the OpenAPI document', async () => {
     const { body } = await t.http().get('/api/docs-json').expect(200);
     const documented = Object.entries(body.paths as Record<string, object>).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
@@ -493,7 +508,7 @@ describe('authorization matrix: route × role × scope', () => {
       return;
     }
     let request = method === 'POST' ? t.http().post(path) : t.http().get(path);
-    request = request.set(headers.get(caller)!);
+    request = request.set(spec.ownSession ? await ownSession(caller) : headers.get(caller)!);
     const res = method === 'POST' ? await request.send(body ?? {}) : await request;
     const got = res.status >= 200 && res.status < 300 ? 'allow' : res.status;
     expect({ route, caller, status: got === 'allow' ? (outcome === 'empty' ? 'empty' : 'allow') : got, detail: got === 'allow' ? undefined : res.body.detail }).toEqual({

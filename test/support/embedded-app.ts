@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { IdentityService, TokenService, userIdFor } from '@shecun/identity';
+import { IdentityService, SessionService, userIdFor } from '@shecun/identity';
 import { createApp } from '../../apps/standalone/src/bootstrap';
 import { AppConfig } from '../../apps/standalone/src/config';
 
@@ -91,7 +91,7 @@ export function tokenFor(app: INestApplication, actor: TestActor): Promise<strin
       const grant = { role: actor.role, ...(actor.scope ? { scope: actor.scope } : {}), ...(actor.organizationId ? { organizationId: actor.organizationId } : {}) };
       const account = await app.get(IdentityService).provision({ username: usernameOf(actor.id), displayName: actor.id, passwordHash: 'no-password', grant }, `test/${key}`);
       if (account.position !== undefined) await app.get(ProjectionHost).waitFor(account.position, 10_000);
-      return (await app.get(TokenService).issue(account.userId, account.grantId)).accessToken;
+      return (await app.get(SessionService).startForGrant(account.userId, account.grantId)).accessToken;
     })();
     cache.set(key, token);
   }

@@ -169,6 +169,31 @@ export const setUnauthorizedHandler = (handler: (() => void) | null) => {
   onUnauthorized = handler;
 };
 
+let renewer: (() => Promise<Session | null>) | null = null;
+let renewing: Promise<Session | null> | null = null;
+
+/**
+ * Renews the session with its refresh token when the access token is refused (it lives 15
+ * minutes): `renew` answers the new session, or null when the session has ended for good.
+ */
+export const setSessionRenewer = (renew: (() => Promise<Session | null>) | null) => {
+  renewer = renew;
+};
+
+/** One renewal at a time for the whole page; true when the request may be sent again with the new token. */
+async function renewed(sent: Session | null): Promise<boolean> {
+  if (!sent || !renewer) return false;
+  // Another request renewed the session meanwhile: use its token.
+  if (session && session !== sent && session.accessToken !== sent.accessToken) return true;
+  renewing ??= renewer().finally(() => {
+    renewing = null;
+  });
+  const next = await renewing.catch(() => null);
+  return !!next;
+}
+
+const authorization = (): Record<string, string> => (session ? { Authorization: `Bearer ${session.accessToken}` } : {});
+
 export interface RequestOptions {
   body?: unknown;
   idempotencyKey?: string;
@@ -178,9 +203,9 @@ export interface RequestOptions {
   anonymous?: boolean;
 }
 
-export async function request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
-  if (!options.anonymous && session) headers.Authorization = `Bearer ${session.accessToken}`;
+export async function request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}, retried = false): Promise<T> {
+  const sent = options.anonymous ? null : session;
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...(options.anonymous ? {} : authorization()) };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   if (options.minPosition !== undefined && options.minPosition !== null) headers['X-Min-Position'] = String(options.minPosition);
@@ -204,7 +229,11 @@ export async function request<T>(method: 'GET' | 'POST', path: string, options: 
     /* not JSON: a proxy's error page, say */
   }
   if (!response.ok) {
-    if (response.status === 401 && !options.anonymous && session) onUnauthorized?.();
+    if (response.status === 401 && sent) {
+      // The same Idempotency-Key goes with the retry: a command is never done twice.
+      if (!retried && (await renewed(sent))) return request<T>(method, path, options, true);
+      onUnauthorized?.();
+    }
     const problem = json as { detail?: unknown; title?: unknown } | undefined;
     const detail = typeof problem?.detail === 'string' && problem.detail ? problem.detail : typeof problem?.title === 'string' ? problem.title : `HTTP ${response.status}`;
     throw new ApiError(detail, response.status);
@@ -218,17 +247,19 @@ export const get = <T>(path: string, options?: RequestOptions) => request<T>('GE
  * Downloads a file the API serves to the signed-in user (exports): fetched with the bearer token,
  * then saved from a blob under `filename`. Errors are the API's problem+json, as for `request`.
  */
-export async function download(path: string, filename: string): Promise<number> {
-  const headers: Record<string, string> = {};
-  if (session) headers.Authorization = `Bearer ${session.accessToken}`;
+export async function download(path: string, filename: string, retried = false): Promise<number> {
+  const sent = session;
   let response: Response;
   try {
-    response = await fetch(path, { headers });
+    response = await fetch(path, { headers: authorization() });
   } catch {
     throw new ApiError('网络连接失败 (network error)');
   }
   if (!response.ok) {
-    if (response.status === 401 && session) onUnauthorized?.();
+    if (response.status === 401 && sent) {
+      if (!retried && (await renewed(sent))) return download(path, filename, true);
+      onUnauthorized?.();
+    }
     let detail = `HTTP ${response.status}`;
     try {
       const problem = JSON.parse(await response.text()) as { detail?: unknown; title?: unknown };
@@ -258,12 +289,14 @@ export async function download(path: string, filename: string): Promise<number> 
  * such as keep-alive pings, are skipped); `onOpen` once the server answered. Resolves when the server
  * ends the stream; rejects on a network error or an error status (the API's problem+json message).
  */
-export async function follow<T>(path: string, type: string, onEvent: (data: T, id: string | undefined) => void, signal: AbortSignal, onOpen?: () => void): Promise<void> {
-  const headers: Record<string, string> = { Accept: 'text/event-stream' };
-  if (session) headers.Authorization = `Bearer ${session.accessToken}`;
-  const response = await fetch(path, { headers, signal });
+export async function follow<T>(path: string, type: string, onEvent: (data: T, id: string | undefined) => void, signal: AbortSignal, onOpen?: () => void, retried = false): Promise<void> {
+  const sent = session;
+  const response = await fetch(path, { headers: { Accept: 'text/event-stream', ...authorization() }, signal });
   if (!response.ok || !response.body) {
-    if (response.status === 401 && session) onUnauthorized?.();
+    if (response.status === 401 && sent) {
+      if (!retried && (await renewed(sent))) return follow(path, type, onEvent, signal, onOpen, true);
+      onUnauthorized?.();
+    }
     let detail = `HTTP ${response.status}`;
     try {
       const problem = JSON.parse(await response.text()) as { detail?: unknown };

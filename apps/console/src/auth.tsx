@@ -1,5 +1,5 @@
 import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { ApiError, get, request, setRequestSession, setUnauthorizedHandler } from './api';
+import { ApiError, get, request, setRequestSession, setSessionRenewer, setUnauthorizedHandler } from './api';
 
 /** The roles a grant gives (libs/core/src/actor.ts, without the platform's own `system`). */
 export type Role = 'coordinator' | 'organization' | 'hub' | 'bureau' | 'auditor' | 'admin';
@@ -21,19 +21,28 @@ export interface Grant {
 }
 
 export interface Session {
-  /** Bearer token from POST /api/auth/login. */
+  /** Bearer token from POST /api/auth/login (15 minutes), renewed with the refresh token. */
   accessToken: string;
-  /** Epoch milliseconds when the token runs out. */
+  /** Epoch milliseconds when the access token runs out. */
   expiresAt?: number;
+  /** Works once: POST /api/auth/refresh answers a new pair (a second use ends the session). */
+  refreshToken?: string;
+  /** Epoch milliseconds when the session ends whatever is renewed. */
+  sessionExpiresAt?: number;
   user: User;
   grant: Grant;
   grants: Grant[];
 }
 
-interface LoginAnswer {
+interface TokenAnswer {
   accessToken: string;
   tokenType: 'Bearer';
   expiresIn: number;
+  refreshToken: string;
+  sessionExpiresAt: string;
+}
+
+interface LoginAnswer extends TokenAnswer {
   user: User;
   grant: Grant;
   grants: Grant[];
@@ -60,11 +69,16 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 
 const KEY = 'shecun.session';
 
+/** The access token this tab sends. */
+let currentToken: string | undefined;
+
 function stored(): Session | null {
   try {
     const session = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Session | null;
     if (!session || typeof session !== 'object' || !session.accessToken || !session.user || !session.grant) return null;
-    if (session.expiresAt && session.expiresAt <= Date.now()) return null;
+    // An access token that ran out is renewed with the refresh token; a session past its end is gone.
+    const end = session.refreshToken ? session.sessionExpiresAt : session.expiresAt;
+    if (end && end <= Date.now()) return null;
     return session;
   } catch {
     return null;
@@ -90,15 +104,50 @@ interface AuthValue {
 
 const AuthContext = createContext<AuthValue | null>(null);
 
+const tokens = (answer: TokenAnswer) => ({
+  accessToken: answer.accessToken,
+  expiresAt: Date.now() + answer.expiresIn * 1000,
+  refreshToken: answer.refreshToken,
+  sessionExpiresAt: Date.parse(answer.sessionExpiresAt),
+});
+
+/**
+ * Renews the stored session with its refresh token. Tabs share the session (localStorage), and a
+ * refresh token presented twice ends the session, so tabs take turns (Web Locks) and a tab that
+ * finds the token already renewed by another takes that one.
+ */
+async function renew(begin: (next: Session | null) => void): Promise<Session | null> {
+  const attempt = async (): Promise<Session | null> => {
+    const current = stored();
+    if (!current?.refreshToken) return null;
+    if (current.accessToken !== currentToken && current.expiresAt && current.expiresAt > Date.now()) {
+      begin(current);
+      return current;
+    }
+    try {
+      const answer = await request<TokenAnswer>('POST', '/api/auth/refresh', { body: { refreshToken: current.refreshToken }, anonymous: true });
+      const next = { ...current, ...tokens(answer) };
+      begin(next);
+      return next;
+    } catch {
+      return null;
+    }
+  };
+  const locks = (navigator as Navigator & { locks?: { request: <T>(name: string, run: () => Promise<T>) => Promise<T> } }).locks;
+  return locks ? locks.request('shecun.session.refresh', attempt) : attempt();
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(() => {
     const initial = stored();
+    currentToken = initial?.accessToken;
     setRequestSession(initial);
     return initial;
   });
   const [expired, setExpired] = useState(false);
 
   const begin = useCallback((next: Session | null) => {
+    currentToken = next?.accessToken;
     setRequestSession(next);
     store(next);
     setSession(next);
@@ -107,8 +156,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     setUnauthorizedHandler(() => setExpired(true));
-    return () => setUnauthorizedHandler(null);
-  }, []);
+    setSessionRenewer(() => renew(begin));
+    return () => {
+      setUnauthorizedHandler(null);
+      setSessionRenewer(null);
+    };
+  }, [begin]);
 
   // A kept session: refresh who the user is and their grants, or forget it when the server does.
   useEffect(() => {
@@ -123,12 +176,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const login = useCallback(
     async (username: string, password: string, grantId?: string) => {
       const answer = await request<LoginAnswer>('POST', '/api/auth/login', { body: { username, password, ...(grantId ? { grantId } : {}) }, anonymous: true });
-      begin({ accessToken: answer.accessToken, expiresAt: Date.now() + answer.expiresIn * 1000, user: answer.user, grant: answer.grant, grants: answer.grants });
+      begin({ ...tokens(answer), user: answer.user, grant: answer.grant, grants: answer.grants });
     },
     [begin],
   );
 
-  const logout = useCallback(() => begin(null), [begin]);
+  // Ends the session on the server too (its tokens stop working at once), then forgets it here.
+  const logout = useCallback(() => {
+    if (stored()) request('POST', '/api/auth/logout').catch(() => undefined);
+    begin(null);
+  }, [begin]);
 
   const value = useMemo(() => ({ session, expired, login, logout }), [session, expired, login, logout]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

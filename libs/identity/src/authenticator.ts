@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, IS_PUBLIC, RequestWithActor, SIGN_IN_FIRST } from '@shecun/core';
 import type { NextFunction, Response } from 'express';
 import { DataSource, IsNull } from 'typeorm';
-import { GrantView, UserView } from './identity.projection';
+import { GrantView, SessionView, UserView } from './identity.projection';
 import { TokenService } from './token.service';
 
 const GRANT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -30,16 +30,27 @@ export class Authenticator {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async authenticate(authorization: string, requestedGrant?: string): Promise<{ actor: Actor; grantId: string }> {
+  async authenticate(authorization: string, requestedGrant?: string): Promise<{ actor: Actor; grantId: string; sessionId?: string }> {
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization.trim());
     if (!match) throw new UnauthorizedException('Authorization 头格式应为 Bearer <token> (Authorization must be "Bearer <token>")');
     const token = await this.tokens.verify(match[1]);
     const grants = this.dataSource.getRepository(GrantView);
     if (!token.external) {
-      const grant = await grants.findOneBy({ id: token.gid!, userId: token.sub });
+      // The grant must be active, the session not ended, and the user's credentials unchanged since
+      // the token was issued. A session or user the read model does not hold yet (it was just made)
+      // passes: what ends a token is recorded, never its absence.
+      const [grant, user, session] = await Promise.all([
+        grants.findOneBy({ id: token.gid!, userId: token.sub }),
+        this.dataSource.getRepository(UserView).findOne({ select: { id: true, sessionVersion: true }, where: { id: token.sub } }),
+        this.dataSource.getRepository(SessionView).findOne({ select: { id: true, userId: true, endedAt: true }, where: { id: token.sid! } }),
+      ]);
       if (!grant) throw new UnauthorizedException('授权不存在 (the grant in this token does not exist)');
       if (grant.revokedAt) throw new UnauthorizedException('授权已被撤销，请重新登录 (the grant in this token was revoked)');
-      return { actor: actorFromGrant(token.sub, grant), grantId: grant.id };
+      if (user && user.sessionVersion > token.sv!) {
+        throw new UnauthorizedException('密码已修改或已结束全部会话，请重新登录 (the password changed or every session was ended: sign in again)');
+      }
+      if (session && (session.endedAt || session.userId !== token.sub)) throw new UnauthorizedException('会话已结束，请重新登录 (the session has ended: sign in again)');
+      return { actor: actorFromGrant(token.sub, grant), grantId: grant.id, sessionId: token.sid };
     }
     const user = await this.dataSource.getRepository(UserView).findOneBy({ externalSubject: `${token.iss}|${token.sub}` });
     if (!user) throw new UnauthorizedException('此外部身份尚未开通账号 (no user is linked to this external identity)');
@@ -66,12 +77,14 @@ export class AuthenticationMiddleware implements NestMiddleware {
 
   async use(request: RequestWithActor, _response: Response, next: NextFunction): Promise<void> {
     request.actor = undefined;
+    request.sessionId = undefined;
     const authorization = request.header('authorization');
     if (authorization !== undefined) {
       try {
-        const { actor, grantId } = await this.authenticator.authenticate(authorization, request.header('x-grant-id'));
+        const { actor, grantId, sessionId } = await this.authenticator.authenticate(authorization, request.header('x-grant-id'));
         request.actor = actor;
         request.grantId = grantId;
+        request.sessionId = sessionId;
       } catch (error) {
         request.authError = error instanceof UnauthorizedException ? error.message : SIGN_IN_FIRST;
       }

@@ -9,6 +9,9 @@ import { IDENTITY_OPTIONS, IdentityOptions } from './identity.options';
 import { IdentityProjection, IDENTITY_VIEW_ENTITIES } from './identity.projection';
 import { IdentityService } from './identity.service';
 import { IdentityOrganizationScopesProjection, OrganizationScopes } from './organization-scopes';
+import { SessionsController } from './session.controller';
+import { SessionService } from './session.service';
+import { StreamAccess } from './stream-access';
 import { TokenService } from './token.service';
 
 export { IDENTITY_VIEW_ENTITIES };
@@ -79,17 +82,20 @@ export class IdentityAuthModule implements OnModuleInit {
   static forRoot(options: IdentityOptions, limits: RateLimits = DEFAULT_RATE_LIMITS): DynamicModule {
     return {
       module: IdentityAuthModule,
+      // Global: any context's long-lived routes (event streams) take a StreamAccess lease.
+      global: true,
       imports: [throttlers(limits)],
       providers: [
         { provide: IDENTITY_OPTIONS, useValue: options },
         TokenService,
         Authenticator,
         AuthenticationMiddleware,
+        StreamAccess,
         IdentityProjection,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
       ],
-      exports: [IDENTITY_OPTIONS, TokenService, Authenticator, AuthenticationMiddleware],
+      exports: [IDENTITY_OPTIONS, TokenService, Authenticator, AuthenticationMiddleware, StreamAccess],
     };
   }
 
@@ -120,9 +126,9 @@ export class IdentityModule implements OnModuleInit {
     return {
       module: IdentityModule,
       imports: [auth],
-      controllers: [AuthController, UsersController, AccessAuditController],
-      providers: [IdentityService, OrganizationScopes, IdentityOrganizationScopesProjection],
-      exports: [auth, IdentityService],
+      controllers: [AuthController, SessionsController, UsersController, AccessAuditController],
+      providers: [IdentityService, SessionService, OrganizationScopes, IdentityOrganizationScopesProjection],
+      exports: [auth, IdentityService, SessionService],
     };
   }
 }

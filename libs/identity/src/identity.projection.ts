@@ -3,7 +3,7 @@ import { RecordedEvent } from '@shecun/event-store';
 import { numberTransformer, Projection } from '@shecun/projections';
 import { Column, Entity, EntityManager, Index, PrimaryColumn } from 'typeorm';
 import { AuditedRead, isAuditedRead } from './audited-read';
-import { IdentityEvent, isIdentityEvent } from './identity.events';
+import { IdentityEvent, isIdentityEvent, isSessionEvent, SessionEvent } from './identity.events';
 
 @Entity('users_view')
 export class UserView {
@@ -14,6 +14,22 @@ export class UserView {
   @Index() @Column({ type: 'varchar', length: 300, nullable: true }) externalSubject: string | null;
   @Column({ type: 'varchar', length: 40 }) registeredAt: string;
   @Column({ type: 'varchar', length: 64 }) registeredBy: string;
+  /** Raised by every password change and "sign out everywhere": tokens carrying a lower one are refused. */
+  @Column({ type: 'integer', default: 0 }) sessionVersion: number;
+}
+
+/** Sign-in sessions: an access token naming an ended session is refused. */
+@Entity('sessions_view')
+export class SessionView {
+  @PrimaryColumn({ type: 'varchar', length: 64 }) id: string;
+  @Index() @Column({ type: 'varchar', length: 64 }) userId: string;
+  @Column({ type: 'varchar', length: 64 }) grantId: string;
+  @Column({ type: 'varchar', length: 40 }) startedAt: string;
+  @Column({ type: 'varchar', length: 40 }) expiresAt: string;
+  @Column({ type: 'varchar', length: 40 }) idleExpiresAt: string;
+  @Column({ type: 'integer', default: 0 }) generation: number;
+  @Column({ type: 'varchar', length: 40, nullable: true }) endedAt: string | null;
+  @Column({ type: 'varchar', length: 40, nullable: true }) endReason: string | null;
 }
 
 @Entity('grants_view')
@@ -48,7 +64,7 @@ export class AccessAuditView {
   @Column({ type: 'text' }) details: string;
 }
 
-export const IDENTITY_VIEW_ENTITIES = [UserView, GrantView, AccessAuditView];
+export const IDENTITY_VIEW_ENTITIES = [UserView, GrantView, AccessAuditView, SessionView];
 
 /** Users, their grants and the audit of grant changes. */
 @Injectable()
@@ -71,6 +87,7 @@ export class IdentityProjection implements Projection {
       });
       return;
     }
+    if (isSessionEvent(recorded)) return this.applySession({ type: recorded.type, data: recorded.data } as SessionEvent, manager);
     if (!isIdentityEvent(recorded)) return;
     const event = { type: recorded.type, data: recorded.data } as IdentityEvent;
     const { actorId, actorRole } = recorded.metadata;
@@ -88,6 +105,20 @@ export class IdentityProjection implements Projection {
         return;
       case 'PasswordChanged':
         await manager.update(UserView, { id: event.data.userId }, { passwordHash: event.data.passwordHash });
+        await manager.increment(UserView, { id: event.data.userId }, 'sessionVersion', 1);
+        return;
+      case 'SessionsRevoked':
+        await manager.increment(UserView, { id: event.data.userId }, 'sessionVersion', 1);
+        await manager.save(AccessAuditView, {
+          position: recorded.position,
+          at: event.data.revokedAt,
+          action: 'sessions-revoked',
+          actorId,
+          actorRole,
+          subjectId: event.data.userId,
+          scope: null,
+          details: JSON.stringify({ reason: event.data.reason }),
+        });
         return;
       case 'GrantGiven':
         await manager.save(GrantView, {
@@ -127,6 +158,30 @@ export class IdentityProjection implements Projection {
           scope: revoked?.scope ?? null,
           details: JSON.stringify({ grantId: event.data.grantId, role: revoked?.role, reason: event.data.reason }),
         });
+        return;
+    }
+  }
+
+  private async applySession(event: SessionEvent, manager: EntityManager): Promise<void> {
+    switch (event.type) {
+      case 'SessionStarted':
+        await manager.save(SessionView, {
+          id: event.data.sessionId,
+          userId: event.data.userId,
+          grantId: event.data.grantId,
+          startedAt: event.data.startedAt,
+          expiresAt: event.data.expiresAt,
+          idleExpiresAt: event.data.idleExpiresAt,
+          generation: 0,
+          endedAt: null,
+          endReason: null,
+        });
+        return;
+      case 'SessionRefreshed':
+        await manager.update(SessionView, { id: event.data.sessionId }, { generation: event.data.generation, idleExpiresAt: event.data.idleExpiresAt });
+        return;
+      case 'SessionEnded':
+        await manager.update(SessionView, { id: event.data.sessionId }, { endedAt: event.data.endedAt, endReason: event.data.reason });
         return;
     }
   }

@@ -8,7 +8,7 @@ import { GrantSpec, isOrganizationGrant, OrganizationScope, userIdFor, userStrea
 import { OrganizationScopes } from './organization-scopes';
 import { GrantView, UserView } from './identity.projection';
 import { hashPassword, verifyPassword } from './password';
-import { TokenService } from './token.service';
+import { SessionService } from './session.service';
 import { activeGrants, UserCommand, userDecider, UserState } from './user.decider';
 
 export interface PresentedGrant {
@@ -38,7 +38,7 @@ export class IdentityService {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly tokens: TokenService,
+    private readonly sessions: SessionService,
     private readonly organizations: OrganizationScopes,
   ) {}
 
@@ -94,11 +94,9 @@ export class IdentityService {
     if (grants.length === 0) throw new ForbiddenException('此账号没有有效授权 (this user holds no active grant)');
     const grant = grantId ? grants.find((g) => g.id === grantId) : grants[0];
     if (!grant) throw new ForbiddenException('没有这项有效授权 (no such active grant for this user)');
-    const token = await this.tokens.issue(user.id, grant.id);
+    const session = await this.sessions.start(user.id, grant);
     return {
-      accessToken: token.accessToken,
-      tokenType: 'Bearer',
-      expiresIn: token.expiresIn,
+      ...session,
       user: { id: user.id, username: user.username, displayName: user.displayName },
       grant: presentGrant(grant),
       grants: grants.map(presentGrant),

@@ -13,6 +13,15 @@ export interface VerifiedToken {
   /** True for tokens of the external identity provider. */
   external: boolean;
   iss: string;
+  /** Our tokens: the sign-in session they were issued under, and the user's session version then. */
+  sid?: string;
+  sv?: number;
+}
+
+/** The sign-in session a token is issued under (see session.decider.ts). */
+export interface TokenSession {
+  sessionId: string;
+  sessionVersion: number;
 }
 
 const publicOf = (key: KeyObject) => (key.type === 'public' ? key : createPublicKey(key));
@@ -41,11 +50,11 @@ export class TokenService {
     if (key) this.signing = { kid: keyId(key), pem: key.export({ type: 'pkcs8', format: 'pem' }) as string };
   }
 
-  async issue(userId: string, grantId: string): Promise<{ accessToken: string; expiresIn: number }> {
+  async issue(userId: string, grantId: string, session: TokenSession): Promise<{ accessToken: string; expiresIn: number }> {
     const key = this.signing;
     if (!key) throw new Error('this service verifies tokens but has no signing key (JWT_PRIVATE_KEY_FILE)');
     const accessToken = await this.jwt.signAsync(
-      { gid: grantId },
+      { gid: grantId, sid: session.sessionId, sv: session.sessionVersion },
       {
         algorithm: 'RS256',
         privateKey: key.pem,
@@ -83,7 +92,9 @@ export class TokenService {
       if (!key) throw unauthorized('未知签名密钥 (unknown signing key)');
       const payload = await this.check(token, key.pem, this.options.issuer, this.options.audience, ['RS256']);
       if (typeof payload.gid !== 'string') throw unauthorized('缺少授权编号 (no grant in token)');
-      return { sub: payload.sub, gid: payload.gid, external: false, iss };
+      if (typeof payload.sid !== 'string' || !payload.sid) throw unauthorized('缺少会话编号 (no session in token)');
+      if (typeof payload.sv !== 'number' || !Number.isInteger(payload.sv) || payload.sv < 0) throw unauthorized('缺少会话版本 (no session version in token)');
+      return { sub: payload.sub, gid: payload.gid, sid: payload.sid, sv: payload.sv, external: false, iss };
     }
     const oidc = this.options.oidc;
     if (oidc && iss === oidc.issuer) {
@@ -102,9 +113,11 @@ export class TokenService {
 
   private async check(token: string, publicKey: string, issuer: string, audience: string, algorithms: ('RS256' | 'PS256' | 'ES256')[]) {
     try {
-      const payload = await this.jwt.verifyAsync<{ sub?: unknown; gid?: unknown }>(token, { publicKey, issuer, audience, algorithms });
+      const payload = await this.jwt.verifyAsync<{ sub?: unknown; gid?: unknown; exp?: unknown }>(token, { publicKey, issuer, audience, algorithms });
       if (typeof payload.sub !== 'string' || !payload.sub) throw unauthorized('缺少主体 (no subject)');
-      return payload as { sub: string; gid?: unknown };
+      // A token without an expiry would work for ever: refused, whoever signed it.
+      if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw unauthorized('缺少有效期 (no expiry in token)');
+      return payload as { sub: string; gid?: unknown; sid?: unknown; sv?: unknown };
     } catch (error) {
       if (error instanceof UnauthorizedException) throw error;
       const name = (error as Error).name;

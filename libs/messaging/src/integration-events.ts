@@ -47,6 +47,6 @@ export function fromBusMessage(message: Pick<BusMessage, 'value'>): RecordedEven
 /** Topic per bounded context, from the stream name's prefix (`need-…` → `shecun.needs.v1`). */
 export function topicForStream(streamName: string): string {
   const prefix = streamName.split('-')[0];
-  const context: Record<string, string> = { need: 'needs', org: 'organizations', pairing: 'organizations', team: 'organizations', donation: 'donations', fund: 'donations', user: 'identity', access: 'identity' };
+  const context: Record<string, string> = { need: 'needs', org: 'organizations', pairing: 'organizations', team: 'organizations', donation: 'donations', fund: 'donations', user: 'identity', session: 'identity', access: 'identity' };
   return `shecun.${context[prefix] ?? 'misc'}.v1`;
 }

@@ -1,13 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, MessageEvent, Param, Post, Query, Sse } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, MessageEvent, Param, Post, Query, Req, Sse } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Actor, Command, CommandContext, CommandResult, CurrentActor, executeCommand, forbidden, IDEMPOTENCY_HEADER, invalid, PageQueryDto, Streaming } from '@shecun/core';
+import { Actor, Command, CommandContext, CommandResult, CurrentActor, executeCommand, forbidden, IDEMPOTENCY_HEADER, invalid, PageQueryDto, RequestWithActor, Streaming } from '@shecun/core';
+import { StreamAccess } from '@shecun/identity';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { CATEGORIES, Category } from '@shecun/needs';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { from, interval, map, merge, mergeMap, Observable, startWith, takeUntil, timer } from 'rxjs';
+import { finalize, from, interval, map, merge, mergeMap, Observable, startWith, takeUntil, timer } from 'rxjs';
 import { DataSource, In, MoreThan } from 'typeorm';
 import { PushSettingsCommand, pushSettingsDecider, PushSettingsState } from './push-settings.decider';
 import { DEFAULT_PREFERENCES, PushPreferences, pushSettingsStream } from './push.model';
@@ -94,6 +95,7 @@ export class PushController {
     private readonly commands: CommandBus,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PUSH_OPTIONS) private readonly options: PushOptions,
+    private readonly streamAccess: StreamAccess,
   ) {}
 
   private async settings(organizationId: string) {
@@ -155,8 +157,11 @@ export class PushController {
   @Sse(':id/feed/stream')
   @Streaming()
   @ApiOperation({ summary: '推送事件流 Server-Sent Events: each new push as it arrives (event need.pushed, id = feed position; resume with ?after=); a ping event every 25 s; the stream ends after 5 minutes, to be resumed with ?after=' })
-  async stream(@Param() { id }: PushOrganizationParam, @Query() query: FeedStreamQuery, @CurrentActor() actor: Actor): Promise<Observable<MessageEvent>> {
+  async stream(@Param() { id }: PushOrganizationParam, @Query() query: FeedStreamQuery, @CurrentActor() actor: Actor, @Req() request: RequestWithActor): Promise<Observable<MessageEvent>> {
     requireOwn(actor, id);
+    // At most STREAMS_PER_USER_MAX open streams per user (429 beyond); the stream ends within a
+    // second of the caller's session, grant or password ending.
+    const lease = this.streamAccess.lease(request);
     let after = query.after ?? (await this.dataSource.getRepository(PushFeedView).maximum('position', { organizationId: id })) ?? -1;
     const repository = this.dataSource.getRepository(PushFeedView);
     const pushes = interval(1000).pipe(
@@ -171,7 +176,7 @@ export class PushController {
     // A comment-like ping keeps proxies from cutting a quiet stream; the stream ends after a while so
     // that the client reconnects (with ?after=) and its access is checked again.
     const pings = interval(STREAM_PING_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: {} })));
-    return merge(pushes, pings).pipe(takeUntil(timer(STREAM_LIFETIME_MS)));
+    return merge(pushes, pings).pipe(takeUntil(timer(STREAM_LIFETIME_MS)), takeUntil(lease.ended), finalize(lease.release));
   }
 
   @Get(':id/deliveries')

@@ -1,4 +1,5 @@
 import { WriteServiceBase1795436239746 } from './1795436239746-WriteServiceBase';
+import { Sessions1796397173727 } from './1796397173727-Sessions';
 
 /** Migrations of the donations service's database, in order. Generate the next with `scripts/generate-read-model-migration.js donations-service <Name>`. */
-export const MIGRATIONS: Function[] = [WriteServiceBase1795436239746];
+export const MIGRATIONS: Function[] = [WriteServiceBase1795436239746, Sessions1796397173727];

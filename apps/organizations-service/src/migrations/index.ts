@@ -1,4 +1,5 @@
 import { WriteServiceViews1795436240425 } from './1795436240425-WriteServiceViews';
+import { Sessions1796397173848 } from './1796397173848-Sessions';
 
 /** Migrations of the organizations service's database, in order. Generate the next with `scripts/generate-read-model-migration.js organizations-service <Name>`. */
-export const MIGRATIONS: Function[] = [WriteServiceViews1795436240425];
+export const MIGRATIONS: Function[] = [WriteServiceViews1795436240425, Sessions1796397173848];

@@ -1,4 +1,5 @@
 import { PushService1795459482946 } from './1795459482946-PushService';
+import { Sessions1796397173986 } from './1796397173986-Sessions';
 
 /** Migrations of the push service's database, in order. Generate the next with `scripts/generate-read-model-migration.js push-service <Name>`. */
-export const MIGRATIONS: Function[] = [PushService1795459482946];
+export const MIGRATIONS: Function[] = [PushService1795459482946, Sessions1796397173986];

@@ -17,6 +17,8 @@ export interface RequestWithActor extends Request {
   actor?: Actor;
   /** The grant the actor acts under. */
   grantId?: string;
+  /** The sign-in session of the bearer token (our own tokens). */
+  sessionId?: string;
   /** Why a presented token was refused (reported by the guard on routes that need a login). */
   authError?: string;
   /** Set by the idempotency middleware: the command id derived from the Idempotency-Key. */
