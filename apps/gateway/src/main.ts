@@ -1,16 +1,19 @@
-import { Logger } from '@nestjs/common';
+import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp, httpOptionsFromEnv, requiredEnv } from '@shecun/core';
 import { commandProxy } from './command-proxy';
 import { GatewayModule } from './gateway.module';
 
-/** The gateway of the distributed topology: one HTTP API for users, over every service. */
-async function main(): Promise<void> {
-  const port = Number(process.env.PORT ?? 3000);
+/**
+ * The gateway of the distributed topology: one HTTP API for users, over every service. Built from
+ * the environment (READ_DATABASE_URL, EVENT_STORE_URL, the services' URLs, REQUEST_TIMEOUT_MS…),
+ * not yet listening; settings that are not valid stop it here.
+ */
+export async function createGateway(logger?: LogLevel[] | false): Promise<INestApplication> {
   const { requestTimeoutMs } = httpOptionsFromEnv(process.env);
   const app = await NestFactory.create(
     GatewayModule.forRoot({ readDatabaseUrl: requiredEnv('READ_DATABASE_URL'), eventStoreUrl: requiredEnv('EVENT_STORE_URL') }),
-    { bodyParser: false },
+    { bodyParser: false, ...(logger === undefined ? {} : { logger }) },
   );
   app.enableShutdownHooks();
   // Commands go to the service owning their context. A context whose service URL is not set has
@@ -29,11 +32,19 @@ async function main(): Promise<void> {
   // The wait for the owning service's answer is bounded by the same request timeout.
   app.use(commandProxy(routes, { queries: ['/api/teams/suggestions'], timeoutMs: requestTimeoutMs }));
   configureHttpApp(app, { title: '社村通 API (gateway)', description: 'Queries from read models; commands forwarded to the owning service', requestTimeoutMs });
+  return app;
+}
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  const app = await createGateway();
   await app.listen(port, process.env.HOST ?? '0.0.0.0');
   Logger.log(`gateway listening on ${port}`, 'Main');
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

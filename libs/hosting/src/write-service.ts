@@ -1,4 +1,4 @@
-import { DynamicModule, Logger, MiddlewareConsumer, Module, ModuleMetadata, NestModule } from '@nestjs/common';
+import { DynamicModule, INestApplication, Logger, LogLevel, MiddlewareConsumer, Module, ModuleMetadata, NestModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { configureHttpApp, httpOptionsFromEnv, IdempotencyMiddleware, IdempotencyRecord, LivenessController, requiredEnv } from '@shecun/core';
@@ -57,16 +57,26 @@ export class WriteServiceModule implements NestModule {
   }
 }
 
-/** Starts a write service from the environment: EVENT_STORE_URL, DATABASE_URL, PORT, HOST, REQUEST_TIMEOUT_MS. */
-export async function runWriteService(name: string, config: Omit<WriteServiceConfig, 'eventStoreUrl' | 'databaseUrl'>, defaultPort: number): Promise<void> {
-  const port = Number(process.env.PORT ?? defaultPort);
+/**
+ * A write service's app from the environment (EVENT_STORE_URL, DATABASE_URL, the token keys,
+ * REQUEST_TIMEOUT_MS), with the shared HTTP conventions, not yet listening. Settings that are not
+ * valid stop it here.
+ */
+export async function createWriteService(name: string, config: Omit<WriteServiceConfig, 'eventStoreUrl' | 'databaseUrl'>, logger?: LogLevel[] | false): Promise<INestApplication> {
   const { requestTimeoutMs } = httpOptionsFromEnv(process.env);
   const app = await NestFactory.create(
     WriteServiceModule.forRoot({ ...config, eventStoreUrl: requiredEnv('EVENT_STORE_URL'), databaseUrl: requiredEnv('DATABASE_URL') }),
-    { bodyParser: false },
+    { bodyParser: false, ...(logger === undefined ? {} : { logger }) },
   );
   app.enableShutdownHooks();
   configureHttpApp(app, { title: `社村通 ${name}`, description: `Command side of the ${name.replace(/ service$/, '')} context`, requestTimeoutMs });
+  return app;
+}
+
+/** Starts a write service from the environment: EVENT_STORE_URL, DATABASE_URL, PORT, HOST, REQUEST_TIMEOUT_MS. */
+export async function runWriteService(name: string, config: Omit<WriteServiceConfig, 'eventStoreUrl' | 'databaseUrl'>, defaultPort: number): Promise<void> {
+  const port = Number(process.env.PORT ?? defaultPort);
+  const app = await createWriteService(name, config);
   await app.listen(port, process.env.HOST ?? '0.0.0.0');
   Logger.log(`${name} listening on ${port}`, 'Main');
 }
