@@ -26,8 +26,8 @@ describe('sessions on the distributed topology (PostgreSQL, Kafka)', () => {
 
   beforeAll(async () => {
     requireBuild();
-    const [events, read, push] = await Promise.all(['shecun_events', 'shecun_read', 'shecun_push'].map((name) => createTestDatabase(name)));
-    dbs.push(events, read, push);
+    const [events, read, push, needs] = await Promise.all(['shecun_events', 'shecun_read', 'shecun_push', 'shecun_needs'].map((name) => createTestDatabase(name)));
+    dbs.push(events, read, push, needs);
     const keys = tokenKeys(mkdtempSync(join(tmpdir(), 'shecun-keys-')));
     const common = { EVENT_STORE_URL: events.url, KAFKA_BROKERS, TOPIC_PREFIX: prefix };
     const users = await provisionDistributed(events.url, keys.tokens, [
@@ -36,11 +36,12 @@ describe('sessions on the distributed topology (PostgreSQL, Kafka)', () => {
     ]);
     admin = { ...users['admin-root'], 'content-type': 'application/json' };
     const pushService = await startService('push-service', { ...common, ...keys.verifierEnv, DATABASE_URL: push.url, WEBHOOK_SIGNING_SECRET: randomBytes(32).toString('hex') });
+    const needsService = await startService('needs-service', { ...common, ...keys.verifierEnv, DATABASE_URL: needs.url });
     const projector = await startService('projector', { ...common, READ_DATABASE_URL: read.url });
-    services.push(pushService, projector);
-    await Promise.all([waitForHealth(pushService), waitForHealth(projector)]);
+    services.push(pushService, needsService, projector);
+    await Promise.all([waitForHealth(pushService), waitForHealth(needsService), waitForHealth(projector)]);
     const relay = await startService('relay', { ...common, DATABASE_URL: events.url });
-    gateway = await startService('gateway', { ...common, ...keys.issuerEnv, READ_DATABASE_URL: read.url, PUSH_SERVICE_URL: pushService.url });
+    gateway = await startService('gateway', { ...common, ...keys.issuerEnv, READ_DATABASE_URL: read.url, NEEDS_SERVICE_URL: needsService.url, PUSH_SERVICE_URL: pushService.url });
     services.push(relay, gateway);
     await Promise.all([waitForHealth(relay), waitForHealth(gateway)]);
   }, 120_000);
