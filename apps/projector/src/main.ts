@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { requiredEnv } from '@shecun/core';
+import { answerClientErrorsAsProblems, requiredEnv } from '@shecun/core';
 import { KafkaBus } from '@shecun/messaging';
 import { IdentityOrganizationScopesProjection, IdentityProjection } from '@shecun/identity';
 import { SequencedMatchingProjection } from '@shecun/matching';
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     res.writeHead(live ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: live ? 'ok' : 'starting', projectors: projectors.map((p) => ({ name: p.projection.name, applied: p.applied, skipped: p.skipped })) }));
   });
+  // A request the HTTP parser refuses (headers too large…) gets a problem+json answer, as on every app.
+  answerClientErrorsAsProblems(health);
   health.listen(Number(process.env.PORT ?? 3003), process.env.HOST ?? '0.0.0.0');
 
   const shutdown = async () => {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { requiredEnv } from '@shecun/core';
+import { answerClientErrorsAsProblems, requiredEnv } from '@shecun/core';
 import { openEventStore } from '@shecun/event-store';
 import { EventRelay, KafkaBus, PgRelayCheckpoints, topicForStream } from '@shecun/messaging';
 import { createServer } from 'node:http';
@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     res.writeHead(live ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: live ? 'ok' : 'starting', checkpoint: relay.checkpoint, restarts: relay.restarts }));
   });
+  // A request the HTTP parser refuses (headers too large…) gets a problem+json answer, as on every app.
+  answerClientErrorsAsProblems(health);
   health.listen(Number(process.env.PORT ?? 3002), process.env.HOST ?? '0.0.0.0');
 
   const shutdown = async () => {
