@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Actor, Command, CommandContext, CurrentActor, Public, RequestWithActor } from '@shecun/core';
+import { Command, CommandContext, Public, RequestWithActor } from '@shecun/core';
 import { IsString, Length } from 'class-validator';
 import { UserIdParam } from './identity.dto';
 import { SessionService } from './session.service';
@@ -30,9 +30,9 @@ export class SessionsController {
   @Post('auth/logout')
   @HttpCode(200)
   @ApiOperation({ summary: '退出登录 End this session: its access and refresh tokens stop working' })
-  async logout(@CurrentActor() actor: Actor, @Req() request: RequestWithActor) {
+  async logout(@Req() request: RequestWithActor, @Command() ctx: CommandContext) {
     if (!request.sessionId) throw new UnauthorizedException('此凭证不属于本平台的登录会话 (this token belongs to no session of this platform)');
-    const { position } = await this.sessions.logout(request.sessionId, actor);
+    const { position } = await this.sessions.logout(request.sessionId, ctx);
     return { sessionId: request.sessionId, ended: true, position: position ?? null };
   }
 

@@ -56,9 +56,9 @@ export class SessionService {
     return { user: foldRecorded(userDecider, events), sessions: foldRecorded(userSessionsDecider, events) };
   }
 
-  private run(sessionId: string, command: SessionCommand, actor: Actor) {
+  private run(sessionId: string, command: SessionCommand, actor: Actor, context?: CommandContext) {
     const commandId = randomUUID();
-    return executeCommand(this.store, sessionStream(sessionId), sessionDecider, { actor, command, commandId, correlationId: commandId });
+    return executeCommand(this.store, sessionStream(sessionId), sessionDecider, { actor, command, commandId, correlationId: commandId, ...context });
   }
 
   /** Starts a session for a user who has just proven who they are, under one of their grants. */
@@ -128,9 +128,9 @@ export class SessionService {
   }
 
   /** Ends the caller's own session: its access and refresh tokens stop working. */
-  async logout(sessionId: string, actor: Actor): Promise<{ position?: number }> {
+  async logout(sessionId: string, context: CommandContext): Promise<{ position?: number }> {
     try {
-      const result = await this.run(sessionId, { type: 'EndSession', reason: 'logout' }, actor);
+      const result = await this.run(sessionId, { type: 'EndSession', reason: 'logout' }, context.actor, context);
       return { position: result.position };
     } catch (error) {
       if (error instanceof SessionRefused) throw new UnauthorizedException(error.message);
