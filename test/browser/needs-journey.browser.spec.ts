@@ -404,7 +404,7 @@ describe('the needs journey in the console', () => {
     expect(refreshed).toEqual([200]);
     expect(await page.getByTestId('login').count()).toBe(0);
     // Signing out ends the session on the server: the old token no longer reads anything.
-    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('shecun.session') ?? '{}').accessToken as string);
+    const token = await page.evaluate(() => JSON.parse((globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('shecun.session') ?? '{}').accessToken as string);
     await page.context().close();
     const logout = await fetch(`${running.url}/api/auth/logout`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
     expect(logout.status).toBe(200);
