@@ -161,7 +161,19 @@ export class AccessAuditController {
   async access(@Query() page: PageQuery, @CurrentActor() actor: Actor) {
     if (!['admin', 'bureau', 'auditor'].includes(actor.role)) throw new ForbiddenException(`角色 ${actor.role} 不能查看访问审计 (role ${actor.role} may not read the access audit)`);
     const query = this.dataSource.getRepository(AccessAuditView).createQueryBuilder('a');
-    if (actor.role !== 'admin') query.where(new Brackets((w) => w.where('a.scope IS NULL').orWhere('a.scope LIKE :prefix', { prefix: `${actor.scope ?? '-'}%` })));
+    // Bureau staff and auditors see rows of their scope: grants and reads within their division
+    // prefix, and grants of organizations registered within it. Rows that name neither (admin
+    // grants, "sign out everywhere") are for administrators.
+    if (actor.role !== 'admin') {
+      query.where(
+        new Brackets((w) =>
+          w
+            .where('a.scope LIKE :prefix')
+            .orWhere(`EXISTS (SELECT 1 FROM identity_organization_scopes o WHERE o."organizationId" = a."organizationId" AND o."homeDivisionCode" LIKE :prefix)`),
+        ),
+        { prefix: `${actor.scope ?? '-'}%` },
+      );
+    }
     const [rows, total] = await query.orderBy('a.position', 'DESC').take(page.limit ?? 50).skip(page.offset ?? 0).getManyAndCount();
     return { total, items: rows.map((r) => ({ ...r, details: JSON.parse(r.details) })) };
   }

@@ -61,6 +61,8 @@ export class AccessAuditView {
   @Index() @Column({ type: 'varchar', length: 64 }) subjectId: string;
   /** The division scope the row concerns (a grant's scope), for scoping the audit to bureau staff. */
   @Index() @Column({ type: 'varchar', length: 12, nullable: true }) scope: string | null;
+  /** The organization a row concerns (an organization or hub grant), scoped by where it is registered. */
+  @Index() @Column({ type: 'varchar', length: 64, nullable: true }) organizationId: string | null;
   @Column({ type: 'text' }) details: string;
 }
 
@@ -142,6 +144,7 @@ export class IdentityProjection implements Projection {
           actorRole,
           subjectId: event.data.userId,
           scope: event.data.grant.scope ?? null,
+          organizationId: event.data.grant.organizationId ?? null,
           details: JSON.stringify({ grantId: event.data.grantId, ...event.data.grant }),
         });
         return;
@@ -156,6 +159,7 @@ export class IdentityProjection implements Projection {
           actorRole,
           subjectId: event.data.userId,
           scope: revoked?.scope ?? null,
+          organizationId: revoked?.organizationId ?? null,
           details: JSON.stringify({ grantId: event.data.grantId, role: revoked?.role, reason: event.data.reason }),
         });
         return;
