@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ProjectionHost } from '@shecun/projections';
 import { DonationsQueries } from '@shecun/donations';
+import { verifyEvidenceFilesCli } from '@shecun/evidence';
 import { IdentityService, normalizeUsername, USERNAME } from '@shecun/identity';
 import { SingleBar, Presets } from 'cli-progress';
 import { createInterface } from 'node:readline';
@@ -133,6 +134,7 @@ async function main(argv: string[]): Promise<void> {
       } else {
         Logger.log(`ledger intact: ${report.eventsChecked} events in ${report.streamsChecked} streams, head ${report.head}`, 'Audit');
       }
+      if (!(await verifyEvidenceFilesCli(app))) process.exitCode = 1;
     } else if (command === 'create-admin') {
       const username = args[0];
       if (!username || !USERNAME.test(normalizeUsername(username))) throw new Error('usage: cli create-admin <username> (3-64 lowercase letters, digits or ._-)');

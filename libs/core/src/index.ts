@@ -19,5 +19,4 @@ export * from './history';
 export * from './periodic-sweeper';
 export * from './http/paging';
 export * from './calendar';
-export * from './spreadsheet-cell';
 export * from './retry';

@@ -1,3 +1,4 @@
+import type { EvidenceFileRef } from '@shecun/evidence';
 /**
  * Vocabulary of the donations context. A donation flow (捐赠流向) is one hop of money or goods from
  * a provider to a recipient, after OCHA FTS flows and IATI transactions: a donor's gift to an
@@ -51,5 +52,7 @@ export interface UseEvidence {
   /** Amount the document covers, in fen, where it states one. */
   amountFen?: number;
   note?: string;
+  /** An uploaded evidence file: hash, type, size, uploader and visibility (absent on older events); sealed with the event. */
+  file?: EvidenceFileRef;
 }
 

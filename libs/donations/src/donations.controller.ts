@@ -1,7 +1,9 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Optional, Param, Post, Query, Res } from '@nestjs/common';
+import { EvidenceService, resolveEvidence, sendEvidence, ThumbnailQuery, wantsThumbnail } from '@shecun/evidence';
+import type { Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, Command, CommandContext, CommandResult, CurrentActor, IDEMPOTENCY_HEADER, Public } from '@shecun/core';
+import { Actor, Command, CommandContext, CommandResult, CurrentActor, IDEMPOTENCY_HEADER, notFound, Public } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { recordAuditedRead } from '@shecun/identity';
 import { randomUUID } from 'node:crypto';
@@ -10,10 +12,12 @@ import {
   AddEvidenceDto,
   AllocateDto,
   AllocationParam,
+  ConfirmUseDto,
   AnomaliesQuery,
   AsOfQuery,
   CorrectReceiptDto,
   EstablishFundDto,
+  FlowEvidenceParam,
   FlowIdParam,
   FundsQuery,
   ListFlowsQuery,
@@ -23,8 +27,10 @@ import {
   ReasonedAmountDto,
   ReceiveDto,
   RecordUseDto,
+  UseEvidenceDto,
   UseParam,
 } from './donations.dto';
+import { UseEvidence } from './donation.model';
 import { DonationsQueries, presentFlow } from './donations.queries';
 import { iatiActivities, ledgerCsv } from './exports';
 import { FlowState } from './flow.decider';
@@ -38,7 +44,15 @@ const shortId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 @Controller('api/donations')
 /** Commands on donation flows (the donations service in the distributed topology). */
 export class DonationsCommandController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    @Optional() private readonly evidenceFiles?: EvidenceService,
+  ) {}
+
+  /** Evidence entries as the event records them (uploaded files resolved to hash, type, size, uploader, visibility). */
+  private resolve(items: UseEvidenceDto[]): Promise<UseEvidence[]> {
+    return resolveEvidence(this.evidenceFiles, items) as Promise<UseEvidence[]>;
+  }
 
   private async run(flowId: string, request: FlowRequest, ctx: CommandContext, extra: Record<string, string> = {}) {
     const result = await this.commands.execute<ExecuteFlowCommand, CommandResult<FlowState>>(new ExecuteFlowCommand(flowId, request, ctx));
@@ -105,11 +119,12 @@ export class DonationsCommandController {
   @Post(':id/uses')
   @ApiOperation({ summary: '使用 Record a use of an allocation with evidence (recipient’s staff)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  use(@Param() { id }: FlowIdParam, @Body() body: RecordUseDto, @Command() ctx: CommandContext) {
+  async use(@Param() { id }: FlowIdParam, @Body() body: RecordUseDto, @Command() ctx: CommandContext) {
     const useId = shortId('u');
+    const evidence = await this.resolve(body.evidence);
     return this.run(
       id,
-      { type: 'RecordUse', useId, allocationId: body.allocationId, ...(body.needId ? { needId: body.needId } : {}), amount: body.amount, evidence: body.evidence, usedOn: body.usedOn, note: body.note ?? '' },
+      { type: 'RecordUse', useId, allocationId: body.allocationId, ...(body.needId ? { needId: body.needId } : {}), amount: body.amount, evidence, usedOn: body.usedOn, note: body.note ?? '' },
       ctx,
       { useId },
     );
@@ -119,16 +134,16 @@ export class DonationsCommandController {
   @HttpCode(200)
   @ApiOperation({ summary: '补充凭证 Add evidence to a use (recipient’s staff)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  evidence(@Param() { id, useId }: UseParam, @Body() body: AddEvidenceDto, @Command() ctx: CommandContext) {
-    return this.run(id, { type: 'AddUseEvidence', useId, evidence: body.evidence }, ctx);
+  async evidence(@Param() { id, useId }: UseParam, @Body() body: AddEvidenceDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'AddUseEvidence', useId, evidence: await this.resolve(body.evidence) }, ctx);
   }
 
   @Post(':id/uses/:useId/confirm')
   @HttpCode(200)
   @ApiOperation({ summary: '受益村确认 The beneficiary village’s coordinator confirms a use' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  confirm(@Param() { id, useId }: UseParam, @Body() body: NoteDto, @Command() ctx: CommandContext) {
-    return this.run(id, { type: 'ConfirmUse', useId, note: body.note ?? '' }, ctx);
+  confirm(@Param() { id, useId }: UseParam, @Body() body: ConfirmUseDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'ConfirmUse', useId, note: body.note ?? '', ...(body.reason?.trim() ? { reason: body.reason } : {}) }, ctx);
   }
 
   @Post(':id/disclose')
@@ -163,6 +178,7 @@ export class DonationsQueryController {
   constructor(
     private readonly queries: DonationsQueries,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() private readonly evidence?: EvidenceService,
   ) {}
 
   @Get()
@@ -175,6 +191,14 @@ export class DonationsQueryController {
   @ApiOperation({ summary: '捐赠详情 One flow with its allocations, uses, refunds and corrections' })
   get(@Param() { id }: FlowIdParam, @CurrentActor() actor: Actor) {
     return this.queries.get(actor, id);
+  }
+
+  @Get(':id/evidence/:sha256')
+  @ApiOperation({ summary: '使用凭证文件 An evidence file (or its thumbnail) of one of the flow’s uses, for those who may see the flow' })
+  async evidenceFile(@Param() { id, sha256 }: FlowEvidenceParam, @Query() query: ThumbnailQuery, @CurrentActor() actor: Actor, @Res() res: Response) {
+    const files = await this.queries.flowEvidence(actor, id);
+    if (!this.evidence) throw notFound('此服务不提供证明材料文件 (evidence files are not served here)');
+    sendEvidence(res, await this.evidence.openReferenced(files, sha256, wantsThumbnail(query)));
   }
 
   @Get(':id/trace')
@@ -225,7 +249,11 @@ export class FundsQueryController {
 @ApiTags('audit 审计')
 @Controller('api/audit/donations')
 export class DonationAuditController {
-  constructor(private readonly queries: DonationsQueries) {}
+  constructor(
+    private readonly queries: DonationsQueries,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() private readonly evidence?: EvidenceService,
+  ) {}
 
   @Get('balances')
   @ApiOperation({ summary: '余额 Received / allocated / used / confirmed per organization, fund, need and village (auditors, bureau staff within scope); as of a date' })
@@ -259,9 +287,15 @@ export class DonationAuditController {
   }
 
   @Get('ledger')
-  @ApiOperation({ summary: '账本校验 Recompute the donation ledger’s hash chains from the event store; reports the first broken link' })
-  ledger(@CurrentActor() actor: Actor) {
-    return this.queries.verifyLedgerFor(actor);
+  @ApiOperation({
+    summary:
+      '账本校验 Recompute the donation ledger’s hash chains from the event store; reports the first broken link, and every evidence file missing or no longer hashing to its recorded SHA-256 (evidenceFiles)',
+  })
+  async ledger(@CurrentActor() actor: Actor) {
+    const report = await this.queries.verifyLedgerFor(actor);
+    if (!this.evidence) return report;
+    const evidenceFiles = await this.evidence.verifyFiles(this.store);
+    return { ...report, ok: report.ok && evidenceFiles.ok, evidenceFiles };
   }
 }
 
@@ -269,7 +303,18 @@ export class DonationAuditController {
 @Public()
 @Controller('api/disclosure')
 export class DisclosureController {
-  constructor(private readonly queries: DonationsQueries) {}
+  constructor(
+    private readonly queries: DonationsQueries,
+    @Optional() private readonly evidence?: EvidenceService,
+  ) {}
+
+  @Get('donations/:id/evidence/:sha256')
+  @ApiOperation({ summary: '公开凭证文件 An evidence file marked public (or its thumbnail) of a disclosed flow; internal files are not served here' })
+  async evidenceFile(@Param() { id, sha256 }: FlowEvidenceParam, @Query() query: ThumbnailQuery, @Res() res: Response) {
+    const files = await this.queries.disclosedEvidence(id);
+    if (!this.evidence) throw notFound('此服务不提供证明材料文件 (evidence files are not served here)');
+    sendEvidence(res, await this.evidence.openReferenced(files, sha256, wantsThumbnail(query), true), true);
+  }
 
   @Get('organizations/:id')
   @ApiOperation({ summary: '机构公开报告 Disclosed totals received, used and confirmed by an organization, per donor and project, with corrections; no personal data' })

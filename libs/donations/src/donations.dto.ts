@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { DONOR_KINDS, EVIDENCE_KINDS, EvidenceKind } from './donation.model';
 import { ANOMALY_KINDS } from './audit';
+import { EVIDENCE_VISIBILITIES, EvidenceVisibility, SHA256_PATTERN } from '@shecun/evidence';
 
 const ID = /^[A-Za-z0-9._:-]{1,80}$/;
 const ORG_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -85,7 +86,12 @@ export class CorrectReceiptDto extends ReasonedAmountDto {
 
 export class UseEvidenceDto {
   @ApiProperty({ enum: EVIDENCE_KINDS, example: 'invoice' }) @IsIn(EVIDENCE_KINDS) kind: EvidenceKind;
-  @ApiProperty({ example: '44001234 No.00056789', description: 'Invoice number, file reference or URL' }) @IsString() @HumanText() @Length(1, 500) ref: string;
+  @ApiPropertyOptional({ example: '44001234 No.00056789', description: 'Invoice number or URL; not needed with sha256' })
+  @ValidateIf((e: UseEvidenceDto) => e.sha256 === undefined || e.ref !== undefined) @IsString() @HumanText() @Length(1, 500) ref?: string;
+  @ApiPropertyOptional({ description: 'An uploaded evidence file (POST /api/evidence)' })
+  @IsOptional() @Matches(SHA256_PATTERN, { message: 'sha256 须为 64 位小写十六进制 (sha256 must be 64 lowercase hex digits)' }) sha256?: string;
+  @ApiPropertyOptional({ enum: EVIDENCE_VISIBILITIES, default: 'internal', description: 'public: shown in the disclosure; internal: only to those who may see the flow' })
+  @IsOptional() @IsIn(EVIDENCE_VISIBILITIES) visibility?: EvidenceVisibility;
   @ApiPropertyOptional({ example: 1_200_000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_AMOUNT) amountFen?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(500) note?: string;
 }
@@ -109,8 +115,16 @@ export class NoteDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(2000) note?: string;
 }
 
+export class ConfirmUseDto extends NoteDto {
+  @ApiPropertyOptional({ description: 'Required when the use has no evidence: why it is confirmed anyway (recorded in the event)' })
+  @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(1000) reason?: string;
+}
+
 export class FlowIdParam {
   @Matches(ID, { message: 'id must be 1-80 letters, digits or ._:-' }) id: string;
+}
+export class FlowEvidenceParam extends FlowIdParam {
+  @Matches(SHA256_PATTERN, { message: 'sha256 须为 64 位小写十六进制 (sha256 must be 64 lowercase hex digits)' }) sha256: string;
 }
 export class AllocationParam extends FlowIdParam {
   @Matches(ID, { message: 'allocationId must be 1-80 letters, digits or ._:-' }) allocationId: string;

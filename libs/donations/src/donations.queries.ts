@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { EvidenceFileRef } from '@shecun/evidence';
 import { Actor, foldRecorded, forbidden, invalid, notFound, presentHistory } from '@shecun/core';
 import { EVENT_STORE, EventStore, RecordedEvent, START } from '@shecun/event-store';
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
@@ -9,6 +10,17 @@ import { DonationCorrectionView, DonationFlowView, DonationFundView, publishedFi
 import { availableOf, confirmedOf, flowDecider, FlowEvent, FlowState, flowStatus, isFlowEvent, netAllocation, refundedOf, usedOf, usedOn, valueOf, allocatedOf } from './flow.decider';
 import { FlowHistory } from './exports';
 import { LedgerVerifier, VerificationReport } from './ledger';
+
+/** Evidence files marked public on a flow's uses, as the disclosure lists them (download: /api/disclosure/donations/{flowId}/evidence/{sha256}). */
+export function publicEvidenceOf(s: FlowState) {
+  return s.uses.flatMap((u) =>
+    u.evidence.flatMap((e) =>
+      e.file && e.file.visibility === 'public'
+        ? [{ flowId: s.id, useId: u.id, needId: u.needId, usedOn: u.usedOn, kind: e.kind, file: e.file, sha256: e.file.sha256, mediaType: e.file.mediaType, size: e.file.size, thumbnail: e.file.thumbnail ?? null }]
+        : [],
+    ),
+  );
+}
 
 const AUDIT_ROLES = ['auditor', 'bureau', 'admin', 'system'];
 const unitOf = (s: FlowState) => (s.resource.kind === 'money' ? '分' : s.resource.unit);
@@ -104,6 +116,21 @@ export class DonationsQueries {
     const state = row ? (JSON.parse(row.state) as FlowState) : null;
     if (!state || !canSeeFlow(actor, state)) throw notFound(`捐赠 ${id} 不存在 (donation ${id} not found)`);
     return { ...presentFlow(state), revision: row!.revision };
+  }
+
+  /** The evidence files a flow's uses reference, for a caller who may see the flow. */
+  async flowEvidence(actor: Actor, id: string): Promise<EvidenceFileRef[]> {
+    const row = await this.dataSource.getRepository(DonationFlowView).findOneBy({ id });
+    const state = row ? (JSON.parse(row.state) as FlowState) : null;
+    if (!state || !canSeeFlow(actor, state)) throw notFound(`捐赠 ${id} 不存在 (donation ${id} not found)`);
+    return state.uses.flatMap((u) => u.evidence.flatMap((e) => (e.file ? [e.file] : [])));
+  }
+
+  /** The public evidence files of a disclosed flow (none for a flow not disclosed). */
+  async disclosedEvidence(id: string): Promise<EvidenceFileRef[]> {
+    const row = await this.dataSource.getRepository(DonationFlowView).findOneBy({ id, disclosed: true });
+    if (!row) return [];
+    return publicEvidenceOf(JSON.parse(row.state) as FlowState).map((e) => e.file);
   }
 
   async funds(holderOrganizationId?: string) {
@@ -304,6 +331,7 @@ export class DonationsQueries {
       totals,
       donors: [...donors.values()].sort((a, b) => b.receivedFen - a.receivedFen),
       projects: [...projects.values()],
+      evidence: states.flatMap(publicEvidenceOf),
       corrections: await this.corrections({ organizationId }),
     };
   }
@@ -312,11 +340,13 @@ export class DonationsQueries {
     const rows = await this.dataSource.getRepository(DonationFlowView).createQueryBuilder('f').where('f.disclosed = :d', { d: true }).andWhere('f.needIds LIKE :n', { n: `%,${needId},%` }).getMany();
     const totals = { allocatedFen: 0, usedFen: 0, confirmedFen: 0 };
     const by: { organization: string; allocatedFen: number; usedFen: number; confirmedFen: number }[] = [];
+    const evidence: ReturnType<typeof publicEvidenceOf> = [];
     let title = '';
     let villageCode = '';
     for (const r of rows) {
       const s = JSON.parse(r.state) as FlowState;
       const entry = { organization: s.recipient.name, allocatedFen: 0, usedFen: 0, confirmedFen: 0 };
+      evidence.push(...publicEvidenceOf(s).filter((e) => e.needId === needId));
       for (const a of s.allocations) {
         if (a.target.kind !== 'need' || a.target.needId !== needId) continue;
         title = a.target.title;
@@ -332,6 +362,6 @@ export class DonationsQueries {
       totals.confirmedFen += entry.confirmedFen;
       by.push(entry);
     }
-    return { needId, title, villageCode, flows: rows.length, totals, byOrganization: by, corrections: await this.corrections({ needId }) };
+    return { needId, title, villageCode, flows: rows.length, totals, byOrganization: by, evidence, corrections: await this.corrections({ needId }) };
   }
 }

@@ -135,6 +135,25 @@ describe('donation flow decider', () => {
       given(flowDecider, used).when({ type: 'AddUseEvidence', useId: 'u-1', evidence: [{ kind: 'photo', ref: 'p.jpg' }] }, ctx(fdnStaff)).then([expect.objectContaining({ type: 'UseEvidenceAdded' }) as FlowEvent]);
       given(flowDecider, used).when({ type: 'AddUseEvidence', useId: 'u-1', evidence: [] }, ctx(fdnStaff)).thenThrows('invalid', 'at least one');
     });
+    it('a use without evidence is confirmed only with a stated reason, recorded in the event (and sealed with it)', () => {
+      const bare = [...events(), ...history([[use({ evidence: [] }), fdnStaff]], fold(flowDecider, events())).events];
+      given(flowDecider, bare).when({ type: 'ConfirmUse', useId: 'u-1', note: '' }, ctx(coordinator)).thenThrows('invalid', /has no evidence: state why/);
+      given(flowDecider, bare).when({ type: 'ConfirmUse', useId: 'u-1', note: '', reason: '  ' }, ctx(coordinator)).thenThrows('invalid', /没有凭证/);
+      const [confirmed] = given(flowDecider, bare)
+        .when({ type: 'ConfirmUse', useId: 'u-1', note: '已收到', reason: ' 村委会现场清点，发票由镇财政所保管 ' }, ctx(coordinator))
+        .then([expect.objectContaining({ type: 'UseConfirmed', data: expect.objectContaining({ note: '已收到', noEvidenceReason: '村委会现场清点，发票由镇财政所保管' }) }) as FlowEvent]);
+      expect(fold(flowDecider, [...bare, confirmed]).uses[0].noEvidenceReason).toBe('村委会现场清点，发票由镇财政所保管');
+      const withEvidence = [...events(), ...history([[use(), fdnStaff]], fold(flowDecider, events())).events];
+      const [plain] = given(flowDecider, withEvidence).when({ type: 'ConfirmUse', useId: 'u-1', note: '' }, ctx(coordinator)).then([expect.objectContaining({ type: 'UseConfirmed' }) as FlowEvent]);
+      expect(plain.data).not.toHaveProperty('noEvidenceReason');
+    });
+    it('records an uploaded file’s hash, type, size, uploader and visibility with the use', () => {
+      const file = { sha256: 'c'.repeat(64), mediaType: 'application/pdf', size: 20_480, uploadedBy: 'f1', visibility: 'public' as const };
+      const [usedEvent] = given(flowDecider, events())
+        .when(use({ evidence: [{ kind: 'invoice', ref: `sha256:${file.sha256}`, file }] }), ctx(fdnStaff))
+        .then([expect.objectContaining({ type: 'DonationUsed', data: expect.objectContaining({ evidence: [{ kind: 'invoice', ref: `sha256:${file.sha256}`, file }] }) }) as FlowEvent]);
+      expect(fold(flowDecider, [...events(), usedEvent]).uses[0].evidence[0].file).toEqual(file);
+    });
   });
 
   describe('transfers (donor → fund → hub → village)', () => {

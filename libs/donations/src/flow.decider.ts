@@ -35,7 +35,8 @@ export type DonationUsed = DomainEvent<
   Sealed<{ flowId: string; useId: string; allocationId: string; needId: string | null; villageCode: string; amount: number; valueFen: number; evidence: UseEvidence[]; usedOn: string; note: string; usedAt: string }>
 >;
 export type UseEvidenceAdded = DomainEvent<'UseEvidenceAdded', Sealed<{ flowId: string; useId: string; evidence: UseEvidence[]; addedAt: string }>>;
-export type UseConfirmed = DomainEvent<'UseConfirmed', Sealed<{ flowId: string; useId: string; note: string; confirmedAt: string }>>;
+/** noEvidenceReason: why the coordinator confirmed a use that has no evidence (absent otherwise). */
+export type UseConfirmed = DomainEvent<'UseConfirmed', Sealed<{ flowId: string; useId: string; note: string; noEvidenceReason?: string; confirmedAt: string }>>;
 export type DonationDisclosed = DomainEvent<'DonationDisclosed', Sealed<{ flowId: string; disclosedAt: string }>>;
 export type DonationRefunded = DomainEvent<'DonationRefunded', Sealed<{ flowId: string; amount: number; reason: string; refundedAt: string }>>;
 export type ReceiptCorrected = DomainEvent<
@@ -113,7 +114,8 @@ export type FlowCommand =
       note: string;
     }
   | { type: 'AddUseEvidence'; useId: string; evidence: UseEvidence[] }
-  | { type: 'ConfirmUse'; useId: string; note: string }
+  /** reason: required when the use has no evidence, recorded in the event. */
+  | { type: 'ConfirmUse'; useId: string; note: string; reason?: string }
   | { type: 'DiscloseDonation' }
   | { type: 'RefundDonation'; amount: number; reason: string }
   | { type: 'CorrectReceipt'; amount: number; receiptNumber: string; reason: string };
@@ -143,6 +145,8 @@ export interface UseState {
   usedAt: string;
   confirmedAt: string | null;
   confirmedBy: string | null;
+  /** Why it was confirmed without evidence (only then). */
+  noEvidenceReason?: string;
 }
 
 export interface FlowState {
@@ -335,7 +339,12 @@ function decideUnsealed(command: FlowCommand, state: FlowState, { actor, now }: 
       throw forbidden(`只有受益村 ${use.villageCode} 的村级联络员可以确认 (only the coordinator of village ${use.villageCode} may confirm this use)`);
     }
     if (use.confirmedAt) throw conflict(`使用记录 ${use.id} 已确认 (use ${use.id} is already confirmed)`);
-    return [{ type: 'UseConfirmed', data: { flowId, useId: use.id, note: command.note, confirmedAt: at } }];
+    const reason = command.reason?.trim() ?? '';
+    if (use.evidence.length === 0 && !reason) {
+      throw invalid(`使用记录 ${use.id} 没有凭证，确认前请说明原因 (use ${use.id} has no evidence: state why you confirm it)`, { useId: use.id });
+    }
+    const noEvidence = use.evidence.length === 0 ? { noEvidenceReason: reason } : {};
+    return [{ type: 'UseConfirmed', data: { flowId, useId: use.id, note: command.note, ...noEvidence, confirmedAt: at } }];
   }
 
   requireRecipient(actor, state);
@@ -501,7 +510,9 @@ function evolveFlow(state: FlowState, event: FlowEvent): FlowState {
     case 'UseConfirmed':
       return {
         ...next,
-        uses: state.uses.map((u) => (u.id === event.data.useId ? { ...u, confirmedAt: event.data.confirmedAt } : u)),
+        uses: state.uses.map((u) =>
+          u.id === event.data.useId ? { ...u, confirmedAt: event.data.confirmedAt, ...(event.data.noEvidenceReason ? { noEvidenceReason: event.data.noEvidenceReason } : {}) } : u,
+        ),
         steps: [...state.steps, { type: event.type, at: event.data.confirmedAt }],
       };
     case 'DonationDisclosed':

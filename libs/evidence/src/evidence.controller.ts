@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { BadRequestException, Body, CallHandler, Controller, ExecutionContext, Get, HttpCode, HttpException, Injectable, NestInterceptor, Param, PayloadTooLargeException, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Observable } from 'rxjs';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor } from '@shecun/core';
@@ -31,6 +32,24 @@ export const wantsThumbnail = (q: ThumbnailQuery) => q.thumbnail === 'true' || q
 /** multer's limits: one file of at most EVIDENCE_MAX_BYTES (larger: 413), a few small fields. */
 export const UPLOAD_LIMITS = { fileSize: evidenceMaxBytes(), files: 1, fields: 4, parts: 6, fieldSize: 1024 };
 
+const MultipartFile = FileInterceptor('file', { limits: UPLOAD_LIMITS });
+
+/** multer on the upload route, its refusals worded like every other problem (Chinese first). */
+@Injectable()
+export class EvidenceUploadInterceptor implements NestInterceptor {
+  private readonly multipart = new MultipartFile();
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    try {
+      return await this.multipart.intercept(context, next);
+    } catch (error) {
+      if (error instanceof PayloadTooLargeException) throw new PayloadTooLargeException(`文件超过 ${UPLOAD_LIMITS.fileSize} 字节 (the file exceeds ${UPLOAD_LIMITS.fileSize} bytes)`);
+      if (error instanceof HttpException && error.getStatus() < 500) throw new BadRequestException(`上传格式有误，请只发送一个 file 字段 (malformed upload: ${error.message})`);
+      throw error;
+    }
+  }
+}
+
 @ApiTags('evidence 证明材料')
 @Controller('api/evidence')
 export class EvidenceController {
@@ -38,7 +57,7 @@ export class EvidenceController {
 
   @Post()
   @HttpCode(201)
-  @UseInterceptors(FileInterceptor('file', { limits: UPLOAD_LIMITS }))
+  @UseInterceptors(EvidenceUploadInterceptor)
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {
@@ -56,7 +75,7 @@ export class EvidenceController {
   }
 
   @Get(':sha256')
-  @ApiOperation({ summary: '查看本人上传 One's own upload (or its thumbnail, by the thumbnail's hash), before a command references it' })
+  @ApiOperation({ summary: '查看本人上传 One’s own upload (or its thumbnail, by the thumbnail’s hash), before a command references it' })
   async own(@Param() { sha256 }: Sha256Param, @CurrentActor() actor: Actor, @Res() res: Response) {
     sendEvidence(res, await this.evidence.ownUpload(actor, sha256));
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor, forbidden, invalid, notFound } from '@shecun/core';
 import { EventStore, START } from '@shecun/event-store';
-import { EvidenceFileRef, EvidenceVisibility, referencedFiles, StoredFileInfo } from './evidence.model';
+import { EvidenceFileRef, EvidenceVisibility, fileRef, referencedFiles, StoredFileInfo } from './evidence.model';
 import { evidenceMaxBytes, inspectUpload } from './inspect';
 import { EVIDENCE_STORAGE, EvidenceStorage, sha256Of } from './storage';
 
@@ -129,4 +129,37 @@ export class EvidenceService {
     }
     return { ok: problems.length === 0, referencesChecked: references, filesChecked: verdicts.size, problems };
   }
+}
+
+/** An evidence entry as a command body gives it: a document number or URL, or an uploaded file's hash. */
+export interface EvidenceInput<K extends string> {
+  kind: K;
+  ref?: string;
+  note?: string;
+  sha256?: string;
+  visibility?: EvidenceVisibility;
+}
+
+/**
+ * Turns evidence entries from a request into what the event records: entries naming an uploaded
+ * file get `ref: sha256:<hash>` and `file` (hash, type, size, uploader, visibility, thumbnail).
+ * A file that was never uploaded is refused (422) before anything is appended.
+ */
+export async function resolveEvidence<T extends EvidenceInput<string>>(
+  service: EvidenceService | undefined,
+  items: T[],
+): Promise<(Omit<T, 'sha256' | 'visibility' | 'ref'> & { ref: string; file?: EvidenceFileRef })[]> {
+  const out: (Omit<T, 'sha256' | 'visibility' | 'ref'> & { ref: string; file?: EvidenceFileRef })[] = [];
+  for (const item of items) {
+    const { sha256, visibility, ref, ...rest } = item;
+    const kept = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined && v !== '')) as Omit<T, 'sha256' | 'visibility' | 'ref'>;
+    if (sha256) {
+      if (!service) throw invalid('此服务不接收证明材料文件 (evidence files are not available on this service)');
+      const file = await service.resolve(sha256, visibility ?? 'internal');
+      out.push({ ...kept, ref: ref ?? fileRef(file.sha256), file });
+    } else {
+      out.push({ ...kept, ref: ref ?? '' });
+    }
+  }
+  return out;
 }

@@ -6,3 +6,4 @@ export * from './evidence.service';
 export * from './evidence.http';
 export * from './evidence.controller';
 export * from './evidence.module';
+export * from './evidence.cli';

@@ -1012,6 +1012,41 @@ describe('ConfirmDelivery', () => {
   it('confirms a delivery only once', () => {
     given(needDecider, [...RECORDED, confirmed('c1', 'd1')]).when(confirm(), ctx(coordinator)).thenThrows('conflict', 'already confirmed');
   });
+
+  describe('evidence files and confirming without evidence', () => {
+    const FILE = { sha256: 'a'.repeat(64), mediaType: 'image/jpeg', size: 48_213, uploadedBy: 'staff-org-gz-charity', visibility: 'public' as const, thumbnail: 'b'.repeat(64) };
+    const withoutEvidence = (): NeedEvent => {
+      const event = recorded('c1', 'd1', [L('L1', 1_000_000)]) as Extract<NeedEvent, { type: 'DeliveryRecorded' }>;
+      return { ...event, data: { ...event.data, evidence: [] } };
+    };
+
+    it('records the file’s hash, type, size, uploader and visibility with the delivery, and old {kind, ref} evidence still folds', () => {
+      const evidence = [{ kind: 'photo' as const, ref: `sha256:${FILE.sha256}`, file: FILE }, { kind: 'receipt' as const, ref: '粤财社捐 No.44010012345' }];
+      const [event] = given(needDecider, CHARITY_ACCEPTED)
+        .when({ type: 'RecordDelivery', commitmentId: 'c1', deliveryId: 'd1', items: [L('L1', 1_000_000)], evidence, note: '' }, ctx(staff(CHARITY)))
+        .then([{ type: 'DeliveryRecorded', data: { needId: NEED_ID, commitmentId: 'c1', deliveryId: 'd1', items: [L('L1', 1_000_000)], evidence, note: '', recordedAt: AT } }]);
+      const state = stateOf([...CHARITY_ACCEPTED, event]);
+      expect(state.commitments[0].deliveries[0].evidence[0].file).toEqual(FILE);
+      expect(stateOf(RECORDED).commitments[0].deliveries[0].evidence).toEqual([{ kind: 'receipt', ref: '粤财社捐 No.44010012345' }]);
+    });
+
+    it('a delivery with evidence is confirmed without a reason, and none is recorded', () => {
+      const [event] = given(needDecider, RECORDED).when(confirm({ reason: '无需说明' }), ctx(coordinator)).then([expect.objectContaining({ type: 'DeliveryConfirmed' }) as NeedEvent]);
+      expect(event.data).not.toHaveProperty('noEvidenceReason');
+    });
+
+    it('a delivery without evidence needs a stated reason (blank is not one)', () => {
+      given(needDecider, [...CHARITY_ACCEPTED, withoutEvidence()]).when(confirm(), ctx(coordinator)).thenThrows('invalid', /no evidence: state why/);
+      given(needDecider, [...CHARITY_ACCEPTED, withoutEvidence()]).when(confirm({ reason: '   ' }), ctx(coordinator)).thenThrows('invalid', /没有证明材料/);
+    });
+
+    it('the reason is recorded in the event and in the delivery’s state', () => {
+      const [event] = given(needDecider, [...CHARITY_ACCEPTED, withoutEvidence()])
+        .when(confirm({ reason: ' 现场验收，签收单原件存村委 ' }), ctx(coordinator))
+        .then([{ type: 'DeliveryConfirmed', data: { needId: NEED_ID, commitmentId: 'c1', deliveryId: 'd1', note: '已核对银行回单', noEvidenceReason: '现场验收，签收单原件存村委', confirmedAt: AT } }]);
+      expect(stateOf([...CHARITY_ACCEPTED, withoutEvidence(), event]).commitments[0].deliveries[0].noEvidenceReason).toBe('现场验收，签收单原件存村委');
+    });
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -51,7 +51,8 @@ export type NeedCommand =
   | { type: 'DeclineCommitment'; commitmentId: string; reason: string }
   | { type: 'WithdrawCommitment'; commitmentId: string; reason: string }
   | { type: 'RecordDelivery'; commitmentId: string; deliveryId: string; items: ItemQuantity[]; evidence: Evidence[]; note: string }
-  | { type: 'ConfirmDelivery'; commitmentId: string; deliveryId: string; note: string }
+  /** reason: required when the delivery has no evidence, recorded in the event. */
+  | { type: 'ConfirmDelivery'; commitmentId: string; deliveryId: string; note: string; reason?: string }
   | {
       type: 'RequestHandover';
       commitmentId: string;
@@ -86,6 +87,8 @@ export interface DeliveryState {
   note: string;
   recordedAt: string;
   confirmedAt: string | null;
+  /** Why it was confirmed without evidence (only then). */
+  noEvidenceReason?: string;
 }
 
 export interface CommitmentState {
@@ -645,7 +648,12 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
       const delivery = commitment.deliveries.find((d) => d.id === command.deliveryId);
       if (!delivery) throw notFound(`交付 ${command.deliveryId} 不存在 (delivery not found)`);
       if (delivery.confirmedAt) throw conflict('该交付已确认 (this delivery is already confirmed)');
-      return [{ type: 'DeliveryConfirmed', data: { needId, commitmentId: commitment.id, deliveryId: delivery.id, note: command.note, confirmedAt: at } }];
+      const reason = command.reason?.trim() ?? '';
+      if (delivery.evidence.length === 0 && !reason) {
+        throw invalid('该交付没有证明材料，确认前请说明原因 (this delivery has no evidence: state why you confirm it)', { deliveryId: delivery.id });
+      }
+      const noEvidence = delivery.evidence.length === 0 ? { noEvidenceReason: reason } : {};
+      return [{ type: 'DeliveryConfirmed', data: { needId, commitmentId: commitment.id, deliveryId: delivery.id, note: command.note, ...noEvidence, confirmedAt: at } }];
     }
     case 'RequestHandover': {
       requireRole(actor, ORGANIZATION, '转交接单 (hand over commitments)');
@@ -806,7 +814,9 @@ function evolve(state: NeedState, event: NeedEvent): NeedState {
     case 'DeliveryConfirmed':
       return updateCommitment(state, event.data.commitmentId, (c) => ({
         ...c,
-        deliveries: c.deliveries.map((d) => (d.id === event.data.deliveryId ? { ...d, confirmedAt: event.data.confirmedAt } : d)),
+        deliveries: c.deliveries.map((d) =>
+          d.id === event.data.deliveryId ? { ...d, confirmedAt: event.data.confirmedAt, ...(event.data.noEvidenceReason ? { noEvidenceReason: event.data.noEvidenceReason } : {}) } : d,
+        ),
       }));
   }
 }

@@ -59,7 +59,8 @@ export type DeliveryRecorded = DomainEvent<
 >;
 export type DeliveryConfirmed = DomainEvent<
   'DeliveryConfirmed',
-  { needId: string; commitmentId: string; deliveryId: string; note: string; confirmedAt: string }
+  /** noEvidenceReason: why the coordinator confirmed a delivery that has no evidence (absent otherwise). */
+  { needId: string; commitmentId: string; deliveryId: string; note: string; noEvidenceReason?: string; confirmedAt: string }
 >;
 
 /** Claim hygiene (Crisis Cleanup): the holder hands an accepted commitment to another organization. */

@@ -1,3 +1,4 @@
+import type { EvidenceFileRef } from '@shecun/evidence';
 /** Vocabulary of the needs context (DOMAIN.md: assistance categories, resource kinds). */
 
 export const CATEGORIES = ['industry', 'employment', 'consumption', 'health', 'education', 'volunteer', 'greening', 'care'] as const;
@@ -63,9 +64,11 @@ export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 export interface Evidence {
   kind: EvidenceKind;
-  /** A file reference, URL or document number. */
+  /** A URL or document number; for an uploaded file `sha256:<hash>` (older events: free text such as a file path). */
   ref: string;
   note?: string;
+  /** An uploaded evidence file: hash, type, size, uploader and visibility (absent on older events). */
+  file?: EvidenceFileRef;
 }
 
 /** Lifecycle steps recorded by events; `needStatus` derives the commitment-based ones. */

@@ -1,13 +1,16 @@
-import { Body, Controller, Get, Headers, HttpCode, Optional, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Optional, Param, Post, Query, Res } from '@nestjs/common';
+import { EvidenceService, resolveEvidence, sendEvidence, ThumbnailQuery, wantsThumbnail } from '@shecun/evidence';
+import type { Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, Command, CommandContext, CommandResult, CurrentActor, IDEMPOTENCY_HEADER } from '@shecun/core';
+import { Actor, Command, CommandContext, CommandResult, CurrentActor, IDEMPOTENCY_HEADER, notFound } from '@shecun/core';
 import { ProjectionHost } from '@shecun/projections';
 import { NeedCommand, NeedState } from './need.decider';
 import { presentNeed } from './need.presenter';
 import { ExecuteNeedCommand } from './needs.commands';
 import {
   CommitmentParams,
+  ConfirmDeliveryDto,
   CreateNeedDto,
   DeclineHandoverDto,
   DeliveryParams,
@@ -15,6 +18,7 @@ import {
   LineItemDto,
   ListCommitmentsQuery,
   ListNeedsQuery,
+  NeedEvidenceParam,
   NoteDto,
   OfferCommitmentDto,
   ReasonDto,
@@ -40,7 +44,10 @@ const needFields = (body: CreateNeedDto | ReviseNeedDto) => ({
 @ApiTags('needs 需求')
 @Controller('api/needs')
 export class NeedsCommandController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    @Optional() private readonly evidence?: EvidenceService,
+  ) {}
 
   private async run(needId: string, command: NeedCommand, context: CommandContext) {
     const result = await this.commands.execute<ExecuteNeedCommand, CommandResult<NeedState>>(new ExecuteNeedCommand(needId, command, context));
@@ -206,7 +213,7 @@ export class NeedsCommandController {
         commitmentId: cid,
         deliveryId,
         items: body.items.map((i) => ({ lineItemId: i.lineItemId, quantity: i.quantity })),
-        evidence: body.evidence.map((e) => ({ kind: e.kind, ref: e.ref, ...(e.note ? { note: e.note } : {}) })),
+        evidence: await resolveEvidence(this.evidence, body.evidence),
         note: body.note ?? '',
       },
       ctx,
@@ -218,8 +225,8 @@ export class NeedsCommandController {
   @HttpCode(200)
   @ApiOperation({ summary: '确认交付 Confirm a delivery' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  confirm(@Param() { id, cid, did }: DeliveryParams, @Body() body: NoteDto, @Command() ctx: CommandContext) {
-    return this.run(id, { type: 'ConfirmDelivery', commitmentId: cid, deliveryId: did, note: body.note ?? '' }, ctx);
+  confirm(@Param() { id, cid, did }: DeliveryParams, @Body() body: ConfirmDeliveryDto, @Command() ctx: CommandContext) {
+    return this.run(id, { type: 'ConfirmDelivery', commitmentId: cid, deliveryId: did, note: body.note ?? '', ...(body.reason?.trim() ? { reason: body.reason } : {}) }, ctx);
   }
 }
 
@@ -230,6 +237,7 @@ export class NeedsQueryController {
   constructor(
     private readonly queries: NeedsQueries,
     @Optional() private readonly projections?: ProjectionHost,
+    @Optional() private readonly evidence?: EvidenceService,
   ) {}
 
   /** Read-your-writes where the projections run in this process; elsewhere the header is a no-op. */
@@ -252,6 +260,14 @@ export class NeedsQueryController {
   async get(@Param() { id }: IdParam, @CurrentActor() actor: Actor, @Headers('x-min-position') minPosition?: string) {
     await this.readYourWrites(minPosition);
     return this.queries.get(id, actor);
+  }
+
+  @Get(':id/evidence/:sha256')
+  @ApiOperation({ summary: '交付证明材料 An evidence file (or its thumbnail) of one of the need’s deliveries, for those who may see the need' })
+  async evidenceFile(@Param() { id, sha256 }: NeedEvidenceParam, @Query() query: ThumbnailQuery, @CurrentActor() actor: Actor, @Res() res: Response) {
+    const files = await this.queries.evidenceFiles(id, actor);
+    if (!this.evidence) throw notFound('此服务不提供证明材料文件 (evidence files are not served here)');
+    sendEvidence(res, await this.evidence.openReferenced(files, sha256, wantsThumbnail(query)));
   }
 
   @Get(':id/events')

@@ -15,7 +15,9 @@ import {
   MaxLength,
   Min,
   ValidateNested,
+  ValidateIf,
 } from 'class-validator';
+import { EVIDENCE_VISIBILITIES, EvidenceVisibility, SHA256_PATTERN } from '@shecun/evidence';
 import { CATEGORIES, Category, COMMITMENT_STATUSES, EVIDENCE_KINDS, EvidenceKind, LINE_ITEM_KINDS, LineItemKind, NEED_STATUSES, NeedStatus } from './need.model';
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -107,6 +109,12 @@ export class NoteDto {
   note?: string;
 }
 
+export class ConfirmDeliveryDto extends NoteDto {
+  @ApiPropertyOptional({ example: '现场验收，村民签收单原件存村委', description: 'Required when the delivery has no evidence: why it is confirmed anyway (recorded in the event)' })
+  @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(1000)
+  reason?: string;
+}
+
 export class ItemQuantityDto {
   @ApiProperty({ example: 'L1' })
   @Matches(/^L\d{1,4}$/, { message: 'lineItemId must look like L1, L2…' })
@@ -178,9 +186,18 @@ export class EvidenceDto {
   @IsIn(EVIDENCE_KINDS)
   kind: EvidenceKind;
 
-  @ApiProperty({ example: 'files/2026/11/handover-01.jpg' })
+  @ApiPropertyOptional({ example: 'No.2026-0012', description: 'A URL or document number; not needed with sha256' })
+  @ValidateIf((e: EvidenceDto) => e.sha256 === undefined || e.ref !== undefined)
   @IsString() @HumanText() @Length(1, 500)
-  ref: string;
+  ref?: string;
+
+  @ApiPropertyOptional({ example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', description: 'An uploaded evidence file (POST /api/evidence)' })
+  @IsOptional() @Matches(SHA256_PATTERN, { message: 'sha256 须为 64 位小写十六进制 (sha256 must be 64 lowercase hex digits)' })
+  sha256?: string;
+
+  @ApiPropertyOptional({ enum: EVIDENCE_VISIBILITIES, default: 'internal', description: 'public: shown in the disclosure; internal: only to those who may see the delivery' })
+  @IsOptional() @IsIn(EVIDENCE_VISIBILITIES)
+  visibility?: EvidenceVisibility;
 
   @ApiPropertyOptional({ example: '交接现场照片' })
   @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(500)
@@ -234,6 +251,11 @@ export class ListCommitmentsQuery extends PageQueryDto {
 export class IdParam {
   @Matches(ID, { message: 'id must be 1-64 letters, digits or ._:-' })
   id: string;
+}
+
+export class NeedEvidenceParam extends IdParam {
+  @Matches(SHA256_PATTERN, { message: 'sha256 须为 64 位小写十六进制 (sha256 must be 64 lowercase hex digits)' })
+  sha256: string;
 }
 
 export class CommitmentParams extends IdParam {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, chinaToday, forbidden, notFound, presentHistory } from '@shecun/core';
+import type { EvidenceFileRef } from '@shecun/evidence';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { Brackets, DataSource } from 'typeorm';
 import { canSeeNeed, NeedState } from './need.decider';
@@ -72,6 +73,12 @@ export class NeedsQueries {
   async get(id: string, actor: Actor) {
     const row = await this.visible(id, actor);
     return { ...presentNeed(JSON.parse(row.state) as NeedState, today()), revision: row.revision, position: row.position };
+  }
+
+  /** The evidence files the need's deliveries reference, for a caller who may see the need. */
+  async evidenceFiles(id: string, actor: Actor): Promise<EvidenceFileRef[]> {
+    const state = JSON.parse((await this.visible(id, actor)).state) as NeedState;
+    return state.commitments.flatMap((c) => c.deliveries.flatMap((d) => d.evidence.flatMap((e) => (e.file ? [e.file] : []))));
   }
 
   async history(id: string, actor: Actor) {

@@ -34,6 +34,9 @@ export function httpOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): { requ
   return { requestTimeoutMs };
 }
 
+/** Routes that take a file as multipart/form-data (parsed by multer on the route, with its own limits) besides JSON. */
+export const MULTIPART_PATHS = ['/api/evidence'];
+
 /**
  * The HTTP conventions every app shares: JSON bodies with a size and a nesting limit, malformed
  * JSON as a 400 problem, requests the HTTP parser refuses (headers too large…) answered as
@@ -44,7 +47,7 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   // A body in any other format is refused, not silently read as empty.
   app.use((request: Request, response: Response, next: NextFunction) => {
     const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !request.is(JSON_MEDIA_TYPES)) {
+    if (hasBody && !request.is(JSON_MEDIA_TYPES) && !(request.method === 'POST' && MULTIPART_PATHS.includes(request.path) && request.is('multipart/form-data'))) {
       return sendProblem(response, toProblem(new UnsupportedMediaTypeException('请求内容须为 JSON (send the body as application/json)'), request.originalUrl));
     }
     next();
