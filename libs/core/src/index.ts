@@ -19,4 +19,5 @@ export * from './history';
 export * from './periodic-sweeper';
 export * from './http/paging';
 export * from './calendar';
+export * from './spreadsheet-cell';
 export * from './retry';

@@ -1,3 +1,4 @@
+import { spreadsheetRows } from '@shecun/core';
 import { RecordedEvent } from '@shecun/event-store';
 import { stringify } from 'csv-stringify/sync';
 import { create } from 'xmlbuilder2';
@@ -70,8 +71,9 @@ export function ledgerCsv(flows: FlowHistory[]): string {
         seal?.prevHash ?? '', seal?.hash ?? '',
       ];
     });
-  // A byte order mark so that spreadsheet programs read the Chinese text as UTF-8.
-  return '\ufeff' + stringify([LEDGER_COLUMNS as unknown as string[], ...rows]);
+  // A byte order mark so that spreadsheet programs read the Chinese text as UTF-8; amounts stay
+  // numbers, text a spreadsheet could run as a formula is neutralised (spreadsheetRows).
+  return '\ufeff' + stringify(spreadsheetRows([LEDGER_COLUMNS, ...rows]));
 }
 
 /** IATI transaction type codes (TransactionType codelist). */

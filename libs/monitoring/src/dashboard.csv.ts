@@ -1,9 +1,14 @@
+import { spreadsheetRows } from '@shecun/core';
 import { stringify } from 'csv-stringify/sync';
 import { NeedFigures } from './figures';
 import { MonitoringQueries } from './monitoring.queries';
 
-/** CSV exports of the dashboard (csv-stringify), with a byte order mark so spreadsheets read UTF-8. */
-const csv = (header: string[], rows: unknown[][]) => '\ufeff' + stringify([header, ...rows]);
+/**
+ * CSV exports of the dashboard (csv-stringify), with a byte order mark so spreadsheets read UTF-8:
+ * figures stay numbers, text (need titles, region names) a spreadsheet could run as a formula is
+ * neutralised (spreadsheetRows).
+ */
+const csv = (header: string[], rows: unknown[][]) => '\ufeff' + stringify(spreadsheetRows([header, ...rows]));
 
 const FIGURE_COLUMNS = [
   'published', 'matched', 'fully_committed', 'fulfilled', 'match_rate', 'conversion_rate',
