@@ -44,7 +44,7 @@ describe('spreadsheet cells', () => {
     for (const text of FORMULAS) sheet.addRow([xlsxCellValue(text), xlsxCellValue(-500)]);
     sheet.addRow([xlsxCellValue({ formula: 'SUM(1)', result: 1 }), xlsxCellValue(null)]);
     const read = new ExcelJS.Workbook();
-    await read.xlsx.load(Buffer.from(await workbook.xlsx.writeBuffer()));
+    await read.xlsx.load(await workbook.xlsx.writeBuffer());
     const rows = read.worksheets[0].getRows(1, FORMULAS.length + 1)!;
     FORMULAS.forEach((text, i) => {
       const [cell, amount] = [rows[i].getCell(1), rows[i].getCell(2)];
