@@ -7,7 +7,7 @@ import { registerOrganizations } from '../support/organizations';
  * organizations registered within their division, not every organization grant in the province;
  * rows that name no scope or organization ("sign out everywhere", admin grants) only to administrators.
  */
-describe('access audit scope', () => {
+describe('what bureau staff see of users and the access audit', () => {
   let t: TestApp;
   const ADMIN = { id: 'audit-admin', role: 'admin' as const };
   const QINGYUAN_BUREAU = { id: 'qy-bureau-audit', role: 'bureau' as const, scope: '4418' };
@@ -45,5 +45,19 @@ describe('access audit scope', () => {
       expect(concerning(scoped, gz.userId)).toEqual([]);
       expect(scoped.every((r) => r.action !== 'sessions-revoked')).toBe(true);
     }
+  });
+
+  it('a user’s grants outside the caller’s reach are not shown: 清远 bureau staff see the 清远 grant of a user who also works for a 广州 organization', async () => {
+    const identity = t.app.get(IdentityService);
+    const both = await identity.provision({ username: 'staff-audit-both', displayName: '两地', passwordHash: 'x', grant: { role: 'organization', organizationId: 'org-audit-qy' } }, 'test/audit-scope/both-qy');
+    const gz = await identity.provision({ username: 'staff-audit-both', displayName: '两地', passwordHash: 'x', grant: { role: 'organization', organizationId: 'org-audit-gz' } }, 'test/audit-scope/both-gz');
+    await t.projections.waitFor(gz.position!);
+    const grantsSeenBy = async (actor: TestActor) => {
+      const detail = (await t.http().get(`/api/users/${both.userId}`).set(await actAs(t, actor)).expect(200)).body as { grants: { organizationId?: string }[] };
+      const list = (await t.http().get('/api/users?limit=200').set(await actAs(t, actor)).expect(200)).body as { items: { id: string; grants: { organizationId?: string }[] }[] };
+      return { detail: detail.grants.map((g) => g.organizationId).sort(), list: list.items.find((u) => u.id === both.userId)!.grants.map((g) => g.organizationId).sort() };
+    };
+    expect(await grantsSeenBy(ADMIN)).toEqual({ detail: ['org-audit-gz', 'org-audit-qy'], list: ['org-audit-gz', 'org-audit-qy'] });
+    expect(await grantsSeenBy(QINGYUAN_BUREAU)).toEqual({ detail: ['org-audit-qy'], list: ['org-audit-qy'] });
   });
 });

@@ -7,7 +7,9 @@ import { ChangePasswordDto, GrantDto, GrantParams, LoginDto, PageQuery, Register
 import { AccessAuditView, GrantView, UserView } from './identity.projection';
 import { IdentityService, presentGrant } from './identity.service';
 import { TokenService } from './token.service';
-import { administersOrganization } from './user.decider';
+import { GrantSpec } from './identity.model';
+import { OrganizationScopes } from './organization-scopes';
+import { administersOrganization, delegation } from './user.decider';
 
 @ApiTags('auth 登录')
 @Controller('api/auth')
@@ -82,7 +84,28 @@ export class UsersController {
   constructor(
     private readonly identity: IdentityService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organizations: OrganizationScopes,
   ) {}
+
+  /**
+   * The grants of another user a caller may see: those within the caller's reach (the grants they
+   * could give or revoke). Administrators and the user themselves see every grant; a bureau of
+   * 清远 sees a user's 清远 grants, not the same user's grants in 广州.
+   */
+  private async visibleGrants<G extends GrantView>(actor: Actor, grants: G[]): Promise<G[]> {
+    if (actor.role === 'admin') return grants;
+    const shown: G[] = [];
+    for (const grant of grants) {
+      if (grant.userId === actor.id) {
+        shown.push(grant);
+        continue;
+      }
+      const spec = presentGrant(grant) as GrantSpec;
+      const organization = spec.organizationId ? await this.organizations.of(spec.organizationId) : null;
+      if (delegation(actor, spec, organization).allowed) shown.push(grant);
+    }
+    return shown;
+  }
 
   @Post()
   @ApiOperation({
@@ -127,7 +150,10 @@ export class UsersController {
       .take(page.limit ?? 50)
       .skip(page.offset ?? 0)
       .getManyAndCount();
-    const grants = users.length ? await this.dataSource.getRepository(GrantView).createQueryBuilder('g').where('g.userId IN (:...ids)', { ids: users.map((u) => u.id) }).andWhere('g.revokedAt IS NULL').getMany() : [];
+    const grants = await this.visibleGrants(
+      actor,
+      users.length ? await this.dataSource.getRepository(GrantView).createQueryBuilder('g').where('g.userId IN (:...ids)', { ids: users.map((u) => u.id) }).andWhere('g.revokedAt IS NULL').getMany() : [],
+    );
     return {
       total,
       items: users.map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, grants: grants.filter((g) => g.userId === u.id).map(presentGrant) })),
@@ -139,7 +165,7 @@ export class UsersController {
   async get(@Param() { userId }: UserIdParam, @CurrentActor() actor: Actor) {
     const user = await visibleUsers(this.dataSource, actor).andWhere('u.id = :userId', { userId }).getOne();
     if (!user) throw new NotFoundException('用户不存在 (user not found)');
-    const grants = await this.dataSource.getRepository(GrantView).find({ where: { userId }, order: { givenAt: 'ASC' } });
+    const grants = await this.visibleGrants(actor, await this.dataSource.getRepository(GrantView).find({ where: { userId }, order: { givenAt: 'ASC' } }));
     return {
       id: user.id,
       username: user.username,
