@@ -329,6 +329,11 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/audit/donations/ledger': { request: () => ({ path: '/api/audit/donations/ledger' }), outcomes: auditReaders },
   'GET /api/audit/donations/ledger.csv': { donation: 'used', request: () => ({ path: '/api/audit/donations/ledger.csv' }), outcomes: auditReaders },
   'GET /api/audit/donations/iati.xml': { donation: 'used', request: () => ({ path: '/api/audit/donations/iati.xml' }), outcomes: auditReaders },
+  // Ledger checkpoints: taken by auditors and administrators; listed, exported and checked against by the audit readers.
+  'GET /api/audit/ledger/checkpoints': { request: () => ({ path: '/api/audit/ledger/checkpoints' }), outcomes: auditReaders },
+  'POST /api/audit/ledger/checkpoints': { donation: 'received', request: () => ({ path: '/api/audit/ledger/checkpoints', body: { reason: '矩阵' } }), outcomes: expect_(403, { 'auditor:in': 'allow', 'auditor:out': 'allow', admin: 'allow' }) },
+  'GET /api/audit/ledger/checkpoints/{id}': { request: () => ({ path: `/api/audit/ledger/checkpoints/${checkpoint.id}` }), outcomes: auditReaders },
+  'POST /api/audit/ledger/verify': { request: () => ({ path: '/api/audit/ledger/verify', body: checkpoint }), outcomes: auditReaders },
   'GET /api/disclosure/organizations/{id}': { request: () => ({ path: `/api/disclosure/organizations/${ORG_A}` }), outcomes: everyone() },
   'GET /api/disclosure/needs/{id}': { stage: 'published', request: (f) => ({ path: `/api/disclosure/needs/${f.needId}` }), outcomes: everyone() },
   'GET /api/push/{id}/settings': { request: () => ({ path: `/api/push/${ORG_A}/settings` }), outcomes: committingOrgOnly },
@@ -353,6 +358,8 @@ const ROUTES: Record<string, RouteSpec> = {
 
 let village = '';
 const VILLAGE = () => village;
+/** A ledger checkpoint taken before the cases, as the signed file an auditor keeps. */
+let checkpoint: { id: string } = { id: '' };
 
 describe('authorization matrix: route × role × scope', () => {
   let t: TestApp;
@@ -371,6 +378,8 @@ describe('authorization matrix: route × role × scope', () => {
     province = await actAs(t, PROVINCE_BUREAU);
     await t.app.get(IdentityService).provision({ username: 'm-login', displayName: 'login', password: 'matrix-password', grant: { role: 'auditor', scope: '44' } }, 'matrix/login');
     await t.http().post('/api/funds').set(headers.get('hub:in')!).send({ fundId: 'fund-matrix', holderOrganizationId: ORG_A, name: '矩阵基金' }).expect(201);
+    const taken = await t.http().post('/api/audit/ledger/checkpoints').set(headers.get('admin')!).send({}).expect(201);
+    checkpoint = (await t.http().get(`/api/audit/ledger/checkpoints/${taken.body.id}`).set(headers.get('admin')!).expect(200)).body;
     await t.projections.waitFor(await t.store.headPosition());
   });
   afterAll(async () => {

@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ProjectionHost } from '@shecun/projections';
-import { DonationsQueries } from '@shecun/donations';
+import { CheckpointComparison, DonationsQueries, keysOfJwks, LedgerCheckpoints } from '@shecun/donations';
 import { verifyEvidenceFilesCli } from '@shecun/evidence';
 import { IdentityService, normalizeUsername, USERNAME } from '@shecun/identity';
 import { SingleBar, Presets } from 'cli-progress';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { AppModule } from './app.module';
 import { loadConfig } from './config';
@@ -22,7 +24,13 @@ const USAGE = `usage:
   ${IMPORT_USAGE}
                            register organizations from the bureau's registry export (rows checked first; a re-run registers nothing twice)
   cli create-admin <name>  create a system administrator (password from ADMIN_PASSWORD or the first line of stdin)
-  cli verify-ledger        recompute the donation ledger's hash chains from the event store (exit 1 on a broken link)`;
+  cli verify-ledger        recompute the donation ledger's hash chains from the event store (exit 1 on a broken link)
+  cli verify-ledger --against <checkpoint.json> [--jwks <jwks.json>]
+                           also check the ledger against a checkpoint file kept outside the system: exit 1 naming
+                           every stream gone, revision missing (a deleted tail) or changed up to the checkpoint;
+                           a file whose signature does not verify (platform keys, or those of --jwks) is refused
+  cli ledger-checkpoint [--reason <text>] [--out <file>]
+                           seal the head of every donation and fund chain now (as system); --out writes the signed file`;
 
 /**
  * Without a terminal (CI, logs) the bar is printed as a line a second instead of redrawn; also
@@ -53,12 +61,14 @@ function bar(label: string): SingleBar {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
-  if (!command || !['seed-demo', 'seed-scale', 'import-organizations', 'rebuild', 'projections', 'create-admin', 'verify-ledger'].includes(command)) {
+  if (!command || !['seed-demo', 'seed-scale', 'import-organizations', 'rebuild', 'projections', 'create-admin', 'verify-ledger', 'ledger-checkpoint'].includes(command)) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
   }
   const config = { ...loadConfig(), autostartProjections: false };
+  // The CLI takes a ledger checkpoint only when asked to.
+  process.env.LEDGER_CHECKPOINT_SWEEP = 'false';
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['warn', 'error'] });
   try {
     const host = app.get(ProjectionHost);
@@ -118,6 +128,21 @@ async function main(argv: string[]): Promise<void> {
         });
         progress.stop();
       }
+    } else if (command === 'verify-ledger' && args.length) {
+      await verifyAgainstCheckpoint(app.get(LedgerCheckpoints), args);
+    } else if (command === 'ledger-checkpoint') {
+      const out = optionOf(args, 'out');
+      const checkpoints = app.get(LedgerCheckpoints);
+      const progress = bar('ledger checkpoint');
+      progress.start(1, 0);
+      const checkpoint = await checkpoints.take({ actor: { id: 'system', role: 'system' }, commandId: randomUUID(), correlationId: randomUUID() }, optionOf(args, 'reason') ?? 'cli ledger-checkpoint', new Date(), (done, total) => {
+        progress.setTotal(Math.max(total + 1, 1));
+        progress.update(done + 1);
+      });
+      progress.stop();
+      if (out) writeFileSync(out, `${JSON.stringify(await checkpoints.exportFile(checkpoint.id), null, 2)}\n`);
+      console.log(JSON.stringify({ ...checkpoint, streams: checkpoint.streams.length }, null, 2));
+      Logger.log(`ledger checkpoint ${checkpoint.id}: ${checkpoint.streams.length} streams, root ${checkpoint.root}${out ? `, signed file ${out}` : ''}`, 'Audit');
     } else if (command === 'verify-ledger') {
       const progress = bar('verify ledger');
       progress.start(1, 0);
@@ -152,6 +177,58 @@ async function main(argv: string[]): Promise<void> {
   } finally {
     await app.close();
   }
+}
+
+function optionOf(args: string[], name: string): string | undefined {
+  const at = args.indexOf(`--${name}`);
+  if (at < 0) return undefined;
+  const value = args[at + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
+  return value;
+}
+
+/** `verify-ledger --against FILE [--jwks FILE]`: the chain check and the comparison with a kept checkpoint file. */
+async function verifyAgainstCheckpoint(checkpoints: LedgerCheckpoints, args: string[]): Promise<void> {
+  const wellFormed = args.length % 2 === 0 && args.every((a, i) => i % 2 === 1 || a === '--against' || a === '--jwks');
+  const against = wellFormed ? optionOf(args, 'against') : undefined;
+  if (!against) {
+    console.error(USAGE);
+    process.exitCode = 2;
+    return;
+  }
+  const jwks = optionOf(args, 'jwks');
+  let file: unknown;
+  try {
+    file = JSON.parse(readFileSync(against, 'utf8'));
+  } catch (error) {
+    console.error(`checkpoint file ${against} refused: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+    return;
+  }
+  const progress = bar('verify ledger against checkpoint');
+  progress.start(1, 0);
+  let report: CheckpointComparison;
+  try {
+    report = await checkpoints.verifyAgainst(file, jwks ? keysOfJwks(JSON.parse(readFileSync(jwks, 'utf8'))) : undefined, (done, total) => {
+      progress.setTotal(Math.max(total + 1, 1));
+      progress.update(done + 1);
+    });
+  } catch (error) {
+    progress.stop();
+    console.error(`checkpoint file ${against} refused: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+    return;
+  }
+  progress.stop();
+  console.log(JSON.stringify(report, null, 2));
+  const { checkpoint, findings, ledger } = report;
+  for (const f of findings) console.error(`ledger differs from checkpoint ${checkpoint.id} (${checkpoint.at}): ${f.detail}`);
+  if (!ledger.ok) {
+    const link = ledger.firstBrokenLink!;
+    console.error(`ledger broken at ${link.stream} revision ${link.revision} (event ${link.eventId}, position ${link.position}): ${link.problem}`);
+  }
+  if (!report.ok) process.exitCode = 1;
+  else Logger.log(`ledger intact and matching checkpoint ${checkpoint.id} (${checkpoint.at}): ${report.streamsIntact} sealed streams unchanged, ${report.streamsAfter} begun since, root ${checkpoint.root}`, 'Audit');
 }
 
 async function firstLineOfStdin(): Promise<string> {

@@ -6,6 +6,8 @@ import { DONATION_VIEW_ENTITIES, DonationsProjection } from './donation.projecti
 import { ExecuteFlowCommandHandler, ExecuteFundCommandHandler } from './donations.commands';
 import { DisclosureController, DonationAuditController, DonationsCommandController, DonationsQueryController, FundsCommandController, FundsQueryController } from './donations.controller';
 import { DonationsQueries } from './donations.queries';
+import { LedgerCheckpointController } from './ledger-checkpoint.controller';
+import { LedgerCheckpoints, LedgerCheckpointSweeper } from './ledger-checkpoint.service';
 
 export { DONATION_VIEW_ENTITIES };
 
@@ -22,9 +24,9 @@ export class DonationsCommandsModule {}
 
 /** Read side: flows, funds, the auditor's views, exports and public disclosure (a TypeORM DataSource and EVENT_STORE). */
 @Module({
-  controllers: [DonationsQueryController, FundsQueryController, DonationAuditController, DisclosureController],
-  providers: [DonationsQueries],
-  exports: [DonationsQueries],
+  controllers: [DonationsQueryController, FundsQueryController, DonationAuditController, LedgerCheckpointController, DisclosureController],
+  providers: [DonationsQueries, LedgerCheckpoints],
+  exports: [DonationsQueries, LedgerCheckpoints],
 })
 export class DonationsQueriesModule {}
 
@@ -41,9 +43,10 @@ export class DonationsProjectionModule implements OnModuleInit {
   }
 }
 
-/** The donations context in one process (the embedded topology). */
+/** The donations context in one process (the embedded topology), with the periodic ledger checkpoint. */
 @Module({
   imports: [DonationsCommandsModule, DonationsQueriesModule, DonationsProjectionModule],
-  exports: [DonationsQueriesModule],
+  providers: [LedgerCheckpointSweeper],
+  exports: [DonationsQueriesModule, LedgerCheckpointSweeper],
 })
 export class DonationsModule {}

@@ -114,11 +114,15 @@ export class LedgerVerifier {
   private broken: BrokenLink | null = null;
   private brokenCount = 0;
 
-  add(entry: LedgerEntry): void {
+  /** Checks one event (in log order); returns its broken link, if any (the first problem found in it). */
+  add(entry: LedgerEntry): BrokenLink | null {
     this.checked += 1;
+    let own: BrokenLink | null = null;
     const fail = (problem: LinkProblem, expected: string | number | null, found: string | number | null) => {
       this.brokenCount += 1;
-      this.broken ??= { position: entry.position, stream: entry.stream, revision: entry.revision, eventId: entry.id, type: entry.type, problem, expected, found };
+      const link = { position: entry.position, stream: entry.stream, revision: entry.revision, eventId: entry.id, type: entry.type, problem, expected, found };
+      own ??= link;
+      this.broken ??= link;
     };
     const head = this.heads.get(entry.stream);
     const expectedSeq = head ? head.seq + 1 : 0;
@@ -127,7 +131,7 @@ export class LedgerVerifier {
     if (!seal || typeof seal.hash !== 'string' || typeof seal.prevHash !== 'string' || typeof seal.seq !== 'number') {
       fail('missing-seal', expectedSeq, null);
       this.heads.set(entry.stream, { seq: expectedSeq, hash: expectedPrev });
-      return;
+      return own;
     }
     if (seal.seq !== expectedSeq || entry.revision !== expectedSeq) fail('sequence-gap', expectedSeq, entry.revision);
     else if (seal.prevHash !== expectedPrev) fail('previous-hash-mismatch', expectedPrev, seal.prevHash);
@@ -142,10 +146,16 @@ export class LedgerVerifier {
     }
     if (entry.type === 'DonationAllocated') this.hashes.set(`${entry.stream}#${String(entry.data.allocationId)}`, seal.hash);
     this.heads.set(entry.stream, { seq: seal.seq, hash: seal.hash });
+    return own;
+  }
+
+  /** Every stream's last sequence number and hash as stored, sorted by stream name. */
+  streamHeads(): [stream: string, seq: number, hash: string][] {
+    return [...this.heads.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([stream, h]) => [stream, h.seq, h.hash]);
   }
 
   report(): VerificationReport {
-    const heads = [...this.heads.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([stream, h]) => `${stream}:${h.seq}:${h.hash}`);
+    const heads = this.streamHeads().map(([stream, seq, hash]) => `${stream}:${seq}:${hash}`);
     return {
       ok: this.broken === null,
       eventsChecked: this.checked,
