@@ -41,7 +41,7 @@ describe('distributed topology across Kafka broker restarts', () => {
     removeDir(dir);
   }, 240_000);
 
-  it('commands keep being accepted while the broker is down; afterwards the read model equals a rebuild, each event applied once, none dead-lettered', async () => {
+  it('commands keep being accepted while the broker is down; afterwards the read model equals a rebuild, each event applied once, none parked', async () => {
     const stop = { done: false };
     const load = topology.commandLoad(stop);
     // Events in the store: what the needs service accepted, whatever the broker's state.
@@ -76,7 +76,7 @@ describe('distributed topology across Kafka broker restarts', () => {
 
     const { inStore, applied } = await topology.eventIds();
     expect(applied).toEqual(inStore);
-    expect(await topology.deadLettered()).toBe(0);
+    expect(await topology.parked()).toBe(0);
     expect(topology.exited()).toEqual([]);
   }, 600_000);
 });

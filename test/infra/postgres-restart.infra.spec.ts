@@ -15,7 +15,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * a private cluster — crashes twice (`pg_ctl stop -m immediate`) while commands flow, and restarts
  * on the same data. Commands fail only while it is down; the relay, the projector, the needs service
  * and the gateway reconnect by themselves; the read model then equals a full rebuild from the event
- * store, every event was applied exactly once and none was dead-lettered.
+ * store, every event was applied exactly once and none was parked.
  */
 describe('distributed topology across PostgreSQL crashes', () => {
   const prefix = `p${randomBytes(4).toString('hex')}.`;
@@ -37,7 +37,7 @@ describe('distributed topology across PostgreSQL crashes', () => {
     removeDir(dir);
   }, 120_000);
 
-  it('services reconnect after the database crashes twice mid-stream; the read model equals a rebuild, each event applied once, none dead-lettered', async () => {
+  it('services reconnect after the database crashes twice mid-stream; the read model equals a rebuild, each event applied once, none parked', async () => {
     const stop = { done: false };
     const load = topology.commandLoad(stop);
     const accepted = async () => (await topology.eventIds()).inStore.length;
@@ -64,7 +64,7 @@ describe('distributed topology across PostgreSQL crashes', () => {
 
     const { inStore, applied } = await topology.eventIds();
     expect(applied).toEqual(inStore);
-    expect(await topology.deadLettered()).toBe(0);
+    expect(await topology.parked()).toBe(0);
     expect(topology.exited()).toEqual([]);
     const relay = (await (await fetch(`${topology.service('relay').url}/health`)).json()) as { status: string; restarts: number };
     expect(relay.status).toBe('ok');

@@ -1,7 +1,6 @@
 import { PostgresEventStore } from '@shecun/event-store';
 import { NEED_VIEW_ENTITIES, NeedsProjection } from '@shecun/needs';
 import { ProjectionCheckpoint, ProjectionRunner } from '@shecun/projections';
-import { Kafka, logLevel } from 'kafkajs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -189,16 +188,15 @@ export class Topology {
     return { inStore, applied };
   }
 
-  /** Messages ever written to the needs topic's dead-letter topic in this test. */
-  async deadLettered(): Promise<number> {
-    const kafka = new Kafka({ clientId: 'fault-test-admin', brokers: this.config.brokers.split(','), logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
+  /** Events the projector parked (its parked_events rows, resolved ones too). */
+  async parked(): Promise<number> {
+    const client = new Client({ connectionString: this.config.readUrl });
+    await client.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets(`${this.config.prefix}shecun.needs.v1.dlt`);
-      return offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
+      return Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM parked_events')).rows[0].n);
     } finally {
-      await admin.disconnect();
+      await client.end();
     }
   }
+
 }

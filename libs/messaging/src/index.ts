@@ -1,6 +1,5 @@
 export * from './types';
 export * from './integration-events';
-export * from './in-process-bus';
 export * from './kafka-bus';
 export * from './relay';
 export * from './pg-relay-checkpoints';

@@ -1,5 +1,4 @@
 import { Consumer, ConsumerRunConfig, Kafka, logLevel, Producer } from 'kafkajs';
-import { DeliveryAbandonedError, deliver } from './in-process-bus';
 import { BusConsumer, ConsumerOptions, MessageBus, BusMessage } from './types';
 
 export interface KafkaBusOptions {
@@ -15,7 +14,7 @@ export interface KafkaBusOptions {
  * Kafka through kafkajs (kept behind this port: kafkajs is in maintenance mode). The producer is
  * idempotent with one request in flight and `acks: -1`, so `publish` resolves only when every
  * in-sync replica has the messages, in order per key. Consumers commit offsets only after a
- * message was handled (or dead-lettered).
+ * message was handled (its handler applies the failure policy: applied or parked).
  */
 export class KafkaBus implements MessageBus {
   private readonly kafka: Kafka;
@@ -87,7 +86,7 @@ export class KafkaBus implements MessageBus {
    * resumes from the last committed offsets (handlers de-duplicate what is redelivered).
    */
   async consume(options: ConsumerOptions): Promise<BusConsumer> {
-    await this.ensureTopics([...options.topics, ...options.topics.map((t) => `${t}.dlt`)]);
+    await this.ensureTopics(options.topics);
     let stopped = false;
     let current: Consumer | undefined;
     let restartTimer: NodeJS.Timeout | undefined;
@@ -148,7 +147,6 @@ export class KafkaBus implements MessageBus {
   }
 
   private runConfig(consumer: Consumer, options: ConsumerOptions, running: () => boolean): ConsumerRunConfig {
-    const maxAttempts = options.maxAttempts ?? 3;
     return {
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -165,16 +163,14 @@ export class KafkaBus implements MessageBus {
           if (!stillOurs()) break;
           const headers = Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? '' : String(v)]));
           try {
-            await deliver(
-              this,
-              options,
+            await options.handle(
               { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? '', value: m.value?.toString() ?? '', headers },
-              maxAttempts,
               { keepAlive: heartbeat, isRunning: stillOurs },
             );
           } catch (error) {
-            // Stopped or lost the partition while the handler was down: leave the rest to whoever owns it now.
-            if (error instanceof DeliveryAbandonedError) break;
+            await commit().catch(() => undefined);
+            // Stopped or lost the partition while the handler waited: leave the rest to whoever owns it now.
+            if (!stillOurs()) return;
             throw error;
           }
           resolveOffset(m.offset);

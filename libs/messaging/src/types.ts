@@ -18,17 +18,21 @@ export interface ConsumedMessage extends BusMessage {
 export interface ConsumerOptions {
   groupId: string;
   topics: string[];
-  /** Processes one message; a throw is retried, then the message goes to the dead-letter topic. */
-  handle: (message: ConsumedMessage) => Promise<void>;
-  /** Attempts before dead-lettering a message. Default 3. */
-  maxAttempts?: number;
   /**
-   * Whether a failure is the handler's infrastructure being unavailable (its database restarting,
-   * say) rather than the message being bad. Such failures are retried with capped back-off for as
-   * long as the consumer runs — never dead-lettered — so an outage delays messages but loses none.
-   * Default: no failure is transient.
+   * Processes one message. The handler owns what a failure means (the projections' FailurePolicy:
+   * wait out an outage, park a bad event); a rejection leaves the message and the rest of its
+   * batch uncommitted, to be delivered again — quietly when the consumer stopped or lost the
+   * partition meanwhile (`control.isRunning()` false), otherwise after the consumer restarts.
    */
-  isTransient?: (error: unknown) => boolean;
+  handle: (message: ConsumedMessage, control: DeliveryControl) => Promise<void>;
+}
+
+/** Lets a handler that waits keep its consumer alive, and give up when the consumer stops. */
+export interface DeliveryControl {
+  /** Heartbeats the consumer group (call it while waiting). */
+  keepAlive: () => Promise<void>;
+  /** False once the consumer stops or lost the message's partition. */
+  isRunning: () => boolean;
 }
 
 export interface BusConsumer {
@@ -41,8 +45,5 @@ export interface MessageBus {
   consume(options: ConsumerOptions): Promise<BusConsumer>;
   close(): Promise<void>;
 }
-
-/** Dead-letter topic of a topic. */
-export const deadLetterTopic = (topic: string) => `${topic}.dlt`;
 
 export const MESSAGE_BUS = Symbol.for('shecun.MessageBus');

@@ -1,5 +1,9 @@
-import { BusConsumer, ConsumedMessage, fromBusMessage, MessageBus } from '@shecun/messaging';
-import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import { Logger } from '@nestjs/common';
+import { EventStore, RecordedEvent } from '@shecun/event-store';
+import { BusConsumer, ConsumedMessage, DeliveryControl, fromBusMessage, MessageBus } from '@shecun/messaging';
+import { Column, DataSource, Entity, EntityManager, IsNull, PrimaryColumn } from 'typeorm';
+import { FailurePolicy, messageOf, ProcessingControl } from './failure-policy';
+import { describeError, ParkedEvent, parkEvent, readParkedEvent, ReplayResult, unresolvedParked } from './parked-events';
 import { Projection } from './projection';
 
 /** Events a bus-fed projection has applied: the de-duplication key, written with the rows. */
@@ -10,58 +14,132 @@ export class ProcessedEvent {
   @Column({ type: 'varchar', length: 40 }) processedAt: string;
 }
 
-/** The last bus offset a projection applied, per topic partition, written with the rows. */
-@Entity('projector_offsets')
-export class ProjectorOffset {
-  @PrimaryColumn({ type: 'varchar', length: 100 }) projection: string;
-  @PrimaryColumn({ type: 'varchar', length: 200 }) topic: string;
-  @PrimaryColumn({ type: 'integer' }) partition: number;
-  @Column({ type: 'varchar', length: 30 }) offset: string;
-}
-
-export const BUS_PROJECTOR_ENTITIES = [ProcessedEvent, ProjectorOffset];
+export const BUS_PROJECTOR_ENTITIES = [ProcessedEvent, ParkedEvent];
 
 /**
  * Feeds a projection from the bus (a consumer group per projection). Each message is applied in
- * one PostgreSQL transaction together with its event id and offset; an event id seen before is
- * skipped, so redelivery after a crash or a rebalance changes nothing.
+ * one PostgreSQL transaction together with its event id; an event id seen before is skipped, so
+ * redelivery after a crash or a rebalance changes nothing (the offset is committed to the group
+ * after the transaction).
+ *
+ * Failures follow the {@link FailurePolicy}, as in the projection runner: the read-model database
+ * away is waited out (heartbeating the group); any other error is tried PROJECTION_MAX_ATTEMPTS
+ * times, then the event is parked — its `parked_events` row and its `processed_events` row in one
+ * transaction — and the consumer goes on. {@link replayParked} applies parked events again, read
+ * back from the event store.
  */
 export class BusProjector {
+  private readonly logger: Logger;
   private consumer?: BusConsumer;
+  private readonly policy: FailurePolicy;
   applied = 0;
   skipped = 0;
+  /** Unresolved parked events of this projection (counted at start, then kept). */
+  parked = 0;
 
   constructor(
     private readonly bus: MessageBus,
     private readonly dataSource: DataSource,
     readonly projection: Projection,
-    private readonly options: { topics: string[]; groupId?: string },
-  ) {}
+    private readonly options: { topics: string[]; groupId?: string; policy?: FailurePolicy },
+  ) {
+    this.logger = new Logger(`Projector ${projection.name}`);
+    this.policy = options.policy ?? new FailurePolicy();
+  }
 
   async start(): Promise<void> {
+    await this.refreshParked();
     this.consumer = await this.bus.consume({
       groupId: this.options.groupId ?? `projector-${this.projection.name}`,
       topics: this.options.topics,
-      handle: (message) => this.apply(message),
-      // The read-model database restarting is an outage to wait out, not a poison message.
-      isTransient: isDatabaseUnavailable,
+      handle: (message, control) => this.handle(message, control),
     });
+  }
+
+  /** Counts the unresolved parked events again (from the database). */
+  async refreshParked(): Promise<number> {
+    this.parked = await this.dataSource.getRepository(ParkedEvent).countBy({ projection: this.projection.name, resolvedAt: IsNull() });
+    return this.parked;
+  }
+
+  /** One message under the failure policy: applied (or skipped as seen before), or parked. */
+  async handle(message: ConsumedMessage, control: DeliveryControl): Promise<void> {
+    const processing: ProcessingControl = {
+      ...control,
+      onFailure: (error, transient, attempts) => {
+        const at = `${message.topic}/${message.partition}@${message.offset}`;
+        if (transient && attempts === 1) this.logger.warn(`${at} waits for the read-model database: ${messageOf(error)}`);
+        if (!transient) this.logger.warn(`${at}: attempt ${attempts} of ${this.policy.maxAttempts} failed: ${messageOf(error)}`);
+      },
+    };
+    const outcome = await this.policy.run(() => this.apply(message), processing);
+    if (outcome.ok) return;
+    const event = eventOf(message);
+    const parked = await this.policy.waitOut(
+      () =>
+        this.dataSource.transaction(async (manager) => {
+          if (!(await this.markProcessed(manager, event.id))) return false;
+          await parkEvent(manager, this.projection.name, event, outcome.error, outcome.attempts, { topic: message.topic, partition: message.partition, offset: message.offset });
+          return true;
+        }),
+      processing,
+    );
+    if (!parked) return;
+    this.parked += 1;
+    this.logger.error(
+      `parked event ${event.id} (${event.type}, stream ${event.streamName}, position ${event.position}, ${message.topic}/${message.partition}@${message.offset}) after ${outcome.attempts} attempts: ${describeError(outcome.error)}; ` +
+        `the projection goes on without it; replay it once the fault is fixed (projector parked / replay ${this.projection.name})`,
+    );
   }
 
   async apply(message: ConsumedMessage): Promise<void> {
     const event = fromBusMessage(message);
     const applied = await this.dataSource.transaction(async (manager) => {
-      const inserted: unknown[] = await manager.query(
-        `INSERT INTO processed_events ("projection", "eventId", "processedAt") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING "eventId"`,
-        [this.projection.name, event.id, new Date().toISOString()],
-      );
-      if (inserted.length === 0) return false;
+      if (!(await this.markProcessed(manager, event.id))) return false;
       await this.projection.apply(event, manager);
-      await manager.save(ProjectorOffset, { projection: this.projection.name, topic: message.topic, partition: message.partition, offset: message.offset });
       return true;
     });
     if (applied) this.applied += 1;
     else this.skipped += 1;
+  }
+
+  /** Records the event id; false when it was there already (applied or parked before). */
+  private async markProcessed(manager: EntityManager, eventId: string): Promise<boolean> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO processed_events ("projection", "eventId", "processedAt") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING "eventId"`,
+      [this.projection.name, eventId, new Date().toISOString()],
+    );
+    return inserted.length > 0;
+  }
+
+  /**
+   * Applies this projection's unresolved parked events again (or only `eventId`), each read back
+   * from the event store (the bus may no longer hold it) and applied in one transaction with its
+   * row marked resolved; one that still fails after the policy's attempts stays parked with the
+   * new error.
+   */
+  async replayParked(store: EventStore, eventId?: string): Promise<ReplayResult[]> {
+    const results: ReplayResult[] = [];
+    for (const row of await unresolvedParked(this.dataSource, { projection: this.projection.name, eventId })) {
+      const event = await this.policy.waitOut(() => readParkedEvent(store, row));
+      const outcome = await this.policy.run(() =>
+        this.dataSource.transaction(async (manager) => {
+          await this.projection.apply(event, manager);
+          await manager.update(ParkedEvent, { projection: this.projection.name, eventId: row.eventId }, { resolvedAt: new Date().toISOString() });
+        }),
+      );
+      const result: ReplayResult = { projection: this.projection.name, eventId: row.eventId, eventType: row.eventType, position: row.position, resolved: outcome.ok };
+      if (outcome.ok) {
+        this.logger.log(`replayed parked event ${row.eventId} (${row.eventType}, position ${row.position}): resolved`);
+      } else {
+        result.error = describeError(outcome.error);
+        await this.policy.waitOut(() => this.dataSource.getRepository(ParkedEvent).update({ projection: this.projection.name, eventId: row.eventId }, { error: result.error, attempts: row.attempts + outcome.attempts }));
+        this.logger.error(`replay of parked event ${row.eventId} (${row.eventType}, position ${row.position}) failed again: ${result.error}`);
+      }
+      results.push(result);
+    }
+    await this.refreshParked();
+    return results;
   }
 
   async stop(): Promise<void> {
@@ -70,21 +148,20 @@ export class BusProjector {
   }
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-const CONNECTION_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Connection ended/i;
-
-/**
- * Whether an error means the PostgreSQL server could not be reached or went away (rather than the
- * statement being wrong): socket errors, SQLSTATE class 08 (connection exception), 57P01–57P03
- * (administrator/crash shutdown, cannot connect now) and 53300 (too many connections). Looks
- * through TypeORM's QueryFailedError (`driverError`) and `cause` chains.
- */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code))) return true;
-    if (typeof message === 'string' && CONNECTION_MESSAGES.test(message)) return true;
-    e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
+/** The event of a message, or what its headers tell when its body cannot be read (so that it can be parked). */
+function eventOf(message: ConsumedMessage): RecordedEvent {
+  try {
+    return fromBusMessage(message);
+  } catch {
+    return {
+      id: message.headers['event-id'] || `${message.topic}/${message.partition}@${message.offset}`,
+      type: message.headers['event-type'] || 'unreadable',
+      schemaVersion: Number(message.headers['schema-version'] ?? 0),
+      streamName: message.key,
+      revision: -1,
+      position: -1,
+      data: undefined,
+      metadata: undefined as never,
+    };
   }
-  return false;
 }

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from './bus-projector';
+import { isDatabaseUnavailable } from './failure-policy';
 
 describe('isDatabaseUnavailable', () => {
   it('recognises an unreachable or restarting PostgreSQL, also inside TypeORM errors', () => {

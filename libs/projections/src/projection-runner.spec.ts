@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordedEvent, SqliteEventStore } from '@shecun/event-store';
 import { Column, DataSource, Entity, EntityManager, PrimaryColumn } from 'typeorm';
+import { FailurePolicy } from './failure-policy';
+import { ParkedEvent } from './parked-events';
 import { Projection, ProjectionCheckpoint } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
@@ -18,7 +20,16 @@ class TallyProjection implements Projection {
   readonly name = 'tally';
   readonly entities = [Tally];
   failOnType?: string;
+  /** Throws for this one event (a bug that one event's data trips). */
+  failOnId?: string;
+  /** Throws a database-busy error this many more times (a transient fault). */
+  busy = 0;
+  /** Calls per event id. */
+  readonly calls = new Map<string, number>();
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
+    this.calls.set(event.id, (this.calls.get(event.id) ?? 0) + 1);
+    if (this.busy > 0 && this.busy--) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    if (event.id === this.failOnId) throw new TypeError(`cannot apply ${event.id}`);
     if (event.type === this.failOnType) throw new Error('poison');
     const row = await manager.findOneBy(Tally, { stream: event.streamName });
     await manager.save(Tally, { stream: event.streamName, count: (row?.count ?? 0) + 1 });
@@ -141,5 +152,105 @@ describe('ProjectionRunner (SQLite event store + SQLite read model)', () => {
     expect(await counts()).toEqual(live);
     expect(progress[0]).toEqual([0, 10]);
     expect(progress[progress.length - 1]).toEqual([10, 10]);
+  });
+});
+
+describe('ProjectionRunner under the failure policy (SQLite, with parked_events)', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let dataSource: DataSource;
+  const policy = new FailurePolicy({ maxAttempts: 5, minDelayMs: 1, maxDelayMs: 5 });
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'proj-'));
+    store = new SqliteEventStore({ path: join(dir, 'events.sqlite'), pollIntervalMs: 20 });
+    dataSource = await new DataSource({ type: 'better-sqlite3', database: join(dir, 'read.sqlite'), entities: [Tally, ProjectionCheckpoint, ParkedEvent], synchronize: true }).initialize();
+  });
+  afterEach(async () => {
+    await store.close();
+    await dataSource.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const counts = async () => Object.fromEntries((await dataSource.getRepository(Tally).find()).map((t) => [t.stream, t.count]));
+  const until = async (done: () => boolean) => {
+    for (let i = 0; i < 300 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('given a poison event among live appends, when it keeps failing, then it is parked after 5 attempts, with the checkpoint past it, and later events apply', async () => {
+    await store.append('a', [ev(), ev()], 'no-stream');
+    const projection = new TallyProjection();
+    const runner = new ProjectionRunner(store, dataSource, projection, { policy });
+    await runner.start();
+    const poison = ev();
+    projection.failOnId = poison.id;
+    await store.append('b', [ev(), poison, ev()], 'no-stream');
+    const { position } = await store.append('c', [ev()], 'no-stream');
+    await until(() => runner.status().checkpoint >= position);
+
+    expect(await counts()).toEqual({ a: 2, b: 2, c: 1 });
+    expect(projection.calls.get(poison.id)).toBe(1 + 5); // the batch that failed, then 5 attempts on its own
+    const [parked] = await dataSource.getRepository(ParkedEvent).find();
+    expect(parked).toMatchObject({ projection: 'tally', eventId: poison.id, position: 4, eventType: 'Counted', stream: 'b', attempts: 5, resolvedAt: null, topic: null });
+    expect(parked.error).toBe(`TypeError: cannot apply ${poison.id}`);
+    expect(runner.status()).toMatchObject({ checkpoint: position, caughtUp: true, parked: 1 });
+    expect(runner.status().error).toBeUndefined();
+    await runner.stop();
+
+    // A restart does not try it again and still counts it.
+    const again = new ProjectionRunner(store, dataSource, projection, { policy });
+    await again.start();
+    expect(again.status().parked).toBe(1);
+    expect(projection.calls.get(poison.id)).toBe(6);
+
+    // After the fix, the replay applies it (read back from the event store) and keeps the row, resolved.
+    projection.failOnId = undefined;
+    const results = await again.replayParked();
+    expect(results).toEqual([{ projection: 'tally', eventId: poison.id, eventType: 'Counted', position: 4, resolved: true }]);
+    expect(await counts()).toEqual({ a: 2, b: 3, c: 1 });
+    const resolved = await dataSource.getRepository(ParkedEvent).findOneByOrFail({ eventId: poison.id });
+    expect(resolved.resolvedAt).toEqual(expect.any(String));
+    expect(again.status().parked).toBe(0);
+    expect(await again.replayParked()).toEqual([]);
+    await again.stop();
+  });
+
+  it('given a replay while the fault remains, when it fails again, then the event stays parked with the new error and attempts', async () => {
+    const poison = ev();
+    await store.append('a', [ev(), poison], 'no-stream');
+    const projection = new TallyProjection();
+    projection.failOnId = poison.id;
+    const runner = new ProjectionRunner(store, dataSource, projection, { policy });
+    await runner.catchUp();
+    expect(await counts()).toEqual({ a: 1 });
+    expect(await runner.checkpoint()).toBe(2);
+    const [result] = await runner.replayParked(poison.id);
+    expect(result).toMatchObject({ eventId: poison.id, resolved: false, error: `TypeError: cannot apply ${poison.id}` });
+    expect(await dataSource.getRepository(ParkedEvent).findOneByOrFail({ eventId: poison.id })).toMatchObject({ attempts: 10, resolvedAt: null });
+    expect(await counts()).toEqual({ a: 1 });
+  });
+
+  it('given the database busy for longer than 5 attempts, when the runner follows the log, then it waits it out and parks nothing', async () => {
+    const projection = new TallyProjection();
+    const runner = new ProjectionRunner(store, dataSource, projection, { policy });
+    await runner.start();
+    projection.busy = 12;
+    const { position } = await store.append('a', [ev(), ev(), ev()], 'no-stream');
+    await until(() => runner.status().checkpoint >= position);
+    expect(await counts()).toEqual({ a: 3 });
+    expect(await dataSource.getRepository(ParkedEvent).count()).toBe(0);
+    expect(runner.status().parked).toBe(0);
+    await runner.stop();
+  });
+
+  it('given a poison event in a rebuild, when catching up in large transactions, then only that event is parked', async () => {
+    const poison = ev();
+    for (let i = 0; i < 6; i++) await store.append(`s${i % 2}`, i === 3 ? [poison] : [ev()], 'any');
+    const projection = new TallyProjection();
+    projection.failOnId = poison.id;
+    const runner = new ProjectionRunner(store, dataSource, projection, { policy });
+    await runner.rebuild();
+    expect(await counts()).toEqual({ s0: 3, s1: 2 });
+    expect(await runner.checkpoint()).toBe(6);
+    expect((await dataSource.getRepository(ParkedEvent).find()).map((p) => p.eventId)).toEqual([poison.id]);
   });
 });

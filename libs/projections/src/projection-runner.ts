@@ -1,14 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Projection, ProjectionCheckpoint } from './projection';
-import { withWriteLock } from '@shecun/core';
+import { backoffDelay, withWriteLock } from '@shecun/core';
+import { FailurePolicy, messageOf, ProcessingControl } from './failure-policy';
+import { canPark, describeError, ParkedEvent, parkEvent, readParkedEvent, ReplayResult, unresolvedParked } from './parked-events';
 
 export interface ProjectionStatus {
   name: string;
   checkpoint: number;
   caughtUp: boolean;
   error?: string;
+  /** Events parked and not resolved yet (see FailurePolicy): the read model misses them. */
+  parked: number;
 }
 
 export type ProgressListener = (done: number, total: number) => void;
@@ -20,6 +24,12 @@ const READ_CHUNK = 1000;
  * Feeds one projection from the global log. Each batch is applied and the checkpoint advanced in
  * one database transaction; events at or before the stored checkpoint are skipped, so a batch
  * delivered twice (after a crash, or by two runners) changes nothing.
+ *
+ * Failures follow the {@link FailurePolicy}: a transient one (the database away) is waited out;
+ * when a batch fails otherwise, its events are applied one per transaction, each tried up to
+ * PROJECTION_MAX_ATTEMPTS times, and an event that still fails is parked (a `parked_events` row
+ * written with the checkpoint that passes it) while the runner goes on. A database without the
+ * parked_events table (tools, tests) keeps the batch failing and retried instead.
  */
 export class ProjectionRunner {
   private readonly logger: Logger;
@@ -29,14 +39,27 @@ export class ProjectionRunner {
   private position = START;
   private restartTimer?: NodeJS.Timeout;
   private running = false;
+  private stopping = false;
+  private restarts = 0;
+  private parked = 0;
+  private readonly policy: FailurePolicy;
+  private readonly control: ProcessingControl;
 
   constructor(
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
     readonly projection: Projection,
-    private readonly options: { batchSize?: number } = {},
+    private readonly options: { batchSize?: number; policy?: FailurePolicy } = {},
   ) {
     this.logger = new Logger(`Projection ${projection.name}`);
+    this.policy = options.policy ?? new FailurePolicy();
+    this.control = {
+      isRunning: () => !this.stopping,
+      onFailure: (error, transient, attempts) => {
+        if (transient && attempts === 1) this.logger.warn(`waiting for the read-model database: ${messageOf(error)}`);
+        if (!transient) this.logger.warn(`attempt ${attempts} of ${this.policy.maxAttempts} failed: ${messageOf(error)}`);
+      },
+    };
   }
 
   get name(): string {
@@ -44,7 +67,14 @@ export class ProjectionRunner {
   }
 
   status(): ProjectionStatus {
-    return { name: this.name, checkpoint: this.position, caughtUp: this.caughtUp, ...(this.lastError ? { error: this.lastError } : {}) };
+    return { name: this.name, checkpoint: this.position, caughtUp: this.caughtUp, parked: this.parked, ...(this.lastError ? { error: this.lastError } : {}) };
+  }
+
+  /** Counts the unresolved parked events again (from the database). */
+  async refreshParked(): Promise<number> {
+    if (!canPark(this.dataSource)) return 0;
+    this.parked = await this.dataSource.getRepository(ParkedEvent).countBy({ projection: this.name, resolvedAt: IsNull() });
+    return this.parked;
   }
 
   async checkpoint(): Promise<number> {
@@ -52,14 +82,59 @@ export class ProjectionRunner {
     return row?.position ?? START;
   }
 
-  /** Applies a batch and advances the checkpoint atomically. Returns the new checkpoint. */
+  /**
+   * Applies a batch and advances the checkpoint atomically, under the failure policy (an event
+   * that keeps failing is parked). Returns the new checkpoint.
+   */
   async processBatch(events: RecordedEvent[]): Promise<number> {
-    return this.inTransaction(async (manager, from) => {
-      const fresh = events.filter((e) => e.position > from);
-      if (fresh.length === 0) return from;
-      await this.applyEvents(fresh, manager);
-      return fresh[fresh.length - 1].position;
-    });
+    try {
+      return await this.policy.waitOut(
+        () =>
+          this.inTransaction(async (manager, from) => {
+            const fresh = events.filter((e) => e.position > from);
+            if (fresh.length === 0) return from;
+            await this.applyEvents(fresh, manager);
+            return fresh[fresh.length - 1].position;
+          }),
+        this.control,
+      );
+    } catch (error) {
+      if (this.policy.isTransient(error) || !canPark(this.dataSource)) throw error;
+      for (const event of events) await this.processOne(event);
+      return this.position;
+    }
+  }
+
+  /** One event in its own transaction, tried under the policy, parked when it keeps failing. */
+  private async processOne(event: RecordedEvent): Promise<void> {
+    const outcome = await this.policy.run(
+      () =>
+        this.inTransaction(async (manager, from) => {
+          if (event.position <= from) return from;
+          await this.applyEvents([event], manager);
+          return event.position;
+        }),
+      this.control,
+    );
+    if (outcome.ok) return;
+    let parked = false;
+    await this.policy.waitOut(
+      () =>
+        this.inTransaction(async (manager, from) => {
+          parked = false;
+          if (event.position <= from) return from;
+          await parkEvent(manager, this.name, event, outcome.error, outcome.attempts);
+          parked = true;
+          return event.position;
+        }, false),
+      this.control,
+    );
+    if (!parked) return;
+    this.parked += 1;
+    this.logger.error(
+      `parked event ${event.id} (${event.type}, stream ${event.streamName}, position ${event.position}) after ${outcome.attempts} attempts: ${describeError(outcome.error)}; ` +
+        `the projection goes on without it; replay it once the fault is fixed (parked / replay ${this.name})`,
+    );
   }
 
   /**
@@ -67,14 +142,14 @@ export class ProjectionRunner {
    * after it and returns the position reached), lets the projection flush, and stores the new
    * checkpoint with the rows.
    */
-  private inTransaction(work: (manager: EntityManager, from: number) => Promise<number>): Promise<number> {
+  private inTransaction(work: (manager: EntityManager, from: number) => Promise<number>, flush = true): Promise<number> {
     return withWriteLock(this.dataSource, () =>
       this.dataSource.transaction(async (manager) => {
         const stored = await manager.findOneBy(ProjectionCheckpoint, { name: this.name });
         const from = stored?.position ?? START;
         const position = await work(manager, from);
         if (position <= from) return from;
-        await this.projection.flush?.(manager);
+        if (flush) await this.projection.flush?.(manager);
         await manager.save(ProjectionCheckpoint, { name: this.name, position, updatedAt: new Date().toISOString() });
         return position;
       }),
@@ -89,15 +164,17 @@ export class ProjectionRunner {
   /** Starts following the log; resolves once it has caught up with the head. */
   start(): Promise<void> {
     this.running = true;
+    this.stopping = false;
     return new Promise<void>((resolve, reject) => {
-      this.checkpoint()
-        .then((checkpoint) => {
+      Promise.all([this.checkpoint(), this.refreshParked()])
+        .then(([checkpoint]) => {
           this.position = checkpoint;
           this.subscription = this.store.subscribeAll(checkpoint, async (events) => void (await this.processBatch(events)), {
             batchSize: this.options.batchSize ?? 500,
             onLive: () => {
               this.caughtUp = true;
               this.lastError = undefined;
+              this.restarts = 0;
               resolve();
             },
             onError: (error) => this.failed(error),
@@ -107,18 +184,21 @@ export class ProjectionRunner {
     });
   }
 
+  /** The log could not be read (or the runner stopped mid-wait): resumes from the stored checkpoint after a pause. */
   private failed(error: unknown): void {
-    this.lastError = error instanceof Error ? error.message : String(error);
-    this.logger.error(`stopped at position ${this.position}: ${this.lastError}; retrying in 1 s`);
+    this.lastError = messageOf(error);
     this.subscription = undefined;
     if (!this.running) return;
+    const delay = backoffDelay(this.restarts++, { minDelayMs: 500, maxDelayMs: 5000 });
+    this.logger.error(`stopped at position ${this.position}: ${this.lastError}; resuming in ${delay} ms`);
     this.restartTimer = setTimeout(() => {
       if (this.running) this.start().catch((e) => this.failed(e));
-    }, 1000);
+    }, delay);
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     await this.subscription?.stop();
     this.subscription = undefined;
@@ -138,7 +218,7 @@ export class ProjectionRunner {
     const chunk = Math.min(batchSize, READ_CHUNK);
     let reachedHead = false;
     while (!reachedHead && position < head) {
-      position = await this.inTransaction(async (manager, from) => {
+      const catchUpOnce = () => this.inTransaction(async (manager, from) => {
         let after = from;
         for (let applied = 0; applied < batchSize; ) {
           const batch = await this.store.readAll(after, Math.min(chunk, batchSize - applied));
@@ -155,14 +235,61 @@ export class ProjectionRunner {
         }
         return after;
       });
+      try {
+        position = await this.policy.waitOut(catchUpOnce, this.control);
+      } catch (error) {
+        if (this.policy.isTransient(error) || !canPark(this.dataSource)) throw error;
+        // Something in the transaction fails: the next chunk one event per transaction, under the policy.
+        reachedHead = false;
+        const events = (await this.store.readAll(await this.checkpoint(), chunk)).filter((e) => e.position <= head);
+        for (const event of events) await this.processOne(event);
+        position = await this.checkpoint();
+        if (events.length === 0) break;
+      }
       onProgress?.(Math.min(position, head) - start, head - start);
     }
+  }
+
+  /**
+   * Applies this projection's unresolved parked events again (or only `eventId`), each read back
+   * from the event store and applied in one transaction with its row marked resolved; one that
+   * still fails after the policy's attempts stays parked with the new error. The checkpoint does
+   * not move. Run it once the fault is fixed.
+   */
+  async replayParked(eventId?: string): Promise<ReplayResult[]> {
+    const results: ReplayResult[] = [];
+    for (const row of await unresolvedParked(this.dataSource, { projection: this.name, eventId })) {
+      const event = await this.policy.waitOut(() => readParkedEvent(this.store, row), this.control);
+      const outcome = await this.policy.run(
+        () =>
+          withWriteLock(this.dataSource, () =>
+            this.dataSource.transaction(async (manager) => {
+              await this.applyEvents([event], manager);
+              await this.projection.flush?.(manager);
+              await manager.update(ParkedEvent, { projection: this.name, eventId: row.eventId }, { resolvedAt: new Date().toISOString() });
+            }),
+          ),
+        this.control,
+      );
+      const result: ReplayResult = { projection: this.name, eventId: row.eventId, eventType: row.eventType, position: row.position, resolved: outcome.ok };
+      if (outcome.ok) {
+        this.logger.log(`replayed parked event ${row.eventId} (${row.eventType}, position ${row.position}): resolved`);
+      } else {
+        result.error = describeError(outcome.error);
+        await this.policy.waitOut(() => this.dataSource.getRepository(ParkedEvent).update({ projection: this.name, eventId: row.eventId }, { error: result.error, attempts: row.attempts + outcome.attempts }), this.control);
+        this.logger.error(`replay of parked event ${row.eventId} (${row.eventType}, position ${row.position}) failed again: ${result.error}`);
+      }
+      results.push(result);
+    }
+    await this.refreshParked();
+    return results;
   }
 
   /** Empties the projection's tables and checkpoint in one transaction, then replays from the start. */
   async rebuild(onProgress?: ProgressListener): Promise<void> {
     const wasRunning = this.running;
     await this.stop();
+    this.stopping = false;
     await withWriteLock(this.dataSource, () =>
       this.dataSource.transaction(async (manager) => {
         for (const entity of this.projection.entities) await manager.clear(entity);

@@ -4,6 +4,7 @@ import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { DataSource } from 'typeorm';
 import { Projection } from './projection';
 import { ProjectionRunner, ProjectionStatus } from './projection-runner';
+import { allParked, canPark, ParkedEvent, ReplayResult } from './parked-events';
 
 export const PROJECTIONS_AUTOSTART = Symbol.for('shecun.ProjectionsAutostart');
 
@@ -54,9 +55,27 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
     return this.started;
   }
 
-  status(): { ready: boolean; projections: ProjectionStatus[] } {
+  /**
+   * Ready once every projection has caught up. Parked events do not make it unready (the other
+   * events are applied): `degraded` with the count of unresolved `parked` events instead.
+   */
+  status(): { ready: boolean; degraded: boolean; parked: number; projections: ProjectionStatus[] } {
     const projections = [...this.runners.values()].map((r) => r.status());
-    return { ready: projections.every((p) => p.caughtUp && !p.error), projections };
+    const parked = projections.reduce((sum, p) => sum + p.parked, 0);
+    return { ready: projections.every((p) => p.caughtUp && !p.error), degraded: parked > 0, parked, projections };
+  }
+
+  /** Every parked event (resolved ones too), oldest first. */
+  async parked(): Promise<ParkedEvent[]> {
+    return canPark(this.dataSource) ? allParked(this.dataSource) : [];
+  }
+
+  /** Replays the unresolved parked events of one projection (default: all), or one event. */
+  async replayParked(projection?: string, eventId?: string): Promise<ReplayResult[]> {
+    const runners = projection ? [this.runner(projection)] : [...this.runners.values()];
+    const results: ReplayResult[] = [];
+    for (const runner of runners) results.push(...(await runner.replayParked(eventId)));
+    return results;
   }
 
   /** Resolves once every projection has applied the log up to `position` (read-your-writes). */
