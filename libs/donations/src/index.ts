@@ -13,3 +13,4 @@ export * from './donations.queries';
 export * from './donations.controller';
 export * from './donations.module';
 export * from './exports';
+export * from './counting';
