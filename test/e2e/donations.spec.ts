@@ -3,12 +3,12 @@ import { Actor } from '@shecun/core';
 import { ExecuteFlowCommand, FlowRequest } from '@shecun/donations';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
-import { convert } from 'xmlbuilder2';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { requireBuild, ROOT } from '../support/child-app';
 import { actAs, COORDINATOR, futureDate, removeDir, staffOf, startEmbeddedApp, TestActor, TestApp } from '../support/embedded-app';
+import { checkIatiActivities, IatiActivity } from '../support/iati-schema';
 import { PROVINCE_BUREAU, registerOrganizations } from '../support/organizations';
 
 /**
@@ -32,6 +32,8 @@ describe('donations: flows, trace, audit views, disclosure, ledger', () => {
   let t: TestApp;
   const as = new Map<string, Record<string, string>>();
   const h = (actor: TestActor) => as.get(actor.id)!;
+  /** Credit codes of the organizations registered for the suite. */
+  const codes = new Map<string, string>();
   let needId = '';
   let otherNeedId = '';
 
@@ -46,12 +48,13 @@ describe('donations: flows, trace, audit views, disclosure, ledger', () => {
   beforeAll(async () => {
     t = await startEmbeddedApp();
     for (const actor of [staffOf(FDN), staffOf(HUB), staffOf(DONOR), staffOf(BAD_DONOR), COORDINATOR, OTHER_COORDINATOR, AUDITOR, FAR_AUDITOR, PROVINCE_BUREAU]) as.set(actor.id, await actAs(t, actor));
-    await registerOrganizations(t, [
+    const registered = await registerOrganizations(t, [
       { id: FDN, name: '广东省乡村振兴基金会', type: 'foundation', homeDivisionCode: '4401' },
       { id: HUB, name: '清远市社会组织总会', hubKind: 'hub', homeDivisionCode: '4418' },
       { id: DONOR, name: '广州某企业慈善会', homeDivisionCode: '4401' },
       { id: BAD_DONOR, name: '某异常协会', homeDivisionCode: '4401' },
     ]);
+    [FDN, HUB, DONOR, BAD_DONOR].forEach((id, i) => codes.set(id, registered[i]));
     await t.http().post(`/api/organizations/${BAD_DONOR}/abnormal`).set(h(PROVINCE_BUREAU)).send({ reason: '未报送年报' }).expect(200);
     needId = await postNeed(COORDINATOR, VILLAGE);
     otherNeedId = await postNeed(OTHER_COORDINATOR, OTHER_VILLAGE);
@@ -282,7 +285,7 @@ describe('donations: flows, trace, audit views, disclosure, ledger', () => {
     expect(now.items).not.toEqual(balances.items);
   });
 
-  it('exports the ledger as CSV and as IATI-style activities', async () => {
+  it('exports the ledger as CSV and as IATI 2.03 activities', async () => {
     const csv = await t.http().get('/api/audit/donations/ledger.csv').set(h(AUDITOR)).expect(200).expect('content-type', /text\/csv/);
     const rows = parse(csv.text.replace(/^\ufeff/, ''), { columns: true }) as Record<string, string>[];
     const used = rows.filter((r) => r.type === 'DonationUsed' && r.flow_id === childId);
@@ -294,17 +297,22 @@ describe('donations: flows, trace, audit views, disclosure, ledger', () => {
     await t.http().get('/api/audit/donations/ledger.csv').set(h(staffOf(HUB))).expect(403);
 
     const xml = await t.http().get('/api/audit/donations/iati.xml').set(h(AUDITOR)).expect(200).expect('content-type', /application\/xml/);
-    const doc = convert(xml.text, { format: 'object' }) as unknown as { 'iati-activities': { 'iati-activity': IatiActivity[] } };
-    type IatiActivity = { 'iati-identifier': string; transaction: { 'transaction-type': { '@code': string }; value: string | { '#': string }; 'provider-org'?: { '@provider-activity-id'?: string }; 'receiver-org'?: { '@receiver-activity-id'?: string } }[] };
-    const activities = doc['iati-activities']['iati-activity'];
-    const activity = (id: string) => activities.find((a) => a['iati-identifier'] === `CN-SHECUN-${id}`)!;
-    const codes = (a: IatiActivity) => a.transaction.map((x) => x['transaction-type']['@code']);
-    expect(codes(activity(rootId))).toEqual(expect.arrayContaining(['13', '1', '3']));
-    expect(activity(rootId).transaction.find((x) => x['transaction-type']['@code'] === '3')!['receiver-org']!['@receiver-activity-id']).toBe(`CN-SHECUN-${childId}`);
-    const child = activity(childId);
-    expect(codes(child)).toEqual(['1', '2', '4', '1']);
-    expect(child.transaction[0]['provider-org']!['@provider-activity-id']).toBe(`CN-SHECUN-${rootId}`);
-    expect(child.transaction.map((x) => (typeof x.value === 'string' ? x.value : x.value['#']))).toEqual(['7000.00', '5000.00', '3000.00', '-500.00']);
+    // Valid IATI 2.03 in structure and code lists (test/support/iati-schema.ts), hops linked both ways.
+    const { activities, problems } = checkIatiActivities(xml.text);
+    expect(problems).toEqual([]);
+    // Each flow is reported by its holder under its credit code (the fund by the foundation holding it).
+    const activity = (holder: string, id: string) => activities.find((a) => a.id === `CN-USCI-${codes.get(holder)}-${id}`)!;
+    const root = activity(FDN, rootId);
+    const child = activity(HUB, childId);
+    expect(root.reportingRef).toBe(`CN-USCI-${codes.get(FDN)}`);
+    const types = (a: IatiActivity) => a.transactions.map((x) => x.type);
+    expect(types(root)).toEqual(expect.arrayContaining(['13', '1', '3']));
+    expect(root.transactions.find((x) => x.type === '3')!.receiverActivityId).toBe(child.id);
+    expect(root.transactions.find((x) => x.type === '13')!.providerRef).toBe(`CN-USCI-${codes.get(DONOR)}`);
+    expect(types(child)).toEqual(['1', '2', '4', '1']);
+    expect(child.transactions[0].providerActivityId).toBe(root.id);
+    expect(child.transactions.map((x) => x.value.toFixed(2))).toEqual(['7000.00', '5000.00', '3000.00', '-500.00']);
+    expect(child.related).toEqual([{ ref: root.id, type: '1' }]);
   });
 
   it('verifies the ledger, and catches an event edited directly in the event store', async () => {

@@ -5,7 +5,7 @@ import { IdentityOrganizationScopesProjection, IdentityProjection } from '@shecu
 import { SequencedMatchingProjection } from '@shecun/matching';
 import { MonitoringProjection } from '@shecun/monitoring';
 import { NeedsProjection } from '@shecun/needs';
-import { DonationsProjection } from '@shecun/donations';
+import { DonationOrganizationsProjection, DonationsProjection } from '@shecun/donations';
 import { OrganizationsProjection, PairingsProjection, TeamsProjection } from '@shecun/organizations';
 import { BusProjector } from '@shecun/projections';
 import { createServer } from 'node:http';
@@ -33,6 +33,8 @@ async function main(): Promise<void> {
     new BusProjector(bus, dataSource, new PairingsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-pairings` }),
     new BusProjector(bus, dataSource, new TeamsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-teams` }),
     new BusProjector(bus, dataSource, new DonationsProjection(), { topics: [`${prefix}shecun.donations.v1`], groupId: `${prefix}projector-donations` }),
+    // The organizations' credit codes, for the donations context's IATI export.
+    new BusProjector(bus, dataSource, new DonationOrganizationsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-donations-organizations` }),
     // The bureau's dashboard (监测): needs figures by region, category and period.
     new BusProjector(bus, dataSource, new MonitoringProjection(), { topics: [`${prefix}shecun.needs.v1`], groupId: `${prefix}projector-monitoring` }),
     // Matching (供需对接): organizations, pairings, teams and needs; rows stamped by the change counter.

@@ -5,6 +5,7 @@ import { Column, Entity, EntityManager, Index, PrimaryColumn } from 'typeorm';
 import { isTransfer } from './donation.model';
 import { allocationVillage, confirmedOf, flowDecider, FlowEvent, FlowState, flowStatus, initialFlowState, isFlowEvent, refundedOf, usedOf, valueOf, allocatedOf } from './flow.decider';
 import { isFundEvent } from './fund.decider';
+import { DONATION_ORGANIZATION_ENTITIES } from './organization-identifiers';
 
 /** One row per donation flow: the figures the views filter and sum on, and the whole state. */
 @Entity('donation_flows_view')
@@ -63,7 +64,10 @@ export class DonationCorrectionView {
   @Column({ type: 'text' }) after: string;
 }
 
-export const DONATION_VIEW_ENTITIES = [DonationFlowView, DonationFundView, DonationCorrectionView];
+/** Tables of the donations projection (emptied when it is rebuilt). */
+export const DONATION_FLOW_ENTITIES = [DonationFlowView, DonationFundView, DonationCorrectionView];
+/** Every read-model table of the donations context: its flows and its record of organizations' identifiers. */
+export const DONATION_VIEW_ENTITIES = [...DONATION_FLOW_ENTITIES, ...DONATION_ORGANIZATION_ENTITIES];
 
 /** Disclosed figures of a flow, in fen of value. */
 export const publishedFigures = (s: FlowState) => ({
@@ -103,7 +107,7 @@ export function flowRow(state: FlowState, revision: number, updatedAt: string): 
 @Injectable()
 export class DonationsProjection implements Projection {
   readonly name = 'donations';
-  readonly entities = DONATION_VIEW_ENTITIES;
+  readonly entities = DONATION_FLOW_ENTITIES;
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
     if (isFundEvent(event)) {

@@ -32,11 +32,12 @@ import {
 } from './donations.dto';
 import { UseEvidence } from './donation.model';
 import { DonationsQueries, presentFlow } from './donations.queries';
-import { iatiActivities, ledgerCsv } from './exports';
+import { ledgerCsv } from './exports';
+import { iatiActivities } from './iati';
 import { FlowState } from './flow.decider';
 import { FundState } from './fund.decider';
 
-/** Prefix of the IATI activity identifiers this installation publishes (its organisation identifier). */
+/** The platform's identifier in the IATI export, reporting in place of an organization whose credit code is not known. */
 const IATI_PREFIX = process.env.IATI_PREFIX ?? 'CN-SHECUN';
 const shortId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -281,9 +282,12 @@ export class DonationAuditController {
   @Get('iati.xml')
   @Header('content-type', 'application/xml; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="donations-iati.xml"')
-  @ApiOperation({ summary: 'IATI 导出 IATI 2.03-style activities: one per flow, transactions 13 pledge, 1 incoming funds, 2 commitment, 3 disbursement, 4 expenditure, with provider/receiver activity ids' })
+  @ApiOperation({
+    summary: 'IATI 导出 IATI 2.03 activities: one per flow reported by its holder (CN-USCI-<credit code>-<flow id>), transactions 13 pledge, 1 incoming funds, 2 commitment, 3 disbursement, 4 expenditure, hops linked by provider/receiver activity ids',
+  })
   async iati(@Query() query: AsOfQuery, @CurrentActor() actor: Actor) {
-    return iatiActivities(await this.queries.histories(actor, query.asOf), { prefix: IATI_PREFIX, generatedAt: new Date() });
+    const flows = await this.queries.histories(actor, query.asOf);
+    return iatiActivities(flows, { prefix: IATI_PREFIX, generatedAt: new Date(), organizations: await this.queries.organizationIdentities(flows) });
   }
 
   @Get('ledger')

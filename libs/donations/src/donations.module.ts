@@ -6,6 +6,7 @@ import { DONATION_VIEW_ENTITIES, DonationsProjection } from './donation.projecti
 import { ExecuteFlowCommandHandler, ExecuteFundCommandHandler } from './donations.commands';
 import { DisclosureController, DonationAuditController, DonationsCommandController, DonationsQueryController, FundsCommandController, FundsQueryController } from './donations.controller';
 import { DonationsQueries } from './donations.queries';
+import { DonationOrganizationsProjection } from './organization-identifiers';
 import { LedgerCheckpointController } from './ledger-checkpoint.controller';
 import { LedgerCheckpoints, LedgerCheckpointSweeper } from './ledger-checkpoint.service';
 
@@ -30,16 +31,18 @@ export class DonationsCommandsModule {}
 })
 export class DonationsQueriesModule {}
 
-/** The donations projection, registered with the in-process projection host. */
-@Module({ providers: [DonationsProjection], exports: [DonationsProjection] })
+/** The donations projections (flows; organizations' identifiers), registered with the in-process projection host. */
+@Module({ providers: [DonationsProjection, DonationOrganizationsProjection], exports: [DonationsProjection, DonationOrganizationsProjection] })
 export class DonationsProjectionModule implements OnModuleInit {
   constructor(
     private readonly projections: ProjectionHost,
     private readonly projection: DonationsProjection,
+    private readonly organizations: DonationOrganizationsProjection,
   ) {}
 
   onModuleInit(): void {
     this.projections.register(this.projection);
+    this.projections.register(this.organizations);
   }
 }
 

@@ -3,13 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { EvidenceFileRef } from '@shecun/evidence';
 import { Actor, foldRecorded, forbidden, invalid, notFound, presentHistory } from '@shecun/core';
 import { EVENT_STORE, EventStore, RecordedEvent, START } from '@shecun/event-store';
-import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, In, SelectQueryBuilder } from 'typeorm';
 import { anomalies, balances, canSeeFlow } from './audit';
 import { flowStream, isLedgerStream, isTransfer } from './donation.model';
 import { DonationCorrectionView, DonationFlowView, DonationFundView, publishedFigures } from './donation.projection';
 import { availableOf, confirmedOf, flowDecider, FlowEvent, FlowState, flowStatus, isFlowEvent, netAllocation, refundedOf, usedOf, usedOn, valueOf, allocatedOf } from './flow.decider';
 import { FlowHistory } from './exports';
 import { LedgerVerifier, VerificationReport } from './ledger';
+import { DonationOrganizationView, organizationIdentity, OrganizationIdentity } from './organization-identifiers';
 
 /** Evidence files marked public on a flow's uses, as the disclosure lists them (download: /api/disclosure/donations/{flowId}/evidence/{sha256}). */
 export function publicEvidenceOf(s: FlowState) {
@@ -193,6 +194,25 @@ export class DonationsQueries {
     this.requireAuditor(actor);
     const flows = await this.replay(asOfInstant(asOf));
     return [...flows.values()].filter((h) => canSeeFlow(actor, h.state));
+  }
+
+  /** The identifiers of the organizations these flows name, from the donations context's own record of them. */
+  async organizationIdentities(flows: FlowHistory[]): Promise<Map<string, OrganizationIdentity>> {
+    const ids = new Set<string>();
+    for (const { state: s } of flows) {
+      ids.add(s.recipient.organizationId);
+      if (s.donor.kind === 'organization' || s.donor.kind === 'member_unit') ids.add(s.donor.organizationId);
+      if (s.donor.kind === 'transfer') ids.add(s.donor.from.organizationId);
+      for (const a of s.allocations) if (isTransfer(a.target)) ids.add(a.target.party.organizationId);
+    }
+    ids.delete('');
+    const found = new Map<string, OrganizationIdentity>();
+    const all = [...ids];
+    for (let i = 0; i < all.length; i += 500) {
+      const rows = await this.dataSource.getRepository(DonationOrganizationView).findBy({ organizationId: In(all.slice(i, i + 500)) });
+      for (const r of rows) found.set(r.organizationId, organizationIdentity(r));
+    }
+    return found;
   }
 
   async balances(actor: Actor, asOf?: string) {

@@ -1,14 +1,12 @@
 import { spreadsheetRows } from '@shecun/core';
 import { RecordedEvent } from '@shecun/event-store';
 import { stringify } from 'csv-stringify/sync';
-import { create } from 'xmlbuilder2';
-import { Donor, isTransfer, Party } from './donation.model';
+import { Donor, Party } from './donation.model';
 import { FlowEvent, FlowState, valueOf } from './flow.decider';
 
 /**
- * Exports of the donations ledger: a CSV with one row per sealed event, and an IATI-style
- * activity file (IATI 2.03 activity standard): one activity per flow, its events as transactions
- * with provider and receiver organizations and their activity ids, values in CNY.
+ * Exports of the donations ledger: a CSV with one row per sealed event (this file) and the IATI
+ * activity file (iati.ts).
  */
 
 export interface FlowHistory {
@@ -74,85 +72,4 @@ export function ledgerCsv(flows: FlowHistory[]): string {
   // A byte order mark so that spreadsheet programs read the Chinese text as UTF-8; amounts stay
   // numbers, text a spreadsheet could run as a formula is neutralised (spreadsheetRows).
   return '\ufeff' + stringify(spreadsheetRows([LEDGER_COLUMNS, ...rows]));
-}
-
-/** IATI transaction type codes (TransactionType codelist). */
-const IATI = { incomingFunds: '1', outgoingCommitment: '2', disbursement: '3', expenditure: '4', incomingCommitment: '11', outgoingPledge: '12', incomingPledge: '13' } as const;
-
-export const iatiIdentifier = (prefix: string, flowId: string) => `${prefix}-${flowId}`;
-const yuan = (fen: number) => (fen / 100).toFixed(2);
-
-export function iatiActivities(flows: FlowHistory[], options: { prefix: string; generatedAt: Date }): string {
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('iati-activities', { version: '2.03', 'generated-datetime': options.generatedAt.toISOString() });
-  for (const { state: s, events } of flows) {
-    const id = iatiIdentifier(options.prefix, s.id);
-    const activity = root.ele('iati-activity', { 'default-currency': 'CNY', 'last-updated-datetime': events[events.length - 1]?.metadata.occurredAt ?? options.generatedAt.toISOString() });
-    activity.ele('iati-identifier').txt(id);
-    activity.ele('reporting-org', { ref: s.recipient.organizationId, type: '22' }).ele('narrative', { 'xml:lang': 'zh' }).txt(s.recipient.name);
-    const title = s.resource.kind === 'money' ? `捐赠资金 ${s.receiptNumber ?? ''}`.trim() : `捐赠物资 ${s.resource.item}（${s.pledged}${s.resource.unit}）`;
-    activity.ele('title').ele('narrative', { 'xml:lang': 'zh' }).txt(title);
-    activity.ele('activity-status', { code: s.uses.length > 0 && s.uses.every((u) => u.confirmedAt) ? '3' : '2' });
-    if (s.parent) activity.ele('related-activity', { ref: iatiIdentifier(options.prefix, s.parent.flowId), type: '1' });
-    for (const a of s.allocations) if (a.childFlowId) activity.ele('related-activity', { ref: iatiIdentifier(options.prefix, a.childFlowId), type: '2' });
-
-    const provider = (t: ReturnType<typeof activity.ele>) => {
-      const d = s.donor;
-      const attrs: Record<string, string> = {};
-      if (d.kind === 'organization' || d.kind === 'member_unit') attrs.ref = d.organizationId;
-      if (d.kind === 'transfer') {
-        attrs.ref = d.from.organizationId;
-        if (s.parent) attrs['provider-activity-id'] = iatiIdentifier(options.prefix, s.parent.flowId);
-      }
-      t.ele('provider-org', attrs).ele('narrative', { 'xml:lang': 'zh' }).txt(d.kind === 'individual' ? '个人捐赠者' : d.kind === 'transfer' ? d.from.name : d.name);
-    };
-    const receiver = (t: ReturnType<typeof activity.ele>, name: string, attrs: Record<string, string>) => t.ele('receiver-org', attrs).ele('narrative', { 'xml:lang': 'zh' }).txt(name);
-    const transaction = (e: RecordedEvent, code: string, amount: number, description: string) => {
-      const t = activity.ele('transaction', { ref: e.id });
-      t.ele('transaction-type', { code });
-      t.ele('transaction-date', { 'iso-date': e.metadata.occurredAt.slice(0, 10) });
-      t.ele('value', { 'value-date': e.metadata.occurredAt.slice(0, 10) }).txt(yuan(Math.sign(amount) * valueOf(s, Math.abs(amount))));
-      if (description) t.ele('description').ele('narrative', { 'xml:lang': 'zh' }).txt(description);
-      return t;
-    };
-    for (const recorded of events) {
-      const e = { type: recorded.type, data: recorded.data } as FlowEvent;
-      switch (e.type) {
-        case 'DonationPledged':
-          provider(transaction(recorded, IATI.incomingPledge, e.data.amount, '认捐'));
-          break;
-        case 'DonationReceived':
-        case 'TransferReceived':
-          provider(transaction(recorded, IATI.incomingFunds, e.data.amount, `到账 ${e.data.receiptNumber}`));
-          break;
-        case 'DonationAllocated': {
-          const target = e.data.target;
-          if (isTransfer(target)) {
-            const t = transaction(recorded, IATI.disbursement, e.data.amount, '转拨');
-            receiver(t, target.party.name, { ref: target.party.organizationId, ...(e.data.childFlowId ? { 'receiver-activity-id': iatiIdentifier(options.prefix, e.data.childFlowId) } : {}) });
-          } else {
-            const t = transaction(recorded, IATI.outgoingCommitment, e.data.amount, target.kind === 'need' ? `使用安排：${target.title}` : `使用安排：${target.project}`);
-            receiver(t, target.villageCode, { ref: `CN-DIVISION-${target.villageCode}` });
-          }
-          break;
-        }
-        case 'AllocationReturned':
-          transaction(recorded, IATI.outgoingCommitment, -e.data.amount, `退回安排：${e.data.reason}`);
-          break;
-        case 'DonationUsed': {
-          const t = transaction(recorded, IATI.expenditure, e.data.amount, `使用${e.data.evidence.length ? `（凭证 ${e.data.evidence.map((x) => x.ref).join('，')}）` : '（无凭证）'}`);
-          receiver(t, e.data.villageCode, { ref: `CN-DIVISION-${e.data.villageCode}` });
-          break;
-        }
-        case 'DonationRefunded':
-          provider(transaction(recorded, IATI.incomingFunds, -e.data.amount, `退款：${e.data.reason}`));
-          break;
-        case 'ReceiptCorrected':
-          transaction(recorded, IATI.incomingFunds, e.data.to.amount - e.data.from.amount, `更正：${e.data.reason}`);
-          break;
-        default:
-          break;
-      }
-    }
-  }
-  return root.end({ prettyPrint: true });
 }

@@ -13,4 +13,5 @@ export * from './donations.queries';
 export * from './donations.controller';
 export * from './donations.module';
 export * from './exports';
-export * from './counting';
+export * from './iati';
+export * from './organization-identifiers';

@@ -6,7 +6,8 @@ import { MonitoringReadModel1795456153038 } from './1795456153038-MonitoringRead
 import { MatchingReadModel1795459298871 } from './1795459298871-MatchingReadModel';
 import { IdentityOrganizationScopes1796397031353 } from './1796397031353-IdentityOrganizationScopes';
 import { Sessions1796397173450 } from './1796397173450-Sessions';
+import { DonationOrganizations1796403600000 } from './1796403600000-DonationOrganizations';
 import { AccessAuditOrganizations1796398173862 } from './1796398173862-AccessAuditOrganizations';
 
 /** Read-model migrations, in order. Generate the next with scripts/generate-read-model-migration.js. */
-export const MIGRATIONS: Function[] = [ReadModels1795420514364, IdentityReadModels1795428518840, TeamsAndHandovers1795430244405, OrganizationsAndDonations1795436239178, MonitoringReadModel1795456153038, MatchingReadModel1795459298871, IdentityOrganizationScopes1796397031353, Sessions1796397173450, AccessAuditOrganizations1796398173862];
+export const MIGRATIONS: Function[] = [ReadModels1795420514364, IdentityReadModels1795428518840, TeamsAndHandovers1795430244405, OrganizationsAndDonations1795436239178, MonitoringReadModel1795456153038, MatchingReadModel1795459298871, IdentityOrganizationScopes1796397031353, Sessions1796397173450, DonationOrganizations1796403600000, AccessAuditOrganizations1796398173862];
