@@ -28,13 +28,31 @@ export interface ItemQuantity {
   quantity: number;
 }
 
+/** An uploaded evidence file as an event records it (older entries have none). */
+export interface EvidenceFile {
+  sha256: string;
+  mediaType: string;
+  size: number;
+  uploadedBy: string;
+  visibility: 'public' | 'internal';
+  thumbnail?: string;
+}
+
+export interface EvidenceEntry {
+  kind: string;
+  ref: string;
+  note?: string;
+  file?: EvidenceFile;
+}
+
 export interface Delivery {
   id: string;
   items: ItemQuantity[];
-  evidence: Array<{ kind: string; ref: string; note?: string }>;
+  evidence: EvidenceEntry[];
   note: string;
   recordedAt: string;
   confirmedAt: string | null;
+  noEvidenceReason?: string;
 }
 
 export interface Commitment {
@@ -396,4 +414,67 @@ export function describeError(error: unknown, lang: Lang): { message: string; te
   }
   const en = parts.map((p) => p.en ?? p.zh).filter(Boolean) as string[];
   return { message: en.join('; ') || generic[1] };
+}
+
+/** A file fetched with the bearer token (evidence files): a blob to show or open, errors as problem+json. */
+export async function fetchBlob(path: string, retried = false): Promise<Blob> {
+  const sent = session;
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: authorization() });
+  } catch {
+    throw new ApiError('网络连接失败 (network error)');
+  }
+  if (!response.ok) {
+    if (response.status === 401 && sent) {
+      if (!retried && (await renewed(sent))) return fetchBlob(path, true);
+      onUnauthorized?.();
+    }
+    let detail = `HTTP ${response.status}`;
+    try {
+      const problem = JSON.parse(await response.text()) as { detail?: unknown };
+      if (typeof problem.detail === 'string' && problem.detail) detail = problem.detail;
+    } catch {
+      /* not JSON */
+    }
+    throw new ApiError(detail, response.status);
+  }
+  return response.blob();
+}
+
+export interface UploadedEvidence {
+  sha256: string;
+  mediaType: string;
+  size: number;
+  thumbnail?: string;
+}
+
+/** Uploads one evidence file (multipart): checked by content and stored by its SHA-256 on the server. */
+export async function uploadEvidence(file: Blob, keepMetadata = false, retried = false): Promise<UploadedEvidence> {
+  const sent = session;
+  const form = new FormData();
+  if (keepMetadata) form.append('keepMetadata', 'true');
+  form.append('file', file);
+  let response: Response;
+  try {
+    response = await fetch('/api/evidence', { method: 'POST', headers: { Accept: 'application/json, application/problem+json', ...authorization() }, body: form });
+  } catch {
+    throw new ApiError('网络连接失败 (network error)');
+  }
+  const text = await response.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  if (!response.ok) {
+    if (response.status === 401 && sent) {
+      if (!retried && (await renewed(sent))) return uploadEvidence(file, keepMetadata, true);
+      onUnauthorized?.();
+    }
+    const problem = json as { detail?: unknown } | undefined;
+    throw new ApiError(typeof problem?.detail === 'string' && problem.detail ? problem.detail : `HTTP ${response.status}`, response.status);
+  }
+  return json as UploadedEvidence;
 }

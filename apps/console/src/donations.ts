@@ -31,6 +31,7 @@ export interface Evidence {
   ref: string;
   amountFen?: number;
   note?: string;
+  file?: import('./api').EvidenceFile;
 }
 
 export interface Allocation {
@@ -58,6 +59,7 @@ export interface Use {
   note: string;
   usedAt: string;
   confirmedAt: string | null;
+  noEvidenceReason?: string;
 }
 
 export interface Figures {
@@ -189,6 +191,8 @@ export interface OrganizationDisclosure {
   donors: Array<{ donor: string; kind: string; flows: number; receivedFen: number }>;
   projects: Array<{ kind: string; id: string; title: string; villageCode: string; allocatedFen: number; usedFen: number; confirmedFen: number }>;
   corrections: DisclosureCorrection[];
+  /** Evidence files marked public on the uses of disclosed flows (absent from older servers). */
+  evidence?: PublicEvidence[];
 }
 
 export interface NeedDisclosure {
@@ -199,6 +203,8 @@ export interface NeedDisclosure {
   totals: Omit<Figures, 'receivedFen'>;
   byOrganization: Array<{ organization: string; allocatedFen: number; usedFen: number; confirmedFen: number }>;
   corrections: DisclosureCorrection[];
+  /** Evidence files marked public on the uses of disclosed flows (absent from older servers). */
+  evidence?: PublicEvidence[];
 }
 
 export interface DisclosureCorrection {
@@ -305,4 +311,14 @@ export function donorName(donor: Donor, pick: (pair: Pair) => string): string {
 /** What a flow carries: money, or goods with their item and unit. */
 export function resourceText(flow: Pick<Flow, 'resource'>, pick: (pair: Pair) => string): string {
   return flow.resource.kind === 'money' ? pick(['资金', 'Money']) : `${pick(['物资', 'Goods'])} · ${flow.resource.item}`;
+}
+
+/** A public evidence file of a disclosed flow, as the disclosure lists it. */
+export interface PublicEvidence {
+  flowId: string;
+  useId: string;
+  needId: string | null;
+  usedOn: string;
+  kind: string;
+  file: import('./api').EvidenceFile;
 }

@@ -9,6 +9,7 @@ import { useI18n } from '../i18n';
 import { useActor } from '../auth';
 import { EVIDENCE_KINDS, EVIDENCE_LABELS, KIND_LABELS } from '../labels';
 import { ActionModal, FormProblem } from './ActionModal';
+import { EvidenceUploader, EvidenceView, UploadedFile } from './Evidence';
 
 export type Dialog =
   | { type: 'commit' }
@@ -238,6 +239,7 @@ function DeliverDialog({ need, dialog, onClose, onDone }: DialogProps) {
   const items = commitment.items
     .map((ci) => ({ line: need.lineItems.find((li) => li.id === ci.lineItemId)!, remaining: ci.quantity - ci.delivered }))
     .filter((x) => x.line && x.remaining > 0);
+  const [files, setFiles] = useState<UploadedFile[]>([]);
   return (
     <ActionModal<{ qty?: Record<string, number | null>; evidence: Array<{ kind: string; ref: string; note?: string }>; note?: string }>
       open
@@ -251,7 +253,10 @@ function DeliverDialog({ need, dialog, onClose, onDone }: DialogProps) {
       onDone={onDone}
       toBody={(v) => ({
         items: collectItems(need, v.qty),
-        evidence: v.evidence.map((e) => ({ kind: e.kind, ref: e.ref.trim(), ...(e.note?.trim() ? { note: e.note.trim() } : {}) })),
+        evidence: [
+          ...files.map((f) => ({ kind: f.mediaType === 'application/pdf' ? 'document' : 'photo', sha256: f.sha256, visibility: f.visibility })),
+          ...(v.evidence ?? []).filter((e) => e.ref?.trim()).map((e) => ({ kind: e.kind, ref: e.ref.trim(), ...(e.note?.trim() ? { note: e.note.trim() } : {}) })),
+        ],
         ...(v.note?.trim() ? { note: v.note.trim() } : {}),
       })}
     >
@@ -259,12 +264,13 @@ function DeliverDialog({ need, dialog, onClose, onDone }: DialogProps) {
         <>
           <ItemQuantities items={items.map((x) => x.line)} maxOf={(li) => items.find((x) => x.line.id === li.id)!.remaining} />
           <Typography.Text strong>{t('evidence')}</Typography.Text>
+          <EvidenceUploader files={files} onChange={setFiles} />
           <Form.List
             name="evidence"
             rules={[
               {
                 validator: async (_, value) => {
-                  if (!value || value.length === 0) throw new Error(t('evidenceRequired'));
+                  if (files.length === 0 && (!value || value.length === 0)) throw new Error(t('evidenceRequired'));
                 },
               },
             ]}
@@ -276,7 +282,7 @@ function DeliverDialog({ need, dialog, onClose, onDone }: DialogProps) {
                     <Form.Item name={[field.name, 'kind']} className="evidence-kind" rules={[{ required: true }]}>
                       <Select aria-label={t('evidenceKind')} options={EVIDENCE_KINDS.map((k) => ({ value: k, label: pick(EVIDENCE_LABELS[k]) }))} />
                     </Form.Item>
-                    <Form.Item name={[field.name, 'ref']} className="evidence-ref" rules={[{ required: true, whitespace: true, message: t('evidenceRefRequired') }]}>
+                    <Form.Item name={[field.name, 'ref']} className="evidence-ref" rules={[{ required: files.length === 0, whitespace: true, message: t('evidenceRefRequired') }]}>
                       <Input placeholder={t('evidenceRef')} aria-label={t('evidenceRef')} maxLength={500} data-testid={`evidence-ref-${index}`} />
                     </Form.Item>
                     <Form.Item name={[field.name, 'note']} className="evidence-note">
@@ -332,13 +338,15 @@ function ReasonDialog({ need, dialog, onClose, onDone }: DialogProps) {
 }
 
 function NoteDialog({ need, dialog, onClose, onDone }: DialogProps) {
-  const { t, lang } = useI18n();
+  const { t, lang, pick } = useI18n();
   const base = `/api/needs/${need.id}`;
   let title: string;
   let ok: string;
   let path: string;
   let intro: ReactNode = need.title;
   let withNote = true;
+  let evidence: ReactNode = null;
+  let needsReason = false;
   switch (dialog.type) {
     case 'fulfil':
       [title, ok, path] = [t('fulfilTitle'), t('fulfil'), `${base}/fulfil`];
@@ -379,13 +387,20 @@ function NoteDialog({ need, dialog, onClose, onDone }: DialogProps) {
             .join(t('comma'))}
         </span>
       );
+      needsReason = delivery.evidence.length === 0;
+      evidence = (
+        <div className="confirm-evidence" data-testid="confirm-evidence">
+          <Typography.Paragraph>{needsReason ? t('noEvidenceWarning') : t('evidenceCheckFirst')}</Typography.Paragraph>
+          <EvidenceView evidence={delivery.evidence} base={base} labelOf={(k) => pick(EVIDENCE_LABELS[k as keyof typeof EVIDENCE_LABELS] ?? [k, k])} />
+        </div>
+      );
       break;
     }
     default:
       return null;
   }
   return (
-    <ActionModal<{ note?: string }>
+    <ActionModal<{ note?: string; reason?: string }>
       open
       testId={`${dialog.type}-dialog`}
       title={title}
@@ -394,15 +409,24 @@ function NoteDialog({ need, dialog, onClose, onDone }: DialogProps) {
       path={path}
       onClose={onClose}
       onDone={onDone}
-      toBody={(v) => (withNote && v.note?.trim() ? { note: v.note.trim() } : {})}
+      width={evidence ? 680 : undefined}
+      toBody={(v) => ({ ...(withNote && v.note?.trim() ? { note: v.note.trim() } : {}), ...(needsReason && v.reason?.trim() ? { reason: v.reason.trim() } : {}) })}
     >
-      {() =>
-        withNote && (
-          <Form.Item name="note" label={t('note')}>
-            <Input.TextArea rows={2} maxLength={2000} placeholder={t('notePlaceholder')} />
-          </Form.Item>
-        )
-      }
+      {() => (
+        <>
+          {evidence}
+          {needsReason && (
+            <Form.Item name="reason" label={t('noEvidenceReason')} rules={[{ required: true, whitespace: true, message: t('noEvidenceReasonRequired') }]}>
+              <Input.TextArea rows={2} maxLength={1000} data-testid="no-evidence-reason" />
+            </Form.Item>
+          )}
+          {withNote && (
+            <Form.Item name="note" label={t('note')}>
+              <Input.TextArea rows={2} maxLength={2000} placeholder={t('notePlaceholder')} />
+            </Form.Item>
+          )}
+        </>
+      )}
     </ActionModal>
   );
 }

@@ -5,11 +5,28 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { splitBilingual } from '../api';
 import { ErrorAlert, PageTitle, Place } from '../components/common';
 import { OrganizationSelect } from '../components/OrganizationSelect';
-import { DisclosureCorrection, DONOR_KIND_LABELS, FLOW_EVENT_LABELS, NeedDisclosure, OrganizationDisclosure } from '../donations';
+import { DisclosureCorrection, DONOR_KIND_LABELS, FLOW_EVENT_LABELS, NeedDisclosure, OrganizationDisclosure, PublicEvidence, USE_EVIDENCE_LABELS } from '../donations';
+import { EvidenceView } from '../components/Evidence';
 import { formatDate, formatFen, useGet } from '../hooks';
 import { useI18n } from '../i18n';
 import { label } from '../labels';
 import { Figures } from './Audit';
+
+/** Evidence files the organizations marked public, each opened from the public route (no sign-in). */
+function PublicEvidenceList({ evidence }: { evidence: PublicEvidence[] }) {
+  const { t, pick } = useI18n();
+  if (evidence.length === 0) return null;
+  return (
+    <Card size="small" className="section" title={t('publicEvidence')} data-testid="public-evidence">
+      {evidence.map((e) => (
+        <div key={`${e.flowId}/${e.useId}/${e.file.sha256}`} className="public-evidence-item">
+          <span className="small secondary">{formatDate(e.usedOn)}</span>
+          <EvidenceView evidence={[{ kind: e.kind, ref: `sha256:${e.file.sha256}`, file: e.file }]} base={`/api/disclosure/donations/${encodeURIComponent(e.flowId)}`} labelOf={(k) => pick(USE_EVIDENCE_LABELS[k] ?? [k, k])} />
+        </div>
+      ))}
+    </Card>
+  );
+}
 
 /** Share of `part` in `whole`, in whole percent (0 when nothing is there to share). */
 const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0);
@@ -163,6 +180,7 @@ export function OrganizationDisclosurePage() {
               )}
             />
           </Card>
+          <PublicEvidenceList evidence={data.evidence ?? []} />
           <Card size="small" className="section" title={t('correctionsTitle')}>
             <Corrections corrections={data.corrections} />
           </Card>
@@ -231,6 +249,7 @@ export function NeedDisclosurePage() {
               )}
             />
           </Card>
+          <PublicEvidenceList evidence={data.evidence ?? []} />
           <Card size="small" className="section" title={t('correctionsTitle')}>
             <Corrections corrections={data.corrections} />
           </Card>

@@ -8,6 +8,7 @@ import { donorName, Flow, FlowPage, Use, USE_EVIDENCE_LABELS } from '../donation
 import { useActor } from '../auth';
 import { CategoryTag, ErrorAlert, LineItemStatusTag, NeedStatusTag, PageTitle, Place } from '../components/common';
 import { Dialog, NeedDialog } from '../components/NeedDialogs';
+import { EvidenceView } from '../components/Evidence';
 import { formatDate, formatDateTime, formatFen, formatQuantity, placeName, useApiOffers, useDivision, useGet } from '../hooks';
 import { useI18n } from '../i18n';
 import { NEED_STATUS_LABELS, NEED_STATUSES } from '../labels';
@@ -230,14 +231,15 @@ function DonationUses({ version, scope }: { version: number; scope: string | und
           </Space>
         </div>
       ))}
-      <ActionModal<{ note?: string }>
+      <ActionModal<{ note?: string; reason?: string }>
         open={!!confirming}
+        width={680}
         onClose={() => setConfirming(null)}
         title={t('confirmUseTitle', { amount: confirming ? amount(confirming) : '' })}
         intro={confirming && t('confirmUseIntro', { org: confirming.flow.recipient.name, purpose: confirming.purpose })}
         okText={t('confirmUse')}
         path={`/api/donations/${encodeURIComponent(confirming?.flow.id ?? '-')}/uses/${encodeURIComponent(confirming?.use.id ?? '-')}/confirm`}
-        toBody={(v) => ({ note: v.note ?? '' })}
+        toBody={(v) => ({ note: v.note ?? '', ...(confirming?.use.evidence.length === 0 && v.reason?.trim() ? { reason: v.reason.trim() } : {}) })}
         testId="confirm-use-dialog"
         onDone={() => {
           setConfirming(null);
@@ -246,9 +248,22 @@ function DonationUses({ version, scope }: { version: number; scope: string | und
         }}
       >
         {() => (
+          <>
+          {confirming && (
+            <div className="confirm-evidence" data-testid="confirm-evidence">
+              <Typography.Paragraph>{confirming.use.evidence.length === 0 ? t('noEvidenceWarning') : t('evidenceCheckFirst')}</Typography.Paragraph>
+              <EvidenceView evidence={confirming.use.evidence} base={`/api/donations/${encodeURIComponent(confirming.flow.id)}`} labelOf={(k) => pick(USE_EVIDENCE_LABELS[k] ?? [k, k])} />
+            </div>
+          )}
+          {confirming?.use.evidence.length === 0 && (
+            <Form.Item name="reason" label={t('noEvidenceReason')} rules={[{ required: true, whitespace: true, message: t('noEvidenceReasonRequired') }]}>
+              <Input.TextArea rows={2} maxLength={1000} data-testid="no-evidence-reason" />
+            </Form.Item>
+          )}
           <Form.Item name="note" label={t('note')}>
             <Input.TextArea rows={2} maxLength={2000} />
           </Form.Item>
+          </>
         )}
       </ActionModal>
     </Card>

@@ -6,6 +6,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError, CommandResult, Commitment, get, LineItem, Need, NeedEvent } from '../api';
 import { CategoryTag, CommitmentStatusTag, ErrorAlert, LineItemStatusTag, NeedStatusTag, Place } from '../components/common';
 import { Dialog, NeedDialog } from '../components/NeedDialogs';
+import { EvidenceView } from '../components/Evidence';
 import { formatDate, formatDateTime, formatFen, formatQuantity } from '../hooks';
 import { Lang, useI18n } from '../i18n';
 import { Actor, actsForOrganization, useActor } from '../auth';
@@ -178,13 +179,26 @@ function CommitmentCard({ need, commitment, open }: { need: Need; commitment: Co
               <div className="evidence">
                 {t('evidence')}
                 {t('colon')}
-                {d.evidence.map((e, i) => (
-                  <span key={i} className="evidence-item">
-                    {label(EVIDENCE_LABELS, e.kind, lang)} <code>{e.ref}</code>
-                    {e.note ? ` ${e.note}` : ''}
-                  </span>
-                ))}
+                {d.evidence
+                  .filter((e) => !e.file)
+                  .map((e, i) => (
+                    <span key={i} className="evidence-item">
+                      {label(EVIDENCE_LABELS, e.kind, lang)} <code>{e.ref}</code>
+                      {e.note ? ` ${e.note}` : ''}
+                    </span>
+                  ))}
+                {d.evidence.length === 0 && <Tag color="volcano">{t('noEvidence')}</Tag>}
               </div>
+              {d.evidence.some((e) => e.file) && (
+                <EvidenceView evidence={d.evidence.filter((e) => e.file)} base={`/api/needs/${need.id}`} labelOf={(k) => label(EVIDENCE_LABELS, k, lang)} />
+              )}
+              {d.noEvidenceReason && (
+                <div className="small">
+                  {t('noEvidenceReason')}
+                  {t('colon')}
+                  {d.noEvidenceReason}
+                </div>
+              )}
               {d.note && <div className="small">{d.note}</div>}
               {coordinator && !d.confirmedAt && (
                 <Button type="primary" size="small" onClick={() => open({ type: 'confirm', commitment, delivery: d })} data-testid="confirm-delivery">

@@ -1,0 +1,154 @@
+import { FilePdfOutlined, UploadOutlined } from '@ant-design/icons';
+import { Button, Checkbox, Select, Space, Tag, Typography, Upload } from 'antd';
+import { useEffect, useState } from 'react';
+import { describeError, EvidenceFile, fetchBlob, uploadEvidence } from '../api';
+import { useI18n } from '../i18n';
+
+export interface EvidenceItem {
+  kind: string;
+  ref: string;
+  note?: string;
+  file?: EvidenceFile;
+}
+
+/** A thumbnail fetched with the bearer token (or anonymously on public routes), shown from a blob URL. */
+function Thumbnail({ src, alt }: { src: string; alt: string }) {
+  const [url, setUrl] = useState<string>();
+  useEffect(() => {
+    let revoked = false;
+    let made: string | undefined;
+    fetchBlob(src)
+      .then((blob) => {
+        if (revoked) return;
+        made = URL.createObjectURL(blob);
+        setUrl(made);
+      })
+      .catch(() => setUrl(undefined));
+    return () => {
+      revoked = true;
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [src]);
+  return url ? <img className="evidence-thumb" src={url} alt={alt} /> : <span className="evidence-thumb evidence-thumb-empty" />;
+}
+
+/**
+ * The evidence of a delivery or a use as the coordinator checks it before confirming: uploaded
+ * files as thumbnails (PDFs as an icon) with a button that opens the full file, fetched with the
+ * bearer token; older text references as they were recorded. `base` is the route the files are
+ * served under (`/api/needs/{id}`, `/api/donations/{id}` or `/api/disclosure/donations/{id}`).
+ */
+export function EvidenceView({ evidence, base, labelOf }: { evidence: EvidenceItem[]; base: string; labelOf?: (kind: string) => string }) {
+  const { t, lang } = useI18n();
+  const [error, setError] = useState<string>();
+  const open = async (file: EvidenceFile) => {
+    // Opened at once (pop-up blockers allow a window opened by the click), then pointed at the blob.
+    const win = window.open('', '_blank');
+    try {
+      const blob = await fetchBlob(`${base}/evidence/${file.sha256}`);
+      const url = URL.createObjectURL(blob);
+      if (win) win.location.href = url;
+      else window.location.assign(url);
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (e) {
+      win?.close();
+      setError(describeError(e, lang).message);
+    }
+  };
+  if (evidence.length === 0) return <Tag color="volcano" data-testid="no-evidence">{t('noEvidence')}</Tag>;
+  return (
+    <div className="evidence-files" data-testid="evidence-files">
+      {evidence.map((e, i) =>
+        e.file ? (
+          <div key={i} className="evidence-file" data-testid="evidence-file">
+            {e.file.thumbnail ? <Thumbnail src={`${base}/evidence/${e.file.sha256}?thumbnail=true`} alt={labelOf?.(e.kind) ?? e.kind} /> : <FilePdfOutlined className="evidence-thumb evidence-pdf" />}
+            <div className="evidence-file-meta">
+              <Typography.Text>{labelOf?.(e.kind) ?? e.kind}</Typography.Text>
+              {e.note && <Typography.Text type="secondary"> {e.note}</Typography.Text>}
+              <div>
+                <Tag color={e.file.visibility === 'public' ? 'green' : 'default'}>{t(e.file.visibility === 'public' ? 'evidencePublic' : 'evidenceInternal')}</Tag>
+                <Typography.Text type="secondary" className="evidence-size">{(e.file.size / 1024).toFixed(0)} KB</Typography.Text>
+              </div>
+              <Button size="small" onClick={() => void open(e.file!)} data-testid="evidence-open">
+                {t('evidenceOpen')}
+              </Button>
+            </div>
+          </div>
+        ) : (
+          <span key={i} className="evidence-item">
+            {labelOf?.(e.kind) ?? e.kind} {e.ref}
+            {e.note ? ` (${e.note})` : ''}
+          </span>
+        ),
+      )}
+      {error && <Typography.Text type="danger">{error}</Typography.Text>}
+    </div>
+  );
+}
+
+export interface UploadedFile {
+  sha256: string;
+  mediaType: string;
+  name: string;
+  visibility: 'public' | 'internal';
+}
+
+/** Uploads photos, scans and PDFs as they are chosen; the list is what the command will reference. */
+export function EvidenceUploader({ files, onChange }: { files: UploadedFile[]; onChange: (files: UploadedFile[]) => void }) {
+  const { t, lang } = useI18n();
+  const [keepMetadata, setKeepMetadata] = useState(false);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <div className="evidence-upload" data-testid="evidence-upload">
+      <Space wrap>
+        <Upload
+          accept="image/jpeg,image/png,image/webp,application/pdf"
+          multiple
+          showUploadList={false}
+          customRequest={async ({ file, onSuccess, onError }) => {
+            setBusy(true);
+            setError(undefined);
+            try {
+              const answer = await uploadEvidence(file as Blob, keepMetadata);
+              onChange([...files.filter((f) => f.sha256 !== answer.sha256), { sha256: answer.sha256, mediaType: answer.mediaType, name: (file as File).name, visibility: 'internal' }]);
+              onSuccess?.(answer);
+            } catch (e) {
+              setError(describeError(e, lang).message);
+              onError?.(e as Error);
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          <Button icon={<UploadOutlined />} loading={busy} data-testid="evidence-upload-button">
+            {t('evidenceUpload')}
+          </Button>
+        </Upload>
+        <Checkbox checked={keepMetadata} onChange={(e) => setKeepMetadata(e.target.checked)}>
+          {t('evidenceKeepMetadata')}
+        </Checkbox>
+      </Space>
+      <Typography.Paragraph type="secondary" className="evidence-hint">{t('evidenceUploadHint')}</Typography.Paragraph>
+      {files.map((f) => (
+        <div key={f.sha256} className="evidence-uploaded" data-testid="evidence-uploaded">
+          <Typography.Text>{f.name}</Typography.Text>
+          <Select
+            size="small"
+            value={f.visibility}
+            onChange={(visibility) => onChange(files.map((x) => (x.sha256 === f.sha256 ? { ...x, visibility } : x)))}
+            options={[
+              { value: 'internal', label: t('evidenceInternal') },
+              { value: 'public', label: t('evidencePublic') },
+            ]}
+            aria-label={t('evidenceVisibility')}
+          />
+          <Button size="small" type="link" onClick={() => onChange(files.filter((x) => x.sha256 !== f.sha256))}>
+            {t('removeItem')}
+          </Button>
+        </div>
+      ))}
+      {error && <Typography.Text type="danger" data-testid="evidence-upload-error">{error}</Typography.Text>}
+    </div>
+  );
+}
