@@ -224,16 +224,27 @@ describe('monitoring dashboard', () => {
     const summary = await get('/api/dashboard/summary?region=441826&period=month');
     expect(summary.rows.map((r: { period: { key: string } }) => r.period.key)).toEqual(expect.arrayContaining(['2025-01', '2025-02']));
     const month = (key: string) => summary.rows.find((r: { period: { key: string } }) => r.period.key === key);
-    expect(month('2025-01')).toMatchObject({ needs: { published: 4, matched: 3, matchRate: 0.75 }, teamsFormed: 0, donations: { receivedFen: 100_000, allocatedFen: 50_000, usedFen: 0, confirmedFen: 0 } });
-    expect(month('2025-02')).toMatchObject({ needs: { published: 1 }, donations: { receivedFen: 0, allocatedFen: 0, usedFen: 20_000, confirmedFen: 20_000 } });
+    // The gift of 100,000 fen counts for 441826 only with the 50,000 allocated to 山溪村 (dated by its receipt);
+    // the other 50,000 is still with the hub, unallocated, shown at the province.
+    expect(month('2025-01')).toMatchObject({ needs: { published: 4, matched: 3, matchRate: 0.75 }, teamsFormed: 0, donations: { receivedFen: 50_000, transferredFen: 0, allocatedFen: 50_000, usedFen: 0, confirmedFen: 0, unallocated: null } });
+    expect(month('2025-02')).toMatchObject({ needs: { published: 1 }, donations: { receivedFen: 0, allocatedFen: 0, usedFen: 20_000, evidencedFen: 20_000, confirmedFen: 20_000 } });
     expect(summary.total).toMatchObject({
       needs: { published: 5, matched: 4, teamCommitments: 1, teamCommitmentsDelivered: 1 },
       teams: { formed: 1, activeNow: 1 }, // formed today, in this month's bucket
-      donations: { receivedFen: 100_000, allocatedFen: 50_000, usedFen: 20_000, confirmedFen: 20_000, flows: 1, link: '/api/donations?villageCode=441826' },
+      donations: {
+        receivedFen: 50_000, transferredFen: 0, allocatedFen: 50_000, usedFen: 20_000, evidencedFen: 20_000, confirmedFen: 20_000, flows: 1, unallocated: null, link: '/api/donations?villageCode=441826',
+        sources: { received: '/api/dashboard/figures/received/events?region=441826&period=month' },
+      },
       coverage: { keyVillages: 2, coveredVillages: 1, villageCoverage: 0.5 },
     });
     const january = await get('/api/dashboard/summary?region=441826&from=2025-01-01&to=2025-01-31');
-    expect(january.total).toMatchObject({ teams: { formed: 0 }, donations: { receivedFen: 100_000, allocatedFen: 50_000, usedFen: 0 } });
+    expect(january.total).toMatchObject({ teams: { formed: 0 }, donations: { receivedFen: 50_000, allocatedFen: 50_000, usedFen: 0 } });
+    const province = await get('/api/dashboard/summary?region=44&period=month', await actAs(t, ADMIN));
+    expect(province.total.donations).toMatchObject({ receivedFen: 100_000, allocatedFen: 50_000, usedFen: 20_000, unallocated: { receivedFen: 50_000, transferredFen: 0 } });
+    const sources = await get(summary.total.donations.sources.received);
+    expect(sources).toMatchObject({ figure: 'received', totalFen: 50_000, total: 1 });
+    expect(sources.items[0]).toMatchObject({ fen: 50_000, villageCode: V1, bucket: '2025-01' });
+    expect(sources.items[0].events.map((e: { type: string; amount: number }) => [e.type, e.amount])).toEqual([['DonationReceived', 100_000], ['DonationAllocated', 50_000]]);
     const elsewhere = await get('/api/dashboard/summary?region=441802', await actAs(t, BUREAU_CITY));
     expect(elsewhere.total).toMatchObject({ needs: { published: 1, fulfilled: 1 }, teams: { formed: 0 }, donations: { receivedFen: 0 }, coverage: { keyVillages: 0, villageCoverage: null } });
   });
@@ -257,7 +268,7 @@ describe('monitoring dashboard', () => {
     ]);
     const summary = await t.http().get('/api/dashboard/summary?region=441826&format=csv').set(bureau).expect(200);
     const total = (parse(summary.text, { bom: true, columns: true }) as Array<Record<string, string>>).at(-1)!;
-    expect(total).toMatchObject({ bucket: 'all', published: '5', received_fen: '100000', used_fen: '20000', key_villages_now: '2', key_village_coverage_now: '0.5' });
+    expect(total).toMatchObject({ bucket: 'all', published: '5', received_fen: '50000', used_fen: '20000', received_events: '/api/dashboard/figures/received/events?region=441826&period=month', key_villages_now: '2', key_village_coverage_now: '0.5' });
   });
 
   it('answers bureau staff and auditors within their scope and administrators; refuses others, regions out of scope and bad input with problem details', async () => {

@@ -4,6 +4,21 @@ import { join } from 'node:path';
 import { seedDemo } from '../../apps/standalone/src/seed/demo-seed';
 import { actAs, removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
 
+/** The README's demo money tables (between the demo-money markers): figures per region, and parts with their events. */
+function demoMoneyTables(readme: string): { figures: string[][]; parts: string[][] } {
+  const section = readme.split('<!-- demo-money:start -->')[1]?.split('<!-- demo-money:end -->')[0] ?? '';
+  const cells = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim().replace(/^`|`$/g, ''));
+  const figures: string[][] = [];
+  const parts: string[][] = [];
+  for (const line of section.split('\n')) {
+    if (!line.startsWith('|')) continue;
+    const row = cells(line);
+    if (/^\d+ /.test(row[0])) figures.push([row[0].split(' ')[0], ...row.slice(1)]);
+    else if (row[0] === 'received' || row[0] === 'transferred') parts.push([row[0], row[1].split(' ')[0], row[2], row[3].split(' ')[0], row[4], row[5]]);
+  }
+  return { figures, parts };
+}
+
 /** The demo seed at its full size: organizations across Guangdong, pairings on key villages, two teams at 三排镇. */
 describe('demo seed (organizations, pairings, teams)', () => {
   let t: TestApp;
@@ -119,6 +134,28 @@ describe('demo seed (organizations, pairings, teams)', () => {
     expect(ledger.body).toMatchObject({ ok: true, eventsChecked: 18 });
     const disclosure = await t.http().get('/api/disclosure/organizations/org-gz-charity').expect(200);
     expect(disclosure.body.projects).toEqual([expect.objectContaining({ kind: 'need', title: '三排镇中心小学课桌椅更新', usedFen: 12_000_000, confirmedFen: 12_000_000 })]);
+  });
+
+  it('counts the demo’s money as the README’s table shows it: 清远 and 广东, each part with the events behind it', async () => {
+    const admin = await actAs(t, { id: 'admin-seed-money', role: 'admin' });
+    const { figures, parts } = demoMoneyTables(readFileSync(join(__dirname, '../../README.md'), 'utf8'));
+    const yuan = (fen: number | null | undefined) => (fen === null || fen === undefined ? '—' : (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+    const shown: string[][] = [];
+    const partsShown: string[][] = [];
+    for (const region of ['4418', '44']) {
+      const { body } = await t.http().get('/api/dashboard/summary').query({ region }).set(admin).expect(200);
+      const d = body.total.donations;
+      shown.push([region, yuan(d.receivedFen), yuan(d.transferredFen), yuan(d.allocatedFen), yuan(d.usedFen), yuan(d.evidencedFen), yuan(d.confirmedFen), yuan(d.unallocated?.receivedFen), yuan(d.unallocated?.transferredFen)]);
+      for (const figure of ['received', 'transferred']) {
+        const sources = await t.http().get(`/api/dashboard/figures/${figure}/events`).query({ region, pageSize: 100 }).set(admin).expect(200);
+        expect(sources.body.totalFen).toBe(d[`${figure}Fen`]);
+        for (const p of sources.body.items) {
+          partsShown.push([figure, region, yuan(p.fen), p.villageCode ?? '未分配', p.holder, p.events.map((e: { type: string; amount: number; unit: string }) => `${e.type} ${e.unit === '分' ? `${e.amount < 0 ? '-' : ''}¥${yuan(Math.abs(e.amount))}` : `${e.amount} ${e.unit}`}`).join(', ')]);
+        }
+      }
+    }
+    expect(shown).toEqual(figures);
+    expect(partsShown.sort()).toEqual(parts.sort());
   });
 
   it('appends nothing on a second run', async () => {

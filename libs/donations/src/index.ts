@@ -15,3 +15,4 @@ export * from './donations.module';
 export * from './exports';
 export * from './iati';
 export * from './organization-identifiers';
+export * from './counting';

@@ -1,9 +1,10 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor } from '@shecun/core';
+import { Actor, CurrentActor, notFound } from '@shecun/core';
+import { MONEY_FIGURES, MoneyFigure } from '@shecun/donations';
 import type { Response } from 'express';
-import { figuresCsv, needsCsv, summaryCsv } from './dashboard.csv';
-import { DashboardQuery, DrillDownQuery, FiguresQuery } from './dashboard.dto';
+import { figuresCsv, needsCsv, sourcesCsv, summaryCsv } from './dashboard.csv';
+import { DashboardQuery, DrillDownQuery, FiguresQuery, SourcesQuery } from './dashboard.dto';
 import { MonitoringQueries } from './monitoring.queries';
 
 /** As CSV when asked (`format=csv`), as JSON otherwise. */
@@ -38,11 +39,23 @@ export class DashboardController {
   @Get('summary')
   @ApiProduces('application/json', 'text/csv')
   @ApiOperation({
-    summary: '区域监测概览 One region by period bucket: needs figures, teams formed, donations received / allocated / used / confirmed (fen) for its villages; with the current pairing coverage of its key villages',
+    summary: '区域监测概览 One region by period bucket: needs figures, teams formed, donations received from outside / transferred between organizations / allocated / used / used with evidence / confirmed (fen) for its villages (the province adds 未分配, money not yet allocated to a village), each with a link to its events; with the current pairing coverage of its key villages',
   })
   async summary(@Query() q: DashboardQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
     const result = await this.queries.summary(actor, { region: q.region, period: q.period ?? 'month', from: q.from, to: q.to, category: q.category });
     return respond(res, q.format, result, summaryCsv, 'dashboard-summary.csv');
+  }
+
+  @Get('figures/:figure/events')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({
+    summary: '指标来源 The events behind a money figure (received, transferred, allocated, used, evidenced, confirmed) of a region and bucket: each counted part in fen with its village (or 未分配 and its holder) and the events of the flows’ streams that make it; the parts add up to the figure. Paged (≤ 100), all of them as CSV',
+  })
+  async sources(@Param('figure') figure: string, @Query() q: SourcesQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+    if (!(MONEY_FIGURES as readonly string[]).includes(figure)) throw notFound(`没有指标 ${figure} (no money figure ${figure}: ${MONEY_FIGURES.join(', ')})`);
+    const request = { region: q.region, period: q.period ?? 'month', bucket: q.bucket, from: q.from, to: q.to, figure: figure as MoneyFigure, unallocated: q.unallocated === 'true', page: q.page, pageSize: q.pageSize };
+    const result = await this.queries.sources(actor, request, { all: q.format === 'csv' });
+    return respond(res, q.format, result, sourcesCsv, `dashboard-${figure}-events.csv`);
   }
 
   @Get('needs')

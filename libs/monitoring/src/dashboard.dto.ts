@@ -46,6 +46,22 @@ export class FiguresQuery extends DashboardQuery {
   byCategory?: 'true' | 'false';
 }
 
+export class SourcesQuery extends PageQueryDto {
+  @ApiPropertyOptional({ example: '4418' }) @IsOptional() @Matches(REGION, { message: REGION_MESSAGE }) region?: string;
+  @ApiPropertyOptional({ enum: PERIODS, default: 'month' }) @IsOptional() @IsIn(PERIODS) period?: Period;
+  @ApiPropertyOptional({ example: '2025-03', description: 'One bucket of the period: 2025-W09, 2025-03 or 2025-Q1; all of from…to when absent' })
+  @IsOptional() @Matches(/^\d{4}-(W\d{2}|\d{2}|Q[1-4])$/, { message: 'bucket must look like 2025-W09, 2025-03 or 2025-Q1' })
+  bucket?: string;
+  @ApiPropertyOptional({ example: '2025-01-01' }) @IsOptional() @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' }) from?: string;
+  @ApiPropertyOptional({ example: '2025-12-31' }) @IsOptional() @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' }) to?: string;
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'false', description: 'true: only the unallocated part (未分配, at the province)' })
+  @IsOptional() @IsIn(['true', 'false'], { message: 'unallocated must be true or false' })
+  unallocated?: 'true' | 'false';
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', description: 'csv: every part with its events (not paged)' })
+  @IsOptional() @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
 export class DrillDownQuery extends PageQueryDto {
   @ApiPropertyOptional({ example: '4418' }) @IsOptional() @Matches(REGION, { message: REGION_MESSAGE }) region?: string;
   @ApiPropertyOptional({ enum: PERIODS, default: 'month' }) @IsOptional() @IsIn(PERIODS) period?: Period;

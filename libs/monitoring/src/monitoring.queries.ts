@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, forbidden, invalid, notFound, withinScope } from '@shecun/core';
-import { allocationVillage, DonationFlowView, FlowState, netAllocation, publishedFigures, valueOf } from '@shecun/donations';
+import { countMoney, DonationFlowView, flowStream, FlowState, MoneyFigure, MoneyPart, partInRegion, SourceRef } from '@shecun/donations';
+import { EVENT_STORE, EventStore, RecordedEvent } from '@shecun/event-store';
 import { PairingsQueries, TeamState, TeamView } from '@shecun/organizations';
 import { RegionsService } from '@shecun/regions';
-import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { DataSource, In, SelectQueryBuilder } from 'typeorm';
 import { Figure, FiguresAccumulator } from './figures';
 import { MonitoredNeed } from './monitoring.projection';
 import { bucketOf, bucketRange, bucketsOfDate, chinaDate, isCalendarDate, Period } from './periods';
@@ -42,8 +43,50 @@ export interface DrillDownRequest extends CohortFilter {
   pageSize?: number;
 }
 
+export interface SourcesRequest extends Omit<CohortFilter, 'category'> {
+  figure: MoneyFigure;
+  /** One period bucket; all buckets of the range when absent. */
+  bucket?: string;
+  /** Only the unallocated parts (未分配, province only). */
+  unallocated?: boolean;
+  page?: number;
+  pageSize?: number;
+}
+
 const HOUR_S = 3600;
 const NEEDS_LINK = '/api/dashboard/needs';
+const SOURCES_LINK = (figure: MoneyFigure) => `/api/dashboard/figures/${figure}/events`;
+
+/** The summary's money figures, in fen of value (see libs/donations/src/counting.ts). */
+export interface MoneyFigures {
+  receivedFen: number;
+  transferredFen: number;
+  allocatedFen: number;
+  usedFen: number;
+  evidencedFen: number;
+  confirmedFen: number;
+}
+const zeroMoney = (): MoneyFigures => ({ receivedFen: 0, transferredFen: 0, allocatedFen: 0, usedFen: 0, evidencedFen: 0, confirmedFen: 0 });
+export const MONEY_FIELDS: Record<MoneyFigure, keyof MoneyFigures> = {
+  received: 'receivedFen', transferred: 'transferredFen', allocated: 'allocatedFen', used: 'usedFen', evidenced: 'evidencedFen', confirmed: 'confirmedFen',
+};
+
+/** The event types a source reference stands for, and how each changes the amount (in the flow's unit). */
+const matchesRef = (ref: SourceRef, e: RecordedEvent): boolean => {
+  const d = e.data as { allocationId?: string; useId?: string };
+  switch (ref.kind) {
+    case 'receipt': return ['DonationReceived', 'TransferReceived', 'DonationRefunded', 'ReceiptCorrected'].includes(e.type);
+    case 'allocation': return (e.type === 'DonationAllocated' || e.type === 'AllocationReturned') && d.allocationId === ref.itemId;
+    case 'use': return (e.type === 'DonationUsed' || e.type === 'UseEvidenceAdded') && d.useId === ref.itemId;
+    case 'confirmation': return e.type === 'UseConfirmed' && d.useId === ref.itemId;
+  }
+};
+const signedAmount = (e: RecordedEvent): number => {
+  const d = e.data as { amount?: number; from?: { amount: number }; to?: { amount: number } };
+  if (e.type === 'ReceiptCorrected') return (d.to?.amount ?? 0) - (d.from?.amount ?? 0);
+  if (e.type === 'DonationRefunded' || e.type === 'AllocationReturned') return -(d.amount ?? 0);
+  return d.amount ?? 0;
+};
 
 type RegionRef = { code: string; name: string; level: RegionLevel };
 
@@ -63,6 +106,7 @@ export class MonitoringQueries {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly regions: RegionsService,
     private readonly pairings: PairingsQueries,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   /**
@@ -234,19 +278,138 @@ export class MonitoringQueries {
     };
   }
 
+  /** Links to the events behind each money figure of a region (and bucket). */
+  private moneyLinks(filter: CohortFilter, region: string, bucket: string | undefined, unallocated = false): Record<MoneyFigure, string> {
+    const link = (figure: MoneyFigure) =>
+      `${SOURCES_LINK(figure)}?${query({ region, period: filter.period, bucket, from: filter.from, to: filter.to, unallocated: unallocated ? 'true' : undefined })}`;
+    const links = {} as Record<MoneyFigure, string>;
+    for (const figure of Object.keys(MONEY_FIELDS) as MoneyFigure[]) {
+      if (unallocated && figure !== 'received' && figure !== 'transferred') continue;
+      links[figure] = link(figure);
+    }
+    return links;
+  }
+
   /**
-   * One region by period bucket: the needs figures, teams formed, and donation money and goods
-   * (in fen of value) received, allocated, used and confirmed for its villages; with the current
-   * pairing coverage of its key villages and towns.
+   * The counted parts of donated money in a region (libs/donations/src/counting.ts), from the
+   * donations read model: for the province every flow (so the unallocated parts are known); for a
+   * smaller region the flows allocating to its villages and their ancestors up to the gifts.
+   */
+  private async moneyParts(region: RegionRef): Promise<{ parts: MoneyPart[]; states: Map<string, FlowState> }> {
+    const repo = this.dataSource.getRepository(DonationFlowView);
+    const province = region.code === this.regions.rootCode;
+    const rows = province
+      ? await repo.createQueryBuilder('f').select(['f.id', 'f.state']).getMany()
+      : await repo.createQueryBuilder('f').select(['f.id', 'f.state']).where('f.villageCodes LIKE :v', { v: `%,${region.code}%` }).getMany();
+    const states = new Map<string, FlowState>(rows.map((r) => [r.id, JSON.parse(r.state) as FlowState]));
+    for (let missing = [...states.values()]; !province && missing.length > 0; ) {
+      const parents = [...new Set(missing.map((s) => s.parent?.flowId).filter((id): id is string => !!id && !states.has(id)))];
+      missing = [];
+      for (let i = 0; i < parents.length; i += 500) {
+        for (const r of await repo.find({ select: ['id', 'state'], where: { id: In(parents.slice(i, i + 500)) } })) {
+          const state = JSON.parse(r.state) as FlowState;
+          states.set(r.id, state);
+          missing.push(state);
+        }
+      }
+    }
+    const parts = countMoney(states.values(), { complete: province }).filter((p) => partInRegion(p, region.code, this.regions.rootCode));
+    return { parts, states };
+  }
+
+  /**
+   * The events behind one money figure of a region (and bucket): every counted part with its
+   * amount in fen, its village (or 未分配 with its holder) and the events in the flows' streams
+   * that make it, read from the event store. The parts add up to the figure.
+   */
+  async sources(actor: Actor, request: SourcesRequest, options: { all?: boolean } = {}) {
+    const region = this.region(actor, request.region);
+    this.checkDates(request);
+    if (request.bucket !== undefined && !bucketRange(request.period, request.bucket)) {
+      throw invalid(`bucket ${request.bucket} is not a ${request.period} (e.g. ${bucketOf(new Date(), request.period)})`);
+    }
+    const { parts, states } = await this.moneyParts(region);
+    const unitOf = (flowId: string) => {
+      const resource = states.get(flowId)?.resource;
+      return !resource || resource.kind === 'money' ? '分' : resource.unit;
+    };
+    const selected = parts
+      .filter((p) => p.figure === request.figure && (!request.unallocated || p.villageCode === null))
+      .filter((p) => {
+        const day = chinaDate(p.at);
+        if ((request.from && day < request.from) || (request.to && day > request.to)) return false;
+        return request.bucket === undefined || bucketsOfDate(day)[request.period] === request.bucket;
+      })
+      .sort((a, b) => (a.at !== b.at ? (a.at < b.at ? -1 : 1) : a.flowId !== b.flowId ? (a.flowId < b.flowId ? -1 : 1) : (a.villageCode ?? '') < (b.villageCode ?? '') ? -1 : 1));
+    const page = request.page ?? 1;
+    const pageSize = request.pageSize ?? 20;
+    const shown = options.all ? selected : selected.slice((page - 1) * pageSize, page * pageSize);
+    const streams = new Map<string, RecordedEvent[]>();
+    const eventsOf = async (flowId: string) => {
+      let events = streams.get(flowId);
+      if (!events) streams.set(flowId, (events = await this.store.readStream(flowStream(flowId))));
+      return events;
+    };
+    const items = [];
+    for (const part of shown) {
+      const events: RecordedEvent[] = [];
+      for (const ref of part.sources) {
+        for (const e of await eventsOf(ref.flowId)) if (matchesRef(ref, e) && !events.includes(e)) events.push(e);
+      }
+      const day = chinaDate(part.at);
+      items.push({
+        fen: part.fen,
+        at: part.at,
+        bucket: bucketsOfDate(day)[request.period],
+        villageCode: part.villageCode,
+        villageName: part.villageCode ? (this.regions.get(part.villageCode)?.name ?? '') : '未分配 (unallocated)',
+        holder: part.holder,
+        flowId: part.flowId,
+        rootFlowId: part.rootFlowId,
+        trace: `/api/donations/${encodeURIComponent(part.flowId)}/trace`,
+        events: events.map((e) => ({
+          id: e.id,
+          stream: e.streamName,
+          revision: e.revision,
+          position: e.position,
+          type: e.type,
+          occurredAt: e.metadata.occurredAt,
+          amount: signedAmount(e),
+          unit: unitOf((e.data as { flowId: string }).flowId),
+        })),
+      });
+    }
+    return {
+      region,
+      figure: request.figure,
+      period: request.period,
+      bucket: request.bucket ?? null,
+      from: request.from ?? null,
+      to: request.to ?? null,
+      unallocated: request.unallocated ?? false,
+      totalFen: selected.reduce((sum, p) => sum + p.fen, 0),
+      total: selected.length,
+      page: options.all ? 1 : page,
+      pageSize: options.all ? selected.length : pageSize,
+      items,
+    };
+  }
+
+  /**
+   * One region by period bucket: the needs figures, teams formed, and donated money and goods (in
+   * fen of value) by the counting rules — received from outside, transferred between
+   * organizations, allocated, used, used with evidence and confirmed for its villages (at the
+   * province also the unallocated part) — each with a link to the events behind it; with the
+   * current pairing coverage of its key villages and towns.
    */
   async summary(actor: Actor, filter: CohortFilter) {
     const region = this.region(actor, filter.region);
     this.checkDates(filter);
     const f = { ...filter, region: region.code };
-    const buckets = new Map<string, { needs: FiguresAccumulator; teamsFormed: number; receivedFen: number; allocatedFen: number; usedFen: number; confirmedFen: number }>();
+    const buckets = new Map<string, { needs: FiguresAccumulator; teamsFormed: number; donations: MoneyFigures; unallocated: MoneyFigures }>();
     const bucket = (key: string) => {
       let b = buckets.get(key);
-      if (!b) buckets.set(key, (b = { needs: new FiguresAccumulator(), teamsFormed: 0, receivedFen: 0, allocatedFen: 0, usedFen: 0, confirmedFen: 0 }));
+      if (!b) buckets.set(key, (b = { needs: new FiguresAccumulator(), teamsFormed: 0, donations: zeroMoney(), unallocated: zeroMoney() }));
       return b;
     };
     /** The bucket of an instant's China-time date, if that date is within from…to. */
@@ -277,29 +440,23 @@ export class MonitoringQueries {
       teamsFormed += 1;
     }
 
-    // Donations for the region's villages: allocations to them, uses on them and confirmations, by
-    // date; receipts of the flows that allocate to them (a flow counts wholly in each region it serves).
-    const flows = await this.dataSource.getRepository(DonationFlowView).createQueryBuilder('f')
-      .where('f.villageCodes LIKE :v', { v: `%,${region.code}%` }).getMany();
-    const donations = { receivedFen: 0, allocatedFen: 0, usedFen: 0, confirmedFen: 0, flows: 0 };
-    for (const row of flows) {
-      const s = JSON.parse(row.state) as FlowState;
-      donations.flows += 1;
-      const add = (instant: string | null, field: 'receivedFen' | 'allocatedFen' | 'usedFen' | 'confirmedFen', fen: number) => {
-        const key = inRange(instant);
-        if (!key || fen === 0) return;
-        bucket(key)[field] += fen;
-        donations[field] += fen;
-      };
-      add(s.receivedAt, 'receivedFen', publishedFigures(s).receivedFen);
-      for (const a of s.allocations) if (allocationVillage(a)?.startsWith(region.code)) add(a.allocatedAt, 'allocatedFen', valueOf(s, netAllocation(a)));
-      for (const u of s.uses) {
-        if (!u.villageCode.startsWith(region.code)) continue;
-        add(u.usedAt, 'usedFen', u.valueFen);
-        if (u.confirmedAt) add(u.confirmedAt, 'confirmedFen', u.valueFen);
+    // Donations, by the counting rules (libs/donations/src/counting.ts): each part of a gift counted
+    // once, in the region of the village it is allocated to; unallocated parts at the province only.
+    const { parts: money } = await this.moneyParts(region);
+    const donations = { ...zeroMoney(), flows: new Set(money.map((p) => p.flowId)).size };
+    const unallocated = zeroMoney();
+    for (const part of money) {
+      const key = inRange(part.at);
+      if (!key) continue;
+      const field = MONEY_FIELDS[part.figure];
+      bucket(key).donations[field] += part.fen;
+      donations[field] += part.fen;
+      if (part.villageCode === null) {
+        bucket(key).unallocated[field] += part.fen;
+        unallocated[field] += part.fen;
       }
     }
-
+    const province = region.level === 'province';
     const coverage = (await this.pairings.coverage(region.code)).total;
     const rows = [...buckets.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -307,7 +464,11 @@ export class MonitoringQueries {
         period: { key, ...bucketRange(f.period, key)! },
         needs: { ...b.needs.result(), links: this.links(f, region.code, f.category, key) },
         teamsFormed: b.teamsFormed,
-        donations: { receivedFen: b.receivedFen, allocatedFen: b.allocatedFen, usedFen: b.usedFen, confirmedFen: b.confirmedFen },
+        donations: {
+          ...b.donations,
+          unallocated: province ? { receivedFen: b.unallocated.receivedFen, transferredFen: b.unallocated.transferredFen, sources: this.moneyLinks(f, region.code, key, true) } : null,
+          sources: this.moneyLinks(f, region.code, key),
+        },
       }));
     return {
       region,
@@ -318,7 +479,12 @@ export class MonitoringQueries {
       total: {
         needs: { ...needs.result(), links: this.links(f, region.code, f.category, undefined) },
         teams: { formed: teamsFormed, activeNow: activeTeams, link: `/api/teams?${query({ division: region.code })}` },
-        donations: { ...donations, link: `/api/donations?${query({ villageCode: region.code })}` },
+        donations: {
+          ...donations,
+          unallocated: province ? { receivedFen: unallocated.receivedFen, transferredFen: unallocated.transferredFen, sources: this.moneyLinks(f, region.code, undefined, true) } : null,
+          sources: this.moneyLinks(f, region.code, undefined),
+          link: `/api/donations?${query({ villageCode: region.code })}`,
+        },
         coverage: {
           keyVillages: coverage.keyVillages,
           coveredVillages: coverage.coveredVillages,

@@ -1,0 +1,389 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { Actor, CommandResult, chinaDate } from '@shecun/core';
+import { availableOf, ExecuteFlowCommand, ExecuteFundCommand, FlowRequest, FlowState, netAllocation, usedOn } from '@shecun/donations';
+import { RecordedEvent } from '@shecun/event-store';
+import { bucketsOfDate, MONEY_FIELDS, MoneyFigures, MonitoringQueries, Period } from '@shecun/monitoring';
+import { ExecuteNeedCommand, NeedCommand } from '@shecun/needs';
+import { RegionsService } from '@shecun/regions';
+import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
+import { registerOrganizations } from '../support/organizations';
+import { removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
+
+/**
+ * The counting rules over generated donation graphs, on the real embedded app: gifts of money and
+ * goods to organizations and a fund, transfers two and three hops deep (some never received, some
+ * received in part, some refunded by their receiver), allocations to villages and needs of several
+ * cities with returns, uses with and without evidence, confirmations, refunds and receipt
+ * corrections, and needs with commitments — all through the command path, read back through the
+ * dashboard's queries after the projections caught up. After every generated graph:
+ * (a) the province's received money is the sum of the gifts received from outside;
+ * (b) every summed figure of every region (province, city, county, town) equals the sum of its
+ *     children's (plus 未分配 at the province), in every week, month and quarter, and for needs in
+ *     every category;
+ * (c) every money figure equals a recomputation from the raw events by the simple fold below.
+ */
+
+const ADMIN: Actor = { id: 'counting-admin', role: 'admin' };
+const FDN = 'org-cnt-fdn';
+const HUB = 'org-cnt-hub';
+const CHARITY = 'org-cnt-charity';
+const CLINIC = 'org-cnt-clinic';
+const FUND = 'fund-cnt-edu';
+const PARTIES = [
+  { kind: 'organization' as const, id: FDN, staff: FDN },
+  { kind: 'organization' as const, id: HUB, staff: HUB },
+  { kind: 'organization' as const, id: CHARITY, staff: CHARITY },
+  { kind: 'organization' as const, id: CLINIC, staff: CLINIC },
+  { kind: 'fund' as const, id: FUND, staff: FDN },
+];
+const staff = (organizationId: string): Actor => ({ id: `cnt-staff-${organizationId}`, role: 'organization', organizationId });
+const CATEGORIES = ['education', 'health'] as const;
+const PERIODS: Period[] = ['week', 'month', 'quarter'];
+const FIGURES = Object.keys(MONEY_FIELDS) as (keyof typeof MONEY_FIELDS)[];
+
+type Op =
+  | { kind: 'gift'; party: number; goods: boolean; amount: number; valueFen: number; part: number }
+  | { kind: 'allocate' | 'transfer' | 'refund' | 'correct'; node: number; pick: number; part: number }
+  | { kind: 'receive' | 'return' | 'use' | 'confirm'; pick: number; part: number; evidence: boolean }
+  | { kind: 'need'; village: number; category: number; matched: boolean }
+  /** Passes money on `hops` times in a row, each receiver taking `received` of it and passing `part` of what it has on. */
+  | { kind: 'chain'; node: number; pick: number; hops: number; part: number; received: number };
+
+const part = fc.double({ min: 0.05, max: 1, noNaN: true });
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('gift' as const), party: fc.nat(), goods: fc.boolean(), amount: fc.integer({ min: 1, max: 5_000_000 }), valueFen: fc.integer({ min: 0, max: 3_000_000 }), part }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constantFrom('allocate' as const, 'transfer' as const, 'transfer' as const, 'refund' as const, 'correct' as const), node: fc.nat(), pick: fc.nat(), part }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constantFrom('receive' as const, 'receive' as const, 'return' as const, 'use' as const, 'confirm' as const), pick: fc.nat(), part, evidence: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('need' as const), village: fc.nat(), category: fc.nat(), matched: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('chain' as const), node: fc.nat(), pick: fc.nat(), hops: fc.integer({ min: 2, max: 3 }), part, received: fc.double({ min: 0.5, max: 1, noNaN: true }) }) },
+);
+
+// ---- the independent recomputation: a simple fold of the raw donation events ---------------------
+
+interface Flat {
+  id: string;
+  parent: { flowId: string; allocationId: string } | null;
+  goods: { estimatedValueFen: number } | null;
+  pledged: number;
+  received: number;
+  receivedAt: string | null;
+  refunded: number;
+  allocations: Map<string, { village: string | null; child: string | null; amount: number; returned: number; at: string }>;
+  uses: Map<string, { village: string; valueFen: number; at: string; evidence: number; confirmedAt: string | null }>;
+}
+
+function foldRaw(events: RecordedEvent[]): Map<string, Flat> {
+  const flows = new Map<string, Flat>();
+  for (const e of events) {
+    if (!e.streamName.startsWith('donation-')) continue;
+    const d = e.data as Record<string, any>;
+    let f = flows.get(d.flowId);
+    if (!f) flows.set(d.flowId, (f = { id: d.flowId, parent: null, goods: null, pledged: 0, received: 0, receivedAt: null, refunded: 0, allocations: new Map(), uses: new Map() }));
+    switch (e.type) {
+      case 'DonationPledged': f.pledged = d.amount; f.goods = d.resource.kind === 'goods' ? d.resource : null; break;
+      case 'TransferReceived': f.parent = { flowId: d.parent.flowId, allocationId: d.parent.allocationId }; f.goods = d.resource.kind === 'goods' ? d.resource : null; f.pledged = d.amount; f.received = d.amount; f.receivedAt = d.receivedAt; break;
+      case 'DonationReceived': f.received = d.amount; f.receivedAt = d.receivedAt; break;
+      case 'ReceiptCorrected': f.received = d.to.amount; break;
+      case 'DonationRefunded': f.refunded += d.amount; break;
+      case 'DonationAllocated': {
+        const t = d.target;
+        f.allocations.set(d.allocationId, { village: t.kind === 'need' || t.kind === 'village' ? t.villageCode : null, child: d.childFlowId, amount: d.amount, returned: 0, at: d.allocatedAt });
+        break;
+      }
+      case 'AllocationReturned': f.allocations.get(d.allocationId)!.returned += d.amount; break;
+      case 'DonationUsed': f.uses.set(d.useId, { village: d.villageCode, valueFen: d.valueFen, at: d.usedAt, evidence: d.evidence.length, confirmedAt: null }); break;
+      case 'UseEvidenceAdded': f.uses.get(d.useId)!.evidence += d.evidence.length; break;
+      case 'UseConfirmed': f.uses.get(d.useId)!.confirmedAt = d.confirmedAt; break;
+    }
+  }
+  return flows;
+}
+
+const fen = (f: Flat, units: number) => (f.goods === null ? units : f.pledged > 0 ? Math.round((f.goods.estimatedValueFen * units) / f.pledged) : 0);
+const net = (f: Flat) => f.received - f.refunded;
+
+/** Every counted amount: figure, place (a village, or 'U' for 未分配) and the China date that dates it. */
+function recount(flows: Map<string, Flat>): Array<{ figure: string; place: string; date: string; fen: number }> {
+  const out: Array<{ figure: string; place: string; date: string; fen: number }> = [];
+  /** The village allocations of a flow and of everything below it, in fen. */
+  const villagesBelow = (f: Flat): Array<{ village: string; fen: number }> => {
+    const found: Array<{ village: string; fen: number }> = [];
+    for (const a of f.allocations.values()) {
+      if (a.village) found.push({ village: a.village, fen: fen(f, a.amount - a.returned) });
+      else if (a.child && flows.get(a.child)?.receivedAt) found.push(...villagesBelow(flows.get(a.child)!));
+    }
+    return found;
+  };
+  /** A flow's net receipt spread over its subtree's villages, the rest unallocated, dated `at`. */
+  const spread = (figure: string, f: Flat, at: string) => {
+    const villages = villagesBelow(f);
+    for (const v of villages) out.push({ figure, place: v.village, date: chinaDate(at), fen: v.fen });
+    out.push({ figure, place: 'U', date: chinaDate(at), fen: fen(f, net(f)) - villages.reduce((s, v) => s + v.fen, 0) });
+  };
+  for (const f of flows.values()) {
+    if (!f.receivedAt) continue;
+    spread(f.parent ? 'transferred' : 'received', f, f.receivedAt);
+    for (const a of f.allocations.values()) if (a.village) out.push({ figure: 'allocated', place: a.village, date: chinaDate(a.at), fen: fen(f, a.amount - a.returned) });
+    for (const u of f.uses.values()) {
+      out.push({ figure: 'used', place: u.village, date: chinaDate(u.at), fen: u.valueFen });
+      if (u.evidence > 0) out.push({ figure: 'evidenced', place: u.village, date: chinaDate(u.at), fen: u.valueFen });
+      if (u.confirmedAt) out.push({ figure: 'confirmed', place: u.village, date: chinaDate(u.confirmedAt), fen: u.valueFen });
+    }
+  }
+  return out.filter((p) => p.fen !== 0);
+}
+
+// ---- the spec ----------------------------------------------------------------------------------
+
+describe('counting donated money (generated donation graphs on the embedded app)', () => {
+  let t: TestApp;
+  let villages: string[];
+  let queries: MonitoringQueries;
+  const needs: Array<{ id: string; village: string }> = [];
+
+  beforeAll(async () => {
+    process.env.NEED_EXPIRY_SWEEP = 'false';
+    t = await startEmbeddedApp();
+    queries = t.app.get(MonitoringQueries);
+    const regions = t.app.get(RegionsService);
+    // Villages of two towns in 连南 and one in 清城 (清远), and of towns in two other cities.
+    const firstTown = (county: string) => regions.children(county)[0].code;
+    const towns = ['441826105', '441826105', '441802006', firstTown(regions.children('4401')[0].code), firstTown(regions.children('4414')[0].code)];
+    villages = [...new Set(towns.flatMap((town) => regions.children(town).slice(0, 2).map((v) => v.code)))];
+    await registerOrganizations(t, [
+      { id: FDN, name: '计数测试教育基金会', type: 'foundation' },
+      { id: HUB, name: '计数测试联合会', hubKind: 'hub' },
+      { id: CHARITY, name: '计数测试慈善会' },
+      { id: CLINIC, name: '计数测试医师协会', homeDivisionCode: '441802' },
+    ]);
+    await t.app.get(CommandBus).execute(
+      new ExecuteFundCommand(FUND, { type: 'EstablishFund', holderOrganizationId: FDN, name: '计数测试专项基金', purpose: '测试' }, { actor: staff(FDN), commandId: randomUUID(), correlationId: randomUUID() }),
+    );
+  });
+
+  afterAll(async () => {
+    delete process.env.NEED_EXPIRY_SWEEP;
+    await t.close();
+    removeDir(t.dataDir);
+  });
+
+  /** Runs one generated graph through the command path; commands the rules refuse are skipped by construction. */
+  async function run(ops: Op[], start: number): Promise<void> {
+    const bus = t.app.get(CommandBus);
+    let clock = start;
+    const at = () => new Date((clock += 3_600_000 * 7 + 60_000)); // 7 hours apart: weeks, months and quarters get several
+    const flows = new Map<string, FlowState>();
+    const pending: Array<{ parent: string; allocationId: string; net: number; receiver: string }> = [];
+    const flow = async (flowId: string, actor: Actor, request: FlowRequest) => {
+      const result = await bus.execute<ExecuteFlowCommand, CommandResult<FlowState>>(new ExecuteFlowCommand(flowId, request, { actor, commandId: randomUUID(), correlationId: randomUUID() }, at()));
+      flows.set(result.state.id, result.state);
+      return result.state;
+    };
+    const holderStaff = (s: FlowState) => staff(s.recipient.organizationId);
+    const received = () => [...flows.values()].filter((s) => s.receivedAt);
+    const villageAllocations = () => received().flatMap((s) => s.allocations.filter((a) => a.target.kind === 'need' || a.target.kind === 'village').map((a) => ({ s, a })));
+    for (const op of ops) {
+      switch (op.kind) {
+        case 'gift': {
+          const party = PARTIES[op.party % PARTIES.length];
+          const flowId = randomUUID();
+          const resource = op.goods ? { kind: 'goods' as const, item: '大米', unit: '袋', estimatedValueFen: op.valueFen } : { kind: 'money' as const };
+          const amount = op.goods ? 1 + (op.amount % 500) : op.amount;
+          await flow(flowId, staff(party.staff), { type: 'PledgeDonation', donor: { kind: 'individual' }, recipient: { kind: party.kind, id: party.id }, resource, amount, note: '' });
+          await flow(flowId, staff(party.staff), { type: 'ReceiveDonation', receiptNumber: `R-${flowId.slice(0, 8)}`, amount: Math.max(1, Math.floor(amount * op.part)), receivedOn: '2025-01-01' });
+          break;
+        }
+        case 'allocate':
+        case 'transfer':
+        case 'refund':
+        case 'correct': {
+          const nodes = received();
+          if (nodes.length === 0) break;
+          const s = nodes[op.node % nodes.length];
+          const available = availableOf(s);
+          const amount = Math.floor(available * op.part);
+          if (op.kind === 'correct') {
+            const committed = s.received - available;
+            const to = committed + Math.floor((s.pledged - committed) * op.part);
+            if (s.parent || to < 1 || to === s.received) break;
+            await flow(s.id, holderStaff(s), { type: 'CorrectReceipt', amount: to, receiptNumber: `${s.receiptNumber}-C`, reason: '更正' });
+            break;
+          }
+          if (amount < 1) break;
+          if (op.kind === 'refund') {
+            await flow(s.id, holderStaff(s), { type: 'RefundDonation', amount, reason: '退回捐赠方' });
+          } else if (op.kind === 'allocate') {
+            const target = op.pick % 3 === 0 && needs.length > 0
+              ? (() => { const n = needs[op.pick % needs.length]; return { kind: 'need' as const, needId: n.id }; })()
+              : { kind: 'village' as const, villageCode: villages[op.pick % villages.length], project: '村级项目' };
+            await flow(s.id, holderStaff(s), { type: 'AllocateDonation', allocationId: randomUUID(), target, amount, note: '' });
+          } else {
+            const others = PARTIES.filter((p) => !(p.kind === s.recipient.kind && p.id === s.recipient.id));
+            const to = others[op.pick % others.length];
+            const allocationId = randomUUID();
+            await flow(s.id, holderStaff(s), { type: 'AllocateDonation', allocationId, target: { kind: to.kind, id: to.id }, amount, note: '' });
+            pending.push({ parent: s.id, allocationId, net: amount, receiver: to.staff });
+          }
+          break;
+        }
+        case 'chain': {
+          const nodes = received();
+          if (nodes.length === 0) break;
+          let s = nodes[op.node % nodes.length];
+          for (let hop = 0; hop < op.hops; hop++) {
+            const amount = Math.floor(availableOf(s) * op.part);
+            if (amount < 1) break;
+            const others = PARTIES.filter((p) => !(p.kind === s.recipient.kind && p.id === s.recipient.id));
+            const to = others[(op.pick + hop) % others.length];
+            const allocationId = randomUUID();
+            await flow(s.id, holderStaff(s), { type: 'AllocateDonation', allocationId, target: { kind: to.kind, id: to.id }, amount, note: '' });
+            s = await flow('', staff(to.staff), { type: 'ReceiveTransfer', parentFlowId: s.id, allocationId, receiptNumber: `T-${allocationId.slice(0, 8)}`, amount: Math.max(1, Math.floor(amount * op.received)), receivedOn: '2025-01-01' });
+          }
+          break;
+        }
+        case 'receive': {
+          if (pending.length === 0) break;
+          const [p] = pending.splice(op.pick % pending.length, 1);
+          await flow('', staff(p.receiver), { type: 'ReceiveTransfer', parentFlowId: p.parent, allocationId: p.allocationId, receiptNumber: `T-${p.allocationId.slice(0, 8)}`, amount: Math.max(1, Math.floor(p.net * op.part)), receivedOn: '2025-01-01' });
+          break;
+        }
+        case 'return':
+        case 'use': {
+          const open = villageAllocations().filter(({ s, a }) => netAllocation(a) - usedOn(s, a.id) > 0);
+          if (open.length === 0) break;
+          const { s, a } = open[op.pick % open.length];
+          const amount = Math.max(1, Math.floor((netAllocation(a) - usedOn(s, a.id)) * op.part));
+          if (op.kind === 'return') await flow(s.id, holderStaff(s), { type: 'ReturnAllocation', allocationId: a.id, amount, reason: '项目调整' });
+          else await flow(s.id, holderStaff(s), { type: 'RecordUse', useId: randomUUID(), allocationId: a.id, amount, evidence: op.evidence ? [{ kind: 'invoice', ref: 'No.1' }] : [], usedOn: '2025-01-01', note: '' });
+          break;
+        }
+        case 'confirm': {
+          const open = received().flatMap((s) => s.uses.filter((u) => !u.confirmedAt).map((u) => ({ s, u })));
+          if (open.length === 0) break;
+          const { s, u } = open[op.pick % open.length];
+          await flow(s.id, { id: `cnt-coord-${u.villageCode}`, role: 'coordinator', scope: u.villageCode }, { type: 'ConfirmUse', useId: u.id, note: '现场验收' });
+          break;
+        }
+        case 'need': {
+          const needId = randomUUID();
+          const village = villages[op.village % villages.length];
+          const coordinator: Actor = { id: `cnt-coord-${village}`, role: 'coordinator', scope: village };
+          const steps: Array<[Actor, NeedCommand]> = [[coordinator, {
+            type: 'DraftNeed', needId, villageCode: village, title: '计数测试需求', description: '', category: CATEGORIES[op.category % 2], dueDate: null, autoAccept: false, publish: true,
+            lineItems: [{ kind: 'goods', description: '课桌', unit: '套', quantity: 10 }],
+          }]];
+          if (op.matched) {
+            steps.push([staff(CHARITY), { type: 'OfferCommitment', commitmentId: 'c1', organizationId: CHARITY, organizationName: '计数测试慈善会', items: [{ lineItemId: 'L1', quantity: 4 }], promisedBy: '2026-12-31', note: '' }]);
+            steps.push([coordinator, { type: 'AcceptCommitment', commitmentId: 'c1' }]);
+          }
+          for (const [actor, command] of steps) await bus.execute(new ExecuteNeedCommand(needId, command, { actor, commandId: randomUUID(), correlationId: randomUUID() }, at()));
+          needs.push({ id: needId, village });
+          break;
+        }
+      }
+    }
+    await t.projections.waitFor(await t.store.headPosition());
+  }
+
+  const summary = (region: string, period: Period, category?: string) => queries.summary(ADMIN, { region, period, category });
+  const byBucket = (s: Awaited<ReturnType<typeof summary>>) => new Map(s.rows.map((r) => [r.period.key, r]));
+  const moneyOf = (d: MoneyFigures | undefined) => FIGURES.map((f) => d?.[MONEY_FIELDS[f]] ?? 0);
+
+  it('counts every gift once, adds up across regions and equals a recount of the raw events', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 6, maxLength: 28 }), fc.integer({ min: 0, max: 300 }), async (ops, day) => {
+        // Gifts first so that every graph has something to pass on, then everything else in order.
+        await run([{ kind: 'gift', party: day, goods: day % 4 === 0, amount: 1_000_000 + day, valueFen: 777_777, part: 1 }, ...ops], Date.UTC(2025, 0, 1) + day * 86_400_000);
+
+        const all: RecordedEvent[] = [];
+        for (let after = -1; ; ) {
+          const batch = await t.store.readAll(after, 5000);
+          if (batch.length === 0) break;
+          all.push(...batch);
+          after = batch[batch.length - 1].position;
+        }
+        const flows = foldRaw(all);
+        const expected = recount(flows);
+
+        // The regions to look at: the province, and every city, county and town of the villages.
+        const used = new Set([...flows.values()].flatMap((f) => [...f.allocations.values()].map((a) => a.village).filter((v): v is string => !!v)));
+        for (const n of needs) used.add(n.village);
+        const regions = ['44', ...new Set([...used].flatMap((v) => [v.slice(0, 4), v.slice(0, 6), v.slice(0, 9)]))];
+        const children = (r: string) => regions.filter((c) => c.length === (r.length === 2 ? 4 : r.length === 4 ? 6 : 9) && c.startsWith(r));
+
+        // (a) the province's received money is what entered from outside: the gifts, net of refunds, at their value.
+        const gifts = [...flows.values()].filter((f) => !f.parent && f.receivedAt).reduce((s, f) => s + fen(f, net(f)), 0);
+        const province = await summary('44', 'quarter');
+        expect(province.total.donations.receivedFen).toBe(gifts);
+
+        for (const period of PERIODS) {
+          const summaries = new Map<string, Awaited<ReturnType<typeof summary>>>();
+          for (const r of regions) summaries.set(r, await summary(r, period));
+          for (const r of regions) {
+            const s = summaries.get(r)!;
+            const rows = byBucket(s);
+            // (c) every money figure of every bucket equals the recount of the raw events.
+            const want = new Map<string, number[]>();
+            for (const p of expected) {
+              if (!(p.place === 'U' ? r === '44' : p.place.startsWith(r))) continue;
+              const key = bucketsOfDate(p.date)[period];
+              const row = want.get(key) ?? FIGURES.map(() => 0);
+              row[FIGURES.indexOf(p.figure as (typeof FIGURES)[number])] += p.fen;
+              want.set(key, row);
+            }
+            for (const key of new Set([...want.keys(), ...rows.keys()])) {
+              expect({ r, period, key, money: moneyOf(rows.get(key)?.donations) }).toEqual({ r, period, key, money: want.get(key) ?? FIGURES.map(() => 0) });
+            }
+            expect({ r, total: moneyOf(s.total.donations) }).toEqual({ r, total: [...want.values()].reduce((t, row) => t.map((v, i) => v + row[i]), FIGURES.map(() => 0)) });
+
+            // (b) parent = sum of children (+ 未分配 at the province), for money and needs, bucket by bucket.
+            const kids = children(r);
+            if (kids.length === 0) continue;
+            for (const key of new Set([...rows.keys(), ...kids.flatMap((c) => [...byBucket(summaries.get(c)!).keys()])])) {
+              const parent = rows.get(key);
+              const sum = FIGURES.map((_, i) => kids.reduce((t, c) => t + moneyOf(byBucket(summaries.get(c)!).get(key)?.donations)[i], 0));
+              const unallocated = r === '44' ? [parent?.donations.unallocated?.receivedFen ?? 0, parent?.donations.unallocated?.transferredFen ?? 0, 0, 0, 0, 0] : FIGURES.map(() => 0);
+              expect({ r, period, key, money: moneyOf(parent?.donations) }).toEqual({ r, period, key, money: sum.map((v, i) => v + unallocated[i]) });
+              const needsOf = (n: { published: number; matched: number; fullyCommitted: number; fulfilled: number; teamCommitments: number; teamCommitmentsDelivered: number } | undefined) =>
+                [n?.published ?? 0, n?.matched ?? 0, n?.fullyCommitted ?? 0, n?.fulfilled ?? 0, n?.teamCommitments ?? 0, n?.teamCommitmentsDelivered ?? 0];
+              const needSum = kids.map((c) => needsOf(byBucket(summaries.get(c)!).get(key)?.needs)).reduce((t, row) => t.map((v, i) => v + row[i]), needsOf(undefined));
+              expect({ r, period, key, needs: needsOf(parent?.needs) }).toEqual({ r, period, key, needs: needSum });
+              // Rates come from the sums.
+              if (parent && parent.needs.published > 0) expect(parent.needs.matchRate).toBe(parent.needs.matched / parent.needs.published);
+            }
+          }
+        }
+
+        // Needs by category add up to all categories, region by region (the figures endpoint, by county and by category).
+        const byCategory = await queries.figures(ADMIN, { region: '44', level: 'town', period: 'month', byCategory: true });
+        const allCategories = await queries.figures(ADMIN, { region: '44', level: 'city', period: 'month' });
+        for (const row of allCategories.rows) {
+          const parts = byCategory.rows.filter((x) => x.region.code.startsWith(row.region.code) && x.period.key === row.period.key);
+          expect({ region: row.region.code, bucket: row.period.key, published: row.published, matched: row.matched }).toEqual({
+            region: row.region.code, bucket: row.period.key, published: parts.reduce((s, x) => s + x.published, 0), matched: parts.reduce((s, x) => s + x.matched, 0),
+          });
+        }
+
+        // Every figure's parts, as its sources list them, add up to it.
+        for (const figure of FIGURES) {
+          const sources = await queries.sources(ADMIN, { region: '44', period: 'month', figure }, { all: true });
+          expect({ figure, total: sources.items.reduce((s, p) => s + p.fen, 0) }).toEqual({ figure, total: province.total.donations[MONEY_FIELDS[figure]] });
+          for (const p of sources.items) expect(p.events.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 15 },
+    );
+
+    // What the generated graphs held: transfers three hops deep, goods, refunds by a transfer's receiver, corrections, returns.
+    const flows = foldRaw(await t.store.readAll(-1, 1_000_000));
+    const depth = (f: Flat): number => (f.parent ? 1 + depth(flows.get(f.parent.flowId)!) : 0);
+    const types = new Set((await t.store.readAll(-1, 1_000_000)).map((e) => e.type));
+    expect(Math.max(...[...flows.values()].map(depth))).toBeGreaterThanOrEqual(3);
+    expect([...flows.values()].some((f) => f.goods && f.parent)).toBe(true);
+    expect([...flows.values()].some((f) => f.parent && f.refunded > 0)).toBe(true);
+    expect([...types].filter((x) => ['ReceiptCorrected', 'AllocationReturned', 'UseConfirmed', 'TransferReceived', 'NeedPublished', 'CommitmentAccepted'].includes(x)).sort()).toEqual(
+      ['AllocationReturned', 'CommitmentAccepted', 'NeedPublished', 'ReceiptCorrected', 'TransferReceived', 'UseConfirmed'],
+    );
+  }, 300_000);
+});
