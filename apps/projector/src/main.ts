@@ -9,17 +9,20 @@ import { DonationOrganizationsProjection, DonationsProjection } from '@shecun/do
 import { OrganizationsProjection, PairingsProjection, TeamsProjection } from '@shecun/organizations';
 import { BusProjector } from '@shecun/projections';
 import { createServer } from 'node:http';
+import { projectorParkedCommand } from './parked-command';
 import { openReadModel } from './read-model';
 
 /**
  * The projector of the distributed topology: Kafka consumer groups feeding the PostgreSQL read
- * models. Run several instances: the group splits the partitions between them.
+ * models. Run several instances: the group splits the partitions between them. With an argument,
+ * a command on the parked events instead (`parked`, `replay [<projection>] [--event <id>]`).
  */
 async function main(): Promise<void> {
   const logger = new Logger('Projector');
+  const command = process.argv.slice(2);
   const dataSource = await openReadModel(requiredEnv('READ_DATABASE_URL'));
   const bus = new KafkaBus({
-    brokers: requiredEnv('KAFKA_BROKERS').split(','),
+    brokers: (command.length ? (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092') : requiredEnv('KAFKA_BROKERS')).split(','),
     clientId: `shecun-projector-${process.pid}`,
     sessionTimeoutMs: Number(process.env.KAFKA_SESSION_TIMEOUT_MS ?? 10_000),
   });
@@ -41,10 +44,18 @@ async function main(): Promise<void> {
     new BusProjector(bus, dataSource, new SequencedMatchingProjection(), { topics: [`${prefix}shecun.organizations.v1`, `${prefix}shecun.needs.v1`], groupId: `${prefix}projector-matching` }),
   ];
 
+  if (command.length) {
+    process.exitCode = await projectorParkedCommand(command, projectors, dataSource);
+    await dataSource.destroy();
+    return;
+  }
+
   let live = false;
+  // Parked events leave the projector serving (200) but degraded: each projection's count, and the total.
   const health = createServer((_req, res) => {
+    const parked = projectors.reduce((sum, p) => sum + p.parked, 0);
     res.writeHead(live ? 200 : 503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: live ? 'ok' : 'starting', projectors: projectors.map((p) => ({ name: p.projection.name, applied: p.applied, skipped: p.skipped })) }));
+    res.end(JSON.stringify({ status: live ? (parked > 0 ? 'degraded' : 'ok') : 'starting', parked, projectors: projectors.map((p) => ({ name: p.projection.name, applied: p.applied, skipped: p.skipped, parked: p.parked })) }));
   });
   // A request the HTTP parser refuses (headers too large…) gets a problem+json answer, as on every app.
   answerClientErrorsAsProblems(health);

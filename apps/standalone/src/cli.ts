@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ProjectionHost } from '@shecun/projections';
+import { ProjectionHost, runParkedCommand } from '@shecun/projections';
 import { CheckpointComparison, DonationsQueries, keysOfJwks, LedgerCheckpoints } from '@shecun/donations';
 import { verifyEvidenceFilesCli } from '@shecun/evidence';
 import { IdentityService, normalizeUsername, USERNAME } from '@shecun/identity';
@@ -20,7 +20,10 @@ const USAGE = `usage:
                            append a Guangdong-scale data set (default 72,019 organizations, 200,000 needs
                            across all villages, over 1M events), then bring every projection up to date
   cli rebuild [name…]      empty the named projections (default: all) and replay the event log
-  cli projections          list projections with their checkpoints
+  cli projections          list projections with their checkpoints and unresolved parked events
+  cli projections parked   list the events projections parked (resolved ones too)
+  cli projections replay [<projection>] [--event <id>]
+                           apply the unresolved parked events again, read back from the event log (after the fix; exit 1 if one still fails)
   ${IMPORT_USAGE}
                            register organizations from the bureau's registry export (rows checked first; a re-run registers nothing twice)
   cli create-admin <name>  create a system administrator (password from ADMIN_PASSWORD or the first line of stdin)
@@ -171,8 +174,10 @@ async function main(argv: string[]): Promise<void> {
       );
       await catchUpAll(host);
       Logger.log(`administrator ${username} (${account.userId}) can sign in: POST /api/auth/login`, 'Identity');
+    } else if (args.length) {
+      process.exitCode = await runParkedCommand(args, { names: () => host.names(), parked: () => host.parked(), replay: (name, eventId) => host.replayParked(name, eventId) });
     } else {
-      for (const name of host.names()) console.log(`${name}\tcheckpoint ${await host.runner(name).checkpoint()}`);
+      for (const name of host.names()) console.log(`${name}\tcheckpoint ${await host.runner(name).checkpoint()}\tparked ${await host.runner(name).refreshParked()}`);
     }
   } finally {
     await app.close();

@@ -9,11 +9,11 @@ import { MATCHING_VIEW_ENTITIES } from '@shecun/matching';
 import { NEED_VIEW_ENTITIES, NEEDS_STANDING_ENTITIES } from '@shecun/needs';
 import { MONITORING_VIEW_ENTITIES } from '@shecun/monitoring';
 import { ORGANIZATIONS_CONTEXT_ENTITIES } from '@shecun/organizations';
-import { ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
+import { ParkedEvent, ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
 import { join } from 'node:path';
 import { AppConfig } from './config';
 
-export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, IdempotencyRecord, ...IDENTITY_VIEW_ENTITIES, ...IDENTITY_ORGANIZATION_SCOPE_ENTITIES, ...NEED_VIEW_ENTITIES, ...NEEDS_STANDING_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES, ...DONATION_VIEW_ENTITIES, ...MONITORING_VIEW_ENTITIES, ...MATCHING_VIEW_ENTITIES, ...PUSH_VIEW_ENTITIES];
+export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, ParkedEvent, IdempotencyRecord, ...IDENTITY_VIEW_ENTITIES, ...IDENTITY_ORGANIZATION_SCOPE_ENTITIES, ...NEED_VIEW_ENTITIES, ...NEEDS_STANDING_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES, ...DONATION_VIEW_ENTITIES, ...MONITORING_VIEW_ENTITIES, ...MATCHING_VIEW_ENTITIES, ...PUSH_VIEW_ENTITIES];
 
 /**
  * The embedded topology's infrastructure: the SQLite event store (data/events.sqlite) and the

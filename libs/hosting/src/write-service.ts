@@ -4,16 +4,17 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { configureHttpApp, httpOptionsFromEnv, IdempotencyMiddleware, IdempotencyRecord, LivenessController, requiredEnv } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
 import { AuthenticationMiddleware, IDENTITY_VIEW_ENTITIES, IdentityAuthModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
-import { ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
+import { ParkedEvent, ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
 import { RegionsModule } from '@shecun/regions';
 import { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 
 /**
  * What every write service of the distributed topology keeps in its own PostgreSQL database
- * (its events live in the event store): idempotency records, the projections' checkpoints, and
- * users with their grants, projected from the event store's log and checked on every request.
+ * (its events live in the event store): idempotency records, the projections' checkpoints and
+ * parked events, and users with their grants, projected from the event store's log and checked on
+ * every request.
  */
-export const WRITE_SERVICE_BASE_ENTITIES = [IdempotencyRecord, ProjectionCheckpoint, ...IDENTITY_VIEW_ENTITIES];
+export const WRITE_SERVICE_BASE_ENTITIES = [IdempotencyRecord, ProjectionCheckpoint, ParkedEvent, ...IDENTITY_VIEW_ENTITIES];
 
 /** A write service's own database; the schema comes from its migrations, run at start-up, never from synchronize. */
 export function writeServiceDataSourceOptions(url: string, entities: MixedList<Function | string | EntitySchema>, migrations: Function[]): DataSourceOptions {
