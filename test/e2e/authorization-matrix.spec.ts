@@ -3,6 +3,8 @@ import { Actor } from '@shecun/core';
 import { IdentityService, SessionService } from '@shecun/identity';
 import { ExecuteNeedCommand, NeedCommand } from '@shecun/needs';
 import { ExecuteFlowCommand, FlowRequest } from '@shecun/donations';
+import { EvidenceFileRef, EvidenceService } from '@shecun/evidence';
+import { png } from '../../libs/evidence/src/testing/fixtures';
 import { randomUUID } from 'node:crypto';
 import { makeCreditCode } from '@shecun/organizations';
 import { RegionsService } from '@shecun/regions';
@@ -64,7 +66,7 @@ interface Fixture {
   flowId: string;
 }
 /** pledged → received → allocated (to a village of 三排镇) → used; transfer: received, then 30,000 allocated onward to ORG_B. */
-type DonationStage = 'pledged' | 'received' | 'allocated' | 'used' | 'transfer';
+type DonationStage = 'pledged' | 'received' | 'allocated' | 'used' | 'disclosed' | 'transfer';
 interface RouteSpec {
   donation?: DonationStage;
   /** A Server-Sent Events route: only the status of its answer is checked, then the stream is closed. */
@@ -75,6 +77,8 @@ interface RouteSpec {
   outcomes: Record<Caller, Outcome>;
   /** Sent with a session of the caller's own, started for this case (logout ends it). */
   ownSession?: boolean;
+  /** Sent as multipart/form-data with this file as its `file` part. */
+  upload?: () => Promise<Buffer>;
 }
 
 const goods = [{ kind: 'goods' as const, description: '太阳能路灯', unit: '盏', quantity: 10 }];
@@ -334,6 +338,12 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/audit/ledger/checkpoints': { donation: 'received', request: () => ({ path: '/api/audit/ledger/checkpoints', body: { reason: '矩阵' } }), outcomes: expect_(403, { 'auditor:in': 'allow', 'auditor:out': 'allow', admin: 'allow' }) },
   'GET /api/audit/ledger/checkpoints/{id}': { request: () => ({ path: `/api/audit/ledger/checkpoints/${checkpoint.id}` }), outcomes: auditReaders },
   'POST /api/audit/ledger/verify': { request: () => ({ path: '/api/audit/ledger/verify', body: checkpoint }), outcomes: auditReaders },
+  // Evidence files: uploaded by organizations; read back by their uploader, or through the need or flow that references them.
+  'POST /api/evidence': { upload: () => png(), request: () => ({ path: '/api/evidence' }), outcomes: expect_('allow', { 'coordinator:in': 403, 'coordinator:out': 403, 'bureau:in': 403, 'bureau:out': 403, 'auditor:in': 403, 'auditor:out': 403 }) },
+  'GET /api/evidence/{sha256}': { request: () => ({ path: `/api/evidence/${evidence.sha256}` }), outcomes: expect_(404, { 'organization:in': 'allow', admin: 'allow' }) },
+  'GET /api/needs/{id}/evidence/{sha256}': { stage: 'delivered', request: (f) => ({ path: `/api/needs/${f.needId}/evidence/${evidence.sha256}?thumbnail=true` }), outcomes: expect_('allow') },
+  'GET /api/donations/{id}/evidence/{sha256}': { donation: 'used', request: (f) => ({ path: `/api/donations/${f.flowId}/evidence/${evidence.sha256}` }), outcomes: notPartyToDonation },
+  'GET /api/disclosure/donations/{id}/evidence/{sha256}': { donation: 'disclosed', request: (f) => ({ path: `/api/disclosure/donations/${f.flowId}/evidence/${evidence.sha256}` }), outcomes: everyone() },
   'GET /api/disclosure/organizations/{id}': { request: () => ({ path: `/api/disclosure/organizations/${ORG_A}` }), outcomes: everyone() },
   'GET /api/disclosure/needs/{id}': { stage: 'published', request: (f) => ({ path: `/api/disclosure/needs/${f.needId}` }), outcomes: everyone() },
   'GET /api/push/{id}/settings': { request: () => ({ path: `/api/push/${ORG_A}/settings` }), outcomes: committingOrgOnly },
@@ -359,6 +369,8 @@ const ROUTES: Record<string, RouteSpec> = {
 
 let village = '';
 const VILLAGE = () => village;
+/** A PNG uploaded by organization:in before the cases, referenced by the delivered, used and disclosed fixtures. */
+let evidence: { sha256: string; file: EvidenceFileRef } = { sha256: '', file: {} as EvidenceFileRef };
 /** A ledger checkpoint taken before the cases, as the signed file an auditor keeps. */
 let checkpoint: { id: string } = { id: '' };
 
@@ -379,6 +391,8 @@ describe('authorization matrix: route × role × scope', () => {
     province = await actAs(t, PROVINCE_BUREAU);
     await t.app.get(IdentityService).provision({ username: 'm-login', displayName: 'login', password: 'matrix-password', grant: { role: 'auditor', scope: '44' } }, 'matrix/login');
     await t.http().post('/api/funds').set(headers.get('hub:in')!).send({ fundId: 'fund-matrix', holderOrganizationId: ORG_A, name: '矩阵基金' }).expect(201);
+    const uploaded = await t.http().post('/api/evidence').set(headers.get('organization:in')!).attach('file', await png(64, 48), 'matrix.png').expect(201);
+    evidence = { sha256: uploaded.body.sha256, file: await t.app.get(EvidenceService).resolve(uploaded.body.sha256, 'public') };
     const taken = await t.http().post('/api/audit/ledger/checkpoints').set(headers.get('admin')!).send({}).expect(201);
     checkpoint = (await t.http().get(`/api/audit/ledger/checkpoints/${taken.body.id}`).set(headers.get('admin')!).expect(200)).body;
     await t.projections.waitFor(await t.store.headPosition());
@@ -434,8 +448,9 @@ describe('authorization matrix: route × role × scope', () => {
     if (stage === 'pledged') return flowId;
     await run({ type: 'ReceiveDonation', receiptNumber: 'R-1', amount: 100_000, receivedOn: '2026-11-20' });
     if (stage === 'transfer') await run({ type: 'AllocateDonation', allocationId: 't1', target: { kind: 'organization', id: ORG_B }, amount: 30_000, note: '' });
-    if (stage === 'allocated' || stage === 'used') await run({ type: 'AllocateDonation', allocationId: 'a1', target: { kind: 'village', villageCode: VILLAGE(), project: '路灯' }, amount: 50_000, note: '' });
-    if (stage === 'used') await run({ type: 'RecordUse', useId: 'u1', allocationId: 'a1', amount: 10_000, evidence: [], usedOn: '2026-11-21', note: '' });
+    if (stage === 'allocated' || stage === 'used' || stage === 'disclosed') await run({ type: 'AllocateDonation', allocationId: 'a1', target: { kind: 'village', villageCode: VILLAGE(), project: '路灯' }, amount: 50_000, note: '' });
+    if (stage === 'used' || stage === 'disclosed') await run({ type: 'RecordUse', useId: 'u1', allocationId: 'a1', amount: 10_000, evidence: [{ kind: 'photo', ref: `sha256:${evidence.sha256}`, file: evidence.file }], usedOn: '2026-11-21', note: '' });
+    if (stage === 'disclosed') await run({ type: 'DiscloseDonation' });
     return flowId;
   }
 
@@ -472,7 +487,7 @@ describe('authorization matrix: route × role × scope', () => {
     }
     if (reach('offered')) await run(staff, { type: 'OfferCommitment', commitmentId: cid, ...commitment(), note: '' });
     if (reach('accepted')) await run(coordinator, { type: 'AcceptCommitment', commitmentId: cid });
-    if (reach('delivered')) await run(staff, { type: 'RecordDelivery', commitmentId: cid, deliveryId: did, items: [{ lineItemId: 'L1', quantity: 4 }], evidence: [{ kind: 'photo', ref: 'f.jpg' }], note: '' });
+    if (reach('delivered')) await run(staff, { type: 'RecordDelivery', commitmentId: cid, deliveryId: did, items: [{ lineItemId: 'L1', quantity: 4 }], evidence: [{ kind: 'photo', ref: 'f.jpg' }, { kind: 'photo', ref: `sha256:${evidence.sha256}`, file: { ...evidence.file, visibility: 'internal' } }], note: '' });
     if (reach('confirmed')) await run(coordinator, { type: 'ConfirmDelivery', commitmentId: cid, deliveryId: did, note: '' });
     if (reach('fulfilled')) await run(coordinator, { type: 'FulfilNeed', note: '' });
     const user = await t.app.get(IdentityService).provision(
@@ -519,7 +534,7 @@ describe('authorization matrix: route × role × scope', () => {
     }
     let request = method === 'POST' ? t.http().post(path) : t.http().get(path);
     request = request.set(spec.ownSession ? await ownSession(caller) : headers.get(caller)!);
-    const res = method === 'POST' ? await request.send(body ?? {}) : await request;
+    const res = method === 'POST' ? (spec.upload ? await request.attach('file', await spec.upload(), 'evidence.png') : await request.send(body ?? {})) : await request;
     const got = res.status >= 200 && res.status < 300 ? 'allow' : res.status;
     expect({ route, caller, status: got === 'allow' ? (outcome === 'empty' ? 'empty' : 'allow') : got, detail: got === 'allow' ? undefined : res.body.detail }).toEqual({
       route,

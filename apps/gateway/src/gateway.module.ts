@@ -9,10 +9,13 @@ import { NEED_VIEW_ENTITIES, NeedsQueriesModule } from '@shecun/needs';
 import { ORGANIZATIONS_CONTEXT_ENTITIES, OrganizationsQueriesModule } from '@shecun/organizations';
 import { RegionsModule } from '@shecun/regions';
 import { LivenessController } from '@shecun/core';
+import { EvidenceModule } from '@shecun/evidence';
 
 export interface GatewayConfig {
   readDatabaseUrl: string;
   eventStoreUrl: string;
+  /** EVIDENCE_DATABASE_URL: the PostgreSQL database of evidence files, shared with the needs and donations services; without it no uploads or downloads. */
+  evidenceDatabaseUrl?: string;
 }
 
 /** Queries of every context from the PostgreSQL read models; histories from the event store; commands proxied to the owning service. */
@@ -35,6 +38,8 @@ export class GatewayModule implements NestModule {
         // Sign-in, users and grants (the identity context's write side runs here); grants are read
         // from the projector's read model. Needs JWT_PRIVATE_KEY_FILE to issue tokens.
         IdentityModule.forRoot(identityOptionsFromEnv(process.env), rateLimitsFromEnv(process.env)),
+        // Uploads (POST /api/evidence) and downloads are answered here, from the shared table.
+        ...(config.evidenceDatabaseUrl ? [EvidenceModule.onPostgres(config.evidenceDatabaseUrl)] : []),
       ],
       controllers: [LivenessController],
     };

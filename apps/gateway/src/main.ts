@@ -12,7 +12,7 @@ import { GatewayModule } from './gateway.module';
 export async function createGateway(logger?: LogLevel[] | false): Promise<INestApplication> {
   const { requestTimeoutMs } = httpOptionsFromEnv(process.env);
   const app = await NestFactory.create(
-    GatewayModule.forRoot({ readDatabaseUrl: requiredEnv('READ_DATABASE_URL'), eventStoreUrl: requiredEnv('EVENT_STORE_URL') }),
+    GatewayModule.forRoot({ readDatabaseUrl: requiredEnv('READ_DATABASE_URL'), eventStoreUrl: requiredEnv('EVENT_STORE_URL'), evidenceDatabaseUrl: process.env.EVIDENCE_DATABASE_URL || undefined }),
     { bodyParser: false, ...(logger === undefined ? {} : { logger }) },
   );
   app.enableShutdownHooks();

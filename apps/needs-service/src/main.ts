@@ -1,10 +1,14 @@
 import { runWriteService } from '@shecun/hosting';
 import { NeedsCommandsModule } from '@shecun/needs';
+import { EvidenceModule } from '@shecun/evidence';
 import { MIGRATIONS } from './migrations';
 import { NEEDS_SERVICE_ENTITIES } from './write-database';
 
+/** Evidence files (EVIDENCE_DATABASE_URL, shared with the gateway that takes the uploads): deliveries reference them by hash. */
+const evidence = process.env.EVIDENCE_DATABASE_URL ? [EvidenceModule.onPostgres(process.env.EVIDENCE_DATABASE_URL, { controller: false })] : [];
+
 /** The needs write service of the distributed topology. */
-runWriteService('needs service', { entities: NEEDS_SERVICE_ENTITIES, migrations: MIGRATIONS, imports: [NeedsCommandsModule] }, 3001).catch((error) => {
+runWriteService('needs service', { entities: NEEDS_SERVICE_ENTITIES, migrations: MIGRATIONS, imports: [NeedsCommandsModule, ...evidence] }, 3001).catch((error) => {
   console.error(error);
   process.exit(1);
 });
