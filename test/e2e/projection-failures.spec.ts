@@ -1,0 +1,97 @@
+import { SqliteEventStore } from '@shecun/event-store';
+import { needStream } from '@shecun/needs';
+import { ParkedEvent, ProjectionHost, runParkedCommand } from '@shecun/projections';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { v5 as uuidv5 } from 'uuid';
+import { appendNeedBacklog } from '../support/backlog';
+import { removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
+
+/** Events of one need of the backlog (the same events in every store): the poison is its last one. */
+async function eventsPerNeed(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'poison-count-'));
+  const scratch = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
+  try {
+    return await appendNeedBacklog(scratch, 1, ['441826105201'], 'poison');
+  } finally {
+    await scratch.close();
+    removeDir(dir);
+  }
+}
+
+const parkedCommand = (host: ProjectionHost, args: string[]) => {
+  const lines: string[] = [];
+  return runParkedCommand(args, { names: () => host.names(), parked: () => host.parked(), replay: (name, eventId) => host.replayParked(name, eventId) }, (l) => lines.push(l)).then((code) => ({ code, lines }));
+};
+
+/**
+ * The embedded topology (projection runner, SQLite read model) and a poison event: the read model
+ * refuses the row one event writes (a trigger standing for a bug that this event's data trips). It
+ * is tried PROJECTION_MAX_ATTEMPTS times, parked, the events after it are applied, /health shows
+ * it, and `cli projections replay` applies it once the fault is gone. test/infra/projection-failures
+ * shows the same in the distributed topology.
+ */
+describe('a poison event in the embedded topology', () => {
+  let t: TestApp;
+  const before = process.env.PROJECTION_MAX_ATTEMPTS;
+  beforeAll(async () => {
+    process.env.PROJECTION_MAX_ATTEMPTS = '3';
+    t = await startEmbeddedApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+    removeDir(t.dataDir);
+    if (before === undefined) delete process.env.PROJECTION_MAX_ATTEMPTS;
+    else process.env.PROJECTION_MAX_ATTEMPTS = before;
+  });
+
+  it('is parked after PROJECTION_MAX_ATTEMPTS, later events apply, health reports it, and a replay after the fix resolves it', async () => {
+    const read = t.app.get(DataSource);
+    const last = (await eventsPerNeed()) - 1;
+    for (const op of ['INSERT', 'UPDATE']) {
+      await read.query(`CREATE TRIGGER poison_${op.toLowerCase()} BEFORE ${op} ON needs_view WHEN NEW.title = '需求 0' AND NEW.revision = ${last} BEGIN SELECT RAISE(ABORT, 'poison: the read model refuses 需求 0 at revision ${last}'); END`);
+    }
+
+    await appendNeedBacklog(t.store, 3, ['441826105201'], 'poison');
+    const head = await t.store.headPosition();
+    expect(await t.projections.waitFor(head, 20_000)).toBe(true);
+
+    const needId = uuidv5('poison/0', '5a0b7c9d-1e2f-5a3b-8c4d-6e7f8a9b0c1d');
+    const poison = (await t.store.readStream(needStream(needId)))[last];
+    const parked = await read.getRepository(ParkedEvent).find();
+    expect(parked).toEqual([
+      expect.objectContaining({ projection: 'needs', eventId: poison.id, position: poison.position, eventType: poison.type, stream: needStream(needId), attempts: 3, resolvedAt: null, topic: null }),
+    ]);
+    expect(parked[0].error).toContain('poison: the read model refuses 需求 0');
+    // The events after it were applied: the other needs are complete, 需求 0 stops just before the poison.
+    const rows: Array<{ title: string; revision: number }> = await read.query(`SELECT title, revision FROM needs_view ORDER BY title`);
+    expect(rows).toEqual([{ title: '需求 0', revision: last - 1 }, { title: '需求 1', revision: expect.any(Number) }, { title: '需求 2', revision: last }]);
+
+    // Ready (the rest is applied) but degraded: /health names the projection and its count.
+    const health = await t.http().get('/health').expect(200);
+    expect(health.body.projections.find((p: { name: string }) => p.name === 'needs')).toMatchObject({ parked: 1, caughtUp: true });
+    expect(t.projections.status()).toMatchObject({ ready: true, degraded: true, parked: 1 });
+    const listed = await parkedCommand(t.projections, ['parked']);
+    expect(listed.lines[0]).toContain(`unresolved\tneeds\t${poison.id}\t${poison.type}`);
+
+    // While the fault remains, a replay fails again and keeps it parked.
+    const failing = await parkedCommand(t.projections, ['replay', 'needs']);
+    expect(failing.code).toBe(1);
+    expect(failing.lines[0]).toContain(`still failing\tneeds\t${poison.id}`);
+
+    // The fault fixed, the replay (read back from the event log) applies it and marks it resolved; the row stays.
+    await read.query('DROP TRIGGER poison_insert');
+    await read.query('DROP TRIGGER poison_update');
+    const replayed = await parkedCommand(t.projections, ['replay', 'needs', '--event', poison.id]);
+    expect(replayed).toEqual({ code: 0, lines: [`resolved\tneeds\t${poison.id}\t${poison.type}\tposition ${poison.position}`, '1 replayed and resolved, 0 still failing'] });
+    expect((await read.query(`SELECT revision FROM needs_view WHERE title = '需求 0'`))[0].revision).toBe(last);
+    const row = await read.getRepository(ParkedEvent).findOneByOrFail({ eventId: poison.id });
+    expect(row.resolvedAt).toEqual(expect.any(String));
+    expect(row.attempts).toBe(6);
+    const after = await t.http().get('/health').expect(200);
+    expect(after.body.projections.find((p: { name: string }) => p.name === 'needs')).toMatchObject({ parked: 0 });
+    expect(t.projections.status()).toMatchObject({ degraded: false, parked: 0 });
+  }, 60_000);
+});
