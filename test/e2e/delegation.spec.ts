@@ -25,7 +25,7 @@ describe('delegation through the API', () => {
     identity = t.app.get(IdentityService);
     await registerOrganizations(t, [
       { id: ORG_IN.organizationId, name: '连南瑶绣协会', homeDivisionCode: ORG_IN.homeDivisionCode, hubKind: 'hub' },
-      { id: ORG_OUT.organizationId, name: '广州市社会组织联合会', homeDivisionCode: ORG_OUT.homeDivisionCode },
+      { id: ORG_OUT.organizationId, name: '广州市社会组织联合会', homeDivisionCode: ORG_OUT.homeDivisionCode, hubKind: 'hub' },
     ]);
     // Each granter signs in for real with a password, under the one grant the table names.
     for (const [key, actor] of Object.entries(GRANTERS) as [GranterKey, (typeof GRANTERS)[GranterKey]][]) {

@@ -12,9 +12,9 @@ export const GRANT_KINDS = ['coordinator', 'organization', 'organization+admin',
 export type GrantKind = (typeof GRANT_KINDS)[number];
 
 /** 连南瑶族自治县 (441826, 清远 4418): inside both bureau granters' scopes; the organization granters' own. */
-export const ORG_IN: OrganizationScope = { organizationId: 'org-ln-yao-embroidery', homeDivisionCode: '441826' };
+export const ORG_IN: OrganizationScope = { organizationId: 'org-ln-yao-embroidery', homeDivisionCode: '441826', hubKind: 'hub' };
 /** 广州市社会组织联合会 (广州 4401): outside every non-admin granter's reach. */
-export const ORG_OUT: OrganizationScope = { organizationId: 'org-gz-federation', homeDivisionCode: '4401' };
+export const ORG_OUT: OrganizationScope = { organizationId: 'org-gz-federation', homeDivisionCode: '4401', hubKind: 'hub' };
 export const KNOWN_ORGANIZATIONS = [ORG_IN, ORG_OUT];
 
 export const GRANTERS = {

@@ -65,6 +65,20 @@ describe('delegation: who may give and revoke which grant', () => {
       .thenThrows('forbidden');
   });
 
+  it('hub grants only for hubs and industry associations; no new grant for a deregistered organization (422, whoever gives it)', () => {
+    const plain = { organizationId: 'org-qy-plain', homeDivisionCode: '4418', hubKind: null };
+    const hubGrant: GrantSpec = { role: 'hub', organizationId: 'org-qy-plain' };
+    given(userDecider, [registered]).when({ type: 'GiveGrant', grantId: 'g-t', grant: hubGrant, organization: plain }, ctx(actorOf('admin'))).thenThrows('invalid', /不是枢纽型社会组织/);
+    const staffGrant: GrantSpec = { role: 'organization', organizationId: 'org-qy-plain' };
+    given(userDecider, [registered]).when({ type: 'GiveGrant', grantId: 'g-t', grant: staffGrant, organization: plain }, ctx(actorOf('admin'))).then([given_(staffGrant)]);
+    const gone = { ...plain, deregistered: true };
+    given(userDecider, [registered]).when({ type: 'GiveGrant', grantId: 'g-t', grant: staffGrant, organization: gone }, ctx(actorOf('admin'))).thenThrows('invalid', /已注销/);
+    // Revoking a grant of a deregistered organization stays possible.
+    given(userDecider, [registered, given_(staffGrant)]).when({ type: 'RevokeGrant', grantId: 'g-t', reason: '组织注销', organization: gone }, ctx(actorOf('admin'))).then([
+      { type: 'GrantRevoked', data: { userId: USER, grantId: 'g-t', reason: '组织注销', revokedAt: expect.any(String) } },
+    ]);
+  });
+
   it('a county bureau does not reach an organization registered at the city level', () => {
     const county: Actor = { id: 'bureau-ln', role: 'bureau', scope: '441826' };
     const cityLevel = { organizationId: 'org-qy-city', homeDivisionCode: '4418' };

@@ -31,6 +31,10 @@ export interface Grant extends GrantSpec {
 export interface OrganizationScope {
   organizationId: string;
   homeDivisionCode: string;
+  /** `hub` or `industry_association` when registered as one (only those take hub grants). */
+  hubKind?: string | null;
+  /** Deregistered organizations take no new grants. */
+  deregistered?: boolean;
 }
 
 /** Whether a grant acts for an organization (`organization` staff or `hub` admin). */

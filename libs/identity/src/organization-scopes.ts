@@ -11,10 +11,11 @@ import { OrganizationScope } from './identity.model';
  * and hand its registered division to the user decider, which checks the granter's scope against
  * it (see the delegation table in README.md).
  *
- * Consumed event (the organizations context's published contract, by type and data):
- *   OrganizationRegistered { organizationId, homeDivisionCode }   (登记地, fixed at registration)
+ * Consumed events (the organizations context's published contract, by type and data):
+ *   OrganizationRegistered { organizationId, homeDivisionCode, hubKind }   (登记地 and hub kind, fixed at registration)
+ *   OrganizationDeregistered { organizationId, deregisteredAt }
  */
-export const ORGANIZATION_SCOPES_CONSUMED = ['OrganizationRegistered'] as const;
+export const ORGANIZATION_SCOPES_CONSUMED = ['OrganizationRegistered', 'OrganizationDeregistered'] as const;
 
 @Entity('identity_organization_scopes')
 export class OrganizationScopeView {
@@ -22,6 +23,8 @@ export class OrganizationScopeView {
   /** The division the organization is registered in (its registering authority's area). */
   @Column({ type: 'varchar', length: 12 }) homeDivisionCode: string;
   @Column({ type: 'integer' }) revision: number;
+  @Column({ type: 'varchar', length: 30, nullable: true }) hubKind: string | null;
+  @Column({ type: 'varchar', length: 40, nullable: true }) deregisteredAt: string | null;
 }
 
 /** Tables of the identity context's view of organizations: wherever users and grants are managed (not in services that only verify tokens). */
@@ -34,11 +37,22 @@ export class IdentityOrganizationScopesProjection implements Projection {
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
     if (!(ORGANIZATION_SCOPES_CONSUMED as readonly string[]).includes(event.type)) return;
-    const data = event.data as { organizationId?: string; homeDivisionCode?: string };
-    if (!data.organizationId || !data.homeDivisionCode) return;
+    const data = event.data as { organizationId?: string; homeDivisionCode?: string; hubKind?: string | null; deregisteredAt?: string };
+    if (!data.organizationId) return;
     const row = await manager.findOneBy(OrganizationScopeView, { organizationId: data.organizationId });
     if (row && row.revision >= event.revision) return; // already applied
-    await manager.save(OrganizationScopeView, { organizationId: data.organizationId, homeDivisionCode: data.homeDivisionCode, revision: event.revision });
+    if (event.type === 'OrganizationRegistered') {
+      if (!data.homeDivisionCode) return;
+      await manager.save(OrganizationScopeView, {
+        organizationId: data.organizationId,
+        homeDivisionCode: data.homeDivisionCode,
+        revision: event.revision,
+        hubKind: data.hubKind ?? null,
+        deregisteredAt: null,
+      });
+    } else if (row) {
+      await manager.update(OrganizationScopeView, { organizationId: data.organizationId }, { revision: event.revision, deregisteredAt: data.deregisteredAt ?? event.metadata.occurredAt });
+    }
   }
 }
 
@@ -50,6 +64,6 @@ export class OrganizationScopes {
   async of(organizationId: string | undefined): Promise<OrganizationScope | null> {
     if (!organizationId) return null;
     const row = await this.dataSource.getRepository(OrganizationScopeView).findOneBy({ organizationId });
-    return row ? { organizationId: row.organizationId, homeDivisionCode: row.homeDivisionCode } : null;
+    return row ? { organizationId: row.organizationId, homeDivisionCode: row.homeDivisionCode, hubKind: row.hubKind, deregistered: !!row.deregisteredAt } : null;
   }
 }

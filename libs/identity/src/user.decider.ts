@@ -111,9 +111,16 @@ export const mayManageGrant = (actor: Actor, grant: GrantSpec, organization?: Or
 /** Refuses a grant the actor may not give: 404 for an organization that is not registered, 403 otherwise. */
 function requireMayGive(actor: Actor, grant: GrantSpec, organization: OrganizationScope | null | undefined): void {
   const verdict = delegation(actor, grant, organization);
-  if (verdict.allowed) return;
-  if (verdict.unknownOrganization) throw notFound(`${verdict.zh} (${verdict.en})`);
-  throw forbidden(`角色 ${actor.role} 不能授予此权限：${verdict.zh} (role ${actor.role} may not give this grant: ${verdict.en})`);
+  if (!verdict.allowed) {
+    if (verdict.unknownOrganization) throw notFound(`${verdict.zh} (${verdict.en})`);
+    throw forbidden(`角色 ${actor.role} 不能授予此权限：${verdict.zh} (role ${actor.role} may not give this grant: ${verdict.en})`);
+  }
+  // What the organization is, whoever gives the grant (the platform's own provisioning aside).
+  if (actor.role === 'system' || !organization || organization.organizationId !== grant.organizationId) return;
+  if (organization.deregistered) throw invalid(`社会组织 ${organization.organizationId} 已注销，不能再授予权限 (organization ${organization.organizationId} is deregistered and takes no new grants)`);
+  if (grant.role === 'hub' && !organization.hubKind) {
+    throw invalid(`社会组织 ${organization.organizationId} 不是枢纽型社会组织或行业协会商会，不能授予 hub 权限 (organization ${organization.organizationId} is not a hub or industry association: no hub grant)`);
+  }
 }
 
 /**
