@@ -73,6 +73,8 @@ async function main(): Promise<void> {
 
   for (const projector of projectors) await projector.start();
   live = true;
+  // Replays run from the command line, in another process: the counts are read again every few seconds.
+  setInterval(() => void Promise.all(projectors.map((p) => p.refreshParked())).catch(() => undefined), 5000).unref();
   logger.log(`consuming: ${projectors.map((p) => p.projection.name).join(', ')}`);
 }
 
