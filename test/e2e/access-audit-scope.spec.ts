@@ -34,7 +34,7 @@ describe('what bureau staff see of users and the access audit', () => {
 
     const rows = async (actor: TestActor) =>
       (await t.http().get('/api/audit/access?limit=200').set(await actAs(t, actor)).expect(200)).body.items as { action: string; subjectId: string; organizationId: string | null }[];
-    const concerning = (items: { subjectId: string }[], userId: string) => items.filter((r) => r.subjectId === userId);
+    const concerning = <R extends { subjectId: string }>(items: R[], userId: string) => items.filter((r) => r.subjectId === userId);
 
     const admin = await rows(ADMIN);
     expect(concerning(admin, gz.userId).map((r) => r.action).sort()).toEqual(['grant-given', 'sessions-revoked']);
