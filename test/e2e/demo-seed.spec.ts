@@ -156,6 +156,13 @@ describe('demo seed (organizations, pairings, teams)', () => {
     }
     expect(shown).toEqual(figures);
     expect(partsShown.sort()).toEqual(parts.sort());
+
+    // The public page of the fund's holder explains the ¥300,000 transfer: passed on to 广州市慈善会, who received it all.
+    const fund = await t.http().get('/api/disclosure/organizations/org-gz-edu-fdn').expect(200);
+    expect(fund.body.counting).toEqual({ fromDonorsFen: 49_000_000, transferredInFen: 0, transferredOutFen: 30_000_000, toVillagesFen: 5_000_000, unallocatedFen: 14_000_000 });
+    expect(fund.body.transfers).toEqual([expect.objectContaining({ to: '广州市慈善会', kind: 'organization', allocatedFen: 30_000_000, receivedFen: 30_000_000 })]);
+    const charity = await t.http().get('/api/disclosure/organizations/org-gz-charity').expect(200);
+    expect(charity.body.counting).toEqual({ fromDonorsFen: 0, transferredInFen: 30_000_000, transferredOutFen: 0, toVillagesFen: 12_000_000, unallocatedFen: 18_000_000 });
   });
 
   it('appends nothing on a second run', async () => {

@@ -372,7 +372,29 @@ describe('counting donated money (generated donation graphs on the embedded app)
           for (const p of sources.items) expect(p.events.length).toBeGreaterThan(0);
         }
       }),
-      { numRuns: 15 },
+      {
+        numRuns: 15,
+        // One graph with everything in it first: goods through three hops, money through three hops, a
+        // transfer never received, a refund by a receiver, returns, uses with and without evidence, a
+        // confirmation, a corrected receipt and a matched need given money.
+        examples: [[[
+          // Money: the first gift (day 1: 1,000,001 fen) through three hops, nodes 1 to 3.
+          { kind: 'chain', node: 0, pick: 1, hops: 3, part: 0.6, received: 0.9 },
+          // Goods: 500 bags (node 4) through three hops, nodes 5 to 7.
+          { kind: 'gift', party: 1, goods: true, amount: 499, valueFen: 1_234_567, part: 1 },
+          { kind: 'chain', node: 4, pick: 2, hops: 3, part: 0.7, received: 1 },
+          { kind: 'need', village: 0, category: 0, matched: true },
+          { kind: 'allocate', node: 3, pick: 1, part: 0.5 },
+          { kind: 'allocate', node: 7, pick: 0, part: 0.5 },
+          { kind: 'use', pick: 0, part: 0.5, evidence: true },
+          { kind: 'use', pick: 1, part: 0.3, evidence: false },
+          { kind: 'confirm', pick: 0, part: 1, evidence: false },
+          { kind: 'return', pick: 0, part: 0.2, evidence: false },
+          { kind: 'refund', node: 2, pick: 0, part: 0.3 },
+          { kind: 'correct', node: 0, pick: 0, part: 0.5 },
+          { kind: 'transfer', node: 1, pick: 0, part: 0.5 },
+        ], 1]],
+      },
     );
 
     // What the generated graphs held: transfers three hops deep, goods, refunds by a transfer's receiver, corrections, returns.

@@ -318,9 +318,25 @@ export class DonationsQueries {
     const totals = { receivedFen: 0, allocatedFen: 0, usedFen: 0, confirmedFen: 0 };
     const donors = new Map<string, { donor: string; kind: string; flows: number; receivedFen: number }>();
     const projects = new Map<string, { kind: string; id: string; title: string; villageCode: string; allocatedFen: number; usedFen: number; confirmedFen: number }>();
+    // The counting rules (counting.ts): what came from donors is new money; what came from or went to
+    // other organizations and funds is a transfer, listed with its receiver's receipt.
+    const counting = { fromDonorsFen: 0, transferredInFen: 0, transferredOutFen: 0, toVillagesFen: 0, unallocatedFen: 0 };
+    const transfers: { flowId: string; to: string; kind: 'organization' | 'fund'; allocatedAt: string; allocatedFen: number; childFlowId: string | null; receivedFen: number | null }[] = [];
     for (const s of states) {
       const f = publishedFigures(s);
       for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += f[k];
+      counting[s.donor.kind === 'transfer' ? 'transferredInFen' : 'fromDonorsFen'] += f.receivedFen;
+      let passedOn = 0;
+      for (const a of s.allocations) {
+        const fen = valueOf(s, netAllocation(a));
+        passedOn += fen;
+        if (!isTransfer(a.target)) counting.toVillagesFen += fen;
+        else {
+          counting.transferredOutFen += fen;
+          transfers.push({ flowId: s.id, to: a.target.party.name, kind: a.target.kind, allocatedAt: a.allocatedAt, allocatedFen: fen, childFlowId: a.childFlowId, receivedFen: null });
+        }
+      }
+      counting.unallocatedFen += f.receivedFen - passedOn;
       // Individuals are only counted in aggregate; organizations and member units are public bodies.
       const d = s.donor;
       const name = d.kind === 'individual' ? '个人捐赠 (individual donors)' : d.kind === 'transfer' ? d.from.name : d.name;
@@ -344,11 +360,20 @@ export class DonationsQueries {
         projects.set(key, p);
       }
     }
+    const children = transfers.map((x) => x.childFlowId).filter((id): id is string => !!id);
+    const received = new Map<string, number>();
+    for (let i = 0; i < children.length; i += 500) {
+      const rows = await this.dataSource.getRepository(DonationFlowView).createQueryBuilder('f').select(['f.id', 'f.receivedAt', 'f.receivedFen']).whereInIds(children.slice(i, i + 500)).getMany();
+      for (const r of rows) if (r.receivedAt) received.set(r.id, r.receivedFen);
+    }
+    for (const x of transfers) x.receivedFen = x.childFlowId ? (received.get(x.childFlowId) ?? null) : null;
     return {
       organizationId,
       recipients: [...new Set(states.map((s) => s.recipient.name))],
       flows: states.length,
       totals,
+      counting,
+      transfers,
       donors: [...donors.values()].sort((a, b) => b.receivedFen - a.receivedFen),
       projects: [...projects.values()],
       evidence: states.flatMap(publicEvidenceOf),

@@ -94,6 +94,42 @@ const inLanguage = (text: string, lang: 'zh' | 'en') => {
   return (lang === 'zh' ? parts.zh : parts.en) ?? text;
 };
 
+/** How the disclosed money counts (libs/donations/src/counting.ts): new money from donors, transfers in and out, arranged for villages, not yet arranged. */
+interface DisclosureCounting {
+  counting?: { fromDonorsFen: number; transferredInFen: number; transferredOutFen: number; toVillagesFen: number; unallocatedFen: number };
+  transfers?: Array<{ flowId: string; to: string; kind: 'organization' | 'fund'; allocatedAt: string; allocatedFen: number; childFlowId: string | null; receivedFen: number | null }>;
+}
+type TransferRow = NonNullable<DisclosureCounting['transfers']>[number];
+
+function Transfers({ data }: { data: DisclosureCounting }) {
+  const { t } = useI18n();
+  const c = data.counting;
+  if (!c) return null;
+  const transfers = data.transfers ?? [];
+  return (
+    <Card size="small" className="section" title={t('transfersTitle')} data-testid="disclosure-transfers">
+      <Typography.Paragraph type="secondary" className="small">
+        {t('countingNote', { donors: formatFen(c.fromDonorsFen), transferredIn: formatFen(c.transferredInFen), transferredOut: formatFen(c.transferredOutFen), villages: formatFen(c.toVillagesFen), unallocated: formatFen(c.unallocatedFen) })}
+      </Typography.Paragraph>
+      {transfers.length > 0 && (
+        <Table<TransferRow>
+          size="small"
+          rowKey={(x) => `${x.flowId}/${x.childFlowId}`}
+          pagination={false}
+          dataSource={transfers}
+          scroll={{ x: true }}
+          columns={[
+            { title: t('transferTo'), key: 'to', render: (_, x) => x.to },
+            { title: t('transferDate'), key: 'at', width: 120, render: (_, x) => formatDate(x.allocatedAt) },
+            { title: t('transferredAmount'), key: 'allocated', width: 140, align: 'right', render: (_, x) => formatFen(x.allocatedFen) },
+            { title: t('transferReceived'), key: 'received', width: 140, align: 'right', render: (_, x) => (x.receivedFen === null ? t('transferNotReceived') : formatFen(x.receivedFen)) },
+          ]}
+        />
+      )}
+    </Card>
+  );
+}
+
 export function OrganizationDisclosurePage() {
   const { t, lang } = useI18n();
   const { id = '' } = useParams();
@@ -150,6 +186,7 @@ export function OrganizationDisclosurePage() {
               )}
             />
           </Card>
+          <Transfers data={data as DisclosureCounting} />
           <Card size="small" className="section" title={t('byProject')}>
             <ResponsiveRows<ProjectRow>
               testId="disclosure-projects"
