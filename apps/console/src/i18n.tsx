@@ -596,6 +596,8 @@ const MESSAGES = {
   kpiMatchedFulfilled: ['已对接 {matched} · 已完成 {fulfilled}', '{matched} matched · {fulfilled} fulfilled'],
   donationsUsed: ['捐赠已使用', 'Donations used'],
   donationsReceivedConfirmed: ['到账 {received} · 村已确认 {confirmed}', '{received} received · {confirmed} confirmed'],
+  donationsTransferred: ['组织间转拨 {transferred}（不重复计入到账）', '{transferred} transferred between organizations (not counted as received again)'],
+  donationsUnallocated: ['未分配到村 {unallocated}', '{unallocated} not yet allocated to a village'],
   ratesByCity: ['各地市对接成功率与转化率', 'Rates by city'],
   ratesByCounty: ['各县（市、区）对接成功率与转化率', 'Rates by county'],
   ratesByTown: ['各镇（街道）对接成功率与转化率', 'Rates by town'],

@@ -46,7 +46,8 @@ interface SummaryAnswer {
   total: {
     needs: NeedFigures;
     teams: { formed: number; activeNow: number };
-    donations: { receivedFen: number; allocatedFen: number; usedFen: number; confirmedFen: number; flows: number };
+    /** Counted once where the money entered (libs/donations/src/counting.ts); 未分配 at the province only. */
+    donations: { receivedFen: number; transferredFen?: number; allocatedFen: number; usedFen: number; confirmedFen: number; flows: number; unallocated?: { receivedFen: number; transferredFen: number } | null };
     coverage: { keyVillages: number; coveredVillages: number; villageCoverage: number | null; keyTowns: number; coveredTowns: number };
   };
 }
@@ -293,6 +294,10 @@ export function DashboardView({ home }: { home: string }) {
           <Card size="small" data-testid="kpi-donations">
             <Statistic title={t('donationsUsed')} value={formatFen(total.donations.usedFen)} />
             <div className="small secondary">{t('donationsReceivedConfirmed', { received: formatFen(total.donations.receivedFen), confirmed: formatFen(total.donations.confirmedFen) })}</div>
+            <div className="small secondary">
+              {t('donationsTransferred', { transferred: formatFen(total.donations.transferredFen ?? 0) })}
+              {total.donations.unallocated ? ` · ${t('donationsUnallocated', { unallocated: formatFen(total.donations.unallocated.receivedFen) })}` : ''}
+            </div>
           </Card>
         </div>
       )}
