@@ -157,7 +157,10 @@ describe('evidence files (embedded app)', () => {
   it('a donation use with a public PDF: a use without evidence is confirmed only with a reason; the disclosure serves public files only', async () => {
     const pledged = await t.http().post('/api/donations').set(org).send({ donorKind: 'individual', recipientKind: 'organization', recipientId: ORG, resourceKind: 'money', amount: 500_000 }).expect(201);
     flowId = pledged.body.flowId;
-    await t.http().post(`/api/donations/${flowId}/receive`).set(org).send({ receiptNumber: 'GD-EV-0001', amount: 500_000, receivedOn: '2026-11-20' }).expect(200);
+    const scan = (await upload(org, await png(120, 80), 'receipt-scan.png').expect(201)).body;
+    await t.http().post(`/api/donations/${flowId}/receive`).set(org).send({ receiptNumber: 'GD-EV-0001', amount: 500_000, receivedOn: '2026-11-20', evidence: [{ kind: 'receipt', sha256: scan.sha256 }] }).expect(200);
+    const receivedEvent = (await t.store.readStream(`donation-${flowId}`)).find((e) => e.type === 'DonationReceived')!;
+    expect((receivedEvent.data as { evidence: unknown[] }).evidence).toEqual([{ kind: 'receipt', ref: `sha256:${scan.sha256}`, file: expect.objectContaining({ sha256: scan.sha256, mediaType: 'image/png', visibility: 'internal' }) }]);
     const allocated = await t.http().post(`/api/donations/${flowId}/allocations`).set(org).send({ targetKind: 'need', needId, amount: 400_000 }).expect(201);
     const allocationId = allocated.body.allocationId;
     const used = await t.http().post(`/api/donations/${flowId}/uses`).set(org).send({
@@ -171,6 +174,8 @@ describe('evidence files (embedded app)', () => {
 
     await settle();
     const pdfFile = await t.http().get(`/api/donations/${flowId}/evidence/${receipt.sha256}`).set(coordinator).expect(200);
+    await t.http().get(`/api/donations/${flowId}/evidence/${scan.sha256}`).set(org).expect(200);
+    await t.http().get(`/api/disclosure/donations/${flowId}/evidence/${scan.sha256}`).expect(404);
     expect(pdfFile.headers['content-type']).toBe('application/pdf');
     await t.http().post(`/api/donations/${flowId}/uses/${useId}/confirm`).set(coordinator).send({}).expect(200);
     const eventsBefore = await t.eventCount();
@@ -197,7 +202,7 @@ describe('evidence files (embedded app)', () => {
   it('names a file replaced on disk: the ledger check API and cli verify-ledger', async () => {
     const intact = await t.http().get('/api/audit/donations/ledger').set(await actAs(t, AUDITOR)).expect(200);
     expect(intact.body).toMatchObject({ ok: true, evidenceFiles: { ok: true, problems: [] } });
-    expect(intact.body.evidenceFiles.filesChecked).toBeGreaterThanOrEqual(3);
+    expect(intact.body.evidenceFiles.filesChecked).toBeGreaterThanOrEqual(5);
 
     const path = join(t.dataDir, 'evidence', receipt.sha256.slice(0, 2), receipt.sha256.slice(2));
     const forged = pdf({ contentStream: 'BT /F1 12 Tf 72 720 Td (forged receipt) Tj ET' });

@@ -84,8 +84,9 @@ export class DonationsCommandController {
   @HttpCode(200)
   @ApiOperation({ summary: '到账 Record receipt with the receipt number (捐赠票据) (recipient’s staff)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  receive(@Param() { id }: FlowIdParam, @Body() body: ReceiveDto, @Command() ctx: CommandContext) {
-    return this.run(id, { type: 'ReceiveDonation', receiptNumber: body.receiptNumber, amount: body.amount, receivedOn: body.receivedOn }, ctx);
+  async receive(@Param() { id }: FlowIdParam, @Body() body: ReceiveDto, @Command() ctx: CommandContext) {
+    const evidence = body.evidence?.length ? { evidence: await this.resolve(body.evidence) } : {};
+    return this.run(id, { type: 'ReceiveDonation', receiptNumber: body.receiptNumber, amount: body.amount, receivedOn: body.receivedOn, ...evidence }, ctx);
   }
 
   @Post(':id/allocations')

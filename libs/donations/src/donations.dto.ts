@@ -50,11 +50,6 @@ export class PledgeDonationDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(2000) note?: string;
 }
 
-export class ReceiveDto {
-  @ApiProperty({ example: 'GD-2026-000123', description: '捐赠票据号 Receipt number' }) @IsString() @HumanText() @Length(1, 64) receiptNumber: string;
-  @Amount() amount: number;
-  @ApiProperty({ example: '2026-11-20' }) @Matches(DATE, { message: 'receivedOn must be a date YYYY-MM-DD' }) receivedOn: string;
-}
 
 export const TARGET_KINDS = ['need', 'village', 'organization', 'fund'] as const;
 
@@ -94,6 +89,15 @@ export class UseEvidenceDto {
   @IsOptional() @IsIn(EVIDENCE_VISIBILITIES) visibility?: EvidenceVisibility;
   @ApiPropertyOptional({ example: 1_200_000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_AMOUNT) amountFen?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(500) note?: string;
+}
+
+export class ReceiveDto {
+  @ApiProperty({ example: 'GD-2026-000123', description: '捐赠票据号 Receipt number' }) @IsString() @HumanText() @Length(1, 64) receiptNumber: string;
+  @Amount() amount: number;
+  @ApiProperty({ example: '2026-11-20' }) @Matches(DATE, { message: 'receivedOn must be a date YYYY-MM-DD' }) receivedOn: string;
+  @ApiPropertyOptional({ type: [UseEvidenceDto], description: 'Scans of the receipt as uploaded files (sha256); recorded with a donation’s receipt (a transfer’s receipt takes none)' })
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => UseEvidenceDto) @ArrayMaxSize(20)
+  evidence?: UseEvidenceDto[];
 }
 
 export class RecordUseDto {

@@ -124,7 +124,7 @@ export class DonationsQueries {
     const row = await this.dataSource.getRepository(DonationFlowView).findOneBy({ id });
     const state = row ? (JSON.parse(row.state) as FlowState) : null;
     if (!state || !canSeeFlow(actor, state)) throw notFound(`捐赠 ${id} 不存在 (donation ${id} not found)`);
-    return state.uses.flatMap((u) => u.evidence.flatMap((e) => (e.file ? [e.file] : [])));
+    return [...(state.receiptEvidence ?? []), ...state.uses.flatMap((u) => u.evidence)].flatMap((e) => (e.file ? [e.file] : []));
   }
 
   /** The public evidence files of a disclosed flow (none for a flow not disclosed). */

@@ -81,6 +81,17 @@ describe('donation flow decider', () => {
       given(flowDecider, received().events).when({ type: 'ReceiveDonation', receiptNumber: 'R-2', amount: 1, receivedOn: '2026-11-01' }, ctx(fdnStaff)).thenThrows('conflict', 'already received');
       given(flowDecider).when({ type: 'ReceiveDonation', receiptNumber: 'R-1', amount: 1, receivedOn: '2026-11-01' }, ctx(fdnStaff)).thenThrows('not-found');
     });
+    it('records scans of the receipt as files when given, and nothing extra otherwise', () => {
+      const pledged = history([[pledge(), fdnStaff]]).events;
+      const scan = { kind: 'receipt' as const, ref: `sha256:${'d'.repeat(64)}`, file: { sha256: 'd'.repeat(64), mediaType: 'image/png', size: 3_000, uploadedBy: 'f1', visibility: 'internal' as const } };
+      const [withScan] = given(flowDecider, pledged)
+        .when({ type: 'ReceiveDonation', receiptNumber: 'R-1', amount: 900_000, receivedOn: '2026-11-01', evidence: [scan] }, ctx(fdnStaff))
+        .then([expect.objectContaining({ type: 'DonationReceived', data: expect.objectContaining({ evidence: [scan] }) }) as FlowEvent]);
+      expect(fold(flowDecider, [...pledged, withScan]).receiptEvidence).toEqual([scan]);
+      const [plain] = given(flowDecider, pledged).when({ type: 'ReceiveDonation', receiptNumber: 'R-1', amount: 900_000, receivedOn: '2026-11-01', evidence: [] }, ctx(fdnStaff)).then([expect.anything() as FlowEvent]);
+      expect(plain.data).not.toHaveProperty('evidence');
+      expect(fold(flowDecider, [...pledged, plain])).not.toHaveProperty('receiptEvidence');
+    });
   });
 
   describe('allocation', () => {

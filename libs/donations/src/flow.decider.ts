@@ -20,7 +20,8 @@ export interface ParentLink {
 }
 
 export type DonationPledged = DomainEvent<'DonationPledged', Sealed<{ flowId: string; donor: Donor; recipient: Party; resource: Resource; amount: number; note: string; pledgedAt: string }>>;
-export type DonationReceived = DomainEvent<'DonationReceived', Sealed<{ flowId: string; receiptNumber: string; amount: number; receivedOn: string; receivedAt: string }>>;
+/** evidence: scans of the receipt (捐赠票据) as uploaded files; only when given. */
+export type DonationReceived = DomainEvent<'DonationReceived', Sealed<{ flowId: string; receiptNumber: string; amount: number; receivedOn: string; evidence?: UseEvidence[]; receivedAt: string }>>;
 export type TransferReceived = DomainEvent<
   'TransferReceived',
   Sealed<{ flowId: string; parent: ParentLink; donor: Donor; recipient: Party; resource: Resource; amount: number; receiptNumber: string; receivedOn: string; receivedAt: string }>
@@ -89,7 +90,7 @@ export type FlowCommand =
       amount: number;
       note: string;
     }
-  | { type: 'ReceiveDonation'; receiptNumber: string; amount: number; receivedOn: string }
+  | { type: 'ReceiveDonation'; receiptNumber: string; amount: number; receivedOn: string; evidence?: UseEvidence[] }
   | {
       type: 'ReceiveTransfer';
       flowId: string;
@@ -166,6 +167,8 @@ export interface FlowState {
   receivedAt: string | null;
   receivedOn: string | null;
   receiptNumber: string | null;
+  /** Scans of the receipt, when the recipient attached any. */
+  receiptEvidence?: UseEvidence[];
   refunds: { amount: number; reason: string; at: string }[];
   corrections: { from: { amount: number; receiptNumber: string }; to: { amount: number; receiptNumber: string }; reason: string; at: string }[];
   allocations: AllocationState[];
@@ -355,7 +358,8 @@ function decideUnsealed(command: FlowCommand, state: FlowState, { actor, now }: 
       if (command.amount > state.pledged) {
         throw invalid(`到账数量 ${command.amount} 超过认捐数量 ${state.pledged}${unit(state)} (received ${command.amount} exceeds the ${state.pledged} pledged)`);
       }
-      return [{ type: 'DonationReceived', data: { flowId, receiptNumber: command.receiptNumber, amount: command.amount, receivedOn: command.receivedOn, receivedAt: at } }];
+      const evidence = command.evidence?.length ? { evidence: command.evidence } : {};
+      return [{ type: 'DonationReceived', data: { flowId, receiptNumber: command.receiptNumber, amount: command.amount, receivedOn: command.receivedOn, ...evidence, receivedAt: at } }];
     }
     case 'AllocateDonation': {
       requireReceived(state);
@@ -484,7 +488,15 @@ function evolveFlow(state: FlowState, event: FlowEvent): FlowState {
       };
     }
     case 'DonationReceived':
-      return { ...next, received: event.data.amount, receivedAt: event.data.receivedAt, receivedOn: event.data.receivedOn, receiptNumber: event.data.receiptNumber, steps: [...state.steps, { type: event.type, at: event.data.receivedAt }] };
+      return {
+        ...next,
+        received: event.data.amount,
+        receivedAt: event.data.receivedAt,
+        receivedOn: event.data.receivedOn,
+        receiptNumber: event.data.receiptNumber,
+        ...(event.data.evidence?.length ? { receiptEvidence: event.data.evidence } : {}),
+        steps: [...state.steps, { type: event.type, at: event.data.receivedAt }],
+      };
     case 'DonationAllocated': {
       const d = event.data;
       const allocation: AllocationState = { id: d.allocationId, target: d.target, amount: d.amount, valueFen: d.valueFen, returned: 0, childFlowId: d.childFlowId, note: d.note, allocatedAt: d.allocatedAt, hash: d.ledger?.hash ?? null };
