@@ -365,6 +365,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/regions/{code}': { request: () => ({ path: `/api/regions/${TOWN}` }), outcomes: everyone() },
   'GET /api/regions/search': { request: () => ({ path: '/api/regions/search?q=三排' }), outcomes: everyone() },
   'GET /health': { request: () => ({ path: '/health' }), outcomes: everyone() },
+  'GET /health/live': { request: () => ({ path: '/health/live' }), outcomes: everyone() },
 };
 
 let village = '';

@@ -8,7 +8,8 @@ import { serveConsole } from './console';
 /** Creates the embedded app (not yet listening), with the shared HTTP conventions. */
 export async function createApp(config: AppConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(config), { bodyParser: false, logger });
-  app.enableShutdownHooks();
+  // On SIGTERM/SIGINT: close the app, then exit, so that 'exit' handlers (the data folder's lock) run last.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   configureHttpApp(app, {
     title: '社村通 API',
     description: 'Needs of assisted villages, commitments (接单) and deliveries by social organizations — 百县千镇万村',

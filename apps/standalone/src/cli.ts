@@ -10,12 +10,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { AppModule } from './app.module';
 import { loadConfig } from './config';
-import { seedDemo } from './seed/demo-seed';
+import { DataFolderLockedError, lockDataFolder } from './data-folder-lock';
+import { seedDemoToCompletion } from './seed/first-start';
 import { seedScale } from './seed/scale-seed';
 import { importOrganizations, IMPORT_USAGE, parseImportArguments } from './import-organizations';
 
 const USAGE = `usage:
-  cli seed-demo            append the demo data (idempotent: a second run appends nothing)
+  cli seed-demo            append the demo data, or complete an interrupted demo seed (a second run appends nothing)
   cli seed-scale [--organizations N] [--needs N] [--seed N]
                            append a Guangdong-scale data set (default 72,019 organizations, 200,000 needs
                            across all villages, over 1M events), then bring every projection up to date
@@ -70,6 +71,10 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = { ...loadConfig(), autostartProjections: false };
+  // Every command takes the data folder's lock, the reading ones too: opening the app context also
+  // starts its background work (webhook sending, expiry sweeps) and the read model's schema sync.
+  // Beside a running server, ask the server instead (GET /health, GET /api/audit/donations/ledger).
+  lockDataFolder(config.dataDir, `cli ${command}`);
   // The CLI takes a ledger checkpoint only when asked to.
   process.env.LEDGER_CHECKPOINT_SWEEP = 'false';
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['warn', 'error'] });
@@ -78,7 +83,7 @@ async function main(argv: string[]): Promise<void> {
     if (command === 'seed-demo') {
       const progress = bar('seed');
       progress.start(1, 0);
-      const result = await seedDemo(app, (done, total) => {
+      const result = await seedDemoToCompletion(app, (done, total) => {
         progress.setTotal(total);
         progress.update(done);
       });
@@ -259,6 +264,6 @@ async function catchUpAll(host: ProjectionHost): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error) => {
-  console.error(error);
+  console.error(error instanceof DataFolderLockedError ? error.message : error);
   process.exit(1);
 });

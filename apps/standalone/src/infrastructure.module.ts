@@ -12,12 +12,14 @@ import { ORGANIZATIONS_CONTEXT_ENTITIES } from '@shecun/organizations';
 import { ParkedEvent, ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
 import { join } from 'node:path';
 import { AppConfig } from './config';
+import { StartupState } from './startup-state';
 
 export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, ParkedEvent, IdempotencyRecord, ...IDENTITY_VIEW_ENTITIES, ...IDENTITY_ORGANIZATION_SCOPE_ENTITIES, ...NEED_VIEW_ENTITIES, ...NEEDS_STANDING_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES, ...DONATION_VIEW_ENTITIES, ...MONITORING_VIEW_ENTITIES, ...MATCHING_VIEW_ENTITIES, ...PUSH_VIEW_ENTITIES];
 
 /**
  * The embedded topology's infrastructure: the SQLite event store (data/events.sqlite) and the
- * SQLite read models (data/read.sqlite), both in the data folder.
+ * SQLite read models (data/read.sqlite), both in the data folder; what this start still waits for
+ * ({@link StartupState}, read by GET /health).
  */
 @Global()
 @Module({})
@@ -40,6 +42,8 @@ export class EmbeddedInfrastructureModule {
         EventStoreModule.forRoot(`sqlite:${join(config.dataDir, 'events.sqlite')}`),
         ProjectionsModule.forRoot({ autostart: config.autostartProjections }),
       ],
+      providers: [StartupState],
+      exports: [StartupState],
     };
   }
 }

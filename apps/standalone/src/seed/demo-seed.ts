@@ -128,6 +128,14 @@ export interface SeedProgress {
   (done: number, total: number): void;
 }
 
+export interface SeedOptions {
+  /**
+   * The demo's "now" (ms): its simulated history is dated back from it. A seed completed after an
+   * interruption passes the first run's, so that it appends what an uninterrupted run would have.
+   */
+  now?: number;
+}
+
 export interface SeedResult {
   needs: number;
   organizations: number;
@@ -142,15 +150,17 @@ export interface SeedResult {
  * core Guangzhou organizations and a few hundred more across Guangdong, key villages and pairings,
  * needs in every state, two teams delivering to 三排镇, and donation flows from donors through a
  * fund to village uses. Progress counts organizations, key
- * areas, pairings, team steps and needs.
+ * areas, pairings, team steps and needs. Every command's id derives from its name and a command id
+ * already in its stream returns its first outcome, so a run after an interrupted one (with the same
+ * `now`) appends exactly what is missing; seed/first-start.ts brackets a run with its markers.
  */
-export async function seedDemo(app: INestApplicationContext, onProgress?: SeedProgress): Promise<SeedResult> {
-  const bus = app.get(CommandBus);
+export async function seedDemo(app: INestApplicationContext, onProgress?: SeedProgress, options: SeedOptions = {}): Promise<SeedResult> {
+  const bus = yieldingBetweenCommands(app.get(CommandBus));
   const identity = app.get(IdentityService);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const account of DEMO_ACCOUNTS) await identity.provision({ ...account, passwordHash }, `demo/account/${account.username}`);
   const regions = app.get(RegionsService);
-  const now = Date.now();
+  const now = options.now ?? Date.now();
   const generated = demoOrganizations(regions);
   const guangzhou = [...ORGS, ...generated.filter((o) => o.homeDivisionCode === '4401')];
   const pairings = plannedPairings(regions, guangzhou, generated);
@@ -159,7 +169,7 @@ export async function seedDemo(app: INestApplicationContext, onProgress?: SeedPr
   let progress = 0;
   const tick: Tick = () => onProgress?.(++progress, total);
 
-  await seedOrganizations(app, now, tick);
+  await seedOrganizations(bus, now, tick);
   await seedGeneratedOrganizations(bus, generated, seedId, now, tick);
   // The needs context's standings view must know every organization before they commit.
   await app.get(ProjectionHost).runner('needs-organization-standings').catchUp();
@@ -207,9 +217,24 @@ export async function seedDemo(app: INestApplicationContext, onProgress?: SeedPr
   };
 }
 
+/**
+ * The command bus, letting the event loop turn before each command: the SQLite store answers at
+ * once, and a server seeding on its first start keeps answering (GET /health 503) meanwhile.
+ */
+function yieldingBetweenCommands(bus: CommandBus): CommandBus {
+  return new Proxy(bus, {
+    get(target, property, receiver) {
+      if (property !== 'execute') return Reflect.get(target, property, receiver);
+      return async (command: Parameters<CommandBus['execute']>[0]) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return target.execute(command);
+      };
+    },
+  });
+}
+
 /** Registers the core demo organizations (100 days back). */
-async function seedOrganizations(app: INestApplicationContext, now: number, tick: Tick): Promise<void> {
-  const bus = app.get(CommandBus);
+async function seedOrganizations(bus: CommandBus, now: number, tick: Tick): Promise<void> {
   for (const [index, org] of ORGS.entries()) {
     const commandId = seedId(`org/${org.id}`);
     await bus.execute(
