@@ -1,13 +1,14 @@
 import { SqliteEventStore } from '@shecun/event-store';
 import { needStream } from '@shecun/needs';
 import { ParkedEvent, ProjectionHost, runParkedCommand } from '@shecun/projections';
+import { PUSH_TARGETING, PushDispatcher, PushTargeting } from '@shecun/push';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { appendNeedBacklog } from '../support/backlog';
-import { removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
+import { removeDir, startEmbeddedApp, TestApp, testAppConfig } from '../support/embedded-app';
 
 /** Events of one need of the backlog (the same events in every store): the poison is its last one. */
 async function eventsPerNeed(): Promise<number> {
@@ -23,7 +24,7 @@ async function eventsPerNeed(): Promise<number> {
 
 const parkedCommand = (host: ProjectionHost, args: string[]) => {
   const lines: string[] = [];
-  return runParkedCommand(args, { names: () => host.names(), parked: () => host.parked(), replay: (name, eventId) => host.replayParked(name, eventId) }, (l) => lines.push(l)).then((code) => ({ code, lines }));
+  return runParkedCommand(args, { names: () => host.parkingNames(), parked: () => host.parked(), replay: (name, eventId) => host.replayParked(name, eventId) }, (l) => lines.push(l)).then((code) => ({ code, lines }));
 };
 
 /**
@@ -92,6 +93,55 @@ describe('a poison event in the embedded topology', () => {
     expect(row.attempts).toBe(6);
     const after = await t.http().get('/health').expect(200);
     expect(after.body.projections.find((p: { name: string }) => p.name === 'needs')).toMatchObject({ parked: 0 });
+    expect(t.projections.status()).toMatchObject({ degraded: false, parked: 0 });
+  }, 60_000);
+});
+
+/** The push dispatcher is a processor of the log too: the same policy, parked rows and replay. */
+describe('a poison event for the push dispatcher', () => {
+  let t: TestApp;
+  const before = { attempts: process.env.PROJECTION_MAX_ATTEMPTS, age: process.env.PUSH_MAX_AGE_DAYS };
+  beforeAll(async () => {
+    process.env.PROJECTION_MAX_ATTEMPTS = '3';
+    process.env.PUSH_MAX_AGE_DAYS = '100000'; // the backlog's needs were published in June
+    const dir = mkdtempSync(join(tmpdir(), 'shecun-e2e-'));
+    t = await startEmbeddedApp(dir, testAppConfig(dir, { pushDispatch: true }));
+  });
+  afterAll(async () => {
+    await t?.close();
+    removeDir(t.dataDir);
+    for (const [name, value] of [['PROJECTION_MAX_ATTEMPTS', before.attempts], ['PUSH_MAX_AGE_DAYS', before.age]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it('parks a publication whose dispatch keeps failing, pushes the next ones, and dispatches it on replay after the fix', async () => {
+    const targeting = t.app.get<PushTargeting>(PUSH_TARGETING);
+    const ranking = targeting.candidatesFor.bind(targeting);
+    targeting.candidatesFor = async (need) => {
+      if (need.title === '需求 1') throw new TypeError('cannot rank 需求 1');
+      return ranking(need);
+    };
+    await appendNeedBacklog(t.store, 3, ['441826105201'], 'push-poison');
+    const head = await t.store.headPosition();
+    const dispatcher = t.app.get(PushDispatcher);
+    for (let i = 0; i < 400 && dispatcher.position < head; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(dispatcher.position).toBe(head);
+
+    const needId = uuidv5('push-poison/1', '5a0b7c9d-1e2f-5a3b-8c4d-6e7f8a9b0c1d');
+    const published = (await t.store.readStream(needStream(needId))).find((e) => e.type === 'NeedPublished')!;
+    const read = t.app.get(DataSource);
+    expect(await read.getRepository(ParkedEvent).find()).toEqual([
+      expect.objectContaining({ projection: 'push-dispatch', eventId: published.id, eventType: 'NeedPublished', attempts: 3, error: 'TypeError: cannot rank 需求 1', resolvedAt: null }),
+    ]);
+    const health = await t.http().get('/health').expect(200);
+    expect(health.body.projections.find((p: { name: string }) => p.name === 'push-dispatch')).toMatchObject({ parked: 1 });
+
+    targeting.candidatesFor = ranking;
+    const replayed = await parkedCommand(t.projections, ['replay', 'push-dispatch']);
+    expect(replayed.code).toBe(0);
+    expect(replayed.lines[0]).toBe(`resolved\tpush-dispatch\t${published.id}\tNeedPublished\tposition ${published.position}`);
     expect(t.projections.status()).toMatchObject({ degraded: false, parked: 0 });
   }, 60_000);
 });

@@ -180,7 +180,7 @@ async function main(argv: string[]): Promise<void> {
       await catchUpAll(host);
       Logger.log(`administrator ${username} (${account.userId}) can sign in: POST /api/auth/login`, 'Identity');
     } else if (args.length) {
-      process.exitCode = await runParkedCommand(args, { names: () => host.names(), parked: () => host.parked(), replay: (name, eventId) => host.replayParked(name, eventId) });
+      process.exitCode = await runParkedCommand(args, { names: () => host.parkingNames(), parked: () => host.parked(), replay: (name, eventId) => host.replayParked(name, eventId) });
     } else {
       for (const name of host.names()) console.log(`${name}\tcheckpoint ${await host.runner(name).checkpoint()}\tparked ${await host.runner(name).refreshParked()}`);
     }

@@ -189,7 +189,7 @@ export class ProjectionRunner {
     this.lastError = messageOf(error);
     this.subscription = undefined;
     if (!this.running) return;
-    const delay = backoffDelay(this.restarts++, { minDelayMs: 500, maxDelayMs: 5000 });
+    const delay = backoffDelay(this.restarts++, { minDelayMs: 250, maxDelayMs: 1000 });
     this.logger.error(`stopped at position ${this.position}: ${this.lastError}; resuming in ${delay} ms`);
     this.restartTimer = setTimeout(() => {
       if (this.running) this.start().catch((e) => this.failed(e));

@@ -8,6 +8,12 @@ import { allParked, canPark, ParkedEvent, ReplayResult } from './parked-events';
 
 export const PROJECTIONS_AUTOSTART = Symbol.for('shecun.ProjectionsAutostart');
 
+/** A processor of the log that is not a projection (the push dispatcher) but parks events under the same policy. */
+export interface ParkingProcessor {
+  status(): ProjectionStatus;
+  replayParked(eventId?: string): Promise<ReplayResult[]>;
+}
+
 /**
  * Contexts register their projections here (in their module's onModuleInit); the host starts one
  * runner per projection when the application has bootstrapped, and stops them on shutdown.
@@ -16,6 +22,7 @@ export const PROJECTIONS_AUTOSTART = Symbol.for('shecun.ProjectionsAutostart');
 export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Projections');
   private readonly runners = new Map<string, ProjectionRunner>();
+  private readonly processors = new Map<string, ParkingProcessor>();
   private started?: Promise<void>;
 
   constructor(
@@ -39,6 +46,17 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
     return [...this.runners.keys()];
   }
 
+  /** Registers a processor of the log whose parked events are counted in the status and replayed with the projections'. */
+  registerProcessor(name: string, processor: ParkingProcessor): void {
+    if (this.runners.has(name) || this.processors.has(name)) throw new Error(`processor ${name} registered twice`);
+    this.processors.set(name, processor);
+  }
+
+  /** Names whose parked events can be replayed: the projections, then the other processors. */
+  parkingNames(): string[] {
+    return [...this.runners.keys(), ...this.processors.keys()];
+  }
+
   onApplicationBootstrap(): void {
     if (this.autostart) void this.startAll();
   }
@@ -60,7 +78,7 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
    * events are applied): `degraded` with the count of unresolved `parked` events instead.
    */
   status(): { ready: boolean; degraded: boolean; parked: number; projections: ProjectionStatus[] } {
-    const projections = [...this.runners.values()].map((r) => r.status());
+    const projections = [...this.runners.values(), ...this.processors.values()].map((r) => r.status());
     const parked = projections.reduce((sum, p) => sum + p.parked, 0);
     return { ready: projections.every((p) => p.caughtUp && !p.error), degraded: parked > 0, parked, projections };
   }
@@ -70,11 +88,13 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
     return canPark(this.dataSource) ? allParked(this.dataSource) : [];
   }
 
-  /** Replays the unresolved parked events of one projection (default: all), or one event. */
+  /** Replays the unresolved parked events of one projection or processor (default: all), or one event. */
   async replayParked(projection?: string, eventId?: string): Promise<ReplayResult[]> {
-    const runners = projection ? [this.runner(projection)] : [...this.runners.values()];
+    const processor = projection ? this.processors.get(projection) : undefined;
+    const all = [...this.runners.values(), ...this.processors.values()];
+    const targets = processor ? [processor] : projection ? [this.runner(projection)] : all;
     const results: ReplayResult[] = [];
-    for (const runner of runners) results.push(...(await runner.replayParked(eventId)));
+    for (const target of targets) results.push(...(await target.replayParked(eventId)));
     return results;
   }
 

@@ -1,12 +1,14 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { loadState, withWriteLock } from '@shecun/core';
 import { EVENT_STORE, EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
 import { needDecider, needStream } from '@shecun/needs';
 import { organizationDecider, organizationStream } from '@shecun/organizations';
-import { ProjectionHost } from '@shecun/projections';
+import {
+  canPark, describeError, FailurePolicy, isDatabaseUnavailable, messageOf, ParkedEvent, parkEvent, ProcessingControl, ProjectionHost, readParkedEvent, ReplayResult, unresolvedParked,
+} from '@shecun/projections';
 import { v5 as uuidv5 } from 'uuid';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { isFreshEnough, NeedPushed, PUSH_TARGETING, pushFeedStream, PushNeed, PushPreferences, PushTargeting, selectRecipients } from './push.model';
 import { PushDispatchCheckpoint, PushPreferencesView } from './push.projection';
 import { PUSH_OPTIONS, PushOptions } from './webhook.dispatcher';
@@ -18,6 +20,9 @@ export const pushEventId = (organizationId: string, needId: string) => uuidv5(`$
 /** Read models the dispatcher decides on; it waits until they have applied the event it handles. */
 export const PUSH_INPUT_PROJECTIONS = ['push-preferences'];
 
+/** The read models the dispatcher decides on are still behind the event: a wait, not a failure of the event. */
+export class PushInputsBehindError extends Error {}
+
 /**
  * The dispatcher, a checkpointed processor (not a projection: it writes to the event store, not
  * to a read model): when a need is published or revised, it waits until the ranking's read model
@@ -26,15 +31,30 @@ export const PUSH_INPUT_PROJECTIONS = ['push-preferences'];
  * one's feed stream. The event id derives from organization and need and the store ignores an
  * id it already holds, so a need reaches an organization once, even when a batch is processed
  * again after a crash (the checkpoint is saved after the batch).
+ *
+ * Failures follow the projections' FailurePolicy: the database away, or the read models it decides
+ * on still behind, is waited out; an event whose dispatch keeps failing is parked (projection
+ * `push-dispatch` in parked_events, with the checkpoint past it) and replayed with the projections'
+ * parked events (`cli projections replay push-dispatch`).
  */
 @Injectable()
-export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PushDispatcher implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   static readonly NAME = 'push-dispatch';
   private readonly logger = new Logger('PushDispatch');
   private subscription?: Subscription;
   private running = false;
   private restartTimer?: NodeJS.Timeout;
   position = START;
+  /** Unresolved parked events of the dispatcher. */
+  parked = 0;
+  private readonly policy = new FailurePolicy({ isTransient: (error) => error instanceof PushInputsBehindError || isDatabaseUnavailable(error) });
+  private readonly control: ProcessingControl = {
+    isRunning: () => this.running,
+    onFailure: (error, transient, attempts) => {
+      if (!transient) this.logger.warn(`attempt ${attempts} of ${this.policy.maxAttempts} failed: ${messageOf(error)}`);
+      else if (attempts === 1) this.logger.warn(`waiting: ${messageOf(error)}`);
+    },
+  };
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -43,6 +63,13 @@ export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShut
     private readonly projections: ProjectionHost,
     @Inject(PUSH_OPTIONS) private readonly options: PushOptions,
   ) {}
+
+  onModuleInit(): void {
+    this.projections.registerProcessor(PushDispatcher.NAME, {
+      status: () => ({ name: PushDispatcher.NAME, checkpoint: this.position, caughtUp: true, parked: this.parked }),
+      replayParked: (eventId) => this.replayParked(eventId),
+    });
+  }
 
   onApplicationBootstrap(): void {
     if (this.projections.autostart && this.options.dispatch !== false) void this.start();
@@ -58,9 +85,11 @@ export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShut
     this.running = true;
     const row = await this.dataSource.getRepository(PushDispatchCheckpoint).findOneBy({ name: PushDispatcher.NAME });
     this.position = row?.position ?? START;
+    await this.refreshParked();
     this.subscription = this.store.subscribeAll(this.position, (events) => this.handle(events), {
       batchSize: 100,
       onError: (error) => {
+        if (!this.running) return;
         this.logger.error(`stopped at ${this.position}: ${error instanceof Error ? error.message : String(error)}; retrying in 1 s`);
         this.subscription = undefined;
         if (this.running) this.restartTimer = setTimeout(() => void this.start(), 1000);
@@ -68,21 +97,65 @@ export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShut
     });
   }
 
+  private async refreshParked(): Promise<void> {
+    if (canPark(this.dataSource)) this.parked = await this.dataSource.getRepository(ParkedEvent).countBy({ projection: PushDispatcher.NAME, resolvedAt: IsNull() });
+  }
+
   private async handle(events: RecordedEvent[]): Promise<void> {
     for (const event of events) {
-      if (event.type === 'NeedPublished' || event.type === 'NeedRevised') await this.dispatch(event);
+      if (event.type !== 'NeedPublished' && event.type !== 'NeedRevised') continue;
+      const outcome = await this.policy.run(() => this.dispatch(event), this.control);
+      if (!outcome.ok) await this.park(event, outcome.error, outcome.attempts);
     }
     const position = events[events.length - 1].position;
     await withWriteLock(this.dataSource, () => this.dataSource.getRepository(PushDispatchCheckpoint).save({ name: PushDispatcher.NAME, position, updatedAt: new Date().toISOString() }));
     this.position = position;
   }
 
-  /** Waits (up to 30 s, then fails the batch to be retried) until the inputs have applied `position`. */
+  /** Parks an event whose dispatch kept failing, with the checkpoint just past it (no database table: fails the batch, retried). */
+  private async park(event: RecordedEvent, error: unknown, attempts: number): Promise<void> {
+    if (!canPark(this.dataSource)) throw error;
+    await this.policy.waitOut(
+      () =>
+        withWriteLock(this.dataSource, () =>
+          this.dataSource.transaction(async (manager) => {
+            await parkEvent(manager, PushDispatcher.NAME, event, error, attempts);
+            await manager.save(PushDispatchCheckpoint, { name: PushDispatcher.NAME, position: event.position, updatedAt: new Date().toISOString() });
+          }),
+        ),
+      this.control,
+    );
+    this.position = event.position;
+    this.parked += 1;
+    this.logger.error(`parked event ${event.id} (${event.type}, stream ${event.streamName}, position ${event.position}) after ${attempts} attempts: ${describeError(error)}; pushes go on without it; replay it once the fault is fixed (parked / replay ${PushDispatcher.NAME})`);
+  }
+
+  /** Dispatches the unresolved parked events again (or only `eventId`), read back from the event store; resolved ones keep their row. */
+  async replayParked(eventId?: string): Promise<ReplayResult[]> {
+    if (!canPark(this.dataSource)) return [];
+    const results: ReplayResult[] = [];
+    for (const row of await unresolvedParked(this.dataSource, { projection: PushDispatcher.NAME, eventId })) {
+      const event = await readParkedEvent(this.store, row);
+      const outcome = await this.policy.run(() => this.dispatch(event));
+      const result: ReplayResult = { projection: PushDispatcher.NAME, eventId: row.eventId, eventType: row.eventType, position: row.position, resolved: outcome.ok };
+      const repository = this.dataSource.getRepository(ParkedEvent);
+      if (outcome.ok) await withWriteLock(this.dataSource, () => repository.update({ projection: PushDispatcher.NAME, eventId: row.eventId }, { resolvedAt: new Date().toISOString() }));
+      else {
+        result.error = describeError(outcome.error);
+        await withWriteLock(this.dataSource, () => repository.update({ projection: PushDispatcher.NAME, eventId: row.eventId }, { error: result.error, attempts: row.attempts + outcome.attempts }));
+      }
+      results.push(result);
+    }
+    await this.refreshParked();
+    return results;
+  }
+
+  /** Waits (up to 30 s, then a transient failure: the policy waits on) until the inputs have applied `position`. */
   private async inputsAt(position: number): Promise<void> {
     const names = [...PUSH_INPUT_PROJECTIONS, ...(this.targeting.projections ?? [])];
     const deadline = Date.now() + 30_000;
     while (!names.every((name) => this.projections.runner(name).status().checkpoint >= position)) {
-      if (Date.now() > deadline) throw new Error(`read models ${names.join(', ')} have not reached position ${position}`);
+      if (Date.now() > deadline) throw new PushInputsBehindError(`read models ${names.join(', ')} have not reached position ${position}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }
