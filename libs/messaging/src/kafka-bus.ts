@@ -1,4 +1,5 @@
 import { Consumer, ConsumerRunConfig, Kafka, logLevel, Producer } from 'kafkajs';
+import { backoffDelay } from '@shecun/core';
 import { BusConsumer, ConsumerOptions, MessageBus, BusMessage } from './types';
 
 export interface KafkaBusOptions {
@@ -97,7 +98,7 @@ export class KafkaBus implements MessageBus {
       current = consumer;
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (payload.restart || stopped || current !== consumer) return;
-        const delay = Math.min(5000, 500 * 2 ** Math.min(restarts++, 4));
+        const delay = backoffDelay(restarts++, { minDelayMs: 500, maxDelayMs: 5000 });
         this.logger(`consumer of ${options.groupId} stopped (${payload.error.message}); rejoining in ${delay} ms`);
         restartTimer = setTimeout(relaunch, delay);
       });
@@ -113,7 +114,7 @@ export class KafkaBus implements MessageBus {
         await launch();
       } catch (error) {
         if (stopped) return;
-        const delay = Math.min(5000, 500 * 2 ** Math.min(restarts++, 4));
+        const delay = backoffDelay(restarts++, { minDelayMs: 500, maxDelayMs: 5000 });
         this.logger(`consumer of ${options.groupId} could not rejoin (${(error as Error).message}); retrying in ${delay} ms`);
         restartTimer = setTimeout(relaunch, delay);
       }
