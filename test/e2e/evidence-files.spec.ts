@@ -191,7 +191,8 @@ describe('evidence files (embedded app)', () => {
     await t.http().post(`/api/donations/${flowId}/disclose`).set(org).expect(200);
     await settle();
     const report = await t.http().get(`/api/disclosure/organizations/${ORG}`).expect(200);
-    expect(report.body.evidence).toEqual([expect.objectContaining({ flowId, useId, kind: 'invoice', sha256: receipt.sha256, mediaType: 'application/pdf' })]);
+    expect(report.body.evidence).toEqual([{ flowId, useId, needId, usedOn: '2026-11-22', kind: 'invoice', sha256: receipt.sha256, mediaType: 'application/pdf', size: expect.any(Number), thumbnail: null }]);
+    expect(JSON.stringify(report.body)).not.toContain(userIdOf(staffOf(ORG)));
     const publicFile = await t.http().get(`/api/disclosure/donations/${flowId}/evidence/${receipt.sha256}`).expect(200);
     expect(sha256(publicFile.body)).toBe(receipt.sha256);
     // The internal photo is not served publicly.

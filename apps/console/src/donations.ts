@@ -320,5 +320,8 @@ export interface PublicEvidence {
   needId: string | null;
   usedOn: string;
   kind: string;
-  file: import('./api').EvidenceFile;
+  sha256: string;
+  mediaType: string;
+  size: number;
+  thumbnail: string | null;
 }

@@ -12,15 +12,17 @@ import { FlowHistory } from './exports';
 import { LedgerVerifier, VerificationReport } from './ledger';
 import { DonationOrganizationView, organizationIdentity, OrganizationIdentity } from './organization-identifiers';
 
-/** Evidence files marked public on a flow's uses, as the disclosure lists them (download: /api/disclosure/donations/{flowId}/evidence/{sha256}). */
+/** The files marked public on a flow's uses. */
+const publicFilesOf = (s: FlowState) => s.uses.flatMap((u) => u.evidence.flatMap((e) => (e.file && e.file.visibility === 'public' ? [{ use: u, kind: e.kind, file: e.file }] : [])));
+
+/**
+ * Evidence files marked public on a flow's uses, as the disclosure lists them (download:
+ * /api/disclosure/donations/{flowId}/evidence/{sha256}); without the uploader, a person.
+ */
 export function publicEvidenceOf(s: FlowState) {
-  return s.uses.flatMap((u) =>
-    u.evidence.flatMap((e) =>
-      e.file && e.file.visibility === 'public'
-        ? [{ flowId: s.id, useId: u.id, needId: u.needId, usedOn: u.usedOn, kind: e.kind, file: e.file, sha256: e.file.sha256, mediaType: e.file.mediaType, size: e.file.size, thumbnail: e.file.thumbnail ?? null }]
-        : [],
-    ),
-  );
+  return publicFilesOf(s).map(({ use, kind, file }) => ({
+    flowId: s.id, useId: use.id, needId: use.needId, usedOn: use.usedOn, kind, sha256: file.sha256, mediaType: file.mediaType, size: file.size, thumbnail: file.thumbnail ?? null,
+  }));
 }
 
 const AUDIT_ROLES = ['auditor', 'bureau', 'admin', 'system'];
@@ -131,7 +133,7 @@ export class DonationsQueries {
   async disclosedEvidence(id: string): Promise<EvidenceFileRef[]> {
     const row = await this.dataSource.getRepository(DonationFlowView).findOneBy({ id, disclosed: true });
     if (!row) return [];
-    return publicEvidenceOf(JSON.parse(row.state) as FlowState).map((e) => e.file);
+    return publicFilesOf(JSON.parse(row.state) as FlowState).map((e) => e.file);
   }
 
   async funds(holderOrganizationId?: string) {

@@ -19,9 +19,13 @@ function PublicEvidenceList({ evidence }: { evidence: PublicEvidence[] }) {
   return (
     <Card size="small" className="section" title={t('publicEvidence')} data-testid="public-evidence">
       {evidence.map((e) => (
-        <div key={`${e.flowId}/${e.useId}/${e.file.sha256}`} className="public-evidence-item">
+        <div key={`${e.flowId}/${e.useId}/${e.sha256}`} className="public-evidence-item">
           <span className="small secondary">{formatDate(e.usedOn)}</span>
-          <EvidenceView evidence={[{ kind: e.kind, ref: `sha256:${e.file.sha256}`, file: e.file }]} base={`/api/disclosure/donations/${encodeURIComponent(e.flowId)}`} labelOf={(k) => pick(USE_EVIDENCE_LABELS[k] ?? [k, k])} />
+          <EvidenceView
+            evidence={[{ kind: e.kind, ref: `sha256:${e.sha256}`, file: { sha256: e.sha256, mediaType: e.mediaType, size: e.size, uploadedBy: '', visibility: 'public', ...(e.thumbnail ? { thumbnail: e.thumbnail } : {}) } }]}
+            base={`/api/disclosure/donations/${encodeURIComponent(e.flowId)}`}
+            labelOf={(k) => pick(USE_EVIDENCE_LABELS[k] ?? [k, k])}
+          />
         </div>
       ))}
     </Card>
