@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { photoWithGps } from '../../libs/evidence/src/testing/fixtures';
+import { pdf, photoWithGps } from '../../libs/evidence/src/testing/fixtures';
 import { requireBuild } from '../support/child-app';
 import { removeDir } from '../support/embedded-app';
 import { provisionDistributed, tokenKeys, untilAuthorized, waitUntilAuthorized } from '../support/distributed-identity';
@@ -17,8 +17,9 @@ const ORG = 'org-ev';
 /**
  * Evidence files in the distributed topology (gateway, needs service, relay and projector on
  * PostgreSQL and Kafka, from the compiled apps): with EVIDENCE_DATABASE_URL the gateway takes the
- * upload into the shared table, the needs service resolves the hash a delivery names, and the
- * gateway serves the file to whoever may see the need once the projector has the delivery.
+ * upload into the shared table, the needs and donations services resolve the hash a delivery, a
+ * receipt or a use names, and the gateway serves the file to whoever may see the need or flow once
+ * projected, and a public file of a disclosed flow to anyone.
  */
 describe('evidence files in the distributed topology', () => {
   const prefix = `e${randomBytes(4).toString('hex')}.`;
@@ -32,8 +33,8 @@ describe('evidence files in the distributed topology', () => {
 
   beforeAll(async () => {
     requireBuild();
-    const [events, read, needs, evidence] = await Promise.all(['shecun_events', 'shecun_read', 'shecun_needs', 'shecun_evidence'].map((name) => createTestDatabase(name)));
-    dbs.push(events, read, needs, evidence);
+    const [events, read, needs, donations, evidence] = await Promise.all(['shecun_events', 'shecun_read', 'shecun_needs', 'shecun_donations', 'shecun_evidence'].map((name) => createTestDatabase(name)));
+    dbs.push(events, read, needs, donations, evidence);
     eventsUrl = events.url;
     evidenceUrl = evidence.url;
     const keys = tokenKeys(dir);
@@ -46,9 +47,10 @@ describe('evidence files in the distributed topology', () => {
       return service;
     };
     const needsService = await start('needs-service', { DATABASE_URL: needs.url });
+    const donationsService = await start('donations-service', { DATABASE_URL: donations.url });
     await start('projector', {});
     await start('relay', {});
-    gateway = await start('gateway', { NEEDS_SERVICE_URL: needsService.url });
+    gateway = await start('gateway', { NEEDS_SERVICE_URL: needsService.url, DONATIONS_SERVICE_URL: donationsService.url });
     await waitUntilAuthorized(gateway.url, users);
   }, 180_000);
 
@@ -58,6 +60,23 @@ describe('evidence files in the distributed topology', () => {
     removeDir(dir);
   });
 
+  const upload = async (bytes: Buffer, name: string, type: string) => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
+    const res = await fetch(`${gateway.url}/api/evidence`, { method: 'POST', headers: users[`staff-${ORG}`], body: form });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { sha256: string; mediaType: string; thumbnail?: string };
+  };
+  /** Fetches `path` until it answers 200 (read models catch up through Kafka), at most a minute. */
+  async function until200(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const res = await fetch(`${gateway.url}${path}`, { headers });
+      if (res.status === 200 || Date.now() > deadline) return res;
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
   const json = (as: string) => ({ ...users[as], 'content-type': 'application/json' });
   const post = (path: string, as: string, body: object) => fetch(`${gateway.url}${path}`, { method: 'POST', headers: json(as), body: JSON.stringify(body) });
   async function head(): Promise<number> {
@@ -114,5 +133,33 @@ describe('evidence files in the distributed topology', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/jpeg');
     expect(createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex')).toBe(file.sha256);
+  }, 180_000);
+
+  it('a receipt scan and a public photo of a use: recorded by the donations service, the public one served to anyone once disclosed', async () => {
+    const staff = `staff-${ORG}`;
+    const pledged = await untilAuthorized(() => post('/api/donations', staff, { donorKind: 'individual', recipientKind: 'organization', recipientId: ORG, resourceKind: 'money', amount: 300_000 }));
+    expect(pledged.status).toBe(201);
+    const { flowId } = (await pledged.json()) as { flowId: string };
+    const scan = await upload(pdf(), 'receipt.pdf', 'application/pdf');
+    expect((await post(`/api/donations/${flowId}/receive`, staff, { receiptNumber: 'GD-EV-1', amount: 300_000, receivedOn: '2026-11-20', evidence: [{ kind: 'receipt', sha256: scan.sha256 }] })).status).toBe(200);
+    const allocated = await post(`/api/donations/${flowId}/allocations`, staff, { targetKind: 'village', villageCode: '441826105201', project: '村卫生室', amount: 200_000 });
+    expect(allocated.status).toBe(201);
+    const { allocationId } = (await allocated.json()) as { allocationId: string };
+    const photo = await upload(await photoWithGps(320, 240), 'use.jpg', 'image/jpeg');
+    const used = await post(`/api/donations/${flowId}/uses`, staff, { allocationId, amount: 100_000, usedOn: '2026-11-22', evidence: [{ kind: 'photo', sha256: photo.sha256, visibility: 'public' }] });
+    expect(used.status).toBe(201);
+    expect((await post(`/api/donations/${flowId}/disclose`, staff, {})).status).toBe(200);
+
+    const store = await PostgresEventStore.open({ connectionString: eventsUrl });
+    const events = await store.readStream(`donation-${flowId}`);
+    await store.close();
+    expect((events.find((e) => e.type === 'DonationReceived')!.data as { evidence: Array<{ file: { sha256: string } }> }).evidence[0].file.sha256).toBe(scan.sha256);
+    expect((events.find((e) => e.type === 'DonationUsed')!.data as { evidence: Array<{ file: { sha256: string; visibility: string } }> }).evidence[0].file).toMatchObject({ sha256: photo.sha256, visibility: 'public' });
+
+    const receipt = await until200(`/api/donations/${flowId}/evidence/${scan.sha256}`, users[staff]);
+    expect(receipt.headers.get('content-type')).toBe('application/pdf');
+    const publicPhoto = await until200(`/api/disclosure/donations/${flowId}/evidence/${photo.sha256}`);
+    expect(createHash('sha256').update(Buffer.from(await publicPhoto.arrayBuffer())).digest('hex')).toBe(photo.sha256);
+    expect((await fetch(`${gateway.url}/api/disclosure/donations/${flowId}/evidence/${scan.sha256}`)).status).toBe(404);
   }, 180_000);
 });
