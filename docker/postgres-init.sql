@@ -4,3 +4,5 @@ CREATE DATABASE shecun_organizations;
 CREATE DATABASE shecun_donations;
 CREATE DATABASE shecun_push;
 CREATE DATABASE shecun_relay;
+-- Evidence files (bytea), shared by the gateway (uploads, downloads) and the needs and donations services.
+CREATE DATABASE shecun_evidence;
