@@ -91,4 +91,40 @@ describe('evidence files in the console', () => {
     const recorded = events.find((e) => e.type === 'DeliveryRecorded')!.data as { evidence: Array<{ file?: { sha256: string; mediaType: string } }> };
     expect(recorded.evidence[0].file).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), mediaType: 'image/jpeg' });
   });
+
+  it('the organization records a donation use with a photo; the coordinator sees it before confirming the use', async () => {
+    const app = running.app;
+    const staff = await actAs(app, { id: 'ev-browser-staff', role: 'organization', organizationId: ORG });
+    const pledged = await app.http().post('/api/donations').set(staff).send({ donorKind: 'individual', recipientKind: 'organization', recipientId: ORG, resourceKind: 'money', amount: 100_000 }).expect(201);
+    const flowId = pledged.body.flowId as string;
+    await app.http().post(`/api/donations/${flowId}/receive`).set(staff).send({ receiptNumber: 'GD-EV-B1', amount: 100_000, receivedOn: '2026-11-20' }).expect(200);
+    await app.http().post(`/api/donations/${flowId}/allocations`).set(staff).send({ targetKind: 'need', needId, amount: 80_000 }).expect(201);
+    await app.projections.waitFor(await app.store.headPosition());
+
+    const { page } = await newPage(running);
+    await signIn(page, 'org-staff');
+    await page.goto('/my/donations');
+    const card = page.getByTestId(`flow-${flowId}`);
+    await card.getByTestId('record-use').click();
+    await page.getByTestId('use-amount').fill('500');
+    await page.getByTestId('evidence-upload').locator('input[type=file]').setInputFiles(photoPath);
+    await page.getByTestId('evidence-uploaded').getByText('handover.jpg').waitFor();
+    await screenshots(page, 'evidence-03-record-use');
+    await page.getByTestId('use-dialog-submit').click();
+    await sees(page, '操作成功');
+    await card.getByTestId('use').getByTestId('evidence-file').waitFor();
+
+    const coordinator = await newPage(running);
+    await signIn(coordinator.page, 'coordinator');
+    await coordinator.page.goto('/mine');
+    const task = coordinator.page.getByTestId('donation-uses').locator('.task').filter({ hasText: TITLE });
+    await task.getByTestId('confirm-use').click();
+    await coordinator.page.getByTestId('confirm-evidence').getByTestId('evidence-file').locator('img').waitFor();
+    await screenshots(coordinator.page, 'evidence-04-confirm-use');
+    await coordinator.page.getByTestId('confirm-use-dialog-submit').click();
+    await task.waitFor({ state: 'detached' });
+    const used = (await app.store.readStream(`donation-${flowId}`)).find((e) => e.type === 'DonationUsed')!.data as { amount: number; evidence: Array<{ file?: { mediaType: string } }> };
+    expect(used.amount).toBe(50_000);
+    expect(used.evidence[0].file).toMatchObject({ mediaType: 'image/jpeg' });
+  });
 });

@@ -11,6 +11,7 @@ import { actsForOrganization, AuthProvider, useActor, useAuth } from './auth';
 import { ROLE_LABELS } from './labels';
 import { Login } from './pages/Login';
 import { MyCommitments } from './pages/MyCommitments';
+import { MyDonations } from './pages/MyDonations';
 import { MyNeeds } from './pages/MyNeeds';
 import { MyPairings } from './pages/MyPairings';
 import { PushFeed } from './pages/PushFeed';
@@ -43,6 +44,7 @@ function Header() {
       ? [
           { to: '/recommended', label: t('navRecommended') },
           { to: '/my/commitments', label: t('navMyCommitments') },
+          { to: '/my/donations', label: t('navMyDonations') },
           { to: '/push', label: t('navPush') },
           { to: '/my/pairings', label: t('navMyPairings') },
         ]
@@ -178,6 +180,7 @@ function Shell() {
                 <Route path="/needs/:id" element={<NeedDetail />} />
                 <Route path="/needs/:id/revise" element={<ReviseNeed />} />
                 <Route path="/my/commitments" element={<MyCommitments />} />
+                <Route path="/my/donations" element={<MyDonations />} />
                 <Route path="/my/pairings" element={<MyPairings />} />
                 <Route path="/recommended" element={<Recommended />} />
                 <Route path="/push" element={<PushFeed />} />
