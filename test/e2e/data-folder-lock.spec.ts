@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +20,16 @@ function exited(app: RunningApp, timeoutMs = 60_000): Promise<number | null> {
   });
 }
 
-function cli(dataDir: string, args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8', timeout: 120_000 });
+/** Runs the CLI without blocking the test's event loop (its HTTP connections stay usable). */
+function cli(dataDir: string, args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.resume();
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
 }
 
 function holderRow(dataDir: string): { pid: number; command: string } | undefined {
@@ -67,7 +75,7 @@ describe('one process per data folder (the real process)', () => {
 
     // Writing commands, and the reading ones (their app context runs background work too).
     for (const args of [['seed-demo'], ['rebuild'], ['create-admin', 'root-admin'], ['projections'], ['verify-ledger']]) {
-      const result = cli(dataDir, args);
+      const result = await cli(dataDir, args);
       expect({ args, status: result.status, named: result.stderr.includes(`in use by process ${pid}`) }).toEqual({ args, status: 1, named: true });
     }
     // The first is still up and alone.
@@ -77,7 +85,7 @@ describe('one process per data folder (the real process)', () => {
     // A clean stop lets the folder go (and its row).
     await stopChild(first);
     expect(holderRow(dataDir)).toBeUndefined();
-    expect(cli(dataDir, ['projections']).status).toBe(0);
+    expect((await cli(dataDir, ['projections'])).status).toBe(0);
     const third = await start(dataDir);
     await waitHealthy(third);
     expect(holderRow(dataDir)).toEqual({ pid: third.child.pid, command: 'server' });
