@@ -71,10 +71,8 @@ describe('evidence files in the console', () => {
     await page.goto(`/needs/${needId}`);
     const thumb = page.getByTestId('delivery').getByTestId('evidence-file').locator('img');
     await thumb.waitFor();
-    await page.waitForFunction(() => {
-      const img = document.querySelector('[data-testid=delivery] [data-testid=evidence-file] img') as HTMLImageElement | null;
-      return !!img && img.complete && img.naturalWidth > 0;
-    });
+    // The thumbnail has loaded (a page expression: the tests compile without the DOM typings).
+    await page.waitForFunction("(() => { const img = document.querySelector('[data-testid=delivery] [data-testid=evidence-file] img'); return !!img && img.complete && img.naturalWidth > 0; })()");
     await page.getByTestId('confirm-delivery').click();
     const dialog = page.getByTestId('confirm-evidence');
     await dialog.getByTestId('evidence-file').waitFor();
