@@ -1,4 +1,4 @@
-import { DonationsCommandsModule } from '@shecun/donations';
+import { DonationsCommandsModule, LedgerCheckpointSweepModule } from '@shecun/donations';
 import { runWriteService } from '@shecun/hosting';
 import { EvidenceModule } from '@shecun/evidence';
 import { MIGRATIONS } from './migrations';
@@ -7,8 +7,8 @@ import { DONATIONS_SERVICE_ENTITIES } from './write-database';
 /** Evidence files (EVIDENCE_DATABASE_URL, shared with the gateway that takes the uploads): uses reference them by hash. */
 const evidence = process.env.EVIDENCE_DATABASE_URL ? [EvidenceModule.onPostgres(process.env.EVIDENCE_DATABASE_URL, { controller: false })] : [];
 
-/** The donations write service of the distributed topology: flows and funds. */
-runWriteService('donations service', { entities: DONATIONS_SERVICE_ENTITIES, migrations: MIGRATIONS, imports: [DonationsCommandsModule, ...evidence] }, 3004).catch((error) => {
+/** The donations write service of the distributed topology: flows and funds, and the periodic ledger checkpoint (LEDGER_CHECKPOINT_HOURS). */
+runWriteService('donations service', { entities: DONATIONS_SERVICE_ENTITIES, migrations: MIGRATIONS, imports: [DonationsCommandsModule, LedgerCheckpointSweepModule, ...evidence] }, 3004).catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -46,6 +46,13 @@ export class DonationsProjectionModule implements OnModuleInit {
   }
 }
 
+/**
+ * The periodic ledger checkpoint where no query routes are served (the donations service of the
+ * distributed topology; the gateway serves the checkpoint routes).
+ */
+@Module({ providers: [LedgerCheckpoints, LedgerCheckpointSweeper], exports: [LedgerCheckpointSweeper] })
+export class LedgerCheckpointSweepModule {}
+
 /** The donations context in one process (the embedded topology), with the periodic ledger checkpoint. */
 @Module({
   imports: [DonationsCommandsModule, DonationsQueriesModule, DonationsProjectionModule],

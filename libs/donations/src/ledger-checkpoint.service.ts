@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional, ServiceUnavailableException } from '@nestjs/common';
-import { Actor, CommandContext, forbidden, invalid, notFound, PeriodicSweeper, positiveNumberEnv } from '@shecun/core';
-import { EVENT_STORE, EventStore, RecordedEvent, START } from '@shecun/event-store';
+import { Actor, CommandContext, conflict, DomainError, forbidden, invalid, notFound, PeriodicSweeper, positiveNumberEnv } from '@shecun/core';
+import { EVENT_STORE, EventStore, RecordedEvent, START, WrongExpectedRevisionError } from '@shecun/event-store';
 import { IDENTITY_OPTIONS, IdentityOptions, keyId } from '@shecun/identity';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
@@ -109,9 +109,12 @@ export class LedgerCheckpoints {
   async take(context: CommandContext, reason: string, at = new Date(), onProgress?: (position: number, head: number) => void): Promise<LedgerCheckpoint> {
     requireCheckpointRole(context.actor, true);
     const id = uuidv5(`${context.commandId}/${LEDGER_CHECKPOINTED}`, CHECKPOINT_EVENT_NAMESPACE);
-    const existing = await this.all();
+    const stream = await this.store.readStream(LEDGER_CHECKPOINT_STREAM);
+    const existing = stream.filter((e) => e.type === LEDGER_CHECKPOINTED).map(toCheckpoint);
     const earlier = existing.find((c) => c.id === id);
     if (earlier) return earlier;
+    // Appended only onto the stream as read: of two instances sealing at once, one wins.
+    const expected = stream.length ? stream[stream.length - 1].revision : 'no-stream';
     const verifier = new LedgerVerifier();
     const scanned = await this.scanLedger((entry) => verifier.add(entry), onProgress);
     const streams = verifier.streamHeads();
@@ -147,8 +150,11 @@ export class LedgerCheckpoints {
           },
         },
       ],
-      'any',
-    );
+      expected,
+    ).catch((error: unknown) => {
+      if (error instanceof WrongExpectedRevisionError) throw conflict('另一个账本检查点刚刚生成，请查看后再试 (another ledger checkpoint was just taken: look at it, or retry)');
+      throw error;
+    });
     return this.get(id);
   }
 
@@ -189,8 +195,9 @@ export const ledgerCheckpointIntervalMs = (env: NodeJS.ProcessEnv = process.env)
 /**
  * Takes a ledger checkpoint as the platform (`system`) once LEDGER_CHECKPOINT_HOURS have passed
  * since the last one (or, with none yet, since this process started), looking at most hourly;
- * LEDGER_CHECKPOINT_SWEEP=false turns it off. Registered in the embedded topology only, whose
- * single process owns the event store.
+ * LEDGER_CHECKPOINT_SWEEP=false turns it off. Runs in the embedded process and in each donations
+ * service instance: a checkpoint is appended only onto the stream as its taker read it, so
+ * instances sealing at once append one checkpoint.
  */
 @Injectable()
 export class LedgerCheckpointSweeper extends PeriodicSweeper {
@@ -207,7 +214,14 @@ export class LedgerCheckpointSweeper extends PeriodicSweeper {
     const since = last ? Date.parse(last.at) : this.startedAt;
     if (now.getTime() - since < this.everyMs) return null;
     const correlationId = randomUUID();
-    const checkpoint = await this.checkpoints.take({ actor: { id: 'system', role: 'system' }, commandId: randomUUID(), correlationId }, `periodic (every ${this.everyMs / HOUR} h)`, now);
+    let checkpoint: LedgerCheckpoint;
+    try {
+      checkpoint = await this.checkpoints.take({ actor: { id: 'system', role: 'system' }, commandId: randomUUID(), correlationId }, `periodic (every ${this.everyMs / HOUR} h)`, now);
+    } catch (error) {
+      // Another instance sealed the ledger at the same moment: its checkpoint stands for both.
+      if (error instanceof DomainError && error.kind === 'conflict') return null;
+      throw error;
+    }
     this.logger.log(`ledger checkpoint ${checkpoint.id}: ${checkpoint.streams.length} streams, root ${checkpoint.root}`);
     return checkpoint;
   }
