@@ -219,12 +219,14 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Send no credentials (sign-in itself). */
   anonymous?: boolean;
+  /** A multipart body (file uploads) instead of JSON. */
+  form?: FormData;
 }
 
 export async function request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}, retried = false): Promise<T> {
   const sent = options.anonymous ? null : session;
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...(options.anonymous ? {} : authorization()) };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.body !== undefined && !options.form) headers['Content-Type'] = 'application/json';
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   if (options.minPosition !== undefined && options.minPosition !== null) headers['X-Min-Position'] = String(options.minPosition);
   let response: Response;
@@ -232,7 +234,7 @@ export async function request<T>(method: 'GET' | 'POST', path: string, options: 
     response = await fetch(path, {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       signal: options.signal,
     });
   } catch (error) {
@@ -450,31 +452,9 @@ export interface UploadedEvidence {
 }
 
 /** Uploads one evidence file (multipart): checked by content and stored by its SHA-256 on the server. */
-export async function uploadEvidence(file: Blob, keepMetadata = false, retried = false): Promise<UploadedEvidence> {
-  const sent = session;
+export function uploadEvidence(file: Blob, keepMetadata = false): Promise<UploadedEvidence> {
   const form = new FormData();
   if (keepMetadata) form.append('keepMetadata', 'true');
   form.append('file', file);
-  let response: Response;
-  try {
-    response = await fetch('/api/evidence', { method: 'POST', headers: { Accept: 'application/json, application/problem+json', ...authorization() }, body: form });
-  } catch {
-    throw new ApiError('网络连接失败 (network error)');
-  }
-  const text = await response.text();
-  let json: unknown = undefined;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* not JSON */
-  }
-  if (!response.ok) {
-    if (response.status === 401 && sent) {
-      if (!retried && (await renewed(sent))) return uploadEvidence(file, keepMetadata, true);
-      onUnauthorized?.();
-    }
-    const problem = json as { detail?: unknown } | undefined;
-    throw new ApiError(typeof problem?.detail === 'string' && problem.detail ? problem.detail : `HTTP ${response.status}`, response.status);
-  }
-  return json as UploadedEvidence;
+  return request<UploadedEvidence>('POST', '/api/evidence', { form });
 }
