@@ -5,6 +5,7 @@
  * with its grounds and restore it. Pages are photographed at desktop and phone size under test/browser/artifacts/.
  */
 import type { Page } from '../../apps/console/node_modules/playwright-core';
+import { bootstrapAdministrator } from '@shecun/identity';
 import { actAs, futureDate, staffOf } from '../support/embedded-app';
 import { registerOrganizations } from '../support/organizations';
 import { choose, DESKTOP, newPage, Running, screenshots, sees, settled, startConsole } from './support/browser';
@@ -154,5 +155,31 @@ describe('the bureau desk in the console', () => {
     await drawer.getByText(`共 ${summary.total.needs.published} 条`).waitFor();
     await settled(page);
     await screenshots(page, '46-bureau-dashboard-needs');
+  });
+});
+
+describe('the first administrator in the console', () => {
+  it('signs in with the one-time password, is asked for a password of their own at once, then works', async () => {
+    const made = await bootstrapAdministrator(running.app.store, { username: 'web-first-admin' });
+    await running.app.projections.waitFor(await running.app.store.headPosition());
+    const { page } = await newPage(running, DESKTOP);
+    await page.goto('/');
+    await page.getByTestId('login-username').fill('web-first-admin');
+    await page.getByTestId('login-password').fill(made.oneTimePassword!);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('initial-password').getByText('这是一次性密码').waitFor();
+    await page.getByTestId('new-password').fill('the admin chose this');
+    await page.getByTestId('confirm-password').fill('not the same one');
+    await page.getByTestId('set-password').click();
+    await page.getByTestId('initial-password').getByText('两次输入的新密码不一致').waitFor();
+    await page.getByTestId('confirm-password').fill('the admin chose this');
+    await settled(page);
+    await screenshots(page, '47-first-admin-password');
+    await page.getByTestId('set-password').click();
+    await page.getByTestId('user-menu').waitFor();
+    // Signed in with the new password: the one-time one no longer works.
+    await running.app.http().post('/api/auth/login').send({ username: 'web-first-admin', password: made.oneTimePassword }).expect(401);
+    await running.app.http().post('/api/auth/login').send({ username: 'web-first-admin', password: 'the admin chose this' }).expect(200);
+    await page.context().close();
   });
 });

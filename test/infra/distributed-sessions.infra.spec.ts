@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireBuild } from '../support/child-app';
+import { spawnSync } from 'node:child_process';
+import { requireBuild, ROOT } from '../support/child-app';
 import { provisionDistributed, tokenKeys, untilAuthorized } from '../support/distributed-identity';
 import { createTestDatabase } from '../support/pg';
 import { ServiceProcess, startService, waitForHealth } from '../support/processes';
@@ -23,11 +24,13 @@ describe('sessions on the distributed topology (PostgreSQL, Kafka)', () => {
   const password = 'correct horse battery';
   const ORG = 'org-sessions';
   let admin: Record<string, string>;
+  let eventStoreUrl: string;
 
   beforeAll(async () => {
     requireBuild();
     const [events, read, push, needs] = await Promise.all(['shecun_events', 'shecun_read', 'shecun_push', 'shecun_needs'].map((name) => createTestDatabase(name)));
     dbs.push(events, read, push, needs);
+    eventStoreUrl = events.url;
     const keys = tokenKeys(mkdtempSync(join(tmpdir(), 'shecun-keys-')));
     const common = { EVENT_STORE_URL: events.url, KAFKA_BROKERS, TOPIC_PREFIX: prefix };
     const users = await provisionDistributed(events.url, keys.tokens, [
@@ -131,6 +134,35 @@ describe('sessions on the distributed topology (PostgreSQL, Kafka)', () => {
     controller.abort();
     expect(end).toBeGreaterThan(0);
     expect(end - at).toBeLessThan(1000);
+  }, 60_000);
+
+  it('the first administrator of a fresh deployment: made on the event store with a one-time password, which the first sign-in through the gateway must change', async () => {
+    const run = (username: string) =>
+      spawnSync(process.execPath, [join(ROOT, 'dist/apps/gateway/src/create-admin.js'), username], { env: { ...process.env, EVENT_STORE_URL: eventStoreUrl, ADMIN_PASSWORD: '', ADMIN_PASSWORD_FILE: '' }, encoding: 'utf8' });
+    const made = run('ops-admin');
+    expect(made.status).toBe(0);
+    const oneTime = /one-time password, shown only now\): (\S+)/.exec(made.stdout)?.[1];
+    expect(oneTime).toMatch(/^[A-Za-z0-9_-]{20}$/);
+    const again = run('ops-admin');
+    expect({ status: again.status, unchanged: /nothing changed/.test(again.stdout) }).toEqual({ status: 0, unchanged: true });
+
+    const signIn = await untilAuthorized(() => post('/api/auth/login', { username: 'ops-admin', password: oneTime }));
+    expect(signIn.status).toBe(200);
+    const first = (await signIn.json()) as { accessToken: string; passwordChangeRequired: boolean; user: { id: string } };
+    expect(first.passwordChangeRequired).toBe(true);
+    const limited = await fetch(`${gateway.url}/api/users`, { headers: bearer(first.accessToken) });
+    expect(limited.status).toBe(403);
+    const changed = await post(`/api/users/${first.user.id}/password`, { currentPassword: oneTime, newPassword: 'ops chose this one' }, bearer(first.accessToken));
+    expect(changed.status).toBe(200);
+    const deadline = Date.now() + 30_000;
+    let now: { accessToken: string; passwordChangeRequired: boolean } | undefined;
+    while (!now && Date.now() < deadline) {
+      const res = await post('/api/auth/login', { username: 'ops-admin', password: 'ops chose this one' });
+      if (res.status === 200) now = (await res.json()) as typeof now;
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(now?.passwordChangeRequired).toBe(false);
+    expect((await fetch(`${gateway.url}/api/users`, { headers: bearer(now!.accessToken) })).status).toBe(200);
   }, 60_000);
 
   it('one user holds at most five push streams: the sixth gets 429 problem+json', async () => {

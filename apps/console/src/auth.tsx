@@ -43,6 +43,8 @@ interface TokenAnswer {
 }
 
 interface LoginAnswer extends TokenAnswer {
+  /** Signed in with a one-time password: it must be changed before anything else. */
+  passwordChangeRequired?: boolean;
   user: User;
   grant: Grant;
   grants: Grant[];
@@ -98,11 +100,22 @@ interface AuthValue {
   session: Session | null;
   /** True when the server answered 401 during a session: the login is shown over the page. */
   expired: boolean;
-  login: (username: string, password: string, grantId?: string) => Promise<void>;
+  /** Signs in; answers a pending password change when the password was a one-time one (nothing else works until it is changed). */
+  login: (username: string, password: string, grantId?: string) => Promise<PasswordChange | null>;
+  /** Sets the new password for a one-time one, then signs in with it. */
+  changeInitialPassword: (pending: PasswordChange, newPassword: string) => Promise<void>;
   logout: () => void;
 }
 
 const AuthContext = createContext<AuthValue | null>(null);
+
+/** A sign-in with a one-time password, waiting for the new password. */
+export interface PasswordChange {
+  username: string;
+  password: string;
+  userId: string;
+  accessToken: string;
+}
 
 const tokens = (answer: TokenAnswer) => ({
   accessToken: answer.accessToken,
@@ -176,9 +189,30 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const login = useCallback(
     async (username: string, password: string, grantId?: string) => {
       const answer = await request<LoginAnswer>('POST', '/api/auth/login', { body: { username, password, ...(grantId ? { grantId } : {}) }, anonymous: true });
+      if (answer.passwordChangeRequired) return { username, password, userId: answer.user.id, accessToken: answer.accessToken };
       begin({ ...tokens(answer), user: answer.user, grant: answer.grant, grants: answer.grants });
+      return null;
     },
     [begin],
+  );
+
+  const changeInitialPassword = useCallback(
+    async (pending: PasswordChange, newPassword: string) => {
+      const response = await fetch(`/api/users/${encodeURIComponent(pending.userId)}/password`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json', Authorization: `Bearer ${pending.accessToken}` },
+        body: JSON.stringify({ currentPassword: pending.password, newPassword }),
+      }).catch(() => {
+        throw new ApiError('网络连接失败 (network error)');
+      });
+      if (!response.ok) {
+        const problem = (await response.json().catch(() => ({}))) as { detail?: string };
+        throw new ApiError(problem.detail ?? `HTTP ${response.status}`, response.status);
+      }
+      // The change ended the one-time sessions: sign in with the new password.
+      await login(pending.username, newPassword);
+    },
+    [login],
   );
 
   // Ends the session on the server too (its tokens stop working at once), then forgets it here.
@@ -187,7 +221,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     begin(null);
   }, [begin]);
 
-  const value = useMemo(() => ({ session, expired, login, logout }), [session, expired, login, logout]);
+  const value = useMemo(() => ({ session, expired, login, changeInitialPassword, logout }), [session, expired, login, changeInitialPassword, logout]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

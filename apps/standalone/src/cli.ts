@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { ProjectionHost, runParkedCommand } from '@shecun/projections';
 import { CheckpointComparison, DonationsQueries, keysOfJwks, LedgerCheckpoints } from '@shecun/donations';
 import { verifyEvidenceFilesCli } from '@shecun/evidence';
-import { IdentityService, normalizeUsername, USERNAME } from '@shecun/identity';
+import { adminPasswordFromEnv, bootstrapAdministrator, describeBootstrap, normalizeUsername, USERNAME } from '@shecun/identity';
+import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { SingleBar, Presets } from 'cli-progress';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -27,7 +28,10 @@ const USAGE = `usage:
                            apply the unresolved parked events again, read back from the event log (after the fix; exit 1 if one still fails)
   ${IMPORT_USAGE}
                            register organizations from the bureau's registry export (rows checked first; a re-run registers nothing twice)
-  cli create-admin <name>  create a system administrator (password from ADMIN_PASSWORD or the first line of stdin)
+  cli create-admin <name> [--one-time]
+                           create the first system administrator (idempotent): password from ADMIN_PASSWORD_FILE,
+                           ADMIN_PASSWORD or the first line of stdin; --one-time prints a one-time password that
+                           must be changed at the first sign-in
   cli verify-ledger        recompute the donation ledger's hash chains from the event store (exit 1 on a broken link)
   cli verify-ledger --against <checkpoint.json> [--jwks <jwks.json>]
                            also check the ledger against a checkpoint file kept outside the system: exit 1 naming
@@ -170,15 +174,12 @@ async function main(argv: string[]): Promise<void> {
       if (!(await verifyEvidenceFilesCli(app))) process.exitCode = 1;
     } else if (command === 'create-admin') {
       const username = args[0];
-      if (!username || !USERNAME.test(normalizeUsername(username))) throw new Error('usage: cli create-admin <username> (3-64 lowercase letters, digits or ._-)');
-      const password = process.env.ADMIN_PASSWORD ?? (await firstLineOfStdin());
-      if (password.length < 10) throw new Error('the password must have at least 10 characters');
-      const account = await app.get(IdentityService).provision(
-        { username, displayName: username, password, grant: { role: 'admin' } },
-        `cli/create-admin/${normalizeUsername(username)}`,
-      );
+      if (!username || !USERNAME.test(normalizeUsername(username))) throw new Error('usage: cli create-admin <username> [--one-time] (3-64 lowercase letters, digits or ._-)');
+      // ADMIN_PASSWORD_FILE or ADMIN_PASSWORD; --one-time makes a password to change at the first sign-in; else stdin.
+      const password = adminPasswordFromEnv() ?? (args.includes('--one-time') ? undefined : await firstLineOfStdin());
+      const result = await bootstrapAdministrator(app.get<EventStore>(EVENT_STORE), { username, password });
       await catchUpAll(host);
-      Logger.log(`administrator ${username} (${account.userId}) can sign in: POST /api/auth/login`, 'Identity');
+      console.log(describeBootstrap(result));
     } else if (args.length) {
       process.exitCode = await runParkedCommand(args, { names: () => host.parkingNames(), parked: () => host.parked(), replay: (name, eventId) => host.replayParked(name, eventId) });
     } else {

@@ -1,7 +1,7 @@
-import { CanActivate, ExecutionContext, Injectable, NestMiddleware, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, NestMiddleware, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Actor, IS_PUBLIC, RequestWithActor, SIGN_IN_FIRST } from '@shecun/core';
+import { Actor, BEFORE_PASSWORD_CHANGE, IS_PUBLIC, RequestWithActor, SIGN_IN_FIRST } from '@shecun/core';
 import type { NextFunction, Response } from 'express';
 import { DataSource, IsNull } from 'typeorm';
 import { GrantView, SessionView, UserView } from './identity.projection';
@@ -30,7 +30,7 @@ export class Authenticator {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async authenticate(authorization: string, requestedGrant?: string): Promise<{ actor: Actor; grantId: string; sessionId?: string }> {
+  async authenticate(authorization: string, requestedGrant?: string): Promise<{ actor: Actor; grantId: string; sessionId?: string; passwordChangeRequired?: boolean }> {
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization.trim());
     if (!match) throw new UnauthorizedException('Authorization 头格式应为 Bearer <token> (Authorization must be "Bearer <token>")');
     const token = await this.tokens.verify(match[1]);
@@ -50,7 +50,7 @@ export class Authenticator {
         throw new UnauthorizedException('密码已修改或已结束全部会话，请重新登录 (the password changed or every session was ended: sign in again)');
       }
       if (session && (session.endedAt || session.userId !== token.sub)) throw new UnauthorizedException('会话已结束，请重新登录 (the session has ended: sign in again)');
-      return { actor: actorFromGrant(token.sub, grant), grantId: grant.id, sessionId: token.sid };
+      return { actor: actorFromGrant(token.sub, grant), grantId: grant.id, sessionId: token.sid, passwordChangeRequired: token.pwc };
     }
     const user = await this.dataSource.getRepository(UserView).findOneBy({ externalSubject: `${token.iss}|${token.sub}` });
     if (!user) throw new UnauthorizedException('此外部身份尚未开通账号 (no user is linked to this external identity)');
@@ -78,13 +78,15 @@ export class AuthenticationMiddleware implements NestMiddleware {
   async use(request: RequestWithActor, _response: Response, next: NextFunction): Promise<void> {
     request.actor = undefined;
     request.sessionId = undefined;
+    request.passwordChangeRequired = undefined;
     const authorization = request.header('authorization');
     if (authorization !== undefined) {
       try {
-        const { actor, grantId, sessionId } = await this.authenticator.authenticate(authorization, request.header('x-grant-id'));
+        const { actor, grantId, sessionId, passwordChangeRequired } = await this.authenticator.authenticate(authorization, request.header('x-grant-id'));
         request.actor = actor;
         request.grantId = grantId;
         request.sessionId = sessionId;
+        request.passwordChangeRequired = passwordChangeRequired;
       } catch (error) {
         request.authError = error instanceof UnauthorizedException ? error.message : SIGN_IN_FIRST;
       }
@@ -102,6 +104,11 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<RequestWithActor>();
     if (!request.actor) throw new UnauthorizedException(request.authError ?? SIGN_IN_FIRST);
+    if (request.passwordChangeRequired && !this.reflector.getAllAndOverride<boolean>(BEFORE_PASSWORD_CHANGE, [context.getHandler(), context.getClass()])) {
+      throw new ForbiddenException(
+        `请先修改初始密码 (change your one-time password first: POST /api/users/${request.actor.id}/password with currentPassword and newPassword, then sign in again)`,
+      );
+    }
     return true;
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Actor, Command, CommandContext, CurrentActor, Public, RequestWithActor } from '@shecun/core';
+import { Actor, BeforePasswordChange, Command, CommandContext, CurrentActor, Public, RequestWithActor } from '@shecun/core';
 import { Brackets, DataSource } from 'typeorm';
 import { ChangePasswordDto, GrantDto, GrantParams, LoginDto, PageQuery, RegisterUserDto, RevokeGrantDto, UserIdParam } from './identity.dto';
 import { AccessAuditView, GrantView, UserView } from './identity.projection';
@@ -28,6 +28,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @BeforePasswordChange()
   @ApiOperation({ summary: '当前用户 The signed-in user, the grant in use and all active grants' })
   me(@CurrentActor() actor: Actor, @Req() request: RequestWithActor) {
     return this.identity.me(actor, request.grantId);
@@ -134,6 +135,7 @@ export class UsersController {
   }
 
   @Post(':userId/password')
+  @BeforePasswordChange()
   @HttpCode(200)
   @ApiOperation({ summary: '修改密码 Change a password (your own with the current one; admins any)' })
   async password(@Param() { userId }: UserIdParam, @Body() body: ChangePasswordDto, @Command() ctx: CommandContext) {

@@ -3,7 +3,7 @@ import { RecordedEvent } from '@shecun/event-store';
 import { GrantSpec } from './identity.model';
 
 export type IdentityEvent =
-  | DomainEvent<'UserRegistered', { userId: string; username: string; displayName: string; passwordHash: string | null; externalSubject: string | null; registeredAt: string }>
+  | DomainEvent<'UserRegistered', { userId: string; username: string; displayName: string; passwordHash: string | null; externalSubject: string | null; registeredAt: string; mustChangePassword?: boolean }>
   | DomainEvent<'PasswordChanged', { userId: string; passwordHash: string; changedAt: string }>
   | DomainEvent<'GrantGiven', { userId: string; grantId: string; grant: GrantSpec; givenAt: string }>
   | DomainEvent<'GrantRevoked', { userId: string; grantId: string; reason: string; revokedAt: string }>

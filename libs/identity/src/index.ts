@@ -11,6 +11,7 @@ export * from './session.decider';
 export * from './session.service';
 export * from './session.controller';
 export * from './stream-access';
+export * from './bootstrap-admin';
 export * from './authenticator';
 export * from './identity.dto';
 export * from './identity.service';

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Command, CommandContext, Public, RequestWithActor } from '@shecun/core';
+import { BeforePasswordChange, Command, CommandContext, Public, RequestWithActor } from '@shecun/core';
 import { IsString, Length } from 'class-validator';
 import { UserIdParam } from './identity.dto';
 import { SessionService } from './session.service';
@@ -28,6 +28,7 @@ export class SessionsController {
   }
 
   @Post('auth/logout')
+  @BeforePasswordChange()
   @HttpCode(200)
   @ApiOperation({ summary: '退出登录 End this session: its access and refresh tokens stop working' })
   async logout(@Req() request: RequestWithActor, @Command() ctx: CommandContext) {

@@ -76,7 +76,14 @@ describe('user sessions decider', () => {
       { type: 'GrantGiven', data: { userId: 'u-1', grantId: 'g', grant: { role: 'auditor', scope: '44' }, givenAt: T0.toISOString() } },
       { type: 'SessionsRevoked', data: { userId: 'u-1', reason: '手机遗失', revokedAt: T0.toISOString() } },
     ]);
-    expect(state).toEqual({ exists: true, sessionVersion: 2 });
+    expect(state).toEqual({ exists: true, sessionVersion: 2, mustChangePassword: false });
+  });
+
+  it('a one-time password is to be changed until the first password change', () => {
+    const oneTime = { ...registered, data: { ...registered.data, mustChangePassword: true } };
+    expect(fold([oneTime]).mustChangePassword).toBe(true);
+    expect(fold([oneTime, { type: 'PasswordChanged', data: { userId: 'u-1', passwordHash: 'y', changedAt: T0.toISOString() } }]).mustChangePassword).toBe(false);
+    expect(fold([registered]).mustChangePassword).toBeUndefined();
   });
 
   it('lets administrators and the user themselves end all sessions, nobody else', () => {

@@ -159,6 +159,8 @@ export type UserSessionsCommand = { type: 'RevokeSessions'; userId: string; reas
 export interface UserSessionsState {
   exists: boolean;
   sessionVersion: number;
+  /** Registered with a one-time password not yet changed. */
+  mustChangePassword?: boolean;
 }
 
 type UserStreamEvent = IdentityEvent;
@@ -177,8 +179,9 @@ export const userSessionsDecider: Decider<UserSessionsCommand, UserSessionsState
   evolve(state, event) {
     switch (event.type) {
       case 'UserRegistered':
-        return { ...state, exists: true };
+        return { ...state, exists: true, ...(event.data.mustChangePassword ? { mustChangePassword: true } : {}) };
       case 'PasswordChanged':
+        return { ...state, sessionVersion: state.sessionVersion + 1, mustChangePassword: false };
       case 'SessionsRevoked':
         return { ...state, sessionVersion: state.sessionVersion + 1 };
       default:

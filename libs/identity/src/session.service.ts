@@ -24,6 +24,8 @@ export interface IssuedSession {
   refreshToken: string;
   /** When the session ends at the latest, whatever is refreshed (ISO). */
   sessionExpiresAt: string;
+  /** A one-time password: only changing it is allowed until then (POST /api/users/{id}/password). */
+  passwordChangeRequired: boolean;
 }
 
 const refusedToken = () => new UnauthorizedException('刷新令牌格式无效，请重新登录 (malformed refresh token: sign in again)');
@@ -72,8 +74,16 @@ export class SessionService {
       { type: 'StartSession', sessionId, userId, grantId: grant.id, refreshHash: sha256(secret), sessionVersion: sessions.sessionVersion, idleSeconds: this.idleSeconds, maxSeconds: this.maxSeconds },
       actor,
     );
-    const token = await this.tokens.issue(userId, grant.id, { sessionId, sessionVersion: sessions.sessionVersion });
-    return { accessToken: token.accessToken, tokenType: 'Bearer', expiresIn: token.expiresIn, refreshToken: `${sessionId}.0.${secret}`, sessionExpiresAt: result.state.expiresAt };
+    const mustChangePassword = !!sessions.mustChangePassword;
+    const token = await this.tokens.issue(userId, grant.id, { sessionId, sessionVersion: sessions.sessionVersion, mustChangePassword });
+    return {
+      accessToken: token.accessToken,
+      tokenType: 'Bearer',
+      expiresIn: token.expiresIn,
+      refreshToken: `${sessionId}.0.${secret}`,
+      sessionExpiresAt: result.state.expiresAt,
+      passwordChangeRequired: mustChangePassword,
+    };
   }
 
   /** Starts a session under a grant named by id (provisioning, tests and benchmarks). */
@@ -115,13 +125,15 @@ export class SessionService {
     if (result.events.some((e) => e.type === 'SessionEnded')) {
       throw new UnauthorizedException('刷新令牌已被使用过，此会话已全部结束，请重新登录 (this refresh token was used before: the whole session has ended; sign in again)');
     }
-    const token = await this.tokens.issue(session.userId, session.grantId, { sessionId, sessionVersion: sessions.sessionVersion });
+    const mustChangePassword = !!sessions.mustChangePassword;
+    const token = await this.tokens.issue(session.userId, session.grantId, { sessionId, sessionVersion: sessions.sessionVersion, mustChangePassword });
     return {
       accessToken: token.accessToken,
       tokenType: 'Bearer',
       expiresIn: token.expiresIn,
       refreshToken: `${sessionId}.${result.state.generation}.${nextSecret}`,
       sessionExpiresAt: result.state.expiresAt,
+      passwordChangeRequired: mustChangePassword,
       userId: session.userId,
       grantId: session.grantId,
     };

@@ -16,12 +16,15 @@ export interface VerifiedToken {
   /** Our tokens: the sign-in session they were issued under, and the user's session version then. */
   sid?: string;
   sv?: number;
+  /** The user must change a one-time password before doing anything else. */
+  pwc?: boolean;
 }
 
 /** The sign-in session a token is issued under (see session.decider.ts). */
 export interface TokenSession {
   sessionId: string;
   sessionVersion: number;
+  mustChangePassword?: boolean;
 }
 
 const publicOf = (key: KeyObject) => (key.type === 'public' ? key : createPublicKey(key));
@@ -54,7 +57,7 @@ export class TokenService {
     const key = this.signing;
     if (!key) throw new Error('this service verifies tokens but has no signing key (JWT_PRIVATE_KEY_FILE)');
     const accessToken = await this.jwt.signAsync(
-      { gid: grantId, sid: session.sessionId, sv: session.sessionVersion },
+      { gid: grantId, sid: session.sessionId, sv: session.sessionVersion, ...(session.mustChangePassword ? { pwc: true } : {}) },
       {
         algorithm: 'RS256',
         privateKey: key.pem,
@@ -94,7 +97,7 @@ export class TokenService {
       if (typeof payload.gid !== 'string') throw unauthorized('缺少授权编号 (no grant in token)');
       if (typeof payload.sid !== 'string' || !payload.sid) throw unauthorized('缺少会话编号 (no session in token)');
       if (typeof payload.sv !== 'number' || !Number.isInteger(payload.sv) || payload.sv < 0) throw unauthorized('缺少会话版本 (no session version in token)');
-      return { sub: payload.sub, gid: payload.gid, sid: payload.sid, sv: payload.sv, external: false, iss };
+      return { sub: payload.sub, gid: payload.gid, sid: payload.sid, sv: payload.sv, pwc: payload.pwc === true, external: false, iss };
     }
     const oidc = this.options.oidc;
     if (oidc && iss === oidc.issuer) {
@@ -117,7 +120,7 @@ export class TokenService {
       if (typeof payload.sub !== 'string' || !payload.sub) throw unauthorized('缺少主体 (no subject)');
       // A token without an expiry would work for ever: refused, whoever signed it.
       if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw unauthorized('缺少有效期 (no expiry in token)');
-      return payload as { sub: string; gid?: unknown; sid?: unknown; sv?: unknown };
+      return payload as { sub: string; gid?: unknown; sid?: unknown; sv?: unknown; pwc?: unknown };
     } catch (error) {
       if (error instanceof UnauthorizedException) throw error;
       const name = (error as Error).name;

@@ -14,6 +14,8 @@ export type UserCommand =
       initialGrant?: { grantId: string; grant: GrantSpec };
       /** The organization the initial grant names, as the service found it (null: not registered). */
       organization?: OrganizationScope | null;
+      /** A one-time password: every session is limited to changing it until it is changed. */
+      mustChangePassword?: boolean;
     }
   | { type: 'ChangePassword'; passwordHash: string }
   | { type: 'GiveGrant'; grantId: string; grant: GrantSpec; organization?: OrganizationScope | null }
@@ -169,7 +171,15 @@ function decide(command: UserCommand, state: UserState, { actor, now }: Decision
       if (state.exists) throw conflict(`用户名 ${username} 已被使用 (username ${username} is taken)`);
       const registered: IdentityEvent = {
         type: 'UserRegistered',
-        data: { userId: command.userId, username, displayName: command.displayName.trim(), passwordHash: command.passwordHash, externalSubject: command.externalSubject, registeredAt: at },
+        data: {
+          userId: command.userId,
+          username,
+          displayName: command.displayName.trim(),
+          passwordHash: command.passwordHash,
+          externalSubject: command.externalSubject,
+          registeredAt: at,
+          ...(command.mustChangePassword ? { mustChangePassword: true } : {}),
+        },
       };
       if (!initial) return [registered];
       return [registered, { type: 'GrantGiven', data: { userId: command.userId, grantId: initial.grantId, grant: normalizeGrant(initial.grant), givenAt: at } }];

@@ -1,7 +1,7 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Divider, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount, useAuth } from '../auth';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount, PasswordChange, useAuth } from '../auth';
 import { ErrorAlert } from '../components/common';
 import { useI18n } from '../i18n';
 import { ROLE_LABELS } from '../labels';
@@ -14,19 +14,33 @@ interface Credentials {
 /** Sign-in: username and password (POST /api/auth/login), with a quick pick of the demo's accounts. */
 export function Login({ overlay = false }: { overlay?: boolean }) {
   const { t, pick } = useI18n();
-  const { login, session } = useAuth();
+  const { login, changeInitialPassword, session } = useAuth();
   const [form] = Form.useForm<Credentials>();
   const [error, setError] = useState<unknown>();
   const [pending, setPending] = useState(false);
+  const [change, setChange] = useState<PasswordChange | null>(null);
 
   const submit = async ({ username, password }: Credentials) => {
     setError(undefined);
     setPending(true);
     try {
-      await login(username.trim(), password);
+      setChange(await login(username.trim(), password));
     } catch (failure) {
       setError(failure);
       form.setFieldValue('password', '');
+    } finally {
+      setPending(false);
+    }
+  };
+
+  const setNewPassword = async ({ newPassword }: { newPassword: string }) => {
+    setError(undefined);
+    setPending(true);
+    try {
+      await changeInitialPassword(change!, newPassword);
+      setChange(null);
+    } catch (failure) {
+      setError(failure);
     } finally {
       setPending(false);
     }
@@ -50,6 +64,26 @@ export function Login({ overlay = false }: { overlay?: boolean }) {
           </div>
         </div>
         {overlay && <Alert type="warning" showIcon title={t('sessionExpired')} style={{ marginBottom: 16 }} />}
+        {change ? (
+          <Form<{ newPassword: string; confirm: string }> layout="vertical" onFinish={setNewPassword} requiredMark={false} data-testid="initial-password">
+            <Alert type="info" showIcon title={t('mustChangePassword')} style={{ marginBottom: 16 }} />
+            <Form.Item name="newPassword" label={t('newPassword')} rules={[{ required: true, min: 10, message: t('passwordTooShort') }]}>
+              <Input.Password prefix={<LockOutlined />} autoComplete="new-password" size="large" data-testid="new-password" />
+            </Form.Item>
+            <Form.Item
+              name="confirm"
+              label={t('confirmPassword')}
+              dependencies={['newPassword']}
+              rules={[{ required: true, message: t('passwordsDiffer') }, ({ getFieldValue }) => ({ validator: (_, value) => (value === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('passwordsDiffer')))) })]}
+            >
+              <Input.Password prefix={<LockOutlined />} autoComplete="new-password" size="large" data-testid="confirm-password" />
+            </Form.Item>
+            <ErrorAlert error={error} />
+            <Button type="primary" htmlType="submit" size="large" block loading={pending} data-testid="set-password">
+              {t('setPassword')}
+            </Button>
+          </Form>
+        ) : (
         <Form<Credentials> form={form} layout="vertical" onFinish={submit} requiredMark={false} initialValues={{ username: overlay ? session?.user.username : undefined }}>
                 <Form.Item name="username" label={t('username')} rules={[{ required: true, whitespace: true, message: t('usernameRequired') }]}>
                   <Input prefix={<UserOutlined />} autoComplete="username" size="large" data-testid="login-username" />
@@ -62,6 +96,7 @@ export function Login({ overlay = false }: { overlay?: boolean }) {
                   {t('login')}
                 </Button>
               </Form>
+        )}
             <Divider plain>{t('demoAccounts')}</Divider>
             <Typography.Paragraph type="secondary" className="small">
               {t('demoAccountsNote', { password: DEMO_PASSWORD })}

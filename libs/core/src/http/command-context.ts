@@ -19,6 +19,8 @@ export interface RequestWithActor extends Request {
   grantId?: string;
   /** The sign-in session of the bearer token (our own tokens). */
   sessionId?: string;
+  /** The token was issued for a one-time password: only routes marked @BeforePasswordChange() answer. */
+  passwordChangeRequired?: boolean;
   /** Why a presented token was refused (reported by the guard on routes that need a login). */
   authError?: string;
   /** Set by the idempotency middleware: the command id derived from the Idempotency-Key. */
@@ -29,6 +31,11 @@ export const IS_PUBLIC = 'shecun:public';
 
 /** Marks a route (or controller) as open without login: reference data, login, public disclosure. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+export const BEFORE_PASSWORD_CHANGE = 'shecun:before-password-change';
+
+/** Marks a route a user signed in with a one-time password may use (changing it, who am I, logout). */
+export const BeforePasswordChange = () => SetMetadata(BEFORE_PASSWORD_CHANGE, true);
 
 export const SIGN_IN_FIRST = '需要登录 (sign in first: send Authorization: Bearer <token>)';
 
