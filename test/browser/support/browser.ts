@@ -29,29 +29,35 @@ export async function startConsole(): Promise<Running> {
   // Needs are pushed to organizations as in production (the e2e default leaves the dispatcher off).
   const dataDir = mkdtempSync(join(tmpdir(), 'shecun-browser-'));
   const app = await startEmbeddedApp(dataDir, testAppConfig(dataDir, { pushDispatch: true }));
-  await seedDemo(app.app);
-  await app.app.listen(0, '127.0.0.1');
-  const { port } = app.app.getHttpServer().address() as AddressInfo;
-  // launch() gives Chromium a fresh, temporary --user-data-dir of its own and removes it on close.
-  const browser = await chromium
-    .launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    })
-    .catch(async (error: unknown) => {
-      await app.close();
-      removeDir(app.dataDir);
-      throw error;
+  // Whatever fails from here on closes the app first: an app left running keeps Jest from exiting.
+  const closeApp = async () => {
+    await app.close().catch(() => undefined);
+    removeDir(app.dataDir);
+  };
+  let port: number;
+  let browser: Browser;
+  try {
+    await seedDemo(app.app);
+    await app.app.listen(0, '127.0.0.1');
+    port = (app.app.getHttpServer().address() as AddressInfo).port;
+    // launch() gives Chromium a fresh, temporary --user-data-dir of its own and removes it on close.
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
+  } catch (error) {
+    await closeApp();
+    throw error;
+  }
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
     app,
@@ -59,8 +65,7 @@ export async function startConsole(): Promise<Running> {
     browser,
     close: async () => {
       await browser.close().catch(() => undefined);
-      await app.close();
-      removeDir(app.dataDir);
+      await closeApp();
     },
   };
 }
