@@ -24,13 +24,10 @@ describe('demo seed (organizations, pairings, teams)', () => {
   let t: TestApp;
   const progress: [number, number][] = [];
   let result: Awaited<ReturnType<typeof seedDemo>>;
-  let took = 0;
 
   beforeAll(async () => {
     t = await startEmbeddedApp();
-    const started = Date.now();
     result = await seedDemo(t.app, (done, total) => progress.push([done, total]));
-    took = Date.now() - started;
     await t.projections.waitFor(await t.store.headPosition());
   }, 120_000);
   afterAll(async () => {
@@ -38,12 +35,11 @@ describe('demo seed (organizations, pairings, teams)', () => {
     removeDir(t.dataDir);
   });
 
-  it('reports progress step by step up to its total, within tens of seconds', () => {
+  it('reports progress step by step up to its total', () => {
     const total = progress[0][1];
     expect(progress.every(([, n]) => n === total)).toBe(true);
     expect(progress.map(([done]) => done)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(total).toBeGreaterThan(500);
-    expect(took).toBeLessThan(60_000);
     expect(result).toMatchObject({ teams: 2, needs: 21, accounts: 6 });
   });
 

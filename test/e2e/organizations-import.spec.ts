@@ -150,12 +150,10 @@ describe('registry import over HTTP (embedded)', () => {
   it('takes 2,000 rows in one request within the request timeout; an Idempotency-Key retry gets the same report', async () => {
     const rows = Array.from({ length: 2000 }, (_, i) => `${makeCreditCode(i % 3 === 0 ? 'foundation' : 'social_group', '441800', 30_000 + i)},清远市批量协会${i},4418,${i % 2 ? '教育帮扶' : 'care'}`);
     const body = csvBody([HEADER, ...rows].join('\n'));
-    const started = Date.now();
+    // 200, not the 503 the request timeout would answer.
     const res = await send(qingyuan, body, { 'Idempotency-Key': 'import-2000-rows-0001' });
-    const took = Date.now() - started;
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ rows: 2000, registered: 2000, rejected: 0 });
-    expect(took).toBeLessThan(15_000);
     const before = await t.eventCount();
     const replay = await report(qingyuan, body, { 'Idempotency-Key': 'import-2000-rows-0001' });
     expect(replay.headers['idempotent-replayed']).toBe('true');
