@@ -277,6 +277,33 @@ describe('the needs journey in the console', () => {
     expect((await needJson(needId)).lineItems[0].quantity).toBe(320);
   });
 
+  it('a revision on a need someone else changed meanwhile is refused in Chinese; the latest version loads and can be revised', async () => {
+    const page = coordinator;
+    await page.goto(`/needs/${needId}`);
+    await page.getByTestId('revise-need').click();
+    await page.getByTestId('revise-reason').fill('我的修改');
+    // Another coordinator of the village revises the need while this form is open.
+    const { body: current } = await running.app.http().get(`/api/needs/${needId}`).set(await actAs(running.app, { id: 'test-auditor', role: 'auditor', scope: '44' })).expect(200);
+    const colleague = await actAs(running.app, { id: 'test-colleague', role: 'coordinator', scope: current.villageCode });
+    await running.app.http().post(`/api/needs/${needId}/revise`).set(colleague).set('If-Match', `"${current.revision}"`).send({ title: `${TITLE}（同事已改）`, reason: '同事补充标题' }).expect(200);
+    await page.getByTestId('save-revision').click();
+    const alert = page.getByTestId('error-alert');
+    await alert.getByText('有人修改了这条需求').waitFor();
+    expect(await alert.textContent()).toContain('内容已被修改');
+    await screenshots(page, '08b-revise-stale');
+    await page.getByTestId('reload-need').click();
+    await page.getByTestId('error-alert').waitFor({ state: 'detached' });
+    await page.getByTestId('revise-reason').fill('核对同事的修改后补充');
+    await page.getByTestId('save-revision').click();
+    await page.waitForURL(new RegExp(`/needs/${needId}$`));
+    // Both revisions are in the stream, the second made on the colleague's: nothing was overwritten.
+    const revised = (await running.app.store.readStream(`need-${needId}`)).filter((e) => e.type === 'NeedRevised').slice(-2) as Array<{ data: { title: string; reason: string } }>;
+    expect(revised.map((e) => [e.data.title, e.data.reason])).toEqual([
+      [`${TITLE}（同事已改）`, '同事补充标题'],
+      [`${TITLE}（同事已改）`, '核对同事的修改后补充'],
+    ]);
+  });
+
   it('the organization records the delivery with evidence', async () => {
     const page = organization;
     await page.goto('/my/commitments');

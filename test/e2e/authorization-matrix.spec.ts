@@ -73,7 +73,7 @@ interface RouteSpec {
   sse?: boolean;
   stage?: Stage;
   org?: OrgStage;
-  request: (f: Fixture, caller: TestActor | undefined) => { path: string; body?: object };
+  request: (f: Fixture, caller: TestActor | undefined) => { path: string; body?: object; headers?: Record<string, string> };
   outcomes: Record<Caller, Outcome>;
   /** Sent with a session of the caller's own, started for this case (logout ends it). */
   ownSession?: boolean;
@@ -104,7 +104,7 @@ const ROUTES: Record<string, RouteSpec> = {
     // A draft is seen only in scope: everyone else is told it does not exist.
     outcomes: expect_(404, { 'coordinator:in': 'allow', 'bureau:in': 403, 'auditor:in': 403, admin: 403 }),
   },
-  'POST /api/needs/{id}/revise': { stage: 'published', request: (f) => ({ path: `/api/needs/${f.needId}/revise`, body: { ...needFields, reason: '数量调整' } }), outcomes: coordinatorOnly },
+  'POST /api/needs/{id}/revise': { stage: 'published', request: (f) => ({ path: `/api/needs/${f.needId}/revise`, body: { ...needFields, reason: '数量调整' }, headers: { 'If-Match': '*' } }), outcomes: coordinatorOnly },
   'POST /api/needs/{id}/withdraw': { stage: 'published', request: (f) => ({ path: `/api/needs/${f.needId}/withdraw`, body: { reason: '另有安排' } }), outcomes: coordinatorOnly },
   'POST /api/needs/{id}/expire': { stage: 'pastDue', request: (f) => ({ path: `/api/needs/${f.needId}/expire` }), outcomes: coordinatorOnly },
   'POST /api/needs/{id}/fulfil': { stage: 'confirmed', request: (f) => ({ path: `/api/needs/${f.needId}/fulfil`, body: { note: '完成' } }), outcomes: coordinatorOnly },
@@ -518,7 +518,7 @@ describe('authorization matrix: route × role × scope', () => {
 
   it.each(cases)('$route as $caller → $outcome', async ({ route, caller, outcome, spec }) => {
     const f = await fixture(spec.stage, spec.org, spec.donation);
-    const { path, body } = spec.request(f, CALLERS[caller]);
+    const { path, body, headers: extra = {} } = spec.request(f, CALLERS[caller]);
     const method = route.split(' ')[0];
     const before = await t.eventCount();
     if (spec.sse) {
@@ -534,7 +534,7 @@ describe('authorization matrix: route × role × scope', () => {
       return;
     }
     let request = method === 'POST' ? t.http().post(path) : t.http().get(path);
-    request = request.set(spec.ownSession ? await ownSession(caller) : headers.get(caller)!);
+    request = request.set(spec.ownSession ? await ownSession(caller) : headers.get(caller)!).set(extra);
     const res = method === 'POST' ? (spec.upload ? await request.attach('file', await spec.upload(), 'evidence.png') : await request.send(body ?? {})) : await request;
     const got = res.status >= 200 && res.status < 300 ? 'allow' : res.status;
     expect({ route, caller, status: got === 'allow' ? (outcome === 'empty' ? 'empty' : 'allow') : got, detail: got === 'allow' ? undefined : res.body.detail }).toEqual({

@@ -100,8 +100,9 @@ describe('needs → 接单 → delivery over HTTP (embedded)', () => {
     const { body: offer } = await t.http().post(`/api/needs/${needId}/commitments`).set(orgB)
       .send({ organizationId: 'org-mz-health', organizationName: '梅州市医疗援助协会', items: [{ lineItemId: 'L1', quantity: 60 }], promisedBy: futureDate(10) })
       .expect(201);
-    await t.http().post(`/api/needs/${needId}/commitments/${offer.commitmentId}/decline`).set(coordinator).send({ reason: '不符合需求' }).expect(200);
-    const revised = await t.http().post(`/api/needs/${needId}/revise`).set(coordinator)
+    const declined = await t.http().post(`/api/needs/${needId}/commitments/${offer.commitmentId}/decline`).set(coordinator).send({ reason: '不符合需求' }).expect(200);
+    const { headers: read } = await t.http().get(`/api/needs/${needId}`).set(coordinator).set('X-Min-Position', String(declined.body.position)).expect(200);
+    const revised = await t.http().post(`/api/needs/${needId}/revise`).set(coordinator).set('If-Match', read.etag)
       .send({ ...needBody(), villageCode: undefined, publish: undefined, reason: '学生人数增加', lineItems: [{ id: 'L1', kind: 'goods', description: '学生课桌椅', unit: '套', quantity: 150 }] })
       .expect(200);
     expect(revised.body.need.lineItems).toHaveLength(1);

@@ -123,7 +123,7 @@ describe('push: feed, event stream and signed webhooks', () => {
 
   it('a revision reaches organizations newly selected, never one that had the need already', async () => {
     await t.http().post(`/api/push/${PICKY}/settings`).set(h.get(PICKY)!).send({ minimumScore: 0 }).expect(200);
-    await t.http().post(`/api/needs/${needId}/revise`).set(h.get('coordinator')!).send({
+    await t.http().post(`/api/needs/${needId}/revise`).set(h.get('coordinator')!).set('If-Match', '*').send({
       title: '村小学课桌椅（增加数量）', description: '', category: 'education', dueDate: futureDate(60), autoAccept: false,
       lineItems: [{ kind: 'goods', description: '课桌椅', unit: '套', quantity: 80 }], reason: '学生人数增加',
     }).expect(200);

@@ -60,6 +60,7 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
       ...common,
       ...keys.issuerEnv,
       READ_DATABASE_URL: read.url,
+      READ_YOUR_WRITES_TIMEOUT_MS: '1500',
       NEEDS_SERVICE_URL: needsService.url,
       ORGANIZATIONS_SERVICE_URL: organizationsService.url,
       DONATIONS_SERVICE_URL: donationsService.url,
@@ -117,6 +118,36 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
     const unauthenticatedRead = await fetch(`${gateway.url}/api/needs/${needId}`);
     expect(unauthenticatedRead.status).toBe(401);
   }, 120_000);
+
+  it('a revision through the gateway carries If-Match to the needs service: the read ETag goes through, a stale one is 412, none is 428', async () => {
+    // The gateway's read model has the offer of the previous case once the need is at revision 2.
+    const read = async () => {
+      for (const deadline = Date.now() + 30_000; ; ) {
+        const r = await fetch(`${gateway.url}/api/needs/${publishedNeedId}`, { headers: coordinator });
+        const body = (await r.json()) as { revision: number; commitments: unknown[] };
+        if (body.commitments?.length === 1 || Date.now() > deadline) return { etag: r.headers.get('etag'), body };
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    const { etag, body } = await read();
+    expect(etag).toBe(`"${body.revision}"`);
+    const revise = (ifMatch?: string) =>
+      fetch(`${gateway.url}/api/needs/${publishedNeedId}/revise`, {
+        method: 'POST',
+        headers: { ...coordinator, ...(ifMatch ? { 'If-Match': ifMatch } : {}) },
+        body: JSON.stringify({ description: '药品柜两个，放村卫生室', reason: '补充说明' }),
+      });
+    const revised = await revise(etag!);
+    expect(revised.status).toBe(200);
+    const after = (await revised.json()) as { revision: number; need: { description: string; title: string } };
+    expect(revised.headers.get('etag')).toBe(`"${after.revision}"`);
+    expect(after.need).toMatchObject({ description: '药品柜两个，放村卫生室', title: '三排镇村卫生室药品柜' });
+    const stale = await revise(etag!);
+    expect(stale.status).toBe(412);
+    expect(stale.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(((await stale.json()) as { currentRevision: number }).currentRevision).toBe(after.revision);
+    expect((await revise()).status).toBe(428);
+  }, 60_000);
 
   /** Polls a gateway read until `ok` holds (the projector applies events shortly after the service appended them). */
   async function until<T>(path: string, headers: Record<string, string>, ok: (body: T) => boolean, timeoutMs = 30_000): Promise<T> {
@@ -249,4 +280,33 @@ describe('distributed topology on real PostgreSQL and Kafka', () => {
     const feed = await until<{ items: Array<{ needId: string; reasons: string[] }> }>('/api/push/org-hub/feed', hub, (b) => b.items.some((i) => i.needId === needId));
     expect(feed.items.find((i) => i.needId === needId)!.reasons.length).toBeGreaterThan(0);
   }, 90_000);
+
+  it('read your writes through the gateway: the X-Position a command answered, sent back as X-Min-Position, is seen at once; a future one answers stale after the deadline', async () => {
+    const res = await untilAuthorized(() =>
+      fetch(`${gateway.url}/api/needs`, {
+        method: 'POST',
+        headers: coordinator,
+        body: JSON.stringify({ villageCode: '441826105201', title: '读己之写（分布式）', category: 'education', publish: true, lineItems: [{ kind: 'goods', description: '课桌', unit: '张', quantity: 2 }] }),
+      }),
+    );
+    expect(res.status).toBe(201);
+    const { needId, position } = (await res.json()) as { needId: string; position: number };
+    expect(res.headers.get('x-position')).toBe(String(position));
+    // No polling: the read waits for the projector's feeds of that event (needs, monitoring, matching).
+    const read = await fetch(`${gateway.url}/api/needs/${needId}`, { headers: { ...coordinator, 'X-Min-Position': String(position) } });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('x-consistency')).toBe('reached');
+    expect(await read.json()).toMatchObject({ title: '读己之写（分布式）', status: 'published' });
+    const figures = await fetch(`${gateway.url}/api/dashboard/needs?region=441826105&period=month&figure=published`, { headers: { ...others['registrar-44'], 'X-Min-Position': String(position) } });
+    expect(figures.headers.get('x-consistency')).toBe('reached');
+    expect(((await figures.json()) as { items: Array<{ title: string }> }).items.map((n) => n.title)).toContain('读己之写（分布式）');
+
+    const stale = await fetch(`${gateway.url}/api/needs`, { headers: { ...coordinator, 'X-Min-Position': String(position + 1_000_000) } });
+    expect(stale.status).toBe(200);
+    expect(stale.headers.get('x-consistency')).toBe('stale');
+    expect(stale.headers.get('x-consistency-pending')!.split(',')).toEqual(expect.arrayContaining(['needs', 'monitoring', 'matching']));
+    expect(Number(stale.headers.get('x-consistency-waited-ms'))).toBeGreaterThanOrEqual(1500);
+    await stale.body?.cancel();
+    expect((await fetch(`${gateway.url}/api/needs`, { headers: { ...coordinator, 'X-Min-Position': 'soon' } })).status).toBe(400);
+  }, 60_000);
 });

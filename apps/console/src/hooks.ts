@@ -25,14 +25,14 @@ export function useCommand() {
   const last = useRef<Attempt | null>(null);
   const [pending, setPending] = useState(false);
   const run = useCallback(
-    async <T extends CommandResult = CommandResult>(path: string, body: unknown = {}): Promise<T> => {
-      const signature = `${actor.id}\n${path}\n${JSON.stringify(body)}`;
+    async <T extends CommandResult = CommandResult>(path: string, body: unknown = {}, options: { ifMatch?: number } = {}): Promise<T> => {
+      const signature = `${actor.id}\n${path}\n${options.ifMatch ?? ''}\n${JSON.stringify(body)}`;
       const previous = last.current;
       const key = previous && previous.retryable && previous.signature === signature ? previous.key : newIdempotencyKey();
       last.current = { signature, key, retryable: false };
       setPending(true);
       try {
-        const result = await request<T>('POST', path, { body, idempotencyKey: key });
+        const result = await request<T>('POST', path, { body, idempotencyKey: key, ifMatch: options.ifMatch });
         last.current = null;
         return result;
       } catch (error) {

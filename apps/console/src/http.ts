@@ -98,6 +98,8 @@ export interface RequestOptions {
   body?: unknown;
   idempotencyKey?: string;
   minPosition?: number | null;
+  /** The revision the person saw (the resource's ETag): sent as If-Match; a newer one answers 412. */
+  ifMatch?: number;
   signal?: AbortSignal;
   /** Send no credentials (sign-in itself). */
   anonymous?: boolean;
@@ -110,6 +112,7 @@ export async function request<T>(method: 'GET' | 'POST', path: string, options: 
   if (options.body !== undefined && !options.form) headers['Content-Type'] = 'application/json';
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   if (options.minPosition !== undefined && options.minPosition !== null) headers['X-Min-Position'] = String(options.minPosition);
+  if (options.ifMatch !== undefined) headers['If-Match'] = `"${options.ifMatch}"`;
   const response = await send(
     path,
     { method, headers, body: options.form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)), signal: options.signal },

@@ -197,6 +197,8 @@ const MESSAGES = {
   saveDraft: ['保存草稿', 'Save draft'],
   coordinatorOnly: ['只有村联络员可以发布需求。', 'Only a village coordinator posts needs.'],
   created: ['需求已保存', 'Need saved'],
+  needChangedMeanwhile: ['您打开表单后，有人修改了这条需求（或有新的接单）。请载入最新内容，核对后再修改。', 'Someone changed this need (or an offer came in) since you opened the form. Load the latest version, check it, then revise again.'],
+  loadLatest: ['载入最新内容', 'Load the latest version'],
   formKept: ['您填写的内容已保留，修改后可再次提交。', 'What you entered is kept; correct it and submit again.'],
   networkRetry: ['网络异常：再次点击提交即可安全重试，不会重复提交。', 'Network problem: submitting again is safe and will not duplicate.'],
 

@@ -11,8 +11,8 @@ export interface CommandRoute {
   reads?: boolean;
 }
 
-const FORWARDED_HEADERS = ['content-type', 'content-length', 'idempotency-key', 'x-correlation-id', 'x-grant-id', 'authorization'];
-const RETURNED_HEADERS = ['content-type', 'idempotent-replayed', 'location', 'cache-control'];
+const FORWARDED_HEADERS = ['content-type', 'content-length', 'idempotency-key', 'if-match', 'x-min-position', 'x-correlation-id', 'x-grant-id', 'authorization'];
+const RETURNED_HEADERS = ['content-type', 'idempotent-replayed', 'location', 'cache-control', 'etag', 'x-position', 'x-consistency', 'x-consistency-pending', 'x-consistency-waited-ms'];
 
 /**
  * Commands are HTTP requests forwarded, body untouched, to the service that owns them; the

@@ -1,14 +1,17 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AuthenticationMiddleware, IDENTITY_ORGANIZATION_SCOPE_ENTITIES, IDENTITY_VIEW_ENTITIES, IdentityModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { EventStoreModule } from '@shecun/event-store';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { EVENT_STORE, EventStore, EventStoreModule } from '@shecun/event-store';
+import { readModelFeeds } from '@shecun/hosting';
+import { BusReadPosition } from '@shecun/projections';
+import { DataSource } from 'typeorm';
 import { DONATION_VIEW_ENTITIES, DonationsQueriesModule } from '@shecun/donations';
 import { MATCHING_VIEW_ENTITIES, MatchingChangeCounter, MatchingQueriesModule } from '@shecun/matching';
 import { MONITORING_VIEW_ENTITIES, MonitoringQueriesModule } from '@shecun/monitoring';
 import { NEED_VIEW_ENTITIES, NeedsQueriesModule } from '@shecun/needs';
 import { ORGANIZATIONS_CONTEXT_ENTITIES, OrganizationsQueriesModule } from '@shecun/organizations';
 import { RegionsModule } from '@shecun/regions';
-import { LivenessController } from '@shecun/core';
+import { LivenessController, READ_POSITION } from '@shecun/core';
 import { EvidenceModule } from '@shecun/evidence';
 
 export interface GatewayConfig {
@@ -42,6 +45,10 @@ export class GatewayModule implements NestModule {
         ...(config.evidenceDatabaseUrl ? [EvidenceModule.onPostgres(config.evidenceDatabaseUrl)] : []),
       ],
       controllers: [LivenessController],
+      providers: [
+        // Read-your-writes: a read with X-Min-Position waits for the projector's feeds of that event.
+        { provide: READ_POSITION, inject: [EVENT_STORE, getDataSourceToken()], useFactory: (store: EventStore, dataSource: DataSource) => new BusReadPosition(store, dataSource, readModelFeeds()) },
+      ],
     };
   }
 

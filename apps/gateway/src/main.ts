@@ -10,7 +10,7 @@ import { GatewayModule } from './gateway.module';
  * not yet listening; settings that are not valid stop it here.
  */
 export async function createGateway(logger?: LogLevel[] | false): Promise<INestApplication> {
-  const { requestTimeoutMs } = httpOptionsFromEnv(process.env);
+  const { requestTimeoutMs, readYourWritesTimeoutMs } = httpOptionsFromEnv(process.env);
   const app = await NestFactory.create(
     GatewayModule.forRoot({ readDatabaseUrl: requiredEnv('READ_DATABASE_URL'), eventStoreUrl: requiredEnv('EVENT_STORE_URL'), evidenceDatabaseUrl: process.env.EVIDENCE_DATABASE_URL || undefined }),
     { bodyParser: false, ...(logger === undefined ? {} : { logger }) },
@@ -31,7 +31,7 @@ export async function createGateway(logger?: LogLevel[] | false): Promise<INestA
   // A team suggestion is a POST that appends nothing: the gateway answers it from the matching model.
   // The wait for the owning service's answer is bounded by the same request timeout.
   app.use(commandProxy(routes, { queries: ['/api/teams/suggestions'], timeoutMs: requestTimeoutMs }));
-  configureHttpApp(app, { title: '社村通 API (gateway)', description: 'Queries from read models; commands forwarded to the owning service', requestTimeoutMs });
+  configureHttpApp(app, { title: '社村通 API (gateway)', description: 'Queries from read models; commands forwarded to the owning service', requestTimeoutMs, readYourWritesTimeoutMs });
   return app;
 }
 

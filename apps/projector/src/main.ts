@@ -1,12 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { answerClientErrorsAsProblems, requiredEnv } from '@shecun/core';
 import { KafkaBus } from '@shecun/messaging';
-import { IdentityOrganizationScopesProjection, IdentityProjection } from '@shecun/identity';
-import { SequencedMatchingProjection } from '@shecun/matching';
-import { MonitoringProjection } from '@shecun/monitoring';
-import { NeedsProjection } from '@shecun/needs';
-import { DonationOrganizationsProjection, DonationsProjection } from '@shecun/donations';
-import { OrganizationsProjection, PairingsProjection, TeamsProjection } from '@shecun/organizations';
+import { READ_MODEL_FEEDS } from '@shecun/hosting';
 import { BusProjector } from '@shecun/projections';
 import { createServer } from 'node:http';
 import { projectorParkedCommand } from './parked-command';
@@ -27,22 +22,10 @@ async function main(): Promise<void> {
     sessionTimeoutMs: Number(process.env.KAFKA_SESSION_TIMEOUT_MS ?? 10_000),
   });
   const prefix = process.env.TOPIC_PREFIX ?? '';
-  const projectors = [
-    new BusProjector(bus, dataSource, new NeedsProjection(), { topics: [`${prefix}shecun.needs.v1`], groupId: `${prefix}projector-needs` }),
-    new BusProjector(bus, dataSource, new IdentityProjection(), { topics: [`${prefix}shecun.identity.v1`], groupId: `${prefix}projector-identity` }),
-    // Where organizations are registered, for the gateway's user commands (the delegation rules).
-    new BusProjector(bus, dataSource, new IdentityOrganizationScopesProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-identity-organization-scopes` }),
-    new BusProjector(bus, dataSource, new OrganizationsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-organizations` }),
-    new BusProjector(bus, dataSource, new PairingsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-pairings` }),
-    new BusProjector(bus, dataSource, new TeamsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-teams` }),
-    new BusProjector(bus, dataSource, new DonationsProjection(), { topics: [`${prefix}shecun.donations.v1`], groupId: `${prefix}projector-donations` }),
-    // The organizations' credit codes, for the donations context's IATI export.
-    new BusProjector(bus, dataSource, new DonationOrganizationsProjection(), { topics: [`${prefix}shecun.organizations.v1`], groupId: `${prefix}projector-donations-organizations` }),
-    // The bureau's dashboard (监测): needs figures by region, category and period.
-    new BusProjector(bus, dataSource, new MonitoringProjection(), { topics: [`${prefix}shecun.needs.v1`], groupId: `${prefix}projector-monitoring` }),
-    // Matching (供需对接): organizations, pairings, teams and needs; rows stamped by the change counter.
-    new BusProjector(bus, dataSource, new SequencedMatchingProjection(), { topics: [`${prefix}shecun.organizations.v1`, `${prefix}shecun.needs.v1`], groupId: `${prefix}projector-matching` }),
-  ];
+  const projectors = READ_MODEL_FEEDS.map((feed) => {
+    const projection = feed.create();
+    return new BusProjector(bus, dataSource, projection, { topics: feed.topics.map((t) => `${prefix}${t}`), groupId: `${prefix}projector-${projection.name}` });
+  });
 
   if (command.length) {
     process.exitCode = await projectorParkedCommand(command, projectors, dataSource);

@@ -14,6 +14,7 @@ export async function createApp(config: AppConfig, logger: LogLevel[] | false = 
     title: '社村通 API',
     description: 'Needs of assisted villages, commitments (接单) and deliveries by social organizations — 百县千镇万村',
     requestTimeoutMs: config.requestTimeoutMs,
+    readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
   });
   serveConsole(app);
   return app;

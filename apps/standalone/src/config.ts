@@ -19,6 +19,8 @@ export interface AppConfig {
   rateLimits: RateLimits;
   /** A request still unanswered after this many milliseconds gets a 503 (REQUEST_TIMEOUT_MS). */
   requestTimeoutMs: number;
+  /** How long a read with X-Min-Position waits for the read models (READ_YOUR_WRITES_TIMEOUT_MS; default 5 s). */
+  readYourWritesTimeoutMs?: number;
   /** Push needs to organizations as they are published (PUSH_DISPATCH; default on). */
   pushDispatch?: boolean;
 }
@@ -35,7 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemo: flagEnv(env.SEED_DEMO, true),
     autostartProjections: true,
     rateLimits: rateLimitsFromEnv(env),
-    requestTimeoutMs: httpOptionsFromEnv(env).requestTimeoutMs,
+    ...httpOptionsFromEnv(env),
   };
 }
 

@@ -8,7 +8,7 @@ import {
 } from '@shecun/event-store';
 import { Actor } from './actor';
 import { Decider, DomainEvent } from './decider';
-import { conflict } from './domain-error';
+import { conflict, DomainError } from './domain-error';
 
 /** Namespace for event ids derived from a command id (uuid v5). */
 const EVENT_ID_NAMESPACE = '6f1c0d2e-8a4b-5c3d-9e7f-0a1b2c3d4e5f';
@@ -19,6 +19,28 @@ export interface CommandEnvelope<Command> {
   /** Identifies this command; event ids derive from it, so a retried command appends nothing new. */
   commandId: string;
   correlationId: string;
+  /**
+   * The stream revision the person decided on (their If-Match): the command is refused with
+   * {@link StaleRevisionError} when the stream has moved on, and never re-decided after a
+   * concurrent append. Unset: the command is decided on the current state.
+   */
+  expectedRevision?: number;
+}
+
+/** 412: the stream is no longer at the revision the caller named; carries the current state. */
+export class StaleRevisionError<State = unknown> extends DomainError {
+  constructor(
+    readonly streamName: string,
+    readonly currentRevision: number,
+    readonly expectedRevision: number,
+    readonly state: State,
+  ) {
+    super(
+      'stale',
+      `内容已被修改（当前修订 ${currentRevision}，你看到的是修订 ${expectedRevision}），请查看最新内容后再提交 (changed since you read it: now at revision ${currentRevision}, If-Match named ${expectedRevision})`,
+      { currentRevision, expectedRevision },
+    );
+  }
 }
 
 export interface CommandResult<State> {
@@ -55,7 +77,9 @@ export interface ExecuteOptions {
 /**
  * Load → decide → append once with the expected revision; on a concurrent append, reload and
  * decide again, a bounded number of times. A command id already recorded as causation in the
- * stream returns that first outcome without deciding again.
+ * stream returns that first outcome without deciding again. With `envelope.expectedRevision`
+ * (a person's If-Match) the stream must still be at that revision: otherwise, and after a
+ * concurrent append, the command is refused with {@link StaleRevisionError} (412), not re-decided.
  */
 export async function executeCommand<Command, State, Event extends DomainEvent>(
   store: EventStore,
@@ -76,10 +100,15 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
       return { state, events: earlier, revision: history[history.length - 1].revision, position: earlier[earlier.length - 1].position };
     }
 
+    const current = typeof expected === 'number' ? expected : -1;
+    if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== current) {
+      throw new StaleRevisionError(streamName, current, envelope.expectedRevision, state);
+    }
+
     const now = clock();
     const decided = decider.decide(envelope.command, state, { actor: envelope.actor, now });
     if (decided.length === 0) {
-      return { state, events: [], revision: typeof expected === 'number' ? expected : -1 };
+      return { state, events: [], revision: current };
     }
     const newEvents: NewEvent[] = decided.map((event, index) => ({
       id: uuidv5(`${envelope.commandId}/${index}`, EVENT_ID_NAMESPACE),

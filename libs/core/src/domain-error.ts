@@ -1,8 +1,9 @@
 /**
  * A rejection decided by the domain. Each kind maps to one HTTP status:
- * invalid → 422, conflict → 409, not-found → 404, forbidden → 403.
+ * invalid → 422, conflict → 409, not-found → 404, forbidden → 403, stale → 412 (the caller's
+ * If-Match names a revision the stream has moved past).
  */
-export type DomainErrorKind = 'invalid' | 'conflict' | 'not-found' | 'forbidden';
+export type DomainErrorKind = 'invalid' | 'conflict' | 'not-found' | 'forbidden' | 'stale';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

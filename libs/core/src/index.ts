@@ -12,6 +12,7 @@ export * from './http/json-body';
 export * from './http/client-error';
 export * from './http/human-text';
 export * from './http/timeout.interceptor';
+export * from './http/read-your-writes';
 export * from './write-lock';
 export * from './env';
 export * from './http/liveness.controller';

@@ -1,1 +1,2 @@
 export * from './write-service';
+export * from './read-model-feeds';

@@ -64,13 +64,13 @@ export class WriteServiceModule implements NestModule {
  * valid stop it here.
  */
 export async function createWriteService(name: string, config: Omit<WriteServiceConfig, 'eventStoreUrl' | 'databaseUrl'>, logger?: LogLevel[] | false): Promise<INestApplication> {
-  const { requestTimeoutMs } = httpOptionsFromEnv(process.env);
+  const { requestTimeoutMs, readYourWritesTimeoutMs } = httpOptionsFromEnv(process.env);
   const app = await NestFactory.create(
     WriteServiceModule.forRoot({ ...config, eventStoreUrl: requiredEnv('EVENT_STORE_URL'), databaseUrl: requiredEnv('DATABASE_URL') }),
     { bodyParser: false, ...(logger === undefined ? {} : { logger }) },
   );
   app.enableShutdownHooks();
-  configureHttpApp(app, { title: `社村通 ${name}`, description: `Command side of the ${name.replace(/ service$/, '')} context`, requestTimeoutMs });
+  configureHttpApp(app, { title: `社村通 ${name}`, description: `Command side of the ${name.replace(/ service$/, '')} context`, requestTimeoutMs, readYourWritesTimeoutMs });
   return app;
 }
 

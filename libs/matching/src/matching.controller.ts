@@ -1,25 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Optional, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor } from '@shecun/core';
-import { ProjectionHost } from '@shecun/projections';
+import { Actor, CurrentActor, MIN_POSITION_HEADER } from '@shecun/core';
 import { CandidatesQuery, MatchingIdParam, RecommendedNeedsQuery, TeamSuggestionDto } from './matching.dto';
 import { MatchingService } from './matching.service';
-
-const MIN_POSITION_HEADER = { name: 'X-Min-Position', required: false, description: 'Wait (up to 5 s) until read models include this event position' };
 
 /** Matching (供需对接): ranked candidates for a need, recommended needs for an organization, team suggestions. */
 @ApiTags('matching 供需对接')
 @Controller('api')
 export class MatchingController {
-  constructor(
-    private readonly matching: MatchingService,
-    @Optional() private readonly projections?: ProjectionHost,
-  ) {}
-
-  private async readYourWrites(minPosition?: string) {
-    const position = Number(minPosition);
-    if (this.projections && minPosition && Number.isSafeInteger(position)) await this.projections.waitFor(position);
-  }
+  constructor(private readonly matching: MatchingService) {}
 
   @Get('needs/:id/candidates')
   @ApiOperation({
@@ -27,8 +16,7 @@ export class MatchingController {
       '候选组织 Organizations in normal standing ranked for an open need, with the points and reason of each factor (service field, proximity, pairing, capacity, reliability, team); the need’s coordinators, bureau staff and auditors within scope, admins',
   })
   @ApiHeader(MIN_POSITION_HEADER)
-  async candidates(@Param() { id }: MatchingIdParam, @Query() query: CandidatesQuery, @CurrentActor() actor: Actor, @Headers('x-min-position') minPosition?: string) {
-    await this.readYourWrites(minPosition);
+  async candidates(@Param() { id }: MatchingIdParam, @Query() query: CandidatesQuery, @CurrentActor() actor: Actor) {
     return this.matching.candidates(id, actor, query.limit);
   }
 
@@ -38,8 +26,7 @@ export class MatchingController {
       '推荐需求 Open needs ranked for an organization by score plus fairness (long-waiting and unpaired villages rise), with reasons; the organization’s own staff and hub admins, bureau staff whose scope holds its home division, admins',
   })
   @ApiHeader(MIN_POSITION_HEADER)
-  async recommended(@Param() { id }: MatchingIdParam, @Query() query: RecommendedNeedsQuery, @CurrentActor() actor: Actor, @Headers('x-min-position') minPosition?: string) {
-    await this.readYourWrites(minPosition);
+  async recommended(@Param() { id }: MatchingIdParam, @Query() query: RecommendedNeedsQuery, @CurrentActor() actor: Actor) {
     return this.matching.recommendedNeeds(id, actor, query);
   }
 

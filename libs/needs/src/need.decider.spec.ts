@@ -311,6 +311,18 @@ describe('ReviseNeed', () => {
       ]);
   });
 
+  it('changes only the fields sent: the others are taken from the need as it stands', () => {
+    given(needDecider, [drafted()])
+      .when({ type: 'ReviseNeed', reason: '只改标题', title: ' 南岗村助学 ' }, ctx(coordinator))
+      .then([{ type: 'NeedRevised', data: { needId: NEED_ID, ...FIELDS, title: '南岗村助学', reason: '只改标题', revisedAt: AT } }]);
+  });
+
+  it('clears the due date when sent as null, and keeps it when left out', () => {
+    given(needDecider, [drafted()])
+      .when({ type: 'ReviseNeed', reason: '不限日期', dueDate: null }, ctx(coordinator))
+      .then([{ type: 'NeedRevised', data: { needId: NEED_ID, ...FIELDS, dueDate: null, reason: '不限日期', revisedAt: AT } }]);
+  });
+
   it('keeps line-item ids, drops removed ones and numbers new ones after the highest existing', () => {
     const desks = { kind: 'goods' as const, description: '学生课桌椅', unit: '套', quantity: 60, estimatedValueFen: 1_800_000 };
     // L2 is dropped, L3 kept: the new line item is L4, not a reused L2.

@@ -23,7 +23,8 @@ type NeedFieldsInput = Omit<NeedFields, 'lineItems'> & { lineItems: LineItemInpu
 export type NeedCommand =
   | ({ type: 'DraftNeed'; needId: string; villageCode: string; publish?: boolean } & NeedFieldsInput)
   | { type: 'PublishNeed' }
-  | ({ type: 'ReviseNeed'; reason: string } & NeedFieldsInput)
+  /** Only the fields sent change (merge-patch); a line item list sent replaces the list. */
+  | ({ type: 'ReviseNeed'; reason: string } & Partial<NeedFieldsInput>)
   | { type: 'WithdrawNeed'; reason: string }
   | { type: 'ExpireNeed' }
   | { type: 'FulfilNeed'; note: string }
@@ -496,10 +497,18 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
     case 'ReviseNeed': {
       if (ENDED.includes(state.lifecycle)) throw conflict(`需求已${needStatus(state)}，不能修改 (an ended need cannot be revised)`);
       if (!command.reason.trim()) throw invalid('请说明修改原因 (a reason is required)');
-      checkFields(command);
+      const revised: NeedFieldsInput = {
+        title: command.title ?? state.fields.title,
+        description: command.description ?? state.fields.description,
+        category: command.category ?? state.fields.category,
+        lineItems: command.lineItems ?? state.fields.lineItems,
+        dueDate: command.dueDate !== undefined ? command.dueDate : state.fields.dueDate,
+        autoAccept: command.autoAccept ?? state.fields.autoAccept,
+      };
+      checkFields(revised);
       // Ids referenced by any commitment (even declined ones) are never handed to a new line item.
       const everUsed = [...state.fields.lineItems, ...state.commitments.flatMap((c) => c.items.map((i) => ({ id: i.lineItemId })))];
-      const lineItems = assignLineItemIds(command.lineItems, everUsed);
+      const lineItems = assignLineItemIds(revised.lineItems, everUsed);
       if (state.lifecycle === 'published' && command.dueDate && command.dueDate < today(now)) {
         throw invalid('需求截止日期不能早于今天 (a published need cannot get a due date in the past)');
       }
@@ -517,12 +526,12 @@ function decide(command: NeedCommand, state: NeedState, { actor, now }: Decision
         }
       }
       const fields: NeedFields = {
-        title: command.title.trim(),
-        description: command.description,
-        category: command.category,
+        title: revised.title.trim(),
+        description: revised.description,
+        category: revised.category,
         lineItems,
-        dueDate: command.dueDate,
-        autoAccept: command.autoAccept,
+        dueDate: revised.dueDate,
+        autoAccept: revised.autoAccept,
       };
       return [{ type: 'NeedRevised', data: { needId, ...fields, reason: command.reason, revisedAt: at } }];
     }

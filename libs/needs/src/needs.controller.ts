@@ -1,10 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Optional, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Optional, Param, Post, Query, Res } from '@nestjs/common';
 import { EvidenceService, resolveEvidence, sendEvidence, ThumbnailQuery, wantsThumbnail } from '@shecun/evidence';
 import type { Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, Command, CommandContext, CommandResult, CurrentActor, IDEMPOTENCY_HEADER, notFound } from '@shecun/core';
-import { ProjectionHost } from '@shecun/projections';
+import { Actor, Command, CommandContext, CommandResult, CurrentActor, DomainError, etagOf, IDEMPOTENCY_HEADER, IfMatch, MIN_POSITION_HEADER, notFound, StaleRevisionError } from '@shecun/core';
 import { NeedCommand, NeedState } from './need.decider';
 import { presentNeed } from './need.presenter';
 import { ExecuteNeedCommand } from './needs.commands';
@@ -28,16 +27,27 @@ import {
 } from './needs.dto';
 import { NeedsQueries, today } from './needs.queries';
 
-const MIN_POSITION_HEADER = { name: 'X-Min-Position', required: false, description: 'Wait (up to 5 s) until read models include this event position' };
 
-/** The editable fields of a need, as the decider takes them, from a create or revise body. */
-const needFields = (body: CreateNeedDto | ReviseNeedDto) => ({
+const IF_MATCH_HEADER = { name: 'If-Match', required: true, description: 'The ETag of the need as read ("<revision>"): 412 with the current need when it changed since, 428 when missing' };
+
+/** The editable fields of a need, as the decider takes them, from a create body. */
+const needFields = (body: CreateNeedDto) => ({
   title: body.title,
   description: body.description ?? '',
   category: body.category,
   lineItems: body.lineItems.map((li: LineItemDto) => ({ ...li })),
   dueDate: body.dueDate ?? null,
   autoAccept: body.autoAccept ?? false,
+});
+
+/** The fields a revision sends (merge-patch: an absent or null field stays as it is, but dueDate null clears the date). */
+const revisedFields = (body: ReviseNeedDto) => ({
+  ...(body.title != null ? { title: body.title } : {}),
+  ...(body.description != null ? { description: body.description } : {}),
+  ...(body.category != null ? { category: body.category } : {}),
+  ...(body.lineItems != null ? { lineItems: body.lineItems.map((li: LineItemDto) => ({ ...li })) } : {}),
+  ...(body.dueDate !== undefined ? { dueDate: body.dueDate } : {}),
+  ...(body.autoAccept != null ? { autoAccept: body.autoAccept } : {}),
 });
 
 /** Command routes of the needs context: each one decides on a need's stream and appends. */
@@ -49,8 +59,17 @@ export class NeedsCommandController {
     @Optional() private readonly evidence?: EvidenceService,
   ) {}
 
-  private async run(needId: string, command: NeedCommand, context: CommandContext) {
-    const result = await this.commands.execute<ExecuteNeedCommand, CommandResult<NeedState>>(new ExecuteNeedCommand(needId, command, context));
+  private async run(needId: string, command: NeedCommand, context: CommandContext, response?: Response) {
+    const result = await this.commands
+      .execute<ExecuteNeedCommand, CommandResult<NeedState>>(new ExecuteNeedCommand(needId, command, context))
+      .catch((error: unknown) => {
+        // 412 answers with the need as it is now, so the person can see what changed.
+        if (error instanceof StaleRevisionError) {
+          throw new DomainError('stale', error.message, { ...error.details, need: presentNeed(error.state as NeedState, today()) });
+        }
+        throw error;
+      });
+    if (result.revision >= 0) response?.setHeader('ETag', etagOf(result.revision));
     return {
       needId,
       revision: result.revision,
@@ -88,10 +107,17 @@ export class NeedsCommandController {
 
   @Post(':id/revise')
   @HttpCode(200)
-  @ApiOperation({ summary: '修改需求 Revise a need (reason required)' })
+  @ApiOperation({ summary: '修改需求 Revise a need: the fields sent change, the others stay (reason and If-Match required)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  revise(@Param() { id }: IdParam, @Body() body: ReviseNeedDto, @Command() ctx: CommandContext) {
-    return this.run(id, { type: 'ReviseNeed', reason: body.reason, ...needFields(body) }, ctx);
+  @ApiHeader(IF_MATCH_HEADER)
+  revise(
+    @Param() { id }: IdParam,
+    @Body() body: ReviseNeedDto,
+    @Command() ctx: CommandContext,
+    @IfMatch({ required: true }) expectedRevision: number | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.run(id, { type: 'ReviseNeed', reason: body.reason, ...revisedFields(body) }, { ...ctx, expectedRevision }, response);
   }
 
   @Post(':id/withdraw')
@@ -236,30 +262,24 @@ export class NeedsCommandController {
 export class NeedsQueryController {
   constructor(
     private readonly queries: NeedsQueries,
-    @Optional() private readonly projections?: ProjectionHost,
     @Optional() private readonly evidence?: EvidenceService,
   ) {}
-
-  /** Read-your-writes where the projections run in this process; elsewhere the header is a no-op. */
-  private async readYourWrites(minPosition?: string) {
-    const position = Number(minPosition);
-    if (this.projections && minPosition && Number.isSafeInteger(position)) await this.projections.waitFor(position);
-  }
 
   @Get()
   @ApiOperation({ summary: '需求列表 List needs by division, category and status' })
   @ApiHeader(MIN_POSITION_HEADER)
-  async list(@Query() query: ListNeedsQuery, @CurrentActor() actor: Actor, @Headers('x-min-position') minPosition?: string) {
-    await this.readYourWrites(minPosition);
+  async list(@Query() query: ListNeedsQuery, @CurrentActor() actor: Actor) {
     return this.queries.list(query, actor);
   }
 
   @Get(':id')
   @ApiOperation({ summary: '需求详情 A need with its line items and commitments' })
   @ApiHeader(MIN_POSITION_HEADER)
-  async get(@Param() { id }: IdParam, @CurrentActor() actor: Actor, @Headers('x-min-position') minPosition?: string) {
-    await this.readYourWrites(minPosition);
-    return this.queries.get(id, actor);
+  async get(@Param() { id }: IdParam, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
+    const need = await this.queries.get(id, actor);
+    // The stream revision: what If-Match names when the need is revised.
+    response.setHeader('ETag', etagOf(need.revision));
+    return need;
   }
 
   @Get(':id/evidence/:sha256')

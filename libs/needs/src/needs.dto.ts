@@ -1,5 +1,5 @@
 import { PageQueryDto, HumanText } from '@shecun/core';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -91,7 +91,8 @@ export class CreateNeedDto extends NeedFieldsDto {
   publish?: boolean;
 }
 
-export class ReviseNeedDto extends NeedFieldsDto {
+/** A revision sends only what changes (each field optional); the reason is always required. */
+export class ReviseNeedDto extends PartialType(NeedFieldsDto) {
   @ApiProperty({ example: '学生人数增加' })
   @IsString() @HumanText({ multiline: true }) @Length(1, 500)
   reason: string;

@@ -1,9 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Optional, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, Command, CommandContext, CommandResult, IDEMPOTENCY_HEADER } from '@shecun/core';
+import { Actor, Command, CommandContext, CommandResult, IDEMPOTENCY_HEADER, MIN_POSITION_HEADER } from '@shecun/core';
 import { Public } from '@shecun/core';
-import { ProjectionHost } from '@shecun/projections';
 import { OptionalActor, OrganizationProfileQueries } from './organization-profile';
 import { OrganizationCommand, OrganizationState } from './organization.decider';
 import { presentOrganization } from './organization.presenter';
@@ -21,7 +20,6 @@ import {
 import { OrganizationsQueries } from './organizations.queries';
 import { RegistryImportService } from './registry-import.service';
 
-const MIN_POSITION_HEADER = { name: 'X-Min-Position', required: false, description: 'Wait (up to 5 s) until read models include this event position' };
 
 const profileOf = (body: ProfileDto) => ({
   categories: body.categories,
@@ -128,7 +126,6 @@ export class OrganizationsQueryController {
   constructor(
     private readonly queries: OrganizationsQueries,
     private readonly profiles: OrganizationProfileQueries,
-    @Optional() private readonly projections?: ProjectionHost,
   ) {}
 
   @Public()
@@ -142,9 +139,7 @@ export class OrganizationsQueryController {
   @Get(':id')
   @ApiOperation({ summary: '组织资料 An organization’s profile and standing' })
   @ApiHeader(MIN_POSITION_HEADER)
-  async get(@Param() { id }: OrganizationIdParam, @Headers('x-min-position') minPosition?: string) {
-    const position = Number(minPosition);
-    if (this.projections && minPosition && Number.isSafeInteger(position)) await this.projections.waitFor(position);
+  async get(@Param() { id }: OrganizationIdParam) {
     return this.queries.get(id);
   }
 
@@ -155,9 +150,7 @@ export class OrganizationsQueryController {
       '组织主页 Profile: registry entry, pairings, teams (led, member, invited); commitments and delivery record (offered / accepted / delivered / confirmed / withdrawn / declined / overdue) for its own staff, admins, and bureau staff and auditors within their scope (null for others)',
   })
   @ApiHeader(MIN_POSITION_HEADER)
-  async profile(@Param() { id }: OrganizationIdParam, @OptionalActor() actor: Actor | undefined, @Headers('x-min-position') minPosition?: string) {
-    const position = Number(minPosition);
-    if (this.projections && minPosition && Number.isSafeInteger(position)) await this.projections.waitFor(position);
+  async profile(@Param() { id }: OrganizationIdParam, @OptionalActor() actor: Actor | undefined) {
     return this.profiles.profile(id, actor);
   }
 

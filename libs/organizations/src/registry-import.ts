@@ -1,4 +1,4 @@
-import { flattenValidationErrors, invalid } from '@shecun/core';
+import { DomainErrorKind, flattenValidationErrors, invalid } from '@shecun/core';
 import { CATEGORIES, Category, CATEGORY_LABELS } from '@shecun/needs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -83,7 +83,7 @@ export interface ImportRowError {
   /** The request field it concerns (creditCode, categories, contact.phone …), when one. */
   field?: string;
   /** invalid (422), forbidden (403), conflict (409): as the same registration through POST /api/organizations would be answered. */
-  kind: 'invalid' | 'forbidden' | 'conflict' | 'not-found';
+  kind: DomainErrorKind;
   /** For credit codes: which check failed (format, authority, type, division, organization-code-check, check-character). */
   check?: string;
   message: string;

@@ -5,3 +5,4 @@ export * from './projection-runner';
 export * from './projections.module';
 export * from './bus-projector';
 export * from './parked-command';
+export * from './bus-read-position';

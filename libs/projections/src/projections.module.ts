@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { READ_POSITION, ReadPosition } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { DataSource } from 'typeorm';
 import { Projection } from './projection';
@@ -19,7 +20,7 @@ export interface ParkingProcessor {
  * runner per projection when the application has bootstrapped, and stops them on shutdown.
  */
 @Injectable()
-export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShutdown, ReadPosition {
   private readonly logger = new Logger('Projections');
   private readonly runners = new Map<string, ProjectionRunner>();
   private readonly processors = new Map<string, ParkingProcessor>();
@@ -98,11 +99,16 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
     return results;
   }
 
-  /** Resolves once every projection has applied the log up to `position` (read-your-writes). */
+  /** The projections whose checkpoint is still before `position` (read-your-writes: ReadYourWritesInterceptor). */
+  async pending(position: number): Promise<string[]> {
+    return [...this.runners.entries()].filter(([, r]) => r.status().checkpoint < position).map(([name]) => name);
+  }
+
+  /** Resolves true once every projection has applied the log up to `position`, false at the deadline. */
   async waitFor(position: number, timeoutMs = 5000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if ([...this.runners.values()].every((r) => r.status().checkpoint >= position)) return true;
+      if ((await this.pending(position)).length === 0) return true;
       await new Promise((r) => setTimeout(r, 5));
     }
     return false;
@@ -122,8 +128,8 @@ export class ProjectionsModule {
       module: ProjectionsModule,
       // One host per process, reachable from every context module that registers a projection.
       global: true,
-      providers: [ProjectionHost, { provide: PROJECTIONS_AUTOSTART, useValue: options.autostart }],
-      exports: [ProjectionHost],
+      providers: [ProjectionHost, { provide: PROJECTIONS_AUTOSTART, useValue: options.autostart }, { provide: READ_POSITION, useExisting: ProjectionHost }],
+      exports: [ProjectionHost, READ_POSITION],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, DatePicker, Form, FormInstance, Input, InputNumber, Progress, Result, Row, Select, Skeleton, Space, Switch } from 'antd';
 import dayjs, { Dayjs } from 'dayjs';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, CommandResult, get, Need } from '../api';
 import { ErrorAlert, PageTitle } from '../components/common';
@@ -187,7 +187,7 @@ function formValuesOf(need: Need): NeedFormValues {
 }
 
 /** The guided form: post a need (`need` absent) or revise one. */
-function NeedForm({ need }: { need?: Need }) {
+function NeedForm({ need, onReload }: { need?: Need; onReload?: () => void }) {
   const { t, pick } = useI18n();
   const actor = useActor();
   const navigate = useNavigate();
@@ -226,7 +226,7 @@ function NeedForm({ need }: { need?: Need }) {
     setSubmitting(kind);
     try {
       const result = need
-        ? await run<CommandResult>(`/api/needs/${need.id}/revise`, { ...fields(values), reason: values.reason!.trim() })
+        ? await run<CommandResult>(`/api/needs/${need.id}/revise`, { ...fields(values), reason: values.reason!.trim() }, { ifMatch: need.revision })
         : await run<CommandResult>('/api/needs', { villageCode: values.region![3], ...fields(values), publish: kind === 'publish' });
       sessionStorage.removeItem(keptKey);
       navigate(`/needs/${result.needId}`, { state: { minPosition: result.position } });
@@ -323,7 +323,20 @@ function NeedForm({ need }: { need?: Need }) {
         </Card>
 
         <div ref={errorRef}>
-          <ErrorAlert error={error} extra={error instanceof ApiError && error.network ? t('networkRetry') : t('formKept')} />
+          {error instanceof ApiError && error.status === 412 ? (
+            // Someone changed the need since this form opened: show them theirs, never overwrite it.
+            <ErrorAlert
+              error={error}
+              extra={t('needChangedMeanwhile')}
+              action={
+                <Button size="small" onClick={onReload} data-testid="reload-need">
+                  {t('loadLatest')}
+                </Button>
+              }
+            />
+          ) : (
+            <ErrorAlert error={error} extra={error instanceof ApiError && error.network ? t('networkRetry') : t('formKept')} />
+          )}
         </div>
         <Space wrap className="form-buttons">
           {need ? (
@@ -360,11 +373,12 @@ export function ReviseNeed() {
   const { t } = useI18n();
   const [need, setNeed] = useState<Need>();
   const [error, setError] = useState<unknown>();
-  useEffect(() => {
+  const load = useCallback(() => {
     get<Need>(`/api/needs/${encodeURIComponent(id)}`).then(setNeed, setError);
   }, [id]);
+  useEffect(load, [load]);
   if (error instanceof ApiError && error.status === 404) return <Result status="404" title={t('notFound')} extra={<Link to="/">{t('navHome')}</Link>} />;
   if (error) return <ErrorAlert error={error} />;
   if (!need) return <Skeleton active paragraph={{ rows: 10 }} />;
-  return <NeedForm key={`${need.id}.${need.revision}`} need={need} />;
+  return <NeedForm key={`${need.id}.${need.revision}`} need={need} onReload={load} />;
 }

@@ -55,9 +55,11 @@ describe('requests the HTTP parser refuses', () => {
 
 describe('httpOptionsFromEnv', () => {
   it('reads REQUEST_TIMEOUT_MS once, 15 s by default, and refuses what is not a positive whole number of milliseconds', () => {
-    expect(httpOptionsFromEnv({})).toEqual({ requestTimeoutMs: 15_000 });
-    expect(httpOptionsFromEnv({ REQUEST_TIMEOUT_MS: ' ' })).toEqual({ requestTimeoutMs: 15_000 });
-    expect(httpOptionsFromEnv({ REQUEST_TIMEOUT_MS: '250' })).toEqual({ requestTimeoutMs: 250 });
+    expect(httpOptionsFromEnv({})).toEqual({ requestTimeoutMs: 15_000, readYourWritesTimeoutMs: 5_000 });
+    expect(httpOptionsFromEnv({ REQUEST_TIMEOUT_MS: ' ' })).toEqual({ requestTimeoutMs: 15_000, readYourWritesTimeoutMs: 5_000 });
+    expect(httpOptionsFromEnv({ REQUEST_TIMEOUT_MS: '250' })).toEqual({ requestTimeoutMs: 250, readYourWritesTimeoutMs: 125 });
+    expect(httpOptionsFromEnv({ READ_YOUR_WRITES_TIMEOUT_MS: '800' })).toEqual({ requestTimeoutMs: 15_000, readYourWritesTimeoutMs: 800 });
+    for (const value of ['15000', '0', '1.5']) expect(() => httpOptionsFromEnv({ READ_YOUR_WRITES_TIMEOUT_MS: value })).toThrow(/READ_YOUR_WRITES_TIMEOUT_MS must be/);
     for (const value of ['0', '-1', 'x', '10 s']) expect(() => httpOptionsFromEnv({ REQUEST_TIMEOUT_MS: value })).toThrow(/REQUEST_TIMEOUT_MS must be a positive number/);
     for (const value of ['0.5', '3000000000']) expect(() => httpOptionsFromEnv({ REQUEST_TIMEOUT_MS: value })).toThrow(/REQUEST_TIMEOUT_MS must be a whole number/);
   });

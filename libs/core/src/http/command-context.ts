@@ -1,4 +1,4 @@
-import { BadRequestException, createParamDecorator, ExecutionContext, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, createParamDecorator, ExecutionContext, HttpException, HttpStatus, SetMetadata, UnauthorizedException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { Actor } from '../actor';
@@ -7,6 +7,8 @@ export interface CommandContext {
   actor: Actor;
   commandId: string;
   correlationId: string;
+  /** The revision a person decided on (If-Match); see {@link IfMatch}. */
+  expectedRevision?: number;
 }
 
 const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -62,4 +64,30 @@ export const Command = createParamDecorator((_: unknown, ctx: ExecutionContext):
     commandId: request.commandId ?? randomUUID(),
     correlationId: correlation ?? randomUUID(),
   };
+});
+
+/** The entity tag of a resource at a stream revision (strong: the revision is the whole state). */
+export const etagOf = (revision: number) => `"${revision}"`;
+
+const ETAG = /^"(-1|\d{1,15})"$/;
+
+/**
+ * The stream revision named by If-Match, for commands that people decide on what they saw
+ * (editing a need): `"<revision>"` as the resource's ETag gave it. Absent: 428 when `required`,
+ * else undefined (and for `*`); malformed or weak (`W/`): 400. A revision the stream has moved
+ * past is answered 412 by the executor.
+ */
+export const IfMatch = createParamDecorator((options: { required?: boolean } | undefined, ctx: ExecutionContext): number | undefined => {
+  const header = ctx.switchToHttp().getRequest<Request>().header('if-match')?.trim();
+  if (header === undefined || header === '') {
+    if (!options?.required) return undefined;
+    throw new HttpException(
+      '需要 If-Match 请求头：请带上读取时得到的 ETag，以免覆盖他人的修改 (If-Match required: send the ETag you read, so that nobody\'s change is overwritten)',
+      HttpStatus.PRECONDITION_REQUIRED,
+    );
+  }
+  if (header === '*') return undefined;
+  const match = ETAG.exec(header);
+  if (!match) throw new BadRequestException('If-Match 格式不对 (If-Match must be one strong ETag as the resource gave it, e.g. "3")');
+  return Number(match[1]);
 });

@@ -6,6 +6,7 @@ import { positiveNumberEnv } from '../env';
 import { answerClientErrorsAsProblems } from './client-error';
 import { JSON_MEDIA_TYPES, jsonBodyParser } from './json-body';
 import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
+import { READ_POSITION, ReadPosition, ReadYourWritesInterceptor } from './read-your-writes';
 import { TimeoutInterceptor } from './timeout.interceptor';
 import { createValidationPipe } from './validation';
 
@@ -16,22 +17,35 @@ export interface HttpAppOptions {
   bodyLimit?: string;
   /** A route still unanswered after this many milliseconds answers 503. Default 15 s. */
   requestTimeoutMs?: number;
+  /** How long a read with X-Min-Position waits for the read models. Default 5 s (at most half the request timeout). */
+  readYourWritesTimeoutMs?: number;
 }
 
 /** Default of REQUEST_TIMEOUT_MS. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
+/** Default of READ_YOUR_WRITES_TIMEOUT_MS (never more than half the request timeout). */
+export const DEFAULT_READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
+
+const readYourWritesDefault = (requestTimeoutMs: number) => Math.min(DEFAULT_READ_YOUR_WRITES_TIMEOUT_MS, Math.floor(requestTimeoutMs / 2));
+
 /**
- * The HTTP settings every app reads from its environment: REQUEST_TIMEOUT_MS (a positive number of
- * milliseconds, 15000 when unset), parsed once at start; anything else stops the start.
+ * The HTTP settings every app reads from its environment, parsed once at start (anything else
+ * stops the start): REQUEST_TIMEOUT_MS (a positive number of milliseconds, 15000 when unset) and
+ * READ_YOUR_WRITES_TIMEOUT_MS (how long a read with X-Min-Position may wait; 5000 when unset, and
+ * below the request timeout).
  */
-export function httpOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): { requestTimeoutMs: number } {
+export function httpOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): { requestTimeoutMs: number; readYourWritesTimeoutMs: number } {
   const requestTimeoutMs = positiveNumberEnv('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS);
   // Timers hold at most 2^31-1 ms (about 24 days); a larger value would fire at once.
   if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs > 2_147_483_647) {
     throw new Error(`REQUEST_TIMEOUT_MS must be a whole number of milliseconds up to 2147483647 (got "${env.REQUEST_TIMEOUT_MS}")`);
   }
-  return { requestTimeoutMs };
+  const readYourWritesTimeoutMs = positiveNumberEnv('READ_YOUR_WRITES_TIMEOUT_MS', env.READ_YOUR_WRITES_TIMEOUT_MS, readYourWritesDefault(requestTimeoutMs));
+  if (!Number.isInteger(readYourWritesTimeoutMs) || readYourWritesTimeoutMs >= requestTimeoutMs) {
+    throw new Error(`READ_YOUR_WRITES_TIMEOUT_MS must be a whole number of milliseconds below REQUEST_TIMEOUT_MS (${requestTimeoutMs}) (got "${env.READ_YOUR_WRITES_TIMEOUT_MS}")`);
+  }
+  return { requestTimeoutMs, readYourWritesTimeoutMs };
 }
 
 /** Routes that take a file as multipart/form-data (parsed by multer on the route, with its own limits) besides JSON. */
@@ -58,7 +72,12 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
     sendProblem(response, toProblem(error, request.originalUrl));
   });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new TimeoutInterceptor(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  app.useGlobalInterceptors(
+    new TimeoutInterceptor(requestTimeoutMs),
+    // Read-your-writes against whatever holds this app's read models (none: the header is ignored).
+    new ReadYourWritesInterceptor(optionalProvider<ReadPosition>(app, READ_POSITION), { timeoutMs: options.readYourWritesTimeoutMs ?? readYourWritesDefault(requestTimeoutMs) }),
+  );
   // Slow clients: the whole request must arrive within 30 s, its headers within 20 s.
   const server = app.getHttpServer() as Server;
   server.requestTimeout = 30_000;
@@ -76,4 +95,12 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+function optionalProvider<T>(app: INestApplication, token: symbol): T | undefined {
+  try {
+    return app.get<T>(token, { strict: false });
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { DomainError, DomainErrorKind } from '../domain-error';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from '../problem';
 
-const STATUS_OF: Record<DomainErrorKind, number> = { invalid: 422, conflict: 409, 'not-found': 404, forbidden: 403 };
+const STATUS_OF: Record<DomainErrorKind, number> = { invalid: 422, conflict: 409, 'not-found': 404, forbidden: 403, stale: 412 };
 
 /** Turns any error into an RFC 9457 problem; only unexpected errors become 500, and are logged. */
 export function toProblem(exception: unknown, instance?: string): ProblemDetails {

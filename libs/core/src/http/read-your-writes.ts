@@ -1,0 +1,85 @@
+import { BadRequestException, CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { from, Observable, switchMap, tap } from 'rxjs';
+
+/**
+ * Where the read models of this process are in the event log. Embedded: the projection runners'
+ * checkpoints; distributed gateway: which projector feeds have recorded the event as processed.
+ */
+export interface ReadPosition {
+  /** Names of the read models that have not applied the event at `position` yet ([] when all have). */
+  pending(position: number): Promise<string[]>;
+}
+
+export const READ_POSITION = Symbol('READ_POSITION');
+
+/** The request header a read sends back: the `position` (or `X-Position`) a command answered. */
+export const MIN_POSITION_HEADER = {
+  name: 'X-Min-Position',
+  required: false,
+  description:
+    'Read your writes: the position a command answered. The read waits (up to READ_YOUR_WRITES_TIMEOUT_MS, 5 s by default) until the read models have applied it, then answers X-Consistency: reached, or stale with X-Consistency-Pending (the read models still behind) and X-Consistency-Waited-Ms',
+};
+
+const POSITION = /^\d{1,15}$/;
+
+/**
+ * The one read-your-writes mechanism, in every topology and for every route:
+ * - a command's answer carries the position it was written at, in the body (`position`) and as
+ *   the `X-Position` header;
+ * - a read (GET) that sends `X-Min-Position` waits until this process's read models have applied
+ *   that position, but never past its deadline; it then answers with what it has, saying which:
+ *   `X-Consistency: reached`, or `stale` with `X-Consistency-Pending` and `X-Consistency-Waited-Ms`.
+ * A malformed position is a 400; where nothing can tell the read position the header is ignored
+ * (`X-Consistency: unknown`).
+ */
+export class ReadYourWritesInterceptor implements NestInterceptor {
+  constructor(
+    private readonly readPosition: ReadPosition | undefined,
+    private readonly options: { timeoutMs: number; pollMs?: number },
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<Request>();
+    const response = context.switchToHttp().getResponse<Response>();
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return next.handle().pipe(
+        tap((body) => {
+          const position = (body as { position?: unknown } | undefined)?.position;
+          if (typeof position === 'number' && Number.isSafeInteger(position) && !response.headersSent) response.setHeader('X-Position', String(position));
+        }),
+      );
+    }
+    const raw = request.header('x-min-position');
+    if (raw === undefined) return next.handle();
+    if (!POSITION.test(raw.trim())) throw new BadRequestException('X-Min-Position 须为命令返回的位置（非负整数） (X-Min-Position must be a position a command answered: a whole number)');
+    return from(this.waitFor(Number(raw.trim()), response)).pipe(switchMap(() => next.handle()));
+  }
+
+  private async waitFor(position: number, response: Response): Promise<void> {
+    if (!this.readPosition) {
+      response.setHeader('X-Consistency', 'unknown');
+      return;
+    }
+    const started = Date.now();
+    const deadline = started + this.options.timeoutMs;
+    let pause = this.options.pollMs ?? 5;
+    for (;;) {
+      const pending = await this.readPosition.pending(position);
+      if (pending.length === 0) {
+        response.setHeader('X-Consistency', 'reached');
+        return;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        response.setHeader('X-Consistency', 'stale');
+        response.setHeader('X-Consistency-Pending', pending.join(','));
+        response.setHeader('X-Consistency-Waited-Ms', String(Date.now() - started));
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+      pause = Math.min(pause * 2, 100);
+    }
+  }
+}

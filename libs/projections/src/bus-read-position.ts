@@ -1,0 +1,36 @@
+import { ReadPosition } from '@shecun/core';
+import { EventStore } from '@shecun/event-store';
+import { topicForStream } from '@shecun/messaging';
+import { DataSource } from 'typeorm';
+
+/** A bus-fed projection of the distributed read models, by name, with the topics (without prefix) that feed it. */
+export interface ReadModelFeed {
+  name: string;
+  topics: string[];
+}
+
+/**
+ * Read-your-writes where the read models are fed from Kafka (the gateway): the event at a position
+ * is read from the event store, and it has been applied once every projection fed by its topic has
+ * recorded its id in `processed_events` (written in the same transaction as the rows). Events of
+ * one stream travel in order on one partition, so the rest of the writer's command is in too.
+ */
+export class BusReadPosition implements ReadPosition {
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+    private readonly feeds: ReadModelFeed[],
+  ) {}
+
+  async pending(position: number): Promise<string[]> {
+    const [event] = await this.store.readAll(position - 1, 1);
+    // Not in the event store yet: no read model has it.
+    if (!event) return this.feeds.map((f) => f.name);
+    const topic = topicForStream(event.streamName);
+    const expected = this.feeds.filter((f) => f.topics.includes(topic)).map((f) => f.name);
+    if (expected.length === 0) return [];
+    const rows: Array<{ projection: string }> = await this.dataSource.query(`SELECT "projection" FROM processed_events WHERE "eventId" = $1`, [event.id]);
+    const done = new Set(rows.map((r) => r.projection));
+    return expected.filter((name) => !done.has(name));
+  }
+}
