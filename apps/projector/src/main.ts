@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { answerClientErrorsAsProblems, requiredEnv } from '@shecun/core';
-import { KafkaBus } from '@shecun/messaging';
+import { checkTopics, KafkaBus } from '@shecun/messaging';
 import { READ_MODEL_FEEDS } from '@shecun/hosting';
 import { BusProjector } from '@shecun/projections';
 import { createServer } from 'node:http';
@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     sessionTimeoutMs: Number(process.env.KAFKA_SESSION_TIMEOUT_MS ?? 10_000),
   });
   const prefix = process.env.TOPIC_PREFIX ?? '';
+  // A feed naming a topic nothing publishes to would wait forever: refused at start.
+  checkTopics(READ_MODEL_FEEDS.flatMap((f) => f.topics));
   const projectors = READ_MODEL_FEEDS.map((feed) => {
     const projection = feed.create();
     return new BusProjector(bus, dataSource, projection, { topics: feed.topics.map((t) => `${prefix}${t}`), groupId: `${prefix}projector-${projection.name}` });

@@ -1,5 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
 import {
+  currentSchemaVersion,
   EventStore,
   ExpectedRevision,
   NewEvent,
@@ -113,7 +114,7 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
     const newEvents: NewEvent[] = decided.map((event, index) => ({
       id: uuidv5(`${envelope.commandId}/${index}`, EVENT_ID_NAMESPACE),
       type: event.type,
-      schemaVersion: 1,
+      schemaVersion: currentSchemaVersion(event.type),
       data: event.data,
       metadata: {
         actorId: envelope.actor.id,

@@ -9,7 +9,7 @@ import { flowStream, isLedgerStream, isTransfer } from './donation.model';
 import { DonationCorrectionView, DonationFlowView, DonationFundView, publishedFigures } from './donation.projection';
 import { availableOf, confirmedOf, flowDecider, FlowEvent, FlowState, flowStatus, isFlowEvent, netAllocation, refundedOf, usedOf, usedOn, valueOf, allocatedOf } from './flow.decider';
 import { FlowHistory } from './exports';
-import { LedgerVerifier, VerificationReport } from './ledger';
+import { ledgerEntryOf, LedgerVerifier, VerificationReport } from './ledger';
 import { DonationOrganizationView, organizationIdentity, OrganizationIdentity } from './organization-identifiers';
 
 /** The files marked public on a flow's uses. */
@@ -291,7 +291,7 @@ export class DonationsQueries {
       if (batch.length === 0) break;
       for (const e of batch) {
         if (!isLedgerStream(e.streamName)) continue;
-        verifier.add({ position: e.position, stream: e.streamName, revision: e.revision, id: e.id, type: e.type, data: e.data as Record<string, unknown>, metadata: e.metadata });
+        verifier.add(ledgerEntryOf(e));
       }
       after = batch[batch.length - 1].position;
       onProgress?.(after, head);

@@ -5,7 +5,7 @@ import { IDENTITY_OPTIONS, IdentityOptions, keyId } from '@shecun/identity';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { isLedgerStream } from './donation.model';
-import { LedgerEntry, LedgerVerifier } from './ledger';
+import { LedgerEntry, ledgerEntryOf, LedgerVerifier } from './ledger';
 import {
   CHECKPOINT_FORMAT,
   CheckpointComparer,
@@ -77,7 +77,7 @@ export class LedgerCheckpoints {
       for (const e of batch) {
         if (!isLedgerStream(e.streamName)) continue;
         events += 1;
-        visit({ position: e.position, stream: e.streamName, revision: e.revision, id: e.id, type: e.type, data: e.data as Record<string, unknown>, metadata: e.metadata });
+        visit(ledgerEntryOf(e));
       }
       after = batch[batch.length - 1].position;
       onProgress?.(after, head);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { Actor } from '@shecun/core';
+import { RecordedEvent } from '@shecun/event-store';
 
 /**
  * Tamper evidence for the donations ledger. Every donation event carries a seal: its sequence in
@@ -77,6 +78,11 @@ export interface LedgerEntry {
   type: string;
   data: Record<string, unknown>;
   metadata: { actorId: string; actorRole: string; actorOrganizationId?: string; occurredAt: string };
+}
+
+/** A stored event as the ledger hashed it: its data as written, whatever version it is read in now. */
+export function ledgerEntryOf(e: RecordedEvent): LedgerEntry {
+  return { position: e.position, stream: e.streamName, revision: e.revision, id: e.id, type: e.type, data: (e.stored?.data ?? e.data) as Record<string, unknown>, metadata: e.metadata };
 }
 
 export type LinkProblem = 'missing-seal' | 'sequence-gap' | 'previous-hash-mismatch' | 'content-hash-mismatch' | 'parent-link-mismatch';

@@ -1,5 +1,6 @@
 export * from './types';
 export * from './errors';
+export * from './event-schemas';
 export * from './sqlite/sqlite-event-store';
 export * from './esdb/esdb-event-store';
 export * from './postgres/postgres-event-store';

@@ -1,3 +1,5 @@
+import type { StoredForm } from './event-schemas';
+
 /**
  * The event-store port. Every adapter (SQLite, EventStoreDB, PostgreSQL) implements {@link EventStore}
  * and passes the shared contract suite in `contract/event-store.contract.ts`.
@@ -41,6 +43,8 @@ export interface RecordedEvent<T = unknown> {
   revision: number;
   /** Position in the global log, strictly increasing. */
   position: number;
+  /** Set when the event was upcast on reading (see event-schemas.ts): its version and data as written. */
+  stored?: StoredForm;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { RecordedEvent } from '@shecun/event-store';
+import { RecordedEvent, upcastEvent } from '@shecun/event-store';
 import { BusMessage } from './types';
 
 /**
@@ -41,12 +41,48 @@ export function fromBusMessage(message: Pick<BusMessage, 'value'>): RecordedEven
   const envelope = JSON.parse(message.value) as IntegrationEnvelope;
   if (envelope.v !== 1) throw new Error(`unsupported integration envelope version ${String(envelope.v)}`);
   const { v: _v, ...event } = envelope;
-  return event;
+  // In the current shape of its type, as an event read from the store is.
+  return upcastEvent(event);
 }
 
-/** Topic per bounded context, from the stream name's prefix (`need-…` → `shecun.needs.v1`). */
+/**
+ * The catalogue of published streams: each stream family (the stream name up to its first `-`)
+ * and the topic of the context that owns it. A stream of a family not listed here is an error,
+ * never a catch-all topic: a new context adds its families here and its projector feeds name
+ * these topics.
+ */
+export const STREAM_TOPICS: Readonly<Record<string, string>> = {
+  need: 'shecun.needs.v1',
+  org: 'shecun.organizations.v1',
+  pairing: 'shecun.organizations.v1',
+  team: 'shecun.organizations.v1',
+  donation: 'shecun.donations.v1',
+  fund: 'shecun.donations.v1',
+  ledger: 'shecun.donations.v1',
+  user: 'shecun.identity.v1',
+  session: 'shecun.identity.v1',
+  access: 'shecun.identity.v1',
+  push: 'shecun.push.v1',
+};
+
+/** Every topic the catalogue publishes to. */
+export const TOPICS: readonly string[] = [...new Set(Object.values(STREAM_TOPICS))];
+
+export class UnknownStreamError extends Error {
+  constructor(streamName: string) {
+    super(`stream ${streamName}: its family "${streamName.split('-')[0]}" is in no context's catalogue (STREAM_TOPICS in libs/messaging); add it there`);
+  }
+}
+
+/** Topic per bounded context, from the stream name's family (`need-…` → `shecun.needs.v1`). */
 export function topicForStream(streamName: string): string {
-  const prefix = streamName.split('-')[0];
-  const context: Record<string, string> = { need: 'needs', org: 'organizations', pairing: 'organizations', team: 'organizations', donation: 'donations', fund: 'donations', user: 'identity', session: 'identity', access: 'identity' };
-  return `shecun.${context[prefix] ?? 'misc'}.v1`;
+  const topic = STREAM_TOPICS[streamName.split('-')[0]];
+  if (!topic) throw new UnknownStreamError(streamName);
+  return topic;
+}
+
+/** Refuses topics outside the catalogue (a feed or a consumer naming one would wait forever). */
+export function checkTopics(topics: readonly string[]): void {
+  const unknown = topics.filter((t) => !TOPICS.includes(t));
+  if (unknown.length) throw new Error(`unknown topics ${unknown.join(', ')}; the catalogue publishes ${TOPICS.join(', ')}`);
 }

@@ -33,6 +33,7 @@ import {
   SubscriptionHandler,
   SubscriptionOptions,
 } from '../types';
+import { upcastEvent } from '../event-schemas';
 
 /** How a dropped server subscription (or a failed catch-up read) is retried. */
 export interface EsdbReconnectOptions {
@@ -127,7 +128,7 @@ export function fromEsdbEvent(event: EsdbRecorded): RecordedEvent {
   const raw = event.metadata;
   const stored = raw && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof Uint8Array) ? raw : {};
   const { [SCHEMA_VERSION_KEY]: schemaVersion, ...metadata } = stored as Record<string, unknown>;
-  return {
+  return upcastEvent({
     id: event.id,
     type: event.type,
     schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : 1,
@@ -137,7 +138,7 @@ export function fromEsdbEvent(event: EsdbRecorded): RecordedEvent {
     revision: toSafeNumber(event.revision, 'revision'),
     // Servers before 22.6 send no position on stream reads; $all reads always carry one.
     position: event.position ? fromEsdbPosition(event.position) : START,
-  };
+  });
 }
 
 /** System events ($-prefixed types: `$metadata`, `$>` links, `$statsCollected`, …) are not ours. */

@@ -60,6 +60,7 @@ import {
   SubscriptionHandler,
   SubscriptionOptions,
 } from '../types';
+import { upcastEvent } from '../event-schemas';
 
 export interface PostgresEventStoreSettings {
   /** How often an idle subscription polls when no notification arrives. Default 1000 ms. */
@@ -104,16 +105,17 @@ const toNumber = (value: string | number): number => {
   return n;
 };
 
-const toRecorded = (row: EventRow): RecordedEvent => ({
-  id: row.id,
-  type: row.type,
-  schemaVersion: row.schema_version,
-  data: JSON.parse(row.data),
-  metadata: JSON.parse(row.metadata),
-  streamName: row.stream,
-  revision: toNumber(row.revision),
-  position: toNumber(row.position),
-});
+const toRecorded = (row: EventRow): RecordedEvent =>
+  upcastEvent({
+    id: row.id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    streamName: row.stream,
+    revision: toNumber(row.revision),
+    position: toNumber(row.position),
+  });
 
 const isPool = (value: unknown): value is Pool =>
   value instanceof Pool ||

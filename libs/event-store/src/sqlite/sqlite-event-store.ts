@@ -17,6 +17,7 @@ import {
   SubscriptionHandler,
   SubscriptionOptions,
 } from '../types';
+import { upcastEvent } from '../event-schemas';
 
 export interface SqliteEventStoreOptions {
   /** File path; `:memory:` is allowed for throwaway use. */
@@ -36,16 +37,17 @@ interface EventRow {
   metadata: string;
 }
 
-const toRecorded = (row: EventRow): RecordedEvent => ({
-  id: row.id,
-  type: row.type,
-  schemaVersion: row.schema_version,
-  data: JSON.parse(row.data),
-  metadata: JSON.parse(row.metadata),
-  streamName: row.stream,
-  revision: row.revision,
-  position: row.position,
-});
+const toRecorded = (row: EventRow): RecordedEvent =>
+  upcastEvent({
+    id: row.id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    streamName: row.stream,
+    revision: row.revision,
+    position: row.position,
+  });
 
 /**
  * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so a committed
