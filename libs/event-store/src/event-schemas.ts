@@ -1,3 +1,5 @@
+import type { RecordedEvent } from './types';
+
 /**
  * Versions of stored events. Every event is written with the current schema version of its type
  * (1 until a type gets an upcaster); an event read with an older version is turned into the
@@ -50,4 +52,30 @@ export function upcastEvent<E extends { type: string; schemaVersion: number; dat
   let data = event.data as Record<string, unknown>;
   for (let v = version; v < current; v++) data = steps[v - 1](data);
   return { ...event, schemaVersion: current, data, stored: event.stored ?? { schemaVersion: version, data: event.data } };
+}
+
+/** A row of the SQL event stores (SQLite, PostgreSQL): JSON as text, numbers as the driver gives them. */
+export interface StoredEventRow {
+  position: number | string;
+  id: string;
+  stream: string;
+  revision: number | string;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+}
+
+/** A stored row as a recorded event in its type's current shape; `toNumber` checks the driver's bigints. */
+export function recordedFromRow(row: StoredEventRow, toNumber: (value: number | string) => number = Number): RecordedEvent {
+  return upcastEvent({
+    id: row.id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    streamName: row.stream,
+    revision: toNumber(row.revision),
+    position: toNumber(row.position),
+  });
 }

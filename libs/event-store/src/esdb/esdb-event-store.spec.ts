@@ -9,6 +9,7 @@ import {
 import { PassThrough } from 'node:stream';
 import { eventStoreContract } from '../contract/event-store.contract';
 import { WrongExpectedRevisionError } from '../errors';
+import { defineEventVersions } from '../event-schemas';
 import { RecordedEvent, START } from '../types';
 import {
   EsdbEventStore,
@@ -85,10 +86,12 @@ describe('EventStoreDB adapter mappings (no server)', () => {
     expect(written).toEqual({ ...meta, $schemaVersion: 2 });
     expect(toEsdbMetadata({ metadata: meta })).toEqual({ ...meta, $schemaVersion: 1 });
 
+    // A type at version 2 (an upcaster that changes nothing): read back at the version written.
+    defineEventVersions('SpecEsdbVersioned', [(d) => d]);
     const recorded = fromEsdbEvent({
       streamId: 'need-1',
       id: 'e-1',
-      type: 'NeedDrafted',
+      type: 'SpecEsdbVersioned',
       revision: 7n,
       data: { title: '村道' },
       metadata: written,
@@ -96,7 +99,7 @@ describe('EventStoreDB adapter mappings (no server)', () => {
     });
     expect(recorded).toEqual({
       id: 'e-1',
-      type: 'NeedDrafted',
+      type: 'SpecEsdbVersioned',
       schemaVersion: 2,
       data: { title: '村道' },
       metadata: meta,

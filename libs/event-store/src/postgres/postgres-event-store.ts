@@ -60,7 +60,7 @@ import {
   SubscriptionHandler,
   SubscriptionOptions,
 } from '../types';
-import { upcastEvent } from '../event-schemas';
+import { recordedFromRow } from '../event-schemas';
 
 export interface PostgresEventStoreSettings {
   /** How often an idle subscription polls when no notification arrives. Default 1000 ms. */
@@ -105,17 +105,7 @@ const toNumber = (value: string | number): number => {
   return n;
 };
 
-const toRecorded = (row: EventRow): RecordedEvent =>
-  upcastEvent({
-    id: row.id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-    streamName: row.stream,
-    revision: toNumber(row.revision),
-    position: toNumber(row.position),
-  });
+const toRecorded = (row: EventRow): RecordedEvent => recordedFromRow(row, toNumber);
 
 const isPool = (value: unknown): value is Pool =>
   value instanceof Pool ||

@@ -17,7 +17,7 @@ import {
   SubscriptionHandler,
   SubscriptionOptions,
 } from '../types';
-import { upcastEvent } from '../event-schemas';
+import { recordedFromRow } from '../event-schemas';
 
 export interface SqliteEventStoreOptions {
   /** File path; `:memory:` is allowed for throwaway use. */
@@ -37,17 +37,7 @@ interface EventRow {
   metadata: string;
 }
 
-const toRecorded = (row: EventRow): RecordedEvent =>
-  upcastEvent({
-    id: row.id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-    streamName: row.stream,
-    revision: row.revision,
-    position: row.position,
-  });
+const toRecorded = (row: EventRow): RecordedEvent => recordedFromRow(row);
 
 /**
  * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so a committed
