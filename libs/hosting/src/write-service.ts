@@ -1,7 +1,7 @@
 import { DynamicModule, INestApplication, Logger, LogLevel, MiddlewareConsumer, Module, ModuleMetadata, NestModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { configureHttpApp, httpOptionsFromEnv, IdempotencyMiddleware, IdempotencyRecord, LivenessController, requiredEnv } from '@shecun/core';
+import { configureHttpApp, httpOptionsFromEnv, IdempotencyMiddleware, IdempotencyRecord, LivenessController, requiredEnv, SweepLeaseModule } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
 import { AuthenticationMiddleware, IDENTITY_VIEW_ENTITIES, IdentityAuthModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
 import { ParkedEvent, ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
@@ -45,6 +45,8 @@ export class WriteServiceModule implements NestModule {
         TypeOrmModule.forRoot({ ...writeServiceDataSourceOptions(config.databaseUrl, config.entities, config.migrations), migrationsRun: true }),
         EventStoreModule.forRoot(config.eventStoreUrl),
         ProjectionsModule.forRoot({ autostart: true }),
+        // Several instances of a service may run: each periodic sweep runs in one at a time.
+        SweepLeaseModule.onPostgres(),
         RegionsModule,
         ...(config.imports ?? []),
         IdentityAuthModule.forRoot(identityOptionsFromEnv(process.env), rateLimitsFromEnv(process.env)),
