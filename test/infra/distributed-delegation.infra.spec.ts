@@ -96,4 +96,21 @@ describe('delegation in the distributed topology (gateway, relay, projector on P
     const other = await post('/api/users', 'hub-org-1', { username: 'org2-staff', displayName: '干事', externalSubject: 'https://id.example.gov.cn|org2-staff', grant: { role: 'organization', organizationId: 'org-2' } });
     expect(other.status).toBe(403);
   }, 120_000);
+
+  it('the gateway’s own commands honour Idempotency-Key: a retry replays the first answer and registers nobody twice; the same key with another body is 422', async () => {
+    const body = { username: 'org1-clerk', displayName: '文员', externalSubject: 'https://id.example.gov.cn|org1-clerk', grant: { role: 'organization', organizationId: 'org-1' } };
+    const send = (b: object) => fetch(`${gateway.url}/api/users`, { method: 'POST', headers: { ...users['hub-org-1'], 'Idempotency-Key': 'gateway-user-org1-clerk' }, body: JSON.stringify(b) });
+    const first = await untilKnown(() => send(body));
+    expect(first.status).toBe(201);
+    const before = await head();
+    const retry = await send(body);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.json()).toEqual(await first.json());
+    expect(await head()).toBe(before);
+    const changed = await send({ ...body, displayName: '另一个人' });
+    expect(changed.status).toBe(422);
+    expect(changed.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(await head()).toBe(before);
+  }, 60_000);
 });

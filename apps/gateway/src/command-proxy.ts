@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { problem, PROBLEM_CONTENT_TYPE } from '@shecun/core';
+import { problem, PROBLEM_CONTENT_TYPE, retry } from '@shecun/core';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 
@@ -20,9 +20,14 @@ const RETURNED_HEADERS = ['content-type', 'idempotent-replayed', 'location', 'ca
  * Events stream passes through as it comes). Queries stay here, but for routes marked `reads`, and
  * so do the POSTs in `queries` (a question with a body, such as a team suggestion, that appends
  * nothing). `timeoutMs` bounds the wait for the service's answer to begin.
+ *
+ * A command that carries an Idempotency-Key is sent again, with the same key, when the owning
+ * service cannot be reached at all (connection refused or reset: a restart, a deploy), a few
+ * times with back-off within the timeout: the service answers a repeat once, so a restart costs
+ * the caller latency, not a 503. Without a key, or once the service has answered, nothing is resent.
  */
-export function commandProxy(routes: CommandRoute[], options: { queries?: string[]; timeoutMs?: number } = {}) {
-  const { queries = [], timeoutMs = 15_000 } = options;
+export function commandProxy(routes: CommandRoute[], options: { queries?: string[]; timeoutMs?: number; retryAttempts?: number } = {}) {
+  const { queries = [], timeoutMs = 15_000, retryAttempts = 6 } = options;
   return async (request: Request, response: Response, next: NextFunction) => {
     const read = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
     if (!read && queries.includes(request.path)) return next();
@@ -50,12 +55,12 @@ export function commandProxy(routes: CommandRoute[], options: { queries?: string
         if (value !== undefined) headers[name] = value;
       }
       if (read) headers.accept = request.header('accept') ?? '*/*';
-      const upstream = await fetch(`${route.target}${request.originalUrl}`, {
-        method: request.method,
-        headers,
-        body: chunks.length ? Buffer.concat(chunks) : undefined,
-        signal: abort.signal,
-      });
+      const body = chunks.length ? Buffer.concat(chunks) : undefined;
+      const send = () => fetch(`${route.target}${request.originalUrl}`, { method: request.method, headers, body, signal: abort.signal });
+      const resendable = !read && headers['idempotency-key'] !== undefined;
+      const upstream = resendable
+        ? await retry(send, { attempts: retryAttempts, minDelayMs: 100, maxDelayMs: 2000, shouldRetry: (error) => !abort.signal.aborted && unreachable(error) })
+        : await send();
       clearTimeout(timer);
       response.status(upstream.status);
       for (const name of RETURNED_HEADERS) {
@@ -74,4 +79,10 @@ export function commandProxy(routes: CommandRoute[], options: { queries?: string
       response.status(503).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(503, detail)));
     }
   };
+}
+
+/** The service could not be reached at all (nothing was received): safe to send a keyed command again. */
+function unreachable(error: unknown): boolean {
+  const code = (error as { cause?: { code?: string } })?.cause?.code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CONNECT_TIMEOUT';
 }

@@ -11,7 +11,7 @@ import { MONITORING_VIEW_ENTITIES, MonitoringQueriesModule } from '@shecun/monit
 import { NEED_VIEW_ENTITIES, NeedsQueriesModule } from '@shecun/needs';
 import { ORGANIZATIONS_CONTEXT_ENTITIES, OrganizationsQueriesModule } from '@shecun/organizations';
 import { RegionsModule } from '@shecun/regions';
-import { LivenessController, READ_POSITION } from '@shecun/core';
+import { IdempotencyMiddleware, IdempotencyRecord, LivenessController, READ_POSITION } from '@shecun/core';
 import { EvidenceModule } from '@shecun/evidence';
 
 export interface GatewayConfig {
@@ -28,7 +28,7 @@ export class GatewayModule implements NestModule {
     return {
       module: GatewayModule,
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: config.readDatabaseUrl, entities: [...NEED_VIEW_ENTITIES, ...IDENTITY_VIEW_ENTITIES, ...IDENTITY_ORGANIZATION_SCOPE_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES, ...DONATION_VIEW_ENTITIES, ...MONITORING_VIEW_ENTITIES, ...MATCHING_VIEW_ENTITIES, MatchingChangeCounter], synchronize: false, migrationsRun: false }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: config.readDatabaseUrl, entities: [...NEED_VIEW_ENTITIES, ...IDENTITY_VIEW_ENTITIES, ...IDENTITY_ORGANIZATION_SCOPE_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES, ...DONATION_VIEW_ENTITIES, ...MONITORING_VIEW_ENTITIES, ...MATCHING_VIEW_ENTITIES, MatchingChangeCounter, IdempotencyRecord], synchronize: false, migrationsRun: false }),
         EventStoreModule.forRoot(config.eventStoreUrl),
         RegionsModule,
         NeedsQueriesModule,
@@ -53,6 +53,8 @@ export class GatewayModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AuthenticationMiddleware).forRoutes('*');
+    // Commands the gateway runs itself (users, grants, sessions, uploads) honour Idempotency-Key as
+    // the write services do; forwarded commands never reach here (the proxy answers them first).
+    consumer.apply(AuthenticationMiddleware, IdempotencyMiddleware).forRoutes('*');
   }
 }
