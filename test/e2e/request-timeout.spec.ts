@@ -17,7 +17,8 @@ describe('REQUEST_TIMEOUT_MS', () => {
 
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'shecun-timeout-'));
-    const config = { ...loadConfig({ DATA_DIR: dataDir, SEED_DEMO: 'false', REQUEST_TIMEOUT_MS: '300' }), pushDispatch: false };
+    // A read with X-Min-Position may wait 5 s here (more than the environment would allow), to give the spec a slow route.
+    const config = { ...loadConfig({ DATA_DIR: dataDir, SEED_DEMO: 'false', REQUEST_TIMEOUT_MS: '300' }), pushDispatch: false, readYourWritesTimeoutMs: 5_000 };
     expect(config.requestTimeoutMs).toBe(300);
     t = await startEmbeddedApp(dataDir, config);
     await t.app.listen(0, '127.0.0.1');
@@ -30,7 +31,7 @@ describe('REQUEST_TIMEOUT_MS', () => {
   });
 
   it('answers a route slower than the timeout with 503 problem+json, in time', async () => {
-    // Read-your-writes for a position the log will not reach: the route waits (up to 5 s) for the projections.
+    // Read-your-writes for a position the log will not reach: the route would wait 5 s for the projections.
     const started = Date.now();
     const res = await fetch(`${base}/api/needs`, { headers: { ...coordinator, 'X-Min-Position': String(1_000_000_000) } });
     const elapsed = Date.now() - started;

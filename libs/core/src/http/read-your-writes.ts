@@ -66,7 +66,10 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     const deadline = started + this.options.timeoutMs;
     let pause = this.options.pollMs ?? 5;
     for (;;) {
+      // Answered meanwhile (the request timed out) or the client left: stop waiting.
+      if (response.headersSent || response.writableEnded || response.destroyed) return;
       const pending = await this.readPosition.pending(position);
+      if (response.headersSent) return;
       if (pending.length === 0) {
         response.setHeader('X-Consistency', 'reached');
         return;
