@@ -333,6 +333,10 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/audit/donations/ledger': { request: () => ({ path: '/api/audit/donations/ledger' }), outcomes: auditReaders },
   'GET /api/audit/donations/ledger.csv': { donation: 'used', request: () => ({ path: '/api/audit/donations/ledger.csv' }), outcomes: auditReaders },
   'GET /api/audit/donations/iati.xml': { donation: 'used', request: () => ({ path: '/api/audit/donations/iati.xml' }), outcomes: auditReaders },
+  // Parked events of the projections: system administrators only (none is parked here: a skip finds nothing, 404).
+  'GET /api/admin/parked': { request: () => ({ path: '/api/admin/parked' }), outcomes: expect_(403, { admin: 'allow' }) },
+  'POST /api/admin/parked/replay': { request: () => ({ path: '/api/admin/parked/replay', body: { projection: 'needs' } }), outcomes: expect_(403, { admin: 'allow' }) },
+  'POST /api/admin/parked/skip': { request: () => ({ path: '/api/admin/parked/skip', body: { projection: 'needs', eventId: 'not-parked', reason: '矩阵' } }), outcomes: expect_(403, { admin: 404 }) },
   // Ledger checkpoints: taken by auditors and administrators; listed, exported and checked against by the audit readers.
   'GET /api/audit/ledger/checkpoints': { request: () => ({ path: '/api/audit/ledger/checkpoints' }), outcomes: auditReaders },
   'POST /api/audit/ledger/checkpoints': { donation: 'received', request: () => ({ path: '/api/audit/ledger/checkpoints', body: { reason: '矩阵' } }), outcomes: expect_(403, { 'auditor:in': 'allow', 'auditor:out': 'allow', admin: 'allow' }) },

@@ -1,4 +1,3 @@
-import { SqliteEventStore } from '@shecun/event-store';
 import { needStream } from '@shecun/needs';
 import { ParkedEvent, ProjectionHost, runParkedCommand } from '@shecun/projections';
 import { PUSH_TARGETING, PushDispatcher, PushTargeting } from '@shecun/push';
@@ -6,25 +5,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { v5 as uuidv5 } from 'uuid';
-import { appendNeedBacklog } from '../support/backlog';
-import { removeDir, startEmbeddedApp, TestApp, testAppConfig } from '../support/embedded-app';
-
-/** Events of one need of the backlog (the same events in every store): the poison is its last one. */
-async function eventsPerNeed(): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'poison-count-'));
-  const scratch = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
-  try {
-    return await appendNeedBacklog(scratch, 1, ['441826105201'], 'poison');
-  } finally {
-    await scratch.close();
-    removeDir(dir);
-  }
-}
+import { appendNeedBacklog, backlogNeedId, eventsPerBacklogNeed } from '../support/backlog';
+import { removeDir, startEmbeddedApp, TestApp, testAppConfig, withEnv } from '../support/embedded-app';
 
 const parkedCommand = (host: ProjectionHost, args: string[]) => {
   const lines: string[] = [];
-  return runParkedCommand(args, { names: () => host.parkingNames(), parked: () => host.parked(), replay: (name, eventId) => host.replayParked(name, eventId) }, (l) => lines.push(l)).then((code) => ({ code, lines }));
+  return runParkedCommand(args, host, (l) => lines.push(l)).then((code) => ({ code, lines }));
 };
 
 /**
@@ -36,21 +22,20 @@ const parkedCommand = (host: ProjectionHost, args: string[]) => {
  */
 describe('a poison event in the embedded topology', () => {
   let t: TestApp;
-  const before = process.env.PROJECTION_MAX_ATTEMPTS;
+  let restoreEnv: () => void;
   beforeAll(async () => {
-    process.env.PROJECTION_MAX_ATTEMPTS = '3';
+    restoreEnv = withEnv({ PROJECTION_MAX_ATTEMPTS: '3' });
     t = await startEmbeddedApp();
   });
   afterAll(async () => {
     await t?.close();
     removeDir(t.dataDir);
-    if (before === undefined) delete process.env.PROJECTION_MAX_ATTEMPTS;
-    else process.env.PROJECTION_MAX_ATTEMPTS = before;
+    restoreEnv();
   });
 
   it('is parked after PROJECTION_MAX_ATTEMPTS, later events apply, health reports it, and a replay after the fix resolves it', async () => {
     const read = t.app.get(DataSource);
-    const last = (await eventsPerNeed()) - 1;
+    const last = (await eventsPerBacklogNeed()) - 1;
     for (const op of ['INSERT', 'UPDATE']) {
       await read.query(`CREATE TRIGGER poison_${op.toLowerCase()} BEFORE ${op} ON needs_view WHEN NEW.title = '需求 0' AND NEW.revision = ${last} BEGIN SELECT RAISE(ABORT, 'poison: the read model refuses 需求 0 at revision ${last}'); END`);
     }
@@ -59,7 +44,7 @@ describe('a poison event in the embedded topology', () => {
     const head = await t.store.headPosition();
     expect(await t.projections.waitFor(head, 20_000)).toBe(true);
 
-    const needId = uuidv5('poison/0', '5a0b7c9d-1e2f-5a3b-8c4d-6e7f8a9b0c1d');
+    const needId = backlogNeedId('poison', 0);
     const poison = (await t.store.readStream(needStream(needId)))[last];
     const parked = await read.getRepository(ParkedEvent).find();
     expect(parked).toEqual([
@@ -100,20 +85,16 @@ describe('a poison event in the embedded topology', () => {
 /** The push dispatcher is a processor of the log too: the same policy, parked rows and replay. */
 describe('a poison event for the push dispatcher', () => {
   let t: TestApp;
-  const before = { attempts: process.env.PROJECTION_MAX_ATTEMPTS, age: process.env.PUSH_MAX_AGE_DAYS };
+  let restoreEnv: () => void;
   beforeAll(async () => {
-    process.env.PROJECTION_MAX_ATTEMPTS = '3';
-    process.env.PUSH_MAX_AGE_DAYS = '100000'; // the backlog's needs were published in June
+    restoreEnv = withEnv({ PROJECTION_MAX_ATTEMPTS: '3', PUSH_MAX_AGE_DAYS: '100000' }); // the backlog's needs were published in June
     const dir = mkdtempSync(join(tmpdir(), 'shecun-e2e-'));
     t = await startEmbeddedApp(dir, testAppConfig(dir, { pushDispatch: true }));
   });
   afterAll(async () => {
     await t?.close();
     removeDir(t.dataDir);
-    for (const [name, value] of [['PROJECTION_MAX_ATTEMPTS', before.attempts], ['PUSH_MAX_AGE_DAYS', before.age]] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    restoreEnv();
   });
 
   it('parks a publication whose dispatch keeps failing, pushes the next ones, and dispatches it on replay after the fix', async () => {
@@ -129,7 +110,7 @@ describe('a poison event for the push dispatcher', () => {
     for (let i = 0; i < 400 && dispatcher.position < head; i++) await new Promise((r) => setTimeout(r, 25));
     expect(dispatcher.position).toBe(head);
 
-    const needId = uuidv5('push-poison/1', '5a0b7c9d-1e2f-5a3b-8c4d-6e7f8a9b0c1d');
+    const needId = backlogNeedId('push-poison', 1);
     const published = (await t.store.readStream(needStream(needId))).find((e) => e.type === 'NeedPublished')!;
     const read = t.app.get(DataSource);
     expect(await read.getRepository(ParkedEvent).find()).toEqual([

@@ -1,4 +1,4 @@
-import { PostgresEventStore, SqliteEventStore } from '@shecun/event-store';
+import { PostgresEventStore } from '@shecun/event-store';
 import { needStream } from '@shecun/needs';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -6,10 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { v5 as uuidv5 } from 'uuid';
-import { appendNeedBacklog } from '../support/backlog';
+import { appendNeedBacklog, backlogNeedId, eventsPerBacklogNeed } from '../support/backlog';
 import { requireBuild, ROOT } from '../support/child-app';
-import { removeDir } from '../support/embedded-app';
+import { provisionDistributed, tokenKeys, untilAuthorized } from '../support/distributed-identity';
 import { createTestDatabase } from '../support/pg';
 import { ServiceProcess, startService, waitForHealth } from '../support/processes';
 
@@ -80,11 +79,7 @@ describe('a poison event in the distributed topology', () => {
     await waitForHealth(projector, 90_000);
 
     // The fault: the read model refuses the row that the last event of 需求 0 writes.
-    const dir = mkdtempSync(join(tmpdir(), 'poison-count-'));
-    const scratch = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
-    const last = (await appendNeedBacklog(scratch, 1, ['441826105201'], 'poison')) - 1;
-    await scratch.close();
-    removeDir(dir);
+    const last = (await eventsPerBacklogNeed()) - 1;
     await sql(`CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
       IF NEW.title = '需求 0' AND NEW.revision = ${last} THEN RAISE EXCEPTION 'poison: the read model refuses 需求 0 at revision %', NEW.revision; END IF;
       RETURN NEW; END $$`);
@@ -97,7 +92,7 @@ describe('a poison event in the distributed topology', () => {
     while (Date.now() < deadline && !((await needs()).parked === 1 && (await needs()).applied === total - 1)) await new Promise((r) => setTimeout(r, 250));
     expect(await needs()).toMatchObject({ applied: total - 1, parked: 1 });
 
-    const needId = uuidv5('poison/0', '5a0b7c9d-1e2f-5a3b-8c4d-6e7f8a9b0c1d');
+    const needId = backlogNeedId('poison', 0);
     const poison = (await store.readStream(needStream(needId)))[last];
     const [row, ...others] = await sql<Record<string, unknown>>(`SELECT * FROM parked_events`);
     expect(others).toEqual([]);
@@ -134,5 +129,53 @@ describe('a poison event in the distributed topology', () => {
     while (Date.now() < healthDeadline && (await health(projector)).body.parked !== 0) await new Promise((r) => setTimeout(r, 250));
     expect(await health(projector)).toMatchObject({ code: 200, body: { status: 'ok', parked: 0 } });
     expect(services.map((s) => s.child.exitCode)).toEqual([null, null]);
+  }, 240_000);
+
+  it('another poison is skipped on request through the gateway’s admin API (administrators only), and the command line lists who skipped it and why', async () => {
+    const [projector] = services;
+    const keys = tokenKeys(mkdtempSync(join(tmpdir(), 'shecun-keys-')));
+    const users = await provisionDistributed(events.url, keys.tokens, [
+      { username: 'ops-admin', grant: { role: 'admin' } },
+      { username: 'ops-bureau', grant: { role: 'bureau', scope: '44' } },
+    ]);
+    // The gateway answers the admin API itself; no command is forwarded in this test.
+    const gateway = await startService('gateway', { ...env, ...keys.issuerEnv, NEEDS_SERVICE_URL: 'http://127.0.0.1:9' });
+    services.push(gateway);
+    await waitForHealth(gateway);
+
+    // The same fault as before, met by 需求 0 of a second backlog.
+    const last = (await eventsPerBacklogNeed()) - 1;
+    await sql(`CREATE TRIGGER poison BEFORE INSERT OR UPDATE ON needs_view FOR EACH ROW EXECUTE FUNCTION poison()`);
+    await appendNeedBacklog(store, 2, ['441826105201'], 'poison-skip');
+    const poison = (await store.readStream(needStream(backlogNeedId('poison-skip', 0))))[last];
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline && (await health(projector)).body.parked !== 1) await new Promise((r) => setTimeout(r, 250));
+    expect(await health(projector)).toMatchObject({ body: { status: 'degraded', parked: 1 } });
+
+    const admin = { ...users['ops-admin'], 'content-type': 'application/json' };
+    const listed = await untilAuthorized(() => fetch(`${gateway.url}/api/admin/parked?state=unresolved`, { headers: admin }));
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toMatchObject({ unresolved: 1, items: [expect.objectContaining({ projection: 'needs', eventId: poison.id, topic: `${prefix}shecun.needs.v1`, resolvedAt: null })] });
+    const bureau = await untilAuthorized(() => fetch(`${gateway.url}/api/admin/parked`, { headers: users['ops-bureau'] }), 0);
+    expect(bureau.status).toBe(403);
+
+    const reason = '该需求由村里重新发布，跳过 (published again by the village)';
+    const skip = () => fetch(`${gateway.url}/api/admin/parked/skip`, { method: 'POST', headers: admin, body: JSON.stringify({ projection: 'needs', eventId: poison.id, reason }) });
+    const skipped = await skip();
+    expect(skipped.status).toBe(200);
+    expect(await skipped.json()).toMatchObject({ eventId: poison.id, resolution: 'skipped', resolvedBy: expect.stringMatching(/^user:/), resolutionNote: reason });
+    expect((await skip()).status).toBe(409);
+
+    // The row stays; the projector's count follows (it reads it again every few seconds); the read model went on without the event.
+    expect(await sql(`SELECT resolution, "resolutionNote" FROM parked_events WHERE "eventId" = '${poison.id}'`)).toEqual([{ resolution: 'skipped', resolutionNote: reason }]);
+    const healthDeadline = Date.now() + 15_000;
+    while (Date.now() < healthDeadline && (await health(projector)).body.parked !== 0) await new Promise((r) => setTimeout(r, 250));
+    expect(await health(projector)).toMatchObject({ code: 200, body: { status: 'ok', parked: 0 } });
+    const listedByCli = await projectorCommand(['parked'], env);
+    expect(listedByCli.stdout).toContain(`(${reason})\tneeds\t${poison.id}`);
+    expect(listedByCli.stdout).toMatch(/\nskipped \S+ by user:\S+ \(/);
+    // The command line's skip refuses an event resolved already (exit 1), and a call without a reason (exit 2).
+    expect(await projectorCommand(['skip', 'needs', '--event', poison.id, '--reason', 'again'], env)).toMatchObject({ code: 1, stdout: expect.stringContaining('已处理') });
+    expect((await projectorCommand(['skip', 'needs', '--event', poison.id], env)).code).toBe(2);
   }, 240_000);
 });

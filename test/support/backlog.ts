@@ -1,5 +1,8 @@
 import { Actor, DomainEvent, fold } from '@shecun/core';
-import { EventStore, NewEvent } from '@shecun/event-store';
+import { EventStore, NewEvent, SqliteEventStore } from '@shecun/event-store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NeedCommand, needDecider, NeedEvent, needStream } from '@shecun/needs';
 import { v5 as uuidv5 } from 'uuid';
 
@@ -44,4 +47,19 @@ export async function appendNeedBacklog(store: EventStore, needs: number, villag
     total += batch.length;
   }
   return total;
+}
+
+/** The id of the `n`th need of a backlog appended with `seed`. */
+export const backlogNeedId = (seed: string, n: number): string => uuidv5(`${seed}/${n}`, NS);
+
+/** Events of one need of a backlog (the same in every store and for every seed), counted on a scratch store. */
+export async function eventsPerBacklogNeed(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'backlog-count-'));
+  const scratch = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
+  try {
+    return await appendNeedBacklog(scratch, 1, ['441826105201'], 'count');
+  } finally {
+    await scratch.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

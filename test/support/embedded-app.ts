@@ -111,3 +111,15 @@ export const COORDINATOR: TestActor = { id: 'cadre-sanpai-01', role: 'coordinato
 export const staffOf = (organizationId: string): TestActor => ({ id: `staff-${organizationId}`, role: 'organization', organizationId });
 /** A date `days` from today in China (the API's calendar dates are China dates). */
 export const futureDate = (days = 30) => chinaDate(Date.now() + days * 86_400_000);
+
+/** Sets environment variables for a test (e.g. PROJECTION_MAX_ATTEMPTS, read at start); returns what puts the earlier values back. */
+export function withEnv(vars: Record<string, string>): () => void {
+  const before = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}

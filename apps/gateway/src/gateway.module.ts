@@ -1,17 +1,17 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { AuthenticationMiddleware, IDENTITY_ORGANIZATION_SCOPE_ENTITIES, IDENTITY_VIEW_ENTITIES, IdentityModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
+import { AuthenticationMiddleware, IdentityModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { EVENT_STORE, EventStore, EventStoreModule } from '@shecun/event-store';
-import { readModelFeeds } from '@shecun/hosting';
-import { BusReadPosition } from '@shecun/projections';
+import { DISTRIBUTED_READ_MODEL_ENTITIES, READ_MODEL_FEEDS, readModelFeeds } from '@shecun/hosting';
+import { BusParkedEventsAdmin, BusReadPosition, PARKED_EVENTS_ADMIN, ParkedEventsController } from '@shecun/projections';
 import { DataSource } from 'typeorm';
-import { DONATION_VIEW_ENTITIES, DonationsQueriesModule } from '@shecun/donations';
-import { MATCHING_VIEW_ENTITIES, MatchingChangeCounter, MatchingQueriesModule } from '@shecun/matching';
-import { MONITORING_VIEW_ENTITIES, MonitoringQueriesModule } from '@shecun/monitoring';
-import { NEED_VIEW_ENTITIES, NeedsQueriesModule } from '@shecun/needs';
-import { ORGANIZATIONS_CONTEXT_ENTITIES, OrganizationsQueriesModule } from '@shecun/organizations';
+import { DonationsQueriesModule } from '@shecun/donations';
+import { MatchingQueriesModule } from '@shecun/matching';
+import { MonitoringQueriesModule } from '@shecun/monitoring';
+import { NeedsQueriesModule } from '@shecun/needs';
+import { OrganizationsQueriesModule } from '@shecun/organizations';
 import { RegionsModule } from '@shecun/regions';
-import { IdempotencyMiddleware, IdempotencyRecord, LivenessController, READ_POSITION } from '@shecun/core';
+import { IdempotencyMiddleware, LivenessController, READ_POSITION } from '@shecun/core';
 import { EvidenceModule } from '@shecun/evidence';
 
 export interface GatewayConfig {
@@ -28,7 +28,7 @@ export class GatewayModule implements NestModule {
     return {
       module: GatewayModule,
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: config.readDatabaseUrl, entities: [...NEED_VIEW_ENTITIES, ...IDENTITY_VIEW_ENTITIES, ...IDENTITY_ORGANIZATION_SCOPE_ENTITIES, ...ORGANIZATIONS_CONTEXT_ENTITIES, ...DONATION_VIEW_ENTITIES, ...MONITORING_VIEW_ENTITIES, ...MATCHING_VIEW_ENTITIES, MatchingChangeCounter, IdempotencyRecord], synchronize: false, migrationsRun: false }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: config.readDatabaseUrl, entities: DISTRIBUTED_READ_MODEL_ENTITIES, synchronize: false, migrationsRun: false }),
         EventStoreModule.forRoot(config.eventStoreUrl),
         RegionsModule,
         NeedsQueriesModule,
@@ -44,8 +44,14 @@ export class GatewayModule implements NestModule {
         // Uploads (POST /api/evidence) and downloads are answered here, from the shared table.
         ...(config.evidenceDatabaseUrl ? [EvidenceModule.onPostgres(config.evidenceDatabaseUrl)] : []),
       ],
-      controllers: [LivenessController],
+      controllers: [LivenessController, ParkedEventsController],
       providers: [
+        // The read models' parked events (GET /api/admin/parked, replay, skip): the projector's, in the read database.
+        {
+          provide: PARKED_EVENTS_ADMIN,
+          inject: [EVENT_STORE, getDataSourceToken()],
+          useFactory: (store: EventStore, dataSource: DataSource) => new BusParkedEventsAdmin(READ_MODEL_FEEDS.map((f) => f.create()), dataSource, async () => store),
+        },
         // Read-your-writes: a read with X-Min-Position waits for the projector's feeds of that event.
         { provide: READ_POSITION, inject: [EVENT_STORE, getDataSourceToken()], useFactory: (store: EventStore, dataSource: DataSource) => new BusReadPosition(store, dataSource, readModelFeeds()) },
       ],

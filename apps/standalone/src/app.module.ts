@@ -7,6 +7,7 @@ import { MatchingModule, MatchingQueriesModule } from '@shecun/matching';
 import { NeedsModule } from '@shecun/needs';
 import { MonitoringModule } from '@shecun/monitoring';
 import { OrganizationsModule } from '@shecun/organizations';
+import { PARKED_EVENTS_ADMIN, ParkedEventsController, ProjectionHost } from '@shecun/projections';
 import { MatchingPushTargeting, PUSH_TARGETING, PushModule } from '@shecun/push';
 import { RegionsModule } from '@shecun/regions';
 import { join } from 'node:path';
@@ -21,7 +22,8 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [EmbeddedInfrastructureModule.forRoot(config), EvidenceModule.onFilesystem(join(config.dataDir, 'evidence')), IdentityModule.forRoot(identityOptionsOf(config), config.rateLimits), RegionsModule, NeedsModule, OrganizationsModule, DonationsModule, MonitoringModule, MatchingModule, PushModule.forRoot(pushOptionsOf(config), { provide: PUSH_TARGETING, useClass: MatchingPushTargeting }, [MatchingQueriesModule])],
-      controllers: [HealthController],
+      controllers: [HealthController, ParkedEventsController],
+      providers: [{ provide: PARKED_EVENTS_ADMIN, useExisting: ProjectionHost }],
     };
   }
 

@@ -26,6 +26,8 @@ const USAGE = `usage:
   cli projections parked   list the events projections parked (resolved ones too)
   cli projections replay [<projection>] [--event <id>]
                            apply the unresolved parked events again, read back from the event log (after the fix; exit 1 if one still fails)
+  cli projections skip <projection> --event <id> --reason <text>
+                           give up on one parked event: the read model goes on without it; the row stays, marked skipped with who and why
   ${IMPORT_USAGE}
                            register organizations from the bureau's registry export (rows checked first; a re-run registers nothing twice)
   cli create-admin <name> [--one-time]
@@ -181,7 +183,7 @@ async function main(argv: string[]): Promise<void> {
       await catchUpAll(host);
       console.log(describeBootstrap(result));
     } else if (args.length) {
-      process.exitCode = await runParkedCommand(args, { names: () => host.parkingNames(), parked: () => host.parked(), replay: (name, eventId) => host.replayParked(name, eventId) });
+      process.exitCode = await runParkedCommand(args, host);
     } else {
       for (const name of host.names()) console.log(`${name}\tcheckpoint ${await host.runner(name).checkpoint()}\tparked ${await host.runner(name).refreshParked()}`);
     }

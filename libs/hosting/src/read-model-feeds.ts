@@ -1,10 +1,11 @@
-import { DonationOrganizationsProjection, DonationsProjection } from '@shecun/donations';
-import { IdentityOrganizationScopesProjection, IdentityProjection } from '@shecun/identity';
-import { SequencedMatchingProjection } from '@shecun/matching';
-import { MonitoringProjection } from '@shecun/monitoring';
-import { NeedsProjection } from '@shecun/needs';
-import { OrganizationsProjection, PairingsProjection, TeamsProjection } from '@shecun/organizations';
-import { Projection, ReadModelFeed } from '@shecun/projections';
+import { IdempotencyRecord } from '@shecun/core';
+import { DONATION_VIEW_ENTITIES, DonationOrganizationsProjection, DonationsProjection } from '@shecun/donations';
+import { IDENTITY_ORGANIZATION_SCOPE_ENTITIES, IDENTITY_VIEW_ENTITIES, IdentityOrganizationScopesProjection, IdentityProjection } from '@shecun/identity';
+import { MATCHING_VIEW_ENTITIES, MatchingChangeCounter, SequencedMatchingProjection } from '@shecun/matching';
+import { MONITORING_VIEW_ENTITIES, MonitoringProjection } from '@shecun/monitoring';
+import { NEED_VIEW_ENTITIES, NeedsProjection } from '@shecun/needs';
+import { ORGANIZATIONS_CONTEXT_ENTITIES, OrganizationsProjection, PairingsProjection, TeamsProjection } from '@shecun/organizations';
+import { BUS_PROJECTOR_ENTITIES, Projection, ReadModelFeed } from '@shecun/projections';
 
 const NEEDS = 'shecun.needs.v1';
 const ORGANIZATIONS = 'shecun.organizations.v1';
@@ -40,3 +41,21 @@ export const READ_MODEL_FEEDS: ReadModelFeedFactory[] = [
 
 /** Each feed's projection name with its topics (for the gateway: no projection is built to apply anything). */
 export const readModelFeeds = (): ReadModelFeed[] => READ_MODEL_FEEDS.map((f) => ({ name: f.create().name, topics: f.topics }));
+
+/**
+ * The tables of the distributed read database: the feeds' read models, the bus projectors' own
+ * (processed and parked events), and the gateway's idempotency records. The projector migrates it;
+ * the gateway reads it with the same list.
+ */
+export const DISTRIBUTED_READ_MODEL_ENTITIES = [
+  ...NEED_VIEW_ENTITIES,
+  ...IDENTITY_VIEW_ENTITIES,
+  ...IDENTITY_ORGANIZATION_SCOPE_ENTITIES,
+  ...ORGANIZATIONS_CONTEXT_ENTITIES,
+  ...DONATION_VIEW_ENTITIES,
+  ...MONITORING_VIEW_ENTITIES,
+  ...MATCHING_VIEW_ENTITIES,
+  MatchingChangeCounter,
+  ...BUS_PROJECTOR_ENTITIES,
+  IdempotencyRecord,
+];

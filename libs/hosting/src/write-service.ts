@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { configureHttpApp, httpOptionsFromEnv, IdempotencyMiddleware, IdempotencyRecord, LivenessController, requiredEnv, SweepLeaseModule } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
 import { AuthenticationMiddleware, IDENTITY_VIEW_ENTITIES, IdentityAuthModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
-import { ParkedEvent, ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
+import { PARKED_EVENTS_ADMIN, ParkedEvent, ParkedEventsController, ProjectionCheckpoint, ProjectionHost, ProjectionsModule } from '@shecun/projections';
 import { RegionsModule } from '@shecun/regions';
 import { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 
@@ -51,7 +51,9 @@ export class WriteServiceModule implements NestModule {
         ...(config.imports ?? []),
         IdentityAuthModule.forRoot(identityOptionsFromEnv(process.env), rateLimitsFromEnv(process.env)),
       ],
-      controllers: [LivenessController],
+      // The service's own projections' parked events (GET /api/admin/parked, replay, skip), on its own port.
+      controllers: [LivenessController, ParkedEventsController],
+      providers: [{ provide: PARKED_EVENTS_ADMIN, useExisting: ProjectionHost }],
     };
   }
 

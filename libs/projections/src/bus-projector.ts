@@ -3,7 +3,7 @@ import { EventStore, RecordedEvent } from '@shecun/event-store';
 import { BusConsumer, ConsumedMessage, DeliveryControl, fromBusMessage, MessageBus } from '@shecun/messaging';
 import { Column, DataSource, Entity, EntityManager, IsNull, PrimaryColumn } from 'typeorm';
 import { FailurePolicy, messageOf, ProcessingControl } from './failure-policy';
-import { describeError, ParkedEvent, parkEvent, readParkedEvent, ReplayResult, unresolvedParked } from './parked-events';
+import { describeError, ParkedEvent, parkEvent, replayParkedEvents, ReplayResult } from './parked-events';
 import { Projection } from './projection';
 
 /** Events a bus-fed projection has applied: the de-duplication key, written with the rows. */
@@ -25,8 +25,8 @@ export const BUS_PROJECTOR_ENTITIES = [ProcessedEvent, ParkedEvent];
  * Failures follow the {@link FailurePolicy}, as in the projection runner: the read-model database
  * away is waited out (heartbeating the group); any other error is tried PROJECTION_MAX_ATTEMPTS
  * times, then the event is parked — its `parked_events` row and its `processed_events` row in one
- * transaction — and the consumer goes on. {@link replayParked} applies parked events again, read
- * back from the event store.
+ * transaction — and the consumer goes on. {@link replayParkedOnReadModel} applies parked events
+ * again, read back from the event store.
  */
 export class BusProjector {
   private readonly logger: Logger;
@@ -112,40 +112,34 @@ export class BusProjector {
     return inserted.length > 0;
   }
 
-  /**
-   * Applies this projection's unresolved parked events again (or only `eventId`), each read back
-   * from the event store (the bus may no longer hold it) and applied in one transaction with its
-   * row marked resolved; one that still fails after the policy's attempts stays parked with the
-   * new error.
-   */
-  async replayParked(store: EventStore, eventId?: string): Promise<ReplayResult[]> {
-    const results: ReplayResult[] = [];
-    for (const row of await unresolvedParked(this.dataSource, { projection: this.projection.name, eventId })) {
-      const event = await this.policy.waitOut(() => readParkedEvent(store, row));
-      const outcome = await this.policy.run(() =>
-        this.dataSource.transaction(async (manager) => {
-          await this.projection.apply(event, manager);
-          await manager.update(ParkedEvent, { projection: this.projection.name, eventId: row.eventId }, { resolvedAt: new Date().toISOString() });
-        }),
-      );
-      const result: ReplayResult = { projection: this.projection.name, eventId: row.eventId, eventType: row.eventType, position: row.position, resolved: outcome.ok };
-      if (outcome.ok) {
-        this.logger.log(`replayed parked event ${row.eventId} (${row.eventType}, position ${row.position}): resolved`);
-      } else {
-        result.error = describeError(outcome.error);
-        await this.policy.waitOut(() => this.dataSource.getRepository(ParkedEvent).update({ projection: this.projection.name, eventId: row.eventId }, { error: result.error, attempts: row.attempts + outcome.attempts }));
-        this.logger.error(`replay of parked event ${row.eventId} (${row.eventType}, position ${row.position}) failed again: ${result.error}`);
-      }
-      results.push(result);
-    }
-    await this.refreshParked();
-    return results;
-  }
-
   async stop(): Promise<void> {
     await this.consumer?.stop();
     this.consumer = undefined;
   }
+}
+
+/**
+ * Applies a bus-fed projection's unresolved parked events again (or only `eventId`), each read
+ * back from the event store (the bus may no longer hold it) and applied in one transaction with
+ * its row marked replayed (see {@link replayParkedEvents}). Runs beside the consumers: in the
+ * projector's command line, or the gateway's admin API.
+ */
+export function replayParkedOnReadModel(options: { dataSource: DataSource; projection: Projection; store: EventStore; policy?: FailurePolicy; logger?: Logger; eventId?: string; by: string }): Promise<ReplayResult[]> {
+  const { dataSource, projection } = options;
+  return replayParkedEvents({
+    dataSource,
+    processor: projection.name,
+    store: options.store,
+    policy: options.policy ?? new FailurePolicy(),
+    logger: options.logger ?? new Logger(`Projector ${projection.name}`),
+    eventId: options.eventId,
+    by: options.by,
+    apply: (event, resolve) =>
+      dataSource.transaction(async (manager) => {
+        await projection.apply(event, manager);
+        await resolve(manager);
+      }),
+  });
 }
 
 /** The event of a message, or what its headers tell when its body cannot be read (so that it can be parked). */

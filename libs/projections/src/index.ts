@@ -6,3 +6,6 @@ export * from './projections.module';
 export * from './bus-projector';
 export * from './parked-command';
 export * from './bus-read-position';
+export * from './bus-parked-admin';
+export * from './migrations/parked-event-resolutions';
+export * from './parked-events.controller';

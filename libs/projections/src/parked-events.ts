@@ -1,11 +1,18 @@
+import { Logger } from '@nestjs/common';
+import { conflict, invalid, notFound, withWriteLock } from '@shecun/core';
 import { EventStore, RecordedEvent } from '@shecun/event-store';
 import { Column, DataSource, Entity, EntityManager, IsNull, PrimaryColumn } from 'typeorm';
+import { FailurePolicy, ProcessingControl } from './failure-policy';
 import { numberTransformer } from './projection';
+
+/** How a parked event was resolved: applied again after the fix, or skipped on an operator's request (with who and why). */
+export type ParkedResolution = 'replayed' | 'skipped';
 
 /**
  * An event a processor gave up on after PROJECTION_MAX_ATTEMPTS (see FailurePolicy), in the
  * projection's own database, written in the transaction that moves its checkpoint past the
- * event. Nothing is deleted: a replay that applies the event sets `resolvedAt`.
+ * event. Nothing is deleted: a replay that applies the event, or an operator's skip (who and why
+ * kept), sets `resolvedAt` and `resolution`.
  */
 @Entity('parked_events')
 export class ParkedEvent {
@@ -25,6 +32,11 @@ export class ParkedEvent {
   @Column({ type: 'integer' }) attempts: number;
   @Column({ type: 'varchar', length: 40 }) parkedAt: string;
   @Column({ type: 'varchar', length: 40, nullable: true }) resolvedAt: string | null;
+  @Column({ type: 'varchar', length: 20, nullable: true }) resolution: ParkedResolution | null;
+  /** Who resolved it: `user:<id>` through the admin API, `cli:<login>` from the command line. */
+  @Column({ type: 'varchar', length: 200, nullable: true }) resolvedBy: string | null;
+  /** Why it was skipped (required for a skip). */
+  @Column({ type: 'text', nullable: true }) resolutionNote: string | null;
 }
 
 export interface ParkedAt {
@@ -48,6 +60,9 @@ export async function parkEvent(manager: EntityManager, projection: string, even
     attempts,
     parkedAt: new Date().toISOString(),
     resolvedAt: null,
+    resolution: null,
+    resolvedBy: null,
+    resolutionNote: null,
   });
 }
 
@@ -104,4 +119,75 @@ export interface ReplayResult {
   position: number;
   resolved: boolean;
   error?: string;
+}
+
+export interface ReplayParkedOptions {
+  dataSource: DataSource;
+  /** The projection or processor whose parked rows these are. */
+  processor: string;
+  store: EventStore;
+  policy: FailurePolicy;
+  control?: ProcessingControl;
+  logger: Logger;
+  /** Only this event (else every unresolved one of the processor). */
+  eventId?: string;
+  /** Who asks (kept on the row): `user:<id>` or `cli:<login>`. */
+  by: string;
+  /**
+   * Applies the event again; `resolve` marks its row resolved and is called inside the
+   * processor's transaction where it has one (the rows and the resolution commit together).
+   */
+  apply(event: RecordedEvent, resolve: (manager: EntityManager) => Promise<void>): Promise<void>;
+}
+
+/**
+ * The replay every processor shares: each unresolved parked row (oldest first) is read back from
+ * the event store, never from the bus, applied under the failure policy and marked `replayed`;
+ * one that still fails keeps its row with the new error and the attempts added.
+ */
+export async function replayParkedEvents(options: ReplayParkedOptions): Promise<ReplayResult[]> {
+  const { dataSource, processor, policy, control, logger } = options;
+  const results: ReplayResult[] = [];
+  for (const row of await unresolvedParked(dataSource, { projection: processor, eventId: options.eventId })) {
+    const event = await policy.waitOut(() => readParkedEvent(options.store, row), control);
+    const resolve = (manager: EntityManager) =>
+      manager.update(ParkedEvent, { projection: processor, eventId: row.eventId }, { resolvedAt: new Date().toISOString(), resolution: 'replayed', resolvedBy: options.by.slice(0, 200) }).then(() => undefined);
+    const outcome = await policy.run(() => options.apply(event, resolve), control);
+    const result: ReplayResult = { projection: processor, eventId: row.eventId, eventType: row.eventType, position: row.position, resolved: outcome.ok };
+    if (outcome.ok) {
+      logger.log(`replayed parked event ${row.eventId} (${row.eventType}, position ${row.position}) for ${options.by}: resolved`);
+    } else {
+      result.error = describeError(outcome.error);
+      await policy.waitOut(
+        () => withWriteLock(dataSource, () => dataSource.getRepository(ParkedEvent).update({ projection: processor, eventId: row.eventId }, { error: result.error, attempts: row.attempts + outcome.attempts })),
+        control,
+      );
+      logger.error(`replay of parked event ${row.eventId} (${row.eventType}, position ${row.position}) failed again: ${result.error}`);
+    }
+    results.push(result);
+  }
+  return results;
+}
+
+/** Longest reason kept for a skip. */
+export const SKIP_REASON_MAX = 500;
+
+/**
+ * Gives up on a parked event on an operator's request: the row stays, marked `skipped` with who
+ * and why; the read model keeps going without the event (its checkpoint passed it when it was
+ * parked). 404 when the processor parked no such event, 409 when it is resolved already.
+ */
+export async function skipParkedEvent(dataSource: DataSource, processor: string, eventId: string, by: string, reason: string): Promise<ParkedEvent> {
+  const why = reason.trim();
+  if (!why) throw invalid('跳过停放事件须写明原因 (a skip needs a reason)');
+  const repository = dataSource.getRepository(ParkedEvent);
+  return withWriteLock(dataSource, async () => {
+    const row = await repository.findOneBy({ projection: processor, eventId });
+    if (!row) throw notFound(`没有停放事件 ${eventId} (${processor}) (no parked event ${eventId} of ${processor})`);
+    if (row.resolvedAt) throw conflict(`停放事件 ${eventId} 已处理 (${row.resolution ?? 'replayed'}, ${row.resolvedAt}) (the parked event is resolved already)`, { resolution: row.resolution, resolvedAt: row.resolvedAt });
+    const resolvedAt = new Date().toISOString();
+    const changed = await repository.update({ projection: processor, eventId, resolvedAt: IsNull() }, { resolvedAt, resolution: 'skipped', resolvedBy: by.slice(0, 200), resolutionNote: why.slice(0, SKIP_REASON_MAX) });
+    if (!changed.affected) throw conflict(`停放事件 ${eventId} 已处理 (the parked event was resolved meanwhile)`);
+    return { ...row, resolvedAt, resolution: 'skipped' as const, resolvedBy: by.slice(0, 200), resolutionNote: why.slice(0, SKIP_REASON_MAX) };
+  });
 }

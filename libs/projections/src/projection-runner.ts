@@ -4,7 +4,7 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Projection, ProjectionCheckpoint } from './projection';
 import { backoffDelay, withWriteLock } from '@shecun/core';
 import { FailurePolicy, messageOf, ProcessingControl } from './failure-policy';
-import { canPark, describeError, ParkedEvent, parkEvent, readParkedEvent, ReplayResult, unresolvedParked } from './parked-events';
+import { canPark, describeError, ParkedEvent, parkEvent, replayParkedEvents, ReplayResult } from './parked-events';
 
 export interface ProjectionStatus {
   name: string;
@@ -252,35 +252,28 @@ export class ProjectionRunner {
 
   /**
    * Applies this projection's unresolved parked events again (or only `eventId`), each read back
-   * from the event store and applied in one transaction with its row marked resolved; one that
-   * still fails after the policy's attempts stays parked with the new error. The checkpoint does
-   * not move. Run it once the fault is fixed.
+   * from the event store and applied in one transaction with its row marked replayed (see
+   * {@link replayParkedEvents}). The checkpoint does not move. Run it once the fault is fixed.
    */
-  async replayParked(eventId?: string): Promise<ReplayResult[]> {
-    const results: ReplayResult[] = [];
-    for (const row of await unresolvedParked(this.dataSource, { projection: this.name, eventId })) {
-      const event = await this.policy.waitOut(() => readParkedEvent(this.store, row), this.control);
-      const outcome = await this.policy.run(
-        () =>
-          withWriteLock(this.dataSource, () =>
-            this.dataSource.transaction(async (manager) => {
-              await this.applyEvents([event], manager);
-              await this.projection.flush?.(manager);
-              await manager.update(ParkedEvent, { projection: this.name, eventId: row.eventId }, { resolvedAt: new Date().toISOString() });
-            }),
-          ),
-        this.control,
-      );
-      const result: ReplayResult = { projection: this.name, eventId: row.eventId, eventType: row.eventType, position: row.position, resolved: outcome.ok };
-      if (outcome.ok) {
-        this.logger.log(`replayed parked event ${row.eventId} (${row.eventType}, position ${row.position}): resolved`);
-      } else {
-        result.error = describeError(outcome.error);
-        await this.policy.waitOut(() => this.dataSource.getRepository(ParkedEvent).update({ projection: this.name, eventId: row.eventId }, { error: result.error, attempts: row.attempts + outcome.attempts }), this.control);
-        this.logger.error(`replay of parked event ${row.eventId} (${row.eventType}, position ${row.position}) failed again: ${result.error}`);
-      }
-      results.push(result);
-    }
+  async replayParked(eventId?: string, by = 'system'): Promise<ReplayResult[]> {
+    const results = await replayParkedEvents({
+      dataSource: this.dataSource,
+      processor: this.name,
+      store: this.store,
+      policy: this.policy,
+      control: this.control,
+      logger: this.logger,
+      eventId,
+      by,
+      apply: (event, resolve) =>
+        withWriteLock(this.dataSource, () =>
+          this.dataSource.transaction(async (manager) => {
+            await this.applyEvents([event], manager);
+            await this.projection.flush?.(manager);
+            await resolve(manager);
+          }),
+        ),
+    });
     await this.refreshParked();
     return results;
   }

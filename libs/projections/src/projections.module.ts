@@ -5,14 +5,17 @@ import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { DataSource } from 'typeorm';
 import { Projection } from './projection';
 import { ProjectionRunner, ProjectionStatus } from './projection-runner';
-import { allParked, canPark, ParkedEvent, ReplayResult } from './parked-events';
+import { ParkedEventsAdmin } from './parked-command';
+import { allParked, canPark, ParkedEvent, ReplayResult, skipParkedEvent } from './parked-events';
 
 export const PROJECTIONS_AUTOSTART = Symbol.for('shecun.ProjectionsAutostart');
 
 /** A processor of the log that is not a projection (the push dispatcher) but parks events under the same policy. */
 export interface ParkingProcessor {
   status(): ProjectionStatus;
-  replayParked(eventId?: string): Promise<ReplayResult[]>;
+  replayParked(eventId?: string, by?: string): Promise<ReplayResult[]>;
+  /** Counts its unresolved parked events again (after a skip). */
+  refreshParked(): Promise<unknown>;
 }
 
 /**
@@ -20,7 +23,7 @@ export interface ParkingProcessor {
  * runner per projection when the application has bootstrapped, and stops them on shutdown.
  */
 @Injectable()
-export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShutdown, ReadPosition {
+export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShutdown, ReadPosition, ParkedEventsAdmin {
   private readonly logger = new Logger('Projections');
   private readonly runners = new Map<string, ProjectionRunner>();
   private readonly processors = new Map<string, ParkingProcessor>();
@@ -90,13 +93,32 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** Replays the unresolved parked events of one projection or processor (default: all), or one event. */
-  async replayParked(projection?: string, eventId?: string): Promise<ReplayResult[]> {
-    const processor = projection ? this.processors.get(projection) : undefined;
-    const all = [...this.runners.values(), ...this.processors.values()];
-    const targets = processor ? [processor] : projection ? [this.runner(projection)] : all;
+  async replayParked(projection?: string, eventId?: string, by = 'system'): Promise<ReplayResult[]> {
+    const targets = projection ? [this.parking(projection)] : [...this.runners.values(), ...this.processors.values()];
     const results: ReplayResult[] = [];
-    for (const target of targets) results.push(...(await target.replayParked(eventId)));
+    for (const target of targets) results.push(...(await target.replayParked(eventId, by)));
     return results;
+  }
+
+  /** Skips one parked event of a projection or processor on an operator's request (who and why kept on its row). */
+  async skipParked(projection: string, eventId: string, by: string, reason: string): Promise<ParkedEvent> {
+    const target = this.parking(projection);
+    const row = await skipParkedEvent(this.dataSource, projection, eventId, by, reason);
+    this.logger.warn(`parked event ${eventId} (${row.eventType}, position ${row.position}) of ${projection} skipped by ${by}: ${row.resolutionNote}`);
+    await target.refreshParked();
+    return row;
+  }
+
+  replay(projection: string | undefined, eventId: string | undefined, by: string): Promise<ReplayResult[]> {
+    return this.replayParked(projection, eventId, by);
+  }
+
+  skip(projection: string, eventId: string, by: string, reason: string): Promise<ParkedEvent> {
+    return this.skipParked(projection, eventId, by, reason);
+  }
+
+  private parking(name: string): ProjectionRunner | ParkingProcessor {
+    return this.processors.get(name) ?? this.runner(name);
   }
 
   /** The projections whose checkpoint is still before `position` (read-your-writes: ReadYourWritesInterceptor). */

@@ -5,7 +5,7 @@ import { EVENT_STORE, EventStore, RecordedEvent, START, Subscription } from '@sh
 import { needDecider, needStream } from '@shecun/needs';
 import { organizationDecider, organizationStream } from '@shecun/organizations';
 import {
-  canPark, describeError, FailurePolicy, isDatabaseUnavailable, messageOf, ParkedEvent, parkEvent, ProcessingControl, ProjectionHost, readParkedEvent, ReplayResult, unresolvedParked,
+  canPark, describeError, FailurePolicy, isDatabaseUnavailable, messageOf, ParkedEvent, parkEvent, ProcessingControl, ProjectionHost, replayParkedEvents, ReplayResult,
 } from '@shecun/projections';
 import { v5 as uuidv5 } from 'uuid';
 import { DataSource, IsNull } from 'typeorm';
@@ -67,7 +67,8 @@ export class PushDispatcher implements OnModuleInit, OnApplicationBootstrap, OnA
   onModuleInit(): void {
     this.projections.registerProcessor(PushDispatcher.NAME, {
       status: () => ({ name: PushDispatcher.NAME, checkpoint: this.position, caughtUp: true, parked: this.parked }),
-      replayParked: (eventId) => this.replayParked(eventId),
+      replayParked: (eventId, by) => this.replayParked(eventId, by),
+      refreshParked: () => this.refreshParked(),
     });
   }
 
@@ -97,7 +98,7 @@ export class PushDispatcher implements OnModuleInit, OnApplicationBootstrap, OnA
     });
   }
 
-  private async refreshParked(): Promise<void> {
+  async refreshParked(): Promise<void> {
     if (canPark(this.dataSource)) this.parked = await this.dataSource.getRepository(ParkedEvent).countBy({ projection: PushDispatcher.NAME, resolvedAt: IsNull() });
   }
 
@@ -131,21 +132,21 @@ export class PushDispatcher implements OnModuleInit, OnApplicationBootstrap, OnA
   }
 
   /** Dispatches the unresolved parked events again (or only `eventId`), read back from the event store; resolved ones keep their row. */
-  async replayParked(eventId?: string): Promise<ReplayResult[]> {
+  async replayParked(eventId?: string, by = 'system'): Promise<ReplayResult[]> {
     if (!canPark(this.dataSource)) return [];
-    const results: ReplayResult[] = [];
-    for (const row of await unresolvedParked(this.dataSource, { projection: PushDispatcher.NAME, eventId })) {
-      const event = await readParkedEvent(this.store, row);
-      const outcome = await this.policy.run(() => this.dispatch(event));
-      const result: ReplayResult = { projection: PushDispatcher.NAME, eventId: row.eventId, eventType: row.eventType, position: row.position, resolved: outcome.ok };
-      const repository = this.dataSource.getRepository(ParkedEvent);
-      if (outcome.ok) await withWriteLock(this.dataSource, () => repository.update({ projection: PushDispatcher.NAME, eventId: row.eventId }, { resolvedAt: new Date().toISOString() }));
-      else {
-        result.error = describeError(outcome.error);
-        await withWriteLock(this.dataSource, () => repository.update({ projection: PushDispatcher.NAME, eventId: row.eventId }, { error: result.error, attempts: row.attempts + outcome.attempts }));
-      }
-      results.push(result);
-    }
+    const results = await replayParkedEvents({
+      dataSource: this.dataSource,
+      processor: PushDispatcher.NAME,
+      store: this.store,
+      policy: this.policy,
+      logger: this.logger,
+      eventId,
+      by,
+      apply: async (event, resolve) => {
+        await this.dispatch(event);
+        await withWriteLock(this.dataSource, () => this.dataSource.transaction(resolve));
+      },
+    });
     await this.refreshParked();
     return results;
   }
