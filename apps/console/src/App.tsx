@@ -9,6 +9,7 @@ import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useLocation } fr
 import { I18nProvider, Lang, storedLang, useI18n } from './i18n';
 import { actsForOrganization, AuthProvider, useActor, useAuth } from './auth';
 import { ROLE_LABELS } from './labels';
+import { AUDIT_ROLES } from './components/AuditOnly';
 import { Login } from './pages/Login';
 import { MyCommitments } from './pages/MyCommitments';
 import { MyDonations } from './pages/MyDonations';
@@ -19,8 +20,10 @@ import { Recommended } from './pages/Recommended';
 import { NeedDetail } from './pages/NeedDetail';
 import { NeedList } from './pages/NeedList';
 import { NewNeed, ReviseNeed } from './pages/NewNeed';
-import { Audit, AUDIT_ROLES } from './pages/Audit';
-import { NewTeam, TeamDetail, Teams } from './pages/Teams';
+import { Audit } from './pages/Audit';
+import { NewTeam } from './pages/NewTeam';
+import { TeamDetail } from './pages/TeamDetail';
+import { Teams } from './pages/Teams';
 import { DisclosureIndex, NeedDisclosurePage, OrganizationDisclosurePage } from './pages/Disclosure';
 
 // Pages with charts load Apache ECharts on first use, not with the sign-in page.

@@ -1,378 +1,27 @@
-import { Alert, Button, Card, Empty, Grid, Input, InputNumber, Pagination, Segmented, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Grid, InputNumber, Segmented, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { ReactNode, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useState } from 'react';
+import { Link } from 'react-router';
 import { splitBilingual } from '../api';
+import { AuditOnly } from '../components/AuditOnly';
+import { useAuditParams } from '../components/auditParams';
 import { asOfQuery, AuditToolbar, useAsOf } from '../components/AuditToolbar';
-import { ErrorAlert, PageTitle, Place } from '../components/common';
-import { OrganizationSelect } from '../components/OrganizationSelect';
-import { RegionPicker, regionPath } from '../components/RegionPicker';
-import {
-  ANOMALY_COLORS,
-  ANOMALY_KINDS,
-  ANOMALY_LABELS,
-  Anomalies,
-  Anomaly,
-  BalanceRow,
-  Balances,
-  donorName,
-  Flow,
-  FLOW_STATUS_COLORS,
-  FLOW_STATUS_LABELS,
-  FlowPage,
-  Fund,
-  FundDetail,
-  PARTY_KIND_LABELS,
-  resourceText,
-} from '../donations';
+import { BalanceTable } from '../components/BalanceTable';
+import { ErrorAlert, PageTitle } from '../components/common';
+import { FlowSearch } from '../components/FlowSearch';
+import { ANOMALY_COLORS, ANOMALY_KINDS, ANOMALY_LABELS, Anomalies, Anomaly, Balances, PARTY_KIND_LABELS } from '../donations';
 import { formatDate, formatFen, useGet } from '../hooks';
 import { useI18n } from '../i18n';
-import { useActor } from '../auth';
 import { label } from '../labels';
-
-const PAGE_SIZE = 20;
-export const AUDIT_ROLES = ['auditor', 'bureau', 'admin'];
-
-/** A flow's id, shortened for tables (the full id is in the link's title). */
-export const shortId = (id: string) => (id.length > 13 ? `${id.slice(0, 8)}…` : id);
-
-export function FlowStatusTag({ status }: { status: string }) {
-  const { lang } = useI18n();
-  return (
-    <Tag color={FLOW_STATUS_COLORS[status] ?? 'default'} data-testid="flow-status">
-      {label(FLOW_STATUS_LABELS, status, lang)}
-    </Tag>
-  );
-}
-
-/** Label / value pairs in two columns (the need detail's figures). */
-export function Figures({ items }: { items: Array<[ReactNode, ReactNode, string?]> }) {
-  return (
-    <div className="figures">
-      {items.map(([name, value, className], i) => (
-        <div key={i}>
-          <span>{name}</span>
-          <b className={className}>{value}</b>
-        </div>
-      ))}
-    </div>
-  );
-}
-
-function useParamsState() {
-  const [params, setParams] = useSearchParams();
-  const set = (change: Record<string, string | undefined>, keepPage = false) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(change)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    if (!keepPage && !('page' in change)) next.delete('page');
-    setParams(next);
-  };
-  return [params, set] as const;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Flows: search by flow id, organization, fund or village
-// ---------------------------------------------------------------------------------------------
-
-type SearchBy = 'all' | 'flow' | 'organization' | 'fund' | 'village';
-
-function FlowSearch() {
-  const { t, pick } = useI18n();
-  const navigate = useNavigate();
-  const [asOf] = useAsOf();
-  const [params, set] = useParamsState();
-  const wide = Grid.useBreakpoint().lg ?? true;
-  const by = (params.get('by') as SearchBy) ?? 'all';
-  const org = params.get('org') ?? undefined;
-  const fund = params.get('fund') ?? undefined;
-  const village = params.get('village') ?? undefined;
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const [flowId, setFlowId] = useState('');
-  const funds = useGet<{ items: Fund[] }>(by === 'fund' ? '/api/funds' : null);
-  const fundDetail = useGet<FundDetail>(by === 'fund' && fund ? `/api/funds/${encodeURIComponent(fund)}` : null);
-  const holder = fundDetail.data?.holderOrganizationId;
-
-  let path: string | null = null;
-  const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
-  if (by === 'all') path = `/api/donations?${query}`;
-  if (by === 'organization' && org) path = `/api/donations?${query}&organizationId=${encodeURIComponent(org)}`;
-  if (by === 'village' && village) path = `/api/donations?${query}&villageCode=${village}`;
-  // A fund's flows: those of its holder (the API's organization filter), kept when the fund received or passed them on.
-  if (by === 'fund' && holder) path = `/api/donations?page=1&pageSize=100&organizationId=${encodeURIComponent(holder)}`;
-  const { data, error, loading, reload } = useGet<FlowPage>(path);
-  const items =
-    by === 'fund' && fund
-      ? (data?.items ?? []).filter((f) => (f.recipient.kind === 'fund' && f.recipient.id === fund) || (f.donor.kind === 'transfer' && f.donor.from.kind === 'fund' && f.donor.from.id === fund))
-      : (data?.items ?? []);
-  const total = by === 'fund' ? items.length : (data?.total ?? 0);
-  const traceLink = (id: string) => `/audit/flows/${encodeURIComponent(id)}${asOfQuery(asOf)}`;
-
-  const columns: ColumnsType<Flow> = [
-    {
-      title: t('flow'),
-      key: 'id',
-      width: 130,
-      render: (_, f) => (
-        <Space orientation="vertical" size={2}>
-          <Link to={traceLink(f.id)} title={f.id} className="mono">
-            {shortId(f.id)}
-          </Link>
-          <FlowStatusTag status={f.status} />
-        </Space>
-      ),
-    },
-    {
-      title: t('donorToRecipient'),
-      key: 'parties',
-      render: (_, f) => (
-        <span className="parties">
-          {donorName(f.donor, pick)} <span className="arrow">→</span> {f.recipient.name}
-          {f.recipient.kind === 'fund' && <Tag className="kind-tag">{pick(PARTY_KIND_LABELS.fund)}</Tag>}
-        </span>
-      ),
-    },
-    { title: t('resource'), key: 'resource', width: 130, render: (_, f) => resourceText(f, pick) },
-    { title: t('received'), key: 'received', width: 130, align: 'right', render: (_, f) => formatFen(f.figures.receivedFen) },
-    { title: t('allocatedAmount'), key: 'allocated', width: 130, align: 'right', render: (_, f) => formatFen(f.figures.allocatedFen) },
-    { title: t('usedAmount'), key: 'used', width: 130, align: 'right', render: (_, f) => formatFen(f.figures.usedFen) },
-    { title: t('confirmedAmount'), key: 'confirmed', width: 130, align: 'right', render: (_, f) => formatFen(f.figures.confirmedFen) },
-    {
-      title: t('actions'),
-      key: 'trace',
-      width: 90,
-      render: (_, f) => (
-        <Link to={traceLink(f.id)} data-testid={`trace-${f.id}`}>
-          {t('trace')}
-        </Link>
-      ),
-    },
-  ];
-
-  const needsChoice = (by === 'organization' && !org) || (by === 'fund' && !fund) || (by === 'village' && !village);
-  return (
-    <>
-      <Card size="small" className="filters" data-testid="flow-search">
-        <Space orientation="vertical" size={12} style={{ width: '100%' }}>
-          <Segmented<SearchBy>
-            data-testid="search-by"
-            value={by}
-            onChange={(v) => set({ by: v === 'all' ? undefined : v, org: undefined, fund: undefined, village: undefined })}
-            block={!wide}
-            options={[
-              { value: 'all', label: t('searchAll') },
-              { value: 'flow', label: t(wide ? 'searchFlow' : 'searchFlowShort') },
-              { value: 'organization', label: t(wide ? 'searchOrganizationTab' : 'searchOrganizationShort') },
-              { value: 'fund', label: t(wide ? 'searchFund' : 'searchFundShort') },
-              { value: 'village', label: t(wide ? 'searchVillage' : 'searchVillageShort') },
-            ]}
-            className="search-by"
-          />
-          {by === 'flow' && (
-            <Input.Search
-              data-testid="flow-id-input"
-              placeholder={t('flowIdPlaceholder')}
-              enterButton={t('trace')}
-              value={flowId}
-              onChange={(e) => setFlowId(e.target.value)}
-              onSearch={(v) => v.trim() && navigate(traceLink(v.trim()))}
-              allowClear
-            />
-          )}
-          {by === 'organization' && <OrganizationSelect testId="search-organization" value={org} onChange={(id) => set({ org: id })} />}
-          {by === 'fund' && (
-            <Select
-              data-testid="search-fund"
-              style={{ width: '100%' }}
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              loading={funds.loading}
-              placeholder={t('chooseFund')}
-              aria-label={t('chooseFund')}
-              value={fund}
-              onChange={(v) => set({ fund: v ?? undefined })}
-              options={(funds.data?.items ?? []).map((f) => ({ value: f.id, label: `${f.name}${f.holderName ? ` · ${f.holderName}` : ''}` }))}
-              notFoundContent={t('noFunds')}
-            />
-          )}
-          {by === 'village' && (
-            <RegionPicker
-              depth={4}
-              allowClear
-              span={{ xs: 24, sm: 12, lg: 6 }}
-              placeholders={['allCities', 'allCounties', 'allTowns', 'allVillages']}
-              value={village ? regionPath(village) : []}
-              onChange={(codes) => set({ village: codes[codes.length - 1] })}
-            />
-          )}
-        </Space>
-      </Card>
-      {asOf && <Alert className="section" type="info" showIcon title={t('flowsAreLive')} />}
-      <ErrorAlert error={error ?? fundDetail.error ?? funds.error} action={<Button size="small" onClick={reload}>{t('retry')}</Button>} />
-      {fundDetail.data && (
-        <Card size="small" className="section" data-testid="fund-card" title={`${fundDetail.data.name} · ${fundDetail.data.holderName ?? fundDetail.data.holderOrganizationId}`}>
-          <Figures
-            items={[
-              [t('received'), formatFen(fundDetail.data.totals.receivedFen)],
-              [t('allocatedAmount'), formatFen(fundDetail.data.totals.allocatedFen)],
-              [t('usedAmount'), formatFen(fundDetail.data.totals.usedFen)],
-              [t('confirmedAmount'), formatFen(fundDetail.data.totals.confirmedFen)],
-            ]}
-          />
-        </Card>
-      )}
-      {by === 'flow' ? (
-        <Typography.Paragraph type="secondary">{t('flowIdHint')}</Typography.Paragraph>
-      ) : needsChoice ? (
-        <Empty description={t('chooseToSearch')} />
-      ) : wide ? (
-        <Table<Flow>
-          data-testid="flow-table"
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={items}
-          loading={loading}
-          pagination={false}
-          locale={{ emptyText: <Empty description={t('noFlows')} /> }}
-        />
-      ) : (
-        <div data-testid="flow-cards">
-          {loading && !data && <Card loading />}
-          {data && items.length === 0 && <Empty description={t('noFlows')} />}
-          {items.map((f) => (
-            <Card key={f.id} size="small" className="need-card">
-              <div className="card-head-row">
-                <Link to={traceLink(f.id)} className="mono" title={f.id}>
-                  {shortId(f.id)}
-                </Link>
-                <FlowStatusTag status={f.status} />
-              </div>
-              <span className="parties">
-                {donorName(f.donor, pick)} <span className="arrow">→</span> {f.recipient.name}
-              </span>
-              <Typography.Text type="secondary" className="small">
-                {resourceText(f, pick)}
-              </Typography.Text>
-              <Figures
-                items={[
-                  [t('received'), formatFen(f.figures.receivedFen)],
-                  [t('allocatedAmount'), formatFen(f.figures.allocatedFen)],
-                  [t('usedAmount'), formatFen(f.figures.usedFen)],
-                  [t('confirmedAmount'), formatFen(f.figures.confirmedFen)],
-                ]}
-              />
-              <Link to={traceLink(f.id)}>
-                <Button block>{t('traceFlow')}</Button>
-              </Link>
-            </Card>
-          ))}
-        </div>
-      )}
-      {by !== 'fund' && by !== 'flow' && !needsChoice && total > PAGE_SIZE && (
-        <div className="pager">
-          <Typography.Text type="secondary">{t('total', { n: total })}</Typography.Text>
-          <Pagination current={page} pageSize={PAGE_SIZE} total={total} showSizeChanger={false} simple={!wide} onChange={(p) => set({ page: String(p) }, true)} />
-        </div>
-      )}
-    </>
-  );
-}
 
 // ---------------------------------------------------------------------------------------------
 // Balances
 // ---------------------------------------------------------------------------------------------
 
-/** A balances row's name: a village by its place name, others as the API names them. */
-function BalanceName({ row }: { row: BalanceRow }) {
-  return row.kind === 'village' ? <Place code={row.id} /> : <span>{row.name}</span>;
-}
-
-/** Where a balances row leads: the flows of that organization, fund or village; a need's own page. */
-function balanceLink(row: BalanceRow, asOf: string | undefined): string {
-  const tail = asOfQuery(asOf, '&');
-  if (row.kind === 'organization') return `/audit?by=organization&org=${encodeURIComponent(row.id)}${tail}`;
-  if (row.kind === 'fund') return `/audit?by=fund&fund=${encodeURIComponent(row.id)}${tail}`;
-  if (row.kind === 'village') return `/audit?by=village&village=${row.id}${tail}`;
-  return `/needs/${encodeURIComponent(row.id)}`;
-}
-
-export function BalanceTable({ rows, loading, testId }: { rows: BalanceRow[]; loading?: boolean; testId: string }) {
-  const { t, pick } = useI18n();
-  const [asOf] = useAsOf();
-  const wide = Grid.useBreakpoint().lg ?? true;
-  const columns: ColumnsType<BalanceRow> = [
-    {
-      title: t('balanceHolder'),
-      key: 'name',
-      render: (_, r) => (
-        <Space size={6} wrap>
-          <Tag className="kind-tag">{pick(PARTY_KIND_LABELS[r.kind])}</Tag>
-          <Link to={balanceLink(r, asOf)}>
-            <BalanceName row={r} />
-          </Link>
-        </Space>
-      ),
-    },
-    { title: t('receivedOrAllocatedIn'), key: 'received', width: 140, align: 'right', render: (_, r) => formatFen(r.receivedFen) },
-    { title: t('allocatedAmount'), key: 'allocated', width: 130, align: 'right', render: (_, r) => formatFen(r.allocatedFen) },
-    {
-      title: t('unallocated'),
-      key: 'unallocated',
-      width: 130,
-      align: 'right',
-      render: (_, r) => (r.kind === 'organization' || r.kind === 'fund' ? formatFen(r.unallocatedFen) : '—'),
-    },
-    { title: t('usedAmount'), key: 'used', width: 130, align: 'right', render: (_, r) => formatFen(r.usedFen) },
-    { title: t('confirmedAmount'), key: 'confirmed', width: 130, align: 'right', render: (_, r) => formatFen(r.confirmedFen) },
-  ];
-  if (wide) {
-    return (
-      <Table<BalanceRow>
-        data-testid={testId}
-        rowKey={(r) => `${r.kind}:${r.id}`}
-        size="middle"
-        columns={columns}
-        dataSource={rows}
-        loading={loading}
-        pagination={rows.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
-        locale={{ emptyText: <Empty description={t('noBalances')} /> }}
-      />
-    );
-  }
-  return (
-    <div data-testid={testId}>
-      {loading && rows.length === 0 && <Card loading />}
-      {!loading && rows.length === 0 && <Empty description={t('noBalances')} />}
-      {rows.map((r) => (
-        <Card key={`${r.kind}:${r.id}`} size="small" className="need-card">
-          <Space size={6} wrap>
-            <Tag className="kind-tag">{pick(PARTY_KIND_LABELS[r.kind])}</Tag>
-            <Link to={balanceLink(r, asOf)} className="need-link">
-              <BalanceName row={r} />
-            </Link>
-          </Space>
-          <Figures
-            items={[
-              [t('receivedOrAllocatedIn'), formatFen(r.receivedFen)],
-              [t('allocatedAmount'), formatFen(r.allocatedFen)],
-              ...(r.kind === 'organization' || r.kind === 'fund' ? ([[t('unallocated'), formatFen(r.unallocatedFen)]] as Array<[string, string]>) : []),
-              [t('usedAmount'), formatFen(r.usedFen)],
-              [t('confirmedAmount'), formatFen(r.confirmedFen)],
-            ]}
-          />
-        </Card>
-      ))}
-    </div>
-  );
-}
-
 function BalancesView() {
   const { t, pick } = useI18n();
   const [asOf] = useAsOf();
-  const [params, set] = useParamsState();
+  const [params, set] = useAuditParams();
   const kind = params.get('kind') ?? 'all';
   const { data, error, loading, reload } = useGet<Balances>(`/api/audit/donations/balances${asOfQuery(asOf)}`);
   const rows = (data?.items ?? []).filter((r) => kind === 'all' || r.kind === kind);
@@ -404,7 +53,7 @@ function BalancesView() {
 function AnomaliesView() {
   const { t, lang, pick } = useI18n();
   const [asOf] = useAsOf();
-  const [params, set] = useParamsState();
+  const [params, set] = useAuditParams();
   const wide = Grid.useBreakpoint().lg ?? true;
   const days = Math.min(3650, Math.max(0, Number(params.get('days') ?? 30) || 0));
   const kind = params.get('anomaly') ?? undefined;
@@ -509,16 +158,9 @@ function AnomaliesView() {
 // The page
 // ---------------------------------------------------------------------------------------------
 
-export function AuditOnly({ children }: { children: ReactNode }) {
-  const { t } = useI18n();
-  const actor = useActor();
-  if (!actor.role || !AUDIT_ROLES.includes(actor.role)) return <Alert type="info" showIcon title={t('auditorsOnly')} />;
-  return <>{children}</>;
-}
-
 export function Audit() {
   const { t } = useI18n();
-  const [params, set] = useParamsState();
+  const [params, set] = useAuditParams();
   const tab = params.get('tab') ?? 'flows';
   return (
     <>
@@ -544,4 +186,3 @@ export function Audit() {
     </>
   );
 }
-

@@ -2,15 +2,18 @@ import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Button, Card, Empty, Grid, Skeleton, Space, Tag, Typography } from 'antd';
 import { useMemo } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { AuditOnly } from '../components/AuditOnly';
 import { asOfQuery, AuditToolbar, useAsOf } from '../components/AuditToolbar';
+import { BalanceTable } from '../components/BalanceTable';
 import { Chart } from '../components/Chart';
 import { ErrorAlert, PageTitle, Place } from '../components/common';
+import { Figures } from '../components/Figures';
 import { NODE_COLORS, OUTCOME_LABELS, sankeyOption, traceSankey, valueOf } from '../components/flowSankey';
+import { FlowStatusTag } from '../components/FlowStatusTag';
 import { Allocation, Balances, donorName, FLOW_EVENT_LABELS, Flow, PARTY_KIND_LABELS, resourceText, Trace, TraceHop, USE_EVIDENCE_LABELS } from '../donations';
 import { formatDate, formatDateTime, formatFen, useGet } from '../hooks';
 import { useI18n } from '../i18n';
 import { label, ROLE_LABELS } from '../labels';
-import { AuditOnly, BalanceTable, Figures, FlowStatusTag } from './Audit';
 
 /** An amount of a flow in its own terms: yuan for money, quantity and unit (with value) for goods. */
 function useAmount() {

@@ -7,10 +7,10 @@ import { ErrorAlert, PageTitle, Place } from '../components/common';
 import { OrganizationSelect } from '../components/OrganizationSelect';
 import { DisclosureCorrection, DONOR_KIND_LABELS, FLOW_EVENT_LABELS, NeedDisclosure, OrganizationDisclosure, PublicEvidence, USE_EVIDENCE_LABELS } from '../donations';
 import { EvidenceView } from '../components/Evidence';
+import { Figures } from '../components/Figures';
 import { formatDate, formatFen, useGet } from '../hooks';
 import { useI18n } from '../i18n';
 import { label } from '../labels';
-import { Figures } from './Audit';
 
 /** Evidence files the organizations marked public, each opened from the public route (no sign-in). */
 function PublicEvidenceList({ evidence }: { evidence: PublicEvidence[] }) {

@@ -1,0 +1,103 @@
+import { Form, Input, Typography } from 'antd';
+import { ReactNode } from 'react';
+import { formatDateTime, formatQuantity } from '../hooks';
+import { useI18n } from '../i18n';
+import { EVIDENCE_LABELS } from '../labels';
+import { ActionModal } from './ActionModal';
+import { EvidenceView } from './Evidence';
+import type { DialogProps } from './NeedDialogs';
+
+/** Publishing, fulfilling or closing a need, accepting a commitment, confirming a delivery (with a reason when it has no evidence); a note where one is taken. */
+export function NoteDialog({ need, dialog, onClose, onDone }: DialogProps) {
+  const { t, lang, pick } = useI18n();
+  const base = `/api/needs/${need.id}`;
+  let title: string;
+  let ok: string;
+  let path: string;
+  let intro: ReactNode = need.title;
+  let withNote = true;
+  let evidence: ReactNode = null;
+  let needsReason = false;
+  switch (dialog.type) {
+    case 'fulfil':
+      [title, ok, path] = [t('fulfilTitle'), t('fulfil'), `${base}/fulfil`];
+      break;
+    case 'close':
+      [title, ok, path] = [t('closeTitle'), t('close'), `${base}/close`];
+      break;
+    case 'publish':
+      [title, ok, path, withNote] = [t('publish'), t('publish'), `${base}/publish`, false];
+      break;
+    case 'accept':
+      [title, ok, path, withNote] = [t('confirmAcceptTitle'), t('accept'), `${base}/commitments/${dialog.commitment.id}/accept`, false];
+      intro = (
+        <span>
+          {dialog.commitment.organizationName}
+          {t('colon')}
+          {dialog.commitment.items
+            .map((ci) => {
+              const li = need.lineItems.find((l) => l.id === ci.lineItemId);
+              return li ? `${li.description} ${formatQuantity(li, ci.quantity, lang)}` : ci.lineItemId;
+            })
+            .join(t('comma'))}
+        </span>
+      );
+      break;
+    case 'confirm': {
+      const { commitment, delivery } = dialog;
+      [title, ok, path] = [t('confirmDeliveryTitle'), t('confirmDelivery'), `${base}/commitments/${commitment.id}/deliveries/${delivery.id}/confirm`];
+      intro = (
+        <span>
+          {commitment.organizationName} · {formatDateTime(delivery.recordedAt)}
+          {t('colon')}
+          {delivery.items
+            .map((di) => {
+              const li = need.lineItems.find((l) => l.id === di.lineItemId);
+              return li ? `${li.description} ${formatQuantity(li, di.quantity, lang)}` : di.lineItemId;
+            })
+            .join(t('comma'))}
+        </span>
+      );
+      needsReason = delivery.evidence.length === 0;
+      evidence = (
+        <div className="confirm-evidence" data-testid="confirm-evidence">
+          <Typography.Paragraph>{needsReason ? t('noEvidenceWarning') : t('evidenceCheckFirst')}</Typography.Paragraph>
+          <EvidenceView evidence={delivery.evidence} base={base} labelOf={(k) => pick(EVIDENCE_LABELS[k as keyof typeof EVIDENCE_LABELS] ?? [k, k])} />
+        </div>
+      );
+      break;
+    }
+    default:
+      return null;
+  }
+  return (
+    <ActionModal<{ note?: string; reason?: string }>
+      open
+      testId={`${dialog.type}-dialog`}
+      title={title}
+      intro={intro}
+      okText={ok}
+      path={path}
+      onClose={onClose}
+      onDone={onDone}
+      width={evidence ? 680 : undefined}
+      toBody={(v) => ({ ...(withNote && v.note?.trim() ? { note: v.note.trim() } : {}), ...(needsReason && v.reason?.trim() ? { reason: v.reason.trim() } : {}) })}
+    >
+      {() => (
+        <>
+          {evidence}
+          {needsReason && (
+            <Form.Item name="reason" label={t('noEvidenceReason')} rules={[{ required: true, whitespace: true, message: t('noEvidenceReasonRequired') }]}>
+              <Input.TextArea rows={2} maxLength={1000} data-testid="no-evidence-reason" />
+            </Form.Item>
+          )}
+          {withNote && (
+            <Form.Item name="note" label={t('note')}>
+              <Input.TextArea rows={2} maxLength={2000} placeholder={t('notePlaceholder')} />
+            </Form.Item>
+          )}
+        </>
+      )}
+    </ActionModal>
+  );
+}

@@ -1,0 +1,43 @@
+/** Texts of every page: the brand, punctuation, navigation, signing in, choosing an organization. [中文, English]; `{name}` is filled in by `t`. */
+export const COMMON_MESSAGES = {
+  brand: ['社村通', 'Shecuntong'],
+  colon: ['：', ': '],
+  comma: ['，', ', '],
+  paren: ['（{text}）', ' ({text})'],
+  brandSub: ['百县千镇万村 · 需求对接', 'Villages × social organizations'],
+  navNeeds: ['需求大厅', 'Needs'],
+  navNewNeed: ['发布需求', 'Post a need'],
+  navMyCommitments: ['我的接单', 'My commitments'],
+  navMine: ['我的需求', 'My needs'],
+  navHome: ['返回首页', 'Home'],
+  orgName: ['组织名称', 'Organization name'],
+  orgNameRequired: ['请填写组织名称', 'Enter the organization’s name'],
+
+  // sign-in
+  login: ['登录', 'Sign in'],
+  logout: ['退出登录', 'Sign out'],
+  username: ['用户名', 'Username'],
+  password: ['密码', 'Password'],
+  usernameRequired: ['请输入用户名', 'Enter your username'],
+  passwordRequired: ['请输入密码', 'Enter your password'],
+  mustChangePassword: ['这是一次性密码，请先设置您自己的新密码（至少 10 个字符）。', 'This was a one-time password: set a password of your own first (at least 10 characters).'],
+  newPassword: ['新密码', 'New password'],
+  confirmPassword: ['再次输入新密码', 'New password again'],
+  passwordTooShort: ['新密码至少 10 个字符', 'At least 10 characters'],
+  passwordsDiffer: ['两次输入的新密码不一致', 'The two new passwords differ'],
+  setPassword: ['设置新密码并登录', 'Set the password and sign in'],
+  sessionExpired: ['登录已失效，请重新登录。您在页面上填写的内容不会丢失。', 'Your sign-in has run out. Sign in again: what you entered on the page is kept.'],
+  demoAccounts: ['演示账号', 'Demo accounts'],
+  demoAccountsNote: ['演示环境（首次启动时生成演示数据）的账号，密码均为 {password}，点击即可登录。', 'Accounts of the demo (seeded on the first start), all with the password {password}: click one to sign in.'],
+  cancel: ['取消', 'Cancel'],
+  language: ['语言', 'Language'],
+  footer: ['社村通 · 广东省百县千镇万村高质量发展工程 社会组织参与平台（演示版）', 'Shecuntong · social organizations in Guangdong’s hundred-county programme (demo)'],
+
+  // organizations (shared)
+  searchOrganization: ['输入组织名称搜索', 'Type part of an organization’s name'],
+  searching: ['搜索中…', 'Searching…'],
+  noMatch: ['没有匹配的组织', 'No organization matches'],
+  standingAbnormal: ['活动异常', 'Listed abnormal'],
+  standingDeregistered: ['已注销', 'Deregistered'],
+  allVillages: ['全部村（社区）', 'All villages'],
+} as const satisfies Record<string, readonly [string, string]>;
