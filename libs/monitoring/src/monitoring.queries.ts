@@ -1,100 +1,36 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, forbidden, invalid, notFound, withinScope } from '@shecun/core';
-import { countMoney, DonationFlowView, flowStream, FlowState, MoneyFigure, MoneyPart, partInRegion, SourceRef } from '@shecun/donations';
-import { EVENT_STORE, EventStore, RecordedEvent } from '@shecun/event-store';
+import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { PairingsQueries, TeamState, TeamView } from '@shecun/organizations';
 import { RegionsService } from '@shecun/regions';
-import { DataSource, In, SelectQueryBuilder } from 'typeorm';
-import { Figure, FiguresAccumulator } from './figures';
-import { MonitoredNeed } from './monitoring.projection';
-import { bucketOf, bucketRange, bucketsOfDate, chinaDate, isCalendarDate, Period } from './periods';
+import { DataSource } from 'typeorm';
+import { FiguresAccumulator } from './figures';
+import { cohort, cohortRows } from './monitoring.cohort';
+import { moneyLinks, needsLinks, query } from './monitoring.links';
+import { eventsOfParts, moneyParts, signedAmount } from './monitoring.money';
+import {
+  checkDates,
+  CohortFilter,
+  DrillDownRequest,
+  FiguresRequest,
+  LEVEL_OF_LENGTH,
+  MONEY_FIELDS,
+  MoneyFigures,
+  REGION_CODE_LENGTH,
+  RegionRef,
+  SourcesRequest,
+  zeroMoney,
+} from './monitoring.requests';
+import { bucketOf, bucketRange, bucketsOfDate, chinaDate } from './periods';
 
-export const REGION_LEVELS = ['province', 'city', 'county', 'town'] as const;
-export type RegionLevel = (typeof REGION_LEVELS)[number];
-export const REGION_CODE_LENGTH: Record<RegionLevel, number> = { province: 2, city: 4, county: 6, town: 9 };
-const LEVEL_OF_LENGTH = new Map<number, RegionLevel>(REGION_LEVELS.map((l) => [REGION_CODE_LENGTH[l], l]));
+export { MONEY_FIELDS, REGION_CODE_LENGTH, REGION_LEVELS } from './monitoring.requests';
+export type { CohortFilter, DrillDownRequest, FiguresRequest, MoneyFigures, RegionLevel, SourcesRequest } from './monitoring.requests';
 
 /** Roles that see the dashboard: bureau staff and auditors within their scope, administrators everywhere. */
 const DASHBOARD_ROLES = ['bureau', 'auditor', 'admin', 'system'];
 
-export interface CohortFilter {
-  /** Region (a division code of 2, 4, 6 or 9 digits): needs of villages whose code starts with it; default the caller's scope. */
-  region?: string;
-  period: Period;
-  /** China-time publishing dates, inclusive. */
-  from?: string;
-  to?: string;
-  category?: string;
-}
-
-export interface FiguresRequest extends CohortFilter {
-  /** Rows per region of this level within `region`; default the region's own level. */
-  level?: RegionLevel;
-  /** One row per category, instead of all categories together. */
-  byCategory?: boolean;
-}
-
-export interface DrillDownRequest extends CohortFilter {
-  figure: Figure;
-  /** One period bucket (e.g. 2025-03); all buckets of the range when absent. */
-  bucket?: string;
-  page?: number;
-  pageSize?: number;
-}
-
-export interface SourcesRequest extends Omit<CohortFilter, 'category'> {
-  figure: MoneyFigure;
-  /** One period bucket; all buckets of the range when absent. */
-  bucket?: string;
-  /** Only the unallocated parts (未分配, province only). */
-  unallocated?: boolean;
-  page?: number;
-  pageSize?: number;
-}
-
 const HOUR_S = 3600;
-const NEEDS_LINK = '/api/dashboard/needs';
-const SOURCES_LINK = (figure: MoneyFigure) => `/api/dashboard/figures/${figure}/events`;
-
-/** The summary's money figures, in fen of value (see libs/donations/src/counting.ts). */
-export interface MoneyFigures {
-  receivedFen: number;
-  transferredFen: number;
-  allocatedFen: number;
-  usedFen: number;
-  evidencedFen: number;
-  confirmedFen: number;
-}
-const zeroMoney = (): MoneyFigures => ({ receivedFen: 0, transferredFen: 0, allocatedFen: 0, usedFen: 0, evidencedFen: 0, confirmedFen: 0 });
-export const MONEY_FIELDS: Record<MoneyFigure, keyof MoneyFigures> = {
-  received: 'receivedFen', transferred: 'transferredFen', allocated: 'allocatedFen', used: 'usedFen', evidenced: 'evidencedFen', confirmed: 'confirmedFen',
-};
-
-/** The event types a source reference stands for, and how each changes the amount (in the flow's unit). */
-const matchesRef = (ref: SourceRef, e: RecordedEvent): boolean => {
-  const d = e.data as { allocationId?: string; useId?: string };
-  switch (ref.kind) {
-    case 'receipt': return ['DonationReceived', 'TransferReceived', 'DonationRefunded', 'ReceiptCorrected'].includes(e.type);
-    case 'allocation': return (e.type === 'DonationAllocated' || e.type === 'AllocationReturned') && d.allocationId === ref.itemId;
-    case 'use': return (e.type === 'DonationUsed' || e.type === 'UseEvidenceAdded') && d.useId === ref.itemId;
-    case 'confirmation': return e.type === 'UseConfirmed' && d.useId === ref.itemId;
-  }
-};
-const signedAmount = (e: RecordedEvent): number => {
-  const d = e.data as { amount?: number; from?: { amount: number }; to?: { amount: number } };
-  if (e.type === 'ReceiptCorrected') return (d.to?.amount ?? 0) - (d.from?.amount ?? 0);
-  if (e.type === 'DonationRefunded' || e.type === 'AllocationReturned') return -(d.amount ?? 0);
-  return d.amount ?? 0;
-};
-
-type RegionRef = { code: string; name: string; level: RegionLevel };
-
-const query = (params: Record<string, string | number | boolean | undefined>) =>
-  Object.entries(params)
-    .filter(([, v]) => v !== undefined && v !== '')
-    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
-    .join('&');
 
 /**
  * The bureau's monitoring queries over the monitoring read model (and, for the region summary,
@@ -133,66 +69,20 @@ export class MonitoringQueries {
     return { code, name: this.regions.get(code)?.name ?? '', level: LEVEL_OF_LENGTH.get(code.length)! };
   }
 
-  private checkDates(filter: CohortFilter): void {
-    for (const [name, value] of [['from', filter.from], ['to', filter.to]] as const) {
-      if (value !== undefined && !isCalendarDate(value)) throw invalid(`${name} must be a calendar date YYYY-MM-DD`);
-    }
-    if (filter.from && filter.to && filter.from > filter.to) throw invalid('from must not be after to');
-  }
-
-  /** The cohort's needs: published, of villages in the region, within the dates and category. */
-  private cohort(filter: CohortFilter & { region: string }, dates: { first?: string; last?: string } = {}): SelectQueryBuilder<MonitoredNeed> {
-    const qb = this.dataSource
-      .getRepository(MonitoredNeed)
-      .createQueryBuilder('n')
-      // A code prefix as a range: ':' sorts right after '9'.
-      .where('n.villageCode >= :lo AND n.villageCode < :hi', { lo: filter.region, hi: `${filter.region}:` })
-      .andWhere('n.publishedDate IS NOT NULL');
-    const first = [filter.from, dates.first].filter(Boolean).sort().at(-1);
-    const last = [filter.to, dates.last].filter(Boolean).sort()[0];
-    if (first) qb.andWhere('n.publishedDate >= :first', { first });
-    if (last) qb.andWhere('n.publishedDate <= :last', { last });
-    if (filter.category) qb.andWhere('n.category = :category', { category: filter.category });
-    return qb;
-  }
-
-  private async cohortRows(filter: CohortFilter & { region: string }) {
-    return this.cohort(filter)
-      .select(['n.villageCode', 'n.category', 'n.publishedAt', 'n.publishedDate', 'n.firstAcceptedAt', 'n.fullyCommittedAt', 'n.fulfilledAt', 'n.teamCommitments', 'n.teamCommitmentsDelivered'])
-      .getMany();
-  }
-
-  private drillDown(filter: CohortFilter, region: string, category: string | undefined, bucket: string | undefined) {
-    return (figure: Figure) =>
-      `${NEEDS_LINK}?${query({ region, period: filter.period, bucket, category, from: filter.from, to: filter.to, figure })}`;
-  }
-
-  private links(filter: CohortFilter, region: string, category: string | undefined, bucket: string | undefined) {
-    const link = this.drillDown(filter, region, category, bucket);
-    return {
-      published: link('published'),
-      matched: link('matched'),
-      fullyCommitted: link('fully_committed'),
-      fulfilled: link('fulfilled'),
-      teamCommitments: link('team_commitments'),
-      teamCommitmentsDelivered: link('team_delivered'),
-    };
-  }
-
   /**
    * Needs figures by region of one level within a region, by period bucket (and by category on
    * request), with the total over all of them. Each figure links to the needs behind it.
    */
   async figures(actor: Actor, request: FiguresRequest) {
     const within = this.region(actor, request.region);
-    this.checkDates(request);
+    checkDates(request);
     const level = request.level ?? within.level;
     const length = REGION_CODE_LENGTH[level];
     if (length < within.code.length) throw invalid(`level ${level} is above the region ${within.code} (${within.level}); choose ${within.level} or below`);
     const filter = { ...request, region: within.code };
     const groups = new Map<string, { region: string; category: string | undefined; bucket: string; figures: FiguresAccumulator }>();
     const total = new FiguresAccumulator();
-    for (const need of await this.cohortRows(filter)) {
+    for (const need of await cohortRows(this.dataSource, filter)) {
       const region = need.villageCode.slice(0, length);
       const category = request.byCategory ? need.category : request.category;
       const bucket = bucketsOfDate(need.publishedDate!)[request.period];
@@ -209,7 +99,7 @@ export class MonitoringQueries {
         category: g.category ?? 'all',
         period: { key: g.bucket, ...bucketRange(request.period, g.bucket)! },
         ...g.figures.result(),
-        needs: this.links(filter, g.region, g.category, g.bucket),
+        needs: needsLinks(filter, g.region, g.category, g.bucket),
       }));
     return {
       region: within,
@@ -218,7 +108,7 @@ export class MonitoringQueries {
       from: request.from ?? null,
       to: request.to ?? null,
       category: request.category ?? 'all',
-      total: { ...total.result(), needs: this.links(filter, within.code, request.category, undefined) },
+      total: { ...total.result(), needs: needsLinks(filter, within.code, request.category, undefined) },
       rows,
     };
   }
@@ -226,14 +116,14 @@ export class MonitoringQueries {
   /** The needs behind one figure of one bucket, each with a link to its events. */
   async needs(actor: Actor, request: DrillDownRequest, options: { all?: boolean } = {}) {
     const region = this.region(actor, request.region);
-    this.checkDates(request);
+    checkDates(request);
     let dates: { first?: string; last?: string } = {};
     if (request.bucket !== undefined) {
       const range = bucketRange(request.period, request.bucket);
       if (!range) throw invalid(`bucket ${request.bucket} is not a ${request.period} (e.g. ${bucketOf(new Date(), request.period)})`);
       dates = { first: range.firstDate, last: range.lastDate };
     }
-    const qb = this.cohort({ ...request, region: region.code }, dates);
+    const qb = cohort(this.dataSource, { ...request, region: region.code }, dates);
     switch (request.figure) {
       case 'matched': qb.andWhere('n.firstAcceptedAt IS NOT NULL'); break;
       case 'fully_committed': qb.andWhere('n.fullyCommittedAt IS NOT NULL'); break;
@@ -278,45 +168,6 @@ export class MonitoringQueries {
     };
   }
 
-  /** Links to the events behind each money figure of a region (and bucket). */
-  private moneyLinks(filter: CohortFilter, region: string, bucket: string | undefined, unallocated = false): Record<MoneyFigure, string> {
-    const link = (figure: MoneyFigure) =>
-      `${SOURCES_LINK(figure)}?${query({ region, period: filter.period, bucket, from: filter.from, to: filter.to, unallocated: unallocated ? 'true' : undefined })}`;
-    const links = {} as Record<MoneyFigure, string>;
-    for (const figure of Object.keys(MONEY_FIELDS) as MoneyFigure[]) {
-      if (unallocated && figure !== 'received' && figure !== 'transferred') continue;
-      links[figure] = link(figure);
-    }
-    return links;
-  }
-
-  /**
-   * The counted parts of donated money in a region (libs/donations/src/counting.ts), from the
-   * donations read model: for the province every flow (so the unallocated parts are known); for a
-   * smaller region the flows allocating to its villages and their ancestors up to the gifts.
-   */
-  private async moneyParts(region: RegionRef): Promise<{ parts: MoneyPart[]; states: Map<string, FlowState> }> {
-    const repo = this.dataSource.getRepository(DonationFlowView);
-    const province = region.code === this.regions.rootCode;
-    const rows = province
-      ? await repo.createQueryBuilder('f').select(['f.id', 'f.state']).getMany()
-      : await repo.createQueryBuilder('f').select(['f.id', 'f.state']).where('f.villageCodes LIKE :v', { v: `%,${region.code}%` }).getMany();
-    const states = new Map<string, FlowState>(rows.map((r) => [r.id, JSON.parse(r.state) as FlowState]));
-    for (let missing = [...states.values()]; !province && missing.length > 0; ) {
-      const parents = [...new Set(missing.map((s) => s.parent?.flowId).filter((id): id is string => !!id && !states.has(id)))];
-      missing = [];
-      for (let i = 0; i < parents.length; i += 500) {
-        for (const r of await repo.find({ select: ['id', 'state'], where: { id: In(parents.slice(i, i + 500)) } })) {
-          const state = JSON.parse(r.state) as FlowState;
-          states.set(r.id, state);
-          missing.push(state);
-        }
-      }
-    }
-    const parts = countMoney(states.values(), { complete: province }).filter((p) => partInRegion(p, region.code, this.regions.rootCode));
-    return { parts, states };
-  }
-
   /**
    * The events behind one money figure of a region (and bucket): every counted part with its
    * amount in fen, its village (or 未分配 with its holder) and the events in the flows' streams
@@ -324,11 +175,11 @@ export class MonitoringQueries {
    */
   async sources(actor: Actor, request: SourcesRequest, options: { all?: boolean } = {}) {
     const region = this.region(actor, request.region);
-    this.checkDates(request);
+    checkDates(request);
     if (request.bucket !== undefined && !bucketRange(request.period, request.bucket)) {
       throw invalid(`bucket ${request.bucket} is not a ${request.period} (e.g. ${bucketOf(new Date(), request.period)})`);
     }
-    const { parts, states } = await this.moneyParts(region);
+    const { parts, states } = await moneyParts(this.dataSource, region, this.regions.rootCode);
     const unitOf = (flowId: string) => {
       const resource = states.get(flowId)?.resource;
       return !resource || resource.kind === 'money' ? '分' : resource.unit;
@@ -344,18 +195,10 @@ export class MonitoringQueries {
     const page = request.page ?? 1;
     const pageSize = request.pageSize ?? 20;
     const shown = options.all ? selected : selected.slice((page - 1) * pageSize, page * pageSize);
-    const streams = new Map<string, RecordedEvent[]>();
-    const eventsOf = async (flowId: string) => {
-      let events = streams.get(flowId);
-      if (!events) streams.set(flowId, (events = await this.store.readStream(flowStream(flowId))));
-      return events;
-    };
+    const eventsOfShown = await eventsOfParts(this.store, shown);
     const items = [];
-    for (const part of shown) {
-      const events: RecordedEvent[] = [];
-      for (const ref of part.sources) {
-        for (const e of await eventsOf(ref.flowId)) if (matchesRef(ref, e) && !events.includes(e)) events.push(e);
-      }
+    for (const [i, part] of shown.entries()) {
+      const events = eventsOfShown[i];
       const day = chinaDate(part.at);
       items.push({
         fen: part.fen,
@@ -404,7 +247,7 @@ export class MonitoringQueries {
    */
   async summary(actor: Actor, filter: CohortFilter) {
     const region = this.region(actor, filter.region);
-    this.checkDates(filter);
+    checkDates(filter);
     const f = { ...filter, region: region.code };
     const buckets = new Map<string, { needs: FiguresAccumulator; teamsFormed: number; donations: MoneyFigures; unallocated: MoneyFigures }>();
     const bucket = (key: string) => {
@@ -420,7 +263,7 @@ export class MonitoringQueries {
       return bucketsOfDate(day)[f.period];
     };
     const needs = new FiguresAccumulator();
-    for (const need of await this.cohortRows(f)) {
+    for (const need of await cohortRows(this.dataSource, f)) {
       bucket(bucketsOfDate(need.publishedDate!)[f.period]).needs.add(need);
       needs.add(need);
     }
@@ -442,7 +285,7 @@ export class MonitoringQueries {
 
     // Donations, by the counting rules (libs/donations/src/counting.ts): each part of a gift counted
     // once, in the region of the village it is allocated to; unallocated parts at the province only.
-    const { parts: money } = await this.moneyParts(region);
+    const { parts: money } = await moneyParts(this.dataSource, region, this.regions.rootCode);
     const donations = { ...zeroMoney(), flows: new Set(money.map((p) => p.flowId)).size };
     const unallocated = zeroMoney();
     for (const part of money) {
@@ -462,12 +305,12 @@ export class MonitoringQueries {
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([key, b]) => ({
         period: { key, ...bucketRange(f.period, key)! },
-        needs: { ...b.needs.result(), links: this.links(f, region.code, f.category, key) },
+        needs: { ...b.needs.result(), links: needsLinks(f, region.code, f.category, key) },
         teamsFormed: b.teamsFormed,
         donations: {
           ...b.donations,
-          unallocated: province ? { receivedFen: b.unallocated.receivedFen, transferredFen: b.unallocated.transferredFen, sources: this.moneyLinks(f, region.code, key, true) } : null,
-          sources: this.moneyLinks(f, region.code, key),
+          unallocated: province ? { receivedFen: b.unallocated.receivedFen, transferredFen: b.unallocated.transferredFen, sources: moneyLinks(f, region.code, key, true) } : null,
+          sources: moneyLinks(f, region.code, key),
         },
       }));
     return {
@@ -477,12 +320,12 @@ export class MonitoringQueries {
       to: f.to ?? null,
       category: f.category ?? 'all',
       total: {
-        needs: { ...needs.result(), links: this.links(f, region.code, f.category, undefined) },
+        needs: { ...needs.result(), links: needsLinks(f, region.code, f.category, undefined) },
         teams: { formed: teamsFormed, activeNow: activeTeams, link: `/api/teams?${query({ division: region.code })}` },
         donations: {
           ...donations,
-          unallocated: province ? { receivedFen: unallocated.receivedFen, transferredFen: unallocated.transferredFen, sources: this.moneyLinks(f, region.code, undefined, true) } : null,
-          sources: this.moneyLinks(f, region.code, undefined),
+          unallocated: province ? { receivedFen: unallocated.receivedFen, transferredFen: unallocated.transferredFen, sources: moneyLinks(f, region.code, undefined, true) } : null,
+          sources: moneyLinks(f, region.code, undefined),
           link: `/api/donations?${query({ villageCode: region.code })}`,
         },
         coverage: {

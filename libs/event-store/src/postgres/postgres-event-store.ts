@@ -44,7 +44,7 @@
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { Client, ClientConfig, Pool, PoolClient } from 'pg';
+import { ClientConfig, Pool, PoolClient } from 'pg';
 import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
 import { OpenSubscriptions } from '../open-subscriptions';
 import { pollingSubscription } from '../live-subscription';
@@ -60,7 +60,20 @@ import {
   SubscriptionHandler,
   SubscriptionOptions,
 } from '../types';
-import { recordedFromRow } from '../event-schemas';
+import { AppendListener } from './postgres-append-listener';
+import {
+  alreadyStored,
+  checkExpected,
+  COLUMNS,
+  createEventsTable,
+  EventRow,
+  ID_KEY,
+  quoteIdent,
+  STREAM_REVISION_KEY,
+  toNumber,
+  toRecorded,
+  UNIQUE_VIOLATION,
+} from './postgres-events-table';
 
 export interface PostgresEventStoreSettings {
   /** How often an idle subscription polls when no notification arrives. Default 1000 ms. */
@@ -77,35 +90,6 @@ export interface PostgresEventStorePoolSettings extends PostgresEventStoreSettin
   /** Whether close() ends the given pool. Default true. */
   endPool?: boolean;
 }
-
-interface EventRow {
-  position: string;
-  id: string;
-  stream: string;
-  revision: string;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-}
-
-const UNIQUE_VIOLATION = '23505';
-/** Delay before reconnecting a failed or lost LISTEN connection (subscriptions poll meanwhile). */
-const LISTENER_RETRY_MS = 1000;
-const STREAM_REVISION_KEY = 'events_stream_revision_key';
-const ID_KEY = 'events_id_key';
-const COLUMNS = 'position, id, stream, revision, type, schema_version, data::text AS data, metadata::text AS metadata';
-
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-/** bigint (returned by node-postgres as a string) → number, refusing to lose precision. */
-const toNumber = (value: string | number): number => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`event-store value ${value} is not a safe integer`);
-  return n;
-};
-
-const toRecorded = (row: EventRow): RecordedEvent => recordedFromRow(row, toNumber);
 
 const isPool = (value: unknown): value is Pool =>
   value instanceof Pool ||
@@ -129,29 +113,27 @@ export class PostgresEventStore implements EventStore {
 
   private readonly pool: Pool;
   private readonly ownsPool: boolean;
-  private readonly listenerConfig: ClientConfig;
   private readonly schema: string;
   private readonly table: string;
   private readonly channel: string;
   private readonly pollIntervalMs: number;
   private readonly wakeUp = new EventEmitter();
   private readonly subscriptions = new OpenSubscriptions();
-  private listener?: Client;
-  private listenerStarting?: Promise<void>;
-  private listenerRetry?: NodeJS.Timeout;
+  private readonly listener: AppendListener;
   private closed = false;
   private closing?: Promise<void>;
 
   constructor(source: PostgresEventStoreOptions | Pool, settings: PostgresEventStorePoolSettings = {}) {
     const options: PostgresEventStoreSettings = isPool(source) ? settings : { ...settings, ...source };
+    let listenerConfig: ClientConfig;
     if (isPool(source)) {
       this.pool = source;
       this.ownsPool = settings.endPool ?? true;
-      this.listenerConfig = { ...(source.options as ClientConfig) };
+      listenerConfig = { ...(source.options as ClientConfig) };
     } else {
       this.pool = new Pool({ connectionString: source.connectionString });
       this.ownsPool = true;
-      this.listenerConfig = { connectionString: source.connectionString };
+      listenerConfig = { connectionString: source.connectionString };
       // An idle pooled connection dropped by the server must not crash the process; the pool replaces it.
       this.pool.on('error', (error) => console.warn('event store: idle PostgreSQL connection lost', error.message));
     }
@@ -162,29 +144,12 @@ export class PostgresEventStore implements EventStore {
       Buffer.byteLength(channel) <= 63 ? channel : `shecun_es_${createHash('sha1').update(this.schema).digest('hex')}`;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.wakeUp.setMaxListeners(0);
+    this.listener = new AppendListener(listenerConfig, this.channel, () => this.wakeUp.emit('append'), () => this.closed);
   }
 
   /** Creates the schema and table if missing. Safe to run concurrently from many processes. */
   async migrate(): Promise<void> {
-    await this.transaction(async (client) => {
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('shecun.event-store.migrate'), hashtext($1))`, [
-        this.schema,
-      ]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`);
-      await client.query(`
-        CREATE TABLE IF NOT EXISTS ${this.table} (
-          position bigint PRIMARY KEY CHECK (position > 0),
-          id text NOT NULL CONSTRAINT ${ID_KEY} UNIQUE,
-          stream text NOT NULL,
-          revision bigint NOT NULL CHECK (revision >= 0),
-          type text NOT NULL,
-          schema_version integer NOT NULL,
-          data json NOT NULL,
-          metadata json NOT NULL,
-          recorded_at timestamptz NOT NULL DEFAULT now(),
-          CONSTRAINT ${STREAM_REVISION_KEY} UNIQUE (stream, revision)
-        )`);
-    });
+    await this.transaction((client) => createEventsTable(client, this.schema, this.table));
   }
 
   async append(streamName: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -206,7 +171,7 @@ export class PostgresEventStore implements EventStore {
       const head = rows[0].head === null ? 0 : toNumber(rows[0].head);
 
       if (events.length > 0) {
-        const replay = await this.alreadyStored(client, streamName, events);
+        const replay = await alreadyStored(client, this.table, streamName, events);
         if (replay) return replay;
       }
       checkExpected(streamName, expected, current);
@@ -253,27 +218,6 @@ export class PostgresEventStore implements EventStore {
     return result;
   }
 
-  /** A retried append: every event is stored already, in this stream, consecutively and in order. */
-  private async alreadyStored(client: PoolClient, stream: string, events: NewEvent[]): Promise<AppendResult | undefined> {
-    const { rows } = await client.query<{ id: string; stream: string; revision: string; position: string }>(
-      `SELECT id, stream, revision, position FROM ${this.table} WHERE id = ANY($1::text[])`,
-      [events.map((e) => e.id)],
-    );
-    if (rows.length === 0) return undefined;
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const first = byId.get(events[0].id);
-    if (!first) throw new DuplicateEventIdError(events.find((e) => byId.has(e.id))!.id, stream);
-    let last = first;
-    for (let i = 0; i < events.length; i++) {
-      const row = byId.get(events[i].id);
-      if (!row || row.stream !== stream || toNumber(row.revision) !== toNumber(first.revision) + i) {
-        throw new DuplicateEventIdError(events[i].id, stream);
-      }
-      last = row;
-    }
-    return { nextRevision: toNumber(last.revision), position: toNumber(last.position) };
-  }
-
   private async streamRevision(stream: string): Promise<number | null> {
     const { rows } = await this.pool.query<{ revision: string | null }>(
       `SELECT max(revision) AS revision FROM ${this.table} WHERE stream = $1`,
@@ -308,7 +252,7 @@ export class PostgresEventStore implements EventStore {
 
   subscribeAll(checkpoint: number, handler: SubscriptionHandler, options: SubscriptionOptions = {}): Subscription {
     this.assertOpen();
-    const listening = this.ensureListener();
+    const listening = this.listener.start();
     // Per-subscription relay of wake-ups: a notification that arrives while a read is in flight
     // (its snapshot may predate the commit) would find the loop not yet asleep and be lost; replay it
     // once the loop has gone to sleep (setImmediate runs after the loop's continuation).
@@ -344,11 +288,7 @@ export class PostgresEventStore implements EventStore {
     this.closing ??= (async () => {
       this.closed = true;
       await this.subscriptions.stopAll();
-      clearTimeout(this.listenerRetry);
-      await this.listenerStarting;
-      const listener = this.listener;
-      this.listener = undefined;
-      await listener?.end().catch(() => undefined);
+      await this.listener.end();
       if (this.ownsPool && !this.pool.ended) await this.pool.end();
     })();
     return this.closing;
@@ -373,65 +313,4 @@ export class PostgresEventStore implements EventStore {
       client.release(broken);
     }
   }
-
-  /** Starts (once) the LISTEN connection; resolves when listening or when the attempt failed. */
-  private ensureListener(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    this.listenerStarting ??= this.connectListener();
-    return this.listenerStarting;
-  }
-
-  private async connectListener(): Promise<void> {
-    const client = new Client(this.listenerConfig);
-    client.on('notification', (message) => {
-      if (message.channel === this.channel) this.wakeUp.emit('append');
-    });
-    client.on('error', (error) => this.listenerLost(client, error));
-    client.on('end', () => this.listenerLost(client));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${quoteIdent(this.channel)}`);
-    } catch (error) {
-      if (!this.closed) console.warn('event store: LISTEN failed, polling until it recovers', (error as Error).message);
-      client.removeAllListeners('end');
-      await client.end().catch(() => undefined);
-      this.scheduleListenerRetry();
-      return;
-    }
-    if (this.closed) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.listener = client;
-    // Appends committed while no listener was connected sent notifications nobody got.
-    this.wakeUp.emit('append');
-  }
-
-  private listenerLost(client: Client, error?: Error): void {
-    if (this.closed || this.listener !== client) return;
-    console.warn('event store: LISTEN connection lost, polling until it recovers', error?.message ?? 'ended');
-    this.listener = undefined;
-    client.removeAllListeners('end');
-    client.end().catch(() => undefined);
-    this.scheduleListenerRetry();
-  }
-
-  private scheduleListenerRetry(): void {
-    if (this.closed) return;
-    clearTimeout(this.listenerRetry);
-    this.listenerRetry = setTimeout(() => {
-      this.listenerStarting = undefined;
-      if (!this.closed) void this.ensureListener();
-    }, LISTENER_RETRY_MS);
-    this.listenerRetry.unref();
-  }
-}
-
-function checkExpected(stream: string, expected: ExpectedRevision, current: number | null): void {
-  const ok =
-    expected === 'any' ||
-    (expected === 'no-stream' && current === null) ||
-    (expected === 'exists' && current !== null) ||
-    (typeof expected === 'number' && expected === current);
-  if (!ok) throw new WrongExpectedRevisionError(stream, expected, current ?? 'no-stream');
 }

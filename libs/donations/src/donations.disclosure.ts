@@ -1,0 +1,115 @@
+/** The public disclosure (信息公开) of donations: disclosed flows only, no personal data. */
+import { DataSource } from 'typeorm';
+import { isTransfer } from './donation.model';
+import { DonationCorrectionView, DonationFlowView, publishedFigures } from './donation.projection';
+import { FlowState, netAllocation, valueOf } from './flow.decider';
+import { publicEvidenceOf } from './donations.presentation';
+
+/** The corrections recorded against an organization's or a need's flows, in the order they were made. */
+async function corrections(dataSource: DataSource, where: { organizationId?: string; needId?: string }) {
+  const qb = dataSource.getRepository(DonationCorrectionView).createQueryBuilder('c');
+  if (where.organizationId) qb.where('c.organizationId = :o', { o: where.organizationId });
+  if (where.needId) qb.where('c.needIds LIKE :n', { n: `%,${where.needId},%` });
+  const rows = await qb.orderBy('c.position', 'ASC').getMany();
+  return rows.map((r) => ({ flowId: r.flowId, kind: r.kind, reason: r.reason, at: r.at, before: JSON.parse(r.before), after: JSON.parse(r.after) }));
+}
+
+/** What an organization received in disclosed flows, where it came from and where it went. */
+export async function organizationDisclosure(dataSource: DataSource, organizationId: string) {
+  const rows = await dataSource.getRepository(DonationFlowView).findBy({ recipientOrganizationId: organizationId, disclosed: true });
+  const states = rows.map((r) => JSON.parse(r.state) as FlowState);
+  const totals = { receivedFen: 0, allocatedFen: 0, usedFen: 0, confirmedFen: 0 };
+  const donors = new Map<string, { donor: string; kind: string; flows: number; receivedFen: number }>();
+  const projects = new Map<string, { kind: string; id: string; title: string; villageCode: string; allocatedFen: number; usedFen: number; confirmedFen: number }>();
+  // The counting rules (counting.ts): what came from donors is new money; what came from or went to
+  // other organizations and funds is a transfer, listed with its receiver's receipt.
+  const counting = { fromDonorsFen: 0, transferredInFen: 0, transferredOutFen: 0, toVillagesFen: 0, unallocatedFen: 0 };
+  const transfers: { flowId: string; to: string; kind: 'organization' | 'fund'; allocatedAt: string; allocatedFen: number; childFlowId: string | null; receivedFen: number | null }[] = [];
+  for (const s of states) {
+    const f = publishedFigures(s);
+    for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += f[k];
+    counting[s.donor.kind === 'transfer' ? 'transferredInFen' : 'fromDonorsFen'] += f.receivedFen;
+    let passedOn = 0;
+    for (const a of s.allocations) {
+      const fen = valueOf(s, netAllocation(a));
+      passedOn += fen;
+      if (!isTransfer(a.target)) counting.toVillagesFen += fen;
+      else {
+        counting.transferredOutFen += fen;
+        transfers.push({ flowId: s.id, to: a.target.party.name, kind: a.target.kind, allocatedAt: a.allocatedAt, allocatedFen: fen, childFlowId: a.childFlowId, receivedFen: null });
+      }
+    }
+    counting.unallocatedFen += f.receivedFen - passedOn;
+    // Individuals are only counted in aggregate; organizations and member units are public bodies.
+    const d = s.donor;
+    const name = d.kind === 'individual' ? '个人捐赠 (individual donors)' : d.kind === 'transfer' ? d.from.name : d.name;
+    const donor = donors.get(`${d.kind}:${name}`) ?? { donor: name, kind: d.kind, flows: 0, receivedFen: 0 };
+    donor.flows += 1;
+    donor.receivedFen += f.receivedFen;
+    donors.set(`${d.kind}:${name}`, donor);
+    for (const a of s.allocations) {
+      if (a.target.kind !== 'need' && a.target.kind !== 'village') continue;
+      const key = a.target.kind === 'need' ? `need:${a.target.needId}` : `village:${a.target.villageCode}:${a.target.project}`;
+      const p =
+        projects.get(key) ??
+        (a.target.kind === 'need'
+          ? { kind: 'need', id: a.target.needId, title: a.target.title, villageCode: a.target.villageCode, allocatedFen: 0, usedFen: 0, confirmedFen: 0 }
+          : { kind: 'village', id: a.target.villageCode, title: a.target.project, villageCode: a.target.villageCode, allocatedFen: 0, usedFen: 0, confirmedFen: 0 });
+      p.allocatedFen += valueOf(s, netAllocation(a));
+      for (const u of s.uses.filter((u) => u.allocationId === a.id)) {
+        p.usedFen += u.valueFen;
+        if (u.confirmedAt) p.confirmedFen += u.valueFen;
+      }
+      projects.set(key, p);
+    }
+  }
+  const children = transfers.map((x) => x.childFlowId).filter((id): id is string => !!id);
+  const received = new Map<string, number>();
+  for (let i = 0; i < children.length; i += 500) {
+    const rows = await dataSource.getRepository(DonationFlowView).createQueryBuilder('f').select(['f.id', 'f.receivedAt', 'f.receivedFen']).whereInIds(children.slice(i, i + 500)).getMany();
+    for (const r of rows) if (r.receivedAt) received.set(r.id, r.receivedFen);
+  }
+  for (const x of transfers) x.receivedFen = x.childFlowId ? (received.get(x.childFlowId) ?? null) : null;
+  return {
+    organizationId,
+    recipients: [...new Set(states.map((s) => s.recipient.name))],
+    flows: states.length,
+    totals,
+    counting,
+    transfers,
+    donors: [...donors.values()].sort((a, b) => b.receivedFen - a.receivedFen),
+    projects: [...projects.values()],
+    evidence: states.flatMap(publicEvidenceOf),
+    corrections: await corrections(dataSource, { organizationId }),
+  };
+}
+
+/** What disclosed flows allocated to a need, by receiving organization. */
+export async function needDisclosure(dataSource: DataSource, needId: string) {
+  const rows = await dataSource.getRepository(DonationFlowView).createQueryBuilder('f').where('f.disclosed = :d', { d: true }).andWhere('f.needIds LIKE :n', { n: `%,${needId},%` }).getMany();
+  const totals = { allocatedFen: 0, usedFen: 0, confirmedFen: 0 };
+  const by: { organization: string; allocatedFen: number; usedFen: number; confirmedFen: number }[] = [];
+  const evidence: ReturnType<typeof publicEvidenceOf> = [];
+  let title = '';
+  let villageCode = '';
+  for (const r of rows) {
+    const s = JSON.parse(r.state) as FlowState;
+    const entry = { organization: s.recipient.name, allocatedFen: 0, usedFen: 0, confirmedFen: 0 };
+    evidence.push(...publicEvidenceOf(s).filter((e) => e.needId === needId));
+    for (const a of s.allocations) {
+      if (a.target.kind !== 'need' || a.target.needId !== needId) continue;
+      title = a.target.title;
+      villageCode = a.target.villageCode;
+      entry.allocatedFen += valueOf(s, netAllocation(a));
+      for (const u of s.uses.filter((u) => u.allocationId === a.id)) {
+        entry.usedFen += u.valueFen;
+        if (u.confirmedAt) entry.confirmedFen += u.valueFen;
+      }
+    }
+    totals.allocatedFen += entry.allocatedFen;
+    totals.usedFen += entry.usedFen;
+    totals.confirmedFen += entry.confirmedFen;
+    by.push(entry);
+  }
+  return { needId, title, villageCode, flows: rows.length, totals, byOrganization: by, evidence, corrections: await corrections(dataSource, { needId }) };
+}

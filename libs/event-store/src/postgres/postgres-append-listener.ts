@@ -1,0 +1,89 @@
+/**
+ * The LISTEN connection through which the PostgreSQL store hears of appends made by other
+ * processes (the append transaction calls `pg_notify`, delivered on commit). A failed or lost
+ * connection is retried after a delay; subscriptions poll meanwhile.
+ */
+import { Client, ClientConfig } from 'pg';
+import { quoteIdent } from './postgres-events-table';
+
+/** Delay before reconnecting a failed or lost LISTEN connection (subscriptions poll meanwhile). */
+const LISTENER_RETRY_MS = 1000;
+
+export class AppendListener {
+  private connection?: Client;
+  private starting?: Promise<void>;
+  private retry?: NodeJS.Timeout;
+
+  /**
+   * @param onAppend called on every notification on `channel`, and once listening (appends committed
+   *   while no listener was connected sent notifications nobody got)
+   * @param isClosed whether the store is closed: no more connecting, retrying or warning
+   */
+  constructor(
+    private readonly config: ClientConfig,
+    private readonly channel: string,
+    private readonly onAppend: () => void,
+    private readonly isClosed: () => boolean,
+  ) {}
+
+  /** Starts (once) the LISTEN connection; resolves when listening or when the attempt failed. */
+  start(): Promise<void> {
+    if (this.isClosed()) return Promise.resolve();
+    this.starting ??= this.connect();
+    return this.starting;
+  }
+
+  /** Once the store is closed: cancels a pending retry, waits for an attempt in flight and ends the connection. */
+  async end(): Promise<void> {
+    clearTimeout(this.retry);
+    await this.starting;
+    const connection = this.connection;
+    this.connection = undefined;
+    await connection?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client(this.config);
+    client.on('notification', (message) => {
+      if (message.channel === this.channel) this.onAppend();
+    });
+    client.on('error', (error) => this.lost(client, error));
+    client.on('end', () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${quoteIdent(this.channel)}`);
+    } catch (error) {
+      if (!this.isClosed()) console.warn('event store: LISTEN failed, polling until it recovers', (error as Error).message);
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      this.scheduleRetry();
+      return;
+    }
+    if (this.isClosed()) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.connection = client;
+    // Appends committed while no listener was connected sent notifications nobody got.
+    this.onAppend();
+  }
+
+  private lost(client: Client, error?: Error): void {
+    if (this.isClosed() || this.connection !== client) return;
+    console.warn('event store: LISTEN connection lost, polling until it recovers', error?.message ?? 'ended');
+    this.connection = undefined;
+    client.removeAllListeners('end');
+    client.end().catch(() => undefined);
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.isClosed()) return;
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => {
+      this.starting = undefined;
+      if (!this.isClosed()) void this.start();
+    }, LISTENER_RETRY_MS);
+    this.retry.unref();
+  }
+}

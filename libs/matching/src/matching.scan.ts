@@ -1,0 +1,37 @@
+/** The tools of the index's scans over typed arrays: keeping the best k, growing arrays, division codes as numbers. */
+import { chinaDate } from '@shecun/core';
+import { CATEGORIES } from '@shecun/needs';
+import { categoryBit } from './scoring';
+
+/** The base points of an organization that is not ranked. */
+export const NOT_RANKED = -1;
+/** Each category's bit, by bit number, and the category of each bit. */
+export const CATEGORY_BITS = CATEGORIES.map(categoryBit);
+export const CATEGORY_OF_BIT = new Map(CATEGORIES.map((c) => [categoryBit(c), c]));
+export const today = (now: number) => chinaDate(now);
+export const codeNumber = (code: string, length: number) => (code.length >= length ? Number(code.slice(0, length)) : -1);
+export const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Keeps the k best by value; ties keep the earlier index (stable). */
+export class TopK {
+  readonly items: Array<{ index: number; value: number }> = [];
+  constructor(private readonly k: number) {}
+  get threshold(): number {
+    return this.items.length < this.k ? -Infinity : this.items[this.items.length - 1].value;
+  }
+  offer(index: number, value: number): void {
+    if (this.k <= 0 || value <= this.threshold) return;
+    let i = this.items.length;
+    while (i > 0 && this.items[i - 1].value < value) i--;
+    this.items.splice(i, 0, { index, value });
+    if (this.items.length > this.k) this.items.pop();
+  }
+}
+
+/** The array itself when it is long enough, else a copy at least `size` long (doubling, at least 1024). */
+export function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
+  if (size <= array.length) return array;
+  const bigger = new (array.constructor as new (n: number) => T)(Math.max(size, array.length * 2, 1024));
+  bigger.set(array);
+  return bigger;
+}
