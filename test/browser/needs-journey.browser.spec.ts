@@ -3,11 +3,12 @@
  * coordinator posts a need from a phone, an organization takes part of it (接单), the coordinator
  * accepts, the organization records the delivery with evidence, the coordinator confirms it and the
  * need shows as fulfilled. Every main page is photographed at desktop and phone size under
- * test/browser/artifacts/.
+ * test/browser/artifacts/. The sign-in page the journey starts from: needs-journey.sign-in.browser.spec.ts.
  */
 import type { Page } from '../../apps/console/node_modules/playwright-core';
 import { actAs } from '../support/embedded-app';
 import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, startConsole } from './support/browser';
+import { journeyReads, pct, signIn, TownFigures, TOWN } from './support/needs-journey';
 
 const TITLE = '瑶寨小学图书角与修缮';
 
@@ -21,40 +22,7 @@ afterAll(async () => {
   await running?.close();
 });
 
-async function signIn(page: Page, account: string) {
-  await page.goto('/');
-  await page.getByTestId(`demo-${account}`).click();
-  await page.getByTestId('user-menu').waitFor();
-}
-
-interface NeedJson {
-  id: string;
-  status: string;
-  lineItems: Array<{ id: string; kind: string; quantity: number; unit: string; lacking: number; delivered: number }>;
-}
-
-/** The need as the API has it, read by a province-wide auditor. */
-const needJson = async (id: string): Promise<NeedJson> =>
-  (await running.app.http().get(`/api/needs/${id}`).set(await actAs(running.app, { id: 'test-auditor', role: 'auditor', scope: '44' })).expect(200)).body;
-
-/** 三排镇, the demo coordinator's town, in the demo bureau's city (清远). */
-const TOWN = '441826105';
-
-interface TownFigures {
-  published: number;
-  matched: number;
-  fulfilled: number;
-  matchRate: number | null;
-  conversionRate: number | null;
-}
-
-const hasDashboard = async () => '/api/dashboard/summary' in ((await running.app.http().get('/api/docs-json').expect(200)).body as { paths: Record<string, unknown> }).paths;
-
-/** The town's need figures as the dashboard API gives them to the bureau. */
-const townFigures = async (): Promise<TownFigures> =>
-  (await running.app.http().get(`/api/dashboard/summary?region=${TOWN}&period=month`).set(await actAs(running.app, { id: 'bureau-journey', role: 'bureau', scope: '4418' })).expect(200)).body.total.needs;
-
-const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
+const { needJson, hasDashboard, townFigures } = journeyReads(() => running);
 
 describe('the needs journey in the console', () => {
   let needId: string;
@@ -63,26 +31,6 @@ describe('the needs journey in the console', () => {
   let bureau: Page | undefined;
   let before: TownFigures | undefined;
   let flowId: string | undefined;
-
-  it('greets in Chinese with the demo accounts, and switches to English', async () => {
-    const { page } = await newPage(running, DESKTOP);
-    await page.goto('/');
-    await sees(page, '演示账号');
-    await sees(page, '村联络员');
-    await screenshots(page, '01-login');
-    // A wrong password is refused in plain Chinese, and the username stays.
-    await page.getByTestId('login-username').fill('coordinator');
-    await page.getByTestId('login-password').fill('wrong-password');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('error-alert').getByText('用户名或密码错误').waitFor();
-    expect(await page.getByTestId('login-username').inputValue()).toBe('coordinator');
-    await page.getByText('EN', { exact: true }).click();
-    await sees(page, 'Demo accounts');
-    await sees(page, 'Village coordinator');
-    await page.getByText('中文', { exact: true }).click();
-    await sees(page, '演示账号');
-    await page.context().close();
-  });
 
   it('the bureau reads the town’s figures before the journey', async () => {
     expect(await hasDashboard()).toBe(true); // the embedded app has the monitoring context

@@ -1,0 +1,47 @@
+/**
+ * What the needs journey (test/browser/needs-journey*.browser.spec.ts) shares: signing in with a
+ * demo account, and the API reads the journey checks the console against.
+ */
+import type { Page } from '../../../apps/console/node_modules/playwright-core';
+import { actAs } from '../../support/embedded-app';
+import { Running } from './browser';
+
+export async function signIn(page: Page, account: string) {
+  await page.goto('/');
+  await page.getByTestId(`demo-${account}`).click();
+  await page.getByTestId('user-menu').waitFor();
+}
+
+export interface NeedJson {
+  id: string;
+  status: string;
+  lineItems: Array<{ id: string; kind: string; quantity: number; unit: string; lacking: number; delivered: number }>;
+}
+
+/** 三排镇, the demo coordinator's town, in the demo bureau's city (清远). */
+export const TOWN = '441826105';
+
+export interface TownFigures {
+  published: number;
+  matched: number;
+  fulfilled: number;
+  matchRate: number | null;
+  conversionRate: number | null;
+}
+
+/** The API reads of the journey, on the console `running()` gives (started in the spec's beforeAll). */
+export function journeyReads(running: () => Running) {
+  return {
+    /** The need as the API has it, read by a province-wide auditor. */
+    needJson: async (id: string): Promise<NeedJson> =>
+      (await running().app.http().get(`/api/needs/${id}`).set(await actAs(running().app, { id: 'test-auditor', role: 'auditor', scope: '44' })).expect(200)).body,
+
+    hasDashboard: async () => '/api/dashboard/summary' in ((await running().app.http().get('/api/docs-json').expect(200)).body as { paths: Record<string, unknown> }).paths,
+
+    /** The town's need figures as the dashboard API gives them to the bureau. */
+    townFigures: async (): Promise<TownFigures> =>
+      (await running().app.http().get(`/api/dashboard/summary?region=${TOWN}&period=month`).set(await actAs(running().app, { id: 'bureau-journey', role: 'bureau', scope: '4418' })).expect(200)).body.total.needs,
+  };
+}
+
+export const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
