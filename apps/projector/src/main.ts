@@ -36,11 +36,18 @@ async function main(): Promise<void> {
   }
 
   let live = false;
-  // Parked events leave the projector serving (200) but degraded: each projection's count, and the total.
+  // Parked events leave the projector serving (200) but degraded: each projection's count, the total, and where a stopping projection holds.
   const health = createServer((_req, res) => {
     const parked = projectors.reduce((sum, p) => sum + p.parked, 0);
     res.writeHead(live ? 200 : 503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: live ? (parked > 0 ? 'degraded' : 'ok') : 'starting', parked, projectors: projectors.map((p) => ({ name: p.projection.name, applied: p.applied, skipped: p.skipped, parked: p.parked })) }));
+    const stopped = projectors.some((p) => p.stoppedAt);
+    res.end(
+      JSON.stringify({
+        status: live ? (parked > 0 || stopped ? 'degraded' : 'ok') : 'starting',
+        parked,
+        projectors: projectors.map((p) => ({ name: p.projection.name, applied: p.applied, skipped: p.skipped, parked: p.parked, ...(p.stoppedAt ? { stoppedAt: p.stoppedAt } : {}) })),
+      }),
+    );
   });
   // A request the HTTP parser refuses (headers too large…) gets a problem+json answer, as on every app.
   answerClientErrorsAsProblems(health);

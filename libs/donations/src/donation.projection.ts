@@ -108,6 +108,8 @@ export function flowRow(state: FlowState, revision: number, updatedAt: string): 
 export class DonationsProjection implements Projection {
   readonly name = 'donations';
   readonly entities = DONATION_FLOW_ENTITIES;
+  /** A flow's row folds every event of its stream: one missing would show balances that silently miss a movement. */
+  readonly onParked = 'stop' as const;
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
     if (isFundEvent(event)) {

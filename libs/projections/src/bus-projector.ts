@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import { EventStore, RecordedEvent } from '@shecun/event-store';
 import { BusConsumer, ConsumedMessage, DeliveryControl, fromBusMessage, MessageBus } from '@shecun/messaging';
 import { Column, DataSource, Entity, EntityManager, IsNull, PrimaryColumn } from 'typeorm';
-import { FailurePolicy, messageOf, ProcessingControl } from './failure-policy';
-import { describeError, ParkedEvent, parkEvent, replayParkedEvents, ReplayResult } from './parked-events';
+import { FailurePolicy, messageOf, ProcessingControl, ProcessingStoppedError } from './failure-policy';
+import { describeError, ParkedEvent, parkedRow, parkEvent, replayParkedEvents, ReplayResult } from './parked-events';
 import { Projection } from './projection';
 
 /** Events a bus-fed projection has applied: the de-duplication key, written with the rows. */
@@ -25,8 +25,11 @@ export const BUS_PROJECTOR_ENTITIES = [ProcessedEvent, ParkedEvent];
  * Failures follow the {@link FailurePolicy}, as in the projection runner: the read-model database
  * away is waited out (heartbeating the group); any other error is tried PROJECTION_MAX_ATTEMPTS
  * times, then the event is parked — its `parked_events` row and its `processed_events` row in one
- * transaction — and the consumer goes on. {@link replayParkedOnReadModel} applies parked events
- * again, read back from the event store.
+ * transaction — and the consumer goes on. A projection declared `onParked: 'stop'` parks the event
+ * without its `processed_events` row and holds the partition there (heartbeating), looking at the
+ * row every second until the event is replayed (applied by the replay) or skipped; then it marks
+ * the event processed and goes on. {@link replayParkedOnReadModel} applies parked events again,
+ * read back from the event store.
  */
 export class BusProjector {
   private readonly logger: Logger;
@@ -36,6 +39,8 @@ export class BusProjector {
   skipped = 0;
   /** Unresolved parked events of this projection (counted at start, then kept). */
   parked = 0;
+  /** A stopping projection holding its partition at this parked event. */
+  stoppedAt?: { eventId: string; eventType: string; position: number; error: string };
 
   constructor(
     private readonly bus: MessageBus,
@@ -72,13 +77,15 @@ export class BusProjector {
         if (!transient) this.logger.warn(`${at}: attempt ${attempts} of ${this.policy.maxAttempts} failed: ${messageOf(error)}`);
       },
     };
+    if (this.stops && (await this.heldAtParked(message, processing))) return;
     const outcome = await this.policy.run(() => this.apply(message), processing);
     if (outcome.ok) return;
     const event = eventOf(message);
     const parked = await this.policy.waitOut(
       () =>
         this.dataSource.transaction(async (manager) => {
-          if (!(await this.markProcessed(manager, event.id))) return false;
+          // A stopping projection's parked event is not processed until it is replayed or skipped.
+          if (!this.stops && !(await markProcessed(manager, this.projection.name, event.id))) return false;
           await parkEvent(manager, this.projection.name, event, outcome.error, outcome.attempts, { topic: message.topic, partition: message.partition, offset: message.offset });
           return true;
         }),
@@ -88,14 +95,44 @@ export class BusProjector {
     this.parked += 1;
     this.logger.error(
       `parked event ${event.id} (${event.type}, stream ${event.streamName}, position ${event.position}, ${message.topic}/${message.partition}@${message.offset}) after ${outcome.attempts} attempts: ${describeError(outcome.error)}; ` +
-        `the projection goes on without it; replay it once the fault is fixed (projector parked / replay ${this.projection.name})`,
+        `${this.stops ? 'the projection holds this partition here until it is replayed or skipped' : 'the projection goes on without it'}; replay it once the fault is fixed (projector parked / replay ${this.projection.name})`,
     );
+    if (this.stops) await this.heldAtParked(message, processing);
+  }
+
+  private get stops(): boolean {
+    return this.projection.onParked === 'stop';
+  }
+
+  /**
+   * For a stopping projection: false when this message's event was never parked. Otherwise waits
+   * (heartbeating) while its row is unresolved, then marks it processed — applied by its replay, or
+   * skipped — and answers true. Rejects with ProcessingStoppedError when the consumer stops meanwhile
+   * (the offset stays: the next owner of the partition waits in its turn).
+   */
+  private async heldAtParked(message: ConsumedMessage, control: ProcessingControl): Promise<boolean> {
+    const id = eventOf(message).id;
+    for (let logged = false; ; logged = true) {
+      const row = await this.policy.waitOut(() => parkedRow(this.dataSource.manager, this.projection.name, id), control);
+      if (!row) return false;
+      if (row.resolvedAt) {
+        await this.policy.waitOut(() => this.dataSource.transaction((manager) => markProcessed(manager, this.projection.name, id)), control);
+        this.stoppedAt = undefined;
+        this.logger.log(`parked event ${id} ${row.resolution ?? 'replayed'}: going on past ${message.topic}/${message.partition}@${message.offset}`);
+        return true;
+      }
+      this.stoppedAt = { eventId: row.eventId, eventType: row.eventType, position: row.position, error: row.error };
+      if (!logged) this.logger.warn(`holding ${message.topic}/${message.partition} at parked event ${id} until it is replayed or skipped`);
+      if (control.isRunning && !control.isRunning()) throw new ProcessingStoppedError(`stopped while held at parked event ${id}`, undefined);
+      await control.keepAlive?.().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 
   async apply(message: ConsumedMessage): Promise<void> {
     const event = fromBusMessage(message);
     const applied = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.markProcessed(manager, event.id))) return false;
+      if (!(await markProcessed(manager, this.projection.name, event.id))) return false;
       await this.projection.apply(event, manager);
       return true;
     });
@@ -103,19 +140,19 @@ export class BusProjector {
     else this.skipped += 1;
   }
 
-  /** Records the event id; false when it was there already (applied or parked before). */
-  private async markProcessed(manager: EntityManager, eventId: string): Promise<boolean> {
-    const inserted: unknown[] = await manager.query(
-      `INSERT INTO processed_events ("projection", "eventId", "processedAt") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING "eventId"`,
-      [this.projection.name, eventId, new Date().toISOString()],
-    );
-    return inserted.length > 0;
-  }
-
   async stop(): Promise<void> {
     await this.consumer?.stop();
     this.consumer = undefined;
   }
+}
+
+/** Records that a projection processed an event; false when it was there already (applied or parked before). */
+async function markProcessed(manager: EntityManager, projection: string, eventId: string): Promise<boolean> {
+  const inserted: unknown[] = await manager.query(
+    `INSERT INTO processed_events ("projection", "eventId", "processedAt") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING "eventId"`,
+    [projection, eventId, new Date().toISOString()],
+  );
+  return inserted.length > 0;
 }
 
 /**
@@ -138,6 +175,8 @@ export function replayParkedOnReadModel(options: { dataSource: DataSource; proje
       dataSource.transaction(async (manager) => {
         await projection.apply(event, manager);
         await resolve(manager);
+        // Processed (a stopping projection's consumer, held at the event, then goes on without applying it again).
+        await markProcessed(manager, projection.name, event.id);
       }),
   });
 }

@@ -86,6 +86,30 @@ export function allParked(dataSource: DataSource): Promise<ParkedEvent[]> {
   return dataSource.getRepository(ParkedEvent).find({ order: { position: 'ASC', projection: 'ASC' } });
 }
 
+/** The parked row of one event of a processor, if it parked it. */
+export function parkedRow(manager: EntityManager, processor: string, eventId: string): Promise<ParkedEvent | null> {
+  return manager.findOneBy(ParkedEvent, { projection: processor, eventId });
+}
+
+/** Whether a processor parked any event between two global positions (inclusive). */
+export async function parkedBetween(manager: EntityManager, processor: string, from: number, to: number): Promise<boolean> {
+  return (await manager.getRepository(ParkedEvent).createQueryBuilder('p').where('p.projection = :processor AND p.position BETWEEN :from AND :to', { processor, from, to }).getCount()) > 0;
+}
+
+/**
+ * A projection declared `onParked: 'stop'` is halted at a parked event (nothing after it is
+ * applied) until the event is replayed or skipped; its runner or consumer waits and looks again.
+ */
+export class ProjectionHaltedError extends Error {
+  override readonly name = 'ProjectionHaltedError';
+  constructor(
+    readonly projection: string,
+    readonly event: Pick<ParkedEvent, 'eventId' | 'eventType' | 'position' | 'error'>,
+  ) {
+    super(`projection ${projection} stopped at parked event ${event.eventId} (${event.eventType}, position ${event.position}) until it is replayed or skipped: ${event.error}`);
+  }
+}
+
 /** Unresolved parked events per projection. */
 export async function parkedCounts(dataSource: DataSource): Promise<Map<string, number>> {
   const rows: Array<{ projection: string; count: string | number }> = await dataSource

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { RecordedEvent, SqliteEventStore } from '@shecun/event-store';
 import { Column, DataSource, Entity, EntityManager, PrimaryColumn } from 'typeorm';
 import { FailurePolicy } from './failure-policy';
-import { ParkedEvent } from './parked-events';
+import { ParkedEvent, skipParkedEvent } from './parked-events';
 import { Projection, ProjectionCheckpoint } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
@@ -34,6 +34,11 @@ class TallyProjection implements Projection {
     const row = await manager.findOneBy(Tally, { stream: event.streamName });
     await manager.save(Tally, { stream: event.streamName, count: (row?.count ?? 0) + 1 });
   }
+}
+
+/** The same, declared to stop at a parked event. */
+class StoppingTallyProjection extends TallyProjection {
+  readonly onParked = 'stop' as const;
 }
 
 const meta = { actorId: 't', actorRole: 'system', correlationId: 'c', causationId: 'c', occurredAt: new Date().toISOString() };
@@ -252,5 +257,80 @@ describe('ProjectionRunner under the failure policy (SQLite, with parked_events)
     expect(await counts()).toEqual({ s0: 3, s1: 2 });
     expect(await runner.checkpoint()).toBe(6);
     expect((await dataSource.getRepository(ParkedEvent).find()).map((p) => p.eventId)).toEqual([poison.id]);
+  });
+
+  describe('a projection declared to stop at a parked event', () => {
+    const waitUntil = async (done: () => boolean | Promise<boolean>, ms = 8000) => {
+      for (const end = Date.now() + ms; Date.now() < end && !(await done()); ) await new Promise((r) => setTimeout(r, 20));
+    };
+    /** a: 2 events; b: ev, poison, ev; c: 1 event — the runner stops at the poison (position 4). */
+    const stoppedAtPoison = async () => {
+      await store.append('a', [ev(), ev()], 'no-stream');
+      const projection = new StoppingTallyProjection();
+      const runner = new ProjectionRunner(store, dataSource, projection, { policy });
+      await runner.start();
+      const poison = ev();
+      projection.failOnId = poison.id;
+      await store.append('b', [ev(), poison, ev()], 'no-stream');
+      const { position } = await store.append('c', [ev()], 'no-stream');
+      await waitUntil(() => runner.status().stoppedAt !== undefined);
+      return { projection, runner, poison, head: position };
+    };
+
+    it('given a poison event, when it keeps failing, then it is parked and nothing after it is applied, and it waits without trying again', async () => {
+      const { projection, runner, poison } = await stoppedAtPoison();
+      expect(runner.status()).toMatchObject({ checkpoint: 3, parked: 1, stoppedAt: { eventId: poison.id, position: 4, error: `TypeError: cannot apply ${poison.id}` } });
+      expect(runner.status().error).toBeUndefined();
+      expect(await counts()).toEqual({ a: 2, b: 1 });
+      expect(await runner.checkpoint()).toBe(3);
+      const calls = projection.calls.get(poison.id);
+      await new Promise((r) => setTimeout(r, 2500)); // it looks again every second
+      expect(projection.calls.get(poison.id)).toBe(calls);
+      expect(await counts()).toEqual({ a: 2, b: 1 });
+      expect(await dataSource.getRepository(ParkedEvent).findOneByOrFail({ eventId: poison.id })).toMatchObject({ attempts: 5, resolvedAt: null });
+      await runner.stop();
+    });
+
+    it('given the fault fixed, when the event is replayed, then it is applied once, the checkpoint passes it and the rest follows', async () => {
+      const { projection, runner, poison, head } = await stoppedAtPoison();
+      projection.failOnId = undefined;
+      expect(await runner.replayParked(poison.id, 'cli:test')).toEqual([{ projection: 'tally', eventId: poison.id, eventType: 'Counted', position: 4, resolved: true }]);
+      expect(await runner.checkpoint()).toBe(4);
+      await waitUntil(() => runner.status().checkpoint >= head);
+      expect(await counts()).toEqual({ a: 2, b: 3, c: 1 });
+      expect(projection.calls.get(poison.id)).toBe(1 + 5 + 1); // the batch, 5 attempts, the replay: never again
+      expect(runner.status().stoppedAt).toBeUndefined();
+      expect(runner.status()).toMatchObject({ caughtUp: true, parked: 0 });
+      await runner.stop();
+    });
+
+    it('given an operator skips the event, then the runner goes past it without applying it and the rest follows', async () => {
+      const { projection, runner, poison, head } = await stoppedAtPoison();
+      const calls = projection.calls.get(poison.id);
+      await skipParkedEvent(dataSource, 'tally', poison.id, 'cli:test', 'replaced by a correction');
+      await waitUntil(() => runner.status().checkpoint >= head);
+      expect(await counts()).toEqual({ a: 2, b: 2, c: 1 });
+      expect(projection.calls.get(poison.id)).toBe(calls);
+      expect(runner.status().stoppedAt).toBeUndefined();
+      await runner.stop();
+    });
+
+    it('given a rebuild, when it meets the poison, then catching up ends just before it and reports where it stopped', async () => {
+      const poison = ev();
+      for (let i = 0; i < 6; i++) await store.append(`s${i % 2}`, i === 3 ? [poison] : [ev()], 'any');
+      const projection = new StoppingTallyProjection();
+      projection.failOnId = poison.id;
+      const runner = new ProjectionRunner(store, dataSource, projection, { policy });
+      await runner.rebuild();
+      expect(await runner.checkpoint()).toBe(3);
+      expect(await counts()).toEqual({ s0: 2, s1: 1 });
+      expect(runner.status().stoppedAt).toMatchObject({ eventId: poison.id, position: 4 });
+      // A rebuild after the fix applies it as any other event (the earlier replay's rows were emptied).
+      projection.failOnId = undefined;
+      await runner.replayParked(undefined, 'cli:test');
+      await runner.rebuild();
+      expect(await counts()).toEqual({ s0: 3, s1: 3 });
+      expect(await runner.checkpoint()).toBe(6);
+    });
   });
 });

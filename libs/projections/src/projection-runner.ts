@@ -4,7 +4,7 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Projection, ProjectionCheckpoint } from './projection';
 import { backoffDelay, withWriteLock } from '@shecun/core';
 import { FailurePolicy, messageOf, ProcessingControl } from './failure-policy';
-import { canPark, describeError, ParkedEvent, parkEvent, replayParkedEvents, ReplayResult } from './parked-events';
+import { canPark, describeError, ParkedEvent, parkedBetween, parkedRow, parkEvent, ProjectionHaltedError, replayParkedEvents, ReplayResult } from './parked-events';
 
 export interface ProjectionStatus {
   name: string;
@@ -13,6 +13,8 @@ export interface ProjectionStatus {
   error?: string;
   /** Events parked and not resolved yet (see FailurePolicy): the read model misses them. */
   parked: number;
+  /** A projection declared `onParked: 'stop'`, halted at this parked event until it is replayed or skipped. */
+  stoppedAt?: { eventId: string; eventType: string; position: number; error: string };
 }
 
 export type ProgressListener = (done: number, total: number) => void;
@@ -28,8 +30,11 @@ const READ_CHUNK = 1000;
  * Failures follow the {@link FailurePolicy}: a transient one (the database away) is waited out;
  * when a batch fails otherwise, its events are applied one per transaction, each tried up to
  * PROJECTION_MAX_ATTEMPTS times, and an event that still fails is parked (a `parked_events` row
- * written with the checkpoint that passes it) while the runner goes on. A database without the
- * parked_events table (tools, tests) keeps the batch failing and retried instead.
+ * written with the checkpoint that passes it) while the runner goes on. A projection declared
+ * `onParked: 'stop'` halts at that event instead (checkpoint just before it) and looks again every
+ * second: once the event is replayed (applied by the replay) or skipped, it moves past it without
+ * applying it again and goes on. A database without the parked_events table (tools, tests) keeps
+ * the batch failing and retried instead.
  */
 export class ProjectionRunner {
   private readonly logger: Logger;
@@ -42,6 +47,7 @@ export class ProjectionRunner {
   private stopping = false;
   private restarts = 0;
   private parked = 0;
+  private stoppedAt?: ProjectionStatus['stoppedAt'];
   private readonly policy: FailurePolicy;
   private readonly control: ProcessingControl;
 
@@ -67,7 +73,13 @@ export class ProjectionRunner {
   }
 
   status(): ProjectionStatus {
-    return { name: this.name, checkpoint: this.position, caughtUp: this.caughtUp, parked: this.parked, ...(this.lastError ? { error: this.lastError } : {}) };
+    return {
+      name: this.name,
+      checkpoint: this.position,
+      caughtUp: this.caughtUp,
+      parked: this.parked,
+      ...(this.stoppedAt ? { stoppedAt: this.stoppedAt } : this.lastError ? { error: this.lastError } : {}),
+    };
   }
 
   /** Counts the unresolved parked events again (from the database). */
@@ -107,11 +119,12 @@ export class ProjectionRunner {
 
   /** One event in its own transaction, tried under the policy, parked when it keeps failing. */
   private async processOne(event: RecordedEvent): Promise<void> {
+    if (this.stops && (await this.pastParked(event))) return;
     const outcome = await this.policy.run(
       () =>
         this.inTransaction(async (manager, from) => {
           if (event.position <= from) return from;
-          await this.applyEvents([event], manager);
+          await this.applyEvents([event], manager, false);
           return event.position;
         }),
       this.control,
@@ -125,16 +138,38 @@ export class ProjectionRunner {
           if (event.position <= from) return from;
           await parkEvent(manager, this.name, event, outcome.error, outcome.attempts);
           parked = true;
-          return event.position;
+          // A stopping projection keeps its checkpoint before the event: the transaction commits the row only.
+          return this.stops ? from : event.position;
         }, false),
       this.control,
     );
     if (!parked) return;
     this.parked += 1;
+    const next = this.stops ? `the projection stops here until it is replayed or skipped` : `the projection goes on without it`;
     this.logger.error(
       `parked event ${event.id} (${event.type}, stream ${event.streamName}, position ${event.position}) after ${outcome.attempts} attempts: ${describeError(outcome.error)}; ` +
-        `the projection goes on without it; replay it once the fault is fixed (parked / replay ${this.name})`,
+        `${next}; replay it once the fault is fixed (parked / replay ${this.name})`,
     );
+    if (this.stops) throw new ProjectionHaltedError(this.name, { eventId: event.id, eventType: event.type, position: event.position, error: describeError(outcome.error) });
+  }
+
+  private get stops(): boolean {
+    return this.projection.onParked === 'stop';
+  }
+
+  /**
+   * For a stopping projection, an event it parked before: still unresolved → halted here; skipped
+   * → the checkpoint moves past it without applying it (true). A replayed one was applied by its
+   * replay, which moved the checkpoint past it; met again in a rebuild, it is applied as any other.
+   */
+  private async pastParked(event: RecordedEvent): Promise<boolean> {
+    if (!canPark(this.dataSource)) return false;
+    const row = await parkedRow(this.dataSource.manager, this.name, event.id);
+    if (!row || row.resolution === 'replayed') return false;
+    if (!row.resolvedAt) throw new ProjectionHaltedError(this.name, row);
+    await this.policy.waitOut(() => this.inTransaction(async (_manager, from) => Math.max(from, event.position), false), this.control);
+    this.stoppedAt = undefined;
+    return true;
   }
 
   /**
@@ -156,7 +191,11 @@ export class ProjectionRunner {
     ).then((position) => (this.position = position));
   }
 
-  private async applyEvents(events: RecordedEvent[], manager: EntityManager): Promise<void> {
+  private async applyEvents(events: RecordedEvent[], manager: EntityManager, guard = true): Promise<void> {
+    // A stopping projection with a parked event in the batch goes one event at a time (processOne decides).
+    if (guard && this.stops && canPark(this.dataSource) && (await parkedBetween(manager, this.name, events[0].position, events[events.length - 1].position))) {
+      throw new ParkedInBatch();
+    }
     if (this.projection.applyBatch) await this.projection.applyBatch(events, manager);
     else for (const event of events) await this.projection.apply(event, manager);
   }
@@ -174,6 +213,7 @@ export class ProjectionRunner {
             onLive: () => {
               this.caughtUp = true;
               this.lastError = undefined;
+              this.stoppedAt = undefined;
               this.restarts = 0;
               resolve();
             },
@@ -186,8 +226,16 @@ export class ProjectionRunner {
 
   /** The log could not be read (or the runner stopped mid-wait): resumes from the stored checkpoint after a pause. */
   private failed(error: unknown): void {
-    this.lastError = messageOf(error);
     this.subscription = undefined;
+    if (error instanceof ProjectionHaltedError) {
+      if (!this.stoppedAt) this.logger.warn(error.message);
+      this.stoppedAt = { eventId: error.event.eventId, eventType: error.event.eventType, position: error.event.position, error: error.event.error };
+      this.lastError = undefined;
+      // Looks again every second: a replay or a skip from the CLI or the admin API lets it go on.
+      if (this.running) this.restartTimer = setTimeout(() => void (this.running && this.start().catch((e) => this.failed(e))), 1000);
+      return;
+    }
+    this.lastError = messageOf(error);
     if (!this.running) return;
     const delay = backoffDelay(this.restarts++, { minDelayMs: 250, maxDelayMs: 1000 });
     this.logger.error(`stopped at position ${this.position}: ${this.lastError}; resuming in ${delay} ms`);
@@ -242,7 +290,16 @@ export class ProjectionRunner {
         // Something in the transaction fails: the next chunk one event per transaction, under the policy.
         reachedHead = false;
         const events = (await this.store.readAll(await this.checkpoint(), chunk)).filter((e) => e.position <= head);
-        for (const event of events) await this.processOne(event);
+        try {
+          for (const event of events) await this.processOne(event);
+        } catch (halt) {
+          if (!(halt instanceof ProjectionHaltedError)) throw halt;
+          // A stopping projection stays before its parked event: catching up ends there.
+          this.stoppedAt = { eventId: halt.event.eventId, eventType: halt.event.eventType, position: halt.event.position, error: halt.event.error };
+          this.logger.warn(halt.message);
+          onProgress?.(Math.min(await this.checkpoint(), head) - start, head - start);
+          return;
+        }
         position = await this.checkpoint();
         if (events.length === 0) break;
       }
@@ -268,9 +325,12 @@ export class ProjectionRunner {
       apply: (event, resolve) =>
         withWriteLock(this.dataSource, () =>
           this.dataSource.transaction(async (manager) => {
-            await this.applyEvents([event], manager);
+            await this.applyEvents([event], manager, false);
             await this.projection.flush?.(manager);
             await resolve(manager);
+            // A stopping projection is halted just before this event: applied now, its checkpoint passes it.
+            const stored = await manager.findOneBy(ProjectionCheckpoint, { name: this.name });
+            if (this.stops && (stored?.position ?? START) < event.position) await manager.save(ProjectionCheckpoint, { name: this.name, position: event.position, updatedAt: new Date().toISOString() });
           }),
         ),
     });
@@ -293,5 +353,13 @@ export class ProjectionRunner {
     this.caughtUp = false;
     await this.catchUp(onProgress);
     if (wasRunning) await this.start();
+  }
+}
+
+/** A stopping projection met a parked event inside a batch: the batch is applied one event at a time instead. */
+class ParkedInBatch extends Error {
+  override readonly name = 'ParkedInBatch';
+  constructor() {
+    super('a parked event lies in this batch');
   }
 }

@@ -17,7 +17,17 @@ export interface Projection {
   flush?(manager: EntityManager): Promise<void>;
   /** Optional: events per transaction while catching up or rebuilding (default 1000). */
   readonly batchSize?: number;
+  /**
+   * What the projection does past an event it parks (see FailurePolicy). `continue` (the default):
+   * the events after it are applied, the read model misses that one until it is replayed. `stop`:
+   * the projection halts at the event — nothing after it is applied, the others go on — until it
+   * is replayed or skipped; for read models whose rows fold every event of a stream (a flow's
+   * money), where going on would show figures that silently miss a movement.
+   */
+  readonly onParked?: OnParked;
 }
+
+export type OnParked = 'continue' | 'stop';
 
 export const numberTransformer = {
   to: (value: number | null | undefined) => value,

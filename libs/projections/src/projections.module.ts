@@ -84,7 +84,8 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
   status(): { ready: boolean; degraded: boolean; parked: number; projections: ProjectionStatus[] } {
     const projections = [...this.runners.values(), ...this.processors.values()].map((r) => r.status());
     const parked = projections.reduce((sum, p) => sum + p.parked, 0);
-    return { ready: projections.every((p) => p.caughtUp && !p.error), degraded: parked > 0, parked, projections };
+    // A projection stopped at a parked event (onParked: 'stop') leaves the app ready, degraded: the others serve.
+    return { ready: projections.every((p) => (p.caughtUp || p.stoppedAt) && !p.error), degraded: parked > 0, parked, projections };
   }
 
   /** Every parked event (resolved ones too), oldest first. */
