@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { answerClientErrorsAsProblems, requiredEnv } from '@shecun/core';
 import { checkTopics, KafkaBus } from '@shecun/messaging';
 import { READ_MODEL_FEEDS } from '@shecun/hosting';
-import { BusProjector } from '@shecun/projections';
+import { BusProjector, processedRetentionHoursFromEnv, pruneProcessedEvents } from '@shecun/projections';
 import { createServer } from 'node:http';
 import { projectorParkedCommand } from './parked-command';
 import { openReadModel } from './read-model';
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     sessionTimeoutMs: Number(process.env.KAFKA_SESSION_TIMEOUT_MS ?? 10_000),
   });
   const prefix = process.env.TOPIC_PREFIX ?? '';
+  const retentionHours = processedRetentionHoursFromEnv();
   // A feed naming a topic nothing publishes to would wait forever: refused at start.
   checkTopics(READ_MODEL_FEEDS.flatMap((f) => f.topics));
   const projectors = READ_MODEL_FEEDS.map((feed) => {
@@ -67,6 +68,13 @@ async function main(): Promise<void> {
   live = true;
   // Replays run from the command line, in another process: the counts are read again every few seconds.
   setInterval(() => void Promise.all(projectors.map((p) => p.refreshParked())).catch(() => undefined), 5000).unref();
+  // Event ids kept to recognise redeliveries are pruned once no redelivery can come (every instance may: a delete is idempotent).
+  const prune = () =>
+    pruneProcessedEvents(dataSource, new Date(Date.now() - retentionHours * 3_600_000))
+      .then((count) => count > 0 && logger.log(`pruned ${count} processed event ids older than ${retentionHours} h`))
+      .catch((error) => logger.warn(`pruning processed event ids failed: ${error instanceof Error ? error.message : String(error)}`));
+  void prune();
+  setInterval(() => void prune(), 3_600_000).unref();
   logger.log(`consuming: ${projectors.map((p) => p.projection.name).join(', ')}`);
 }
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EventStore, RecordedEvent } from '@shecun/event-store';
 import { BusConsumer, ConsumedMessage, DeliveryControl, fromBusMessage, MessageBus } from '@shecun/messaging';
-import { Column, DataSource, Entity, EntityManager, IsNull, PrimaryColumn } from 'typeorm';
+import { Column, DataSource, Entity, EntityManager, Index, IsNull, PrimaryColumn } from 'typeorm';
 import { FailurePolicy, messageOf, ProcessingControl, ProcessingStoppedError } from './failure-policy';
 import { describeError, ParkedEvent, parkedRow, parkEvent, replayParkedEvents, ReplayResult } from './parked-events';
 import { Projection } from './projection';
@@ -11,7 +11,40 @@ import { Projection } from './projection';
 export class ProcessedEvent {
   @PrimaryColumn({ type: 'varchar', length: 100 }) projection: string;
   @PrimaryColumn({ type: 'varchar', length: 64 }) eventId: string;
-  @Column({ type: 'varchar', length: 40 }) processedAt: string;
+  /** When it was applied (or parked): rows older than the retention are pruned ({@link pruneProcessedEvents}). */
+  @Index('IDX_processed_events_processedAt')
+  @Column({ type: 'varchar', length: 40 })
+  processedAt: string;
+}
+
+/**
+ * How long an event id is kept to recognise a redelivery, from PROCESSED_EVENTS_RETENTION_HOURS
+ * (default 336 h, 14 days). A message can come again only while Kafka keeps it (the broker's
+ * log.retention: 7 days by default) or when the relay republishes what it sent just before a crash
+ * (minutes): set it above the broker's retention.
+ */
+export function processedRetentionHoursFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.PROCESSED_EVENTS_RETENTION_HOURS;
+  if (raw === undefined || raw === '') return 336;
+  const hours = Number(raw);
+  if (!Number.isSafeInteger(hours) || hours < 1) throw new Error(`PROCESSED_EVENTS_RETENTION_HOURS must be a positive whole number of hours, not ${raw}`);
+  return hours;
+}
+
+/**
+ * Deletes the de-duplication rows processed before `before` (all projections), a batch at a time
+ * so that no statement holds the table long; returns how many. Parked events keep their own rows.
+ */
+export async function pruneProcessedEvents(dataSource: DataSource, before: Date, batchSize = 10_000): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const [, count] = (await dataSource.query(
+      `DELETE FROM processed_events WHERE ctid IN (SELECT ctid FROM processed_events WHERE "processedAt" < $1 LIMIT $2)`,
+      [before.toISOString(), batchSize],
+    )) as [unknown, number];
+    pruned += count;
+    if (count < batchSize) return pruned;
+  }
 }
 
 export const BUS_PROJECTOR_ENTITIES = [ProcessedEvent, ParkedEvent];

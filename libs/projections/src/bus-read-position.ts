@@ -2,6 +2,7 @@ import { ReadPosition } from '@shecun/core';
 import { EventStore } from '@shecun/event-store';
 import { topicForStream } from '@shecun/messaging';
 import { DataSource } from 'typeorm';
+import { processedRetentionHoursFromEnv } from './bus-projector';
 
 /** A bus-fed projection of the distributed read models, by name, with the topics (without prefix) that feed it. */
 export interface ReadModelFeed {
@@ -13,13 +14,15 @@ export interface ReadModelFeed {
  * Read-your-writes where the read models are fed from Kafka (the gateway): the event at a position
  * is read from the event store, and it has been applied once every projection fed by its topic has
  * recorded its id in `processed_events` (written in the same transaction as the rows). Events of
- * one stream travel in order on one partition, so the rest of the writer's command is in too.
+ * one stream travel in order on one partition, so the rest of the writer's command is in too. An
+ * event older than PROCESSED_EVENTS_RETENTION_HOURS counts as applied (its id may have been pruned).
  */
 export class BusReadPosition implements ReadPosition {
   constructor(
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
     private readonly feeds: ReadModelFeed[],
+    private readonly retentionHours = processedRetentionHoursFromEnv(),
   ) {}
 
   async pending(position: number): Promise<string[]> {
@@ -31,6 +34,8 @@ export class BusReadPosition implements ReadPosition {
     if (expected.length === 0) return [];
     const rows: Array<{ projection: string }> = await this.dataSource.query(`SELECT "projection" FROM processed_events WHERE "eventId" = $1`, [event.id]);
     const done = new Set(rows.map((r) => r.projection));
-    return expected.filter((name) => !done.has(name));
+    const missing = expected.filter((name) => !done.has(name));
+    if (missing.length > 0 && Date.parse(event.metadata?.occurredAt ?? '') < Date.now() - this.retentionHours * 3_600_000) return [];
+    return missing;
   }
 }
