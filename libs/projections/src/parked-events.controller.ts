@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor, forbidden, HumanText, invalid } from '@shecun/core';
+import { Actor, Command, CommandContext, CurrentActor, forbidden, HumanText, invalid } from '@shecun/core';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ParkedEventsAdmin } from './parked-command';
 import { ParkedEvent, SKIP_REASON_MAX } from './parked-events';
@@ -79,7 +79,7 @@ export class ParkedEventsController {
   @Post('replay')
   @HttpCode(200)
   @ApiOperation({ summary: '重放停放事件 Apply unresolved parked events again (of one projection, or one event), read back from the event store; each answers resolved or its new error (administrators)' })
-  async replay(@Body() body: ReplayParkedDto, @CurrentActor() actor: Actor) {
+  async replay(@Body() body: ReplayParkedDto, @Command() { actor }: CommandContext) {
     requireAdministrator(actor);
     if (body.projection) this.known(body.projection);
     const results = await this.admin.replay(body.projection, body.eventId, `user:${actor.id}`);
@@ -90,7 +90,7 @@ export class ParkedEventsController {
   @Post('skip')
   @HttpCode(200)
   @ApiOperation({ summary: '跳过停放事件 Give up on one parked event: the read model goes on without it; the row stays, marked skipped with who and why (administrators)' })
-  async skip(@Body() body: SkipParkedDto, @CurrentActor() actor: Actor): Promise<ParkedEvent> {
+  async skip(@Body() body: SkipParkedDto, @Command() { actor }: CommandContext): Promise<ParkedEvent> {
     requireAdministrator(actor);
     this.known(body.projection);
     return this.admin.skip(body.projection, body.eventId, `user:${actor.id}`, body.reason);
