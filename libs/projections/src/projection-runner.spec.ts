@@ -295,7 +295,7 @@ describe('ProjectionRunner under the failure policy (SQLite, with parked_events)
       const { projection, runner, poison, head } = await stoppedAtPoison();
       projection.failOnId = undefined;
       expect(await runner.replayParked(poison.id, 'cli:test')).toEqual([{ projection: 'tally', eventId: poison.id, eventType: 'Counted', position: 4, resolved: true }]);
-      expect(await runner.checkpoint()).toBe(4);
+      expect(await runner.checkpoint()).toBeGreaterThanOrEqual(4); // the replay moved it past the event (the runner may have gone on already)
       await waitUntil(() => runner.status().checkpoint >= head);
       expect(await counts()).toEqual({ a: 2, b: 3, c: 1 });
       expect(projection.calls.get(poison.id)).toBe(1 + 5 + 1); // the batch, 5 attempts, the replay: never again

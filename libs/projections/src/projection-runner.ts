@@ -188,7 +188,11 @@ export class ProjectionRunner {
         await manager.save(ProjectionCheckpoint, { name: this.name, position, updatedAt: new Date().toISOString() });
         return position;
       }),
-    ).then((position) => (this.position = position));
+    ).then((position) => {
+      // Past the event it stopped at (replayed, skipped): no longer stopped.
+      if (this.stoppedAt && position >= this.stoppedAt.position) this.stoppedAt = undefined;
+      return (this.position = position);
+    });
   }
 
   private async applyEvents(events: RecordedEvent[], manager: EntityManager, guard = true): Promise<void> {
