@@ -94,7 +94,7 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** Replays the unresolved parked events of one projection or processor (default: all), or one event. */
-  async replayParked(projection?: string, eventId?: string, by = 'system'): Promise<ReplayResult[]> {
+  async replay(projection: string | undefined, eventId: string | undefined, by: string): Promise<ReplayResult[]> {
     const targets = projection ? [this.parking(projection)] : [...this.runners.values(), ...this.processors.values()];
     const results: ReplayResult[] = [];
     for (const target of targets) results.push(...(await target.replayParked(eventId, by)));
@@ -102,20 +102,12 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** Skips one parked event of a projection or processor on an operator's request (who and why kept on its row). */
-  async skipParked(projection: string, eventId: string, by: string, reason: string): Promise<ParkedEvent> {
+  async skip(projection: string, eventId: string, by: string, reason: string): Promise<ParkedEvent> {
     const target = this.parking(projection);
     const row = await skipParkedEvent(this.dataSource, projection, eventId, by, reason);
     this.logger.warn(`parked event ${eventId} (${row.eventType}, position ${row.position}) of ${projection} skipped by ${by}: ${row.resolutionNote}`);
     await target.refreshParked();
     return row;
-  }
-
-  replay(projection: string | undefined, eventId: string | undefined, by: string): Promise<ReplayResult[]> {
-    return this.replayParked(projection, eventId, by);
-  }
-
-  skip(projection: string, eventId: string, by: string, reason: string): Promise<ParkedEvent> {
-    return this.skipParked(projection, eventId, by, reason);
   }
 
   private parking(name: string): ProjectionRunner | ParkingProcessor {
