@@ -181,6 +181,16 @@ describe('ProjectionRunner under the failure policy (SQLite, with parked_events)
     for (let i = 0; i < 300 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
   };
 
+  /** Six events over streams s0 and s1, the fourth (position 4, in s1) a poison; then a rebuild of `projection`. */
+  const rebuiltOverPoison = async <P extends TallyProjection>(projection: P) => {
+    const poison = ev();
+    for (let i = 0; i < 6; i++) await store.append(`s${i % 2}`, i === 3 ? [poison] : [ev()], 'any');
+    projection.failOnId = poison.id;
+    const runner = new ProjectionRunner(store, dataSource, projection, { policy });
+    await runner.rebuild();
+    return { poison, projection, runner };
+  };
+
   it('given a poison event among live appends, when it keeps failing, then it is parked after 5 attempts, with the checkpoint past it, and later events apply', async () => {
     await store.append('a', [ev(), ev()], 'no-stream');
     const projection = new TallyProjection();
@@ -248,12 +258,7 @@ describe('ProjectionRunner under the failure policy (SQLite, with parked_events)
   });
 
   it('given a poison event in a rebuild, when catching up in large transactions, then only that event is parked', async () => {
-    const poison = ev();
-    for (let i = 0; i < 6; i++) await store.append(`s${i % 2}`, i === 3 ? [poison] : [ev()], 'any');
-    const projection = new TallyProjection();
-    projection.failOnId = poison.id;
-    const runner = new ProjectionRunner(store, dataSource, projection, { policy });
-    await runner.rebuild();
+    const { poison, runner } = await rebuiltOverPoison(new TallyProjection());
     expect(await counts()).toEqual({ s0: 3, s1: 2 });
     expect(await runner.checkpoint()).toBe(6);
     expect((await dataSource.getRepository(ParkedEvent).find()).map((p) => p.eventId)).toEqual([poison.id]);
@@ -316,12 +321,7 @@ describe('ProjectionRunner under the failure policy (SQLite, with parked_events)
     });
 
     it('given a rebuild, when it meets the poison, then catching up ends just before it and reports where it stopped', async () => {
-      const poison = ev();
-      for (let i = 0; i < 6; i++) await store.append(`s${i % 2}`, i === 3 ? [poison] : [ev()], 'any');
-      const projection = new StoppingTallyProjection();
-      projection.failOnId = poison.id;
-      const runner = new ProjectionRunner(store, dataSource, projection, { policy });
-      await runner.rebuild();
+      const { poison, projection, runner } = await rebuiltOverPoison(new StoppingTallyProjection());
       expect(await runner.checkpoint()).toBe(3);
       expect(await counts()).toEqual({ s0: 2, s1: 1 });
       expect(runner.status().stoppedAt).toMatchObject({ eventId: poison.id, position: 4 });
