@@ -3,22 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@shecun/event-store';
 import { Actor } from './actor';
-import { CommandEnvelope, executeCommand, StaleRevisionError } from './command-executor';
+import { CommandEnvelope, ConcurrentChangeError, executeCommand, StaleRevisionError } from './command-executor';
 import { Decider } from './decider';
 
-/** A note people edit: its text is replaced by each command. */
-type Command = { type: 'Write'; text: string };
-type Event = { type: 'Written'; data: { text: string } };
-const noteDecider: Decider<Command, { text: string }, Event> = {
-  initialState: { text: '' },
-  decide: (command) => [{ type: 'Written', data: { text: command.text } }],
-  evolve: (_state, event) => ({ text: event.data.text }),
+/** A note people edit: `Write` replaces its text (an edit of what the writer read); `Sign` adds a name under it (commutes). */
+type Command = { type: 'Write'; text: string } | { type: 'Sign'; name: string };
+type Event = { type: 'Written'; data: { text: string } } | { type: 'Signed'; data: { name: string } };
+type Note = { text: string; signatures: string[] };
+const noteDecider: Decider<Command, Note, Event> = {
+  initialState: { text: '', signatures: [] },
+  decide: (command) => [command.type === 'Write' ? { type: 'Written', data: { text: command.text } } : { type: 'Signed', data: { name: command.name } }],
+  evolve: (state, event) => (event.type === 'Written' ? { ...state, text: event.data.text } : { ...state, signatures: [...state.signatures, event.data.name] }),
+  commutes: (command) => command.type === 'Sign',
 };
 
 const actor: Actor = { id: 'cadre-1', role: 'coordinator', scope: '441826105201' };
 let n = 0;
-const envelope = (text: string, expectedRevision?: number): CommandEnvelope<Command> => ({
-  command: { type: 'Write', text },
+const envelope = (text: string, expectedRevision?: number, command: Command = { type: 'Write', text }): CommandEnvelope<Command> => ({
+  command,
   actor,
   commandId: `cmd-${++n}`,
   correlationId: 'corr',
@@ -62,8 +64,19 @@ describe('executeCommand with an expected revision (If-Match)', () => {
     expect(await store.readStream('note-c')).toHaveLength(2);
   });
 
-  it('given no expected revision, then concurrent commands are all re-decided and appended', async () => {
-    await Promise.all(Array.from({ length: 4 }, (_, i) => executeCommand(store, 'note-d', noteDecider, envelope(`free ${i}`))));
+  it('given no expected revision, then concurrent commands that commute are all re-decided and appended', async () => {
+    await Promise.all(Array.from({ length: 4 }, (_, i) => executeCommand(store, 'note-d', noteDecider, envelope('', undefined, { type: 'Sign', name: `村民 ${i}` }))));
     expect(await store.readStream('note-d')).toHaveLength(4);
+  });
+
+  it('given no expected revision, then of concurrent edits that do not commute the ones that lose the race are refused (409), not re-decided', async () => {
+    await executeCommand(store, 'note-e', noteDecider, envelope('base'));
+    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => executeCommand(store, 'note-e', noteDecider, envelope(`edit ${i}`))));
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as unknown);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const error of refused) expect(error).toMatchObject({ constructor: ConcurrentChangeError, kind: 'conflict', details: { stream: 'note-e' } });
+    // Every edit that was appended was decided once, on the revision it read: no edit was written over another one it never saw.
+    const stream = await store.readStream('note-e');
+    expect(stream).toHaveLength(1 + outcomes.filter((o) => o.status === 'fulfilled').length);
   });
 });

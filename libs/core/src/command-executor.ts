@@ -10,6 +10,7 @@ import {
 import { Actor } from './actor';
 import { Decider, DomainEvent } from './decider';
 import { conflict, DomainError } from './domain-error';
+import { retry } from './retry';
 
 /** Namespace for event ids derived from a command id (uuid v5). */
 const EVENT_ID_NAMESPACE = '6f1c0d2e-8a4b-5c3d-9e7f-0a1b2c3d4e5f';
@@ -70,17 +71,33 @@ export const foldRecorded = <State, Event extends DomainEvent>(decider: Pick<Dec
   events.reduce((state, e) => decider.evolve(state, { type: e.type, data: e.data } as Event), decider.initialState);
 
 export interface ExecuteOptions {
-  /** How many times to reload and decide again after a concurrent append. Default 8. */
+  /** How many times to decide in all when concurrent appends keep moving the stream (commuting commands). Default 8. */
   maxAttempts?: number;
   clock?: () => Date;
 }
 
+/** 409: a command that does not commute met a concurrent append; nothing was appended. */
+export class ConcurrentChangeError extends DomainError {
+  constructor(readonly streamName: string, readonly currentRevision: number) {
+    super(
+      'conflict',
+      `内容刚被他人修改，请查看最新内容后再提交 (${streamName} changed while this was being decided; read it again and resubmit)`,
+      { stream: streamName, currentRevision },
+    );
+  }
+}
+
+/** The stream moved between reading and appending: decide again (commuting commands only). */
+class DecideAgain extends Error {}
+
 /**
- * Load → decide → append once with the expected revision; on a concurrent append, reload and
- * decide again, a bounded number of times. A command id already recorded as causation in the
- * stream returns that first outcome without deciding again. With `envelope.expectedRevision`
- * (a person's If-Match) the stream must still be at that revision: otherwise, and after a
- * concurrent append, the command is refused with {@link StaleRevisionError} (412), not re-decided.
+ * Load → decide → append once with the expected revision. A command id already recorded as
+ * causation in the stream returns that first outcome without deciding again. After a concurrent
+ * append, a command that commutes ({@link Decider.commutes}) is loaded and decided again, a
+ * bounded number of times with a short random pause (the one {@link retry}); one that does not is
+ * refused with {@link ConcurrentChangeError} (409). With `envelope.expectedRevision` (a person's
+ * If-Match) the stream must still be at that revision: otherwise, and after a concurrent append,
+ * the command is refused with {@link StaleRevisionError} (412), never re-decided.
  */
 export async function executeCommand<Command, State, Event extends DomainEvent>(
   store: EventStore,
@@ -89,9 +106,9 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
   envelope: CommandEnvelope<Command>,
   options: ExecuteOptions = {},
 ): Promise<CommandResult<State>> {
-  const maxAttempts = options.maxAttempts ?? 8;
   const clock = options.clock ?? (() => new Date());
-  for (let attempt = 1; ; attempt++) {
+  const reDecide = envelope.expectedRevision === undefined && decider.commutes(envelope.command);
+  const attempt = async (): Promise<CommandResult<State>> => {
     const history = await store.readStream(streamName);
     let state = foldRecorded(decider, history);
     const expected: ExpectedRevision = history.length ? history[history.length - 1].revision : 'no-stream';
@@ -111,38 +128,49 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
     if (decided.length === 0) {
       return { state, events: [], revision: current };
     }
-    const newEvents: NewEvent[] = decided.map((event, index) => ({
-      id: uuidv5(`${envelope.commandId}/${index}`, EVENT_ID_NAMESPACE),
-      type: event.type,
-      schemaVersion: currentSchemaVersion(event.type),
-      data: event.data,
-      metadata: {
-        actorId: envelope.actor.id,
-        actorRole: envelope.actor.role,
-        ...(envelope.actor.organizationId ? { actorOrganizationId: envelope.actor.organizationId } : {}),
-        correlationId: envelope.correlationId,
-        causationId: envelope.commandId,
-        occurredAt: now.toISOString(),
-      },
-    }));
+    const newEvents = decided.map((event, index) => newEventOf(event, index, envelope, now));
     try {
       const appended = await store.append(streamName, newEvents, expected);
       const firstRevision = appended.nextRevision - newEvents.length + 1;
-      const recorded = newEvents.map<AppendedEvent>((e, i) => ({
-        id: e.id,
-        type: e.type,
-        data: e.data,
-        metadata: e.metadata,
-        revision: firstRevision + i,
-      }));
+      const recorded = newEvents.map<AppendedEvent>((e, i) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata, revision: firstRevision + i }));
       for (const e of decided) state = decider.evolve(state, e);
       return { state, events: recorded, revision: appended.nextRevision, position: appended.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      if (attempt >= maxAttempts) {
-        throw conflict(`too many concurrent changes to ${streamName}; please retry`, { stream: streamName });
+      if (!reDecide) {
+        const latest = await store.readStream(streamName);
+        const revision = latest.length ? latest[latest.length - 1].revision : -1;
+        if (envelope.expectedRevision !== undefined) throw new StaleRevisionError(streamName, revision, envelope.expectedRevision, foldRecorded(decider, latest));
+        throw new ConcurrentChangeError(streamName, revision);
       }
-      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      throw new DecideAgain();
     }
-  }
+  };
+  return retry(attempt, {
+    attempts: options.maxAttempts ?? 8,
+    minDelayMs: 5,
+    maxDelayMs: 100,
+    jitter: true,
+    shouldRetry: (error) => error instanceof DecideAgain,
+  }).catch((error: unknown) => {
+    if (error instanceof DecideAgain) throw conflict(`too many concurrent changes to ${streamName}; please retry`, { stream: streamName });
+    throw error;
+  });
+}
+
+function newEventOf<Command>(event: DomainEvent, index: number, envelope: CommandEnvelope<Command>, now: Date): NewEvent {
+  return {
+    id: uuidv5(`${envelope.commandId}/${index}`, EVENT_ID_NAMESPACE),
+    type: event.type,
+    schemaVersion: currentSchemaVersion(event.type),
+    data: event.data,
+    metadata: {
+      actorId: envelope.actor.id,
+      actorRole: envelope.actor.role,
+      ...(envelope.actor.organizationId ? { actorOrganizationId: envelope.actor.organizationId } : {}),
+      correlationId: envelope.correlationId,
+      causationId: envelope.commandId,
+      occurredAt: now.toISOString(),
+    },
+  };
 }

@@ -20,7 +20,18 @@ export interface Decider<Command, State, Event extends DomainEvent> {
   readonly initialState: State;
   decide(command: Command, state: State, context: DecisionContext): Event[];
   evolve(state: State, event: Event): State;
+  /**
+   * Whether the command commutes with whatever another command appended meanwhile: true when
+   * deciding it again on the newer state gives what its sender meant (a transition that `decide`
+   * checks against the state it is given: offer, accept, confirm, revoke…). False for a person's
+   * edit of what they saw (revising a need, a profile): after a concurrent append it is refused
+   * (409), not re-decided over the other person's change.
+   */
+  commutes(command: Command): boolean;
 }
+
+/** For deciders whose every command is a checked transition: each one commutes. */
+export const everyCommandCommutes = (): boolean => true;
 
 export const fold = <State, Event extends DomainEvent>(
   decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,

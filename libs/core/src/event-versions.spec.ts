@@ -16,6 +16,7 @@ defineEventVersions(TYPE, [(v1) => ({ body: v1.text, words: String(v1.text).spli
 type Note = { body: string; words: number };
 type Event = { type: typeof TYPE; data: Note };
 const noteDecider: Decider<{ type: 'Write'; body: string }, Note | null, Event> = {
+  commutes: () => true,
   initialState: null,
   decide: (command) => [{ type: TYPE, data: { body: command.body, words: command.body.split(/\s+/).length } }],
   evolve: (_state, event) => ({ body: event.data.body, words: event.data.words }),

@@ -1,4 +1,4 @@
-import { Actor, conflict, Decider, DecisionContext, forbidden, invalid, notFound, withinScope } from '@shecun/core';
+import { Actor, conflict, Decider, DecisionContext, everyCommandCommutes, forbidden, invalid, notFound, withinScope } from '@shecun/core';
 import { flowStream, isTransfer, Party, Resource } from './donation.model';
 import { sealedBy, sealEvents } from './ledger';
 import { DonationPledged, DonationReceived, TransferReceived, DonationAllocated, AllocationReturned, DonationUsed, UseEvidenceAdded, UseConfirmed, DonationDisclosed, DonationRefunded, ReceiptCorrected, FlowEvent } from './flow.events';
@@ -328,5 +328,6 @@ export const flowDecider: Decider<FlowCommand, FlowState, FlowEvent> = {
   initialState: initialFlowState,
   decide: (command, state, context) => sealEvents(streamOf(command, state), state, decideUnsealed(command, state, context), sealedBy(context.actor, context.now)),
   evolve: evolveFlow,
+  commutes: everyCommandCommutes,
 };
 

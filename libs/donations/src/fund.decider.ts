@@ -1,4 +1,4 @@
-import { conflict, Decider, DomainEvent, forbidden, invalid, notFound, withinScope } from '@shecun/core';
+import { conflict, Decider, DomainEvent, everyCommandCommutes, forbidden, invalid, notFound, withinScope } from '@shecun/core';
 import { fundStream } from './donation.model';
 import { StandingInfo } from './flow.decider';
 import { Seal, sealedBy, sealEvents } from './ledger';
@@ -60,4 +60,5 @@ export const fundDecider: Decider<FundCommand, FundState, FundEvent> = {
     const d = event.data;
     return { exists: true, id: d.fundId, name: d.name, holderOrganizationId: d.holderOrganizationId, holderName: d.holderName, divisionCode: d.divisionCode, purpose: d.purpose, establishedAt: d.establishedAt, version: state.version + 1, lastHash: d.ledger?.hash ?? null };
   },
+  commutes: everyCommandCommutes,
 };

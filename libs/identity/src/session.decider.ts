@@ -1,4 +1,4 @@
-import { Decider, DecisionContext, DomainError, forbidden, invalid, notFound } from '@shecun/core';
+import { Decider, DecisionContext, DomainError, everyCommandCommutes, forbidden, invalid, notFound } from '@shecun/core';
 import { IdentityEvent, SessionEvent } from './identity.events';
 
 /**
@@ -145,7 +145,7 @@ function evolve(state: SessionState, event: SessionEvent): SessionState {
   }
 }
 
-export const sessionDecider: Decider<SessionCommand, SessionState, SessionEvent> = { initialState: initialSessionState, decide, evolve };
+export const sessionDecider: Decider<SessionCommand, SessionState, SessionEvent> = { initialState: initialSessionState, decide, evolve, commutes: everyCommandCommutes };
 
 export const sessionStream = (sessionId: string) => `session-${sessionId}`;
 
@@ -188,4 +188,5 @@ export const userSessionsDecider: Decider<UserSessionsCommand, UserSessionsState
         return state;
     }
   },
+  commutes: everyCommandCommutes,
 };

@@ -1,4 +1,4 @@
-import { Actor, conflict, Decider, DecisionContext, forbidden, invalid, notFound, withinScope } from '@shecun/core';
+import { Actor, conflict, Decider, DecisionContext, everyCommandCommutes, forbidden, invalid, notFound, withinScope } from '@shecun/core';
 import { IdentityEvent } from './identity.events';
 import { Grant, GrantSpec, grantShapeProblem, isOrganizationGrant, normalizeUsername, OrganizationScope, USERNAME } from './identity.model';
 
@@ -237,4 +237,4 @@ function evolve(state: UserState, event: IdentityEvent): UserState {
   }
 }
 
-export const userDecider: Decider<UserCommand, UserState, IdentityEvent> = { initialState: initialUserState, decide, evolve };
+export const userDecider: Decider<UserCommand, UserState, IdentityEvent> = { initialState: initialUserState, decide, evolve, commutes: everyCommandCommutes };

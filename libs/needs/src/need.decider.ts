@@ -46,4 +46,6 @@ export const needDecider: Decider<NeedCommand, NeedState, NeedEvent> = {
   initialState: initialNeedState,
   decide,
   evolve: evolveNeed,
+  /** A revision is a person's edit of the need they read: refused after a concurrent append, never re-decided. */
+  commutes: (command) => command.type !== 'ReviseNeed',
 };

@@ -233,4 +233,6 @@ export const organizationDecider: Decider<OrganizationCommand, OrganizationState
   initialState: initialOrganizationState,
   decide,
   evolve,
+  /** A profile update replaces the profile the person read: refused after a concurrent append, never re-decided. */
+  commutes: (command) => command.type !== 'UpdateProfile',
 };

@@ -1,4 +1,4 @@
-import { Actor, chinaDate, conflict, Decider, DecisionContext, DomainEvent, forbidden, invalid, notFound, withinScope } from '@shecun/core';
+import { Actor, chinaDate, conflict, Decider, DecisionContext, DomainEvent, everyCommandCommutes, forbidden, invalid, notFound, withinScope } from '@shecun/core';
 import { CATEGORIES, Category } from '@shecun/needs';
 import { Standing } from './organization.model';
 
@@ -216,7 +216,7 @@ function evolve(state: PairingState, event: PairingEvent): PairingState {
   }
 }
 
-export const pairingDecider: Decider<PairingCommand, PairingState, PairingEvent> = { initialState: initialPairingState, decide, evolve };
+export const pairingDecider: Decider<PairingCommand, PairingState, PairingEvent> = { initialState: initialPairingState, decide, evolve, commutes: everyCommandCommutes };
 
 // ---------------------------------------------------------------------------------------------
 // Key towns and villages (重点帮扶镇村), designated by bureau staff
@@ -236,4 +236,5 @@ export const keyAreaDecider: Decider<KeyAreaCommand, KeyAreaState, KeyAreaDesign
     return [{ type: 'KeyAreaDesignated', data: { code: command.code, level: command.code.length === 9 ? 'town' : 'village', note: command.note.trim(), designatedAt: now.toISOString() } }];
   },
   evolve: () => ({ designated: true }),
+  commutes: everyCommandCommutes,
 };

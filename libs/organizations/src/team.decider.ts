@@ -1,4 +1,4 @@
-import { Actor, conflict, Decider, DecisionContext, DomainEvent, forbidden, invalid, notFound } from '@shecun/core';
+import { Actor, conflict, Decider, DecisionContext, DomainEvent, everyCommandCommutes, forbidden, invalid, notFound } from '@shecun/core';
 import { CATEGORIES, Category } from '@shecun/needs';
 import { HubKind, Standing } from './organization.model';
 
@@ -315,4 +315,4 @@ function evolve(state: TeamState, event: TeamEvent): TeamState {
   }
 }
 
-export const teamDecider: Decider<TeamCommand, TeamState, TeamEvent> = { initialState: initialTeamState, decide, evolve };
+export const teamDecider: Decider<TeamCommand, TeamState, TeamEvent> = { initialState: initialTeamState, decide, evolve, commutes: everyCommandCommutes };

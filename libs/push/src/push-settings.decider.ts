@@ -1,7 +1,8 @@
-import { Decider, forbidden } from '@shecun/core';
+import { Decider, everyCommandCommutes, forbidden } from '@shecun/core';
 import { DEFAULT_PREFERENCES, PushPreferences, PushSettingsEvent } from './push.model';
 
-export type PushSettingsCommand = ({ type: 'SetPushPreferences'; organizationId: string } & PushPreferences) | { type: 'RotateWebhookSecret'; organizationId: string };
+/** `SetPushPreferences` names only the fields to change (undefined: kept; `webhookUrl: null` removes the webhook). */
+export type PushSettingsCommand = ({ type: 'SetPushPreferences'; organizationId: string } & Partial<PushPreferences>) | { type: 'RotateWebhookSecret'; organizationId: string };
 
 export interface PushSettingsState {
   organizationId: string;
@@ -23,12 +24,15 @@ export const pushSettingsDecider: Decider<PushSettingsCommand, PushSettingsState
     if (command.type === 'RotateWebhookSecret') {
       return [{ type: 'WebhookSecretRotated', data: { organizationId: command.organizationId, version: state.secretVersion + 1, rotatedAt: at } }];
     }
-    const { type: _type, organizationId, ...preferences } = command;
-    return [{ type: 'PushPreferencesSet', data: { organizationId, ...preferences, setAt: at } }];
+    const { type: _type, organizationId, ...changes } = command;
+    const named = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<PushPreferences>;
+    return [{ type: 'PushPreferencesSet', data: { organizationId, ...state.preferences, ...named, setAt: at } }];
   },
   evolve(state, event) {
     if (event.type === 'WebhookSecretRotated') return { ...state, organizationId: event.data.organizationId, secretVersion: event.data.version, updatedAt: event.data.rotatedAt };
     const { organizationId, setAt, ...preferences } = event.data;
     return { ...state, organizationId, preferences, updatedAt: setAt };
   },
+  /** A change names only its fields and is applied over the preferences as they are then: it commutes. */
+  commutes: everyCommandCommutes,
 };
