@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, Command, CommandContext, CommandResult, IDEMPOTENCY_HEADER, MIN_POSITION_HEADER } from '@shecun/core';
+import { Actor, Command, CommandContext, CommandResult, DomainError, etagOf, IDEMPOTENCY_HEADER, IfMatch, MIN_POSITION_HEADER, StaleRevisionError } from '@shecun/core';
+import type { Response } from 'express';
 import { Public } from '@shecun/core';
 import { OptionalActor, OrganizationProfileQueries } from './organization-profile';
 import { OrganizationCommand, OrganizationState } from './organization.decider';
@@ -37,10 +38,17 @@ export class OrganizationsCommandController {
     private readonly imports: RegistryImportService,
   ) {}
 
-  private async run(organizationId: string, command: OrganizationCommand, context: CommandContext) {
-    const result = await this.commands.execute<ExecuteOrganizationCommand, CommandResult<OrganizationState>>(
-      new ExecuteOrganizationCommand(organizationId, command, context),
-    );
+  private async run(organizationId: string, command: OrganizationCommand, context: CommandContext, response?: Response) {
+    const result = await this.commands
+      .execute<ExecuteOrganizationCommand, CommandResult<OrganizationState>>(new ExecuteOrganizationCommand(organizationId, command, context))
+      .catch((error: unknown) => {
+        // 412 answers with the organization as it is now, so the person can see what changed.
+        if (error instanceof StaleRevisionError) {
+          throw new DomainError('stale', error.message, { ...error.details, organization: presentOrganization(error.state as OrganizationState) });
+        }
+        throw error;
+      });
+    if (result.revision >= 0) response?.setHeader('ETag', etagOf(result.revision));
     return {
       organizationId,
       revision: result.revision,
@@ -90,8 +98,19 @@ export class OrganizationsCommandController {
   @HttpCode(200)
   @ApiOperation({ summary: '修改组织资料 Update service fields, contact, member units (own staff)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  updateProfile(@Param() { id }: OrganizationIdParam, @Body() body: ProfileDto, @Command() ctx: CommandContext) {
-    return this.run(id, { type: 'UpdateProfile', ...profileOf(body) }, ctx);
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The ETag of the organization as read ("<revision>", from GET /api/organizations/:id): 412 with the current organization when it changed since. Without it, an update that meets a concurrent change is refused with 409 (never written over it)',
+  })
+  updateProfile(
+    @Param() { id }: OrganizationIdParam,
+    @Body() body: ProfileDto,
+    @Command() ctx: CommandContext,
+    @IfMatch() expectedRevision: number | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.run(id, { type: 'UpdateProfile', ...profileOf(body) }, { ...ctx, expectedRevision }, response);
   }
 
   @Post(':id/abnormal')
@@ -139,8 +158,11 @@ export class OrganizationsQueryController {
   @Get(':id')
   @ApiOperation({ summary: '组织资料 An organization’s profile and standing' })
   @ApiHeader(MIN_POSITION_HEADER)
-  async get(@Param() { id }: OrganizationIdParam) {
-    return this.queries.get(id);
+  async get(@Param() { id }: OrganizationIdParam, @Res({ passthrough: true }) response: Response) {
+    const organization = await this.queries.get(id);
+    // The stream revision: what If-Match names when the profile is updated.
+    response.setHeader('ETag', etagOf(organization.revision));
+    return organization;
   }
 
   @Public()

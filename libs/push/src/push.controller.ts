@@ -117,13 +117,13 @@ export class PushController {
   @ApiOperation({ summary: '设置推送 Set fields, regions, minimum score, webhook URL, member units (own staff)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   async set(@Param() { id }: PushOrganizationParam, @Body() body: PushPreferencesDto, @Command() ctx: CommandContext) {
-    const current = (await this.settings(id)).preferences;
-    const next: PushPreferences = {
-      categories: body.categories ?? current.categories,
-      regions: body.regions ?? current.regions,
-      minimumScore: body.minimumScore ?? current.minimumScore,
-      webhookUrl: body.webhookUrl === undefined ? current.webhookUrl : body.webhookUrl,
-      includeMemberUnits: body.includeMemberUnits ?? current.includeMemberUnits,
+    // Only the fields sent change; the decider applies them over the preferences as they are when it decides.
+    const next: Partial<PushPreferences> = {
+      categories: body.categories,
+      regions: body.regions,
+      minimumScore: body.minimumScore,
+      webhookUrl: body.webhookUrl,
+      includeMemberUnits: body.includeMemberUnits,
     };
     // Refused before any command runs: nothing is appended. Checked again before each delivery.
     if (next.webhookUrl) {
