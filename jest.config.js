@@ -4,8 +4,9 @@ const swc = JSON.parse(fs.readFileSync(__dirname + '/.swcrc', 'utf8'));
 const { compilerOptions } = require('./tsconfig.json');
 
 const moduleNameMapper = {};
+// Each tsconfig path, in its order; `@shecun/*` → `libs/*/src` becomes `^@shecun/(.*)$` → `libs/$1/src`.
 for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
-  moduleNameMapper[`^${alias}$`] = `<rootDir>/${target}`;
+  moduleNameMapper[`^${alias.replace('*', '(.*)')}$`] = `<rootDir>/${target.replace('*', '$1')}`;
 }
 
 module.exports = {

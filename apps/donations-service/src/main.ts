@@ -1,4 +1,3 @@
-import { DonationsCommandsModule, LedgerCheckpointSweepModule } from '@shecun/donations';
 import { runWriteService } from '@shecun/hosting';
 import { EvidenceModule } from '@shecun/evidence';
 import { MIGRATIONS } from './migrations';
@@ -7,8 +6,22 @@ import { DONATIONS_SERVICE_ENTITIES } from './write-database';
 /** Evidence files (EVIDENCE_DATABASE_URL, shared with the gateway that takes the uploads): uses reference them by hash. */
 const evidence = process.env.EVIDENCE_DATABASE_URL ? [EvidenceModule.onPostgres(process.env.EVIDENCE_DATABASE_URL, { controller: false })] : [];
 
-/** The donations write service of the distributed topology: flows and funds, and the periodic ledger checkpoint (LEDGER_CHECKPOINT_HOURS). */
-runWriteService('donations service', { entities: DONATIONS_SERVICE_ENTITIES, migrations: MIGRATIONS, imports: [DonationsCommandsModule, LedgerCheckpointSweepModule, ...evidence] }, 3004).catch((error) => {
+/**
+ * The donations write service of the distributed topology: flows and funds, and the periodic
+ * ledger checkpoint (LEDGER_CHECKPOINT_HOURS); the contexts whose commands it hosts, one per line.
+ */
+runWriteService(
+  'donations service',
+  {
+    entities: DONATIONS_SERVICE_ENTITIES,
+    migrations: MIGRATIONS,
+    contexts: [
+      (require('@shecun/donations') as typeof import('@shecun/donations')).donationsContext,
+    ],
+    imports: evidence,
+  },
+  3004,
+).catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp, httpOptionsFromEnv, requiredEnv } from '@shecun/core';
+import { commandRoutesOf } from '@shecun/hosting';
 import { commandProxy } from './command-proxy';
 import { GatewayModule } from './gateway.module';
 
@@ -12,22 +13,19 @@ import { GatewayModule } from './gateway.module';
 export async function createGateway(logger?: LogLevel[] | false): Promise<INestApplication> {
   const { requestTimeoutMs, readYourWritesTimeoutMs } = httpOptionsFromEnv(process.env);
   const app = await NestFactory.create(
-    GatewayModule.forRoot({ readDatabaseUrl: requiredEnv('READ_DATABASE_URL'), eventStoreUrl: requiredEnv('EVENT_STORE_URL'), evidenceDatabaseUrl: process.env.EVIDENCE_DATABASE_URL || undefined }),
+    GatewayModule.forRoot({ readDatabaseUrl: requiredEnv('READ_DATABASE_URL'), eventStoreUrl: requiredEnv('EVENT_STORE_URL'), env: process.env }),
     { bodyParser: false, ...(logger === undefined ? {} : { logger }) },
   );
   app.enableShutdownHooks();
-  // Commands go to the service owning their context. A context whose service URL is not set has
-  // no command routes here (its POSTs answer 404), so a partial topology can run for tests.
-  // The push service keeps the only copy of the push views (feeds, their streams, deliveries): its
-  // reads are forwarded too.
-  const owners: Array<[string, string | undefined, string[], boolean?]> = [
-    ['needs', requiredEnv('NEEDS_SERVICE_URL'), ['/api/needs']],
-    ['organizations', process.env.ORGANIZATIONS_SERVICE_URL, ['/api/organizations', '/api/pairings', '/api/teams']],
-    ['donations', process.env.DONATIONS_SERVICE_URL, ['/api/donations', '/api/funds']],
-    ['push', process.env.PUSH_SERVICE_URL, ['/api/push'], true],
-  ];
-  const routes = owners.flatMap(([, target, prefixes, reads]) => (target ? prefixes.map((prefix) => ({ prefix, target, reads })) : []));
-  for (const [context, target] of owners) Logger.log(target ? `${context} commands → ${target}` : `${context} commands: no service configured`, 'Main');
+  // Commands go to the write service owning their context (each context's `distributed.commands`).
+  // A service whose URL is not set has no command routes here (its POSTs answer 404), so a partial
+  // topology can run for tests.
+  const owned = commandRoutesOf(process.env);
+  const routes = owned.flatMap(({ prefix, target, reads }) => (target ? [{ prefix, target, reads }] : []));
+  for (const service of new Set(owned.map((r) => r.service))) {
+    const target = owned.find((r) => r.service === service)?.target;
+    Logger.log(target ? `${service} commands → ${target}` : `${service} commands: no service configured`, 'Main');
+  }
   // A team suggestion is a POST that appends nothing: the gateway answers it from the matching model.
   // The wait for the owning service's answer is bounded by the same request timeout.
   app.use(commandProxy(routes, { queries: ['/api/teams/suggestions'], timeoutMs: requestTimeoutMs }));

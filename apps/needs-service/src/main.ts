@@ -1,5 +1,4 @@
 import { runWriteService } from '@shecun/hosting';
-import { NeedsCommandsModule } from '@shecun/needs';
 import { EvidenceModule } from '@shecun/evidence';
 import { MIGRATIONS } from './migrations';
 import { NEEDS_SERVICE_ENTITIES } from './write-database';
@@ -7,8 +6,19 @@ import { NEEDS_SERVICE_ENTITIES } from './write-database';
 /** Evidence files (EVIDENCE_DATABASE_URL, shared with the gateway that takes the uploads): deliveries reference them by hash. */
 const evidence = process.env.EVIDENCE_DATABASE_URL ? [EvidenceModule.onPostgres(process.env.EVIDENCE_DATABASE_URL, { controller: false })] : [];
 
-/** The needs write service of the distributed topology. */
-runWriteService('needs service', { entities: NEEDS_SERVICE_ENTITIES, migrations: MIGRATIONS, imports: [NeedsCommandsModule, ...evidence] }, 3001).catch((error) => {
+/** The needs write service of the distributed topology; the contexts whose commands it hosts, one per line. */
+runWriteService(
+  'needs service',
+  {
+    entities: NEEDS_SERVICE_ENTITIES,
+    migrations: MIGRATIONS,
+    contexts: [
+      (require('@shecun/needs') as typeof import('@shecun/needs')).needsContext,
+    ],
+    imports: evidence,
+  },
+  3001,
+).catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,12 +1,20 @@
 import { runWriteService } from '@shecun/hosting';
-import { OrganizationsCommandsModule, OrganizationsProjectionModule } from '@shecun/organizations';
 import { MIGRATIONS } from './migrations';
 import { ORGANIZATIONS_SERVICE_ENTITIES } from './write-database';
 
-/** The organizations write service of the distributed topology: registry, pairings, teams, the pairing expiry sweep. */
+/**
+ * The organizations write service of the distributed topology: registry, pairings, teams, the
+ * pairing expiry sweep; the contexts whose commands it hosts, one per line.
+ */
 runWriteService(
   'organizations service',
-  { entities: ORGANIZATIONS_SERVICE_ENTITIES, migrations: MIGRATIONS, imports: [OrganizationsCommandsModule, OrganizationsProjectionModule] },
+  {
+    entities: ORGANIZATIONS_SERVICE_ENTITIES,
+    migrations: MIGRATIONS,
+    contexts: [
+      (require('@shecun/organizations') as typeof import('@shecun/organizations')).organizationsContext,
+    ],
+  },
   3005,
 ).catch((error) => {
   console.error(error);

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { answerClientErrorsAsProblems, requiredEnv } from '@shecun/core';
-import { checkTopics, KafkaBus } from '@shecun/messaging';
-import { READ_MODEL_FEEDS } from '@shecun/hosting';
+import { KafkaBus } from '@shecun/messaging';
+import { READ_MODEL_FEEDS, STREAM_CATALOGUE } from '@shecun/hosting';
 import { BusProjector, processedRetentionHoursFromEnv, pruneProcessedEvents } from '@shecun/projections';
 import { createServer } from 'node:http';
 import { projectorParkedCommand } from './parked-command';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const prefix = process.env.TOPIC_PREFIX ?? '';
   const retentionHours = processedRetentionHoursFromEnv();
   // A feed naming a topic nothing publishes to would wait forever: refused at start.
-  checkTopics(READ_MODEL_FEEDS.flatMap((f) => f.topics));
+  STREAM_CATALOGUE.check(READ_MODEL_FEEDS.flatMap((f) => f.topics));
   const projectors = READ_MODEL_FEEDS.map((feed) => {
     const projection = feed.create();
     return new BusProjector(bus, dataSource, projection, { topics: feed.topics.map((t) => `${prefix}${t}`), groupId: `${prefix}projector-${projection.name}` });

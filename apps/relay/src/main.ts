@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { answerClientErrorsAsProblems, requiredEnv } from '@shecun/core';
 import { openEventStore } from '@shecun/event-store';
-import { EventRelay, KafkaBus, PgRelayCheckpoints, topicForStream } from '@shecun/messaging';
+import { STREAM_CATALOGUE } from '@shecun/hosting';
+import { EventRelay, KafkaBus, PgRelayCheckpoints } from '@shecun/messaging';
 import { createServer } from 'node:http';
 import { Pool } from 'pg';
 
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const bus = new KafkaBus({ brokers: requiredEnv('KAFKA_BROKERS').split(','), clientId: 'shecun-relay' });
   // TOPIC_PREFIX separates environments (and test runs) sharing one broker.
   const prefix = process.env.TOPIC_PREFIX ?? '';
-  const relay = new EventRelay(store, bus, checkpoints, { name: process.env.RELAY_NAME ?? 'main', topicFor: (e) => prefix + topicForStream(e.streamName) });
+  const relay = new EventRelay(store, bus, checkpoints, { name: process.env.RELAY_NAME ?? 'main', topicFor: (e) => prefix + STREAM_CATALOGUE.topicFor(e.streamName) });
 
   let live = false;
   const health = createServer((_req, res) => {

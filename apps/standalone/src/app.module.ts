@@ -1,27 +1,21 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { IdempotencyMiddleware } from '@shecun/core';
-import { DonationsModule } from '@shecun/donations';
-import { EvidenceModule } from '@shecun/evidence';
-import { AuthenticationMiddleware, IdentityModule } from '@shecun/identity';
-import { MatchingModule, MatchingQueriesModule } from '@shecun/matching';
-import { NeedsModule } from '@shecun/needs';
-import { MonitoringModule } from '@shecun/monitoring';
-import { OrganizationsModule } from '@shecun/organizations';
-import { PARKED_EVENTS_ADMIN, ParkedEventsController, ProjectionHost } from '@shecun/projections';
-import { MatchingPushTargeting, PUSH_TARGETING, PushModule } from '@shecun/push';
-import { RegionsModule } from '@shecun/regions';
-import { join } from 'node:path';
-import { AppConfig, identityOptionsOf, pushOptionsOf } from './config';
+import { AuthenticationMiddleware } from '@shecun/identity';
+import { ContextDefinition, PARKED_EVENTS_ADMIN, ParkedEventsController, ProjectionHost } from '@shecun/projections';
+import { AppConfig, embeddedHostOf } from './config';
+import { EMBEDDED_CONTEXTS } from './contexts';
 import { HealthController } from './health.controller';
 import { EmbeddedInfrastructureModule } from './infrastructure.module';
 
 /** The embedded topology: every context in one process, on SQLite, with the in-process bus. */
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `contexts`: what the app hosts ({@link EMBEDDED_CONTEXTS}); a test may add one. */
+  static forRoot(config: AppConfig, contexts: readonly ContextDefinition[] = EMBEDDED_CONTEXTS): DynamicModule {
+    const host = embeddedHostOf(config);
     return {
       module: AppModule,
-      imports: [EmbeddedInfrastructureModule.forRoot(config), EvidenceModule.onFilesystem(join(config.dataDir, 'evidence')), IdentityModule.forRoot(identityOptionsOf(config), config.rateLimits), RegionsModule, NeedsModule, OrganizationsModule, DonationsModule, MonitoringModule, MatchingModule, PushModule.forRoot(pushOptionsOf(config), { provide: PUSH_TARGETING, useClass: MatchingPushTargeting }, [MatchingQueriesModule])],
+      imports: [EmbeddedInfrastructureModule.forRoot(config, contexts), ...contexts.map((context) => context.embedded.module(host))],
       controllers: [HealthController, ParkedEventsController],
       providers: [{ provide: PARKED_EVENTS_ADMIN, useExisting: ProjectionHost }],
     };

@@ -1,9 +1,8 @@
-import { IdentityOptions, identityOptionsFromEnv, RateLimits, rateLimitsFromEnv } from '@shecun/identity';
 import { flagEnv, httpOptionsFromEnv } from '@shecun/core';
-import { PushOptions, pushOptionsFromEnv } from '@shecun/push';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { IdentityOptions, IdentitySettings, RateLimits, rateLimitsFromEnv } from '@shecun/identity';
+import { EmbeddedHost } from '@shecun/projections';
+import { embeddedPushOptions, PushOptions, PushSettings } from '@shecun/push';
+import { resolve } from 'node:path';
 
 /** Configuration of the embedded topology, from environment variables. */
 export interface AppConfig {
@@ -41,25 +40,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-/** The identity options of an embedded app: as configured, or from the environment with the data folder's dev key. */
-export function identityOptionsOf(config: AppConfig, env: NodeJS.ProcessEnv = process.env): IdentityOptions {
-  return config.identity ?? identityOptionsFromEnv(env, config.dataDir);
+/**
+ * What the contexts are built with in the one process: the data folder, the environment, and
+ * each context's settings from this configuration (tests set them; otherwise the environment).
+ */
+export function embeddedHostOf(config: AppConfig, env: NodeJS.ProcessEnv = process.env): EmbeddedHost {
+  const identity: IdentitySettings = { options: config.identity, rateLimits: config.rateLimits };
+  const push: PushSettings = { dispatch: config.pushDispatch };
+  return { dataDir: config.dataDir, env, settings: { identity, push } };
 }
 
-/**
- * Push options: webhooks are signed with secrets derived from WEBHOOK_SIGNING_SECRET, or from a
- * random secret kept in the data folder (`keys/webhook-secret`, made on first start).
- */
+/** The push options the embedded app runs with (see `embeddedPushOptions`). */
 export function pushOptionsOf(config: AppConfig, env: NodeJS.ProcessEnv = process.env): PushOptions {
-  let serverSecret = env.WEBHOOK_SIGNING_SECRET;
-  if (!serverSecret) {
-    const file = join(config.dataDir, 'keys', 'webhook-secret');
-    if (!existsSync(file)) {
-      mkdirSync(join(config.dataDir, 'keys'), { recursive: true });
-      writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-    }
-    serverSecret = readFileSync(file, 'utf8').trim();
-  }
-  const options = pushOptionsFromEnv(env, serverSecret);
-  return config.pushDispatch === undefined ? options : { ...options, dispatch: config.pushDispatch };
+  return embeddedPushOptions(config.dataDir, env, { dispatch: config.pushDispatch });
 }

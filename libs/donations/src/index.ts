@@ -16,3 +16,4 @@ export * from './exports';
 export * from './iati';
 export * from './organization-identifiers';
 export * from './counting';
+export * from './context';

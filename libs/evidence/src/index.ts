@@ -7,3 +7,4 @@ export * from './evidence.http';
 export * from './evidence.controller';
 export * from './evidence.module';
 export * from './evidence.cli';
+export * from './context';

@@ -1,10 +1,9 @@
 import { flowStream, fundStream, LEDGER_CHECKPOINT_STREAM } from '@shecun/donations';
 import { accessStream, sessionStream, userStream } from '@shecun/identity';
-import { checkTopics, topicForStream } from '@shecun/messaging';
 import { needStream } from '@shecun/needs';
 import { keyAreaStream, organizationStream, pairingStream, teamStream } from '@shecun/organizations';
 import { pushFeedStream, pushSettingsStream } from '@shecun/push';
-import { READ_MODEL_FEEDS } from './read-model-feeds';
+import { READ_MODEL_FEEDS, STREAM_CATALOGUE } from './read-model-feeds';
 
 /** Every stream a context writes has a topic in the catalogue, and every projector feed consumes a catalogued topic. */
 describe('the published streams catalogue', () => {
@@ -24,10 +23,10 @@ describe('the published streams catalogue', () => {
       [pushSettingsStream('org-1'), 'shecun.push.v1'],
       [pushFeedStream('org-1'), 'shecun.push.v1'],
     ];
-    expect(streams.map(([stream]) => [stream, topicForStream(stream)])).toEqual(streams);
+    expect(streams.map(([stream]) => [stream, STREAM_CATALOGUE.topicFor(stream)])).toEqual(streams);
   });
 
   it('feeds the read models only from catalogued topics', () => {
-    expect(() => checkTopics(READ_MODEL_FEEDS.flatMap((f) => f.topics))).not.toThrow();
+    expect(() => STREAM_CATALOGUE.check(READ_MODEL_FEEDS.flatMap((f) => f.topics))).not.toThrow();
   });
 });

@@ -1,2 +1,3 @@
 export * from './write-service';
 export * from './read-model-feeds';
+export * from './contexts';

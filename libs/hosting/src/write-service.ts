@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { configureHttpApp, httpOptionsFromEnv, IdempotencyMiddleware, IdempotencyRecord, LivenessController, requiredEnv, SweepLeaseModule } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
 import { AuthenticationMiddleware, IDENTITY_VIEW_ENTITIES, IdentityAuthModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
-import { PARKED_EVENTS_ADMIN, ParkedEvent, ParkedEventsController, ProjectionCheckpoint, ProjectionHost, ProjectionsModule } from '@shecun/projections';
+import { ContextDefinition, PARKED_EVENTS_ADMIN, ParkedEvent, ParkedEventsController, ProjectionCheckpoint, ProjectionHost, ProjectionsModule } from '@shecun/projections';
 import { RegionsModule } from '@shecun/regions';
 import { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 
@@ -27,8 +27,10 @@ export interface WriteServiceConfig {
   /** Every entity of the service's database, the base ones included. */
   entities: Function[];
   migrations: Function[];
-  /** The context's command module and the projection modules the service needs locally. */
-  imports: ModuleMetadata['imports'];
+  /** The contexts whose commands the service hosts (each one's `distributed.commands.modules`), one per line. */
+  contexts?: readonly ContextDefinition[];
+  /** Other modules the service needs. */
+  imports?: ModuleMetadata['imports'];
 }
 
 /**
@@ -48,6 +50,7 @@ export class WriteServiceModule implements NestModule {
         // Several instances of a service may run: each periodic sweep runs in one at a time.
         SweepLeaseModule.onPostgres(),
         RegionsModule,
+        ...(config.contexts ?? []).flatMap((context) => context.distributed?.commands?.modules?.(process.env) ?? []),
         ...(config.imports ?? []),
         IdentityAuthModule.forRoot(identityOptionsFromEnv(process.env), rateLimitsFromEnv(process.env)),
       ],

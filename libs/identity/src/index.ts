@@ -17,3 +17,4 @@ export * from './identity.dto';
 export * from './identity.service';
 export * from './identity.controller';
 export * from './identity.module';
+export * from './context';

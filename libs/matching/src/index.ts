@@ -6,3 +6,4 @@ export * from './matching.dto';
 export * from './matching.service';
 export * from './matching.controller';
 export * from './matching.module';
+export * from './context';

@@ -1,5 +1,10 @@
 import { defineEventVersions } from '@shecun/event-store';
-import { checkTopics, fromBusMessage, toBusMessage, topicForStream, UnknownStreamError } from './integration-events';
+import { fromBusMessage, StreamCatalogue, toBusMessage, UnknownStreamError } from './integration-events';
+
+const catalogue = new StreamCatalogue([
+  { name: 'needs', streams: { need: 'shecun.needs.v1' } },
+  { name: 'organizations', streams: { pairing: 'shecun.organizations.v1', org: 'shecun.organizations.v1' } },
+]);
 
 describe('integration events', () => {
   it('round-trips an event through a bus message keyed by its stream', () => {
@@ -11,7 +16,7 @@ describe('integration events', () => {
     expect(msg.key).toBe('need-n1');
     expect(msg.headers['event-id']).toBe('e1');
     expect(fromBusMessage(msg)).toEqual(event);
-    expect(topicForStream('need-n1')).toBe('shecun.needs.v1');
+    expect(catalogue.topicFor('need-n1')).toBe('shecun.needs.v1');
   });
 
   it('upcasts an older version on the way in, as the event store does on reading', () => {
@@ -24,10 +29,13 @@ describe('integration events', () => {
   });
 
   it('maps every stream family to its context\'s topic and refuses one outside the catalogue', () => {
-    expect(topicForStream('pairing-key-441826105')).toBe('shecun.organizations.v1');
-    expect(topicForStream('ledger-checkpoints')).toBe('shecun.donations.v1');
-    expect(topicForStream('push-settings-org-1')).toBe('shecun.push.v1');
-    expect(() => topicForStream('volunteer-v1')).toThrow(UnknownStreamError);
-    expect(() => checkTopics(['shecun.needs.v1', 'shecun.misc.v1'])).toThrow(/unknown topics shecun.misc.v1/);
+    expect(catalogue.topicFor('pairing-key-441826105')).toBe('shecun.organizations.v1');
+    expect(catalogue.topics).toEqual(['shecun.needs.v1', 'shecun.organizations.v1']);
+    expect(() => catalogue.topicFor('volunteer-v1')).toThrow(UnknownStreamError);
+    expect(() => catalogue.check(['shecun.needs.v1', 'shecun.misc.v1'])).toThrow(/unknown topics shecun.misc.v1/);
+  });
+
+  it('refuses a stream family two contexts declare', () => {
+    expect(() => new StreamCatalogue([{ name: 'needs', streams: { need: 'a' } }, { name: 'other', streams: { need: 'b' } }])).toThrow(/"need" is declared by both needs and other/);
   });
 });

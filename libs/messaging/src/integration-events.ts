@@ -47,42 +47,47 @@ export function fromBusMessage(message: Pick<BusMessage, 'value'>): RecordedEven
 
 /**
  * The catalogue of published streams: each stream family (the stream name up to its first `-`)
- * and the topic of the context that owns it. A stream of a family not listed here is an error,
- * never a catch-all topic: a new context adds its families here and its projector feeds name
- * these topics.
+ * and the topic of the context that owns it. Each context declares its own families (`streams` in
+ * its context definition); the hosting apps build the catalogue from their list of contexts. A
+ * stream of a family not listed is an error, never a catch-all topic.
  */
-export const STREAM_TOPICS: Readonly<Record<string, string>> = {
-  need: 'shecun.needs.v1',
-  org: 'shecun.organizations.v1',
-  pairing: 'shecun.organizations.v1',
-  team: 'shecun.organizations.v1',
-  donation: 'shecun.donations.v1',
-  fund: 'shecun.donations.v1',
-  ledger: 'shecun.donations.v1',
-  user: 'shecun.identity.v1',
-  session: 'shecun.identity.v1',
-  access: 'shecun.identity.v1',
-  push: 'shecun.push.v1',
-};
+export class StreamCatalogue {
+  private readonly families: ReadonlyMap<string, string>;
+  /** Every topic the catalogue publishes to. */
+  readonly topics: readonly string[];
 
-/** Every topic the catalogue publishes to. */
-export const TOPICS: readonly string[] = [...new Set(Object.values(STREAM_TOPICS))];
+  /** From each context's families; a family two contexts claim is an error at start-up. */
+  constructor(declarations: ReadonlyArray<{ name: string; streams: Readonly<Record<string, string>> }>) {
+    const families = new Map<string, string>();
+    const owners = new Map<string, string>();
+    for (const { name, streams } of declarations) {
+      for (const [family, topic] of Object.entries(streams)) {
+        const owner = owners.get(family);
+        if (owner !== undefined) throw new Error(`stream family "${family}" is declared by both ${owner} and ${name}`);
+        owners.set(family, name);
+        families.set(family, topic);
+      }
+    }
+    this.families = families;
+    this.topics = [...new Set(families.values())];
+  }
 
-export class UnknownStreamError extends Error {
-  constructor(streamName: string) {
-    super(`stream ${streamName}: its family "${streamName.split('-')[0]}" is in no context's catalogue (STREAM_TOPICS in libs/messaging); add it there`);
+  /** Topic per bounded context, from the stream name's family (`need-…` → `shecun.needs.v1`). */
+  topicFor(streamName: string): string {
+    const topic = this.families.get(streamName.split('-')[0]);
+    if (!topic) throw new UnknownStreamError(streamName);
+    return topic;
+  }
+
+  /** Refuses topics outside the catalogue (a feed or a consumer naming one would wait forever). */
+  check(topics: readonly string[]): void {
+    const unknown = topics.filter((t) => !this.topics.includes(t));
+    if (unknown.length) throw new Error(`unknown topics ${unknown.join(', ')}; the catalogue publishes ${this.topics.join(', ')}`);
   }
 }
 
-/** Topic per bounded context, from the stream name's family (`need-…` → `shecun.needs.v1`). */
-export function topicForStream(streamName: string): string {
-  const topic = STREAM_TOPICS[streamName.split('-')[0]];
-  if (!topic) throw new UnknownStreamError(streamName);
-  return topic;
-}
-
-/** Refuses topics outside the catalogue (a feed or a consumer naming one would wait forever). */
-export function checkTopics(topics: readonly string[]): void {
-  const unknown = topics.filter((t) => !TOPICS.includes(t));
-  if (unknown.length) throw new Error(`unknown topics ${unknown.join(', ')}; the catalogue publishes ${TOPICS.join(', ')}`);
+export class UnknownStreamError extends Error {
+  constructor(streamName: string) {
+    super(`stream ${streamName}: its family "${streamName.split('-')[0]}" is declared by no context (\`streams\` in its context definition)`);
+  }
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
-import { toBusMessage, topicForStream } from './integration-events';
+import { toBusMessage } from './integration-events';
 import { MessageBus } from './types';
 
 /** Where a relay is in the global log; saved only after the broker acknowledged. */
@@ -19,7 +19,8 @@ export interface RelayCheckpointStore {
 export interface RelayOptions {
   name?: string;
   batchSize?: number;
-  topicFor?: (event: RecordedEvent) => string;
+  /** The topic of each event (the stream catalogue's, with the deployment's prefix). */
+  topicFor: (event: RecordedEvent) => string;
   /** Drop events that must not leave their context (internal events); default: keep all. */
   filter?: (event: RecordedEvent) => boolean;
   /** Longest pause between attempts to resume after a failure. Default 5 s. */
@@ -42,7 +43,7 @@ export class EventRelay {
     private readonly store: EventStore,
     private readonly bus: MessageBus,
     private readonly checkpoints: RelayCheckpointStore,
-    private readonly options: RelayOptions = {},
+    private readonly options: RelayOptions,
   ) {
     this.name = options.name ?? 'relay';
     this.logger = new Logger(`Relay ${this.name}`);
@@ -53,7 +54,7 @@ export class EventRelay {
   }
 
   async publishBatch(events: RecordedEvent[]): Promise<void> {
-    const topicFor = this.options.topicFor ?? ((e: RecordedEvent) => topicForStream(e.streamName));
+    const { topicFor } = this.options;
     const byTopic = new Map<string, RecordedEvent[]>();
     for (const event of events) {
       if (this.options.filter && !this.options.filter(event)) continue;

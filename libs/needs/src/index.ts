@@ -11,3 +11,4 @@ export * from './needs.module';
 export * from './need-expiry.sweeper';
 export * from './organization-standings';
 export * from './team-rosters';
+export * from './context';

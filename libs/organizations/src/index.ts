@@ -25,3 +25,4 @@ export * from './teams.dto';
 export * from './teams.commands';
 export * from './teams.queries';
 export * from './teams.controller';
+export * from './context';

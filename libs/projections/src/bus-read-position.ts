@@ -1,6 +1,5 @@
 import { ReadPosition } from '@shecun/core';
 import { EventStore } from '@shecun/event-store';
-import { topicForStream } from '@shecun/messaging';
 import { DataSource } from 'typeorm';
 import { processedRetentionHoursFromEnv } from './bus-projector';
 
@@ -22,6 +21,8 @@ export class BusReadPosition implements ReadPosition {
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
     private readonly feeds: ReadModelFeed[],
+    /** The stream catalogue's topic of a stream (without prefix). */
+    private readonly topicFor: (streamName: string) => string,
     private readonly retentionHours = processedRetentionHoursFromEnv(),
   ) {}
 
@@ -29,7 +30,7 @@ export class BusReadPosition implements ReadPosition {
     const [event] = await this.store.readAll(position - 1, 1);
     // Not in the event store yet: no read model has it.
     if (!event) return this.feeds.map((f) => f.name);
-    const topic = topicForStream(event.streamName);
+    const topic = this.topicFor(event.streamName);
     const expected = this.feeds.filter((f) => f.topics.includes(topic)).map((f) => f.name);
     if (expected.length === 0) return [];
     const rows: Array<{ projection: string }> = await this.dataSource.query(`SELECT "projection" FROM processed_events WHERE "eventId" = $1`, [event.id]);

@@ -9,3 +9,4 @@ export * from './bus-read-position';
 export * from './bus-parked-admin';
 export * from './migrations/parked-event-resolutions';
 export * from './parked-events.controller';
+export * from './context-definition';

@@ -8,3 +8,4 @@ export * from './webhook.dispatcher';
 export * from './push.controller';
 export * from './push.module';
 export * from './matching-targeting';
+export * from './context';

@@ -1,0 +1,18 @@
+import { ContextDefinition } from '@shecun/projections';
+
+/**
+ * The contexts the embedded app hosts, in the order their modules load. Each line names a
+ * context's library and its definition (`libs/<context>/src/context.ts`): adding a context is
+ * its folder and one line here (and one in `libs/hosting/src/contexts.ts` for the distributed apps).
+ */
+export const EMBEDDED_CONTEXTS: readonly ContextDefinition[] = [
+  (require('@shecun/evidence') as typeof import('@shecun/evidence')).evidenceContext,
+  (require('@shecun/identity') as typeof import('@shecun/identity')).identityContext,
+  (require('@shecun/regions') as typeof import('@shecun/regions')).regionsContext,
+  (require('@shecun/needs') as typeof import('@shecun/needs')).needsContext,
+  (require('@shecun/organizations') as typeof import('@shecun/organizations')).organizationsContext,
+  (require('@shecun/donations') as typeof import('@shecun/donations')).donationsContext,
+  (require('@shecun/monitoring') as typeof import('@shecun/monitoring')).monitoringContext,
+  (require('@shecun/matching') as typeof import('@shecun/matching')).matchingContext,
+  (require('@shecun/push') as typeof import('@shecun/push')).pushContext,
+];

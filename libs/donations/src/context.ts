@@ -1,0 +1,25 @@
+import { ContextDefinition } from '@shecun/projections';
+import { DONATION_VIEW_ENTITIES, DonationsProjection } from './donation.projection';
+import { DonationsCommandsModule, DonationsModule, DonationsQueriesModule, LedgerCheckpointSweepModule } from './donations.module';
+import { DonationOrganizationsProjection } from './organization-identifiers';
+
+export const DONATIONS_TOPIC = 'shecun.donations.v1';
+const ORGANIZATIONS_TOPIC = 'shecun.organizations.v1';
+
+/** Donation flows, funds and the sealed ledger (`ledger-checkpoints`). */
+export const donationsContext: ContextDefinition = {
+  name: 'donations',
+  streams: { donation: DONATIONS_TOPIC, fund: DONATIONS_TOPIC, ledger: DONATIONS_TOPIC },
+  embedded: { module: () => DonationsModule, entities: DONATION_VIEW_ENTITIES },
+  distributed: {
+    feeds: [
+      { topics: [DONATIONS_TOPIC], create: () => new DonationsProjection() },
+      // The organizations' credit codes, for the IATI export.
+      { topics: [ORGANIZATIONS_TOPIC], create: () => new DonationOrganizationsProjection() },
+    ],
+    entities: DONATION_VIEW_ENTITIES,
+    // Donation reads; a trace read appends its access-audit event to the event store from there.
+    gateway: () => [DonationsQueriesModule],
+    commands: { service: 'donations', prefixes: ['/api/donations', '/api/funds'], modules: () => [DonationsCommandsModule, LedgerCheckpointSweepModule] },
+  },
+};

@@ -1,0 +1,19 @@
+import { ContextDefinition } from '@shecun/projections';
+import { NEED_VIEW_ENTITIES, NeedsProjection } from './need.projection';
+import { NeedsCommandsModule, NeedsModule, NeedsQueriesModule } from './needs.module';
+import { NEEDS_STANDING_ENTITIES } from './organization-standings';
+
+export const NEEDS_TOPIC = 'shecun.needs.v1';
+
+/** Village needs, commitments (接单) and deliveries. */
+export const needsContext: ContextDefinition = {
+  name: 'needs',
+  streams: { need: NEEDS_TOPIC },
+  embedded: { module: () => NeedsModule, entities: [...NEED_VIEW_ENTITIES, ...NEEDS_STANDING_ENTITIES] },
+  distributed: {
+    feeds: [{ topics: [NEEDS_TOPIC], create: () => new NeedsProjection() }],
+    entities: NEED_VIEW_ENTITIES,
+    gateway: () => [NeedsQueriesModule],
+    commands: { service: 'needs', prefixes: ['/api/needs'], required: true, modules: () => [NeedsCommandsModule] },
+  },
+};
