@@ -4,12 +4,18 @@
 // scratch database of the local server.
 //   npm run build && node scripts/generate-read-model-migration.js <Name>                 # projector read models
 //   npm run build && node scripts/generate-read-model-migration.js needs-service <Name>   # a write service (needs-, donations-, organizations-, push-service)
+//   npm run build && node scripts/generate-read-model-migration.js <Name> --context <c>   # projector read models, the new tables of a context:
+//     written to libs/<c>/src/migrations/, for the context's `distributed.migrations`
 const { Client } = require('pg');
-const { writeFileSync } = require('node:fs');
+const { mkdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 async function main() {
-  const args = process.argv.slice(2);
+  const argv = process.argv.slice(2);
+  const at = argv.indexOf('--context');
+  const context = at >= 0 ? argv[at + 1] : undefined;
+  if (at >= 0 && !/^[a-z][a-z0-9-]*$/.test(context ?? '')) throw new Error('--context takes the name of a folder under libs/');
+  const args = at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 2)] : argv;
   const app = args.length > 1 ? args[0] : 'projector';
   const name = args[args.length - 1];
   const targets = {
@@ -55,7 +61,9 @@ ${sql.downQueries.reverse().map((q) => `    await queryRunner.query(${quote(q)})
   }
 }
 `;
-    const path = join(__dirname, '..', 'apps', app, 'src', 'migrations', `${ts}-${name}.ts`);
+    const folder = context ? join(__dirname, '..', 'libs', context, 'src', 'migrations') : join(__dirname, '..', 'apps', app, 'src', 'migrations');
+    mkdirSync(folder, { recursive: true });
+    const path = join(folder, `${ts}-${name}.ts`);
     writeFileSync(path, file);
     console.log(`wrote ${path} (${sql.upQueries.length} statements)`);
   } finally {
