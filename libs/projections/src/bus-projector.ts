@@ -160,10 +160,9 @@ export class BusProjector {
     };
     await waitFor(settled, { timeoutMs: Infinity, intervalMs: 1000 });
     if (!row) return false;
-    const { resolution } = row;
     await this.policy.waitOut(() => this.dataSource.transaction((manager) => markProcessed(manager, this.projection.name, id)), control);
     this.stoppedAt = undefined;
-    this.logger.log(`parked event ${id} ${resolution ?? 'replayed'}: going on past ${message.topic}/${message.partition}@${message.offset}`);
+    this.logger.log(`parked event ${id} ${row.resolution ?? 'replayed'}: going on past ${message.topic}/${message.partition}@${message.offset}`);
     return true;
   }
 
