@@ -1,4 +1,4 @@
-import { backoffDelay, retry } from './retry';
+import { backoffDelay, pause, retry, waitFor } from './retry';
 
 /** A call that fails `failures` times with `error`, then answers 'done'; records its call numbers. */
 function flaky(failures: number, error = new Error('down')) {
@@ -47,5 +47,56 @@ describe('retry', () => {
     const started = Date.now();
     await retry(work, { minDelayMs: 40, maxDelayMs: 1000 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(40 + 80 - 10);
+  });
+});
+
+describe('waitFor', () => {
+  /** A condition that holds from its `holdsFrom`-th check on; records when each check ran. */
+  function becomesTrue(holdsFrom: number) {
+    const checks: number[] = [];
+    const started = Date.now();
+    return { checks, condition: async () => checks.push(Date.now() - started) >= holdsFrom };
+  }
+
+  it('given a condition that holds at the third check, then it resolves true after two pauses', async () => {
+    const { checks, condition } = becomesTrue(3);
+    await expect(waitFor(condition, { timeoutMs: 1000, intervalMs: 5 })).resolves.toBe(true);
+    expect(checks).toHaveLength(3);
+  });
+
+  it('given a condition that never holds, then it resolves false at the deadline, having checked a last time there', async () => {
+    const { checks, condition } = becomesTrue(Infinity);
+    const started = Date.now();
+    await expect(waitFor(condition, { timeoutMs: 60, intervalMs: 10_000 })).resolves.toBe(false);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(checks).toHaveLength(2);
+    expect(checks[1]).toBeGreaterThanOrEqual(59);
+  });
+
+  it('given a longest interval, then the pauses double up to it', async () => {
+    const { checks, condition } = becomesTrue(5);
+    await waitFor(condition, { timeoutMs: 5000, intervalMs: 20, maxIntervalMs: 50 });
+    const pauses = checks.slice(1).map((at, i) => at - checks[i]);
+    [20, 40, 50, 50].forEach((least, i) => expect(pauses[i]).toBeGreaterThanOrEqual(least - 2));
+  });
+
+  it('given an abort during a pause, then it resolves false at once', async () => {
+    const stop = new AbortController();
+    const { checks, condition } = becomesTrue(Infinity);
+    setTimeout(() => stop.abort(), 20);
+    const started = Date.now();
+    await expect(waitFor(condition, { timeoutMs: Infinity, intervalMs: 10_000, signal: stop.signal })).resolves.toBe(false);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(checks).toHaveLength(1);
+  });
+
+  it('given a failing condition, then it rejects with its error', async () => {
+    await expect(waitFor(() => Promise.reject(new Error('no database')), { timeoutMs: 1000, intervalMs: 1 })).rejects.toThrow('no database');
+  });
+
+  it('given an aborted signal, then pause resolves without waiting', async () => {
+    const started = Date.now();
+    await pause(10_000, AbortSignal.abort());
+    expect(Date.now() - started).toBeLessThan(100);
   });
 });

@@ -40,3 +40,46 @@ export function retry<T>(work: (attempt: number) => Promise<T>, options: RetryOp
 export function backoffDelay(retries: number, options: Pick<RetryOptions, 'minDelayMs' | 'maxDelayMs'> = {}): number {
   return Math.min(options.maxDelayMs ?? 5000, (options.minDelayMs ?? 100) * 2 ** Math.min(retries, 30));
 }
+
+/** Resolves after `ms`, or at once when `signal` is aborted: a pause that a stop need not sit out. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+export interface WaitOptions {
+  /** How long to wait in all; the condition is checked a last time at the deadline. `Infinity` waits until it holds (or `signal`). */
+  timeoutMs: number;
+  /** Pause after a check that found the condition false. */
+  intervalMs: number;
+  /** When set, the pause doubles after each check, up to this. */
+  maxIntervalMs?: number;
+  /** Ends the wait (resolves false) once aborted, without sitting out the pause. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The one wait of the code base: checks `condition` until it holds (resolves true) or the deadline
+ * passes (resolves false); a pause never runs past the deadline. An error thrown by `condition`
+ * rejects at once (retrying a failing call is {@link retry}'s business).
+ */
+export async function waitFor(condition: () => boolean | Promise<boolean>, options: WaitOptions): Promise<boolean> {
+  const deadline = Date.now() + options.timeoutMs;
+  let interval = options.intervalMs;
+  for (;;) {
+    if (options.signal?.aborted) return false;
+    if (await condition()) return true;
+    const left = deadline - Date.now();
+    if (left <= 0 || options.signal?.aborted) return false;
+    await pause(Math.min(interval, left), options.signal);
+    interval = Math.min(interval * 2, options.maxIntervalMs ?? interval);
+  }
+}

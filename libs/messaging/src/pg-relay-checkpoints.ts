@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
+import { waitFor } from '@shecun/core';
 import { START } from '@shecun/event-store';
 import { RelayCheckpointStore } from './relay';
 
@@ -33,22 +34,22 @@ export class PgRelayCheckpoints implements RelayCheckpointStore {
   }
 
   async acquire(name: string, onLost?: (error: Error) => void, signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      if (signal?.aborted) throw new Error(`stopped while waiting for the lock of relay ${name}`);
-      if (!this.lockClient) {
-        const client = await this.pool.connect();
-        // A checked-out client has no error listener of the pool's: without this one a dropped
-        // connection would crash the process. Losing the connection loses the lock.
-        client.on('error', (error) => this.lockLost(client, error));
-        this.lockClient = client;
-      }
-      const { rows } = await this.lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [lockKey(name)]);
-      if (rows[0].ok) {
-        this.onLost = onLost;
-        return;
-      }
-      await new Promise((r) => setTimeout(r, this.pollMs));
-    }
+    const held = await waitFor(
+      async () => {
+        if (!this.lockClient) {
+          const client = await this.pool.connect();
+          // A checked-out client has no error listener of the pool's: without this one a dropped
+          // connection would crash the process. Losing the connection loses the lock.
+          client.on('error', (error) => this.lockLost(client, error));
+          this.lockClient = client;
+        }
+        const { rows } = await this.lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [lockKey(name)]);
+        if (rows[0].ok) this.onLost = onLost;
+        return rows[0].ok;
+      },
+      { timeoutMs: Infinity, intervalMs: this.pollMs, signal },
+    );
+    if (!held) throw new Error(`stopped while waiting for the lock of relay ${name}`);
   }
 
   private onLost?: (error: Error) => void;

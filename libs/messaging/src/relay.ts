@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { backoffDelay, pause } from '@shecun/core';
 import { EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
 import { toBusMessage } from './integration-events';
 import { MessageBus } from './types';
@@ -71,7 +72,6 @@ export class EventRelay {
   restarts = 0;
   private running = false;
   private loop?: Promise<void>;
-  private wakeFromBackoff?: () => void;
   private stopping = new AbortController();
 
   /**
@@ -92,6 +92,10 @@ export class EventRelay {
     });
   }
 
+  /**
+   * Runs until stopped. Not the core `retry`: the back-off starts over once a run went live, and a
+   * stop cuts the pause short.
+   */
   private async supervise(onFirstLive: () => void): Promise<void> {
     let failures = 0;
     while (this.running) {
@@ -104,16 +108,9 @@ export class EventRelay {
       await this.checkpoints.release(this.name).catch(() => undefined);
       if (!this.running) break;
       this.restarts += 1;
-      const delay = Math.min(this.options.maxBackoffMs ?? 5000, 250 * 2 ** Math.min(failures++, 5));
+      const delay = backoffDelay(failures++, { minDelayMs: 250, maxDelayMs: this.options.maxBackoffMs ?? 5000 });
       this.logger.warn(`stopped at ${this.position} (${error instanceof Error ? error.message : String(error)}); resuming in ${delay} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.wakeFromBackoff = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeFromBackoff = undefined;
+      await pause(delay, this.stopping.signal);
     }
   }
 
@@ -139,7 +136,6 @@ export class EventRelay {
   async stop(): Promise<void> {
     this.running = false;
     this.stopping.abort();
-    this.wakeFromBackoff?.();
     this.stopRun?.();
     await this.loop;
     this.loop = undefined;

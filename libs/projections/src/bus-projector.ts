@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { waitFor } from '@shecun/core';
 import { EventStore, RecordedEvent } from '@shecun/event-store';
 import { BusConsumer, ConsumedMessage, DeliveryControl, fromBusMessage, MessageBus } from '@shecun/messaging';
 import { Column, DataSource, Entity, EntityManager, Index, IsNull, PrimaryColumn } from 'typeorm';
@@ -145,21 +146,24 @@ export class BusProjector {
    */
   private async heldAtParked(message: ConsumedMessage, control: ProcessingControl): Promise<boolean> {
     const id = eventOf(message).id;
-    for (let logged = false; ; logged = true) {
-      const row = await this.policy.waitOut(() => parkedRow(this.dataSource.manager, this.projection.name, id), control);
-      if (!row) return false;
-      if (row.resolvedAt) {
-        await this.policy.waitOut(() => this.dataSource.transaction((manager) => markProcessed(manager, this.projection.name, id)), control);
-        this.stoppedAt = undefined;
-        this.logger.log(`parked event ${id} ${row.resolution ?? 'replayed'}: going on past ${message.topic}/${message.partition}@${message.offset}`);
-        return true;
-      }
+    let row = null as ParkedEvent | null;
+    let logged = false;
+    const settled = async () => {
+      row = await this.policy.waitOut(() => parkedRow(this.dataSource.manager, this.projection.name, id), control);
+      if (!row || row.resolvedAt) return true;
       this.stoppedAt = { eventId: row.eventId, eventType: row.eventType, position: row.position, error: row.error };
       if (!logged) this.logger.warn(`holding ${message.topic}/${message.partition} at parked event ${id} until it is replayed or skipped`);
+      logged = true;
       if (control.isRunning && !control.isRunning()) throw new ProcessingStoppedError(`stopped while held at parked event ${id}`, undefined);
       await control.keepAlive?.().catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+      return false;
+    };
+    await waitFor(settled, { timeoutMs: Infinity, intervalMs: 1000 });
+    if (!row) return false;
+    await this.policy.waitOut(() => this.dataSource.transaction((manager) => markProcessed(manager, this.projection.name, id)), control);
+    this.stoppedAt = undefined;
+    this.logger.log(`parked event ${id} ${row.resolution ?? 'replayed'}: going on past ${message.topic}/${message.partition}@${message.offset}`);
+    return true;
   }
 
   async apply(message: ConsumedMessage): Promise<void> {

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { READ_POSITION, ReadPosition } from '@shecun/core';
+import { READ_POSITION, ReadPosition, waitFor } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { DataSource } from 'typeorm';
 import { Projection } from './projection';
@@ -121,12 +121,7 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
 
   /** Resolves true once every projection has applied the log up to `position`, false at the deadline. */
   async waitFor(position: number, timeoutMs = 5000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if ((await this.pending(position)).length === 0) return true;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return false;
+    return waitFor(async () => (await this.pending(position)).length === 0, { timeoutMs, intervalMs: 5 });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { loadState, withWriteLock } from '@shecun/core';
+import { loadState, waitFor, withWriteLock } from '@shecun/core';
 import { EVENT_STORE, EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
 import { needDecider, needStream } from '@shecun/needs';
 import { organizationDecider, organizationStream } from '@shecun/organizations';
@@ -154,11 +154,8 @@ export class PushDispatcher implements OnModuleInit, OnApplicationBootstrap, OnA
   /** Waits (up to 30 s, then a transient failure: the policy waits on) until the inputs have applied `position`. */
   private async inputsAt(position: number): Promise<void> {
     const names = [...PUSH_INPUT_PROJECTIONS, ...(this.targeting.projections ?? [])];
-    const deadline = Date.now() + 30_000;
-    while (!names.every((name) => this.projections.runner(name).status().checkpoint >= position)) {
-      if (Date.now() > deadline) throw new PushInputsBehindError(`read models ${names.join(', ')} have not reached position ${position}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    const reached = () => names.every((name) => this.projections.runner(name).status().checkpoint >= position);
+    if (!(await waitFor(reached, { timeoutMs: 30_000, intervalMs: 10 }))) throw new PushInputsBehindError(`read models ${names.join(', ')} have not reached position ${position}`);
   }
 
   private async dispatch(event: RecordedEvent): Promise<void> {

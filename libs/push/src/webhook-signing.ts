@@ -1,3 +1,4 @@
+import { backoffDelay } from '@shecun/core';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -20,4 +21,4 @@ export function verifyWebhook(secret: string, timestamp: string, body: string, s
 
 /** Retry schedule: 1 s, 2 s, 4 s … doubling up to 5 minutes, at most `maxAttempts` attempts in all. */
 export const WEBHOOK_MAX_ATTEMPTS = 8;
-export const retryDelayMs = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math.max(0, attempt - 1));
+export const retryDelayMs = (attempt: number) => backoffDelay(Math.max(0, attempt - 1), { minDelayMs: 1000, maxDelayMs: 300_000 });

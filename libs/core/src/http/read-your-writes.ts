@@ -1,6 +1,7 @@
 import { BadRequestException, CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { from, Observable, switchMap, tap } from 'rxjs';
+import { waitFor } from '../retry';
 
 /**
  * Where the read models of this process are in the event log. Embedded: the projection runners'
@@ -54,35 +55,36 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     const raw = request.header('x-min-position');
     if (raw === undefined) return next.handle();
     if (!POSITION.test(raw.trim())) throw new BadRequestException('X-Min-Position 须为命令返回的位置（非负整数） (X-Min-Position must be a position a command answered: a whole number)');
-    return from(this.waitFor(Number(raw.trim()), response)).pipe(switchMap(() => next.handle()));
+    return from(this.waitForPosition(Number(raw.trim()), response)).pipe(switchMap(() => next.handle()));
   }
 
-  private async waitFor(position: number, response: Response): Promise<void> {
+  private async waitForPosition(position: number, response: Response): Promise<void> {
     if (!this.readPosition) {
       response.setHeader('X-Consistency', 'unknown');
       return;
     }
+    const readPosition = this.readPosition;
     const started = Date.now();
-    const deadline = started + this.options.timeoutMs;
-    let pause = this.options.pollMs ?? 5;
-    for (;;) {
-      // Answered meanwhile (the request timed out) or the client left: stop waiting.
-      if (response.headersSent || response.writableEnded || response.destroyed) return;
-      const pending = await this.readPosition.pending(position);
-      if (response.headersSent) return;
-      if (pending.length === 0) {
-        response.setHeader('X-Consistency', 'reached');
-        return;
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        response.setHeader('X-Consistency', 'stale');
-        response.setHeader('X-Consistency-Pending', pending.join(','));
-        response.setHeader('X-Consistency-Waited-Ms', String(Date.now() - started));
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
-      pause = Math.min(pause * 2, 100);
+    let pending: string[] = [];
+    let gone = false;
+    const reached = await waitFor(
+      async () => {
+        // Answered meanwhile (the request timed out) or the client left: stop waiting.
+        gone = response.headersSent || response.writableEnded || response.destroyed;
+        if (gone) return true;
+        pending = await readPosition.pending(position);
+        gone = response.headersSent;
+        return gone || pending.length === 0;
+      },
+      { timeoutMs: this.options.timeoutMs, intervalMs: this.options.pollMs ?? 5, maxIntervalMs: 100 },
+    );
+    if (gone) return;
+    if (reached) {
+      response.setHeader('X-Consistency', 'reached');
+      return;
     }
+    response.setHeader('X-Consistency', 'stale');
+    response.setHeader('X-Consistency-Pending', pending.join(','));
+    response.setHeader('X-Consistency-Waited-Ms', String(Date.now() - started));
   }
 }
