@@ -10,8 +10,8 @@ const { join, relative } = require('node:path');
 const ROOT = join(__dirname, '..');
 const NAME = 'volunteer';
 const LINE = (indent) => `${indent}(require('@shecun/${NAME}') as typeof import('@shecun/${NAME}')).${NAME}Context,`;
-/** Each app's list of the contexts it hosts. */
-const HOSTING_LISTS = ['apps/standalone/src/contexts.ts', 'libs/hosting/src/contexts.ts', 'apps/organizations-service/src/main.ts'];
+/** The lists of contexts: every app's, and the write service that hosts the example's commands. */
+const HOSTING_LISTS = ['libs/hosting/src/contexts.ts', 'apps/organizations-service/src/main.ts'];
 const COPIED = ['apps', 'libs', 'test/support', 'bench', 'scripts', 'tsconfig.json', 'tsconfig.build.json', 'jest.config.js', '.swcrc', 'package.json'];
 
 /** A scratch copy of the sources (not the console, whose package stands apart), sharing node_modules. */

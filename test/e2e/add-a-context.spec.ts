@@ -11,7 +11,7 @@ const { main, HOSTING_LISTS } = require('../../scripts/try-adding-a-context.js')
 const ROOT = join(__dirname, '..', '..');
 
 /**
- * Adding a context is one folder plus one line per hosting app: the worked example
+ * Adding a context is one folder plus one line per list of contexts: the worked example
  * (docs/examples/volunteer) is added to a scratch copy of the project by
  * scripts/try-adding-a-context.js, what changed is counted, and the copy type-checks and runs the
  * example's own spec (its command, query and distributed composition).
@@ -31,7 +31,7 @@ describe('adding a context', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('takes one folder and one line in each hosting app’s list', () => {
+  it('takes one folder and one line in each list of contexts it joins', () => {
     expect(result.folders).toEqual(['libs/volunteer']);
     expect(result.changed).toEqual([...HOSTING_LISTS].sort().map((file) => ({ file, added: 1, removed: 0 })));
   });

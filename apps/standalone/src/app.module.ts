@@ -1,17 +1,17 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { IdempotencyMiddleware } from '@shecun/core';
+import { CONTEXTS } from '@shecun/hosting';
 import { AuthenticationMiddleware } from '@shecun/identity';
 import { ContextDefinition, PARKED_EVENTS_ADMIN, ParkedEventsController, ProjectionHost } from '@shecun/projections';
 import { AppConfig, embeddedHostOf } from './config';
-import { EMBEDDED_CONTEXTS } from './contexts';
 import { HealthController } from './health.controller';
 import { EmbeddedInfrastructureModule } from './infrastructure.module';
 
 /** The embedded topology: every context in one process, on SQLite, with the in-process bus. */
 @Module({})
 export class AppModule implements NestModule {
-  /** `contexts`: what the app hosts ({@link EMBEDDED_CONTEXTS}); a test may add one. */
-  static forRoot(config: AppConfig, contexts: readonly ContextDefinition[] = EMBEDDED_CONTEXTS): DynamicModule {
+  /** `contexts`: what the app hosts ({@link CONTEXTS}); a test may add one. */
+  static forRoot(config: AppConfig, contexts: readonly ContextDefinition[] = CONTEXTS): DynamicModule {
     const host = embeddedHostOf(config);
     return {
       module: AppModule,

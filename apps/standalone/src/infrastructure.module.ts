@@ -2,10 +2,10 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyRecord } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
+import { CONTEXTS } from '@shecun/hosting';
 import { ContextDefinition, ParkedEvent, ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
 import { join } from 'node:path';
 import { AppConfig } from './config';
-import { EMBEDDED_CONTEXTS } from './contexts';
 import { StartupState } from './startup-state';
 
 /** The embedded read database's tables: the projections' own, idempotency records, and each context's. */
@@ -13,7 +13,7 @@ export function readModelEntitiesOf(contexts: readonly ContextDefinition[]): Fun
   return [ProjectionCheckpoint, ParkedEvent, IdempotencyRecord, ...contexts.flatMap((context) => context.embedded.entities)];
 }
 
-export const READ_MODEL_ENTITIES = readModelEntitiesOf(EMBEDDED_CONTEXTS);
+export const READ_MODEL_ENTITIES = readModelEntitiesOf(CONTEXTS);
 
 /**
  * The embedded topology's infrastructure: the SQLite event store (data/events.sqlite) and the
@@ -23,7 +23,7 @@ export const READ_MODEL_ENTITIES = readModelEntitiesOf(EMBEDDED_CONTEXTS);
 @Global()
 @Module({})
 export class EmbeddedInfrastructureModule {
-  static forRoot(config: AppConfig, contexts: readonly ContextDefinition[] = EMBEDDED_CONTEXTS): DynamicModule {
+  static forRoot(config: AppConfig, contexts: readonly ContextDefinition[] = CONTEXTS): DynamicModule {
     return {
       module: EmbeddedInfrastructureModule,
       imports: [
