@@ -31,6 +31,6 @@ const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync(l
 if (stale) run('npm', ['ci', '--prefix', dir, '--no-audit', '--no-fund']);
 else console.log('[console] node_modules is up to date with package-lock.json');
 
-run(process.execPath, [join(modules, 'openapi-typescript', 'bin', 'cli.js'), join('src', 'api', 'openapi.json'), '--output', join('src', 'api', 'schema.d.ts')]);
+run(process.execPath, [join(modules, 'openapi-typescript', 'bin', 'cli.js'), join('src', 'api', 'openapi.json'), '--output', join('src', 'api', 'schema.d.ts'), '--default-non-nullable=false']);
 run(process.execPath, [join(modules, 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json'), '--noEmit']);
 run(process.execPath, [join(modules, 'vite', 'bin', 'vite.js'), 'build']);
