@@ -1,9 +1,11 @@
 import { ApiError } from './http';
-import { COMMITMENT_STATUS_LABELS, NEED_STATUS_LABELS, ROLE_LABELS } from './labels';
+import { COMMITMENT_STATUS_LABELS, NEED_STATUS_LABELS, ROLE_LABELS, type Category } from './labels';
 import type { Lang } from './i18n';
 
-// Requests (the bearer token, renewal, problem+json errors) live in ./http; exported from here too.
+// Requests (the bearer token, renewal, problem+json errors) live in ./http, commands typed by the
+// API's OpenAPI document in ./api/commands; both exported from here too.
 export * from './http';
+export * from './api/commands';
 
 // ---------------------------------------------------------------------------------------------
 // The API's shapes (libs/needs/src/need.presenter.ts, needs.queries.ts, regions.controller.ts)
@@ -78,7 +80,7 @@ export interface NeedSummary {
   villageCode: string;
   title: string;
   description: string;
-  category: string;
+  category: Category;
   categoryLabel: string;
   dueDate: string | null;
   autoAccept: boolean;

@@ -1,5 +1,5 @@
 import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { ApiError, get, request, setRequestSession, setSessionRenewer, setUnauthorizedHandler } from './api';
+import { ApiError, get, post, sendCommand, setRequestSession, setSessionRenewer, setUnauthorizedHandler } from './api';
 
 /** The roles a grant gives (libs/core/src/actor.ts, without the platform's own `system`). */
 export type Role = 'coordinator' | 'organization' | 'hub' | 'bureau' | 'auditor' | 'admin';
@@ -138,7 +138,7 @@ async function renew(begin: (next: Session | null) => void): Promise<Session | n
       return current;
     }
     try {
-      const answer = await request<TokenAnswer>('POST', '/api/auth/refresh', { body: { refreshToken: current.refreshToken }, anonymous: true });
+      const answer = await sendCommand<TokenAnswer>(post('/api/auth/refresh', { refreshToken: current.refreshToken }), { anonymous: true });
       const next = { ...current, ...tokens(answer) };
       begin(next);
       return next;
@@ -188,7 +188,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const login = useCallback(
     async (username: string, password: string, grantId?: string) => {
-      const answer = await request<LoginAnswer>('POST', '/api/auth/login', { body: { username, password, ...(grantId ? { grantId } : {}) }, anonymous: true });
+      const answer = await sendCommand<LoginAnswer>(post('/api/auth/login', { username, password, ...(grantId ? { grantId } : {}) }), { anonymous: true });
       if (answer.passwordChangeRequired) return { username, password, userId: answer.user.id, accessToken: answer.accessToken };
       begin({ ...tokens(answer), user: answer.user, grant: answer.grant, grants: answer.grants });
       return null;
@@ -198,10 +198,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const changeInitialPassword = useCallback(
     async (pending: PasswordChange, newPassword: string) => {
-      const response = await fetch(`/api/users/${encodeURIComponent(pending.userId)}/password`, {
+      const change = post('/api/users/{userId}/password', { userId: pending.userId }, { currentPassword: pending.password, newPassword });
+      const response = await fetch(change.path, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json', Authorization: `Bearer ${pending.accessToken}` },
-        body: JSON.stringify({ currentPassword: pending.password, newPassword }),
+        body: JSON.stringify(change.body),
       }).catch(() => {
         throw new ApiError('网络连接失败 (network error)');
       });
@@ -217,7 +218,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   // Ends the session on the server too (its tokens stop working at once), then forgets it here.
   const logout = useCallback(() => {
-    if (stored()) request('POST', '/api/auth/logout').catch(() => undefined);
+    if (stored()) sendCommand(post('/api/auth/logout')).catch(() => undefined);
     begin(null);
   }, [begin]);
 

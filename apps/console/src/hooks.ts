@@ -1,7 +1,7 @@
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { ApiError, CommandResult, Division, get, newIdempotencyKey, request } from './api';
+import { ApiCommand, ApiError, CommandResult, Division, get, newIdempotencyKey, sendCommand } from './api';
 import type { Lang } from './i18n';
 import { useActor } from './auth';
 import { UNIT_LABELS } from './labels';
@@ -25,14 +25,16 @@ export function useCommand() {
   const last = useRef<Attempt | null>(null);
   const [pending, setPending] = useState(false);
   const run = useCallback(
-    async <T extends CommandResult = CommandResult>(path: string, body: unknown = {}, options: { ifMatch?: number } = {}): Promise<T> => {
-      const signature = `${actor.id}\n${path}\n${options.ifMatch ?? ''}\n${JSON.stringify(body)}`;
+    async <T extends CommandResult = CommandResult>(command: ApiCommand, options: { ifMatch?: number } = {}): Promise<T> => {
+      // A route that takes no body gets an empty object.
+      const sent = { path: command.path, body: command.body ?? {} };
+      const signature = `${actor.id}\n${sent.path}\n${options.ifMatch ?? ''}\n${JSON.stringify(sent.body)}`;
       const previous = last.current;
       const key = previous && previous.retryable && previous.signature === signature ? previous.key : newIdempotencyKey();
       last.current = { signature, key, retryable: false };
       setPending(true);
       try {
-        const result = await request<T>('POST', path, { body, idempotencyKey: key, ifMatch: options.ifMatch });
+        const result = await sendCommand<T>(sent, { idempotencyKey: key, ifMatch: options.ifMatch });
         last.current = null;
         return result;
       } catch (error) {

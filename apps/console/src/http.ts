@@ -1,4 +1,5 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream';
+import type { ApiCommand } from './api/commands';
 import type { Session } from './auth';
 
 // ---------------------------------------------------------------------------------------------
@@ -127,6 +128,10 @@ export async function request<T>(method: 'GET' | 'POST', path: string, options: 
 }
 
 export const get = <T>(path: string, options?: RequestOptions) => request<T>('GET', path, options);
+
+/** POSTs a command (made by `post`, its body checked against the route's DTO) as JSON. */
+export const sendCommand = <T>(command: ApiCommand, options: Omit<RequestOptions, 'body' | 'form'> = {}) =>
+  request<T>('POST', command.path, { ...options, body: command.body });
 
 /**
  * Downloads a file the API serves to the signed-in user (exports): fetched with the bearer token,

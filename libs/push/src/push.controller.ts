@@ -33,7 +33,7 @@ export class PushPreferencesDto {
   @ApiPropertyOptional({ example: 50, description: 'Only needs it scores at least this for (0-100); default 50' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100)
   minimumScore?: number;
-  @ApiPropertyOptional({ example: 'https://example.org/hooks/shecun', description: 'POST each push here (signed); null for the feed only. Its host must resolve to public unicast addresses only, port 80, 443 or 1024-65535, no credentials; redirects are not followed' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://example.org/hooks/shecun', description: 'POST each push here (signed); null for the feed only. Its host must resolve to public unicast addresses only, port 80, 443 or 1024-65535, no credentials; redirects are not followed' })
   @IsOptional() @IsString() @MaxLength(500) @Matches(/^https?:\/\/\S+$/, { message: 'webhookUrl 必须是 http(s) 网址 (webhookUrl must be an http(s) URL)' })
   webhookUrl?: string | null;
   @ApiPropertyOptional({ description: 'Name its member units (会员单位) in each push' })

@@ -1,7 +1,7 @@
 import { Form, FormInstance, Modal, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
 import { ReactNode, useState } from 'react';
-import { ApiError, CommandResult } from '../api';
+import { ApiCommand, ApiError, CommandResult } from '../api';
 import { useCommand } from '../hooks';
 import { useI18n } from '../i18n';
 import { ErrorAlert } from './common';
@@ -20,10 +20,8 @@ export interface ActionModalProps<V> {
   intro?: ReactNode;
   okText?: ReactNode;
   danger?: boolean;
-  /** Where the command is POSTed. */
-  path: string;
-  /** The request body from the form's values; may throw a FormProblem. */
-  toBody: (values: V) => unknown;
+  /** The command from the form's values (`post(route, params, body)`); may throw a FormProblem. */
+  command: (values: V) => ApiCommand;
   onDone: (result: CommandResult) => void;
   testId: string;
   width?: number;
@@ -43,8 +41,7 @@ export function ActionModal<V extends object>({
   intro,
   okText,
   danger,
-  path,
-  toBody,
+  command,
   onDone,
   testId,
   width = 560,
@@ -65,7 +62,7 @@ export function ActionModal<V extends object>({
     }
     setError(undefined);
     try {
-      const result = await run(path, toBody(values));
+      const result = await run(command(values));
       form.resetFields();
       onDone(result);
     } catch (failure) {

@@ -1,7 +1,7 @@
 import { DatePicker, Form, Input, Select, Typography } from 'antd';
 import dayjs, { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import type { Need } from '../api';
+import { post, type Need } from '../api';
 import { formatQuantity, useGet, useOrganizationName, yuanToFen } from '../hooks';
 import type { Team, TeamPage } from '../teams';
 import { useI18n } from '../i18n';
@@ -91,20 +91,20 @@ export function CommitDialog({ need, onClose, onDone }: DialogProps) {
       width={640}
       title={t('commitTitle')}
       intro={t('commitIntro')}
-      path={`/api/needs/${need.id}/commitments`}
       initialValues={{ promisedBy: due }}
       onClose={onClose}
       onDone={onDone}
-      toBody={(v) => {
+      command={(v) => {
         const items = collectItems(need, v.qty);
-        return {
+        if (!actor.organizationId) throw new FormProblem('只有社会组织可以接单 (only an organization takes on a need)');
+        return post('/api/needs/{id}/commitments', { id: need.id }, {
           organizationId: actor.organizationId,
           organizationName: (knownName ?? v.organizationName ?? '').trim(),
           items,
           ...(team ? { teamId: team.id, shares: collectShares(need, team, items, v.shares) } : {}),
           promisedBy: v.promisedBy.format('YYYY-MM-DD'),
           ...(v.note?.trim() ? { note: v.note.trim() } : {}),
-        };
+        });
       }}
     >
       {() => (

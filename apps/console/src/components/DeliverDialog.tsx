@@ -1,13 +1,15 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Form, Input, Select, Typography } from 'antd';
 import { useState } from 'react';
-import type { Commitment } from '../api';
+import { post, type Commitment, type PostBody } from '../api';
 import { useI18n } from '../i18n';
 import { EVIDENCE_KINDS, EVIDENCE_LABELS } from '../labels';
 import { ActionModal } from './ActionModal';
 import { EvidenceUploader, UploadedFile } from './Evidence';
 import { collectItems, ItemQuantities } from './ItemQuantities';
 import type { DialogProps } from './NeedDialogs';
+
+type DeliveryEvidence = PostBody<'/api/needs/{id}/commitments/{cid}/deliveries'>['evidence'][number];
 
 /** Recording a delivery of a commitment, with evidence files or references to evidence. */
 export function DeliverDialog({ need, dialog, onClose, onDone }: DialogProps) {
@@ -18,24 +20,25 @@ export function DeliverDialog({ need, dialog, onClose, onDone }: DialogProps) {
     .filter((x) => x.line && x.remaining > 0);
   const [files, setFiles] = useState<UploadedFile[]>([]);
   return (
-    <ActionModal<{ qty?: Record<string, number | null>; evidence: Array<{ kind: string; ref: string; note?: string }>; note?: string }>
+    <ActionModal<{ qty?: Record<string, number | null>; evidence: Array<{ kind: DeliveryEvidence['kind']; ref: string; note?: string }>; note?: string }>
       open
       testId="deliver-dialog"
       width={680}
       title={t('deliveryTitle')}
       intro={t('deliveryIntro')}
-      path={`/api/needs/${need.id}/commitments/${commitment.id}/deliveries`}
       initialValues={{ evidence: [{ kind: 'photo', ref: '' }] }}
       onClose={onClose}
       onDone={onDone}
-      toBody={(v) => ({
-        items: collectItems(need, v.qty),
-        evidence: [
-          ...files.map((f) => ({ kind: f.mediaType === 'application/pdf' ? 'document' : 'photo', sha256: f.sha256, visibility: f.visibility })),
-          ...(v.evidence ?? []).filter((e) => e.ref?.trim()).map((e) => ({ kind: e.kind, ref: e.ref.trim(), ...(e.note?.trim() ? { note: e.note.trim() } : {}) })),
-        ],
-        ...(v.note?.trim() ? { note: v.note.trim() } : {}),
-      })}
+      command={(v) =>
+        post('/api/needs/{id}/commitments/{cid}/deliveries', { id: need.id, cid: commitment.id }, {
+          items: collectItems(need, v.qty),
+          evidence: [
+            ...files.map((f): DeliveryEvidence => ({ kind: f.mediaType === 'application/pdf' ? 'document' : 'photo', sha256: f.sha256, visibility: f.visibility })),
+            ...(v.evidence ?? []).filter((e) => e.ref?.trim()).map((e) => ({ kind: e.kind, ref: e.ref.trim(), ...(e.note?.trim() ? { note: e.note.trim() } : {}) })),
+          ],
+          ...(v.note?.trim() ? { note: v.note.trim() } : {}),
+        })
+      }
     >
       {() => (
         <>

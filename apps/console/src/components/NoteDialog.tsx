@@ -1,5 +1,6 @@
 import { Form, Input, Typography } from 'antd';
 import { ReactNode } from 'react';
+import { ApiCommand, post } from '../api';
 import { formatDateTime, formatQuantity } from '../hooks';
 import { useI18n } from '../i18n';
 import { EVIDENCE_LABELS } from '../labels';
@@ -11,25 +12,31 @@ import type { DialogProps } from './NeedDialogs';
 export function NoteDialog({ need, dialog, onClose, onDone }: DialogProps) {
   const { t, lang, pick } = useI18n();
   const base = `/api/needs/${need.id}`;
+  const id = need.id;
   let title: string;
   let ok: string;
-  let path: string;
+  /** The command with the note and the reason typed (absent when empty or not asked for). */
+  let command: (note?: string, reason?: string) => ApiCommand;
   let intro: ReactNode = need.title;
   let withNote = true;
   let evidence: ReactNode = null;
   let needsReason = false;
   switch (dialog.type) {
     case 'fulfil':
-      [title, ok, path] = [t('fulfilTitle'), t('fulfil'), `${base}/fulfil`];
+      [title, ok] = [t('fulfilTitle'), t('fulfil')];
+      command = (note) => post('/api/needs/{id}/fulfil', { id }, { note });
       break;
     case 'close':
-      [title, ok, path] = [t('closeTitle'), t('close'), `${base}/close`];
+      [title, ok] = [t('closeTitle'), t('close')];
+      command = (note) => post('/api/needs/{id}/close', { id }, { note });
       break;
     case 'publish':
-      [title, ok, path, withNote] = [t('publish'), t('publish'), `${base}/publish`, false];
+      [title, ok, withNote] = [t('publish'), t('publish'), false];
+      command = () => post('/api/needs/{id}/publish', { id });
       break;
     case 'accept':
-      [title, ok, path, withNote] = [t('confirmAcceptTitle'), t('accept'), `${base}/commitments/${dialog.commitment.id}/accept`, false];
+      [title, ok, withNote] = [t('confirmAcceptTitle'), t('accept'), false];
+      command = () => post('/api/needs/{id}/commitments/{cid}/accept', { id, cid: dialog.commitment.id });
       intro = (
         <span>
           {dialog.commitment.organizationName}
@@ -45,7 +52,8 @@ export function NoteDialog({ need, dialog, onClose, onDone }: DialogProps) {
       break;
     case 'confirm': {
       const { commitment, delivery } = dialog;
-      [title, ok, path] = [t('confirmDeliveryTitle'), t('confirmDelivery'), `${base}/commitments/${commitment.id}/deliveries/${delivery.id}/confirm`];
+      [title, ok] = [t('confirmDeliveryTitle'), t('confirmDelivery')];
+      command = (note, reason) => post('/api/needs/{id}/commitments/{cid}/deliveries/{did}/confirm', { id, cid: commitment.id, did: delivery.id }, { note, reason });
       intro = (
         <span>
           {commitment.organizationName} · {formatDateTime(delivery.recordedAt)}
@@ -77,11 +85,10 @@ export function NoteDialog({ need, dialog, onClose, onDone }: DialogProps) {
       title={title}
       intro={intro}
       okText={ok}
-      path={path}
       onClose={onClose}
       onDone={onDone}
       width={evidence ? 680 : undefined}
-      toBody={(v) => ({ ...(withNote && v.note?.trim() ? { note: v.note.trim() } : {}), ...(needsReason && v.reason?.trim() ? { reason: v.reason.trim() } : {}) })}
+      command={(v) => command((withNote && v.note?.trim()) || undefined, (needsReason && v.reason?.trim()) || undefined)}
     >
       {() => (
         <>

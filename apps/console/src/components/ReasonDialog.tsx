@@ -1,5 +1,5 @@
 import { Form, Input } from 'antd';
-import type { Commitment } from '../api';
+import { post, type Commitment } from '../api';
 import { useI18n } from '../i18n';
 import { ActionModal } from './ActionModal';
 import type { DialogProps } from './NeedDialogs';
@@ -8,9 +8,13 @@ import type { DialogProps } from './NeedDialogs';
 export function ReasonDialog({ need, dialog, onClose, onDone }: DialogProps) {
   const { t } = useI18n();
   const spec = {
-    decline: { title: t('declineTitle'), ok: t('decline'), path: (c?: Commitment) => `/api/needs/${need.id}/commitments/${c!.id}/decline` },
-    withdrawCommitment: { title: t('withdrawCommitmentTitle'), ok: t('withdrawCommitment'), path: (c?: Commitment) => `/api/needs/${need.id}/commitments/${c!.id}/withdraw` },
-    withdrawNeed: { title: t('withdrawNeedTitle'), ok: t('withdrawNeed'), path: () => `/api/needs/${need.id}/withdraw` },
+    decline: { title: t('declineTitle'), ok: t('decline'), command: (reason: string, c?: Commitment) => post('/api/needs/{id}/commitments/{cid}/decline', { id: need.id, cid: c!.id }, { reason }) },
+    withdrawCommitment: {
+      title: t('withdrawCommitmentTitle'),
+      ok: t('withdrawCommitment'),
+      command: (reason: string, c?: Commitment) => post('/api/needs/{id}/commitments/{cid}/withdraw', { id: need.id, cid: c!.id }, { reason }),
+    },
+    withdrawNeed: { title: t('withdrawNeedTitle'), ok: t('withdrawNeed'), command: (reason: string) => post('/api/needs/{id}/withdraw', { id: need.id }, { reason }) },
   }[dialog.type as 'decline' | 'withdrawCommitment' | 'withdrawNeed'];
   const commitment = 'commitment' in dialog ? dialog.commitment : undefined;
   return (
@@ -21,10 +25,9 @@ export function ReasonDialog({ need, dialog, onClose, onDone }: DialogProps) {
       title={spec.title}
       intro={commitment ? commitment.organizationName : need.title}
       okText={spec.ok}
-      path={spec.path(commitment)}
       onClose={onClose}
       onDone={onDone}
-      toBody={(v) => ({ reason: v.reason.trim() })}
+      command={(v) => spec.command(v.reason.trim(), commitment)}
     >
       {() => (
         <Form.Item name="reason" label={t('reason')} rules={[{ required: true, whitespace: true, message: t('reasonRequired') }]}>

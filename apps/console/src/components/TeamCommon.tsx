@@ -1,5 +1,6 @@
 import { App, Button, Form, Input, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
+import { post } from '../api';
 import { useI18n } from '../i18n';
 import { label } from '../labels';
 import { Team, TEAM_ROLE_LABELS, TEAM_STATUS_COLORS, TEAM_STATUS_LABELS } from '../teams';
@@ -20,7 +21,7 @@ export function InvitationActions({ team, organizationId, onDone }: { team: Team
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const [open, setOpen] = useState<'accept' | 'decline' | null>(null);
-  const base = `/api/teams/${encodeURIComponent(team.id)}/invitations/${encodeURIComponent(organizationId)}`;
+  const invitation = { id: team.id, orgId: organizationId };
   const me = team.members.find((m) => m.organizationId === organizationId);
   const done = () => {
     setOpen(null);
@@ -46,8 +47,7 @@ export function InvitationActions({ team, organizationId, onDone }: { team: Team
         title={t('acceptInvitationTitle', { title: team.title })}
         intro={t('acceptInvitationIntro')}
         okText={t('acceptInvitation')}
-        path={`${base}/accept`}
-        toBody={() => ({})}
+        command={() => post('/api/teams/{id}/invitations/{orgId}/accept', invitation)}
         onDone={done}
         testId="accept-invitation-dialog"
       />
@@ -57,8 +57,7 @@ export function InvitationActions({ team, organizationId, onDone }: { team: Team
         title={t('declineInvitationTitle', { title: team.title })}
         okText={t('declineInvitation')}
         danger
-        path={`${base}/decline`}
-        toBody={(v) => (v.reason?.trim() ? { reason: v.reason.trim() } : {})}
+        command={(v) => post('/api/teams/{id}/invitations/{orgId}/decline', invitation, v.reason?.trim() ? { reason: v.reason.trim() } : {})}
         onDone={done}
         testId="decline-invitation-dialog"
       >

@@ -1,6 +1,6 @@
 import { Alert, Button, Card, InputNumber, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { request } from '../api';
+import { post, sendCommand } from '../api';
 import { formatFen, unitLabel, useApiOffers } from '../hooks';
 import { useI18n } from '../i18n';
 import { label } from '../labels';
@@ -22,9 +22,9 @@ export function TeamSuggestions({ team, onInvite }: { team: Team; onInvite: (org
     setError(undefined);
     try {
       setSuggestion(
-        await request<TeamSuggestion>('POST', '/api/teams/suggestions', {
-          body: { hubOrganizationId: team.leadOrganizationId, needIds: team.targetNeedIds.slice(0, 10), ...(maxInvitations ? { maxInvitations } : {}) },
-        }),
+        await sendCommand<TeamSuggestion>(
+          post('/api/teams/suggestions', { hubOrganizationId: team.leadOrganizationId, needIds: team.targetNeedIds.slice(0, 10), ...(maxInvitations ? { maxInvitations } : {}) }),
+        ),
       );
     } catch (failure) {
       setError(failure);

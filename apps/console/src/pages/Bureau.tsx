@@ -2,6 +2,7 @@ import { Alert, App, Breadcrumb, Button, Card, Empty, Form, Grid, Input, Segment
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { post } from '../api';
 import { useActor } from '../auth';
 import type { Pairing } from '../pairings';
 import { ActionModal } from '../components/ActionModal';
@@ -89,8 +90,7 @@ function PairingsToConfirm({ division }: { division: string }) {
         title={t('confirmPairingTitle', { org: dialog?.pairing.organizationName ?? '' })}
         intro={dialog && <Place code={dialog.pairing.targetCode} />}
         okText={t('confirmPairing')}
-        path={`/api/pairings/${encodeURIComponent(dialog?.pairing.id ?? '-')}/confirm`}
-        toBody={() => ({})}
+        command={() => post('/api/pairings/{id}/confirm', { id: dialog?.pairing.id ?? '-' })}
         onDone={done}
         testId="confirm-pairing-dialog"
       />
@@ -100,8 +100,7 @@ function PairingsToConfirm({ division }: { division: string }) {
         title={t('declinePairingTitle', { org: dialog?.pairing.organizationName ?? '' })}
         okText={t('declinePairing')}
         danger
-        path={`/api/pairings/${encodeURIComponent(dialog?.pairing.id ?? '-')}/decline`}
-        toBody={(v) => ({ reason: v.reason.trim() })}
+        command={(v) => post('/api/pairings/{id}/decline', { id: dialog?.pairing.id ?? '-' }, { reason: v.reason.trim() })}
         onDone={done}
         testId="decline-pairing-dialog"
       >
@@ -312,8 +311,7 @@ function AbnormalOrganizations({ division }: { division: string }) {
         intro={t('listAbnormalIntro')}
         okText={t('listAbnormal')}
         danger
-        path={`/api/organizations/${encodeURIComponent(listingId ?? '-')}/abnormal`}
-        toBody={(v) => ({ reason: v.reason.trim() })}
+        command={(v) => post('/api/organizations/{id}/abnormal', { id: listingId ?? '-' }, { reason: v.reason.trim() })}
         onDone={() => {
           setListing(false);
           setListingId(undefined);
@@ -339,8 +337,7 @@ function AbnormalOrganizations({ division }: { division: string }) {
         onClose={() => setRestoring(null)}
         title={t('restoreTitle', { name: restoring?.name ?? '' })}
         okText={t('restoreStanding')}
-        path={`/api/organizations/${encodeURIComponent(restoring?.id ?? '-')}/restore`}
-        toBody={(v) => ({ note: v.note.trim() })}
+        command={(v) => post('/api/organizations/{id}/restore', { id: restoring?.id ?? '-' }, { note: v.note.trim() })}
         onDone={() => {
           setRestoring(null);
           message.success(t('done'));

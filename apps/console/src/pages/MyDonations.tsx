@@ -1,6 +1,7 @@
 import { Alert, App, Button, Card, DatePicker, Empty, Form, Input, InputNumber, Skeleton, Space, Tag, Typography } from 'antd';
 import dayjs, { Dayjs } from 'dayjs';
 import { useState } from 'react';
+import { post, type PostBody } from '../api';
 import { ActionModal, FormProblem } from '../components/ActionModal';
 import { ErrorAlert, PageTitle } from '../components/common';
 import { EvidenceUploader, EvidenceView, UploadedFile } from '../components/Evidence';
@@ -9,7 +10,9 @@ import { formatDate, formatFen, useGet, useOrganizationName, yuanToFen } from '.
 import { useI18n } from '../i18n';
 import { actsForOrganization, useActor } from '../auth';
 
-const fileEvidence = (files: UploadedFile[]) => files.map((f) => ({ kind: f.mediaType === 'application/pdf' ? 'invoice' : 'photo', sha256: f.sha256, visibility: f.visibility }));
+type UseEvidence = PostBody<'/api/donations/{id}/uses/{useId}/evidence'>['evidence'][number];
+
+const fileEvidence = (files: UploadedFile[]) => files.map((f): UseEvidence => ({ kind: f.mediaType === 'application/pdf' ? 'invoice' : 'photo', sha256: f.sha256, visibility: f.visibility }));
 
 type Dialog = { type: 'use'; flow: Flow; allocation: Allocation } | { type: 'evidence'; flow: Flow; use: Use };
 
@@ -26,21 +29,20 @@ function UseDialog({ flow, allocation, onClose, onDone }: { flow: Flow; allocati
       testId="use-dialog"
       title={t('recordUse')}
       intro={allocation.target.kind === 'need' ? allocation.target.title : allocation.target.kind === 'village' ? allocation.target.project : ''}
-      path={`/api/donations/${encodeURIComponent(flow.id)}/uses`}
       initialValues={{ usedOn: dayjs() }}
       onClose={onClose}
       onDone={onDone}
-      toBody={(v) => {
+      command={(v) => {
         const amount = money ? yuanToFen(v.amount ?? 0) : Math.round(v.amount ?? 0);
         if (amount <= 0) throw new FormProblem('请填写使用数量 (enter the amount used)');
-        return {
+        return post('/api/donations/{id}/uses', { id: flow.id }, {
           allocationId: allocation.id,
           ...(allocation.target.kind === 'need' ? { needId: allocation.target.needId } : {}),
           amount,
           usedOn: (v.usedOn ?? dayjs()).format('YYYY-MM-DD'),
           evidence: fileEvidence(files),
           ...(v.note?.trim() ? { note: v.note.trim() } : {}),
-        };
+        });
       }}
     >
       {() => (
@@ -74,12 +76,11 @@ function AddEvidenceDialog({ flow, use, onClose, onDone }: { flow: Flow; use: Us
       testId="add-evidence-dialog"
       title={t('addUseEvidence')}
       intro={`${formatDate(use.usedOn)} · ${flow.resource.kind === 'money' ? formatFen(use.amount) : `${use.amount} ${flow.unit}`}`}
-      path={`/api/donations/${encodeURIComponent(flow.id)}/uses/${encodeURIComponent(use.id)}/evidence`}
       onClose={onClose}
       onDone={onDone}
-      toBody={() => {
+      command={() => {
         if (files.length === 0) throw new FormProblem('请先上传证明材料 (upload evidence first)');
-        return { evidence: fileEvidence(files) };
+        return post('/api/donations/{id}/uses/{useId}/evidence', { id: flow.id, useId: use.id }, { evidence: fileEvidence(files) });
       }}
     >
       {() => <EvidenceUploader files={files} onChange={setFiles} />}

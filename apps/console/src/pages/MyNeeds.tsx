@@ -2,7 +2,7 @@ import { App, Badge, Button, Card, Empty, Form, Input, Pagination, Select, Skele
 import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { CommandResult, Commitment, Delivery, get, LineItem, Need, NeedListItem, NeedPage } from '../api';
+import { CommandResult, Commitment, Delivery, get, LineItem, Need, NeedListItem, NeedPage, post } from '../api';
 import { ActionModal } from '../components/ActionModal';
 import { donorName, Flow, FlowPage, Use, USE_EVIDENCE_LABELS } from '../donations';
 import { useActor } from '../auth';
@@ -238,8 +238,13 @@ function DonationUses({ version, scope }: { version: number; scope: string | und
         title={t('confirmUseTitle', { amount: confirming ? amount(confirming) : '' })}
         intro={confirming && t('confirmUseIntro', { org: confirming.flow.recipient.name, purpose: confirming.purpose })}
         okText={t('confirmUse')}
-        path={`/api/donations/${encodeURIComponent(confirming?.flow.id ?? '-')}/uses/${encodeURIComponent(confirming?.use.id ?? '-')}/confirm`}
-        toBody={(v) => ({ note: v.note ?? '', ...(confirming?.use.evidence.length === 0 && v.reason?.trim() ? { reason: v.reason.trim() } : {}) })}
+        command={(v) =>
+          post(
+            '/api/donations/{id}/uses/{useId}/confirm',
+            { id: confirming?.flow.id ?? '-', useId: confirming?.use.id ?? '-' },
+            { note: v.note ?? '', ...(confirming?.use.evidence.length === 0 && v.reason?.trim() ? { reason: v.reason.trim() } : {}) },
+          )
+        }
         testId="confirm-use-dialog"
         onDone={() => {
           setConfirming(null);

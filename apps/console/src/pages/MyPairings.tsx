@@ -2,13 +2,14 @@ import { PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, DatePicker, Empty, Form, Input, Select, Skeleton, Space, Tag, Typography } from 'antd';
 import dayjs, { Dayjs } from 'dayjs';
 import { useState } from 'react';
+import { post } from '../api';
 import { actsForOrganization, useActor } from '../auth';
 import { ActionModal, FormProblem } from '../components/ActionModal';
 import { CategoryTag, ErrorAlert, PageTitle, PairingMeta, Place } from '../components/common';
 import { RegionPicker } from '../components/RegionPicker';
 import { useGet, useOrganizationName } from '../hooks';
 import { useI18n } from '../i18n';
-import { CATEGORIES, CATEGORY_LABELS } from '../labels';
+import { CATEGORIES, CATEGORY_LABELS, type Category } from '../labels';
 import type { Pairing } from '../pairings';
 
 
@@ -23,7 +24,7 @@ const STATUS: Record<string, { key: 'pairingProposed' | 'pairingActive' | 'pairi
 interface ProposeValues {
   region: string[];
   term: [Dayjs, Dayjs];
-  categories: string[];
+  categories: Category[];
   note?: string;
 }
 
@@ -83,20 +84,20 @@ export function MyPairings() {
         title={t('proposePairing')}
         intro={t('proposePairingIntro')}
         okText={t('proposePairing')}
-        path="/api/pairings"
         testId="propose-pairing-dialog"
         initialValues={{ categories: [], term: [dayjs().startOf('day'), dayjs().add(3, 'year').endOf('year')] }}
-        toBody={(v) => {
+        command={(v) => {
           const target = v.region[v.region.length - 1];
           if (!target || target.length < 9) throw new FormProblem('请选到镇或村 (choose a town or a village)');
-          return {
+          if (!organization) throw new FormProblem('只有社会组织可以申请结对 (only an organization proposes a pairing)');
+          return post('/api/pairings', {
             organizationId: organization,
             targetCode: target,
             startDate: v.term[0].format('YYYY-MM-DD'),
             endDate: v.term[1].format('YYYY-MM-DD'),
             categories: v.categories,
             note: v.note ?? '',
-          };
+          });
         }}
         onDone={() => {
           setProposing(false);

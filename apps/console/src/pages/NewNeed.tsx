@@ -3,13 +3,13 @@ import { Alert, Button, Card, Col, DatePicker, Form, FormInstance, Input, InputN
 import dayjs, { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ApiError, CommandResult, get, Need } from '../api';
+import { ApiError, CommandResult, get, Need, post } from '../api';
 import { ErrorAlert, PageTitle } from '../components/common';
 import { RegionPicker, regionPath } from '../components/RegionPicker';
 import { unitLabel, useCommand, yuanToFen } from '../hooks';
 import { useI18n } from '../i18n';
 import { useActor } from '../auth';
-import { CATEGORIES, CATEGORY_LABELS, DEFAULT_UNIT, Kind, KIND_LABELS, KINDS } from '../labels';
+import { CATEGORIES, CATEGORY_LABELS, DEFAULT_UNIT, Kind, KIND_LABELS, KINDS, type Category } from '../labels';
 
 interface LineItemValues {
   /** Kept on revise: an existing line item. */
@@ -26,7 +26,7 @@ interface NeedFormValues {
   region?: string[];
   reason?: string;
   title?: string;
-  category?: string;
+  category?: Category;
   description?: string;
   lineItems: LineItemValues[];
   dueDate?: Dayjs | null;
@@ -147,7 +147,7 @@ function fields(values: NeedFormValues) {
   return {
     title: values.title!.trim(),
     ...(values.description?.trim() ? { description: values.description.trim() } : {}),
-    category: values.category,
+    category: values.category!,
     lineItems: values.lineItems.map((li) => {
       const funds = li.kind === 'funds';
       return {
@@ -226,8 +226,8 @@ function NeedForm({ need, onReload }: { need?: Need; onReload?: () => void }) {
     setSubmitting(kind);
     try {
       const result = need
-        ? await run<CommandResult>(`/api/needs/${need.id}/revise`, { ...fields(values), reason: values.reason!.trim() }, { ifMatch: need.revision })
-        : await run<CommandResult>('/api/needs', { villageCode: values.region![3], ...fields(values), publish: kind === 'publish' });
+        ? await run<CommandResult>(post('/api/needs/{id}/revise', { id: need.id }, { ...fields(values), reason: values.reason!.trim() }), { ifMatch: need.revision })
+        : await run<CommandResult>(post('/api/needs', { villageCode: values.region![3], ...fields(values), publish: kind === 'publish' }));
       sessionStorage.removeItem(keptKey);
       navigate(`/needs/${result.needId}`, { state: { minPosition: result.position } });
     } catch (failure) {

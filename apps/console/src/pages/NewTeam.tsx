@@ -2,13 +2,13 @@ import { TeamOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Form, Input, InputNumber, Row, Select, Space } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiError, NeedListItem, NeedPage } from '../api';
+import { ApiError, NeedListItem, NeedPage, post } from '../api';
 import { useActor } from '../auth';
 import { ErrorAlert, PageTitle } from '../components/common';
 import { RegionPicker } from '../components/RegionPicker';
 import { useCommand, useGet } from '../hooks';
 import { useI18n } from '../i18n';
-import { CATEGORIES, CATEGORY_LABELS } from '../labels';
+import { CATEGORIES, CATEGORY_LABELS, type Category } from '../labels';
 import { TeamCommandResult } from '../teams';
 
 const OPEN_NEED_STATUSES = ['published', 'partially_committed'];
@@ -17,7 +17,7 @@ interface TeamFormValues {
   region?: string[];
   title?: string;
   description?: string;
-  categories?: string[];
+  categories?: Category[];
   targetNeedIds?: string[];
   leadShare?: number;
 }
@@ -45,18 +45,21 @@ export function NewTeam() {
     );
   }
 
+  const lead = actor.organizationId;
   const submit = async (values: TeamFormValues) => {
     setError(undefined);
     try {
-      const result = await run<TeamCommandResult & { needId: string }>('/api/teams', {
-        leadOrganizationId: actor.organizationId,
-        targetCode: values.region![values.region!.length - 1],
-        title: values.title!.trim(),
-        ...(values.description?.trim() ? { description: values.description.trim() } : {}),
-        categories: values.categories,
-        targetNeedIds: values.targetNeedIds ?? [],
-        leadShare: values.leadShare ?? 0,
-      });
+      const result = await run<TeamCommandResult & { needId: string }>(
+        post('/api/teams', {
+          leadOrganizationId: lead,
+          targetCode: values.region![values.region!.length - 1],
+          title: values.title!.trim(),
+          ...(values.description?.trim() ? { description: values.description.trim() } : {}),
+          categories: values.categories ?? [],
+          targetNeedIds: values.targetNeedIds ?? [],
+          leadShare: values.leadShare ?? 0,
+        }),
+      );
       navigate(`/teams/${encodeURIComponent(result.teamId)}`, { state: { position: result.position } });
     } catch (failure) {
       setError(failure);

@@ -3,12 +3,12 @@ import { Alert, App, Badge, Button, Card, Empty, Form, Input, InputNumber, Pagin
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { follow } from '../api';
+import { follow, post } from '../api';
 import { actsForOrganization, useActor } from '../auth';
 import { CategoryTag, ErrorAlert, PageTitle, Place } from '../components/common';
 import { formatDateTime, useCommand, useDivision, useGet, useOrganizationName } from '../hooks';
 import { useI18n } from '../i18n';
-import { CATEGORIES, CATEGORY_LABELS } from '../labels';
+import { CATEGORIES, CATEGORY_LABELS, type Category } from '../labels';
 import { inLang } from './Recommended';
 
 interface FeedItem {
@@ -25,7 +25,7 @@ interface FeedItem {
 }
 
 interface Preferences {
-  categories: string[];
+  categories: Category[];
   regions: string[];
   minimumScore: number;
   webhookUrl: string | null;
@@ -167,7 +167,7 @@ function Feed({ organization }: { organization: string }) {
 }
 
 interface SettingsValues {
-  categories: string[];
+  categories: Category[];
   regions: string[];
   minimumScore: number;
   webhookUrl?: string;
@@ -196,13 +196,15 @@ function SettingsForm({ organization }: { organization: string }) {
     if (!values) return;
     setFailure(undefined);
     try {
-      await run(`/api/push/${encodeURIComponent(organization)}/settings`, {
-        categories: values.categories ?? [],
-        regions: values.regions ?? [],
-        minimumScore: values.minimumScore,
-        webhookUrl: values.webhookUrl?.trim() ? values.webhookUrl.trim() : null,
-        includeMemberUnits: values.includeMemberUnits,
-      });
+      await run(
+        post('/api/push/{id}/settings', { id: organization }, {
+          categories: values.categories ?? [],
+          regions: values.regions ?? [],
+          minimumScore: values.minimumScore,
+          webhookUrl: values.webhookUrl?.trim() ? values.webhookUrl.trim() : null,
+          includeMemberUnits: values.includeMemberUnits,
+        }),
+      );
       message.success(t('saved'));
       reload();
     } catch (e) {
@@ -213,7 +215,7 @@ function SettingsForm({ organization }: { organization: string }) {
   const rotate = async () => {
     setFailure(undefined);
     try {
-      await run(`/api/push/${encodeURIComponent(organization)}/secret/rotate`);
+      await run(post('/api/push/{id}/secret/rotate', { id: organization }));
       message.success(t('secretRotated'));
       reload();
     } catch (e) {

@@ -3,6 +3,7 @@ import { App, Button, Card, Col, Form, Grid, Input, InputNumber, Progress, Row, 
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { post } from '../api';
 import { actsForOrganization, useActor } from '../auth';
 import { ActionModal } from '../components/ActionModal';
 import { CategoryTag, ErrorAlert, Place } from '../components/common';
@@ -16,9 +17,9 @@ import { label } from '../labels';
 import { HUB_KIND_LABELS, MEMBER_STATUS_COLORS, MEMBER_STATUS_LABELS, Team, TeamMember, TEAM_ROLE_LABELS } from '../teams';
 
 interface InviteValues {
-  organizationId?: string;
-  role?: 'implementing' | 'funding';
-  share?: number;
+  organizationId: string;
+  role: 'implementing' | 'funding';
+  share: number;
   note?: string;
 }
 
@@ -197,9 +198,8 @@ export function TeamDetail() {
             title={t('inviteMember')}
             intro={t('inviteIntro', { n: left })}
             okText={t('invite')}
-            path={`/api/teams/${encodeURIComponent(team.id)}/invitations`}
             initialValues={{ role: 'implementing', share: prefill?.share ?? Math.min(left, 20), organizationId: prefill?.organizationId }}
-            toBody={(v) => ({ organizationId: v.organizationId, role: v.role, share: v.share, ...(v.note?.trim() ? { note: v.note.trim() } : {}) })}
+            command={(v) => post('/api/teams/{id}/invitations', { id: team.id }, { organizationId: v.organizationId, role: v.role, share: v.share, ...(v.note?.trim() ? { note: v.note.trim() } : {}) })}
             onDone={done}
             testId="invite-dialog"
           >
@@ -234,8 +234,7 @@ export function TeamDetail() {
             onClose={() => setDialog(null)}
             title={t('completeTeam')}
             okText={t('completeTeam')}
-            path={`/api/teams/${encodeURIComponent(team.id)}/complete`}
-            toBody={(v) => (v.note?.trim() ? { note: v.note.trim() } : {})}
+            command={(v) => post('/api/teams/{id}/complete', { id: team.id }, v.note?.trim() ? { note: v.note.trim() } : {})}
             onDone={done}
             testId="complete-dialog"
           >
@@ -251,8 +250,7 @@ export function TeamDetail() {
             title={t('dissolveTeam')}
             okText={t('dissolveTeam')}
             danger
-            path={`/api/teams/${encodeURIComponent(team.id)}/dissolve`}
-            toBody={(v) => ({ reason: v.reason.trim() })}
+            command={(v) => post('/api/teams/{id}/dissolve', { id: team.id }, { reason: v.reason.trim() })}
             onDone={done}
             testId="dissolve-dialog"
           >

@@ -1,5 +1,5 @@
 import { INestApplication, UnsupportedMediaTypeException } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Server } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { positiveNumberEnv } from '../env';
@@ -84,7 +84,13 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   server.headersTimeout = 20_000;
   answerClientErrorsAsProblems(server);
   app.useGlobalFilters(new ProblemFilter());
-  const document = SwaggerModule.createDocument(
+  const document = openApiDocument(app, options);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** The app's OpenAPI document, as served at /api/docs-json (no server needed: read from the app's modules). */
+export function openApiDocument(app: INestApplication, options: Pick<HttpAppOptions, 'title' | 'description'>): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle(options.title)
@@ -94,7 +100,6 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
       .addSecurityRequirements('bearer')
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }
 
 function optionalProvider<T>(app: INestApplication, token: symbol): T | undefined {
