@@ -2,8 +2,8 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandContext, CommandResult, executeCommand, invalid, loadState, notFound } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
-import { needDecider, needStream } from '@shecun/needs';
-import { organizationDecider, organizationStream, OrganizationState } from '@shecun/organizations';
+import { PublishedNeed, readPublishedNeed } from '@shecun/needs';
+import { PublishedOrganization, readPublishedOrganization } from '@shecun/organizations';
 import { RegionsService } from '@shecun/regions';
 import { v5 as uuidv5 } from 'uuid';
 import { AllocationTarget, Donor, flowStream, fundStream, Party, Resource } from './donation.model';
@@ -46,12 +46,15 @@ export class ExecuteFundCommand {
   ) {}
 }
 
-/** Reads organizations, funds, needs and flows from their own streams: consistent, no read-model lag. */
+/**
+ * Reads organizations and needs (their contexts' published readers), funds and flows from their
+ * own streams: consistent, no read-model lag.
+ */
 class Streams {
   constructor(private readonly store: EventStore) {}
 
-  organization(id: string): Promise<OrganizationState> {
-    return loadState(this.store, organizationStream(id), organizationDecider);
+  organization(id: string): Promise<PublishedOrganization> {
+    return readPublishedOrganization(this.store, id);
   }
 
   fund(id: string): Promise<FundState> {
@@ -62,8 +65,8 @@ class Streams {
     return loadState(this.store, flowStream(id), flowDecider);
   }
 
-  async need(id: string) {
-    const need = await loadState(this.store, needStream(id), needDecider);
+  async need(id: string): Promise<PublishedNeed> {
+    const need = await readPublishedNeed(this.store, id);
     // A draft is not yet a need anyone can give to.
     if (!need.exists || need.lifecycle === 'draft') throw notFound(`需求 ${id} 不存在或尚未发布 (need ${id} not found or not published)`);
     return need;
@@ -77,7 +80,7 @@ class Streams {
     }
     const org = await this.organization(ref.id);
     if (!org.exists) throw notFound(`社会组织 ${ref.id} 未登记 (organization ${ref.id} not registered)`);
-    return { kind: 'organization', id: org.id, name: org.name, organizationId: org.id, divisionCode: org.homeDivisionCode };
+    return { kind: 'organization', id: org.organizationId, name: org.name, organizationId: org.organizationId, divisionCode: org.homeDivisionCode };
   }
 }
 
@@ -104,11 +107,11 @@ export class ExecuteFlowCommandHandler implements ICommandHandler<ExecuteFlowCom
           donorStanding = { exists: org.exists, standing: org.standing };
           if (!org.exists) throw notFound(`捐赠方社会组织 ${given.organizationId} 未登记 (donor organization not registered)`);
           if (given.kind === 'organization') {
-            donor = { kind: 'organization', organizationId: org.id, name: org.name };
+            donor = { kind: 'organization', organizationId: org.organizationId, name: org.name };
           } else {
-            const unit = org.profile.memberUnits.find((m) => m.name === given.name);
+            const unit = org.memberUnits.find((name) => name === given.name);
             if (!unit) throw invalid(`${given.name ?? ''} 不是 ${org.name} 的会员单位 (not a member unit of ${org.name})`);
-            donor = { kind: 'member_unit', organizationId: org.id, name: unit.name };
+            donor = { kind: 'member_unit', organizationId: org.organizationId, name: unit };
           }
         }
         return { flowId, command: { type: 'PledgeDonation', flowId, donor, donorStanding, recipient, resource: request.resource, amount: request.amount, note: request.note } };
@@ -125,7 +128,7 @@ export class ExecuteFlowCommandHandler implements ICommandHandler<ExecuteFlowCom
         let child: string | null = null;
         if (t.kind === 'need') {
           const need = await this.streams.need(t.needId);
-          target = { kind: 'need', needId: need.id, villageCode: need.villageCode, title: need.fields.title, ...(t.teamId ? { teamId: t.teamId } : {}) };
+          target = { kind: 'need', needId: need.needId, villageCode: need.villageCode, title: need.title, ...(t.teamId ? { teamId: t.teamId } : {}) };
         } else if (t.kind === 'village') {
           if (!this.regions.isVillage(t.villageCode)) throw invalid(`${t.villageCode} 不是广东省的村/社区 (not a known Guangdong village code)`);
           target = { kind: 'village', villageCode: t.villageCode, project: t.project };
@@ -138,7 +141,7 @@ export class ExecuteFlowCommandHandler implements ICommandHandler<ExecuteFlowCom
       case 'RecordUse': {
         const need = request.needId ? await this.streams.need(request.needId) : null;
         const { needId: _needId, ...rest } = request;
-        return { flowId, command: { ...rest, need: need ? { needId: need.id, villageCode: need.villageCode } : null } };
+        return { flowId, command: { ...rest, need: need ? { needId: need.needId, villageCode: need.villageCode } : null } };
       }
       default:
         return { flowId, command: request };

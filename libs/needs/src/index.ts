@@ -12,3 +12,4 @@ export * from './need-expiry.sweeper';
 export * from './organization-standings';
 export * from './team-rosters';
 export * from './context';
+export * from './published-need';

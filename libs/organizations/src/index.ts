@@ -26,3 +26,4 @@ export * from './teams.commands';
 export * from './teams.queries';
 export * from './teams.controller';
 export * from './context';
+export * from './published-organization';

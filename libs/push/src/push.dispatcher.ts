@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { loadState, waitFor, withWriteLock } from '@shecun/core';
+import { waitFor, withWriteLock } from '@shecun/core';
 import { EVENT_STORE, EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
-import { needDecider, needStream } from '@shecun/needs';
-import { organizationDecider, organizationStream } from '@shecun/organizations';
+import { readPublishedNeed } from '@shecun/needs';
+import { readPublishedOrganization } from '@shecun/organizations';
 import {
   canPark, describeError, FailurePolicy, isDatabaseUnavailable, messageOf, ParkedEvent, parkEvent, ProcessingControl, ProjectionHost, replayParkedEvents, ReplayResult,
 } from '@shecun/projections';
@@ -162,10 +162,10 @@ export class PushDispatcher implements OnModuleInit, OnApplicationBootstrap, OnA
     if (!isFreshEnough(event.metadata.occurredAt, Date.now(), this.options.maxAgeDays ?? 7)) return;
     const needId = (event.data as { needId: string }).needId;
     // The need as of now, from its own stream: pushes go only for a need that is open.
-    const need = await loadState(this.store, needStream(needId), needDecider);
+    const need = await readPublishedNeed(this.store, needId);
     if (need.lifecycle !== 'published') return;
     await this.inputsAt(event.position);
-    const pushNeed: PushNeed = { needId, title: need.fields.title, villageCode: need.villageCode, category: need.fields.category, publishedAt: need.publishedAt };
+    const pushNeed: PushNeed = { needId, title: need.title, villageCode: need.villageCode, category: need.category, publishedAt: need.publishedAt };
     const candidates = await this.targeting.candidatesFor(pushNeed);
     const preferences = new Map((await this.dataSource.getRepository(PushPreferencesView).find()).map((r) => [r.organizationId, JSON.parse(r.preferences) as PushPreferences]));
     const recipients = selectRecipients(pushNeed, candidates, (id) => preferences.get(id));
@@ -192,7 +192,6 @@ export class PushDispatcher implements OnModuleInit, OnApplicationBootstrap, OnA
   }
 
   private async memberUnitsOf(organizationId: string): Promise<string[]> {
-    const org = await loadState(this.store, organizationStream(organizationId), organizationDecider);
-    return org.profile.memberUnits.map((m) => m.name);
+    return (await readPublishedOrganization(this.store, organizationId)).memberUnits;
   }
 }
