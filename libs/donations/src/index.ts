@@ -17,3 +17,4 @@ export * from './iati';
 export * from './organization-identifiers';
 export * from './counting';
 export * from './context';
+export * from './money-in-region';

@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, forbidden, invalid, notFound, withinScope } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
-import { PairingsQueries, TeamState, TeamView } from '@shecun/organizations';
+import { eventsOfParts, moneyInRegion, signedAmount } from '@shecun/donations';
+import { PairingsQueries, teamsWithin } from '@shecun/organizations';
 import { RegionsService } from '@shecun/regions';
 import { DataSource } from 'typeorm';
 import { FiguresAccumulator } from './figures';
 import { cohort, cohortRows } from './monitoring.cohort';
 import { moneyLinks, needsLinks, query } from './monitoring.links';
-import { eventsOfParts, moneyParts, signedAmount } from './monitoring.money';
 import {
   checkDates,
   CohortFilter,
@@ -179,11 +179,7 @@ export class MonitoringQueries {
     if (request.bucket !== undefined && !bucketRange(request.period, request.bucket)) {
       throw invalid(`bucket ${request.bucket} is not a ${request.period} (e.g. ${bucketOf(new Date(), request.period)})`);
     }
-    const { parts, states } = await moneyParts(this.dataSource, region, this.regions.rootCode);
-    const unitOf = (flowId: string) => {
-      const resource = states.get(flowId)?.resource;
-      return !resource || resource.kind === 'money' ? '分' : resource.unit;
-    };
+    const { parts, unitOf } = await moneyInRegion(this.dataSource, region.code, this.regions.rootCode);
     const selected = parts
       .filter((p) => p.figure === request.figure && (!request.unallocated || p.villageCode === null))
       .filter((p) => {
@@ -269,12 +265,9 @@ export class MonitoringQueries {
     }
 
     // Teams (组团帮扶) formed for an area within the region, by the date they were formed.
-    const teams = await this.dataSource.getRepository(TeamView).createQueryBuilder('t')
-      .where('t.targetCode >= :lo AND t.targetCode < :hi', { lo: region.code, hi: `${region.code}:` }).getMany();
     let teamsFormed = 0;
     let activeTeams = 0;
-    for (const row of teams) {
-      const team = JSON.parse(row.state) as TeamState;
+    for (const team of await teamsWithin(this.dataSource, region.code)) {
       if (f.category && !(team.categories as string[]).includes(f.category)) continue;
       if (team.status === 'active') activeTeams += 1;
       const key = inRange(team.formedAt);
@@ -285,7 +278,7 @@ export class MonitoringQueries {
 
     // Donations, by the counting rules (libs/donations/src/counting.ts): each part of a gift counted
     // once, in the region of the village it is allocated to; unallocated parts at the province only.
-    const { parts: money } = await moneyParts(this.dataSource, region, this.regions.rootCode);
+    const { parts: money } = await moneyInRegion(this.dataSource, region.code, this.regions.rootCode);
     const donations = { ...zeroMoney(), flows: new Set(money.map((p) => p.flowId)).size };
     const unallocated = zeroMoney();
     for (const part of money) {

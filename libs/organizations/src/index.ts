@@ -27,3 +27,4 @@ export * from './teams.queries';
 export * from './teams.controller';
 export * from './context';
 export * from './published-organization';
+export * from './team-summaries';

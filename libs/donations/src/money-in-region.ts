@@ -1,11 +1,14 @@
 /**
- * Donated money in a region by the counting rules (libs/donations/src/counting.ts), from the
- * donations read model, and the events in the flows' streams each counted part stands for.
+ * Donated money in a region by the counting rules (counting.ts), from the donations read model,
+ * and the events in the flows' streams each counted part stands for: what the bureau's dashboard
+ * (the monitoring context) asks of this context, without reading its tables or state.
  */
-import { countMoney, DonationFlowView, flowStream, FlowState, MoneyPart, partInRegion, SourceRef } from '@shecun/donations';
 import { EventStore, RecordedEvent } from '@shecun/event-store';
 import { DataSource, In } from 'typeorm';
-import { RegionRef } from './monitoring.requests';
+import { countMoney, MoneyPart, partInRegion, SourceRef } from './counting';
+import { flowStream } from './donation.model';
+import { DonationFlowView } from './donation.projection';
+import { FlowState } from './flow.decider';
 
 /** The event types a source reference stands for, and how each changes the amount (in the flow's unit). */
 const matchesRef = (ref: SourceRef, e: RecordedEvent): boolean => {
@@ -24,13 +27,20 @@ export const signedAmount = (e: RecordedEvent): number => {
   return d.amount ?? 0;
 };
 
+/** Counted parts of donated money, and the unit each flow counts in ('分' for money). */
+export interface MoneyInRegion {
+  parts: MoneyPart[];
+  unitOf(flowId: string): string;
+}
+
 /**
- * The counted parts of donated money in a region: for the province (`rootCode`) every flow (so the
- * unallocated parts are known); for a smaller region the flows allocating to its villages and their
- * ancestors up to the gifts.
+ * The counted parts of donated money in a region (`regionCode`): for the province (`rootCode`)
+ * every flow (so the unallocated parts are known); for a smaller region the flows allocating to
+ * its villages and their ancestors up to the gifts.
  */
-export async function moneyParts(dataSource: DataSource, region: RegionRef, rootCode: string): Promise<{ parts: MoneyPart[]; states: Map<string, FlowState> }> {
+export async function moneyInRegion(dataSource: DataSource, regionCode: string, rootCode: string): Promise<MoneyInRegion> {
   const repo = dataSource.getRepository(DonationFlowView);
+  const region = { code: regionCode };
   const province = region.code === rootCode;
   const rows = province
     ? await repo.createQueryBuilder('f').select(['f.id', 'f.state']).getMany()
@@ -48,7 +58,11 @@ export async function moneyParts(dataSource: DataSource, region: RegionRef, root
     }
   }
   const parts = countMoney(states.values(), { complete: province }).filter((p) => partInRegion(p, region.code, rootCode));
-  return { parts, states };
+  const unitOf = (flowId: string) => {
+    const resource = states.get(flowId)?.resource;
+    return !resource || resource.kind === 'money' ? '分' : resource.unit;
+  };
+  return { parts, unitOf };
 }
 
 /** The events that make each part, in the flows' streams read from the event store (each stream once). */
