@@ -4,7 +4,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { SqliteEventStore } from '@shecun/event-store';
-import { MonitoredNeed, MonitoringProjection, syntheticNeedEvents } from '@shecun/monitoring';
+import { MonitoredNeed, MonitoringProjection } from '@shecun/monitoring';
+import { syntheticNeedEvents } from '@shecun/needs';
 import { ProjectionCheckpoint, ProjectionRunner } from '@shecun/projections';
 import { RegionsService } from '@shecun/regions';
 

@@ -7,5 +7,4 @@ export * from './dashboard.dto';
 export * from './dashboard.csv';
 export * from './dashboard.controller';
 export * from './monitoring.module';
-export * from './synthetic-needs';
 export * from './context';

@@ -7,7 +7,7 @@ import { Projection, ProjectionCheckpoint, ProjectionRunner } from '@shecun/proj
 import { DataSource, EntityManager } from 'typeorm';
 import { MonitoredNeed, MonitoringProjection } from './monitoring.projection';
 import { chinaDate } from './periods';
-import { syntheticNeedEvents } from './synthetic-needs';
+import { syntheticNeedEvents } from '@shecun/needs';
 
 /** The same projection fed one event at a time (no applyBatch, the runner's per-event path). */
 class OneByOne implements Projection {

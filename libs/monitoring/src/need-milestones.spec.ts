@@ -1,7 +1,7 @@
 import { acceptedQuantity, commitmentStatus, needDecider, NeedEvent, NeedState, needStatus } from '@shecun/needs';
 import { foldMilestones, newMilestones, statusOf, teamCommitmentsOf } from './need-milestones';
 import { chinaDate } from './periods';
-import { SyntheticEvent, syntheticNeedEvents } from './synthetic-needs';
+import { SyntheticEvent, syntheticNeedEvents } from '@shecun/needs';
 
 /** The generated histories, need by need (every event decided by the needs decider). */
 function histories(needs: number, seed: number): Map<string, SyntheticEvent[]> {

@@ -13,3 +13,4 @@ export * from './organization-standings';
 export * from './team-rosters';
 export * from './context';
 export * from './published-need';
+export * from './synthetic-needs';

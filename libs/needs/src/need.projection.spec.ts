@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordedEvent, SqliteEventStore } from '@shecun/event-store';
 // Generated histories (every event decided by the needs decider); a test-only use of the monitoring library.
-import { syntheticNeedEvents } from '@shecun/monitoring';
+import { syntheticNeedEvents } from './synthetic-needs';
 import { Projection, ProjectionCheckpoint, ProjectionRunner } from '@shecun/projections';
 import { DataSource, EntityManager } from 'typeorm';
 import { commitmentStatus, lackingQuantity, needDecider, NeedState, needStatus } from './need.decider';

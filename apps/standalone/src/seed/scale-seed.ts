@@ -1,7 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Actor } from '@shecun/core';
 import { EVENT_STORE, EventStore, NewEvent } from '@shecun/event-store';
-import { prng, syntheticNeedEvents } from '@shecun/monitoring';
+import { prng, syntheticNeedEvents } from '@shecun/needs';
 import { CATEGORIES, Category, needStream } from '@shecun/needs';
 import { HubKind, makeCreditCode, organizationDecider, OrganizationType, organizationStream } from '@shecun/organizations';
 import { RegionsService } from '@shecun/regions';

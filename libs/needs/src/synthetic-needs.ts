@@ -1,7 +1,10 @@
 import { Actor, DecisionContext } from '@shecun/core';
 import { EventMetadata } from '@shecun/event-store';
-import { CATEGORIES, NeedCommand, needDecider, NeedEvent, NeedState, needStream, TeamForCommitment } from '@shecun/needs';
 import { randomUUID } from 'node:crypto';
+import { needDecider } from './need.decider';
+import { NeedEvent } from './need.events';
+import { CATEGORIES, needStream } from './need.model';
+import { NeedCommand, NeedState, TeamForCommitment } from './need.state';
 
 /**
  * Generated needs histories for benchmarks and tests: every event is decided by the needs
