@@ -2,7 +2,7 @@ import { RecordedEvent } from '@shecun/event-store';
 import { IdentityService, SessionService } from '@shecun/identity';
 import { MatchingProjection, MatchingService } from '@shecun/matching';
 import { prng } from '@shecun/needs';
-import { CATEGORIES } from '@shecun/needs';
+import { CATEGORIES } from '@shecun/categories';
 import { ProjectionHost, ProjectionRunner } from '@shecun/projections';
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

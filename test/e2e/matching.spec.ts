@@ -1,6 +1,7 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { Actor } from '@shecun/core';
-import { Category, ExecuteNeedCommand, NeedCommand } from '@shecun/needs';
+import { ExecuteNeedCommand, NeedCommand } from '@shecun/needs';
+import { Category } from '@shecun/categories';
 import { randomUUID } from 'node:crypto';
 import { actAs, COORDINATOR, futureDate, removeDir, startEmbeddedApp, staffOf, TestActor, TestApp } from '../support/embedded-app';
 import { PROVINCE_BUREAU, registerOrganizations, TestOrganization } from '../support/organizations';

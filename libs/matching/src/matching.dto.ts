@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { CATEGORIES, Category } from '@shecun/needs';
+import { CATEGORIES, Category } from '@shecun/categories';
 
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
 

@@ -1,5 +1,5 @@
 /** What the matching index holds of organizations, needs, pairings and teams, and what its rankings give. */
-import { Category } from '@shecun/needs';
+import { Category } from '@shecun/categories';
 import { OpenCommitment } from './matching.projection';
 import { Fairness, LedTeam, Score } from './scoring';
 

@@ -1,4 +1,4 @@
-import { CATEGORIES, Category } from '@shecun/needs';
+import { CATEGORIES, Category } from '@shecun/categories';
 import { MatchingIndex } from './matching.index';
 import { MatchingNeedRow, MatchingOrganizationRow, MatchingPairingRow, MatchingTeamRow } from './matching.projection';
 import { categoryMask, fairness, scoreMatch } from './scoring';

@@ -1,4 +1,4 @@
-import { Category } from '@shecun/needs';
+import { Category } from '@shecun/categories';
 import { MatchingRows } from './matching.rows';
 import { CATEGORY_BITS, CATEGORY_OF_BIT, codeNumber, NOT_RANKED, round2, today, TopK } from './matching.scan';
 import {

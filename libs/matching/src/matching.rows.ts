@@ -1,4 +1,4 @@
-import { Category } from '@shecun/needs';
+import { Category } from '@shecun/categories';
 import { MatchingNeedRow, MatchingOrganizationRow, MatchingPairingRow, MatchingTeamRow, OpenCommitment } from './matching.projection';
 import { NeedEntry, NeedRecord, NO_OPEN_COMMITMENTS, OrganizationEntry, PairingEntry, TeamEntry } from './matching.entries';
 import { codeNumber, grow, NOT_RANKED, today } from './matching.scan';

@@ -1,6 +1,6 @@
 /** The tools of the index's scans over typed arrays: keeping the best k, growing arrays, division codes as numbers. */
 import { chinaDate } from '@shecun/core';
-import { CATEGORIES } from '@shecun/needs';
+import { CATEGORIES } from '@shecun/categories';
 import { categoryBit } from './scoring';
 
 /** The base points of an organization that is not ranked. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, conflict, forbidden, invalid, notFound, withinScope } from '@shecun/core';
-import { Category, CATEGORY_LABELS } from '@shecun/needs';
+import { Category, CATEGORY_LABELS } from '@shecun/categories';
 import { ProjectionCheckpoint } from '@shecun/projections';
 import { RegionsService } from '@shecun/regions';
 import { DataSource, MoreThan } from 'typeorm';

@@ -1,4 +1,4 @@
-import { CATEGORIES, CATEGORY_LABELS, Category } from '@shecun/needs';
+import { CATEGORIES, CATEGORY_LABELS, Category } from '@shecun/categories';
 import counterpartData from '../data/counterpart-cities.json';
 
 /**

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '@shecun/core';
-import { CATEGORIES } from '@shecun/needs';
+import { CATEGORIES } from '@shecun/categories';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { FIGURES, Figure } from './figures';
 import { REGION_LEVELS, RegionLevel } from './monitoring.queries';

@@ -1,5 +1,6 @@
 import { DomainEvent } from '@shecun/core';
-import { Category, Evidence, ItemQuantity, LineItem } from './need.model';
+import { Evidence, ItemQuantity, LineItem } from './need.model';
+import { Category } from '@shecun/categories';
 
 export interface NeedFields {
   title: string;

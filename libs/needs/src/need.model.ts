@@ -1,19 +1,7 @@
 import type { EvidenceFileRef } from '@shecun/evidence';
-/** Vocabulary of the needs context (DOMAIN.md: assistance categories, resource kinds). */
+import type { Category } from '@shecun/categories';
+/** Vocabulary of the needs context (DOMAIN.md: resource kinds; the assistance categories are in libs/categories). */
 
-export const CATEGORIES = ['industry', 'employment', 'consumption', 'health', 'education', 'volunteer', 'greening', 'care'] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-export const CATEGORY_LABELS: Record<Category, string> = {
-  industry: '产业帮扶',
-  employment: '就业帮扶',
-  consumption: '消费帮扶',
-  health: '健康帮扶',
-  education: '教育帮扶',
-  volunteer: '志愿帮扶',
-  greening: '绿美广东',
-  care: '特殊群体暖心关爱',
-};
 
 /**
  * What a line item asks for, and the unit its integer quantity counts:

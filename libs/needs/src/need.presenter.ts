@@ -13,7 +13,8 @@ import {
   recordedForCommitment,
   teamOf,
 } from './need.decider';
-import { CATEGORY_LABELS, KIND_LABELS } from './need.model';
+import { KIND_LABELS } from './need.model';
+import { CATEGORY_LABELS } from '@shecun/categories';
 
 /** The need as users see it: the decider's state with every derived figure spelled out. */
 export function presentNeed(state: NeedState, today: string) {

@@ -18,7 +18,8 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { EVIDENCE_VISIBILITIES, EvidenceVisibility, SHA256_PATTERN } from '@shecun/evidence';
-import { CATEGORIES, Category, COMMITMENT_STATUSES, EVIDENCE_KINDS, EvidenceKind, LINE_ITEM_KINDS, LineItemKind, NEED_STATUSES, NeedStatus } from './need.model';
+import { COMMITMENT_STATUSES, EVIDENCE_KINDS, EvidenceKind, LINE_ITEM_KINDS, LineItemKind, NEED_STATUSES, NeedStatus } from './need.model';
+import { CATEGORIES, Category } from '@shecun/categories';
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;

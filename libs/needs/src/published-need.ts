@@ -1,7 +1,8 @@
 import { foldRecorded } from '@shecun/core';
 import { EventStore } from '@shecun/event-store';
 import { needDecider } from './need.decider';
-import { Category, NeedLifecycle, needStream } from './need.model';
+import { NeedLifecycle, needStream } from './need.model';
+import { Category } from '@shecun/categories';
 
 /**
  * What another context may know of one need: part of the needs context's published language

@@ -3,7 +3,8 @@ import { EventMetadata } from '@shecun/event-store';
 import { randomUUID } from 'node:crypto';
 import { needDecider } from './need.decider';
 import { NeedEvent } from './need.events';
-import { CATEGORIES, needStream } from './need.model';
+import { needStream } from './need.model';
+import { CATEGORIES } from '@shecun/categories';
 import { NeedCommand, NeedState, TeamForCommitment } from './need.state';
 
 /**

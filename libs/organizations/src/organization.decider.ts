@@ -1,5 +1,5 @@
 import { Actor, conflict, Decider, DecisionContext, forbidden, invalid, notFound, withinScope } from '@shecun/core';
-import { CATEGORIES, Category } from '@shecun/needs';
+import { CATEGORIES, Category } from '@shecun/categories';
 import { OrganizationType, validateAnyCreditCode, validateCreditCode } from './credit-code';
 import { OrganizationEvent } from './organization.events';
 import { Contact, HUB_KINDS, HubKind, MemberUnit, Profile, Standing } from './organization.model';

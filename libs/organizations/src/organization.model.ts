@@ -1,4 +1,4 @@
-import { Category } from '@shecun/needs';
+import { Category } from '@shecun/categories';
 import { OrganizationType } from './credit-code';
 
 /**

@@ -1,4 +1,4 @@
-import { CATEGORY_LABELS } from '@shecun/needs';
+import { CATEGORY_LABELS } from '@shecun/categories';
 import { ORGANIZATION_TYPE_LABELS } from './credit-code';
 import { OrganizationState } from './organization.decider';
 import { HUB_KIND_LABELS, STANDING_LABELS } from './organization.model';

@@ -15,7 +15,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { CATEGORIES, Category } from '@shecun/needs';
+import { CATEGORIES, Category } from '@shecun/categories';
 import { ORGANIZATION_TYPES, OrganizationType } from './credit-code';
 import { HUB_KINDS, HubKind, STANDINGS, Standing } from './organization.model';
 

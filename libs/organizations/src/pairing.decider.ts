@@ -1,5 +1,5 @@
 import { Actor, chinaDate, conflict, Decider, DecisionContext, DomainEvent, everyCommandCommutes, forbidden, invalid, notFound, withinScope } from '@shecun/core';
-import { CATEGORIES, Category } from '@shecun/needs';
+import { CATEGORIES, Category } from '@shecun/categories';
 import { Standing } from './organization.model';
 
 /**

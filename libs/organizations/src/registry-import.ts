@@ -1,5 +1,5 @@
 import { DomainErrorKind, flattenValidationErrors, invalid } from '@shecun/core';
-import { CATEGORIES, Category, CATEGORY_LABELS } from '@shecun/needs';
+import { CATEGORIES, Category, CATEGORY_LABELS } from '@shecun/categories';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parse as parseCsv } from 'csv-parse';

@@ -1,4 +1,4 @@
-import { Category } from '@shecun/needs';
+import { Category } from '@shecun/categories';
 import { DataSource } from 'typeorm';
 import { TeamState, TeamStatus } from './team.decider';
 import { TeamView } from './team.projection';

@@ -1,5 +1,5 @@
 import { Actor, conflict, Decider, DecisionContext, DomainEvent, everyCommandCommutes, forbidden, invalid, notFound } from '@shecun/core';
-import { CATEGORIES, Category } from '@shecun/needs';
+import { CATEGORIES, Category } from '@shecun/categories';
 import { HubKind, Standing } from './organization.model';
 
 /**

@@ -1,7 +1,7 @@
 import { PageQueryDto, HumanText } from '@shecun/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { CATEGORIES, Category } from '@shecun/needs';
+import { CATEGORIES, Category } from '@shecun/categories';
 import { INVITABLE_ROLES, InvitableRole, TEAM_STATUSES } from './team.decider';
 
 const ORG_ID = /^[A-Za-z0-9._:-]{1,64}$/;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { notFound } from '@shecun/core';
-import { CATEGORY_LABELS } from '@shecun/needs';
+import { CATEGORY_LABELS } from '@shecun/categories';
 import { DataSource } from 'typeorm';
 import { HUB_KIND_LABELS } from './organization.model';
 import { committedShares, TEAM_ROLE_LABELS, TeamState } from './team.decider';

@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, Command, CommandContext, CommandResult, CurrentActor, executeCommand, forbidden, IDEMPOTENCY_HEADER, invalid, PageQueryDto, RequestWithActor, Streaming } from '@shecun/core';
 import { StreamAccess } from '@shecun/identity';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
-import { CATEGORIES, Category } from '@shecun/needs';
+import { CATEGORIES, Category } from '@shecun/categories';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { finalize, from, interval, map, merge, mergeMap, Observable, startWith, takeUntil, timer } from 'rxjs';

@@ -1,5 +1,5 @@
 import { DomainEvent } from '@shecun/core';
-import { Category } from '@shecun/needs';
+import { Category } from '@shecun/categories';
 
 /**
  * Pushing needs to the organizations that fit them (推送需求信息): an organization's preferences,

@@ -1,6 +1,7 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { Actor } from '@shecun/core';
-import { Category, ExecuteNeedCommand, LineItemInput, NeedCommand } from '@shecun/needs';
+import { ExecuteNeedCommand, LineItemInput, NeedCommand } from '@shecun/needs';
+import { Category } from '@shecun/categories';
 import {
   ExecuteKeyAreaCommand,
   ExecuteOrganizationCommand,
