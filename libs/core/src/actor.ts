@@ -26,3 +26,6 @@ export const isRole = (value: unknown): value is Role => typeof value === 'strin
 /** Whether a division code lies within a scope given as a division code prefix. */
 export const withinScope = (divisionCode: string, scope: string | undefined): boolean =>
   scope !== undefined && scope.length > 0 && divisionCode.startsWith(scope);
+
+/** The platform itself as the actor of what no person asked for (sweeps, pushes, periodic checkpoints). */
+export const SYSTEM_ACTOR: Actor = Object.freeze({ id: 'system', role: 'system' });

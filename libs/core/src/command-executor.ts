@@ -159,18 +159,33 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
 }
 
 function newEventOf<Command>(event: DomainEvent, index: number, envelope: CommandEnvelope<Command>, now: Date): NewEvent {
-  return {
+  return eventToAppend(event, {
     id: uuidv5(`${envelope.commandId}/${index}`, EVENT_ID_NAMESPACE),
+    actor: envelope.actor,
+    correlationId: envelope.correlationId,
+    causationId: envelope.commandId,
+    occurredAt: now.toISOString(),
+  });
+}
+
+/**
+ * The one way an event is made ready to append: its type's current schema version, and who, why
+ * (correlation, causation) and when in its metadata. The executor uses it for every decided event;
+ * the few appends outside a decider (an audited read, a ledger checkpoint, a push) use it too.
+ */
+export function eventToAppend(event: DomainEvent, meta: { id: string; actor: Pick<Actor, 'id' | 'role' | 'organizationId'>; correlationId: string; causationId: string; occurredAt: string }): NewEvent {
+  return {
+    id: meta.id,
     type: event.type,
     schemaVersion: currentSchemaVersion(event.type),
     data: event.data,
     metadata: {
-      actorId: envelope.actor.id,
-      actorRole: envelope.actor.role,
-      ...(envelope.actor.organizationId ? { actorOrganizationId: envelope.actor.organizationId } : {}),
-      correlationId: envelope.correlationId,
-      causationId: envelope.commandId,
-      occurredAt: now.toISOString(),
+      actorId: meta.actor.id,
+      actorRole: meta.actor.role,
+      ...(meta.actor.organizationId ? { actorOrganizationId: meta.actor.organizationId } : {}),
+      correlationId: meta.correlationId,
+      causationId: meta.causationId,
+      occurredAt: meta.occurredAt,
     },
   };
 }

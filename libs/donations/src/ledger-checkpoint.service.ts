@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional, ServiceUnavailableException } from '@nestjs/common';
-import { Actor, CommandContext, conflict, DomainError, forbidden, invalid, notFound, PeriodicSweeper, positiveNumberEnv } from '@shecun/core';
+import { Actor, CommandContext, conflict, DomainError, eventToAppend, forbidden, invalid, notFound, PeriodicSweeper, positiveNumberEnv, SYSTEM_ACTOR } from '@shecun/core';
 import { EVENT_STORE, EventStore, RecordedEvent, START, WrongExpectedRevisionError } from '@shecun/event-store';
 import { IDENTITY_OPTIONS, IdentityOptions, keyId } from '@shecun/identity';
 import { randomUUID } from 'node:crypto';
@@ -131,27 +131,8 @@ export class LedgerCheckpoints {
       reason,
       previous: last ? { id: last.id, root: last.root } : null,
     };
-    const { actor } = context;
-    await this.store.append(
-      LEDGER_CHECKPOINT_STREAM,
-      [
-        {
-          id,
-          type: LEDGER_CHECKPOINTED,
-          schemaVersion: 1,
-          data,
-          metadata: {
-            actorId: actor.id,
-            actorRole: actor.role,
-            ...(actor.organizationId ? { actorOrganizationId: actor.organizationId } : {}),
-            correlationId: context.correlationId,
-            causationId: context.commandId,
-            occurredAt: data.at,
-          },
-        },
-      ],
-      expected,
-    ).catch((error: unknown) => {
+    const event = eventToAppend({ type: LEDGER_CHECKPOINTED, data }, { id, actor: context.actor, correlationId: context.correlationId, causationId: context.commandId, occurredAt: data.at });
+    await this.store.append(LEDGER_CHECKPOINT_STREAM, [event], expected).catch((error: unknown) => {
       if (error instanceof WrongExpectedRevisionError) throw conflict('另一个账本检查点刚刚生成，请查看后再试 (another ledger checkpoint was just taken: look at it, or retry)');
       throw error;
     });
@@ -216,7 +197,7 @@ export class LedgerCheckpointSweeper extends PeriodicSweeper {
     const correlationId = randomUUID();
     let checkpoint: LedgerCheckpoint;
     try {
-      checkpoint = await this.checkpoints.take({ actor: { id: 'system', role: 'system' }, commandId: randomUUID(), correlationId }, `periodic (every ${this.everyMs / HOUR} h)`, now);
+      checkpoint = await this.checkpoints.take({ actor: SYSTEM_ACTOR, commandId: randomUUID(), correlationId }, `periodic (every ${this.everyMs / HOUR} h)`, now);
     } catch (error) {
       // Another instance sealed the ledger at the same moment: its checkpoint stands for both.
       if (error instanceof DomainError && error.kind === 'conflict') return null;

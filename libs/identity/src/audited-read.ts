@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Actor, DomainEvent } from '@shecun/core';
+import { Actor, DomainEvent, eventToAppend } from '@shecun/core';
 import { EventStore, RecordedEvent } from '@shecun/event-store';
 
 /**
@@ -18,24 +18,6 @@ export async function recordAuditedRead(
   correlationId: string = randomUUID(),
 ): Promise<void> {
   const now = new Date().toISOString();
-  await store.append(
-    accessStream(actor.id),
-    [
-      {
-        id: randomUUID(),
-        type: 'AuditedRead',
-        schemaVersion: 1,
-        data: { resource: read.resource, resourceId: read.resourceId, scope: read.scope, query: read.query ?? {}, readAt: now },
-        metadata: {
-          actorId: actor.id,
-          actorRole: actor.role,
-          ...(actor.organizationId ? { actorOrganizationId: actor.organizationId } : {}),
-          correlationId,
-          causationId: correlationId,
-          occurredAt: now,
-        },
-      },
-    ],
-    'any',
-  );
+  const event: AuditedRead = { type: 'AuditedRead', data: { resource: read.resource, resourceId: read.resourceId, scope: read.scope, query: read.query ?? {}, readAt: now } };
+  await store.append(accessStream(actor.id), [eventToAppend(event, { id: randomUUID(), actor, correlationId, causationId: correlationId, occurredAt: now })], 'any');
 }

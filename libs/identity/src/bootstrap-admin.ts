@@ -1,4 +1,4 @@
-import { executeCommand } from '@shecun/core';
+import { executeCommand, SYSTEM_ACTOR } from '@shecun/core';
 import { EventStore } from '@shecun/event-store';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ export async function bootstrapAdministrator(store: EventStore, input: { usernam
   const oneTimePassword = input.password === undefined ? randomBytes(15).toString('base64url') : undefined;
   const id = (step: string) => uuidv5(`bootstrap-admin/${username}/${step}`, BOOTSTRAP_NAMESPACE);
   await executeCommand(store, userStream(userId), userDecider, {
-    actor: { id: 'system', role: 'system' },
+    actor: SYSTEM_ACTOR,
     commandId: id('register'),
     correlationId: id('register'),
     command: {

@@ -1,6 +1,6 @@
 import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Actor, CommandContext, CommandResult, executeCommand, notFound } from '@shecun/core';
+import { Actor, CommandContext, CommandResult, executeCommand, notFound, SYSTEM_ACTOR } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { DataSource, IsNull } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
@@ -123,7 +123,7 @@ export class IdentityService {
   async provision(
     account: { username: string; displayName: string; password?: string; passwordHash?: string; grant: GrantSpec },
     seed: string,
-    actor: Actor = { id: 'system', role: 'system' },
+    actor: Actor = SYSTEM_ACTOR,
   ): Promise<{ userId: string; grantId: string; position?: number }> {
     const userId = userIdFor(account.username);
     const context = (step: string) => ({ actor, commandId: uuidv5(`${seed}/${step}`, PROVISION_NAMESPACE), correlationId: uuidv5(seed, PROVISION_NAMESPACE) });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { chinaToday, DomainError, PeriodicSweeper } from '@shecun/core';
+import { chinaToday, DomainError, PeriodicSweeper, SYSTEM_ACTOR } from '@shecun/core';
 import { randomUUID } from 'node:crypto';
 import { DataSource, LessThan } from 'typeorm';
 import { NeedView } from './need.projection';
@@ -29,7 +29,7 @@ export class NeedExpirySweeper extends PeriodicSweeper {
     for (const { id } of due) {
       try {
         await this.commands.execute(
-          new ExecuteNeedCommand(id, { type: 'ExpireNeed' }, { actor: { id: 'system', role: 'system' }, commandId: randomUUID(), correlationId }),
+          new ExecuteNeedCommand(id, { type: 'ExpireNeed' }, { actor: SYSTEM_ACTOR, commandId: randomUUID(), correlationId }),
         );
         expired.push(id);
       } catch (error) {

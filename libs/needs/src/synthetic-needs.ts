@@ -1,4 +1,4 @@
-import { Actor, DecisionContext } from '@shecun/core';
+import { Actor, DecisionContext, SYSTEM_ACTOR } from '@shecun/core';
 import { EventMetadata } from '@shecun/event-store';
 import { randomUUID } from 'node:crypto';
 import { needDecider } from './need.decider';
@@ -222,7 +222,7 @@ export function* syntheticNeedEvents(options: SyntheticOptions): Generator<Synth
     if (state.lifecycle === 'published' && !state.firstAcceptedAt) {
       const r = random();
       if (r < 0.1) run(coordinator, { type: 'WithdrawNeed', reason: '另有安排' }, later(240));
-      else if (dueDate) run({ id: 'system', role: 'system' }, { type: 'ExpireNeed' }, (clock = Math.max(clock + 60_000, Date.parse(`${dueDate}T00:00:00Z`) + 2 * DAY)));
+      else if (dueDate) run(SYSTEM_ACTOR, { type: 'ExpireNeed' }, (clock = Math.max(clock + 60_000, Date.parse(`${dueDate}T00:00:00Z`) + 2 * DAY)));
     }
     return out;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { waitFor, withWriteLock } from '@shecun/core';
+import { eventToAppend, SYSTEM_ACTOR, waitFor, withWriteLock } from '@shecun/core';
 import { EVENT_STORE, EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
 import { readPublishedNeed } from '@shecun/needs';
 import { readPublishedOrganization } from '@shecun/organizations';
@@ -183,11 +183,8 @@ export class PushDispatcher implements OnModuleInit, OnApplicationBootstrap, OnA
         webhookUrl: recipient.preferences.webhookUrl,
         pushedAt: event.metadata.occurredAt,
       };
-      await this.store.append(
-        pushFeedStream(recipient.organizationId),
-        [{ id: pushEventId(recipient.organizationId, needId), type: 'NeedPushed', schemaVersion: 1, data, metadata: { actorId: 'system', actorRole: 'system', correlationId: event.metadata.correlationId, causationId: event.id, occurredAt: event.metadata.occurredAt } }],
-        'any',
-      );
+      const pushed = eventToAppend({ type: 'NeedPushed', data }, { id: pushEventId(recipient.organizationId, needId), actor: SYSTEM_ACTOR, correlationId: event.metadata.correlationId, causationId: event.id, occurredAt: event.metadata.occurredAt });
+      await this.store.append(pushFeedStream(recipient.organizationId), [pushed], 'any');
     }
   }
 
