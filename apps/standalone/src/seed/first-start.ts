@@ -1,4 +1,5 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { eventToAppend, SYSTEM_ACTOR } from '@shecun/core';
 import { EVENT_STORE, EventStore, RecordedEvent, START } from '@shecun/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import { seedDemo, SeedProgress, SeedResult } from './demo-seed';
@@ -51,7 +52,7 @@ export async function planDemoSeed(store: EventStore, seedDemoOnEmpty: boolean):
 
 const marker = (type: string, data: unknown, at: Date) => {
   const id = uuidv5(`demo-seed/${type}`, MARKER_NAMESPACE);
-  return { id, type, schemaVersion: 1, data, metadata: { actorId: 'system', actorRole: 'system', correlationId: uuidv5('demo-seed', MARKER_NAMESPACE), causationId: id, occurredAt: at.toISOString() } };
+  return eventToAppend({ type, data }, { id, actor: SYSTEM_ACTOR, correlationId: uuidv5('demo-seed', MARKER_NAMESPACE), causationId: id, occurredAt: at.toISOString() });
 };
 
 /**

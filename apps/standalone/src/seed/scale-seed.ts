@@ -1,9 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Actor } from '@shecun/core';
-import { EVENT_STORE, EventStore, NewEvent } from '@shecun/event-store';
-import { prng, syntheticNeedEvents } from '@shecun/needs';
-import { needStream } from '@shecun/needs';
 import { CATEGORIES, Category } from '@shecun/categories';
+import { Actor, eventToAppend, SYSTEM_ACTOR } from '@shecun/core';
+import { currentSchemaVersion, EVENT_STORE, EventStore, NewEvent } from '@shecun/event-store';
+import { needStream, prng, syntheticNeedEvents } from '@shecun/needs';
 import { HubKind, makeCreditCode, organizationDecider, OrganizationType, organizationStream } from '@shecun/organizations';
 import { RegionsService } from '@shecun/regions';
 import { v5 as uuidv5 } from 'uuid';
@@ -62,10 +61,8 @@ export async function seedScale(app: INestApplicationContext, options: ScaleSeed
   const now = Date.now();
   const id = (name: string) => uuidv5(name, SCALE_NAMESPACE);
   if (!marker) {
-    await store.append(SCALE_SEED_STREAM, [{
-      id: id('marker'), type: 'ScaleSeedStarted', schemaVersion: 1, data: wanted,
-      metadata: { actorId: 'system', actorRole: 'system', correlationId: id('marker'), causationId: id('marker'), occurredAt: new Date(now).toISOString() },
-    }], 'no-stream');
+    const started = eventToAppend({ type: 'ScaleSeedStarted', data: wanted }, { id: id('marker'), actor: SYSTEM_ACTOR, correlationId: id('marker'), causationId: id('marker'), occurredAt: new Date(now).toISOString() });
+    await store.append(SCALE_SEED_STREAM, [started], 'no-stream');
     result.events += 1;
   }
   // The SQLite store answers at once: let timers (a progress bar's redraw) run between steps.
@@ -99,10 +96,7 @@ export async function seedScale(app: INestApplicationContext, options: ScaleSeed
       { actor: registrar, now: at },
     );
     const commandId = id(`org/${organizationId}`);
-    await store.append(organizationStream(organizationId), events.map((e, index): NewEvent => ({
-      id: id(`org/${organizationId}/${index}`), type: e.type, schemaVersion: 1, data: e.data,
-      metadata: { actorId: registrar.id, actorRole: registrar.role, correlationId: commandId, causationId: commandId, occurredAt: at.toISOString() },
-    })), 'any');
+    await store.append(organizationStream(organizationId), events.map((e, index) => eventToAppend(e, { id: id(`org/${organizationId}/${index}`), actor: registrar, correlationId: commandId, causationId: commandId, occurredAt: at.toISOString() })), 'any');
     result.events += events.length;
     if (i % 500 === 0 || i === options.organizations - 1) await progress('organizations', i + 1, options.organizations);
   }
@@ -124,7 +118,7 @@ export async function seedScale(app: INestApplicationContext, options: ScaleSeed
     if (Date.parse(e.metadata.occurredAt) > now) break;
     const events = chunk.get(e.stream) ?? [];
     if (events.length === 0) chunk.set(e.stream, events);
-    events.push({ id: id(`${e.stream}/${e.revision}`), type: e.type, schemaVersion: 1, data: e.data, metadata: e.metadata });
+    events.push({ id: id(`${e.stream}/${e.revision}`), type: e.type, schemaVersion: currentSchemaVersion(e.type), data: e.data, metadata: e.metadata });
     if (e.revision === 0) needsSeen += 1;
     if (++buffered === 20_000) await flush();
   }
