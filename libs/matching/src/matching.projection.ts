@@ -1,17 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { chinaDate } from '@shecun/core';
 import { RecordedEvent } from '@shecun/event-store';
-import {
-  commitmentStatus,
-  CommitmentState,
-  initialNeedState,
-  isNeedEvent,
-  lackingQuantity,
-  NeedState,
-  needDecider,
-  needStatus,
-  teamOf,
-} from '@shecun/needs';
+import { CommitmentFacts, foldNeed, isNeedEvent, NeedFacts, needFactsOf, NeedFold, needFoldFromJson, needFoldToJson } from '@shecun/needs';
 import { isOrganizationEvent, isPairingEvent, isTeamEvent, OrganizationEvent, PairingEvent, TeamEvent } from '@shecun/organizations';
 import { numberTransformer, Projection } from '@shecun/projections';
 import { Column, Entity, EntityManager, In, Index, PrimaryColumn } from 'typeorm';
@@ -109,24 +99,23 @@ export type OpenCommitment = [needId: string, commitmentId: string, promisedBy: 
 /** What one commitment contributes to the record of each organization taking part in it. */
 type Phase = { kind: 'open'; promisedBy: string | null } | { kind: 'onTime' } | { kind: 'late' } | { kind: 'withdrawn' } | { kind: 'none' };
 
-const ENDED = ['withdrawn', 'expired', 'fulfilled', 'closed'];
-
-function phaseOf(c: CommitmentState, need: NeedState): Phase {
-  const status = commitmentStatus(c);
+function phaseOf(c: CommitmentFacts, need: Pick<NeedFacts, 'ended'>): Phase {
+  const status = c.status;
   if (status === 'delivered') {
-    const lastRecorded = c.deliveries.reduce((last, d) => (d.recordedAt > last ? d.recordedAt : last), '');
     // Promised dates are dates in China.
-    return chinaDate(lastRecorded) <= c.promisedBy ? { kind: 'onTime' } : { kind: 'late' };
+    return chinaDate(c.lastDeliveryAt ?? '') <= c.promisedBy ? { kind: 'onTime' } : { kind: 'late' };
   }
   if (status === 'withdrawn') return c.acceptedAt ? { kind: 'withdrawn' } : { kind: 'none' };
   if (status === 'declined') return { kind: 'none' };
   // Offered or accepted: open while the need is; an ended need leaves it neither open nor counted.
-  if (ENDED.includes(need.lifecycle)) return { kind: 'none' };
+  if (need.ended) return { kind: 'none' };
   return { kind: 'open', promisedBy: status === 'accepted' ? c.promisedBy : null };
 }
 
-/** The holder, and every member of a team commitment who took a share. */
-const participantsOf = (c: CommitmentState): string[] => [...new Set([c.organizationId, ...(teamOf(c)?.members.map((m) => m.organizationId) ?? [])])];
+const participantsOf = (c: CommitmentFacts): string[] => c.participants;
+
+/** No need yet: no commitments, nothing counted. */
+const NO_NEED: Pick<NeedFacts, 'commitments' | 'ended'> = { commitments: [], ended: false };
 
 const samePhase = (a: Phase, b: Phase) => a.kind === b.kind && (a.kind !== 'open' || a.promisedBy === (b as { promisedBy: string | null }).promisedBy);
 
@@ -135,7 +124,7 @@ const COUNTER = { onTime: 'deliveredOnTime', late: 'deliveredLate', withdrawn: '
 /** Rows of one batch, read once and written back once (each table: id → row, or null when there is none). */
 class BatchRows {
   readonly organizations = new Map<string, MatchingOrganizationRow | null>();
-  readonly needs = new Map<string, { row: MatchingNeedRow; state: NeedState } | null>();
+  readonly needs = new Map<string, { row: MatchingNeedRow; fold: NeedFold; facts: NeedFacts } | null>();
   readonly pairings = new Map<string, MatchingPairingRow | null>();
   readonly teams = new Map<string, MatchingTeamRow | null>();
   readonly dirty = { organizations: new Set<string>(), needs: new Set<string>(), pairings: new Set<string>(), teams: new Set<string>() };
@@ -171,8 +160,8 @@ class BatchRows {
     await write(MatchingPairingRow, [...this.dirty.pairings].map((id) => this.pairings.get(id)!));
     await write(MatchingTeamRow, [...this.dirty.teams].map((id) => this.teams.get(id)!));
     await write(MatchingNeedRow, [...this.dirty.needs].map((id) => {
-      const { row, state } = this.needs.get(id)!;
-      return { ...row, state: JSON.stringify(state) };
+      const { row, fold } = this.needs.get(id)!;
+      return { ...row, state: needFoldToJson(fold) };
     }));
   }
 }
@@ -197,12 +186,15 @@ export class MatchingProjection implements Projection {
     const stamp = await this.changeStamp(manager);
     const rows = new BatchRows(manager);
     const needEvents = events.filter(isNeedEvent);
-    await rows.load(MatchingNeedRow, rows.needs, needEvents.map((e) => (e.data as { needId: string }).needId), (row) => ({ row, state: JSON.parse(row.state) as NeedState }));
+    await rows.load(MatchingNeedRow, rows.needs, needEvents.map((e) => (e.data as { needId: string }).needId), (row) => {
+      const fold = needFoldFromJson(row.state);
+      return { row, fold, facts: needFactsOf(fold) };
+    });
     await rows.load(MatchingPairingRow, rows.pairings, events.filter(isPairingEvent).map((e) => (e.data as { pairingId: string }).pairingId));
     await rows.load(MatchingTeamRow, rows.teams, events.filter(isTeamEvent).map((e) => (e.data as { teamId: string }).teamId));
     // Organizations: those the events name, and those holding (or sharing) a commitment on the needs read.
     const orgIds = events.flatMap((e) => (isOrganizationEvent(e) || isNeedEvent(e) ? organizationIdsOf(e) : []));
-    for (const need of rows.needs.values()) if (need) for (const c of need.state.commitments) orgIds.push(...participantsOf(c));
+    for (const need of rows.needs.values()) if (need) for (const c of need.facts.commitments) orgIds.push(...participantsOf(c));
     await rows.load(MatchingOrganizationRow, rows.organizations, orgIds);
     for (const event of events) {
       if (isNeedEvent(event)) await this.applyNeed(event, rows);
@@ -294,17 +286,16 @@ export class MatchingProjection implements Projection {
     const needId = (event.data as { needId: string }).needId;
     const cached = rows.needs.get(needId) ?? null;
     if (cached && cached.row.revision >= event.revision) return; // already applied
-    const before: NeedState = cached ? cached.state : initialNeedState;
-    const after = needDecider.evolve(before, event);
-    const status = needStatus(after);
-    const lacking = after.fields.lineItems
-      .map((li) => ({ id: li.id, kind: li.kind, description: li.description, unit: li.unit, quantity: li.quantity, lacking: lackingQuantity(after, li) }))
-      .filter((li) => li.lacking > 0);
+    const before = cached ? cached.facts : NO_NEED;
+    const fold = foldNeed(cached ? cached.fold : null, event);
+    const after = needFactsOf(fold);
+    const status = after.status;
+    const lacking = after.lineItems.filter((li) => li.lacking > 0);
     const row = Object.assign(new MatchingNeedRow(), {
       id: needId,
       villageCode: after.villageCode,
-      title: after.fields.title,
-      category: after.fields.category,
+      title: after.title,
+      category: after.category,
       status,
       open: (status === 'published' || status === 'partially_committed') && lacking.length > 0,
       publishedAt: after.publishedAt,
@@ -313,22 +304,22 @@ export class MatchingProjection implements Projection {
       position: event.position,
       state: '',
     });
-    rows.needs.set(needId, { row, state: after });
+    rows.needs.set(needId, { row, fold, facts: after });
     rows.dirty.needs.add(needId);
     await this.updateRecords(before, after, event.position, rows);
   }
 
   /** Moves each organization's open commitments and delivery record from what `before` implied to what `after` does. */
-  private async updateRecords(before: NeedState, after: NeedState, position: number, rows: BatchRows): Promise<void> {
+  private async updateRecords(before: Pick<NeedFacts, 'commitments' | 'ended'>, after: NeedFacts, position: number, rows: BatchRows): Promise<void> {
     type Change = { remove: string[]; add: OpenCommitment[]; counters: Partial<Record<(typeof COUNTER)[keyof typeof COUNTER], number>> };
     const changes = new Map<string, Change>();
     const change = (orgId: string) => changes.get(orgId) ?? changes.set(orgId, { remove: [], add: [], counters: {} }).get(orgId)!;
-    const apply = (c: CommitmentState, phase: Phase, sign: 1 | -1) => {
+    const apply = (c: CommitmentFacts, phase: Phase, sign: 1 | -1) => {
       for (const orgId of participantsOf(c)) {
         const ch = change(orgId);
         if (phase.kind === 'open') {
           if (sign < 0) ch.remove.push(c.id);
-          else ch.add.push([after.id, c.id, phase.promisedBy]);
+          else ch.add.push([after.needId, c.id, phase.promisedBy]);
         } else if (phase.kind !== 'none') {
           const counter = COUNTER[phase.kind];
           ch.counters[counter] = (ch.counters[counter] ?? 0) + sign;
@@ -346,7 +337,7 @@ export class MatchingProjection implements Projection {
     }
     for (const [orgId, ch] of changes) {
       const next = (await rows.organization(orgId)) ?? this.placeholder(orgId, position);
-      const open = (JSON.parse(next.open) as OpenCommitment[]).filter(([needId, cid]) => !(needId === after.id && ch.remove.includes(cid)));
+      const open = (JSON.parse(next.open) as OpenCommitment[]).filter(([needId, cid]) => !(needId === after.needId && ch.remove.includes(cid)));
       open.push(...ch.add);
       next.open = JSON.stringify(open);
       for (const [counter, delta] of Object.entries(ch.counters) as [keyof typeof ch.counters, number][]) next[counter] = Math.max(0, next[counter] + delta);

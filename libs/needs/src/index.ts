@@ -14,3 +14,4 @@ export * from './team-rosters';
 export * from './context';
 export * from './published-need';
 export * from './synthetic-needs';
+export * from './need-facts';
