@@ -1,5 +1,6 @@
 export * from './push.model';
 export * from './push-settings.decider';
+export * from './push-settings.commands';
 export * from './webhook-signing';
 export * from './webhook-url';
 export * from './push.projection';

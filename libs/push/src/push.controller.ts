@@ -1,17 +1,17 @@
 import { Body, Controller, Get, HttpCode, Inject, MessageEvent, Param, Post, Query, Req, Sse } from '@nestjs/common';
-import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Actor, Command, CommandContext, CommandResult, CurrentActor, executeCommand, forbidden, IDEMPOTENCY_HEADER, invalid, PageQueryDto, RequestWithActor, Streaming } from '@shecun/core';
+import { Actor, Command, CommandContext, CommandResult, CurrentActor, forbidden, IDEMPOTENCY_HEADER, invalid, PageQueryDto, RequestWithActor, Streaming } from '@shecun/core';
 import { StreamAccess } from '@shecun/identity';
-import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { CATEGORIES, Category } from '@shecun/categories';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { finalize, from, interval, map, merge, mergeMap, Observable, startWith, takeUntil, timer } from 'rxjs';
 import { DataSource, In, MoreThan } from 'typeorm';
-import { PushSettingsCommand, pushSettingsDecider, PushSettingsState } from './push-settings.decider';
-import { DEFAULT_PREFERENCES, PushPreferences, pushSettingsStream } from './push.model';
+import { ExecutePushSettingsCommand } from './push-settings.commands';
+import { PushSettingsState } from './push-settings.decider';
+import { DEFAULT_PREFERENCES, PushPreferences } from './push.model';
 import { PushFeedView, PushPreferencesView, WebhookAttempt, WebhookDelivery } from './push.projection';
 import { PUSH_OPTIONS, PushOptions } from './webhook.dispatcher';
 import { organizationWebhookSecret } from './webhook-signing';
@@ -47,22 +47,6 @@ export class FeedStreamQuery {
   @ApiPropertyOptional({ description: 'Send only pushes after this feed position (the id of the last event received)' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(-1)
   after?: number;
-}
-
-export class ExecutePushSettingsCommand {
-  constructor(
-    readonly command: PushSettingsCommand,
-    readonly context: CommandContext,
-  ) {}
-}
-
-@CommandHandler(ExecutePushSettingsCommand)
-export class ExecutePushSettingsCommandHandler implements ICommandHandler<ExecutePushSettingsCommand, CommandResult<PushSettingsState>> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
-
-  execute({ command, context }: ExecutePushSettingsCommand) {
-    return executeCommand(this.store, pushSettingsStream(command.organizationId), pushSettingsDecider, { ...context, command });
-  }
 }
 
 /** Own staff (and the hub admin) of the organization; admins may look. */

@@ -1,7 +1,8 @@
 import { DynamicModule, Module, OnModuleInit, Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ProjectionHost } from '@shecun/projections';
-import { ExecutePushSettingsCommandHandler, PushController } from './push.controller';
+import { ExecutePushSettingsCommandHandler } from './push-settings.commands';
+import { PushController } from './push.controller';
 import { PUSH_TARGETING } from './push.model';
 import { PushDispatcher } from './push.dispatcher';
 import { PushFeedProjection, PushPreferencesProjection, PUSH_VIEW_ENTITIES } from './push.projection';
