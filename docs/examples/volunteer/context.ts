@@ -9,6 +9,7 @@ export const VOLUNTEER_TOPIC = 'shecun.volunteer.v1';
 export const volunteerContext: ContextDefinition = {
   name: 'volunteer',
   streams: { volunteer: VOLUNTEER_TOPIC },
+  events: { volunteer: ['VolunteerServiceRecorded'] },
   embedded: { module: () => VolunteerModule, entities: [VolunteerServiceView] },
   distributed: {
     feeds: [{ topics: [VOLUNTEER_TOPIC], create: () => new VolunteerProjection() }],

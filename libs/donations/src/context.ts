@@ -1,5 +1,7 @@
 import { ContextDefinition } from '@shecun/projections';
 import { DONATION_VIEW_ENTITIES, DonationsProjection } from './donation.projection';
+import { FLOW_EVENT_TYPES } from './flow.events';
+import { LEDGER_CHECKPOINTED } from './ledger-checkpoint';
 import { DonationsCommandsModule, DonationsModule, DonationsQueriesModule, LedgerCheckpointSweepModule } from './donations.module';
 import { DonationOrganizationsProjection } from './organization-identifiers';
 
@@ -10,6 +12,7 @@ const ORGANIZATIONS_TOPIC = 'shecun.organizations.v1';
 export const donationsContext: ContextDefinition = {
   name: 'donations',
   streams: { donation: DONATIONS_TOPIC, fund: DONATIONS_TOPIC, ledger: DONATIONS_TOPIC },
+  events: { donation: FLOW_EVENT_TYPES, fund: ['FundEstablished'], ledger: [LEDGER_CHECKPOINTED] },
   embedded: { module: () => DonationsModule, entities: DONATION_VIEW_ENTITIES },
   distributed: {
     feeds: [

@@ -10,6 +10,7 @@ import { EvidenceModule } from './evidence.module';
 export const evidenceContext: ContextDefinition = {
   name: 'evidence',
   streams: {},
+  events: {},
   embedded: { module: ({ dataDir }) => EvidenceModule.onFilesystem(join(dataDir, 'evidence')), entities: [] },
   distributed: { gateway: (env) => (env.EVIDENCE_DATABASE_URL ? [EvidenceModule.onPostgres(env.EVIDENCE_DATABASE_URL)] : []) },
 };

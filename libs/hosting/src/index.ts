@@ -1,3 +1,4 @@
 export * from './write-service';
 export * from './read-model-feeds';
 export * from './contexts';
+export * from './event-catalogue';

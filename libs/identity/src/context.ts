@@ -1,4 +1,5 @@
 import { ContextDefinition } from '@shecun/projections';
+import { IDENTITY_EVENT_TYPES, SESSION_EVENT_TYPES } from './identity.events';
 import { IDENTITY_VIEW_ENTITIES, IdentityProjection } from './identity.projection';
 import { IdentityOptions, identityOptionsFromEnv } from './identity.options';
 import { IdentityModule, RateLimits, rateLimitsFromEnv } from './identity.module';
@@ -17,6 +18,7 @@ export interface IdentitySettings {
 export const identityContext: ContextDefinition = {
   name: 'identity',
   streams: { user: IDENTITY_TOPIC, session: IDENTITY_TOPIC, access: IDENTITY_TOPIC },
+  events: { user: [...IDENTITY_EVENT_TYPES], session: [...SESSION_EVENT_TYPES], access: ['AuditedRead'] },
   embedded: {
     module: ({ env, dataDir, settings }) => {
       const own = (settings.identity ?? {}) as IdentitySettings;

@@ -9,6 +9,7 @@ const ORGANIZATIONS_TOPIC = 'shecun.organizations.v1';
 export const matchingContext: ContextDefinition = {
   name: 'matching',
   streams: {},
+  events: {},
   embedded: { module: () => MatchingModule, entities: MATCHING_VIEW_ENTITIES },
   distributed: {
     // Organizations, pairings, teams and needs; rows stamped by the change counter (positions arrive out of order across partitions).

@@ -8,6 +8,7 @@ const NEEDS_TOPIC = 'shecun.needs.v1';
 export const monitoringContext: ContextDefinition = {
   name: 'monitoring',
   streams: {},
+  events: {},
   embedded: { module: () => MonitoringModule, entities: MONITORING_VIEW_ENTITIES },
   distributed: {
     feeds: [{ topics: [NEEDS_TOPIC], create: () => new MonitoringProjection() }],

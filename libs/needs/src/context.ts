@@ -1,4 +1,5 @@
 import { ContextDefinition } from '@shecun/projections';
+import { NEED_EVENT_TYPES } from './need.events';
 import { NEED_VIEW_ENTITIES, NeedsProjection } from './need.projection';
 import { NeedsCommandsModule, NeedsModule, NeedsQueriesModule } from './needs.module';
 import { NEEDS_STANDING_ENTITIES } from './organization-standings';
@@ -9,6 +10,7 @@ export const NEEDS_TOPIC = 'shecun.needs.v1';
 export const needsContext: ContextDefinition = {
   name: 'needs',
   streams: { need: NEEDS_TOPIC },
+  events: { need: NEED_EVENT_TYPES },
   embedded: { module: () => NeedsModule, entities: [...NEED_VIEW_ENTITIES, ...NEEDS_STANDING_ENTITIES] },
   distributed: {
     feeds: [{ topics: [NEEDS_TOPIC], create: () => new NeedsProjection() }],

@@ -1,7 +1,10 @@
 import { ContextDefinition } from '@shecun/projections';
+import { ORGANIZATION_EVENT_TYPES } from './organization.events';
 import { OrganizationsProjection } from './organization.projection';
 import { ORGANIZATIONS_CONTEXT_ENTITIES, OrganizationsCommandsModule, OrganizationsModule, OrganizationsProjectionModule, OrganizationsQueriesModule } from './organizations.module';
+import { PAIRING_EVENT_TYPES } from './pairing.decider';
 import { PairingsProjection } from './pairing.projection';
+import { TEAM_EVENT_TYPES } from './team.decider';
 import { TeamsProjection } from './team.projection';
 
 export const ORGANIZATIONS_TOPIC = 'shecun.organizations.v1';
@@ -10,6 +13,7 @@ export const ORGANIZATIONS_TOPIC = 'shecun.organizations.v1';
 export const organizationsContext: ContextDefinition = {
   name: 'organizations',
   streams: { org: ORGANIZATIONS_TOPIC, pairing: ORGANIZATIONS_TOPIC, team: ORGANIZATIONS_TOPIC },
+  events: { org: ORGANIZATION_EVENT_TYPES, pairing: [...PAIRING_EVENT_TYPES, 'KeyAreaDesignated'], team: TEAM_EVENT_TYPES },
   embedded: { module: () => OrganizationsModule, entities: ORGANIZATIONS_CONTEXT_ENTITIES },
   distributed: {
     feeds: [

@@ -31,6 +31,11 @@ export interface ContextDefinition {
   name: string;
   /** Stream family (the stream name up to its first `-`) → the topic it is published to. */
   streams: Readonly<Record<string, string>>;
+  /**
+   * The event types each of its stream families holds: its published language, listed in the
+   * event catalogue (docs/events.md) with each type's current schema version.
+   */
+  events: Readonly<Record<string, readonly string[]>>;
   embedded: {
     /** The context's whole module in the one process (commands, queries, projections, sweeps). */
     module(host: EmbeddedHost): ModuleImport;

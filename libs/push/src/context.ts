@@ -42,6 +42,8 @@ export function embeddedPushOptions(dataDir: string, env: NodeJS.ProcessEnv, set
 export const pushContext: ContextDefinition = {
   name: 'push',
   streams: { push: PUSH_TOPIC },
+  // `push-settings-<organization>` and `push-<organization>` (the feed) share the family.
+  events: { push: ['PushPreferencesSet', 'WebhookSecretRotated', 'NeedPushed'] },
   embedded: {
     module: ({ dataDir, env, settings }) =>
       PushModule.forRoot(embeddedPushOptions(dataDir, env, settings.push as PushSettings | undefined), { provide: PUSH_TARGETING, useClass: MatchingPushTargeting }, [MatchingQueriesModule]),

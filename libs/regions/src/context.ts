@@ -5,6 +5,7 @@ import { RegionsModule } from './regions.module';
 export const regionsContext: ContextDefinition = {
   name: 'regions',
   streams: {},
+  events: {},
   embedded: { module: () => RegionsModule, entities: [] },
   distributed: { gateway: () => [RegionsModule] },
 };
