@@ -140,7 +140,7 @@ describe('distributed topology under faults', () => {
     const projectors = [...running].filter((s) => s.name === 'projector');
     expect(projectors).toHaveLength(2);
     const appliedBy = async () =>
-      Promise.all(projectors.map(async (p) => ((await (await fetch(`${p.url}/health`)).json()) as { projectors: Array<{ applied: number }> }).projectors[0].applied));
+      Promise.all(projectors.map(async (p) => ((await (await fetch(`${p.url}/health`)).json()) as { projectors: Array<{ name: string; applied: number }> }).projectors.find((f) => f.name === 'needs')!.applied));
     const before = await appliedBy();
     await new Promise((r) => setTimeout(r, 8000)); // the group rebalances onto both instances
     const stop = { done: false };
