@@ -8,6 +8,7 @@ import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { SingleBar, Presets } from 'cli-progress';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AppModule } from './app.module';
 import { loadConfig } from './config';
@@ -15,6 +16,7 @@ import { DataFolderLockedError, lockDataFolder } from './data-folder-lock';
 import { seedDemoToCompletion } from './seed/first-start';
 import { seedScale } from './seed/scale-seed';
 import { importOrganizations, IMPORT_USAGE, parseImportArguments } from './import-organizations';
+import { backupDataFolder, BackupError, checkBackup, restoreDataFolder } from './backup';
 
 const USAGE = `usage:
   cli seed-demo            append the demo data, or complete an interrupted demo seed (a second run appends nothing)
@@ -40,7 +42,12 @@ const USAGE = `usage:
                            every stream gone, revision missing (a deleted tail) or changed up to the checkpoint;
                            a file whose signature does not verify (platform keys, or those of --jwks) is refused
   cli ledger-checkpoint [--reason <text>] [--out <file>]
-                           seal the head of every donation and fund chain now (as system); --out writes the signed file`;
+                           seal the head of every donation and fund chain now (as system); --out writes the signed file
+  cli backup <folder>      back up the data folder into a new folder, beside a running server too: a snapshot of the
+                           event store, the evidence files and the keys, with a manifest of checksums (no read models)
+  cli restore <folder> [--force]
+                           restore a backup into an empty data folder (--force: replace its event store, read models,
+                           evidence and keys); the backup is checked first, the read models rebuild on the next start`;
 
 /**
  * Without a terminal (CI, logs) the bar is printed as a line a second instead of redrawn; also
@@ -71,6 +78,7 @@ function bar(label: string): SingleBar {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
+  if (command === 'backup' || command === 'restore') return backupOrRestore(command, args);
   if (!command || !['seed-demo', 'seed-scale', 'import-organizations', 'rebuild', 'projections', 'create-admin', 'verify-ledger', 'ledger-checkpoint'].includes(command)) {
     console.error(USAGE);
     process.exitCode = 2;
@@ -192,6 +200,31 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/**
+ * `backup` takes no lock: it reads the event store in one transaction beside a running server.
+ * `restore` checks the backup, then takes the data folder's lock (refused while a server has it).
+ */
+async function backupOrRestore(command: 'backup' | 'restore', args: string[]): Promise<void> {
+  const force = command === 'restore' && args.includes('--force');
+  const rest = args.filter((a) => !(force && a === '--force'));
+  if (rest.length !== 1 || rest[0].startsWith('--')) {
+    console.error(USAGE);
+    process.exitCode = 2;
+    return;
+  }
+  const folder = resolve(rest[0]);
+  const { dataDir } = loadConfig();
+  if (command === 'backup') {
+    const manifest = await backupDataFolder(dataDir, folder, bar);
+    Logger.log(`backup ${folder}: ${manifest.eventCount} events up to position ${manifest.headPosition}, ${manifest.files.length} files`, 'Backup');
+    return;
+  }
+  const manifest = await checkBackup(folder, bar);
+  lockDataFolder(dataDir, 'cli restore');
+  await restoreDataFolder(folder, dataDir, manifest, force, bar);
+  Logger.log(`restored ${folder} (${manifest.createdAt}) into ${dataDir}: ${manifest.eventCount} events up to position ${manifest.headPosition}; the read models rebuild on the next start`, 'Backup');
+}
+
 function optionOf(args: string[], name: string): string | undefined {
   const at = args.indexOf(`--${name}`);
   if (at < 0) return undefined;
@@ -267,6 +300,6 @@ async function catchUpAll(host: ProjectionHost): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error) => {
-  console.error(error instanceof DataFolderLockedError ? error.message : error);
+  console.error(error instanceof DataFolderLockedError || error instanceof BackupError ? error.message : error);
   process.exit(1);
 });
