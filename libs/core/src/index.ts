@@ -8,6 +8,8 @@ export * from './http/validation';
 export * from './http/command-context';
 export * from './http/idempotency';
 export * from './http/configure-app';
+export * from './http/metrics-endpoint';
+export * from './metrics';
 export * from './http/json-body';
 export * from './http/client-error';
 export * from './http/human-text';
