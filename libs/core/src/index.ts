@@ -9,6 +9,7 @@ export * from './http/command-context';
 export * from './http/idempotency';
 export * from './http/configure-app';
 export * from './http/metrics-endpoint';
+export * from './http/ops-server';
 export * from './metrics';
 export * from './http/json-body';
 export * from './http/client-error';
