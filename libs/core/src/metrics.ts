@@ -54,10 +54,11 @@ export const loginFailures = new Counter({
   registers: [metricsRegistry],
 });
 
-/** One projection's position: how many events of the log it has still to apply, and its unresolved parked events. */
+/** One projection's position: how many events of the log it has still to apply (where known), and its unresolved parked events. */
 export interface ProjectionMetrics {
   projection: string;
-  lag: number;
+  /** Unknown to a projection fed by the bus (the projector): no lag series then. */
+  lag?: number;
   parked: number;
 }
 
@@ -70,10 +71,13 @@ export function reportProjections(source: ProjectionSource): () => void {
   return () => projectionSources.delete(source);
 }
 
-async function projectionGauge(gauge: Gauge<'projection'>, value: (p: ProjectionMetrics) => number): Promise<void> {
+async function projectionGauge(gauge: Gauge<'projection'>, value: (p: ProjectionMetrics) => number | undefined): Promise<void> {
   gauge.reset();
   for (const source of projectionSources) {
-    for (const p of await source()) gauge.set({ projection: p.projection }, value(p));
+    for (const p of await source()) {
+      const v = value(p);
+      if (v !== undefined) gauge.set({ projection: p.projection }, v);
+    }
   }
 }
 
