@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { appendNeedBacklog, eventsPerBacklogNeed } from '../support/backlog';
-import { actAs, COORDINATOR, futureDate, removeDir, startEmbeddedApp, TestApp, withEnv } from '../support/embedded-app';
+import { actAs, COORDINATOR, futureDate, removeDir, startEmbeddedApp, TestApp } from '../support/embedded-app';
 
 interface Sample {
   name: string;
@@ -34,20 +34,17 @@ function valueOf(samples: Sample[], name: string, labels: Record<string, string>
  */
 describe('metrics (embedded)', () => {
   let t: TestApp;
-  let restoreEnv: () => void;
   const scrape = async () => {
     const response = await t.http().get('/metrics').expect(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4\b/);
     return parseMetrics(response.text);
   };
   beforeAll(async () => {
-    restoreEnv = withEnv({ PROJECTION_MAX_ATTEMPTS: '2' });
     t = await startEmbeddedApp();
   });
   afterAll(async () => {
-    await t?.close();
+    await t.close();
     removeDir(t.dataDir);
-    restoreEnv();
   });
 
   it('serves the process metrics and times requests by method, route pattern and status', async () => {
@@ -89,7 +86,7 @@ describe('metrics (embedded)', () => {
     expect(valueOf(caughtUp, 'shecun_projection_parked_events', { projection: 'needs' })).toBe(0);
     expect(caughtUp.filter((s) => s.name === 'shecun_projection_lag_events').map((s) => s.labels.projection)).toEqual(expect.arrayContaining(t.projections.names()));
 
-    // A poison event: the needs read model refuses one row, the event is parked after the attempts.
+    // A poison event: the needs read model refuses one row, the event is parked after PROJECTION_MAX_ATTEMPTS (5).
     const read = t.app.get(DataSource);
     const last = (await eventsPerBacklogNeed()) - 1;
     for (const op of ['INSERT', 'UPDATE']) {

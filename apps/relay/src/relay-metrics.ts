@@ -18,10 +18,11 @@ export function registerRelayMetrics(relay: Pick<EventRelay, 'checkpoint' | 'res
   });
   new Gauge({
     name: 'shecun_relay_lag_events',
-    help: 'Events of the log not published yet (store head minus the relay checkpoint)',
+    help: 'Events of the log not published yet (store head minus the relay checkpoint); NaN while the event store does not answer',
     registers: [metricsRegistry],
     async collect() {
-      this.set(Math.max(0, (await store.headPosition()) - relay.checkpoint));
+      const head = await store.headPosition().catch(() => NaN);
+      this.set(Math.max(0, head - relay.checkpoint));
     },
   });
   new Counter({

@@ -71,32 +71,24 @@ export function reportProjections(source: ProjectionSource): () => void {
   return () => projectionSources.delete(source);
 }
 
-async function projectionGauge(gauge: Gauge<'projection'>, value: (p: ProjectionMetrics) => number | undefined): Promise<void> {
-  gauge.reset();
-  for (const source of projectionSources) {
-    for (const p of await source()) {
-      const v = value(p);
-      if (v !== undefined) gauge.set({ projection: p.projection }, v);
-    }
-  }
+/** A gauge per projection, set at each scrape from the registered sources (a projection without the value has no series). */
+function projectionGauge(name: string, help: string, value: (p: ProjectionMetrics) => number | undefined): void {
+  new Gauge({
+    name,
+    help,
+    labelNames: ['projection'] as const,
+    registers: [metricsRegistry],
+    async collect() {
+      this.reset();
+      for (const source of projectionSources) {
+        for (const p of await source()) {
+          const v = value(p);
+          if (v !== undefined) this.set({ projection: p.projection }, v);
+        }
+      }
+    },
+  });
 }
 
-new Gauge({
-  name: 'shecun_projection_lag_events',
-  help: 'Events of the log a projection has not applied yet (store head minus its checkpoint)',
-  labelNames: ['projection'] as const,
-  registers: [metricsRegistry],
-  collect() {
-    return projectionGauge(this, (p) => p.lag);
-  },
-});
-
-new Gauge({
-  name: 'shecun_projection_parked_events',
-  help: 'Events a projection parked and nobody replayed or skipped yet (its read model misses them)',
-  labelNames: ['projection'] as const,
-  registers: [metricsRegistry],
-  collect() {
-    return projectionGauge(this, (p) => p.parked);
-  },
-});
+projectionGauge('shecun_projection_lag_events', 'Events of the log a projection has not applied yet (store head minus its checkpoint)', (p) => p.lag);
+projectionGauge('shecun_projection_parked_events', 'Events a projection parked and nobody replayed or skipped yet (its read model misses them)', (p) => p.parked);

@@ -67,10 +67,10 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
     if (this.autostart) void this.startAll();
   }
 
-  /** Each projection's and processor's lag behind the store head and parked count, for the metrics scrape. */
+  /** Each projection's and processor's lag behind the store head and parked count, for the metrics scrape (no lag while the store does not answer). */
   private async metrics() {
-    const head = await this.store.headPosition();
-    return this.status().projections.map((p) => ({ projection: p.name, lag: Math.max(0, head - p.checkpoint), parked: p.parked }));
+    const head = await this.store.headPosition().catch(() => undefined);
+    return this.status().projections.map((p) => ({ projection: p.name, lag: head === undefined ? undefined : Math.max(0, head - p.checkpoint), parked: p.parked }));
   }
 
   /** Starts every runner; resolves when all have caught up with the log. */
