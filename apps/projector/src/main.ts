@@ -38,8 +38,8 @@ async function main(): Promise<void> {
 
   let live = false;
   // Parked events leave the projector serving (200) but degraded: each projection's count, the total, and where a stopping projection holds.
-  // GET /health, GET /metrics; any other path 404 problem+json.
   registerProjectorMetrics(projectors);
+  // GET /health, GET /metrics; any other path 404 problem+json.
   const health = createOpsServer(() => {
     const parked = projectors.reduce((sum, p) => sum + p.parked, 0);
     const stopped = projectors.some((p) => p.stoppedAt);

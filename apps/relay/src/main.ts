@@ -24,8 +24,8 @@ async function main(): Promise<void> {
   const relay = new EventRelay(store, bus, checkpoints, { name: process.env.RELAY_NAME ?? 'main', topicFor: (e) => prefix + STREAM_CATALOGUE.topicFor(e.streamName) });
 
   let live = false;
-  // GET /health, GET /metrics; any other path 404 problem+json.
   registerRelayMetrics(relay, store);
+  // GET /health, GET /metrics; any other path 404 problem+json.
   const health = createOpsServer(() => ({ status: live ? 200 : 503, body: { status: live ? 'ok' : 'starting', checkpoint: relay.checkpoint, restarts: relay.restarts } }));
   health.listen(Number(process.env.PORT ?? 3002), process.env.HOST ?? '0.0.0.0');
 
