@@ -11,7 +11,7 @@ import { registerOrganizations } from '../support/organizations';
  * Pushing needs on the embedded app: a published need reaches the organizations its ranking and
  * their preferences select, once each (a revision reaches only those newly selected); the feed,
  * the event stream and a signed webhook that fails twice and is retried to success, every attempt
- * in the delivery log.
+ * in the delivery log and counted in shecun_webhook_attempts_total.
  */
 const NEAR = 'org-push-near'; // education, registered in 连南 (the need's county)
 const PICKY = 'org-push-picky'; // education, 广州 (counterpart city of 清远), wants a score of 60 or more
@@ -117,6 +117,10 @@ describe('push: feed, event stream and signed webhooks', () => {
       'the delivery was not recorded as delivered',
     );
     expect(log).toEqual([expect.objectContaining({ needId, status: 'delivered', attempts: 3, log: [expect.objectContaining({ attempt: 1, statusCode: 500 }), expect.objectContaining({ attempt: 2, statusCode: 500 }), expect.objectContaining({ attempt: 3, statusCode: 200 })] })]);
+    // Each attempt's outcome counted on GET /metrics.
+    const metrics = (await t.http().get('/metrics').expect(200)).text;
+    expect(metrics).toContain('shecun_webhook_attempts_total{outcome="retry"} 2');
+    expect(metrics).toContain('shecun_webhook_attempts_total{outcome="delivered"} 1');
     await new Promise((r) => setTimeout(r, 500));
     expect(received).toHaveLength(3);
   });

@@ -14,7 +14,8 @@ import { createTestDatabase } from '../support/pg';
 /**
  * The HTTP limits in the distributed topology, on the apps as their own bootstraps build them (the
  * gateway and the needs write service, in this process, on real PostgreSQL): deep JSON and oversized
- * headers answered as problems, REQUEST_TIMEOUT_MS read from the environment, refused when invalid.
+ * headers answered as problems, REQUEST_TIMEOUT_MS read from the environment, refused when invalid;
+ * GET /metrics served by both through the shared HTTP setup.
  */
 describe('HTTP limits of the gateway and the write services', () => {
   const dbs: Array<Awaited<ReturnType<typeof createTestDatabase>>> = [];
@@ -110,6 +111,18 @@ describe('HTTP limits of the gateway and the write services', () => {
     }
     const res = await fetch(`${needsService}/api/needs`, { method: 'POST', headers: { 'content-type': 'application/json', 'Idempotency-Key': 'k'.repeat(300) }, body: '{}' });
     await expectProblem(res, 400, /Idempotency-Key/);
+  });
+
+  it('serves GET /metrics on both, without sign-in, with the requests timed by route pattern', async () => {
+    for (const base of [gateway, needsService]) {
+      await fetch(`${base}/health`);
+      const res = await fetch(`${base}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4\b/);
+      const text = await res.text();
+      expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+      expect(text).toMatch(/^http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} [1-9]/m);
+    }
   });
 
   it('refuses to start with an invalid REQUEST_TIMEOUT_MS', async () => {

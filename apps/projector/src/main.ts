@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { answerClientErrorsAsProblems, requiredEnv } from '@shecun/core';
+import { createOpsServer, requiredEnv } from '@shecun/core';
 import { KafkaBus } from '@shecun/messaging';
 import { READ_MODEL_FEEDS, STREAM_CATALOGUE } from '@shecun/hosting';
 import { BusProjector, processedRetentionHoursFromEnv, pruneProcessedEvents } from '@shecun/projections';
-import { createServer } from 'node:http';
 import { projectorParkedCommand } from './parked-command';
+import { registerProjectorMetrics } from './projector-metrics';
 import { openReadModel } from './read-model';
 
 /**
@@ -38,20 +38,20 @@ async function main(): Promise<void> {
 
   let live = false;
   // Parked events leave the projector serving (200) but degraded: each projection's count, the total, and where a stopping projection holds.
-  const health = createServer((_req, res) => {
+  registerProjectorMetrics(projectors);
+  // GET /health, GET /metrics; any other path 404 problem+json.
+  const health = createOpsServer(() => {
     const parked = projectors.reduce((sum, p) => sum + p.parked, 0);
-    res.writeHead(live ? 200 : 503, { 'content-type': 'application/json' });
     const stopped = projectors.some((p) => p.stoppedAt);
-    res.end(
-      JSON.stringify({
+    return {
+      status: live ? 200 : 503,
+      body: {
         status: live ? (parked > 0 || stopped ? 'degraded' : 'ok') : 'starting',
         parked,
         projectors: projectors.map((p) => ({ name: p.projection.name, applied: p.applied, skipped: p.skipped, parked: p.parked, ...(p.stoppedAt ? { stoppedAt: p.stoppedAt } : {}) })),
-      }),
-    );
+      },
+    };
   });
-  // A request the HTTP parser refuses (headers too large…) gets a problem+json answer, as on every app.
-  answerClientErrorsAsProblems(health);
   health.listen(Number(process.env.PORT ?? 3003), process.env.HOST ?? '0.0.0.0');
 
   const shutdown = async () => {

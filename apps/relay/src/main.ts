@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { answerClientErrorsAsProblems, requiredEnv } from '@shecun/core';
+import { createOpsServer, requiredEnv } from '@shecun/core';
 import { openEventStore } from '@shecun/event-store';
 import { STREAM_CATALOGUE } from '@shecun/hosting';
 import { EventRelay, KafkaBus, PgRelayCheckpoints } from '@shecun/messaging';
-import { createServer } from 'node:http';
 import { Pool } from 'pg';
+import { registerRelayMetrics } from './relay-metrics';
 
 /**
  * The relay of the distributed topology: event store → Kafka, one topic per context, keyed by
@@ -24,12 +24,9 @@ async function main(): Promise<void> {
   const relay = new EventRelay(store, bus, checkpoints, { name: process.env.RELAY_NAME ?? 'main', topicFor: (e) => prefix + STREAM_CATALOGUE.topicFor(e.streamName) });
 
   let live = false;
-  const health = createServer((_req, res) => {
-    res.writeHead(live ? 200 : 503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: live ? 'ok' : 'starting', checkpoint: relay.checkpoint, restarts: relay.restarts }));
-  });
-  // A request the HTTP parser refuses (headers too large…) gets a problem+json answer, as on every app.
-  answerClientErrorsAsProblems(health);
+  registerRelayMetrics(relay, store);
+  // GET /health, GET /metrics; any other path 404 problem+json.
+  const health = createOpsServer(() => ({ status: live ? 200 : 503, body: { status: live ? 'ok' : 'starting', checkpoint: relay.checkpoint, restarts: relay.restarts } }));
   health.listen(Number(process.env.PORT ?? 3002), process.env.HOST ?? '0.0.0.0');
 
   const shutdown = async () => {

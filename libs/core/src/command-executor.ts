@@ -10,6 +10,7 @@ import {
 import { Actor } from './actor';
 import { Decider, DomainEvent } from './decider';
 import { conflict, DomainError } from './domain-error';
+import { eventStoreAppendConflicts, eventStoreAppendDuration, eventStoreAppends } from './metrics';
 import { retry } from './retry';
 
 /** Namespace for event ids derived from a command id (uuid v5). */
@@ -130,7 +131,7 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
     }
     const newEvents = decided.map((event, index) => newEventOf(event, index, envelope, now));
     try {
-      const appended = await store.append(streamName, newEvents, expected);
+      const appended = await measuredAppend(store, streamName, newEvents, expected);
       const firstRevision = appended.nextRevision - newEvents.length + 1;
       const recorded = newEvents.map<AppendedEvent>((e, i) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata, revision: firstRevision + i }));
       for (const e of decided) state = decider.evolve(state, e);
@@ -156,6 +157,21 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
     if (error instanceof DecideAgain) throw conflict(`too many concurrent changes to ${streamName}; please retry`, { stream: streamName });
     throw error;
   });
+}
+
+/** The executor's append, counted and timed (`shecun_event_store_append*`): every command's events go through here. */
+async function measuredAppend(store: EventStore, streamName: string, events: NewEvent[], expected: ExpectedRevision) {
+  const end = eventStoreAppendDuration.startTimer();
+  try {
+    const appended = await store.append(streamName, events, expected);
+    eventStoreAppends.inc();
+    return appended;
+  } catch (error) {
+    if (error instanceof WrongExpectedRevisionError) eventStoreAppendConflicts.inc();
+    throw error;
+  } finally {
+    end();
+  }
 }
 
 function newEventOf<Command>(event: DomainEvent, index: number, envelope: CommandEnvelope<Command>, now: Date): NewEvent {

@@ -1,6 +1,6 @@
 import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Actor, CommandContext, CommandResult, executeCommand, notFound, SYSTEM_ACTOR } from '@shecun/core';
+import { Actor, CommandContext, CommandResult, executeCommand, loginFailures, notFound, SYSTEM_ACTOR } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { DataSource, IsNull } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
@@ -89,7 +89,10 @@ export class IdentityService {
   /** Checks the password and issues a token for one of the user's active grants. */
   async login(username: string, password: string, grantId?: string) {
     const user = await this.dataSource.getRepository(UserView).findOneBy({ username: username.trim().toLowerCase() });
-    if (!(await verifyPassword(password, user?.passwordHash)) || !user) throw new UnauthorizedException(BAD_LOGIN);
+    if (!(await verifyPassword(password, user?.passwordHash)) || !user) {
+      loginFailures.inc();
+      throw new UnauthorizedException(BAD_LOGIN);
+    }
     const grants = await this.activeGrants(user.id);
     if (grants.length === 0) throw new ForbiddenException('此账号没有有效授权 (this user holds no active grant)');
     const grant = grantId ? grants.find((g) => g.id === grantId) : grants[0];

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { READ_POSITION, ReadPosition, waitFor } from '@shecun/core';
+import { READ_POSITION, ReadPosition, reportProjections, waitFor } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { DataSource } from 'typeorm';
 import { Projection } from './projection';
@@ -28,6 +28,7 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
   private readonly runners = new Map<string, ProjectionRunner>();
   private readonly processors = new Map<string, ParkingProcessor>();
   private started?: Promise<void>;
+  private unreport?: () => void;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -62,7 +63,14 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationBootstrap(): void {
+    this.unreport = reportProjections(() => this.metrics());
     if (this.autostart) void this.startAll();
+  }
+
+  /** Each projection's and processor's lag behind the store head and parked count, for the metrics scrape (no lag while the store does not answer). */
+  private async metrics() {
+    const head = await this.store.headPosition().catch(() => undefined);
+    return this.status().projections.map((p) => ({ projection: p.name, lag: head === undefined ? undefined : Math.max(0, head - p.checkpoint), parked: p.parked }));
   }
 
   /** Starts every runner; resolves when all have caught up with the log. */
@@ -125,6 +133,7 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.unreport?.();
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
   }
 }

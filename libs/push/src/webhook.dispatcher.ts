@@ -1,11 +1,20 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { flagEnv, positiveNumberEnv } from '@shecun/core';
+import { flagEnv, metricsRegistry, positiveNumberEnv } from '@shecun/core';
+import { Counter } from 'prom-client';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { PushPreferencesView, WebhookAttempt, WebhookDelivery } from './push.projection';
 import { organizationWebhookSecret, retryDelayMs, signWebhook, WEBHOOK_MAX_ATTEMPTS } from './webhook-signing';
 import { deliverWebhook } from './webhook-sender';
 import { WebhookAddressPolicy } from './webhook-url';
+
+/** Outcome of each attempt: delivered, to be retried, or failed for good (the last attempt failed). */
+const webhookAttempts = new Counter({
+  name: 'shecun_webhook_attempts_total',
+  help: 'Webhook delivery attempts by outcome: delivered, retry (failed, tried again later) or failed (the last attempt failed)',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
 
 export interface PushOptions {
   /** The server's secret from which each organization's webhook signing secret derives. */
@@ -118,16 +127,18 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       this.options.webhookPolicy,
     );
     const at = new Date().toISOString();
+    const outcome = error === null ? 'delivered' : attempt >= WEBHOOK_MAX_ATTEMPTS ? 'failed' : 'retry';
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(WebhookAttempt, { deliveryId: delivery.id, attempt, at, statusCode, error, durationMs: Date.now() - started });
       if (error === null) {
         await manager.update(WebhookDelivery, { id: delivery.id }, { status: 'delivered', attempts: attempt, deliveredAt: at, lastError: null });
       } else {
-        const failed = attempt >= WEBHOOK_MAX_ATTEMPTS;
+        const failed = outcome === 'failed';
         const next = new Date(Date.now() + (retryDelayMs(attempt) * (this.options.retryBaseMs ?? 1000)) / 1000).toISOString();
         await manager.update(WebhookDelivery, { id: delivery.id }, { status: failed ? 'failed' : 'pending', attempts: attempt, nextAttemptAt: next, lastError: error });
         if (failed) this.logger.warn(`webhook ${delivery.id} to ${delivery.url} failed ${attempt} times: ${error}`);
       }
     });
+    webhookAttempts.inc({ outcome });
   }
 }

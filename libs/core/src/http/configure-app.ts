@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { positiveNumberEnv } from '../env';
 import { answerClientErrorsAsProblems } from './client-error';
 import { JSON_MEDIA_TYPES, jsonBodyParser } from './json-body';
+import { serveMetrics } from './metrics-endpoint';
 import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
 import { READ_POSITION, ReadPosition, ReadYourWritesInterceptor } from './read-your-writes';
 import { TimeoutInterceptor } from './timeout.interceptor';
@@ -54,10 +55,12 @@ export const MULTIPART_PATHS = ['/api/evidence'];
 /**
  * The HTTP conventions every app shares: JSON bodies with a size and a nesting limit, malformed
  * JSON as a 400 problem, requests the HTTP parser refuses (headers too large…) answered as
- * problems too, validation of every DTO, a request timeout, RFC 9457 errors, OpenAPI at /api/docs.
+ * problems too, validation of every DTO, a request timeout, RFC 9457 errors, OpenAPI at /api/docs,
+ * Prometheus metrics at /metrics.
  * Create the app with `{ bodyParser: false }` so this parser is the only one.
  */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions): void {
+  serveMetrics(app);
   // A body in any other format is refused, not silently read as empty.
   app.use((request: Request, response: Response, next: NextFunction) => {
     const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
