@@ -58,7 +58,7 @@ describe('metrics (embedded)', () => {
     await t.projections.waitFor(need.body.position);
     await t.http().get(`/api/needs/${need.body.needId}`).set(await actAs(t, COORDINATOR)).expect(200);
     await t.http().get('/api/needs/no-such-need').set(await actAs(t, COORDINATOR)).expect(404);
-    await t.http().get('/no/such/path').expect(404);
+    await t.http().get('/api/no/such/path').expect(404);
     await t.http().post('/api/auth/login').send({ username: 'nobody', password: 'wrong password' }).expect(401);
 
     const after = await scrape();
