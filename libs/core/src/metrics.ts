@@ -71,6 +71,18 @@ export function reportProjections(source: ProjectionSource): () => void {
   return () => projectionSources.delete(source);
 }
 
+let reading: Promise<ProjectionMetrics[]> | undefined;
+
+/** The sources read once per scrape: the registry collects its gauges together, and they share this read. */
+function readProjections(): Promise<ProjectionMetrics[]> {
+  reading ??= Promise.all([...projectionSources].map((source) => source()))
+    .then((lists) => lists.flat())
+    .finally(() => {
+      reading = undefined;
+    });
+  return reading;
+}
+
 /** A gauge per projection, set at each scrape from the registered sources (a projection without the value has no series). */
 function projectionGauge(name: string, help: string, value: (p: ProjectionMetrics) => number | undefined): void {
   new Gauge({
@@ -80,11 +92,9 @@ function projectionGauge(name: string, help: string, value: (p: ProjectionMetric
     registers: [metricsRegistry],
     async collect() {
       this.reset();
-      for (const source of projectionSources) {
-        for (const p of await source()) {
-          const v = value(p);
-          if (v !== undefined) this.set({ projection: p.projection }, v);
-        }
+      for (const p of await readProjections()) {
+        const v = value(p);
+        if (v !== undefined) this.set({ projection: p.projection }, v);
       }
     },
   });
