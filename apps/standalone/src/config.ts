@@ -1,7 +1,7 @@
 import { flagEnv, httpOptionsFromEnv } from '@shecun/core';
 import { IdentityOptions, IdentitySettings, RateLimits, rateLimitsFromEnv } from '@shecun/identity';
 import { EmbeddedHost } from '@shecun/projections';
-import { embeddedPushOptions, PushOptions, PushSettings } from '@shecun/push';
+import { PushSettings } from '@shecun/push';
 import { resolve } from 'node:path';
 
 /** Configuration of the embedded topology, from environment variables. */
@@ -48,9 +48,4 @@ export function embeddedHostOf(config: AppConfig, env: NodeJS.ProcessEnv = proce
   const identity: IdentitySettings = { options: config.identity, rateLimits: config.rateLimits };
   const push: PushSettings = { dispatch: config.pushDispatch };
   return { dataDir: config.dataDir, env, settings: { identity, push } };
-}
-
-/** The push options the embedded app runs with (see `embeddedPushOptions`). */
-export function pushOptionsOf(config: AppConfig, env: NodeJS.ProcessEnv = process.env): PushOptions {
-  return embeddedPushOptions(config.dataDir, env, { dispatch: config.pushDispatch });
 }
