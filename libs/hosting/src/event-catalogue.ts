@@ -23,13 +23,10 @@ export function eventCatalogueMarkdown(contexts: readonly ContextDefinition[] = 
     '`libs/<context>/src/context.ts` by `npm run events:catalogue`; `test/e2e/event-catalogue.spec.ts`',
     'fails when this page is stale.',
   ];
-  for (const context of contexts) {
-    const families = Object.keys(context.events);
-    if (families.length === 0) continue;
-    lines.push('', `## ${context.name}`, '', '| Stream family | Topic | Event type | Version |', '|---|---|---|---|');
-    for (const family of families) {
-      for (const type of context.events[family]) lines.push(`| \`${family}-…\` | \`${context.streams[family]}\` | \`${type}\` | ${currentSchemaVersion(type)} |`);
-    }
+  let heading: string | undefined;
+  for (const e of eventCatalogue(contexts)) {
+    if (e.context !== heading) lines.push('', `## ${(heading = e.context)}`, '', '| Stream family | Topic | Event type | Version |', '|---|---|---|---|');
+    lines.push(`| \`${e.family}-…\` | \`${e.topic}\` | \`${e.type}\` | ${e.version} |`);
   }
   return `${lines.join('\n')}\n`;
 }

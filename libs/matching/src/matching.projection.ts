@@ -112,8 +112,6 @@ function phaseOf(c: CommitmentFacts, need: Pick<NeedFacts, 'ended'>): Phase {
   return { kind: 'open', promisedBy: status === 'accepted' ? c.promisedBy : null };
 }
 
-const participantsOf = (c: CommitmentFacts): string[] => c.participants;
-
 /** No need yet: no commitments, nothing counted. */
 const NO_NEED: Pick<NeedFacts, 'commitments' | 'ended'> = { commitments: [], ended: false };
 
@@ -194,7 +192,7 @@ export class MatchingProjection implements Projection {
     await rows.load(MatchingTeamRow, rows.teams, events.filter(isTeamEvent).map((e) => (e.data as { teamId: string }).teamId));
     // Organizations: those the events name, and those holding (or sharing) a commitment on the needs read.
     const orgIds = events.flatMap((e) => (isOrganizationEvent(e) || isNeedEvent(e) ? organizationIdsOf(e) : []));
-    for (const need of rows.needs.values()) if (need) for (const c of need.facts.commitments) orgIds.push(...participantsOf(c));
+    for (const need of rows.needs.values()) if (need) for (const c of need.facts.commitments) orgIds.push(...c.participants);
     await rows.load(MatchingOrganizationRow, rows.organizations, orgIds);
     for (const event of events) {
       if (isNeedEvent(event)) await this.applyNeed(event, rows);
@@ -315,7 +313,7 @@ export class MatchingProjection implements Projection {
     const changes = new Map<string, Change>();
     const change = (orgId: string) => changes.get(orgId) ?? changes.set(orgId, { remove: [], add: [], counters: {} }).get(orgId)!;
     const apply = (c: CommitmentFacts, phase: Phase, sign: 1 | -1) => {
-      for (const orgId of participantsOf(c)) {
+      for (const orgId of c.participants) {
         const ch = change(orgId);
         if (phase.kind === 'open') {
           if (sign < 0) ch.remove.push(c.id);
@@ -331,7 +329,7 @@ export class MatchingProjection implements Projection {
       const old = previous.get(c.id);
       const was = old ? phaseOf(old, before) : ({ kind: 'none' } as Phase);
       const now = phaseOf(c, after);
-      if (old && samePhase(was, now) && participantsOf(old).join('|') === participantsOf(c).join('|')) continue;
+      if (old && samePhase(was, now) && old.participants.join('|') === c.participants.join('|')) continue;
       if (old) apply(old, was, -1);
       apply(c, now, 1);
     }
