@@ -1,3 +1,4 @@
+import { ORGANIZATIONS_TOPIC } from '@shecun/organizations';
 import { ContextDefinition } from '@shecun/projections';
 import { DONATION_VIEW_ENTITIES, DonationsProjection } from './donation.projection';
 import { FLOW_EVENT_TYPES } from './flow.events';
@@ -6,7 +7,6 @@ import { DonationsCommandsModule, DonationsModule, DonationsQueriesModule, Ledge
 import { DonationOrganizationsProjection } from './organization-identifiers';
 
 export const DONATIONS_TOPIC = 'shecun.donations.v1';
-const ORGANIZATIONS_TOPIC = 'shecun.organizations.v1';
 
 /** Donation flows, funds and the sealed ledger (`ledger-checkpoints`). */
 export const donationsContext: ContextDefinition = {

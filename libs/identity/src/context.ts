@@ -1,3 +1,4 @@
+import { ORGANIZATIONS_TOPIC } from '@shecun/organizations';
 import { ContextDefinition } from '@shecun/projections';
 import { IDENTITY_EVENT_TYPES, SESSION_EVENT_TYPES } from './identity.events';
 import { IDENTITY_VIEW_ENTITIES, IdentityProjection } from './identity.projection';
@@ -6,7 +7,6 @@ import { IdentityModule, RateLimits, rateLimitsFromEnv } from './identity.module
 import { IDENTITY_ORGANIZATION_SCOPE_ENTITIES, IdentityOrganizationScopesProjection } from './organization-scopes';
 
 export const IDENTITY_TOPIC = 'shecun.identity.v1';
-const ORGANIZATIONS_TOPIC = 'shecun.organizations.v1';
 
 /** What the embedded app may set for identity (`settings.identity`); by default both come from the environment. */
 export interface IdentitySettings {

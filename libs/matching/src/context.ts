@@ -1,9 +1,8 @@
+import { NEEDS_TOPIC } from '@shecun/needs';
+import { ORGANIZATIONS_TOPIC } from '@shecun/organizations';
 import { ContextDefinition } from '@shecun/projections';
 import { MatchingModule, MatchingQueriesModule } from './matching.module';
 import { MATCHING_VIEW_ENTITIES, MatchingChangeCounter, SequencedMatchingProjection } from './matching.projection';
-
-const NEEDS_TOPIC = 'shecun.needs.v1';
-const ORGANIZATIONS_TOPIC = 'shecun.organizations.v1';
 
 /** Matching (供需对接): candidates, recommended needs, team suggestions. Writes no streams. */
 export const matchingContext: ContextDefinition = {

@@ -1,8 +1,7 @@
+import { NEEDS_TOPIC } from '@shecun/needs';
 import { ContextDefinition } from '@shecun/projections';
 import { MonitoringModule, MonitoringQueriesModule } from './monitoring.module';
 import { MONITORING_VIEW_ENTITIES, MonitoringProjection } from './monitoring.projection';
-
-const NEEDS_TOPIC = 'shecun.needs.v1';
 
 /** The bureau's dashboard (监测): needs figures by region, category and period. Writes no streams. */
 export const monitoringContext: ContextDefinition = {
