@@ -8,12 +8,7 @@ import { Client } from 'pg';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { provisionDistributed, tokenKeys, waitUntilAuthorized } from './support/distributed-identity';
-
-export interface Percentiles {
-  p50: number;
-  p99: number;
-  max: number;
-}
+import { elapsedMs, Percentiles, percentiles } from './support/stats';
 
 export interface KafkaLatencyBenchResult {
   commands: number;
@@ -21,12 +16,6 @@ export interface KafkaLatencyBenchResult {
   pipeline: Percentiles;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-const summarize = (samples: number[]): Percentiles => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
-};
-const elapsedMs = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -153,7 +142,7 @@ export async function kafkaLatencyBench(
       }
       samples.push(elapsedMs(t0));
     }
-    return { commands, raw: summarize(raw.slice(warmup)), pipeline: summarize(samples.slice(warmup)) };
+    return { commands, raw: percentiles(raw.slice(warmup)), pipeline: percentiles(samples.slice(warmup)) };
   } finally {
     await Promise.all(
       services.map(

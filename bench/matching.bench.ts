@@ -13,12 +13,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../apps/standalone/src/bootstrap';
 import { READ_MODEL_ENTITIES } from '../apps/standalone/src/infrastructure.module';
 import { locateRegionsData } from '@shecun/regions';
-
-export interface Percentiles {
-  p50: number;
-  p99: number;
-  max: number;
-}
+import { Percentiles, percentiles, timed } from './support/stats';
 
 export interface MatchingBenchResult {
   organizations: number;
@@ -31,12 +26,6 @@ export interface MatchingBenchResult {
   httpBaseline: Percentiles;
   recommended: Percentiles;
 }
-
-const percentiles = (samples: number[]): Percentiles => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-  return { p50: at(50), p99: at(99), max: sorted[sorted.length - 1] };
-};
 
 /**
  * The events of a Guangdong-scale data set as the matching projection consumes them: 72,019
@@ -156,11 +145,6 @@ export async function matchingBench(organizations = 72_019, needs = 20_000, quer
     const rnd = prng(7);
     const sample = Array.from({ length: queries }, () => openNeeds[Math.floor(rnd() * openNeeds.length)]);
     const scan = db.prepare("SELECT id, name, homeDivisionCode FROM matching_organizations WHERE standing = 'normal' AND (categories & ?) != 0 ORDER BY deliveredOnTime DESC, id LIMIT 20");
-    const time = async (run: () => unknown) => {
-      const t = process.hrtime.bigint();
-      await run();
-      return Number(process.hrtime.bigint() - t) / 1e6;
-    };
     const scanFor = (category: string) => scan.all(1 << CATEGORIES.indexOf(category as never));
 
     // 3. The embedded app on that read model (projections not started: the read model stays as built).
@@ -196,15 +180,15 @@ export async function matchingBench(organizations = 72_019, needs = 20_000, quer
       const http: number[] = [];
       const httpBaseline: number[] = [];
       for (const need of sample) {
-        raw.push(await time(() => scanFor(need.category)));
-        inProcess.push(await time(() => matching.candidates(need.id, admin, 20)));
-        http.push(await time(() => get(`/api/needs/${need.id}/candidates`)));
-        httpBaseline.push(await time(() => get('/api/auth/me')));
+        raw.push(await timed(() => scanFor(need.category)));
+        inProcess.push(await timed(() => matching.candidates(need.id, admin, 20)));
+        http.push(await timed(() => get(`/api/needs/${need.id}/candidates`)));
+        httpBaseline.push(await timed(() => get('/api/auth/me')));
       }
       const recommended: number[] = [];
       for (let i = 0; i < Math.min(300, queries); i++) {
         const orgId = `org-${Math.floor(rnd() * organizations)}`;
-        recommended.push(await time(() => matching.recommendedNeeds(orgId, admin, { limit: 20 })));
+        recommended.push(await timed(() => matching.recommendedNeeds(orgId, admin, { limit: 20 })));
       }
       db.close();
       return {

@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { SqliteEventStore } from '@shecun/event-store';
 import { MonitoredNeed, MonitoringProjection } from '@shecun/monitoring';
-import { syntheticNeedEvents } from '@shecun/needs';
 import { ProjectionCheckpoint, ProjectionRunner } from '@shecun/projections';
-import { RegionsService } from '@shecun/regions';
+import { writeSyntheticNeedLog } from './support/synthetic-log';
 
 export interface MonitoringRebuildRound {
   rawPerSecond: number;
@@ -52,34 +51,7 @@ export async function monitoringRebuildBench(needs = 200_000, roundCount = 3): P
   const dir = mkdtempSync(join(tmpdir(), 'bench-monitoring-'));
   const eventsPath = join(dir, 'events.sqlite');
   try {
-    const regions = new RegionsService();
-    const below = (code: string): string[] => (code.length === 12 ? [code] : regions.children(code).flatMap((c) => below(c.code)));
-    const villages = below(regions.rootCode);
-
-    // The store creates its table; the generated log is then written in bulk (not measured).
-    await new SqliteEventStore({ path: eventsPath }).close();
-    let t0 = process.hrtime.bigint();
-    const writer = new Database(eventsPath);
-    writer.pragma('journal_mode = WAL');
-    writer.pragma('synchronous = OFF');
-    const insert = writer.prepare('INSERT INTO events (id, stream, revision, type, schema_version, data, metadata) VALUES (?, ?, ?, ?, 1, ?, ?)');
-    const write = writer.transaction((rows: unknown[][]) => {
-      for (const row of rows) insert.run(...row);
-    });
-    let events = 0;
-    let rows: unknown[][] = [];
-    for (const e of syntheticNeedEvents({ villages, needs, start: new Date('2024-01-01T00:00:00+08:00'), days: 730, seed: 44 })) {
-      rows.push([e.id, e.stream, e.revision, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata)]);
-      events += 1;
-      if (rows.length === 10_000) {
-        write(rows);
-        rows = [];
-      }
-    }
-    write(rows);
-    writer.pragma('wal_checkpoint(TRUNCATE)');
-    writer.close();
-    const generateSeconds = seconds(t0);
+    const { events, villages, generateSeconds } = await writeSyntheticNeedLog(eventsPath, needs);
 
     // Raw baseline: the same query the store runs, and JSON.parse of each event's data and metadata.
     const reader = new Database(eventsPath, { readonly: true });
@@ -116,7 +88,7 @@ export async function monitoringRebuildBench(needs = 200_000, roundCount = 3): P
       // Rounds interleave the two measurements so that both see the same load; the best of each is reported.
       const rounds: MonitoringRebuildRound[] = [];
       for (let round = 0; round < Math.max(1, roundCount); round++) {
-        t0 = process.hrtime.bigint();
+        let t0 = process.hrtime.bigint();
         const rawCount = rawPass();
         const rawPerSecond = rawCount / seconds(t0);
         if (rawCount !== events) throw new Error(`raw pass read ${rawCount} of ${events} events`);
@@ -139,7 +111,7 @@ export async function monitoringRebuildBench(needs = 200_000, roundCount = 3): P
       const rawPerSecond = Math.max(...rounds.map((r) => r.rawPerSecond));
       const rebuildPerSecond = Math.max(...rounds.map((r) => r.rebuildPerSecond));
       return {
-        needs, events, villages: villages.length, generateSeconds, loadAverage, rounds, rawPerSecond, rebuildPerSecond, ratio: rebuildPerSecond / rawPerSecond,
+        needs, events, villages, generateSeconds, loadAverage, rounds, rawPerSecond, rebuildPerSecond, ratio: rebuildPerSecond / rawPerSecond,
         rows: Number(counts.rows), published: Number(counts.published), matched: Number(counts.matched), fulfilled: Number(counts.fulfilled),
       };
     } finally {

@@ -1,9 +1,11 @@
 import { appendBench } from './append.bench';
+import { dashboardBench } from './dashboard.bench';
 import { kafkaLatencyBench } from './kafka-latency.bench';
 import { latencyBench } from './latency.bench';
 import { matchingBench } from './matching.bench';
 import { monitoringRebuildBench } from './monitoring-rebuild.bench';
 import { relayBench } from './relay.bench';
+import { formatPercentiles } from './support/stats';
 
 /** Benchmarks of the embedded topology; figures are ratios against a raw baseline of the same run. */
 async function main(): Promise<void> {
@@ -46,6 +48,14 @@ async function main(): Promise<void> {
     );
     console.log(`  best: raw ${r.rawPerSecond.toFixed(0)} /s, rebuild ${r.rebuildPerSecond.toFixed(0)} /s, ratio ${r.ratio.toFixed(2)} (target ≥ 100000 /s) ${r.rebuildPerSecond >= 100_000 ? 'MET' : 'NOT MET'}`);
     console.log(`  read model: ${r.rows} needs, ${r.published} published, ${r.matched} matched, ${r.fulfilled} fulfilled`);
+  }
+  if (which.includes('dashboard')) {
+    const r = await dashboardBench(Number(process.env.BENCH_DASHBOARD_NEEDS ?? 200_000), Number(process.env.BENCH_DASHBOARD_QUERIES ?? 300));
+    console.log(`dashboard: figures for the province by city, ${r.needs} needs over ${r.villages} villages (${r.events} events, monitoring read model built in ${r.projectSeconds.toFixed(1)} s; load average ${r.loadAverage.toFixed(2)})`);
+    console.log(`  raw better-sqlite3 GROUP BY city (counts only):    ${formatPercentiles(r.raw)}`);
+    console.log(`  GET /api/dashboard/figures?region=44&level=city…:  ${formatPercentiles(r.figures)}`);
+    console.log(`  GET /api/auth/me (authenticated baseline):         ${formatPercentiles(r.httpBaseline)}`);
+    console.log(`  ratio figures/raw p99 ${(r.figures.p99 / r.raw.p99).toFixed(2)}; p99 ${r.figures.p99.toFixed(2)} ms (target ≤ 100 ms) ${r.figures.p99 <= 100 ? 'MET' : 'NOT MET'}; max RSS ${r.maxRssMb.toFixed(0)} MB`);
   }
   if (which.includes('kafka-latency')) {
     const r = await kafkaLatencyBench(Number(process.env.BENCH_KAFKA_COMMANDS ?? 300));

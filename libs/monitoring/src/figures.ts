@@ -73,6 +73,30 @@ const durations = (hours: number[]): Durations => {
   return { needs: hours.length, medianHours: percentile(hours, 50), p90Hours: percentile(hours, 90) };
 };
 
+/** What one published need adds to its cohort's figures, worked out once from its milestones. */
+export interface CohortFacts {
+  /** First acceptance − publishing, in hours; null when never matched. */
+  acceptanceHours: number | null;
+  fullyCommitted: boolean;
+  /** Fulfilment − publishing, in hours; null when not fulfilled. */
+  fulfilmentHours: number | null;
+  teamCommitments: number;
+  teamCommitmentsDelivered: number;
+}
+
+/** The facts of a need's milestones; undefined for a draft (never published: counted nowhere). */
+export function cohortFactsOf(need: CohortNeed): CohortFacts | undefined {
+  if (!need.publishedAt) return undefined;
+  const published = Date.parse(need.publishedAt);
+  return {
+    acceptanceHours: need.firstAcceptedAt ? (Date.parse(need.firstAcceptedAt) - published) / HOUR_MS : null,
+    fullyCommitted: need.fullyCommittedAt !== null,
+    fulfilmentHours: need.fulfilledAt ? (Date.parse(need.fulfilledAt) - published) / HOUR_MS : null,
+    teamCommitments: need.teamCommitments,
+    teamCommitmentsDelivered: need.teamCommitmentsDelivered,
+  };
+}
+
 /** Adds up the figures of one cohort, need by need. */
 export class FiguresAccumulator {
   private published = 0;
@@ -85,20 +109,24 @@ export class FiguresAccumulator {
   private readonly toFulfilment: number[] = [];
 
   add(need: CohortNeed): void {
-    if (!need.publishedAt) return;
-    const published = Date.parse(need.publishedAt);
+    const facts = cohortFactsOf(need);
+    if (facts) this.addFacts(facts);
+  }
+
+  /** Adds a published need by its facts (see cohortFactsOf). */
+  addFacts(facts: CohortFacts): void {
     this.published += 1;
-    if (need.firstAcceptedAt) {
+    if (facts.acceptanceHours !== null) {
       this.matched += 1;
-      this.toAcceptance.push((Date.parse(need.firstAcceptedAt) - published) / HOUR_MS);
+      this.toAcceptance.push(facts.acceptanceHours);
     }
-    if (need.fullyCommittedAt) this.fullyCommitted += 1;
-    if (need.fulfilledAt) {
+    if (facts.fullyCommitted) this.fullyCommitted += 1;
+    if (facts.fulfilmentHours !== null) {
       this.fulfilled += 1;
-      this.toFulfilment.push((Date.parse(need.fulfilledAt) - published) / HOUR_MS);
+      this.toFulfilment.push(facts.fulfilmentHours);
     }
-    this.teamCommitments += need.teamCommitments;
-    this.teamCommitmentsDelivered += need.teamCommitmentsDelivered;
+    this.teamCommitments += facts.teamCommitments;
+    this.teamCommitmentsDelivered += facts.teamCommitmentsDelivered;
   }
 
   result(): NeedFigures {

@@ -18,10 +18,3 @@ export function cohort(dataSource: DataSource, filter: CohortFilter & { region: 
   if (filter.category) qb.andWhere('n.category = :category', { category: filter.category });
   return qb;
 }
-
-/** The cohort's needs with the fields the figures are counted from. */
-export async function cohortRows(dataSource: DataSource, filter: CohortFilter & { region: string }) {
-  return cohort(dataSource, filter)
-    .select(['n.villageCode', 'n.category', 'n.publishedAt', 'n.publishedDate', 'n.firstAcceptedAt', 'n.fullyCommittedAt', 'n.fulfilledAt', 'n.teamCommitments', 'n.teamCommitmentsDelivered'])
-    .getMany();
-}

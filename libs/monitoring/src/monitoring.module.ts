@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { OrganizationsQueriesModule } from '@shecun/organizations';
 import { ProjectionHost } from '@shecun/projections';
 import { RegionsModule } from '@shecun/regions';
+import { CohortIndex } from './cohort-index';
 import { DashboardController } from './dashboard.controller';
 import { MONITORING_VIEW_ENTITIES, MonitoringProjection } from './monitoring.projection';
 import { MonitoringQueries } from './monitoring.queries';
@@ -13,7 +14,7 @@ export { MONITORING_VIEW_ENTITIES };
   // Pairing coverage is the organizations context's own query.
   imports: [RegionsModule, OrganizationsQueriesModule],
   controllers: [DashboardController],
-  providers: [MonitoringQueries],
+  providers: [MonitoringQueries, CohortIndex],
   exports: [MonitoringQueries],
 })
 export class MonitoringQueriesModule {}

@@ -7,7 +7,8 @@ import { PairingsQueries, teamsWithin } from '@shecun/organizations';
 import { RegionsService } from '@shecun/regions';
 import { DataSource } from 'typeorm';
 import { FiguresAccumulator } from './figures';
-import { cohort, cohortRows } from './monitoring.cohort';
+import { CohortIndex } from './cohort-index';
+import { cohort } from './monitoring.cohort';
 import { moneyLinks, needsLinks, query } from './monitoring.links';
 import {
   checkDates,
@@ -43,6 +44,7 @@ export class MonitoringQueries {
     private readonly regions: RegionsService,
     private readonly pairings: PairingsQueries,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly index: CohortIndex,
   ) {}
 
   /**
@@ -82,15 +84,15 @@ export class MonitoringQueries {
     const filter = { ...request, region: within.code };
     const groups = new Map<string, { region: string; category: string | undefined; bucket: string; figures: FiguresAccumulator }>();
     const total = new FiguresAccumulator();
-    for (const need of await cohortRows(this.dataSource, filter)) {
+    for (const need of await this.index.cohort(filter)) {
       const region = need.villageCode.slice(0, length);
       const category = request.byCategory ? need.category : request.category;
-      const bucket = bucketsOfDate(need.publishedDate!)[request.period];
+      const bucket = need.buckets[request.period];
       const key = `${region}|${category ?? ''}|${bucket}`;
       let group = groups.get(key);
       if (!group) groups.set(key, (group = { region, category, bucket, figures: new FiguresAccumulator() }));
-      group.figures.add(need);
-      total.add(need);
+      group.figures.addFacts(need.facts);
+      total.addFacts(need.facts);
     }
     const rows = [...groups.values()]
       .sort((a, b) => (a.region !== b.region ? (a.region < b.region ? -1 : 1) : a.bucket !== b.bucket ? (a.bucket < b.bucket ? -1 : 1) : (a.category ?? '') < (b.category ?? '') ? -1 : 1))
@@ -259,9 +261,9 @@ export class MonitoringQueries {
       return bucketsOfDate(day)[f.period];
     };
     const needs = new FiguresAccumulator();
-    for (const need of await cohortRows(this.dataSource, f)) {
-      bucket(bucketsOfDate(need.publishedDate!)[f.period]).needs.add(need);
-      needs.add(need);
+    for (const need of await this.index.cohort(f)) {
+      bucket(need.buckets[f.period]).needs.addFacts(need.facts);
+      needs.addFacts(need.facts);
     }
 
     // Teams (组团帮扶) formed for an area within the region, by the date they were formed.

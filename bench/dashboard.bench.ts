@@ -1,0 +1,97 @@
+import Database from 'better-sqlite3';
+import { IdentityService, SessionService } from '@shecun/identity';
+import { ProjectionHost } from '@shecun/projections';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../apps/standalone/src/bootstrap';
+import { Percentiles, percentiles, timed } from './support/stats';
+import { writeSyntheticNeedLog } from './support/synthetic-log';
+
+export interface DashboardBenchResult {
+  needs: number;
+  events: number;
+  villages: number;
+  projectSeconds: number;
+  loadAverage: number;
+  /** better-sqlite3: one GROUP BY of the monitoring table by city (counts only). */
+  raw: Percentiles;
+  /** GET /api/dashboard/figures for the province by city, over HTTP, each of the request shapes in turn. */
+  figures: Percentiles;
+  /** GET /api/auth/me (authenticated baseline). */
+  httpBaseline: Percentiles;
+  /** Max resident set size of the process (the embedded app and the bench), MB. */
+  maxRssMb: number;
+}
+
+/** The request shapes a bureau asks for the province by city. */
+const SHAPES = [
+  'region=44&level=city&period=month',
+  'region=44&level=city&period=quarter',
+  'region=44&level=city&period=week',
+  'region=44&level=city&period=month&from=2025-01-01&to=2025-06-30',
+  'region=44&level=city&period=quarter&category=education',
+  'region=44&level=city&period=quarter&byCategory=true',
+];
+
+/**
+ * The bureau's dashboard figures for the whole province by city, on `needs` needs (their histories
+ * decided by the needs decider across every village, see synthetic-log.ts) in the embedded app's
+ * data folder. The monitoring read model is built by its projection; then, interleaved so that
+ * each sees the same load: the raw baseline (one SQL GROUP BY of the same table by city, counts
+ * only, straight from better-sqlite3), the figures over HTTP with an admin's bearer token, and an
+ * authenticated route that reads nothing (GET /api/auth/me).
+ */
+export async function dashboardBench(needs = 200_000, queries = 300): Promise<DashboardBenchResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-dashboard-'));
+  try {
+    const log = await writeSyntheticNeedLog(join(dataDir, 'events.sqlite'), needs);
+    const unlimited = { perIpPerMinute: 1e9, perUserPerMinute: 1e9, loginsPerMinute: 1e9 };
+    const app = await createApp({ port: 0, host: '127.0.0.1', dataDir, seedDemo: false, autostartProjections: false, rateLimits: unlimited, requestTimeoutMs: 15_000 }, false);
+    try {
+      await app.listen(0, '127.0.0.1');
+      const host = app.get(ProjectionHost);
+      const t0 = process.hrtime.bigint();
+      await host.runner('monitoring').catchUp();
+      const projectSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const account = await app.get(IdentityService).provision({ username: 'bench-admin', displayName: 'bench', passwordHash: 'no-password', grant: { role: 'admin' } }, 'bench/dashboard-admin');
+      await host.runner('identity').catchUp();
+      const { accessToken } = await app.get(SessionService).startForGrant(account.userId, account.grantId);
+      const headers = { authorization: `Bearer ${accessToken}` };
+      const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+      const get = async (path: string) => {
+        const res = await fetch(`${base}${path}`, { headers });
+        if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+        return res.json();
+      };
+      const first = (await get(`/api/dashboard/figures?${SHAPES[0]}`)) as { rows: { region: { code: string } }[]; total: { published: number } };
+      if (new Set(first.rows.map((r) => r.region.code)).size !== 21) throw new Error(`expected the 21 cities of Guangdong, got ${new Set(first.rows.map((r) => r.region.code)).size}`);
+
+      const db = new Database(join(dataDir, 'read.sqlite'), { readonly: true });
+      const byCity = db.prepare(
+        'SELECT substr(villageCode, 1, 4) AS city, COUNT(*) AS published, COUNT(firstAcceptedAt) AS matched, COUNT(fulfilledAt) AS fulfilled FROM monitoring_needs WHERE publishedDate IS NOT NULL GROUP BY city',
+      );
+      const rawTotal = (byCity.all() as { published: number }[]).reduce((sum, row) => sum + row.published, 0);
+      if (rawTotal !== first.total.published) throw new Error(`raw count ${rawTotal} differs from the dashboard's ${first.total.published}`);
+      for (const shape of SHAPES) await get(`/api/dashboard/figures?${shape}`); // warm up
+      const raw: number[] = [];
+      const figures: number[] = [];
+      const httpBaseline: number[] = [];
+      for (let i = 0; i < queries; i++) {
+        raw.push(await timed(() => byCity.all()));
+        figures.push(await timed(() => get(`/api/dashboard/figures?${SHAPES[i % SHAPES.length]}`)));
+        httpBaseline.push(await timed(() => get('/api/auth/me')));
+      }
+      db.close();
+      return {
+        needs, events: log.events, villages: log.villages, projectSeconds, loadAverage: loadavg()[0],
+        raw: percentiles(raw), figures: percentiles(figures), httpBaseline: percentiles(httpBaseline), maxRssMb: process.resourceUsage().maxRSS / 1024,
+      };
+    } finally {
+      await app.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
