@@ -31,7 +31,8 @@ export class MonitoredNeed {
   @Column({ type: 'integer' }) teamCommitments: number;
   @Column({ type: 'integer' }) teamCommitmentsDelivered: number;
   @Column({ type: 'integer' }) revision: number;
-  @Column({ type: 'bigint', transformer: numberTransformer }) position: number;
+  /** The dashboard's index (cohort-index.ts) reads the rows past a position and the sum of all positions: served by this index. */
+  @Index() @Column({ type: 'bigint', transformer: numberTransformer }) position: number;
   /** JSON of the fold's quantities: lifecycle, items, confirmed, commitments. */
   @Column({ type: 'text' }) state: string;
 }
