@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 
 /**
  * No Docker engine runs here, so docker/compose.yml is checked against the Compose Specification's
@@ -23,6 +24,19 @@ describe('docker/compose.yml', () => {
     for (const service of ['eventstore', 'kafka', 'postgres', 'jwt-keys', 'needs-service', 'organizations-service', 'donations-service', 'relay', 'projector', 'gateway']) {
       expect(text).toMatch(new RegExp(`^  ${service}:$`, 'm'));
     }
+  });
+
+  it("keeps Kafka's log on its volume: KAFKA_LOG_DIRS is the path the kafka-data volume is mounted on", () => {
+    const kafka = (parse(readFileSync(COMPOSE, 'utf8'), { merge: true }) as { services: Record<string, { environment?: Record<string, string>; volumes?: string[] }> }).services.kafka;
+    const mounts = (kafka.volumes ?? []).map((v) => v.split(':')).filter(([source]) => source === 'kafka-data');
+    expect(mounts).toHaveLength(1);
+    // The apache/kafka image writes to /tmp/kraft-combined-logs unless KAFKA_LOG_DIRS says otherwise.
+    expect(kafka.environment?.KAFKA_LOG_DIRS).toBe(mounts[0][1]);
+  });
+
+  it('has only top-level keys docker-compose 1.29 reads too (no `name`: the project name is given with -p)', () => {
+    const top = Object.keys(parse(readFileSync(COMPOSE, 'utf8'), { merge: true }) as object);
+    expect(top.filter((key) => !['version', 'services', 'volumes', 'networks', 'secrets', 'configs'].includes(key) && !key.startsWith('x-'))).toEqual([]);
   });
 
   it('the check fails on a file the specification does not allow', () => {
