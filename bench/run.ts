@@ -1,6 +1,7 @@
 import { appendBench } from './append.bench';
 import { kafkaLatencyBench } from './kafka-latency.bench';
 import { latencyBench } from './latency.bench';
+import { loginsBench } from './logins.bench';
 import { matchingBench } from './matching.bench';
 import { monitoringRebuildBench } from './monitoring-rebuild.bench';
 import { relayBench } from './relay.bench';
@@ -46,6 +47,28 @@ async function main(): Promise<void> {
     );
     console.log(`  best: raw ${r.rawPerSecond.toFixed(0)} /s, rebuild ${r.rebuildPerSecond.toFixed(0)} /s, ratio ${r.ratio.toFixed(2)} (target ≥ 100000 /s) ${r.rebuildPerSecond >= 100_000 ? 'MET' : 'NOT MET'}`);
     console.log(`  read model: ${r.rows} needs, ${r.published} published, ${r.matched} matched, ${r.fulfilled} fulfilled`);
+  }
+  if (which.includes('logins')) {
+    const r = await loginsBench(Number(process.env.BENCH_LOGINS ?? 100), Number(process.env.BENCH_CREATE_USERS ?? 100), Number(process.env.BENCH_IMPORT_USERS ?? 1000));
+    const fmt = (p: { p50: number; p99: number; max: number }) => `p50 ${p.p50.toFixed(0)} ms, p99 ${p.p99.toFixed(0)} ms, max ${p.max.toFixed(0)} ms`;
+    const met = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+    const la = r.loadAverage;
+    console.log(`logins: embedded app, default rate limits, one address (127.0.0.1), ${r.cores} cores (load average at start ${la.start.toFixed(2)})`);
+    console.log(`  raw argon2id (m=19456 KiB, t=2, p=1), ${r.cores} at once: ${r.rawHashesPerSecond.toFixed(1)} hashes/s, ${r.rawVerifiesPerSecond.toFixed(1)} verifies/s; one at a time ${r.rawSequentialHashesPerSecond.toFixed(1)} hashes/s`);
+    console.log(`  GET /api/auth/me, ${r.logins.concurrent} at once (bare authenticated route): ${fmt(r.me)}`);
+    console.log(
+      `  ${r.logins.concurrent} concurrent logins: ${fmt(r.logins)}, errors ${r.logins.errors} (${Object.entries(r.logins.statuses).map(([s, n]) => `${n}×${s}`).join(', ')}); ` +
+        `raw floor ${r.loginFloorMs.toFixed(0)} ms, ratio p99/floor ${(r.logins.p99 / r.loginFloorMs).toFixed(2)}, p99/me p99 ${(r.logins.p99 / r.me.p99).toFixed(1)} ` +
+        `(target 0 errors, p99 ≤ 2000 ms) ${met(r.logins.errors === 0 && r.logins.p99 <= 2000)} (load average ${la.logins.toFixed(2)})`,
+    );
+    console.log(
+      `  create ${r.createUsers.users} users with a password and a grant (POST /api/users, one after another): ${r.createUsers.seconds.toFixed(1)} s, errors ${r.createUsers.errors}; ` +
+        `raw hashing alone ${r.createUsers.floorSeconds.toFixed(1)} s, ratio ${(r.createUsers.seconds / r.createUsers.floorSeconds).toFixed(2)} (target ≤ 10 s) ${met(r.createUsers.errors === 0 && r.createUsers.seconds <= 10)} (load average ${la.create.toFixed(2)})`,
+    );
+    console.log(
+      `  import ${r.importUsers.rows} coordinators from a CSV: ${r.importUsers.seconds.toFixed(1)} s (${r.importUsers.created} created, ${r.importUsers.rejected} rejected); ` +
+        `raw hashing alone ${r.importUsers.floorSeconds.toFixed(1)} s, ratio ${(r.importUsers.seconds / r.importUsers.floorSeconds).toFixed(2)} (target ≤ 60 s) ${met(r.importUsers.created === r.importUsers.rows && r.importUsers.seconds <= 60)} (load average ${la.import.toFixed(2)})`,
+    );
   }
   if (which.includes('kafka-latency')) {
     const r = await kafkaLatencyBench(Number(process.env.BENCH_KAFKA_COMMANDS ?? 300));
