@@ -101,6 +101,7 @@ export class IdentityService {
     this.attempts.begin(name);
     let outcome: LoginOutcome = 'abandoned';
     let user: UserView | null;
+    let needsRehash = false;
     try {
       user = await this.dataSource.getRepository(UserView).findOneBy({ username: name });
       const check = await this.hasher.check(password, user?.passwordHash);
@@ -110,7 +111,7 @@ export class IdentityService {
         throw new UnauthorizedException(BAD_LOGIN);
       }
       outcome = 'succeeded';
-      if (check.needsRehash) this.rehash(user.id, password, user.passwordHash!);
+      needsRehash = check.needsRehash;
     } finally {
       this.attempts.end(name, outcome);
     }
@@ -119,6 +120,8 @@ export class IdentityService {
     const grant = grantId ? grants.find((g) => g.id === grantId) : grants[0];
     if (!grant) throw new ForbiddenException('没有这项有效授权 (no such active grant for this user)');
     const session = await this.sessions.start(user.id, grant);
+    // A one-time password (cheaply hashed, about to be changed) is not worth rehashing.
+    if (needsRehash && !session.passwordChangeRequired) this.rehash(user.id, password, user.passwordHash!);
     return {
       ...session,
       user: { id: user.id, username: user.username, displayName: user.displayName },

@@ -1,5 +1,6 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import { argon2id, hash, needsRehash, verify } from 'argon2';
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 
 /**
@@ -9,6 +10,17 @@ import { availableParallelism } from 'node:os';
  * verifies one reports that it should be rehashed.
  */
 export const PASSWORD_HASH_OPTIONS = { type: argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+/**
+ * One-time passwords the platform makes are random (96 bits, see oneTimePassword()): no guessing
+ * or dictionary attack on a stolen hash can succeed whatever it costs to compute, so they are
+ * hashed with argon2id at a small cost (4 MiB, 1 pass, a few ms) — as refresh secrets are kept as
+ * SHA-256. The password the user chooses at the first sign-in gets PASSWORD_HASH_OPTIONS.
+ */
+export const ONE_TIME_PASSWORD_HASH_OPTIONS = { type: argon2id, memoryCost: 4_096, timeCost: 1, parallelism: 1 } as const;
+
+/** A one-time password: 96 random bits, base64url (16 characters). */
+export const oneTimePassword = (): string => randomBytes(12).toString('base64url');
 
 /** How many hashes run at once (default: the cores) and how many may wait for one (default 512). */
 export interface PasswordHashingLimits {
@@ -76,6 +88,11 @@ export class PasswordHasher {
 
   hash(password: string): Promise<string> {
     return this.run(() => hash(password.normalize('NFKC'), PASSWORD_HASH_OPTIONS));
+  }
+
+  /** A one-time password made by oneTimePassword() (never one a person chose): see ONE_TIME_PASSWORD_HASH_OPTIONS. */
+  hashOneTime(secret: string): Promise<string> {
+    return this.run(() => hash(secret, ONE_TIME_PASSWORD_HASH_OPTIONS));
   }
 
   /** Checks a password; an unknown user (no or an external-only hash) costs a verification too, so timing does not tell. */

@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Actor, DomainError, executeCommand, foldRecorded, forbidden, retry } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { readRegistryFile, RegistryFileFormat, sniffFormat } from '@shecun/organizations';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { GrantSpec, isOrganizationGrant, OrganizationScope, userIdFor, userStream } from './identity.model';
 import { OrganizationScopes } from './organization-scopes';
-import { PasswordHasher, PasswordHashingSaturated } from './password';
+import { oneTimePassword, PasswordHasher, PasswordHashingSaturated } from './password';
 import { mapUserColumns, UserImportCandidate, UserImportError, userCandidateFromRow } from './user-import';
 import { activeGrants, administersOrganization, UserCommand, userDecider } from './user.decider';
 
@@ -226,9 +226,9 @@ export class UserImportService {
         return { result: this.result(plan, done.events.length ? 'granted' : 'unchanged'), position: done.position };
       }
       const { candidate } = plan;
-      const oneTimePassword = randomBytes(12).toString('base64url');
+      const secret = oneTimePassword();
       // Logins come first: while the hashing queue is full, the import waits its turn instead of failing rows.
-      const passwordHash = await retry(() => this.hasher.hash(oneTimePassword), {
+      const passwordHash = await retry(() => this.hasher.hashOneTime(secret), {
         attempts: 20,
         minDelayMs: 200,
         maxDelayMs: 2_000,
@@ -246,7 +246,7 @@ export class UserImportService {
         mustChangePassword: true,
         ...(candidate.phone ? { phone: candidate.phone } : {}),
       });
-      return { result: this.result(plan, 'created', { oneTimePassword }), position: done.position };
+      return { result: this.result(plan, 'created', { oneTimePassword: secret }), position: done.position };
     } catch (error) {
       return { result: { ...this.result(plan, 'rejected'), errors: [rowError(error)] } };
     }
