@@ -20,7 +20,7 @@ describe('PasswordHasher', () => {
     expect(hasher.load).toEqual({ running: 1, waiting: 2 });
     const refused = hasher.hash('four 1234567');
     await expect(refused).rejects.toBeInstanceOf(PasswordHashingSaturated);
-    const error = await refused.catch((e: PasswordHashingSaturated) => e);
+    const error = (await refused.catch((e: unknown) => e)) as PasswordHashingSaturated;
     expect(error.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect(error.getStatus()).toBe(503);
     await Promise.all(started);
