@@ -2,10 +2,11 @@ import { appendBench } from './append.bench';
 import { dashboardBench } from './dashboard.bench';
 import { kafkaLatencyBench } from './kafka-latency.bench';
 import { latencyBench } from './latency.bench';
+import { loginsBench } from './logins.bench';
 import { matchingBench } from './matching.bench';
 import { monitoringRebuildBench } from './monitoring-rebuild.bench';
 import { relayBench } from './relay.bench';
-import { formatPercentiles } from './support/stats';
+import { formatPercentiles, Percentiles } from './support/stats';
 
 /** Benchmarks of the embedded topology; figures are ratios against a raw baseline of the same run. */
 async function main(): Promise<void> {
@@ -56,6 +57,28 @@ async function main(): Promise<void> {
     console.log(`  GET /api/dashboard/figures?region=44&level=city…:  ${formatPercentiles(r.figures)}`);
     console.log(`  GET /api/auth/me (authenticated baseline):         ${formatPercentiles(r.httpBaseline)}`);
     console.log(`  ratio figures/raw p99 ${(r.figures.p99 / r.raw.p99).toFixed(2)}; p99 ${r.figures.p99.toFixed(2)} ms (target ≤ 100 ms) ${r.figures.p99 <= 100 ? 'MET' : 'NOT MET'}; max RSS ${r.maxRssMb.toFixed(0)} MB`);
+  }
+  if (which.includes('logins')) {
+    const r = await loginsBench(Number(process.env.BENCH_LOGINS ?? 100), Number(process.env.BENCH_CREATE_USERS ?? 100), Number(process.env.BENCH_IMPORT_USERS ?? 1000));
+    const fmt = (p: Percentiles) => formatPercentiles(p, 0);
+    const met = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+    const la = r.loadAverage;
+    console.log(`logins: embedded app, default rate limits, one address (127.0.0.1), ${r.cores} cores (load average at start ${la.start.toFixed(2)})`);
+    console.log(`  raw argon2id (m=19456 KiB, t=2, p=1), ${r.cores} at once: ${r.rawHashesPerSecond.toFixed(1)} hashes/s, ${r.rawVerifiesPerSecond.toFixed(1)} verifies/s; one at a time ${r.rawSequentialHashesPerSecond.toFixed(1)} hashes/s; one-time passwords (4 MiB, t=1) ${r.rawOneTimeHashesPerSecond.toFixed(0)} hashes/s`);
+    console.log(`  GET /api/auth/me, ${r.logins.concurrent} at once (bare authenticated route): ${fmt(r.me)}`);
+    console.log(
+      `  ${r.logins.concurrent} concurrent logins: ${fmt(r.logins)}, errors ${r.logins.errors} (${Object.entries(r.logins.statuses).map(([s, n]) => `${n}×${s}`).join(', ')}); ` +
+        `raw floor ${r.loginFloorMs.toFixed(0)} ms, ratio p99/floor ${(r.logins.p99 / r.loginFloorMs).toFixed(2)}, p99/me p99 ${(r.logins.p99 / r.me.p99).toFixed(1)} ` +
+        `(target 0 errors, p99 ≤ 2000 ms) ${met(r.logins.errors === 0 && r.logins.p99 <= 2000)} (load average ${la.logins.toFixed(2)})`,
+    );
+    console.log(
+      `  create ${r.createUsers.users} users with a password and a grant (POST /api/users, one after another): ${r.createUsers.seconds.toFixed(1)} s, errors ${r.createUsers.errors}; ` +
+        `raw hashing alone ${r.createUsers.floorSeconds.toFixed(1)} s, ratio ${(r.createUsers.seconds / r.createUsers.floorSeconds).toFixed(2)} (target ≤ 10 s) ${met(r.createUsers.errors === 0 && r.createUsers.seconds <= 10)} (load average ${la.create.toFixed(2)})`,
+    );
+    console.log(
+      `  import ${r.importUsers.rows} coordinators from a CSV: ${r.importUsers.seconds.toFixed(1)} s (${r.importUsers.created} created, ${r.importUsers.rejected} rejected); ` +
+        `raw one-time hashing alone ${r.importUsers.floorSeconds.toFixed(1)} s, ratio ${(r.importUsers.seconds / r.importUsers.floorSeconds).toFixed(2)}; full-cost hashing alone would be ${r.importUsers.fullCostSeconds.toFixed(1)} s (target ≤ 60 s) ${met(r.importUsers.created === r.importUsers.rows && r.importUsers.seconds <= 60)} (load average ${la.import.toFixed(2)})`,
+    );
   }
   if (which.includes('kafka-latency')) {
     const r = await kafkaLatencyBench(Number(process.env.BENCH_KAFKA_COMMANDS ?? 300));

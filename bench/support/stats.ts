@@ -12,7 +12,7 @@ export function percentiles(samples: number[]): Percentiles {
   return { p50: at(50), p99: at(99), max: sorted[sorted.length - 1] };
 }
 
-export const formatPercentiles = (p: Percentiles) => `p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms, max ${p.max.toFixed(2)} ms`;
+export const formatPercentiles = (p: Percentiles, digits = 2) => `p50 ${p.p50.toFixed(digits)} ms, p99 ${p.p99.toFixed(digits)} ms, max ${p.max.toFixed(digits)} ms`;
 
 /** Milliseconds since `t0` (process.hrtime.bigint()). */
 export const elapsedMs = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;

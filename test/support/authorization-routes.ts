@@ -256,6 +256,11 @@ export const ROUTES: Record<string, RouteSpec> = {
     request: () => ({ path: '/api/users', body: { username: `u-${randomUUID().slice(0, 8)}`, displayName: '新用户', password: 'a-long-password' } }),
     outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow', 'bureau:out': 'allow' }),
   },
+  'POST /api/users/import': {
+    request: () => ({ path: '/api/users/import', body: { content: Buffer.from(`用户名,姓名,角色,范围\nu-${randomUUID().slice(0, 8)},新协调员,协调员,441826105\n`).toString('base64') } }),
+    // Whoever may create users; each row is decided as POST /api/users would (bureau:out and hub admins get it rejected in the report, nothing appended; users-import.spec).
+    outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow', 'bureau:out': 'allow', 'hub:in': 'allow', 'hub:out': 'allow' }),
+  },
   'POST /api/users/{userId}/grants': {
     request: (f) => ({ path: `/api/users/${f.userId}/grants`, body: { role: 'coordinator', scope: '441826105' } }),
     outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow' }),

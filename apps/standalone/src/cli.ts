@@ -16,6 +16,7 @@ import { DataFolderLockedError, lockDataFolder } from './data-folder-lock';
 import { seedDemoToCompletion } from './seed/first-start';
 import { seedScale } from './seed/scale-seed';
 import { importOrganizations, IMPORT_USAGE, parseImportArguments } from './import-organizations';
+import { importUsers, IMPORT_USERS_USAGE, parseImportUsersArguments } from './import-users';
 import { backupDataFolder, BackupError, checkBackup, restoreDataFolder } from './backup';
 
 const USAGE = `usage:
@@ -32,6 +33,8 @@ const USAGE = `usage:
                            give up on one parked event: the read model goes on without it; the row stays, marked skipped with who and why
   ${IMPORT_USAGE}
                            register organizations from the bureau's registry export (rows checked first; a re-run registers nothing twice)
+  ${IMPORT_USERS_USAGE}
+                           open accounts from a list (username, name, phone, role, scope): one-time passwords to --passwords-out
   cli create-admin <name> [--one-time]
                            create the first system administrator (idempotent): password from ADMIN_PASSWORD_FILE,
                            ADMIN_PASSWORD or the first line of stdin; --one-time prints a one-time password that
@@ -79,7 +82,7 @@ function bar(label: string): SingleBar {
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   if (command === 'backup' || command === 'restore') return backupOrRestore(command, args);
-  if (!command || !['seed-demo', 'seed-scale', 'import-organizations', 'rebuild', 'projections', 'create-admin', 'verify-ledger', 'ledger-checkpoint'].includes(command)) {
+  if (!command || !['seed-demo', 'seed-scale', 'import-organizations', 'import-users', 'rebuild', 'projections', 'create-admin', 'verify-ledger', 'ledger-checkpoint'].includes(command)) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
@@ -138,6 +141,9 @@ async function main(argv: string[]): Promise<void> {
       console.log(`projections up to date in ${((Date.now() - projected) / 1000).toFixed(0)} s`);
     } else if (command === 'import-organizations') {
       const report = await importOrganizations(app, parseImportArguments(args), bar);
+      if (report && !report.dryRun) await catchUpAll(host);
+    } else if (command === 'import-users') {
+      const report = await importUsers(app, parseImportUsersArguments(args), bar);
       if (report && !report.dryRun) await catchUpAll(host);
     } else if (command === 'rebuild') {
       const names = args.length ? args : host.names();

@@ -3,8 +3,10 @@ import { RecordedEvent } from '@shecun/event-store';
 import { GrantSpec } from './identity.model';
 
 export type IdentityEvent =
-  | DomainEvent<'UserRegistered', { userId: string; username: string; displayName: string; passwordHash: string | null; externalSubject: string | null; registeredAt: string; mustChangePassword?: boolean }>
+  | DomainEvent<'UserRegistered', { userId: string; username: string; displayName: string; passwordHash: string | null; externalSubject: string | null; registeredAt: string; mustChangePassword?: boolean; phone?: string }>
   | DomainEvent<'PasswordChanged', { userId: string; passwordHash: string; changedAt: string }>
+  /** The same password hashed again with current parameters, on a sign-in that proved it: sessions go on. */
+  | DomainEvent<'PasswordRehashed', { userId: string; passwordHash: string; reason: string; rehashedAt: string }>
   | DomainEvent<'GrantGiven', { userId: string; grantId: string; grant: GrantSpec; givenAt: string }>
   | DomainEvent<'GrantRevoked', { userId: string; grantId: string; reason: string; revokedAt: string }>
   /** Every session of the user ends (and every access token issued before): "sign out everywhere". */
@@ -19,7 +21,7 @@ export type SessionEvent =
   | DomainEvent<'SessionRefreshed', { sessionId: string; userId: string; generation: number; refreshHash: string; refreshedAt: string; idleExpiresAt: string }>
   | DomainEvent<'SessionEnded', { sessionId: string; userId: string; reason: 'logout' | 'refresh-token-reuse' | 'revoked'; endedAt: string }>;
 
-export const IDENTITY_EVENT_TYPES: ReadonlySet<string> = new Set<IdentityEvent['type']>(['UserRegistered', 'PasswordChanged', 'GrantGiven', 'GrantRevoked', 'SessionsRevoked']);
+export const IDENTITY_EVENT_TYPES: ReadonlySet<string> = new Set<IdentityEvent['type']>(['UserRegistered', 'PasswordChanged', 'GrantGiven', 'GrantRevoked', 'SessionsRevoked', 'PasswordRehashed']);
 
 export const SESSION_EVENT_TYPES: ReadonlySet<string> = new Set<SessionEvent['type']>(['SessionStarted', 'SessionRefreshed', 'SessionEnded']);
 

@@ -1,5 +1,5 @@
 import { DynamicModule, Module, OnModuleInit, Optional } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { RequestWithActor } from '@shecun/core';
 import { ProjectionHost } from '@shecun/projections';
@@ -8,6 +8,11 @@ import { AccessAuditController, AuthController, UsersController } from './identi
 import { IDENTITY_OPTIONS, IdentityOptions } from './identity.options';
 import { IdentityProjection, IDENTITY_VIEW_ENTITIES } from './identity.projection';
 import { IdentityService } from './identity.service';
+import { DEFAULT_LOGIN_BACKOFF, LoginAttempts } from './login-attempts';
+import { defaultPasswordHasher, defaultPasswordHashingLimits, PasswordHasher } from './password';
+import { RetryAfterInterceptor } from './retry-after.interceptor';
+import { UserImportController } from './user-import.controller';
+import { UserImportService } from './user-import.service';
 import { IdentityOrganizationScopesProjection, OrganizationScopes } from './organization-scopes';
 import { SessionsController } from './session.controller';
 import { SessionService } from './session.service';
@@ -24,7 +29,11 @@ export interface RateLimits {
   loginsPerMinute: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { perIpPerMinute: 600, perUserPerMinute: 300, loginsPerMinute: 20 };
+/**
+ * A township training room signs in from one address (NAT): 100 people at once must get through.
+ * Guessing one account's password is slowed per account instead (login-attempts.ts).
+ */
+export const DEFAULT_RATE_LIMITS: RateLimits = { perIpPerMinute: 600, perUserPerMinute: 300, loginsPerMinute: 300 };
 
 export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimits {
   const read = (name: string, fallback: number) => {
@@ -126,9 +135,19 @@ export class IdentityModule implements OnModuleInit {
     return {
       module: IdentityModule,
       imports: [auth],
-      controllers: [AuthController, SessionsController, UsersController, AccessAuditController],
-      providers: [IdentityService, SessionService, OrganizationScopes, IdentityOrganizationScopesProjection],
-      exports: [auth, IdentityService, SessionService],
+      controllers: [AuthController, SessionsController, UserImportController, UsersController, AccessAuditController],
+      providers: [
+        IdentityService,
+        SessionService,
+        OrganizationScopes,
+        IdentityOrganizationScopesProjection,
+        UserImportService,
+        // One hashing pool per process (the module configures it), one count of wrong passwords per service.
+        { provide: PasswordHasher, useFactory: () => defaultPasswordHasher.configure(options.passwordHashing ?? defaultPasswordHashingLimits()) },
+        { provide: LoginAttempts, useFactory: () => new LoginAttempts(options.loginBackoff ?? DEFAULT_LOGIN_BACKOFF) },
+        { provide: APP_INTERCEPTOR, useClass: RetryAfterInterceptor },
+      ],
+      exports: [auth, IdentityService, SessionService, UserImportService],
     };
   }
 }

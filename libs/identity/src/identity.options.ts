@@ -1,6 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { LoginBackoffPolicy, loginBackoffFromEnv } from './login-attempts';
+import { PasswordHashingLimits, passwordHashingLimitsFromEnv } from './password';
 
 export const IDENTITY_OPTIONS = Symbol('IDENTITY_OPTIONS');
 
@@ -30,6 +32,10 @@ export interface IdentityOptions {
   /** Public keys accepted for our own tokens: the signing key's, plus previous keys during a rotation. */
   verificationKeys: KeyObject[];
   oidc?: OidcOptions;
+  /** Hashes at once and waiting (PASSWORD_HASH_CONCURRENCY, default the cores; PASSWORD_HASH_QUEUE_MAX, default 512). */
+  passwordHashing?: PasswordHashingLimits;
+  /** Per-account back-off after wrong passwords (LOGIN_FREE_FAILURES, default 5; LOGIN_BACKOFF_MAX_SECONDS, default 900). */
+  loginBackoff?: LoginBackoffPolicy;
 }
 
 /** Access tokens live 15 minutes; a session 30 idle minutes, 12 hours at most (OWASP ASVS 3.3.2, level 2). */
@@ -69,7 +75,9 @@ export function devSigningKey(dataDir: string): KeyObject {
  * - JWT_ISSUER, JWT_AUDIENCE, JWT_TTL_SECONDS (access token lifetime, default 900 s);
  * - SESSION_IDLE_MINUTES (default 30), SESSION_MAX_HOURS (default 12): when a session's refresh token stops working;
  * - STREAMS_PER_USER_MAX (default 5): open event streams per user and instance;
- * - OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URI: accept an external identity provider's tokens.
+ * - OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URI: accept an external identity provider's tokens;
+ * - PASSWORD_HASH_CONCURRENCY (default: the cores), PASSWORD_HASH_QUEUE_MAX (default 512): password hashing;
+ * - LOGIN_FREE_FAILURES (default 5), LOGIN_BACKOFF_MAX_SECONDS (default 900): per-account back-off.
  */
 export function identityOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, dataDir?: string): IdentityOptions {
   const signingKey = env.JWT_PRIVATE_KEY_FILE ? createPrivateKey(readKey(env.JWT_PRIVATE_KEY_FILE)) : dataDir ? devSigningKey(dataDir) : undefined;
@@ -95,6 +103,8 @@ export function identityOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, dat
     sessionIdleSeconds: idleMinutes * 60,
     sessionMaxSeconds: maxHours * 3600,
     streamsPerUser: streamsPerUserFromEnv(env),
+    passwordHashing: passwordHashingLimitsFromEnv(env),
+    loginBackoff: loginBackoffFromEnv(env),
     signingKey,
     verificationKeys,
     oidc: env.OIDC_ISSUER

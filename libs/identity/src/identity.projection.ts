@@ -109,6 +109,9 @@ export class IdentityProjection implements Projection {
         await manager.update(UserView, { id: event.data.userId }, { passwordHash: event.data.passwordHash });
         await manager.increment(UserView, { id: event.data.userId }, 'sessionVersion', 1);
         return;
+      case 'PasswordRehashed':
+        await manager.update(UserView, { id: event.data.userId }, { passwordHash: event.data.passwordHash });
+        return;
       case 'SessionsRevoked':
         await manager.increment(UserView, { id: event.data.userId }, 'sessionVersion', 1);
         await manager.save(AccessAuditView, {

@@ -1,13 +1,15 @@
-import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, CommandContext, CommandResult, executeCommand, loginFailures, notFound, SYSTEM_ACTOR } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { DataSource, IsNull } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
-import { GrantSpec, isOrganizationGrant, OrganizationScope, userIdFor, userStream } from './identity.model';
+import { GrantSpec, isOrganizationGrant, normalizeUsername, OrganizationScope, userIdFor, userStream } from './identity.model';
 import { OrganizationScopes } from './organization-scopes';
 import { GrantView, UserView } from './identity.projection';
-import { hashPassword, verifyPassword } from './password';
+import { LoginAttempts, LoginOutcome } from './login-attempts';
+import { PasswordHasher } from './password';
 import { SessionService } from './session.service';
 import { activeGrants, UserCommand, userDecider, UserState } from './user.decider';
 
@@ -35,11 +37,15 @@ const BAD_LOGIN = '用户名或密码错误 (wrong username or password)';
 /** Users and grants: commands on user streams, login against the read model. */
 @Injectable()
 export class IdentityService {
+  private readonly logger = new Logger('Identity');
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sessions: SessionService,
     private readonly organizations: OrganizationScopes,
+    private readonly hasher: PasswordHasher,
+    private readonly attempts: LoginAttempts,
   ) {}
 
   execute(userId: string, command: UserCommand, context: CommandContext, at?: Date): Promise<CommandResult<UserState>> {
@@ -52,7 +58,7 @@ export class IdentityService {
    */
   async register(input: { username: string; displayName: string; password?: string; externalSubject?: string; grant?: GrantSpec }, context: CommandContext) {
     const userId = userIdFor(input.username);
-    const passwordHash = input.password ? await hashPassword(input.password) : null;
+    const passwordHash = input.password ? await this.hasher.hash(input.password) : null;
     const initialGrant = input.grant ? { grantId: `g-${context.commandId}`, grant: input.grant } : undefined;
     const organization = input.grant ? await this.organizationOf(input.grant) : undefined;
     return this.execute(
@@ -81,29 +87,66 @@ export class IdentityService {
   async changePassword(userId: string, input: { currentPassword?: string; newPassword: string }, context: CommandContext) {
     if (context.actor.id === userId) {
       const user = await this.dataSource.getRepository(UserView).findOneBy({ id: userId });
-      if (!(await verifyPassword(input.currentPassword ?? '', user?.passwordHash))) throw new ForbiddenException('当前密码不正确 (the current password is wrong)');
+      if (!(await this.hasher.verify(input.currentPassword ?? '', user?.passwordHash))) throw new ForbiddenException('当前密码不正确 (the current password is wrong)');
     }
-    return this.execute(userId, { type: 'ChangePassword', passwordHash: await hashPassword(input.newPassword) }, context);
+    return this.execute(userId, { type: 'ChangePassword', passwordHash: await this.hasher.hash(input.newPassword) }, context);
   }
 
-  /** Checks the password and issues a token for one of the user's active grants. */
+  /**
+   * Checks the password and issues a token for one of the user's active grants. Wrong passwords
+   * are counted per username (LoginAttempts): past the free ones, the account backs off (429).
+   */
   async login(username: string, password: string, grantId?: string) {
-    const user = await this.dataSource.getRepository(UserView).findOneBy({ username: username.trim().toLowerCase() });
-    if (!(await verifyPassword(password, user?.passwordHash)) || !user) {
-      loginFailures.inc();
-      throw new UnauthorizedException(BAD_LOGIN);
+    const name = normalizeUsername(username);
+    this.attempts.begin(name);
+    let outcome: LoginOutcome = 'abandoned';
+    let user: UserView | null;
+    let needsRehash = false;
+    try {
+      user = await this.dataSource.getRepository(UserView).findOneBy({ username: name });
+      const check = await this.hasher.check(password, user?.passwordHash);
+      if (!check.ok || !user) {
+        outcome = 'failed';
+        loginFailures.inc();
+        throw new UnauthorizedException(BAD_LOGIN);
+      }
+      outcome = 'succeeded';
+      needsRehash = check.needsRehash;
+    } finally {
+      this.attempts.end(name, outcome);
     }
     const grants = await this.activeGrants(user.id);
     if (grants.length === 0) throw new ForbiddenException('此账号没有有效授权 (this user holds no active grant)');
     const grant = grantId ? grants.find((g) => g.id === grantId) : grants[0];
     if (!grant) throw new ForbiddenException('没有这项有效授权 (no such active grant for this user)');
     const session = await this.sessions.start(user.id, grant);
+    // A one-time password (cheaply hashed, about to be changed) is not worth rehashing.
+    if (needsRehash && !session.passwordChangeRequired) this.rehash(user.id, password, user.passwordHash!);
     return {
       ...session,
       user: { id: user.id, username: user.username, displayName: user.displayName },
       grant: presentGrant(grant),
       grants: grants.map(presentGrant),
     };
+  }
+
+  /**
+   * After a sign-in that verified a hash made with older parameters: the same password hashed
+   * with the current ones, appended as PasswordRehashed (sessions go on). In the background and
+   * only while no hash is waiting, so a crowd signing in is never slowed by it; a later sign-in
+   * does it otherwise.
+   */
+  private rehash(userId: string, password: string, previousHash: string): void {
+    if (this.hasher.load.waiting > 0) return;
+    void (async () => {
+      const passwordHash = await this.hasher.hash(password);
+      const commandId = randomUUID();
+      await this.execute(
+        userId,
+        { type: 'RehashPassword', passwordHash, previousHash, reason: 'argon2id parameters raised to m=19456 KiB, t=2, p=1' },
+        { actor: SYSTEM_ACTOR, commandId, correlationId: commandId },
+      );
+    })().catch((error) => this.logger.warn(`rehashing the password of ${userId} failed, kept as it was: ${(error as Error).message}`));
   }
 
   activeGrants(userId: string): Promise<GrantView[]> {
@@ -133,7 +176,7 @@ export class IdentityService {
     const existing = await this.store.readStream(userStream(userId));
     let position: number | undefined;
     if (existing.length === 0) {
-      const passwordHash = account.passwordHash ?? (account.password ? await hashPassword(account.password) : null);
+      const passwordHash = account.passwordHash ?? (account.password ? await this.hasher.hash(account.password) : null);
       const registered = await this.execute(
         userId,
         { type: 'RegisterUser', userId, username: account.username, displayName: account.displayName, passwordHash, externalSubject: null },

@@ -22,6 +22,22 @@ const coordinatorGrant: IdentityEvent = {
 };
 
 describe('user decider', () => {
+  describe('rehashing a password', () => {
+    const rehash = { type: 'RehashPassword' as const, passwordHash: '$argon2id$new', previousHash: '$argon2id$hash', reason: 'parameters raised' };
+    const system: Actor = { id: 'system', role: 'system' };
+
+    it('replaces the hash it verified, by the platform or the user themselves', () => {
+      const event: IdentityEvent = { type: 'PasswordRehashed', data: { userId: USER, passwordHash: '$argon2id$new', reason: 'parameters raised', rehashedAt: AT } };
+      given(userDecider, [registered]).when(rehash, ctx(system)).then([event]);
+      given(userDecider, [registered]).when(rehash, ctx({ id: USER, role: 'coordinator', scope: '441826105' })).then([event]);
+    });
+
+    it('does nothing when the password changed since it was verified; refuses anyone else', () => {
+      given(userDecider, [registered, { type: 'PasswordChanged', data: { userId: USER, passwordHash: '$argon2id$other', changedAt: AT } }]).when(rehash, ctx({ id: 'system', role: 'system' })).then([]);
+      given(userDecider, [registered]).when(rehash, ctx(qingyuanBureau)).thenThrows('forbidden', /rehash/);
+    });
+  });
+
   describe('registering', () => {
     it('registers a user with a normalized username', () => {
       given(userDecider)

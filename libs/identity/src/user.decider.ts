@@ -16,8 +16,12 @@ export type UserCommand =
       organization?: OrganizationScope | null;
       /** A one-time password: every session is limited to changing it until it is changed. */
       mustChangePassword?: boolean;
+      /** A contact number (bulk onboarding lists carry one). */
+      phone?: string;
     }
   | { type: 'ChangePassword'; passwordHash: string }
+  /** Replaces `previousHash` with a hash of the same password under current parameters (nothing when the password changed meanwhile). */
+  | { type: 'RehashPassword'; passwordHash: string; previousHash: string; reason: string }
   | { type: 'GiveGrant'; grantId: string; grant: GrantSpec; organization?: OrganizationScope | null }
   | { type: 'RevokeGrant'; grantId: string; reason: string; organization?: OrganizationScope | null };
 
@@ -28,6 +32,7 @@ export interface UserState {
   displayName: string;
   passwordHash: string | null;
   externalSubject: string | null;
+  phone?: string;
   /** Every grant ever given, revoked ones included (ids are never reused). */
   grants: (Grant & { revokedAt: string | null })[];
 }
@@ -179,6 +184,7 @@ function decide(command: UserCommand, state: UserState, { actor, now }: Decision
           externalSubject: command.externalSubject,
           registeredAt: at,
           ...(command.mustChangePassword ? { mustChangePassword: true } : {}),
+          ...(command.phone ? { phone: command.phone } : {}),
         },
       };
       if (!initial) return [registered];
@@ -188,6 +194,12 @@ function decide(command: UserCommand, state: UserState, { actor, now }: Decision
       requireUser(state);
       if (actor.id !== state.userId && !ADMINS.includes(actor.role)) throw forbidden('只能修改自己的密码 (you may only change your own password)');
       return [{ type: 'PasswordChanged', data: { userId: state.userId, passwordHash: command.passwordHash, changedAt: at } }];
+    }
+    case 'RehashPassword': {
+      requireUser(state);
+      if (actor.id !== state.userId && !ADMINS.includes(actor.role)) throw forbidden('只能更新自己的密码摘要 (you may only rehash your own password)');
+      if (state.passwordHash !== command.previousHash || command.passwordHash === command.previousHash) return [];
+      return [{ type: 'PasswordRehashed', data: { userId: state.userId, passwordHash: command.passwordHash, reason: command.reason, rehashedAt: at } }];
     }
     case 'GiveGrant': {
       requireUser(state);
@@ -224,8 +236,10 @@ function evolve(state: UserState, event: IdentityEvent): UserState {
         displayName: event.data.displayName,
         passwordHash: event.data.passwordHash,
         externalSubject: event.data.externalSubject,
+        ...(event.data.phone ? { phone: event.data.phone } : {}),
       };
     case 'PasswordChanged':
+    case 'PasswordRehashed':
       return { ...state, passwordHash: event.data.passwordHash };
     case 'GrantGiven':
       return { ...state, grants: [...state.grants, { id: event.data.grantId, ...event.data.grant, revokedAt: null }] };

@@ -50,7 +50,7 @@ export function httpOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): { requ
 }
 
 /** Routes that take a file as multipart/form-data (parsed by multer on the route, with its own limits) besides JSON. */
-export const MULTIPART_PATHS = ['/api/evidence'];
+export const MULTIPART_PATHS = ['/api/evidence', '/api/users/import'];
 
 /**
  * The HTTP conventions every app shares: JSON bodies with a size and a nesting limit, malformed
