@@ -27,8 +27,6 @@ export interface LoginsBenchResult {
   loadAverage: { start: number; logins: number; create: number; import: number };
 }
 
-};
-
 /** `work` run `total` times, `width` at once; calls per second. */
 async function rate(total: number, width: number, work: () => Promise<unknown>): Promise<number> {
   let next = 0;
