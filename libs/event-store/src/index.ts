@@ -7,3 +7,7 @@ export * from './postgres/postgres-event-store';
 export * from './live-subscription';
 export * from './open-event-store';
 export * from './event-store.module';
+export * from './snapshots/snapshot-store';
+export * from './snapshots/sqlite-snapshot-store';
+export * from './snapshots/postgres-snapshot-store';
+export * from './snapshots/open-snapshot-store';
