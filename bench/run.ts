@@ -4,6 +4,7 @@ import { latencyBench } from './latency.bench';
 import { matchingBench } from './matching.bench';
 import { monitoringRebuildBench } from './monitoring-rebuild.bench';
 import { relayBench } from './relay.bench';
+import { snapshotBench } from './snapshot.bench';
 
 /** Benchmarks of the embedded topology; figures are ratios against a raw baseline of the same run. */
 async function main(): Promise<void> {
@@ -46,6 +47,18 @@ async function main(): Promise<void> {
     );
     console.log(`  best: raw ${r.rawPerSecond.toFixed(0)} /s, rebuild ${r.rebuildPerSecond.toFixed(0)} /s, ratio ${r.ratio.toFixed(2)} (target ≥ 100000 /s) ${r.rebuildPerSecond >= 100_000 ? 'MET' : 'NOT MET'}`);
     console.log(`  read model: ${r.rows} needs, ${r.published} published, ${r.matched} matched, ${r.fulfilled} fulfilled`);
+  }
+  if (which.includes('snapshot')) {
+    const r = await snapshotBench(Number(process.env.BENCH_SNAPSHOT_EVENTS ?? 5000), Number(process.env.BENCH_SNAPSHOT_COMMANDS ?? 500));
+    const fmt = (p: { p50: number; p99: number; max: number }) => `p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms, max ${p.max.toFixed(2)} ms`;
+    console.log(`snapshot: one command on a donation flow of ${r.events} events (a snapshot every ${r.every} events; load average ${r.loadAverage.before.toFixed(2)} → ${r.loadAverage.after.toFixed(2)})`);
+    console.log(`  raw better-sqlite3 read of the stream's last event + JSON.parse:   ${fmt(r.raw)}`);
+    console.log(`  raw better-sqlite3 durable single-row insert (the floor of an append):  ${fmt(r.rawAppend)}`);
+    console.log(`  command without snapshots (whole stream read and folded), ${r.without.commands}: ${fmt(r.without)}`);
+    console.log(`  command with snapshots, ${r.withSnapshots.commands}:                              ${fmt(r.withSnapshots)}`);
+    console.log(`    of which ${r.withoutWrite.commands} wrote no snapshot:                         ${fmt(r.withoutWrite)}`);
+    console.log(`    and ${r.withWrite.commands} wrote one (every ${r.every} events):                ${fmt(r.withWrite)}`);
+    console.log(`  ratio with/raw read: p50 ${(r.withSnapshots.p50 / r.raw.p50).toFixed(1)}, p99 ${(r.withSnapshots.p99 / r.raw.p99).toFixed(1)}; with/raw durable insert: p50 ${(r.withSnapshots.p50 / r.rawAppend.p50).toFixed(2)}, p99 ${(r.withSnapshots.p99 / r.rawAppend.p99).toFixed(2)}; without/with p99 ${(r.without.p99 / r.withSnapshots.p99).toFixed(1)}× (target p99 ≤ 5 ms) ${r.withSnapshots.p99 <= 5 ? 'MET' : 'NOT MET'}`);
   }
   if (which.includes('kafka-latency')) {
     const r = await kafkaLatencyBench(Number(process.env.BENCH_KAFKA_COMMANDS ?? 300));

@@ -12,7 +12,7 @@ import { Decider, DomainEvent } from './decider';
 import { conflict, DomainError } from './domain-error';
 import { eventStoreAppendConflicts, eventStoreAppendDuration, eventStoreAppends } from './metrics';
 import { retry } from './retry';
-import { LoadedStream, loadStream, snapshotIfDue } from './snapshots';
+import { LoadedStream, loadStream, snapshotIfDue, SnapshotPoint } from './snapshots';
 
 /** Namespace for event ids derived from a command id (uuid v5). */
 const EVENT_ID_NAMESPACE = '6f1c0d2e-8a4b-5c3d-9e7f-0a1b2c3d4e5f';
@@ -133,14 +133,14 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
   const attempt = async (): Promise<CommandResult<State>> => {
     const loaded = await loadStream(store, streamName, decider);
     // The state at the stream's current revision: snapshotted after the command when due.
-    let latest: { state: State; revision: number; eventId?: string; base: number; rejected?: boolean } = loaded;
+    let latest: SnapshotPoint<State> = { state: loaded.state, revision: loaded.revision, eventId: loaded.lastEventId, stored: loaded.stored, rejected: loaded.rejected };
     try {
       return await decideAndAppend(loaded, (appended) => (latest = appended));
     } finally {
       await snapshotIfDue(store, streamName, decider, latest);
     }
   };
-  const decideAndAppend = async (loaded: LoadedStream<State>, appended: (at: { state: State; revision: number; eventId: string; base: number; rejected?: boolean }) => void): Promise<CommandResult<State>> => {
+  const decideAndAppend = async (loaded: LoadedStream<State>, appended: (at: SnapshotPoint<State>) => void): Promise<CommandResult<State>> => {
     let state = loaded.state;
     const current = loaded.revision;
     const expected: ExpectedRevision = current >= 0 ? current : 'no-stream';
@@ -166,7 +166,7 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
       const recorded = newEvents.map<AppendedEvent>((e, i) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata, revision: firstRevision + i }));
       for (const e of decided) state = decider.evolve(state, e);
       if (result.nextRevision === current + newEvents.length) {
-        appended({ state, revision: result.nextRevision, eventId: newEvents[newEvents.length - 1].id, base: loaded.base, rejected: loaded.rejected });
+        appended({ state, revision: result.nextRevision, eventId: newEvents[newEvents.length - 1].id, stored: loaded.stored, rejected: loaded.rejected });
       }
       return { state, events: recorded, revision: result.nextRevision, position: result.position };
     } catch (error) {

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EventStore, RecordedEvent, snapshotSettingsOf, SnapshotStore } from '@shecun/event-store';
 import { Decider, DomainEvent, SnapshotPolicy } from './decider';
+import { cacheKey, stateCacheOf } from './snapshot-cache';
 import { commandSnapshotsIgnored, commandSnapshotsWritten, commandSnapshotWriteFailures } from './metrics';
 
 /**
@@ -31,6 +32,8 @@ export interface LoadedStream<State> {
   read: RecordedEvent[];
   /** A snapshot was found but not usable: the next one written replaces it whatever its revision. */
   rejected?: boolean;
+  /** Revision of the stored snapshot behind the state (through the cache too); absent when none was used. */
+  stored?: number;
 }
 
 const evolveAll = <State>(decider: Folding<State>, state: State, events: readonly RecordedEvent[]): State =>
@@ -39,7 +42,19 @@ const evolveAll = <State>(decider: Folding<State>, state: State, events: readonl
 /** Reads and folds a stream, from its latest usable snapshot when the decider and the store keep them. */
 export async function loadStream<State>(events: EventStore, streamName: string, decider: Folding<State>): Promise<LoadedStream<State>> {
   const settings = settingsOf.get(events);
-  const found = decider.snapshot && settings ? await usableSnapshot(settings.store, streamName, decider.snapshot) : undefined;
+  const policy = decider.snapshot;
+  const cache = policy && settings ? stateCacheOf(settings) : undefined;
+  const cached = cache?.get(cacheKey(policy!.name, streamName));
+  if (cached && cached.version === policy!.version) {
+    const from = await events.readStream(streamName, { fromRevision: cached.revision });
+    if (from.length > 0 && from[0].revision === cached.revision && from[0].id === cached.eventId) {
+      const read = from.slice(1);
+      const last = from[from.length - 1];
+      return { state: evolveAll(decider, cached.state as State, read), revision: last.revision, lastEventId: last.id, base: cached.revision, read, stored: cached.stored };
+    }
+    cache!.delete(cacheKey(policy!.name, streamName));
+  }
+  const found = policy && settings ? await usableSnapshot(settings.store, streamName, policy) : undefined;
   const usable = found === 'unusable' ? undefined : found;
   let rejected = found === 'unusable';
   if (usable) {
@@ -47,7 +62,7 @@ export async function loadStream<State>(events: EventStore, streamName: string, 
     if (from.length > 0 && from[0].revision === usable.revision && from[0].id === usable.eventId) {
       const read = from.slice(1);
       const last = from[from.length - 1];
-      return { state: evolveAll(decider, usable.state, read), revision: last.revision, lastEventId: last.id, base: usable.revision, read };
+      return { state: evolveAll(decider, usable.state, read), revision: last.revision, lastEventId: last.id, base: usable.revision, read, stored: usable.revision };
     }
     commandSnapshotsIgnored.inc({ reason: 'stream' });
     rejected = true;
@@ -82,24 +97,38 @@ async function usableSnapshot<State>(store: SnapshotStore, streamName: string, p
   }
 }
 
+/** A stream's state after a command, and the stored snapshot it started from. */
+export interface SnapshotPoint<State> {
+  state: State;
+  revision: number;
+  eventId?: string;
+  stored?: number;
+  rejected?: boolean;
+}
+
 /**
- * After a command: writes a snapshot of `state` (the stream at `revision`, whose event there is
- * `eventId`) when the stream has moved `every` events past the snapshot it started from. Never
+ * After a command: keeps the state in the process's cache (long streams only) and writes a snapshot of `state` (the stream at `revision`, whose event there is
+ * `eventId`) when the stream has moved `every` events past the stored snapshot it started from. Never
  * throws: a snapshot that cannot be written is logged and the command's outcome stands.
  */
-export async function snapshotIfDue<State>(events: EventStore, streamName: string, decider: Folding<State>, at: { state: State; revision: number; eventId?: string; base: number; rejected?: boolean }): Promise<void> {
+export async function snapshotIfDue<State>(events: EventStore, streamName: string, decider: Folding<State>, at: SnapshotPoint<State>): Promise<void> {
   const settings = settingsOf.get(events);
   const policy = decider.snapshot;
   if (!settings || !policy || at.eventId === undefined) return;
-  if (at.revision - at.base < (policy.every ?? settings.every)) return;
-  try {
-    const state = JSON.stringify(policy.serialize ? policy.serialize(at.state) : at.state);
-    await settings.store.save({ streamName, kind: policy.name, version: policy.version, revision: at.revision, eventId: at.eventId, state, checksum: checksumOf(state) }, { replace: at.rejected === true });
-    commandSnapshotsWritten.inc();
-  } catch (error) {
-    commandSnapshotWriteFailures.inc();
-    logger.warn(`snapshot of ${streamName} at revision ${at.revision} not written (the command stands): ${(error as Error).message}`);
+  const every = policy.every ?? settings.every;
+  let stored = at.stored;
+  if (at.revision - (stored ?? -1) >= every) {
+    try {
+      const state = JSON.stringify(policy.serialize ? policy.serialize(at.state) : at.state);
+      await settings.store.save({ streamName, kind: policy.name, version: policy.version, revision: at.revision, eventId: at.eventId, state, checksum: checksumOf(state) }, { replace: at.rejected === true });
+      commandSnapshotsWritten.inc();
+      stored = at.revision;
+    } catch (error) {
+      commandSnapshotWriteFailures.inc();
+      logger.warn(`snapshot of ${streamName} at revision ${at.revision} not written (the command stands): ${(error as Error).message}`);
+    }
   }
+  if (at.revision + 1 >= every) stateCacheOf(settings)?.set(cacheKey(policy.name, streamName), { version: policy.version, revision: at.revision, eventId: at.eventId, state: at.state, stored });
 }
 
 const checksumOf = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -37,7 +37,7 @@ beforeAll(async () => {
   withSnapshots = new SqliteEventStore({ path: join(dir, 'a.sqlite') });
   plain = new SqliteEventStore({ path: join(dir, 'b.sqlite') });
   snapshots = new SqliteSnapshotStore(join(dir, 'snapshots.sqlite'));
-  useSnapshots(withSnapshots, { store: snapshots, every: 50 });
+  useSnapshots(withSnapshots, { store: snapshots, every: 50, cached: 8 });
   const readStream = withSnapshots.readStream.bind(withSnapshots);
   withSnapshots.readStream = (name: string, options?: ReadStreamOptions) => {
     reads.push(options?.fromRevision ?? 0);
@@ -145,6 +145,32 @@ describe(`snapshots on a donation flow of ${EVENTS} events`, () => {
     expect(JSON.parse(kept!.state)).toEqual(JSON.parse(JSON.stringify(foldRecorded(flowDecider, await plain.readStream(STREAM)))));
   };
 
+  it('brings a state cached in this process up to date with what another process appended', async () => {
+    const otherProcess = new SqliteEventStore({ path: join(dir, 'a.sqlite') });
+    try {
+      const [command, actor] = allocate();
+      const envelope = { command, actor, commandId: `o-${++n}`, correlationId: 'o' };
+      const now = new Date((clock += 60_000));
+      expect(await outcome(otherProcess, envelope, now)).toEqual(await outcome(plain, envelope, now));
+      expect((await same(...allocate())).ok).toBe(true);
+    } finally {
+      await otherProcess.close();
+    }
+  });
+
+  it('keeps cached states frozen, so nothing can change them behind the cache', async () => {
+    await same({ type: 'DiscloseDonation' }, FOUNDATION_STAFF);
+    // Disclosed already: appends nothing, so both copies stay the same.
+    const result = await executeCommand(withSnapshots, STREAM, flowDecider, { command: { type: 'DiscloseDonation' }, actor: FOUNDATION_STAFF, commandId: `f-${++n}`, correlationId: 'f' });
+    expect(result.events).toEqual([]);
+    expect(Object.isFrozen(result.state.allocations[0])).toBe(true);
+  });
+
+  // From here on, the stored snapshots alone (no state cached in memory), to see each one used or ignored.
+  it('switches the in-memory cache off', () => {
+    useSnapshots(withSnapshots, { store: snapshots, every: 50, cached: 0 });
+  });
+
   it('uses a planted snapshot of the current version (so the checks below would notice one being used)', async () => {
     await plant({});
     const [command, actor] = allocate();
@@ -188,7 +214,7 @@ describe(`snapshots on a donation flow of ${EVENTS} events`, () => {
     try {
       expect((await same(...allocate())).ok).toBe(true);
     } finally {
-      useSnapshots(withSnapshots, { store: snapshots, every: 50 });
+      useSnapshots(withSnapshots, { store: snapshots, every: 50, cached: 8 });
     }
   });
 });

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { openEventStore } from './open-event-store';
 import { openSnapshotStore } from './snapshots/open-snapshot-store';
-import { snapshotEveryFromEnv, snapshotSettingsOf, useSnapshots } from './snapshots/snapshot-store';
+import { snapshotCacheFromEnv, snapshotEveryFromEnv, snapshotSettingsOf, useSnapshots } from './snapshots/snapshot-store';
 import { EVENT_STORE, EventStore } from './types';
 
 class EventStoreCloser implements OnApplicationShutdown {
@@ -14,7 +14,7 @@ class EventStoreCloser implements OnApplicationShutdown {
 
 /**
  * Provides EVENT_STORE, opened from a URL (see openEventStore), with the snapshot store that goes
- * with it attached (see openSnapshotStore; SNAPSHOT_EVERY), and closes both on shutdown.
+ * with it attached (see openSnapshotStore; SNAPSHOT_EVERY, SNAPSHOT_CACHE), and closes both on shutdown.
  */
 @Global()
 @Module({})
@@ -23,7 +23,7 @@ export class EventStoreModule {
     const open = async () => {
       const store = await openEventStore(url);
       const snapshots = await openSnapshotStore(url);
-      if (snapshots) useSnapshots(store, { store: snapshots, every: snapshotEveryFromEnv() });
+      if (snapshots) useSnapshots(store, { store: snapshots, every: snapshotEveryFromEnv(), cached: snapshotCacheFromEnv() });
       return store;
     };
     return {

@@ -40,6 +40,11 @@ export interface SnapshotSettings {
   store: SnapshotStore;
   /** Default distance in events between two snapshots of one stream (a decider's policy may override). */
   every: number;
+  /**
+   * How many long streams' latest states this process keeps in memory (deep-frozen), so a command
+   * on a stream it just served parses nothing. Default 32; 0 keeps none.
+   */
+  cached?: number;
 }
 
 const attached = new WeakMap<object, SnapshotSettings>();
@@ -52,6 +57,14 @@ export function useSnapshots(events: object, settings: SnapshotSettings | undefi
 
 /** The snapshot settings attached to an event store, if any. */
 export const snapshotSettingsOf = (events: object): SnapshotSettings | undefined => attached.get(events);
+
+/** SNAPSHOT_CACHE (default 32): long streams whose latest state a process keeps in memory. */
+export function snapshotCacheFromEnv(value = process.env.SNAPSHOT_CACHE): number {
+  if (value === undefined || value === '') return 32;
+  const cached = Number(value);
+  if (!Number.isSafeInteger(cached) || cached < 0) throw new Error(`SNAPSHOT_CACHE must be a whole number, not ${value}`);
+  return cached;
+}
 
 /** SNAPSHOT_EVERY (default 100): events between two snapshots of a stream. */
 export function snapshotEveryFromEnv(value = process.env.SNAPSHOT_EVERY): number {
