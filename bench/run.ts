@@ -5,6 +5,7 @@ import { matchingBench } from './matching.bench';
 import { monitoringRebuildBench } from './monitoring-rebuild.bench';
 import { relayBench } from './relay.bench';
 import { snapshotBench } from './snapshot.bench';
+import { startBench } from './start.bench';
 
 /** Benchmarks of the embedded topology; figures are ratios against a raw baseline of the same run. */
 async function main(): Promise<void> {
@@ -59,6 +60,15 @@ async function main(): Promise<void> {
     console.log(`    of which ${r.withoutWrite.commands} wrote no snapshot:                         ${fmt(r.withoutWrite)}`);
     console.log(`    and ${r.withWrite.commands} wrote one (every ${r.every} events):                ${fmt(r.withWrite)}`);
     console.log(`  ratio with/raw read: p50 ${(r.withSnapshots.p50 / r.raw.p50).toFixed(1)}, p99 ${(r.withSnapshots.p99 / r.raw.p99).toFixed(1)}; with/raw durable insert: p50 ${(r.withSnapshots.p50 / r.rawAppend.p50).toFixed(2)}, p99 ${(r.withSnapshots.p99 / r.rawAppend.p99).toFixed(2)}; without/with p99 ${(r.without.p99 / r.withSnapshots.p99).toFixed(1)}× (target p99 ≤ 5 ms) ${r.withSnapshots.p99 <= 5 ? 'MET' : 'NOT MET'}`);
+  }
+  if (which.includes('start')) {
+    const r = await startBench(Number(process.env.BENCH_START_ROUNDS ?? 3), process.env.BENCH_START_SEED !== 'false');
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const worst = Math.max(...r.start);
+    console.log(`start: npm start on an unchanged tree to GET /health 200, ${r.rounds} rounds (load average ${r.loadAverage.before.toFixed(2)} → ${r.loadAverage.after.toFixed(2)}); built nothing: ${r.builtNothing ? 'yes' : 'NO'}`);
+    console.log(`  raw node bare http server to its first answer: ${r.raw.map((x) => x.toFixed(2)).join(', ')} s (median ${median(r.raw).toFixed(2)} s)`);
+    console.log(`  npm start to healthy:                          ${r.start.map((x) => x.toFixed(2)).join(', ')} s (median ${median(r.start).toFixed(2)} s)`);
+    console.log(`  ratio start/raw (medians): ${(median(r.start) / median(r.raw)).toFixed(1)}; slowest ${worst.toFixed(2)} s (target ≤ 5 s) ${worst <= 5 && r.builtNothing ? 'MET' : 'NOT MET'}`);
   }
   if (which.includes('kafka-latency')) {
     const r = await kafkaLatencyBench(Number(process.env.BENCH_KAFKA_COMMANDS ?? 300));
