@@ -2,7 +2,8 @@ export * from './types';
 export * from './errors';
 export * from './event-schemas';
 export * from './sqlite/sqlite-event-store';
-export * from './esdb/esdb-event-store';
+// Types only: the EventStoreDB client (gRPC) is loaded when an esdb:// store is opened, not at start.
+export type { EsdbEventStore, EsdbEventStoreOptions } from './esdb/esdb-event-store';
 export * from './postgres/postgres-event-store';
 export * from './live-subscription';
 export * from './open-event-store';
