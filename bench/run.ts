@@ -7,6 +7,8 @@ import { matchingBench } from './matching.bench';
 import { monitoringRebuildBench } from './monitoring-rebuild.bench';
 import { relayBench } from './relay.bench';
 import { formatPercentiles, Percentiles } from './support/stats';
+import { snapshotBench } from './snapshot.bench';
+import { startBench } from './start.bench';
 
 /** Benchmarks of the embedded topology; figures are ratios against a raw baseline of the same run. */
 async function main(): Promise<void> {
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
   }
   if (which.includes('matching')) {
     const r = await matchingBench(Number(process.env.BENCH_ORGANIZATIONS ?? 72_019), Number(process.env.BENCH_MATCHING_NEEDS ?? 20_000), Number(process.env.BENCH_MATCHING_QUERIES ?? 1000));
-    const fmt = (p: { p50: number; p99: number; max: number }) => `p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms, max ${p.max.toFixed(2)} ms`;
+    const fmt = (p: Percentiles) => formatPercentiles(p);
     console.log(`matching: ${r.organizations} organizations, ${r.needs} open needs in the read model (${r.events} events through the matching projection, ${r.projectionPerSecond.toFixed(0)} events/s)`);
     console.log(`  raw better-sqlite3 scan of the organizations table (top 20 by one filter and sort): ${fmt(r.raw)}`);
     console.log(`  candidates for a need, in process (six factors, reasons, top 20):                 ${fmt(r.inProcess)}`);
@@ -80,9 +82,30 @@ async function main(): Promise<void> {
         `raw one-time hashing alone ${r.importUsers.floorSeconds.toFixed(1)} s, ratio ${(r.importUsers.seconds / r.importUsers.floorSeconds).toFixed(2)}; full-cost hashing alone would be ${r.importUsers.fullCostSeconds.toFixed(1)} s (target ≤ 60 s) ${met(r.importUsers.created === r.importUsers.rows && r.importUsers.seconds <= 60)} (load average ${la.import.toFixed(2)})`,
     );
   }
+  if (which.includes('snapshot')) {
+    const r = await snapshotBench(Number(process.env.BENCH_SNAPSHOT_EVENTS ?? 5000), Number(process.env.BENCH_SNAPSHOT_COMMANDS ?? 500));
+    const fmt = (p: Percentiles) => formatPercentiles(p);
+    console.log(`snapshot: one command on a donation flow of ${r.events} events (a snapshot every ${r.every} events; load average ${r.loadAverage.before.toFixed(2)} → ${r.loadAverage.after.toFixed(2)})`);
+    console.log(`  raw better-sqlite3 read of the stream's last event + JSON.parse:   ${fmt(r.raw)}`);
+    console.log(`  raw better-sqlite3 durable single-row insert (the floor of an append):  ${fmt(r.rawAppend)}`);
+    console.log(`  command without snapshots (whole stream read and folded), ${r.without.commands}: ${fmt(r.without)}`);
+    console.log(`  command with snapshots, ${r.withSnapshots.commands}:                              ${fmt(r.withSnapshots)}`);
+    console.log(`    of which ${r.withoutWrite.commands} wrote no snapshot:                         ${fmt(r.withoutWrite)}`);
+    console.log(`    and ${r.withWrite.commands} wrote one (every ${r.every} events):                ${fmt(r.withWrite)}`);
+    console.log(`  ratio with/raw read: p50 ${(r.withSnapshots.p50 / r.raw.p50).toFixed(1)}, p99 ${(r.withSnapshots.p99 / r.raw.p99).toFixed(1)}; with/raw durable insert: p50 ${(r.withSnapshots.p50 / r.rawAppend.p50).toFixed(2)}, p99 ${(r.withSnapshots.p99 / r.rawAppend.p99).toFixed(2)}; without/with p99 ${(r.without.p99 / r.withSnapshots.p99).toFixed(1)}× (target p99 ≤ 5 ms) ${r.withSnapshots.p99 <= 5 ? 'MET' : 'NOT MET'}`);
+  }
+  if (which.includes('start')) {
+    const r = await startBench(Number(process.env.BENCH_START_ROUNDS ?? 3), process.env.BENCH_START_SEED !== 'false');
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const worst = Math.max(...r.start);
+    console.log(`start: npm start on an unchanged tree to GET /health 200, ${r.rounds} rounds (load average ${r.loadAverage.before.toFixed(2)} → ${r.loadAverage.after.toFixed(2)}); built nothing: ${r.builtNothing ? 'yes' : 'NO'}`);
+    console.log(`  raw node bare http server to its first answer: ${r.raw.map((x) => x.toFixed(2)).join(', ')} s (median ${median(r.raw).toFixed(2)} s)`);
+    console.log(`  npm start to healthy:                          ${r.start.map((x) => x.toFixed(2)).join(', ')} s (median ${median(r.start).toFixed(2)} s)`);
+    console.log(`  ratio start/raw (medians): ${(median(r.start) / median(r.raw)).toFixed(1)}; slowest ${worst.toFixed(2)} s (target ≤ 5 s) ${worst <= 5 && r.builtNothing ? 'MET' : 'NOT MET'}`);
+  }
   if (which.includes('kafka-latency')) {
     const r = await kafkaLatencyBench(Number(process.env.BENCH_KAFKA_COMMANDS ?? 300));
-    const fmt = (p: { p50: number; p99: number; max: number }) => `p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms, max ${p.max.toFixed(2)} ms`;
+    const fmt = (p: Percentiles) => formatPercentiles(p);
     console.log(`kafka-latency: ${r.commands} commands, gateway POST → needs service → PostgreSQL event store → relay → Kafka → projector → gateway GET finds it`);
     console.log(`  raw kafkajs produce→consume round trip (acks=-1): ${fmt(r.raw)}`);
     console.log(`  command → gateway read model:                    ${fmt(r.pipeline)}`);

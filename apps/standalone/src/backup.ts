@@ -21,8 +21,15 @@ export interface BackupManifest {
 
 export const MANIFEST = 'manifest.json';
 const EVENTS = 'events.sqlite';
-/** What the app keeps in a data folder; a forced restore replaces these and leaves anything else. */
-const DATA_ENTRIES = ['events.sqlite', 'events.sqlite-wal', 'events.sqlite-shm', 'events.sqlite-journal', 'read.sqlite', 'read.sqlite-wal', 'read.sqlite-shm', 'read.sqlite-journal', 'evidence', 'keys'];
+/**
+ * What the app keeps in a data folder; a forced restore replaces these and leaves anything else.
+ * The read models and the command snapshots are derived data: dropped, and rebuilt after the restore.
+ */
+const DATA_ENTRIES = [
+  ...['events.sqlite', 'read.sqlite', 'events.snapshots.sqlite'].flatMap((file) => [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]),
+  'evidence',
+  'keys',
+];
 
 /** A backup or restore refused: the message is Chinese first, English in parentheses. */
 export class BackupError extends Error {

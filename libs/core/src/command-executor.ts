@@ -12,9 +12,13 @@ import { Decider, DomainEvent } from './decider';
 import { conflict, DomainError } from './domain-error';
 import { eventStoreAppendConflicts, eventStoreAppendDuration, eventStoreAppends } from './metrics';
 import { retry } from './retry';
+import { LoadedStream, loadStream, snapshotIfDue, SnapshotPoint } from './snapshots';
 
 /** Namespace for event ids derived from a command id (uuid v5). */
 const EVENT_ID_NAMESPACE = '6f1c0d2e-8a4b-5c3d-9e7f-0a1b2c3d4e5f';
+/** Id of the `index`-th event a command appends: derived from its command id, so a retry appends nothing new. */
+export const commandEventId = (commandId: string, index: number): string => uuidv5(`${commandId}/${index}`, EVENT_ID_NAMESPACE);
+const eventIdOf = commandEventId;
 
 export interface CommandEnvelope<Command> {
   command: Command;
@@ -62,14 +66,31 @@ export type AppendedEvent = Pick<RecordedEvent, 'id' | 'type' | 'data' | 'metada
 export async function loadState<State, Event extends DomainEvent>(
   store: EventStore,
   streamName: string,
-  decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
+  decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve' | 'snapshot'>,
 ): Promise<State> {
-  return foldRecorded(decider, await store.readStream(streamName));
+  return (await loadStream(store, streamName, decider as Pick<Decider<unknown, State, DomainEvent>, 'initialState' | 'evolve' | 'snapshot'>)).state;
 }
 
 /** Folds stored events with a decider's `evolve`. */
 export const foldRecorded = <State, Event extends DomainEvent>(decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>, events: readonly RecordedEvent[]): State =>
-  events.reduce((state, e) => decider.evolve(state, { type: e.type, data: e.data } as Event), decider.initialState);
+  foldOnto(decider, decider.initialState, events);
+
+const foldOnto = <State, Event extends DomainEvent>(decider: Pick<Decider<unknown, State, Event>, 'evolve'>, state: State, events: readonly RecordedEvent[]): State =>
+  events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), state);
+
+/**
+ * The events a command id already appended to the stream (a retried command). From a snapshot, the
+ * events before it were not read: the command's first event id (derived from the command id) is
+ * looked up instead, and the stream read from there if it lies before the snapshot.
+ */
+async function earlierOutcome(store: EventStore, streamName: string, loaded: LoadedStream<unknown>, commandId: string): Promise<RecordedEvent[]> {
+  const ofCommand = (events: RecordedEvent[]) => events.filter((e) => e.metadata.causationId === commandId);
+  const inRead = ofCommand(loaded.read);
+  if (inRead.length > 0 || loaded.base < 0) return inRead;
+  const first = await store.revisionOfEvent(streamName, eventIdOf(commandId, 0));
+  if (first === undefined || first > loaded.base) return inRead;
+  return ofCommand(await store.readStream(streamName, { fromRevision: first, maxCount: loaded.revision - first + 1 }));
+}
 
 export interface ExecuteOptions {
   /** How many times to decide in all when concurrent appends keep moving the stream (commuting commands). Default 8. */
@@ -110,16 +131,25 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
   const clock = options.clock ?? (() => new Date());
   const reDecide = envelope.expectedRevision === undefined && decider.commutes(envelope.command);
   const attempt = async (): Promise<CommandResult<State>> => {
-    const history = await store.readStream(streamName);
-    let state = foldRecorded(decider, history);
-    const expected: ExpectedRevision = history.length ? history[history.length - 1].revision : 'no-stream';
+    const loaded = await loadStream(store, streamName, decider);
+    // The state at the stream's current revision: snapshotted after the command when due.
+    let latest: SnapshotPoint<State> = { state: loaded.state, revision: loaded.revision, eventId: loaded.lastEventId, stored: loaded.stored, rejected: loaded.rejected };
+    try {
+      return await decideAndAppend(loaded, (appended) => (latest = appended));
+    } finally {
+      await snapshotIfDue(store, streamName, decider, latest);
+    }
+  };
+  const decideAndAppend = async (loaded: LoadedStream<State>, appended: (at: SnapshotPoint<State>) => void): Promise<CommandResult<State>> => {
+    let state = loaded.state;
+    const current = loaded.revision;
+    const expected: ExpectedRevision = current >= 0 ? current : 'no-stream';
 
-    const earlier = history.filter((e) => e.metadata.causationId === envelope.commandId);
+    const earlier = await earlierOutcome(store, streamName, loaded, envelope.commandId);
     if (earlier.length > 0) {
-      return { state, events: earlier, revision: history[history.length - 1].revision, position: earlier[earlier.length - 1].position };
+      return { state, events: earlier, revision: current, position: earlier[earlier.length - 1].position };
     }
 
-    const current = typeof expected === 'number' ? expected : -1;
     if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== current) {
       throw new StaleRevisionError(streamName, current, envelope.expectedRevision, state);
     }
@@ -131,17 +161,20 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
     }
     const newEvents = decided.map((event, index) => newEventOf(event, index, envelope, now));
     try {
-      const appended = await measuredAppend(store, streamName, newEvents, expected);
-      const firstRevision = appended.nextRevision - newEvents.length + 1;
+      const result = await measuredAppend(store, streamName, newEvents, expected);
+      const firstRevision = result.nextRevision - newEvents.length + 1;
       const recorded = newEvents.map<AppendedEvent>((e, i) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata, revision: firstRevision + i }));
       for (const e of decided) state = decider.evolve(state, e);
-      return { state, events: recorded, revision: appended.nextRevision, position: appended.position };
+      if (result.nextRevision === current + newEvents.length) {
+        appended({ state, revision: result.nextRevision, eventId: newEvents[newEvents.length - 1].id, stored: loaded.stored, rejected: loaded.rejected });
+      }
+      return { state, events: recorded, revision: result.nextRevision, position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       if (!reDecide) {
-        const latest = await store.readStream(streamName);
-        const revision = latest.length ? latest[latest.length - 1].revision : -1;
-        if (envelope.expectedRevision !== undefined) throw new StaleRevisionError(streamName, revision, envelope.expectedRevision, foldRecorded(decider, latest));
+        const since = await store.readStream(streamName, { fromRevision: current + 1 });
+        const revision = since.length ? since[since.length - 1].revision : current;
+        if (envelope.expectedRevision !== undefined) throw new StaleRevisionError(streamName, revision, envelope.expectedRevision, foldOnto(decider, loaded.state, since));
         throw new ConcurrentChangeError(streamName, revision);
       }
       throw new DecideAgain();
@@ -176,7 +209,7 @@ async function measuredAppend(store: EventStore, streamName: string, events: New
 
 function newEventOf<Command>(event: DomainEvent, index: number, envelope: CommandEnvelope<Command>, now: Date): NewEvent {
   return eventToAppend(event, {
-    id: uuidv5(`${envelope.commandId}/${index}`, EVENT_ID_NAMESPACE),
+    id: eventIdOf(envelope.commandId, index),
     actor: envelope.actor,
     correlationId: envelope.correlationId,
     causationId: envelope.commandId,

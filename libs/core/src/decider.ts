@@ -28,6 +28,28 @@ export interface Decider<Command, State, Event extends DomainEvent> {
    * (409), not re-decided over the other person's change.
    */
   commutes(command: Command): boolean;
+  /**
+   * Set on deciders whose streams can grow long: the executor then starts from the latest snapshot
+   * of the folded state instead of folding the whole stream (see snapshots.ts).
+   */
+  readonly snapshot?: SnapshotPolicy<State>;
+}
+
+/** How a decider's state is kept in a snapshot. */
+export interface SnapshotPolicy<State> {
+  /** Names this fold of a stream in the snapshot store (a stream may be folded by several deciders). */
+  readonly name: string;
+  /**
+   * The state's schema version: raise it whenever `evolve` or the state's shape changes, so every
+   * snapshot of the old version is ignored and rebuilt from the full stream.
+   */
+  readonly version: number;
+  /** A snapshot every this many events (default: the store's setting, SNAPSHOT_EVERY). */
+  readonly every?: number;
+  /** To a JSON value, for a state that is not plain JSON (Maps, Sets, Dates…); default the state itself. */
+  serialize?(state: State): unknown;
+  /** Back from that JSON value; throwing marks the snapshot unusable (it is ignored). Default: the value itself. */
+  deserialize?(value: unknown): State;
 }
 
 /** For deciders whose every command is a checked transition: each one commutes. */

@@ -2,6 +2,7 @@ export * from './actor';
 export * from './domain-error';
 export * from './decider';
 export * from './command-executor';
+export * from './snapshots';
 export * from './problem';
 export * from './http/problem.filter';
 export * from './http/validation';

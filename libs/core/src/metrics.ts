@@ -102,3 +102,22 @@ function projectionGauge(name: string, help: string, value: (p: ProjectionMetric
 
 projectionGauge('shecun_projection_lag_events', 'Events of the log a projection has not applied yet (store head minus its checkpoint)', (p) => p.lag);
 projectionGauge('shecun_projection_parked_events', 'Events a projection parked and nobody replayed or skipped yet (its read model misses them)', (p) => p.parked);
+
+export const commandSnapshotsWritten = new Counter({
+  name: 'shecun_command_snapshots_written_total',
+  help: 'Snapshots of folded stream state written after commands',
+  registers: [metricsRegistry],
+});
+
+export const commandSnapshotsIgnored = new Counter({
+  name: 'shecun_command_snapshots_ignored_total',
+  help: 'Snapshots found but not used (version: another state schema version; corrupt; stream: not the stream read; unreadable: the store failed)',
+  labelNames: ['reason'] as const,
+  registers: [metricsRegistry],
+});
+
+export const commandSnapshotWriteFailures = new Counter({
+  name: 'shecun_command_snapshot_write_failures_total',
+  help: 'Snapshots that could not be written (the command still succeeded)',
+  registers: [metricsRegistry],
+});

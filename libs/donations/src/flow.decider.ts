@@ -329,5 +329,7 @@ export const flowDecider: Decider<FlowCommand, FlowState, FlowEvent> = {
   decide: (command, state, context) => sealEvents(streamOf(command, state), state, decideUnsealed(command, state, context), sealedBy(context.actor, context.now)),
   evolve: evolveFlow,
   commutes: everyCommandCommutes,
+  /** A large donation allocated and used across many villages runs to thousands of events. Raise the version when FlowState or evolveFlow changes. */
+  snapshot: { name: 'flow', version: 1 },
 };
 

@@ -1,4 +1,3 @@
-import { EsdbEventStore } from './esdb/esdb-event-store';
 import { PostgresEventStore } from './postgres/postgres-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 import { EventStore } from './types';
@@ -8,7 +7,11 @@ import { EventStore } from './types';
  * (PostgreSQL), `sqlite:<path>` or a plain file path (SQLite).
  */
 export async function openEventStore(url: string): Promise<EventStore> {
-  if (/^esdb(\+discover)?:\/\//.test(url)) return new EsdbEventStore({ connectionString: url });
+  if (/^esdb(\+discover)?:\/\//.test(url)) {
+    // Loaded here, not at start: the EventStoreDB client takes half a second to load.
+    const { EsdbEventStore } = await import('./esdb/esdb-event-store');
+    return new EsdbEventStore({ connectionString: url });
+  }
   if (/^postgres(ql)?:\/\//.test(url)) return PostgresEventStore.open({ connectionString: url });
   return new SqliteEventStore({ path: url.replace(/^sqlite:/, '') });
 }

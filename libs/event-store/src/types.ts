@@ -93,6 +93,12 @@ export interface EventStore {
   append(streamName: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** Events of one stream in revision order; an unknown stream reads as empty. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Revision of the event with this id in this stream, or undefined when the stream holds no such
+   * event (an event id is unique in the whole store). Lets a reader that starts mid-stream (from a
+   * snapshot) still find what a command appended earlier.
+   */
+  revisionOfEvent(streamName: string, eventId: string): Promise<number | undefined>;
   /** Up to `maxCount` events whose position is greater than `after`, in order. */
   readAll(after: number, maxCount: number): Promise<RecordedEvent[]>;
   /** Position of the last event in the global log, or START when it is empty. */

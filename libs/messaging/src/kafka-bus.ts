@@ -1,4 +1,4 @@
-import { Consumer, ConsumerRunConfig, Kafka, logLevel, Producer } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, Kafka, Producer } from 'kafkajs';
 import { backoffDelay } from '@shecun/core';
 import { BusConsumer, ConsumerOptions, MessageBus, BusMessage } from './types';
 
@@ -24,6 +24,9 @@ export class KafkaBus implements MessageBus {
   private readonly knownTopics = new Set<string>();
 
   constructor(private readonly options: KafkaBusOptions) {
+    // Loaded when a bus is made, not at start: the embedded app never needs kafkajs.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Kafka, logLevel } = require('kafkajs') as typeof import('kafkajs');
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,

@@ -235,4 +235,6 @@ export const organizationDecider: Decider<OrganizationCommand, OrganizationState
   evolve,
   /** A profile update replaces the profile the person read: refused after a concurrent append, never re-decided. */
   commutes: (command) => command.type !== 'UpdateProfile',
+  /** An organization's stream grows with each profile update and standing change over the years. Raise the version when OrganizationState or evolve changes. */
+  snapshot: { name: 'organization', version: 1 },
 };

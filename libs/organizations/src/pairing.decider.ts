@@ -216,7 +216,8 @@ function evolve(state: PairingState, event: PairingEvent): PairingState {
   }
 }
 
-export const pairingDecider: Decider<PairingCommand, PairingState, PairingEvent> = { initialState: initialPairingState, decide, evolve, commutes: everyCommandCommutes };
+/** A pairing (结对) runs for years with its reports. Raise the snapshot version when PairingState or evolve changes. */
+export const pairingDecider: Decider<PairingCommand, PairingState, PairingEvent> = { initialState: initialPairingState, decide, evolve, commutes: everyCommandCommutes, snapshot: { name: 'pairing', version: 1 } };
 
 // ---------------------------------------------------------------------------------------------
 // Key towns and villages (重点帮扶镇村), designated by bureau staff

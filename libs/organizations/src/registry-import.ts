@@ -3,7 +3,8 @@ import { CATEGORIES, Category, CATEGORY_LABELS } from '@shecun/categories';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parse as parseCsv } from 'csv-parse';
-import ExcelJS from 'exceljs';
+// Loaded when a sheet is read, not at start: exceljs takes about a second to load.
+import type ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import { RegisterOrganizationDto, RegistryFileFormat } from './organizations.dto';
 
@@ -192,7 +193,8 @@ export function cellText(value: unknown): string {
 async function readXlsx(content: Buffer, maxRows: number): Promise<RegistrySheet> {
   const rows: SheetRow[] = [];
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([content]), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore' });
+    const excel = (await import('exceljs')).default;
+    const reader = new excel.stream.xlsx.WorkbookReader(Readable.from([content]), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore' });
     for await (const sheet of reader) {
       let data = 0;
       for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {

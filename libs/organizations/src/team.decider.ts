@@ -315,4 +315,5 @@ function evolve(state: TeamState, event: TeamEvent): TeamState {
   }
 }
 
-export const teamDecider: Decider<TeamCommand, TeamState, TeamEvent> = { initialState: initialTeamState, decide, evolve, commutes: everyCommandCommutes };
+/** A team's stream grows with every member and assignment over the years. Raise the snapshot version when TeamState or evolve changes. */
+export const teamDecider: Decider<TeamCommand, TeamState, TeamEvent> = { initialState: initialTeamState, decide, evolve, commutes: everyCommandCommutes, snapshot: { name: 'team', version: 1 } };

@@ -133,6 +133,16 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Even
         expect(read.map((e) => e.revision)).toEqual([1, 2]);
       });
 
+      it('finds the revision of an event by id, only in its own stream', async () => {
+        const s = stream();
+        const [a, b] = [event(), event()];
+        await store.append(s, [a, b], 'no-stream');
+        expect(await store.revisionOfEvent(s, b.id)).toBe(1);
+        expect(await store.revisionOfEvent(s, a.id)).toBe(0);
+        expect(await store.revisionOfEvent(stream(), a.id)).toBeUndefined();
+        expect(await store.revisionOfEvent(s, randomUUID())).toBeUndefined();
+      });
+
       it('reads an unknown stream as empty', async () => {
         expect(await store.readStream(stream())).toEqual([]);
       });

@@ -133,6 +133,11 @@ export class EsdbEventStore implements EventStore {
     return out;
   }
 
+  /** EventStoreDB has no lookup by event id: the stream is read (this adapter gains nothing from snapshots). */
+  async revisionOfEvent(streamName: string, eventId: string): Promise<number | undefined> {
+    return (await this.readStream(streamName)).find((e) => e.id === eventId)?.revision;
+  }
+
   async readAll(after: number, maxCount: number): Promise<RecordedEvent[]> {
     if (maxCount <= 0) return [];
     const out: RecordedEvent[] = [];

@@ -235,6 +235,11 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
+  async revisionOfEvent(streamName: string, eventId: string): Promise<number | undefined> {
+    const { rows } = await this.pool.query<{ revision: string }>(`SELECT revision FROM ${this.table} WHERE id = $1 AND stream = $2`, [eventId, streamName]);
+    return rows.length ? toNumber(rows[0].revision) : undefined;
+  }
+
   async readAll(after: number, maxCount: number): Promise<RecordedEvent[]> {
     this.assertOpen();
     const { rows } = await this.pool.query<EventRow>(

@@ -200,6 +200,11 @@ export class SqliteEventStore implements EventStore {
       .map(toRecorded);
   }
 
+  async revisionOfEvent(streamName: string, eventId: string): Promise<number | undefined> {
+    const row = this.statements.byId.get(eventId);
+    return row && row.stream === streamName ? row.revision : undefined;
+  }
+
   async readAll(after: number, maxCount: number): Promise<RecordedEvent[]> {
     return this.statements.readAll.all(after, maxCount).map(toRecorded);
   }
