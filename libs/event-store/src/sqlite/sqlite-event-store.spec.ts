@@ -58,29 +58,4 @@ describe('SQLite event store specifics', () => {
     await writer.close();
     await reader.close();
   });
-
-  it('commits appends made together in one transaction, each with its own outcome: a conflict or a duplicate fails alone', async () => {
-    const store = new SqliteEventStore({ path: freshFile() });
-    const event = (type: string, id = randomUUID()) => ({ id, type, data: {}, metadata: meta });
-    const taken = randomUUID();
-    await store.append('s-0', [event('Taken', taken)], 'no-stream');
-    const outcomes = await Promise.allSettled([
-      store.append('s-1', [event('A1')], 'no-stream'),
-      store.append('s-1', [event('A2')], 0), // sees A1 of the same group
-      store.append('s-1', [event('Stale')], 0), // A2 moved s-1 to revision 1
-      store.append('s-2', [event('B1'), event('B2')], 'no-stream'),
-      store.append('s-3', [event('Dup', taken)], 'no-stream'),
-      store.append('s-4', [event('C1')], 'no-stream'),
-    ]);
-    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
-    expect((outcomes[2] as PromiseRejectedResult).reason.name).toBe('WrongExpectedRevisionError');
-    expect((outcomes[4] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventIdError);
-    expect((await store.readStream('s-1')).map((e) => e.type)).toEqual(['A1', 'A2']);
-    expect(await store.readStream('s-3')).toEqual([]);
-    // The log has no gaps: the failed appends left no positions behind.
-    expect((await store.readAll(-1, 100)).map((e) => e.type)).toEqual(['Taken', 'A1', 'A2', 'B1', 'B2', 'C1']);
-    expect((await store.readAll(-1, 100)).map((e) => e.position)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect((outcomes[3] as PromiseFulfilledResult<{ nextRevision: number; position: number }>).value).toEqual({ nextRevision: 1, position: 5 });
-    await store.close();
-  });
 });

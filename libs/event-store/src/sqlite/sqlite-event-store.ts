@@ -39,16 +39,6 @@ interface EventRow {
 
 const toRecorded = (row: EventRow): RecordedEvent => recordedFromRow(row);
 
-interface PendingAppend {
-  stream: string;
-  events: NewEvent[];
-  expected: ExpectedRevision;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-  result?: AppendResult;
-  error?: unknown;
-}
-
 /**
  * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so a committed
  * append survives a crash. The global position is the table's integer primary key, assigned inside
@@ -60,9 +50,7 @@ export class SqliteEventStore implements EventStore {
   private readonly wakeUp = new EventEmitter();
   private readonly subscriptions = new OpenSubscriptions();
   private readonly statements;
-  /** Appends of one turn of the event loop, committed together (see `append`). */
-  private readonly appendGroup: (group: PendingAppend[]) => void;
-  private pending: PendingAppend[] = [];
+  private readonly appendTx: (stream: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -101,50 +89,17 @@ export class SqliteEventStore implements EventStore {
       ),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
     };
-    // Inside the group's transaction each append is a savepoint: one that fails (a wrong expected
-    // revision, a duplicate id) is rolled back alone and the others commit.
-    const one = this.db.transaction((stream: string, events: NewEvent[], expected: ExpectedRevision) => this.appendInTransaction(stream, events, expected));
-    const group = this.db.transaction((appends: PendingAppend[]) => {
-      for (const append of appends) {
-        try {
-          append.result = one(append.stream, append.events, append.expected);
-        } catch (error) {
-          append.error = error;
-        }
-      }
-    });
+    const tx = this.db.transaction((stream: string, events: NewEvent[], expected: ExpectedRevision) =>
+      this.appendInTransaction(stream, events, expected),
+    );
     // BEGIN IMMEDIATE: take the write lock up front, so two processes never deadlock on upgrade.
-    this.appendGroup = group.immediate.bind(group) as typeof this.appendGroup;
+    this.appendTx = tx.immediate.bind(tx) as typeof this.appendTx;
   }
 
-  /**
-   * Appends made in the same turn of the event loop (concurrent commands, logins) are committed in
-   * one transaction, so they share one sync to disk instead of paying one each; each keeps its own
-   * expected-revision check, in the order they were asked for, and its own outcome. The promise
-   * settles once the group is committed.
-   */
-  append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    return new Promise<AppendResult>((resolve, reject) => {
-      if (this.pending.length === 0) setImmediate(() => this.commitPending());
-      this.pending.push({ stream, events, expected, resolve, reject });
-    });
-  }
-
-  private commitPending(): void {
-    const appends = this.pending;
-    this.pending = [];
-    try {
-      this.appendGroup(appends);
-    } catch (error) {
-      // The transaction itself failed (disk full, database locked too long): nothing of the group is stored.
-      for (const append of appends) append.reject(error);
-      return;
-    }
-    for (const append of appends) {
-      if (append.result) append.resolve(append.result);
-      else append.reject(append.error);
-    }
+  async append(streamName: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const result = this.appendTx(streamName, events, expected);
     this.wakeUp.emit('append');
+    return result;
   }
 
   private appendInTransaction(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
