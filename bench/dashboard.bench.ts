@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { IdentityService, SessionService } from '@shecun/identity';
+import { MonitoringQueries } from '@shecun/monitoring';
 import { ProjectionHost } from '@shecun/projections';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
@@ -17,8 +18,14 @@ export interface DashboardBenchResult {
   loadAverage: number;
   /** better-sqlite3: one GROUP BY of the monitoring table by city (counts only). */
   raw: Percentiles;
-  /** GET /api/dashboard/figures for the province by city, over HTTP, each of the request shapes in turn. */
+  /** GET /api/dashboard/figures for the province by city over HTTP, each of the request shapes in turn, one row of the table changed before each (counted again). */
   figures: Percentiles;
+  /** The same request again, the table unchanged (the figures kept since the last change). */
+  unchanged: Percentiles;
+  /** MonitoringQueries.figures in process (no HTTP, no JSON), one row changed before each. */
+  inProcess: Percentiles;
+  /** Size of the largest answer (bytes of JSON). */
+  largestAnswerBytes: number;
   /** GET /api/auth/me (authenticated baseline). */
   httpBaseline: Percentiles;
   /** Max resident set size of the process (the embedded app and the bench), MB. */
@@ -40,8 +47,10 @@ const SHAPES = [
  * decided by the needs decider across every village, see synthetic-log.ts) in the embedded app's
  * data folder. The monitoring read model is built by its projection; then, interleaved so that
  * each sees the same load: the raw baseline (one SQL GROUP BY of the same table by city, counts
- * only, straight from better-sqlite3), the figures over HTTP with an admin's bearer token, and an
- * authenticated route that reads nothing (GET /api/auth/me).
+ * only, straight from better-sqlite3); one row of the table changed (as the projection would) and
+ * the figures asked for over HTTP with an admin's bearer token — counted again — then the same
+ * request again on the unchanged table; a row changed and the figures asked for in process; and
+ * an authenticated route that reads nothing (GET /api/auth/me).
  */
 export async function dashboardBench(needs = 200_000, queries = 300): Promise<DashboardBenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-dashboard-'));
@@ -60,10 +69,19 @@ export async function dashboardBench(needs = 200_000, queries = 300): Promise<Da
       const { accessToken } = await app.get(SessionService).startForGrant(account.userId, account.grantId);
       const headers = { authorization: `Bearer ${accessToken}` };
       const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+      let largestAnswerBytes = 0;
       const get = async (path: string) => {
         const res = await fetch(`${base}${path}`, { headers });
         if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-        return res.json();
+        const text = await res.text();
+        largestAnswerBytes = Math.max(largestAnswerBytes, Buffer.byteLength(text));
+        return JSON.parse(text);
+      };
+      const monitoring = app.get(MonitoringQueries);
+      const admin = { id: 'bench-admin', role: 'admin' as const };
+      const requestOf = (shape: string) => {
+        const q = new URLSearchParams(shape);
+        return { region: q.get('region')!, level: q.get('level') as 'city', period: q.get('period') as 'month', from: q.get('from') ?? undefined, to: q.get('to') ?? undefined, category: q.get('category') ?? undefined, byCategory: q.get('byCategory') === 'true' };
       };
       const first = (await get(`/api/dashboard/figures?${SHAPES[0]}`)) as { rows: { region: { code: string } }[]; total: { published: number } };
       if (new Set(first.rows.map((r) => r.region.code)).size !== 21) throw new Error(`expected the 21 cities of Guangdong, got ${new Set(first.rows.map((r) => r.region.code)).size}`);
@@ -77,16 +95,29 @@ export async function dashboardBench(needs = 200_000, queries = 300): Promise<Da
       for (const shape of SHAPES) await get(`/api/dashboard/figures?${shape}`); // warm up
       const raw: number[] = [];
       const figures: number[] = [];
+      const unchanged: number[] = [];
+      const inProcess: number[] = [];
+      // A change to the table between requests, as the projection makes them: one row's position moves up.
+      const writer = new Database(join(dataDir, 'read.sqlite'));
+      let position = Number((writer.prepare('SELECT MAX(position) AS p FROM monitoring_needs').get() as { p: number }).p);
+      const touch = writer.prepare('UPDATE monitoring_needs SET position = ? WHERE needId = (SELECT needId FROM monitoring_needs ORDER BY position LIMIT 1)');
+      const change = () => touch.run(++position);
       const httpBaseline: number[] = [];
       for (let i = 0; i < queries; i++) {
         raw.push(await timed(() => byCity.all()));
-        figures.push(await timed(() => get(`/api/dashboard/figures?${SHAPES[i % SHAPES.length]}`)));
+        const shape = SHAPES[i % SHAPES.length];
+        change();
+        figures.push(await timed(() => get(`/api/dashboard/figures?${shape}`)));
+        unchanged.push(await timed(() => get(`/api/dashboard/figures?${shape}`)));
+        change();
+        inProcess.push(await timed(() => monitoring.figures(admin, requestOf(shape))));
         httpBaseline.push(await timed(() => get('/api/auth/me')));
       }
       db.close();
+      writer.close();
       return {
         needs, events: log.events, villages: log.villages, projectSeconds, loadAverage: loadavg()[0],
-        raw: percentiles(raw), figures: percentiles(figures), httpBaseline: percentiles(httpBaseline), maxRssMb: process.resourceUsage().maxRSS / 1024,
+        raw: percentiles(raw), figures: percentiles(figures), unchanged: percentiles(unchanged), inProcess: percentiles(inProcess), largestAnswerBytes, httpBaseline: percentiles(httpBaseline), maxRssMb: process.resourceUsage().maxRSS / 1024,
       };
     } finally {
       await app.close();

@@ -56,9 +56,11 @@ async function main(): Promise<void> {
     const r = await dashboardBench(Number(process.env.BENCH_DASHBOARD_NEEDS ?? 200_000), Number(process.env.BENCH_DASHBOARD_QUERIES ?? 300));
     console.log(`dashboard: figures for the province by city, ${r.needs} needs over ${r.villages} villages (${r.events} events, monitoring read model built in ${r.projectSeconds.toFixed(1)} s; load average ${r.loadAverage.toFixed(2)})`);
     console.log(`  raw better-sqlite3 GROUP BY city (counts only):    ${formatPercentiles(r.raw)}`);
-    console.log(`  GET /api/dashboard/figures?region=44&level=city…:  ${formatPercentiles(r.figures)}`);
-    console.log(`  GET /api/auth/me (authenticated baseline):         ${formatPercentiles(r.httpBaseline)}`);
-    console.log(`  ratio figures/raw p99 ${(r.figures.p99 / r.raw.p99).toFixed(2)}; p99 ${r.figures.p99.toFixed(2)} ms (target ≤ 100 ms) ${r.figures.p99 <= 100 ? 'MET' : 'NOT MET'}; max RSS ${r.maxRssMb.toFixed(0)} MB`);
+    console.log(`  GET /api/dashboard/figures?region=44&level=city…, a row changed before each: ${formatPercentiles(r.figures)}`);
+    console.log(`  the same request again, table unchanged:                                ${formatPercentiles(r.unchanged)}`);
+    console.log(`  in process (no HTTP, no JSON), a row changed before each:               ${formatPercentiles(r.inProcess)}`);
+    console.log(`  GET /api/auth/me (authenticated baseline):         ${formatPercentiles(r.httpBaseline)}; largest figures answer ${(r.largestAnswerBytes / 1024).toFixed(0)} KiB`);
+    console.log(`  ratio to raw p99: changed ${(r.figures.p99 / r.raw.p99).toFixed(2)}, unchanged ${(r.unchanged.p99 / r.raw.p99).toFixed(2)}; p99 changed ${r.figures.p99.toFixed(2)} ms ${r.figures.p99 <= 100 ? 'MET' : 'NOT MET'}, unchanged ${r.unchanged.p99.toFixed(2)} ms ${r.unchanged.p99 <= 100 ? 'MET' : 'NOT MET'} (target ≤ 100 ms); max RSS ${r.maxRssMb.toFixed(0)} MB`);
   }
   if (which.includes('logins')) {
     const r = await loginsBench(Number(process.env.BENCH_LOGINS ?? 100), Number(process.env.BENCH_CREATE_USERS ?? 100), Number(process.env.BENCH_IMPORT_USERS ?? 1000));

@@ -4,16 +4,11 @@ import { ImportReport, REGISTRY_FILE_FORMATS, RegistryFileFormat, RegistryImport
 import { ProjectionHost } from '@shecun/projections';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { phaseBars, ProgressBar } from './phase-bars';
+
+export type { ProgressBar };
 
 export const IMPORT_USAGE = 'cli import-organizations <file.csv|file.xlsx> [--dry-run] [--scope <division prefix>] [--format csv|xlsx] [--report <report.json>]';
-
-/** A progress bar as cli-progress gives it (tests pass their own). */
-export interface ProgressBar {
-  start(total: number, value: number): void;
-  setTotal(total: number): void;
-  update(value: number): void;
-  stop(): void;
-}
 
 export interface ImportArguments {
   file: string;
@@ -65,29 +60,18 @@ export async function importOrganizations(
   const content = readFileSync(args.file);
   await app.get(ProjectionHost).runner('organizations').catchUp();
   const actor: Actor = args.scope ? { id: 'cli-import-organizations', role: 'bureau', scope: args.scope } : { id: 'cli-import-organizations', role: 'system' };
-  const bars = new Map<string, ProgressBar>();
-  const onProgress = (phase: 'validate' | 'register', done: number, total: number) => {
-    let progress = bars.get(phase);
-    if (!progress) {
-      for (const other of bars.values()) other.stop();
-      progress = bar(phase === 'validate' ? 'check rows' : 'register');
-      progress.start(total, 0);
-      bars.set(phase, progress);
-    }
-    progress.setTotal(total);
-    progress.update(done);
-  };
+  const { onProgress, stop: stopBars } = phaseBars(bar, { validate: 'check rows', register: 'register' });
   let report: ImportReport;
   try {
     report = await app.get(RegistryImportService).import(content, { actor, correlationId: `cli-import-${randomUUID()}`, format: args.format, dryRun: args.dryRun, onProgress });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    for (const progress of bars.values()) progress.stop();
+    stopBars();
     print(`${args.file}: ${error.message}`);
     process.exitCode = 1;
     return undefined;
   }
-  for (const progress of bars.values()) progress.stop();
+  stopBars();
   const rejected = report.results.filter((r) => r.status === 'rejected');
   for (const r of rejected.slice(0, 50)) print(`row ${r.row}${r.creditCode ? ` ${r.creditCode}` : ''}: ${(r.errors ?? []).map((e) => e.message).join('; ')}`);
   if (rejected.length > 50) print(`… and ${rejected.length - 50} more rejected rows${args.report ? '' : ' (--report <file> writes them all)'}`);

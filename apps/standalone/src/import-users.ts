@@ -6,7 +6,7 @@ import { ProjectionHost } from '@shecun/projections';
 import { stringify } from 'csv-stringify/sync';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { ProgressBar } from './import-organizations';
+import { phaseBars, ProgressBar } from './phase-bars';
 
 export const IMPORT_USERS_USAGE = 'cli import-users <file.csv|file.xlsx> [--dry-run] [--passwords-out <passwords.csv>] [--scope <division prefix>] [--format csv|xlsx] [--report <report.json>]';
 
@@ -68,29 +68,18 @@ export async function importUsers(
   // Existing grants are read from the user streams; organizations' registrations from this view.
   await app.get(ProjectionHost).runner('identity-organization-scopes').catchUp();
   const actor: Actor = args.scope ? { id: 'cli-import-users', role: 'bureau', scope: args.scope } : { id: 'cli-import-users', role: 'system' };
-  const bars = new Map<string, ProgressBar>();
-  const onProgress = (phase: 'check' | 'write', done: number, total: number) => {
-    let progress = bars.get(phase);
-    if (!progress) {
-      for (const other of bars.values()) other.stop();
-      progress = bar(phase === 'check' ? 'check rows' : 'open accounts');
-      progress.start(total, 0);
-      bars.set(phase, progress);
-    }
-    progress.setTotal(total);
-    progress.update(done);
-  };
+  const { onProgress, stop: stopBars } = phaseBars(bar, { check: 'check rows', write: 'open accounts' });
   let report: UserImportReport;
   try {
     report = await app.get(UserImportService).import(content, { actor, correlationId: `cli-import-users-${randomUUID()}`, format: args.format, dryRun: args.dryRun, onProgress });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    for (const progress of bars.values()) progress.stop();
+    stopBars();
     print(`${args.file}: ${error.message}`);
     process.exitCode = 1;
     return undefined;
   }
-  for (const progress of bars.values()) progress.stop();
+  stopBars();
   const created = report.results.filter((r) => r.status === 'created');
   if (args.passwordsOut && created.length) {
     const rows = created.map((r) => [r.row, r.username, r.displayName, r.grant?.role, r.grant?.scope ?? r.grant?.organizationId ?? '', r.oneTimePassword]);

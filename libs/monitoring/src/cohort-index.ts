@@ -8,11 +8,23 @@ import { bucketsOfDate, Period } from './periods';
 /** A published need of the monitoring read model, as the dashboard's figures count it. */
 export interface IndexedNeed {
   villageCode: string;
+  /** The codes of its province, city, county and town and the village's own: its region at each level (see `regionOf`). */
+  regions: readonly string[];
   category: string;
   /** China-time date of publishing (YYYY-MM-DD). */
   publishedDate: string;
   buckets: Record<Period, string>;
   facts: CohortFacts;
+}
+
+const PREFIX_LENGTHS = [2, 4, 6, 9, 12];
+/** Results kept for an unchanged table (see `summarize`). */
+const MEMO_SIZE = 64;
+
+/** The code of the need's region whose codes have `length` digits (2, 4, 6, 9 or 12). */
+export function regionOf(need: IndexedNeed, length: number): string {
+  const at = PREFIX_LENGTHS.indexOf(length);
+  return at >= 0 ? need.regions[at] : need.villageCode.slice(0, length);
 }
 
 const COLUMNS = ['needId', 'villageCode', 'category', 'publishedAt', 'publishedDate', 'firstAcceptedAt', 'fullyCommittedAt', 'fulfilledAt', 'teamCommitments', 'teamCommitmentsDelivered', 'position'];
@@ -50,6 +62,11 @@ interface Row {
 export class CohortIndex {
   private readonly needs = new Map<string, { position: bigint; need: IndexedNeed | undefined }>();
   private readonly bucketsByDate = new Map<string, Record<Period, string>>();
+  /** One string per region code, shared by the needs of the region. */
+  private readonly codes = new Map<string, string>();
+  /** Counts the changes taken in; results kept in `memo` belong to one generation. */
+  private generation = 0;
+  private readonly memo = new Map<string, unknown>();
   private highest = -1;
   private sum = 0n;
   private refreshing?: Promise<void>;
@@ -59,6 +76,28 @@ export class CohortIndex {
   /** The published needs within the filter's region, dates and category, as the table holds them now. */
   async cohort(filter: CohortFilter & { region: string }): Promise<IndexedNeed[]> {
     await this.refresh();
+    return this.select(filter);
+  }
+
+  /**
+   * What `compute` makes of the cohort, kept until the table changes: the same question (`key` and
+   * the filter) on an unchanged table is answered without counting again. The result is shared:
+   * callers must not change it.
+   */
+  async summarize<T>(filter: CohortFilter & { region: string }, key: string, compute: (needs: IndexedNeed[]) => T): Promise<T> {
+    await this.refresh();
+    const memoKey = `${key}|${filter.region}|${filter.period}|${filter.from ?? ''}|${filter.to ?? ''}|${filter.category ?? ''}`;
+    if (this.memo.has(memoKey)) return this.memo.get(memoKey) as T;
+    const generation = this.generation;
+    const result = compute(this.select(filter));
+    if (generation === this.generation) {
+      if (this.memo.size >= MEMO_SIZE) this.memo.delete(this.memo.keys().next().value!);
+      this.memo.set(memoKey, result);
+    }
+    return result;
+  }
+
+  private select(filter: CohortFilter & { region: string }): IndexedNeed[] {
     const result: IndexedNeed[] = [];
     for (const { need } of this.needs.values()) {
       if (!need || !need.villageCode.startsWith(filter.region)) continue;
@@ -81,6 +120,7 @@ export class CohortIndex {
     const { count, sum } = rows[0] ?? { count: 0, sum: '0' };
     if (Number(count) === this.needs.size && BigInt(sum) === this.sum) return;
     this.needs.clear();
+    this.changed();
     this.highest = -1;
     this.sum = 0n;
     const all = await this.read(-1);
@@ -98,14 +138,31 @@ export class CohortIndex {
 
   private take(row: Row): void {
     if (row.needId === null) return;
+    this.changed();
     const position = BigInt(row.position);
     const before = this.needs.get(row.needId);
     if (before) this.sum -= before.position;
     this.sum += position;
     if (Number(position) > this.highest) this.highest = Number(position);
     const facts = cohortFactsOf({ ...row, teamCommitments: Number(row.teamCommitments), teamCommitmentsDelivered: Number(row.teamCommitmentsDelivered) });
-    const need = facts && row.publishedDate ? { villageCode: row.villageCode, category: row.category, publishedDate: row.publishedDate, buckets: this.bucketsOf(row.publishedDate), facts } : undefined;
+    const need = facts && row.publishedDate
+      ? { villageCode: row.villageCode, regions: this.regionsOf(row.villageCode), category: row.category, publishedDate: row.publishedDate, buckets: this.bucketsOf(row.publishedDate), facts }
+      : undefined;
     this.needs.set(row.needId, { position, need });
+  }
+
+  private changed(): void {
+    this.generation += 1;
+    this.memo.clear();
+  }
+
+  private regionsOf(villageCode: string): string[] {
+    return PREFIX_LENGTHS.map((length) => {
+      const code = villageCode.slice(0, length);
+      let shared = this.codes.get(code);
+      if (shared === undefined) this.codes.set(code, (shared = code));
+      return shared;
+    });
   }
 
   private bucketsOf(date: string): Record<Period, string> {

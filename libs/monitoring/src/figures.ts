@@ -57,7 +57,7 @@ export interface CohortNeed {
  * always one of the values; null for no values. The median is p = 50: for [1, 2, 3, 4] it is 2,
  * for [1, 2, 3] it is 2; the 90th percentile of ten values is the 9th.
  */
-export function percentile(sortedAscending: readonly number[], p: number): number | null {
+export function percentile(sortedAscending: ArrayLike<number>, p: number): number | null {
   const n = sortedAscending.length;
   if (n === 0) return null;
   const rank = Math.max(1, Math.ceil((p / 100) * n));
@@ -69,8 +69,9 @@ export const ratio = (numerator: number, denominator: number): number | null => 
 const HOUR_MS = 3_600_000;
 
 const durations = (hours: number[]): Durations => {
-  hours.sort((a, b) => a - b);
-  return { needs: hours.length, medianHours: percentile(hours, 50), p90Hours: percentile(hours, 90) };
+  // A typed array sorts numbers natively, several times faster than a comparator over 100k values.
+  const sorted = Float64Array.from(hours).sort();
+  return { needs: sorted.length, medianHours: percentile(sorted, 50), p90Hours: percentile(sorted, 90) };
 };
 
 /** What one published need adds to its cohort's figures, worked out once from its milestones. */
@@ -137,8 +138,8 @@ export class FiguresAccumulator {
       fulfilled: this.fulfilled,
       matchRate: ratio(this.matched, this.published),
       conversionRate: ratio(this.fulfilled, this.matched),
-      timeToFirstAcceptance: durations([...this.toAcceptance]),
-      timeToFulfilment: durations([...this.toFulfilment]),
+      timeToFirstAcceptance: durations(this.toAcceptance),
+      timeToFulfilment: durations(this.toFulfilment),
       teamCommitments: this.teamCommitments,
       teamCommitmentsDelivered: this.teamCommitmentsDelivered,
     };

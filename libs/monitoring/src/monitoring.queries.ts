@@ -7,7 +7,7 @@ import { PairingsQueries, teamsWithin } from '@shecun/organizations';
 import { RegionsService } from '@shecun/regions';
 import { DataSource } from 'typeorm';
 import { FiguresAccumulator } from './figures';
-import { CohortIndex } from './cohort-index';
+import { CohortIndex, regionOf } from './cohort-index';
 import { cohort } from './monitoring.cohort';
 import { moneyLinks, needsLinks, query } from './monitoring.links';
 import {
@@ -82,37 +82,45 @@ export class MonitoringQueries {
     const length = REGION_CODE_LENGTH[level];
     if (length < within.code.length) throw invalid(`level ${level} is above the region ${within.code} (${within.level}); choose ${within.level} or below`);
     const filter = { ...request, region: within.code };
-    const groups = new Map<string, { region: string; category: string | undefined; bucket: string; figures: FiguresAccumulator }>();
-    const total = new FiguresAccumulator();
-    for (const need of await this.index.cohort(filter)) {
-      const region = need.villageCode.slice(0, length);
-      const category = request.byCategory ? need.category : request.category;
-      const bucket = need.buckets[request.period];
-      const key = `${region}|${category ?? ''}|${bucket}`;
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = { region, category, bucket, figures: new FiguresAccumulator() }));
-      group.figures.addFacts(need.facts);
-      total.addFacts(need.facts);
-    }
-    const rows = [...groups.values()]
-      .sort((a, b) => (a.region !== b.region ? (a.region < b.region ? -1 : 1) : a.bucket !== b.bucket ? (a.bucket < b.bucket ? -1 : 1) : (a.category ?? '') < (b.category ?? '') ? -1 : 1))
-      .map((g) => ({
-        region: this.regionRef(g.region),
-        category: g.category ?? 'all',
-        period: { key: g.bucket, ...bucketRange(request.period, g.bucket)! },
-        ...g.figures.result(),
-        needs: needsLinks(filter, g.region, g.category, g.bucket),
-      }));
-    return {
-      region: within,
-      level,
-      period: request.period,
-      from: request.from ?? null,
-      to: request.to ?? null,
-      category: request.category ?? 'all',
-      total: { ...total.result(), needs: needsLinks(filter, within.code, request.category, undefined) },
-      rows,
-    };
+    // The table's figures for this question, counted once per change of the table.
+    return this.index.summarize(filter, `figures|${level}|${request.byCategory ? 'byCategory' : ''}`, (cohortNeeds) => {
+      type Group = { region: string; category: string | undefined; bucket: string; figures: FiguresAccumulator };
+      // region → bucket → category: lookups by the index's shared strings, no key built per need.
+      const groups = new Map<string, Map<string, Map<string | undefined, Group>>>();
+      const total = new FiguresAccumulator();
+      for (const need of cohortNeeds) {
+        const region = regionOf(need, length);
+        const category = request.byCategory ? need.category : request.category;
+        const bucket = need.buckets[request.period];
+        let byBucket = groups.get(region);
+        if (!byBucket) groups.set(region, (byBucket = new Map()));
+        let byCategory = byBucket.get(bucket);
+        if (!byCategory) byBucket.set(bucket, (byCategory = new Map()));
+        let group = byCategory.get(category);
+        if (!group) byCategory.set(category, (group = { region, category, bucket, figures: new FiguresAccumulator() }));
+        group.figures.addFacts(need.facts);
+        total.addFacts(need.facts);
+      }
+      const rows = [...groups.values()].flatMap((byBucket) => [...byBucket.values()].flatMap((byCategory) => [...byCategory.values()]))
+        .sort((a, b) => (a.region !== b.region ? (a.region < b.region ? -1 : 1) : a.bucket !== b.bucket ? (a.bucket < b.bucket ? -1 : 1) : (a.category ?? '') < (b.category ?? '') ? -1 : 1))
+        .map((g) => ({
+          region: this.regionRef(g.region),
+          category: g.category ?? 'all',
+          period: { key: g.bucket, ...bucketRange(request.period, g.bucket)! },
+          ...g.figures.result(),
+          needs: needsLinks(filter, g.region, g.category, g.bucket),
+        }));
+      return {
+        region: within,
+        level,
+        period: request.period,
+        from: request.from ?? null,
+        to: request.to ?? null,
+        category: request.category ?? 'all',
+        total: { ...total.result(), needs: needsLinks(filter, within.code, request.category, undefined) },
+        rows,
+      };
+    });
   }
 
   /** The needs behind one figure of one bucket, each with a link to its events. */

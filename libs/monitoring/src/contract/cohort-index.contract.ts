@@ -85,4 +85,19 @@ export function cohortIndexContract(open: () => Promise<DataSource>, close: (dat
     const results = await Promise.all(Array.from({ length: 5 }, () => index.cohort({ region: '44', period: 'month' })));
     expect(results.map((r) => r.length)).toEqual([20, 20, 20, 20, 20]);
   });
+  it('keeps a summary until the table changes, then counts again', async () => {
+    const index = new CohortIndex(dataSource);
+    await put(...Array.from({ length: 6 }, (_, i) => row(i, 1 + i)));
+    let computed = 0;
+    const published = () => index.summarize({ region: '44', period: 'month' }, 'published', (needs) => ({ computed: ++computed, count: needs.length }));
+    const first = await published();
+    expect(await published()).toBe(first);
+    expect(first).toEqual({ computed: 1, count: 6 });
+    // Another question, or the same one of another region, is counted on its own.
+    expect(await index.summarize({ region: '4418', period: 'month' }, 'published', (needs) => needs.length)).toBe(3);
+    await put(row(6, 7));
+    expect(await published()).toEqual({ computed: 2, count: 7 });
+    await put(row(0, 8, { publishedAt: null, publishedDate: null }));
+    expect(await published()).toEqual({ computed: 3, count: 6 });
+  });
 }
