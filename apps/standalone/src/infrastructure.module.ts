@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { IdempotencyRecord } from '@shecun/core';
+import { BACKGROUND_WORK, IdempotencyRecord } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
 import { CONTEXTS } from '@shecun/hosting';
 import { ContextDefinition, ParkedEvent, ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
@@ -41,8 +41,8 @@ export class EmbeddedInfrastructureModule {
         EventStoreModule.forRoot(`sqlite:${join(config.dataDir, 'events.sqlite')}`),
         ProjectionsModule.forRoot({ autostart: config.autostartProjections }),
       ],
-      providers: [StartupState],
-      exports: [StartupState],
+      providers: [StartupState, { provide: BACKGROUND_WORK, useValue: config.backgroundWork !== false }],
+      exports: [StartupState, BACKGROUND_WORK],
     };
   }
 }

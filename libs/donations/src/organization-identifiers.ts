@@ -43,6 +43,7 @@ const memberUnitsOf = (value: unknown): MemberUnits =>
 @Injectable()
 export class DonationOrganizationsProjection implements Projection {
   readonly name = 'donations-organizations';
+  readonly eventTypes = ORGANIZATION_IDENTIFIERS_CONSUMED;
   readonly entities = DONATION_ORGANIZATION_ENTITIES;
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { chinaDate } from '@shecun/core';
 import { RecordedEvent } from '@shecun/event-store';
-import { CommitmentFacts, foldNeed, isNeedEvent, NeedFacts, needFactsOf, NeedFold, needFoldFromJson, needFoldToJson } from '@shecun/needs';
-import { isOrganizationEvent, isPairingEvent, isTeamEvent, OrganizationEvent, PairingEvent, TeamEvent } from '@shecun/organizations';
+import { CommitmentFacts, foldNeed, isNeedEvent, NEED_EVENT_TYPES, NeedFacts, needFactsOf, NeedFold, needFoldFromJson, needFoldToJson } from '@shecun/needs';
+import { isOrganizationEvent, isPairingEvent, isTeamEvent, ORGANIZATION_EVENT_TYPES, OrganizationEvent, PAIRING_EVENT_TYPES, PairingEvent, TEAM_EVENT_TYPES, TeamEvent } from '@shecun/organizations';
 import { numberTransformer, Projection } from '@shecun/projections';
 import { Column, Entity, EntityManager, In, Index, PrimaryColumn } from 'typeorm';
 import { categoryMask } from './scoring';
@@ -172,6 +172,7 @@ const organizationIdsOf = (event: RecordedEvent): string[] => {
 @Injectable()
 export class MatchingProjection implements Projection {
   readonly name = 'matching';
+  readonly eventTypes = [...NEED_EVENT_TYPES, ...ORGANIZATION_EVENT_TYPES, ...PAIRING_EVENT_TYPES, ...TEAM_EVENT_TYPES];
   readonly entities = MATCHING_VIEW_ENTITIES;
 
   apply(event: RecordedEvent, manager: EntityManager): Promise<void> {

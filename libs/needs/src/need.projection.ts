@@ -18,7 +18,7 @@ import {
   recordedForCommitment,
   teamOf,
 } from './need.decider';
-import { isNeedEvent, NeedEvent } from './need.events';
+import { isNeedEvent, NEED_EVENT_TYPES, NeedEvent } from './need.events';
 
 /** One row per need: filter columns, and the decider's state as JSON for the detail view. */
 @Entity('needs_view')
@@ -162,6 +162,7 @@ const chunked = <T>(items: T[]): T[][] => Array.from({ length: Math.ceil(items.l
 @Injectable()
 export class NeedsProjection implements Projection {
   readonly name = 'needs';
+  readonly eventTypes = NEED_EVENT_TYPES;
   readonly entities = NEED_VIEW_ENTITIES;
   readonly batchSize = 5000;
 

@@ -45,6 +45,7 @@ export const NEEDS_STANDING_ENTITIES = [OrganizationStandingView, ...NEEDS_TEAM_
 @Injectable()
 export class NeedsOrganizationStandingsProjection implements Projection {
   readonly name = 'needs-organization-standings';
+  readonly eventTypes = ORGANIZATION_STANDINGS_CONSUMED;
   readonly entities = [OrganizationStandingView];
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {

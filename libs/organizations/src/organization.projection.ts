@@ -3,7 +3,7 @@ import { RecordedEvent } from '@shecun/event-store';
 import { numberTransformer, Projection } from '@shecun/projections';
 import { Column, Entity, EntityManager, Index, PrimaryColumn } from 'typeorm';
 import { initialOrganizationState, organizationDecider, OrganizationState } from './organization.decider';
-import { isOrganizationEvent } from './organization.events';
+import { isOrganizationEvent, ORGANIZATION_EVENT_TYPES } from './organization.events';
 
 /** The organization directory (社会组织名录): filter columns and the decider's state as JSON. */
 @Entity('organizations_view')
@@ -31,6 +31,7 @@ export const ORGANIZATION_VIEW_ENTITIES = [OrganizationView];
 @Injectable()
 export class OrganizationsProjection implements Projection {
   readonly name = 'organizations';
+  readonly eventTypes = ORGANIZATION_EVENT_TYPES;
   readonly entities = ORGANIZATION_VIEW_ENTITIES;
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {

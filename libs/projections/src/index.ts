@@ -10,3 +10,4 @@ export * from './bus-parked-admin';
 export * from './migrations/parked-event-resolutions';
 export * from './parked-events.controller';
 export * from './context-definition';
+export * from './catch-up-together';
