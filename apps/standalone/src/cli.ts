@@ -23,7 +23,9 @@ const USAGE = `usage:
   cli seed-scale [--organizations N] [--needs N] [--seed N]
                            append a Guangdong-scale data set (default 72,019 organizations, 200,000 needs
                            across all villages, over 1M events), then bring every projection up to date
-  cli rebuild [name…]      empty the named projections (default: all) and replay the event log into them, read once
+  cli rebuild [name…] [--chunk N]
+                           empty the named projections (default: all) and replay the event log into them, read once
+                           in chunks of N events (default 5000), each projection one transaction per chunk
   cli projections          list projections with their checkpoints and unresolved parked events
   cli projections parked   list the events projections parked (resolved ones too)
   cli projections replay [<projection>] [--event <id>]
@@ -140,10 +142,14 @@ async function main(argv: string[]): Promise<void> {
       const report = await importOrganizations(app, parseImportArguments(args), bar);
       if (report && !report.dryRun) await catchUpAll(host);
     } else if (command === 'rebuild') {
-      const names = args.length ? args : host.names();
+      const chunk = optionOf(args, 'chunk');
+      const chunkSize = chunk === undefined ? undefined : Number(chunk);
+      if (chunkSize !== undefined && !(Number.isSafeInteger(chunkSize) && chunkSize > 0)) throw new Error('--chunk must be a positive whole number of events');
+      const given = args.filter((a, i) => a !== '--chunk' && args[i - 1] !== '--chunk');
+      const names = given.length ? given : host.names();
       for (const name of names) host.runner(name); // an unknown name is refused before anything is emptied
       const started = Date.now();
-      const result = await withRateBar(`rebuild ${names.length} projections`, (onProgress) => host.rebuild(names, { onProgress }));
+      const result = await withRateBar(`rebuild ${names.length} projections`, (onProgress) => host.rebuild(names, { onProgress, chunkSize }));
       const seconds = (Date.now() - started) / 1000;
       console.log(`rebuilt ${names.join(', ')}: ${result.events} events read once in ${seconds.toFixed(1)} s (${(result.events / Math.max(seconds, 0.001)).toFixed(0)} events/s)`);
       if (result.halted.length) console.error(`stopped at a parked event: ${result.halted.join(', ')} (cli projections parked)`);
