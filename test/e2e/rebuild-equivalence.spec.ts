@@ -1,29 +1,16 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import Database from 'better-sqlite3';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { ProjectionHost, ProjectionRunner } from '@shecun/projections';
-import { AppModule } from '../../apps/standalone/src/app.module';
-import { requireBuild, ROOT } from '../support/child-app';
-import { removeDir, testAppConfig } from '../support/embedded-app';
+import { ROOT } from '../support/child-app';
+import { removeDir } from '../support/embedded-app';
 import { oneEventAtATime, readModelChecksums } from '../support/read-model-checksum';
-
-const CLI = join(ROOT, 'dist', 'apps', 'standalone', 'src', 'cli.js');
-
-function cliSync(dataDir: string, args: string[]): void {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8', timeout: 300_000 });
-  if (run.status !== 0) throw new Error(`cli ${args.join(' ')} exited ${run.status}:\n${run.stderr}`);
-}
-
-async function openApp(dataDir: string): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(AppModule.forRoot({ ...testAppConfig(dataDir), autostartProjections: false, backgroundWork: false }), { logger: ['error'] });
-}
+import { CLI, cliSync, openToolContext as openApp, seedRealisticHistory } from '../support/rebuild-fixture';
 
 /** The read models' checksums after applying the whole log to every projection one event at a time, each event through `apply`. */
 async function eventAtATimeChecksums(dataDir: string): Promise<Record<string, string>> {
@@ -65,14 +52,8 @@ describe('rebuild from one read of the log (SQLite read models)', () => {
   let head: number;
 
   beforeAll(async () => {
-    requireBuild();
     dataDir = mkdtempSync(join(tmpdir(), 'shecun-rebuild-'));
-    // A realistic history: the demo (donations, teams, pairings, users) and the scale seed's generator at a small size.
-    cliSync(dataDir, ['seed-demo']);
-    cliSync(dataDir, ['seed-scale', '--organizations', '300', '--needs', '1500']);
-    const events = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
-    head = (events.prepare('SELECT MAX(position) AS head FROM events').get() as { head: number }).head;
-    events.close();
+    head = seedRealisticHistory(dataDir);
     reference = await eventAtATimeChecksums(dataDir);
   }, 600_000);
 
