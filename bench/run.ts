@@ -3,6 +3,7 @@ import { kafkaLatencyBench } from './kafka-latency.bench';
 import { latencyBench } from './latency.bench';
 import { matchingBench } from './matching.bench';
 import { monitoringRebuildBench } from './monitoring-rebuild.bench';
+import { rebuildBench } from './rebuild.bench';
 import { relayBench } from './relay.bench';
 
 /** Benchmarks of the embedded topology; figures are ratios against a raw baseline of the same run. */
@@ -46,6 +47,18 @@ async function main(): Promise<void> {
     );
     console.log(`  best: raw ${r.rawPerSecond.toFixed(0)} /s, rebuild ${r.rebuildPerSecond.toFixed(0)} /s, ratio ${r.ratio.toFixed(2)} (target ≥ 100000 /s) ${r.rebuildPerSecond >= 100_000 ? 'MET' : 'NOT MET'}`);
     console.log(`  read model: ${r.rows} needs, ${r.published} published, ${r.matched} matched, ${r.fulfilled} fulfilled`);
+  }
+  if (which.includes('rebuild')) {
+    const source = process.env.BENCH_REBUILD_DATA ?? '/work/scale-data';
+    const only = process.env.BENCH_REBUILD_ALONE ? process.env.BENCH_REBUILD_ALONE.split(',') : undefined;
+    const until = process.env.BENCH_REBUILD_EVENTS ? Number(process.env.BENCH_REBUILD_EVENTS) : undefined;
+    const r = await rebuildBench(source, { only, until });
+    const goal = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+    console.log(`rebuild: every read model of the embedded default (SQLite store, SQLite read models), ${r.events} events of ${source} (load average ${r.loadAverage[0].toFixed(2)} at start, ${r.loadAverage[1].toFixed(2)} at end)`);
+    console.log(`  raw better-sqlite3 read + JSON.parse of the log: ${r.rawPerSecond.toFixed(0)} events/s`);
+    console.log(`  full rebuild, log read once: ${r.fullSeconds.toFixed(1)} s, ${r.fullPerSecond.toFixed(0)} events/s (ratio ${(r.fullPerSecond / r.rawPerSecond).toFixed(2)}; goal ≤ 30 s and ≥ 45000 /s) ${goal(r.fullSeconds <= 30 && r.fullPerSecond >= 45_000)}`);
+    console.log(`  max RSS up to the end of the full rebuild: ${r.maxRssMb.toFixed(0)} MB (goal ≤ 600 MB) ${goal(r.maxRssMb <= 600)}`);
+    for (const a of r.alone) console.log(`  alone ${a.name.padEnd(30)} ${a.seconds.toFixed(1).padStart(6)} s, ${a.perSecond.toFixed(0).padStart(7)} events/s (ratio ${(a.perSecond / r.rawPerSecond).toFixed(2)}; goal ≥ 100000 /s) ${goal(a.perSecond >= 100_000)}`);
   }
   if (which.includes('kafka-latency')) {
     const r = await kafkaLatencyBench(Number(process.env.BENCH_KAFKA_COMMANDS ?? 300));

@@ -9,6 +9,8 @@ export interface CatchUpTogetherOptions {
   onProgress?: ProgressListener;
   /** Checked between chunks: false ends the run there (each projection's checkpoint is where its last transaction left it). */
   shouldContinue?: () => boolean;
+  /** Stop at this position of the log instead of its head (a benchmark on part of the log). */
+  until?: number;
 }
 
 export interface CatchUpTogetherResult {
@@ -31,7 +33,7 @@ const logger = new Logger('Projections');
  */
 export async function catchUpTogether(store: EventStore, runners: ProjectionRunner[], options: CatchUpTogetherOptions = {}): Promise<CatchUpTogetherResult> {
   const chunkSize = options.chunkSize ?? 5000;
-  const head = await store.headPosition();
+  const head = Math.min(await store.headPosition(), options.until ?? Infinity);
   const positions = new Map<ProjectionRunner, number>();
   for (const runner of runners) positions.set(runner, await runner.checkpoint());
   let active = runners.filter((r) => positions.get(r)! < head);

@@ -11,3 +11,5 @@ export * from './migrations/parked-event-resolutions';
 export * from './parked-events.controller';
 export * from './context-definition';
 export * from './catch-up-together';
+export * from './row-fold';
+export * from './bulk-rows';
