@@ -25,7 +25,7 @@ const USAGE = `usage:
                            across all villages, over 1M events), then bring every projection up to date
   cli rebuild [name…] [--chunk N]
                            empty the named projections (default: all) and replay the event log into them, read once
-                           in chunks of N events (default 5000), each projection one transaction per chunk
+                           in chunks of N events (default 10,000), each projection one transaction per chunk
   cli projections          list projections with their checkpoints and unresolved parked events
   cli projections parked   list the events projections parked (resolved ones too)
   cli projections replay [<projection>] [--event <id>]

@@ -3,7 +3,7 @@ import { EventStore, RecordedEvent } from '@shecun/event-store';
 import { ProgressListener, ProjectionRunner } from './projection-runner';
 
 export interface CatchUpTogetherOptions {
-  /** Events read from the log at once, and applied per projection in one transaction (default 5000). */
+  /** Events read from the log at once, and applied per projection in one transaction (default 10,000). */
   chunkSize?: number;
   /** Positions done of the positions to do (events for the SQLite and PostgreSQL logs). */
   onProgress?: ProgressListener;
@@ -14,7 +14,7 @@ export interface CatchUpTogetherOptions {
 }
 
 export interface CatchUpTogetherResult {
-  /** Events read from the log (each once, whatever the number of projections). */
+  /** Events read from the log (each once, whatever the number of projections; only those of their types where all declare them). */
   events: number;
   /** Projections that stopped at a parked event (onParked: 'stop') before the head. */
   halted: string[];
@@ -32,7 +32,7 @@ const logger = new Logger('Projections');
  * anywhere and running again gives the same read models as one run.
  */
 export async function catchUpTogether(store: EventStore, runners: ProjectionRunner[], options: CatchUpTogetherOptions = {}): Promise<CatchUpTogetherResult> {
-  const chunkSize = options.chunkSize ?? 5000;
+  const chunkSize = options.chunkSize ?? 10_000;
   const head = Math.min(await store.headPosition(), options.until ?? Infinity);
   const positions = new Map<ProjectionRunner, number>();
   for (const runner of runners) positions.set(runner, await runner.checkpoint());
@@ -44,18 +44,21 @@ export async function catchUpTogether(store: EventStore, runners: ProjectionRunn
   let events = 0;
   options.onProgress?.(0, Math.max(0, head - start));
   const filters = new Map(runners.map((r) => [r, r.projection.eventTypes ? new Set(r.projection.eventTypes) : undefined]));
+  // Every projection declares its types and the store can filter: only those events are read and parsed.
+  const types = runners.every((r) => filters.get(r)) && store.readAllOfTypes ? [...new Set(runners.flatMap((r) => [...filters.get(r)!]))] : undefined;
   while (active.length > 0 && after < head && (options.shouldContinue?.() ?? true)) {
-    const read = await store.readAll(after, chunkSize);
+    const read = types ? await store.readAllOfTypes!(after, chunkSize, types) : await store.readAll(after, chunkSize);
     const chunk = read.length > 0 && read[read.length - 1].position > head ? read.filter((e) => e.position <= head) : read;
-    if (chunk.length === 0) break;
-    const upTo = chunk[chunk.length - 1].position;
+    if (chunk.length === 0 && !types) break;
+    // A filtered read short of a whole chunk has found every event of those types up to the head.
+    const upTo = types && read.length < chunkSize ? head : chunk.length ? chunk[chunk.length - 1].position : head;
     events += chunk.length;
     const byType = groupByType(chunk);
     for (const runner of active) {
       const position = positions.get(runner)!;
       if (position >= upTo) continue;
-      const types = filters.get(runner);
-      const handed = (types ? pick(chunk, byType, types) : chunk).filter((e) => e.position > position);
+      const wanted = filters.get(runner);
+      const handed = (wanted ? pick(chunk, byType, wanted) : chunk).filter((e) => e.position > position);
       const reached = await runner.processUpTo(handed, upTo);
       if (reached === undefined) {
         halted.push(runner.name);
