@@ -52,7 +52,8 @@ async function main(): Promise<void> {
     const source = process.env.BENCH_REBUILD_DATA ?? '/work/scale-data';
     const only = process.env.BENCH_REBUILD_ALONE ? process.env.BENCH_REBUILD_ALONE.split(',') : undefined;
     const until = process.env.BENCH_REBUILD_EVENTS ? Number(process.env.BENCH_REBUILD_EVENTS) : undefined;
-    const r = await rebuildBench(source, { only, until });
+    const chunkSize = process.env.BENCH_REBUILD_CHUNK ? Number(process.env.BENCH_REBUILD_CHUNK) : undefined;
+    const r = await rebuildBench(source, { only, until, chunkSize });
     const goal = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
     console.log(`rebuild: every read model of the embedded default (SQLite store, SQLite read models), ${r.events} events of ${source} (load average ${r.loadAverage[0].toFixed(2)} at start, ${r.loadAverage[1].toFixed(2)} at end)`);
     console.log(`  raw better-sqlite3 read + JSON.parse of the log: ${r.rawPerSecond.toFixed(0)} events/s`);
