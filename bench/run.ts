@@ -5,6 +5,7 @@ import { latencyBench } from './latency.bench';
 import { loginsBench } from './logins.bench';
 import { matchingBench } from './matching.bench';
 import { monitoringRebuildBench } from './monitoring-rebuild.bench';
+import { rebuildBench } from './rebuild.bench';
 import { relayBench } from './relay.bench';
 import { formatPercentiles, Percentiles } from './support/stats';
 import { snapshotBench } from './snapshot.bench';
@@ -104,6 +105,19 @@ async function main(): Promise<void> {
     console.log(`  raw node bare http server to its first answer: ${r.raw.map((x) => x.toFixed(2)).join(', ')} s (median ${median(r.raw).toFixed(2)} s)`);
     console.log(`  npm start to healthy:                          ${r.start.map((x) => x.toFixed(2)).join(', ')} s (median ${median(r.start).toFixed(2)} s)`);
     console.log(`  ratio start/raw (medians): ${(median(r.start) / median(r.raw)).toFixed(1)}; slowest ${worst.toFixed(2)} s (target ≤ 5 s) ${worst <= 5 && r.builtNothing ? 'MET' : 'NOT MET'}`);
+  }
+  if (which.includes('rebuild')) {
+    const source = process.env.BENCH_REBUILD_DATA ?? 'data-scale';
+    const only = process.env.BENCH_REBUILD_ALONE ? process.env.BENCH_REBUILD_ALONE.split(',') : undefined;
+    const until = process.env.BENCH_REBUILD_EVENTS ? Number(process.env.BENCH_REBUILD_EVENTS) : undefined;
+    const chunkSize = process.env.BENCH_REBUILD_CHUNK ? Number(process.env.BENCH_REBUILD_CHUNK) : undefined;
+    const r = await rebuildBench(source, { only, until, chunkSize });
+    const goal = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+    console.log(`rebuild: every read model of the embedded default (SQLite store, SQLite read models), ${r.events} events of ${source} (load average ${r.loadAverage[0].toFixed(2)} at start, ${r.loadAverage[1].toFixed(2)} at end)`);
+    console.log(`  raw better-sqlite3 read + JSON.parse of the log: ${r.rawPerSecond.toFixed(0)} events/s`);
+    console.log(`  full rebuild, log read once: ${r.fullSeconds.toFixed(1)} s (${r.fullCpuSeconds.toFixed(1)} s of CPU), ${r.fullPerSecond.toFixed(0)} events/s (ratio ${(r.fullPerSecond / r.rawPerSecond).toFixed(2)}; goal ≤ 30 s and ≥ 45000 /s) ${goal(r.fullSeconds <= 30 && r.fullPerSecond >= 45_000)}`);
+    console.log(`  max RSS up to the end of the full rebuild: ${r.maxRssMb.toFixed(0)} MB (goal ≤ 600 MB) ${goal(r.maxRssMb <= 600)}`);
+    for (const a of r.alone) console.log(`  alone ${a.name.padEnd(30)} ${a.seconds.toFixed(1).padStart(6)} s (${a.cpuSeconds.toFixed(1)} s of CPU), ${a.perSecond.toFixed(0).padStart(7)} events/s (ratio ${(a.perSecond / r.rawPerSecond).toFixed(2)}; goal ≥ 100000 /s) ${goal(a.perSecond >= 100_000)}`);
   }
   if (which.includes('kafka-latency')) {
     const r = await kafkaLatencyBench(Number(process.env.BENCH_KAFKA_COMMANDS ?? 300));

@@ -24,7 +24,9 @@ const USAGE = `usage:
   cli seed-scale [--organizations N] [--needs N] [--seed N]
                            append a Guangdong-scale data set (default 72,019 organizations, 200,000 needs
                            across all villages, over 1M events), then bring every projection up to date
-  cli rebuild [name…]      empty the named projections (default: all) and replay the event log
+  cli rebuild [name…] [--chunk N]
+                           empty the named projections (default: all) and replay the event log into them, read once
+                           in chunks of N events (default 10,000), each projection one transaction per chunk
   cli projections          list projections with their checkpoints and unresolved parked events
   cli projections parked   list the events projections parked (resolved ones too)
   cli projections replay [<projection>] [--event <id>]
@@ -87,13 +89,13 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const config = { ...loadConfig(), autostartProjections: false };
-  // Every command takes the data folder's lock, the reading ones too: opening the app context also
-  // starts its background work (webhook sending, expiry sweeps) and the read model's schema sync.
-  // Beside a running server, ask the server instead (GET /health, GET /api/audit/donations/ledger).
+  // A one-shot command: no projections following the log, no sweeps (expiry, ledger checkpoints)
+  // nor webhook sending in the background; it does its work and closes.
+  const config = { ...loadConfig(), autostartProjections: false, backgroundWork: false };
+  // Every command takes the data folder's lock, the reading ones too: opening the app context
+  // runs the read model's schema sync. Beside a running server, ask the server instead (GET
+  // /health, GET /api/audit/donations/ledger).
   lockDataFolder(config.dataDir, `cli ${command}`);
-  // The CLI takes a ledger checkpoint only when asked to.
-  process.env.LEDGER_CHECKPOINT_SWEEP = 'false';
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['warn', 'error'] });
   try {
     const host = app.get(ProjectionHost);
@@ -146,16 +148,17 @@ async function main(argv: string[]): Promise<void> {
       const report = await importUsers(app, parseImportUsersArguments(args), bar);
       if (report && !report.dryRun) await catchUpAll(host);
     } else if (command === 'rebuild') {
-      const names = args.length ? args : host.names();
-      for (const name of names) {
-        const progress = bar(`rebuild ${name}`);
-        progress.start(1, 0);
-        await host.runner(name).rebuild((done, total) => {
-          progress.setTotal(Math.max(total, 1));
-          progress.update(done);
-        });
-        progress.stop();
-      }
+      const chunk = optionOf(args, 'chunk');
+      const chunkSize = chunk === undefined ? undefined : Number(chunk);
+      if (chunkSize !== undefined && !(Number.isSafeInteger(chunkSize) && chunkSize > 0)) throw new Error('--chunk must be a positive whole number of events');
+      const given = args.filter((a, i) => a !== '--chunk' && args[i - 1] !== '--chunk');
+      const names = given.length ? given : host.names();
+      for (const name of names) host.runner(name); // an unknown name is refused before anything is emptied
+      const started = Date.now();
+      const result = await withRateBar(`rebuild ${names.length} projections`, (onProgress) => host.rebuild(names, { onProgress, chunkSize }));
+      const seconds = (Date.now() - started) / 1000;
+      console.log(`rebuilt ${names.join(', ')}: ${result.events} events read once in ${seconds.toFixed(1)} s (${(result.events / Math.max(seconds, 0.001)).toFixed(0)} events/s)`);
+      if (result.halted.length) console.error(`stopped at a parked event: ${result.halted.join(', ')} (cli projections parked)`);
     } else if (command === 'verify-ledger' && args.length) {
       await verifyAgainstCheckpoint(app.get(LedgerCheckpoints), args);
     } else if (command === 'ledger-checkpoint') {
@@ -294,13 +297,23 @@ async function firstLineOfStdin(): Promise<string> {
 }
 
 async function catchUpAll(host: ProjectionHost): Promise<void> {
-  for (const name of host.names()) {
-    const progress = bar(`project ${name}`);
-    progress.start(1, 0);
-    await host.runner(name).catchUp((done, total) => {
+  await withRateBar(`project ${host.names().length} projections`, (onProgress) => host.catchUpTogether(host.names(), { onProgress }));
+}
+
+/** A bar of events with their rate and the time left, around work that reports (done, total). */
+async function withRateBar<T>(label: string, work: (onProgress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
+  const progress = new LoggedBar(
+    { format: `${label} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted} | {duration_formatted}`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000, etaBuffer: 20 },
+    Presets.shades_classic,
+  );
+  const started = Date.now();
+  progress.start(1, 0, { rate: 0 });
+  try {
+    return await work((done, total) => {
       progress.setTotal(Math.max(total, 1));
-      progress.update(done);
+      progress.update(done, { rate: Math.round(done / Math.max((Date.now() - started) / 1000, 0.001)) });
     });
+  } finally {
     progress.stop();
   }
 }

@@ -20,6 +20,8 @@ export interface AppConfig {
   requestTimeoutMs: number;
   /** How long a read with X-Min-Position waits for the read models (READ_YOUR_WRITES_TIMEOUT_MS; default 5 s). */
   readYourWritesTimeoutMs?: number;
+  /** Periodic sweeps and webhook sending (off for the CLI's one-shot commands; default on). */
+  backgroundWork?: boolean;
   /** Push needs to organizations as they are published (PUSH_DISPATCH; default on). */
   pushDispatch?: boolean;
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { IdempotencyRecord } from '@shecun/core';
+import { BACKGROUND_WORK, IdempotencyRecord } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
 import { CONTEXTS } from '@shecun/hosting';
 import { ContextDefinition, ParkedEvent, ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
@@ -36,13 +36,15 @@ export class EmbeddedInfrastructureModule {
             db.pragma('journal_mode = WAL');
             db.pragma('synchronous = NORMAL');
             db.pragma('busy_timeout = 10000');
+            // 64 MiB of page cache (SQLite's default is 2 MiB): a rebuild's batches touch pages all over the indexes.
+            db.pragma('cache_size = -65536');
           },
         }),
         EventStoreModule.forRoot(`sqlite:${join(config.dataDir, 'events.sqlite')}`),
         ProjectionsModule.forRoot({ autostart: config.autostartProjections }),
       ],
-      providers: [StartupState],
-      exports: [StartupState],
+      providers: [StartupState, { provide: BACKGROUND_WORK, useValue: config.backgroundWork !== false }],
+      exports: [StartupState, BACKGROUND_WORK],
     };
   }
 }

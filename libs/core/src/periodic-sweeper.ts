@@ -4,6 +4,11 @@ import { DataSource } from 'typeorm';
 
 /** Nest token of the {@link SweepLease} where several instances of a service run (none in the embedded process). */
 export const SWEEP_LEASE = Symbol.for('shecun.SweepLease');
+/**
+ * Nest token, a boolean: false where the application context is opened for a one-shot command (the
+ * CLI's rebuild, seed, verify…): periodic sweeps and other background work do not start. Absent: true.
+ */
+export const BACKGROUND_WORK = Symbol.for('shecun.BackgroundWork');
 
 /** Lets one instance at a time run the sweep of a given name: a sweep runs once per deployment, not once per instance. */
 export interface SweepLease {
@@ -61,6 +66,7 @@ export abstract class PeriodicSweeper implements OnApplicationBootstrap, OnAppli
   private timer?: NodeJS.Timeout;
   private first?: NodeJS.Timeout;
   @Optional() @Inject(SWEEP_LEASE) private readonly lease?: SweepLease;
+  @Optional() @Inject(BACKGROUND_WORK) private readonly background?: boolean;
 
   protected constructor(
     private readonly name: string,
@@ -81,7 +87,7 @@ export abstract class PeriodicSweeper implements OnApplicationBootstrap, OnAppli
   }
 
   onApplicationBootstrap(): void {
-    if (process.env[this.switchName] === 'false') return;
+    if (this.background === false || process.env[this.switchName] === 'false') return;
     const run = () => this.runOnce().catch((error) => this.logger.error(error instanceof Error ? error.message : String(error)));
     this.first = setTimeout(run, 10_000);
     this.first.unref();

@@ -3,7 +3,7 @@ import { RecordedEvent } from '@shecun/event-store';
 import { numberTransformer, Projection } from '@shecun/projections';
 import { Column, Entity, EntityManager, Index, PrimaryColumn } from 'typeorm';
 import { isTransfer } from './donation.model';
-import { allocationVillage, confirmedOf, flowDecider, FlowEvent, FlowState, flowStatus, initialFlowState, isFlowEvent, refundedOf, usedOf, valueOf, allocatedOf } from './flow.decider';
+import { allocationVillage, confirmedOf, flowDecider, FlowEvent, FlowState, flowStatus, FLOW_EVENT_TYPES, initialFlowState, isFlowEvent, refundedOf, usedOf, valueOf, allocatedOf } from './flow.decider';
 import { isFundEvent } from './fund.decider';
 import { DONATION_ORGANIZATION_ENTITIES } from './organization-identifiers';
 
@@ -107,6 +107,7 @@ export function flowRow(state: FlowState, revision: number, updatedAt: string): 
 @Injectable()
 export class DonationsProjection implements Projection {
   readonly name = 'donations';
+  readonly eventTypes = [...FLOW_EVENT_TYPES, 'FundEstablished'];
   readonly entities = DONATION_FLOW_ENTITIES;
   /** A flow's row folds every event of its stream: one missing would show balances that silently miss a movement. */
   readonly onParked = 'stop' as const;

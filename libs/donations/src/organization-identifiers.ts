@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@shecun/event-store';
-import { Projection } from '@shecun/projections';
+import { Projection, RowFold } from '@shecun/projections';
 import { Column, Entity, EntityManager, PrimaryColumn } from 'typeorm';
 
 /**
@@ -43,20 +43,31 @@ const memberUnitsOf = (value: unknown): MemberUnits =>
 @Injectable()
 export class DonationOrganizationsProjection implements Projection {
   readonly name = 'donations-organizations';
+  readonly eventTypes = ORGANIZATION_IDENTIFIERS_CONSUMED;
   readonly entities = DONATION_ORGANIZATION_ENTITIES;
 
-  async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
-    if (!(ORGANIZATION_IDENTIFIERS_CONSUMED as readonly string[]).includes(event.type)) return;
-    const data = event.data as { organizationId?: string; creditCode?: string; name?: string; memberUnits?: unknown };
-    if (!data.organizationId) return;
-    const row = await manager.findOneBy(DonationOrganizationView, { organizationId: data.organizationId });
-    if (row && row.revision >= event.revision) return; // already applied
-    if (event.type === 'OrganizationRegistered') {
-      if (!data.creditCode || !data.name) return;
-      await manager.save(DonationOrganizationView, { organizationId: data.organizationId, creditCode: data.creditCode, name: data.name, memberUnits: JSON.stringify(memberUnitsOf(data.memberUnits)), revision: event.revision });
-    } else if (row && data.memberUnits !== undefined) {
-      await manager.save(DonationOrganizationView, { ...row, memberUnits: JSON.stringify(memberUnitsOf(data.memberUnits)), revision: event.revision });
+  apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
+    return this.applyBatch([event], manager);
+  }
+
+  /** Each organization's row read once per batch, the events folded in memory, each changed row written once. */
+  async applyBatch(events: RecordedEvent[], manager: EntityManager): Promise<void> {
+    const mine = events.filter((e) => (ORGANIZATION_IDENTIFIERS_CONSUMED as readonly string[]).includes(e.type) && (e.data as { organizationId?: string }).organizationId);
+    if (mine.length === 0) return;
+    const rows = new RowFold(DonationOrganizationView, 'organizationId');
+    await rows.load(manager, mine.map((e) => (e.data as { organizationId: string }).organizationId));
+    for (const event of mine) {
+      const data = event.data as { organizationId: string; creditCode?: string; name?: string; memberUnits?: unknown };
+      const row = rows.get(data.organizationId);
+      if (row && row.revision >= event.revision) continue; // already applied
+      if (event.type === 'OrganizationRegistered') {
+        if (!data.creditCode || !data.name) continue;
+        rows.set(Object.assign(new DonationOrganizationView(), { organizationId: data.organizationId, creditCode: data.creditCode, name: data.name, memberUnits: JSON.stringify(memberUnitsOf(data.memberUnits)), revision: event.revision }));
+      } else if (row && data.memberUnits !== undefined) {
+        rows.set(Object.assign(new DonationOrganizationView(), { ...row, memberUnits: JSON.stringify(memberUnitsOf(data.memberUnits)), revision: event.revision }));
+      }
     }
+    await rows.flush(manager);
   }
 }
 

@@ -101,6 +101,11 @@ export interface EventStore {
   revisionOfEvent(streamName: string, eventId: string): Promise<number | undefined>;
   /** Up to `maxCount` events whose position is greater than `after`, in order. */
   readAll(after: number, maxCount: number): Promise<RecordedEvent[]>;
+  /**
+   * Optional: as readAll, only events of these types (the others are neither returned nor parsed);
+   * for rebuilding projections that handle a few types of a long log.
+   */
+  readAllOfTypes?(after: number, maxCount: number, types: readonly string[]): Promise<RecordedEvent[]>;
   /** Position of the last event in the global log, or START when it is empty. */
   headPosition(): Promise<number>;
   /**

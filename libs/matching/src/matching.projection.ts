@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { chinaDate } from '@shecun/core';
 import { RecordedEvent } from '@shecun/event-store';
-import { CommitmentFacts, foldNeed, isNeedEvent, NeedFacts, needFactsOf, NeedFold, needFoldFromJson, needFoldToJson } from '@shecun/needs';
-import { isOrganizationEvent, isPairingEvent, isTeamEvent, OrganizationEvent, PairingEvent, TeamEvent } from '@shecun/organizations';
-import { numberTransformer, Projection } from '@shecun/projections';
-import { Column, Entity, EntityManager, In, Index, PrimaryColumn } from 'typeorm';
+import { CommitmentFacts, foldNeed, isNeedEvent, NEED_EVENT_TYPES, NeedFacts, needFactsOf, NeedFold, needFoldFromJson, needFoldToJson } from '@shecun/needs';
+import { isOrganizationEvent, isPairingEvent, isTeamEvent, ORGANIZATION_EVENT_TYPES, OrganizationEvent, PAIRING_EVENT_TYPES, PairingEvent, TEAM_EVENT_TYPES, TeamEvent } from '@shecun/organizations';
+import { numberTransformer, Projection, selectRowsIn, upsertRows } from '@shecun/projections';
+import { Column, Entity, EntityManager, Index, PrimaryColumn } from 'typeorm';
 import { categoryMask } from './scoring';
 
 /**
@@ -132,12 +132,8 @@ class BatchRows {
   /** Reads the rows with these ids that are not read yet, in chunks. */
   async load<T extends { id: string }>(entity: new () => T, cache: Map<string, unknown>, ids: Iterable<string>, wrap: (row: T) => unknown = (row) => row): Promise<void> {
     const missing = [...new Set(ids)].filter((id) => !cache.has(id));
-    for (let i = 0; i < missing.length; i += 500) {
-      const chunk = missing.slice(i, i + 500);
-      const rows = await this.manager.find(entity, { where: { id: In(chunk) } as never });
-      for (const id of chunk) cache.set(id, null);
-      for (const row of rows) cache.set(row.id, wrap(row));
-    }
+    for (const id of missing) cache.set(id, null);
+    for (const row of await selectRowsIn(this.manager, entity, 'id', missing)) cache.set(row.id, wrap(row));
   }
 
   async organization(id: string): Promise<MatchingOrganizationRow | null> {
@@ -152,7 +148,7 @@ class BatchRows {
       for (const id of this.dirty.needs) this.needs.get(id)!.row.position = stamp;
     }
     const write = async <T extends { id: string }>(entity: new () => T, rows: T[]) => {
-      for (let i = 0; i < rows.length; i += 200) await this.manager.upsert(entity, rows.slice(i, i + 200) as never, ['id']);
+      await upsertRows(this.manager, entity, rows);
     };
     await write(MatchingOrganizationRow, [...this.dirty.organizations].map((id) => this.organizations.get(id)!));
     await write(MatchingPairingRow, [...this.dirty.pairings].map((id) => this.pairings.get(id)!));
@@ -172,6 +168,7 @@ const organizationIdsOf = (event: RecordedEvent): string[] => {
 @Injectable()
 export class MatchingProjection implements Projection {
   readonly name = 'matching';
+  readonly eventTypes = [...NEED_EVENT_TYPES, ...ORGANIZATION_EVENT_TYPES, ...PAIRING_EVENT_TYPES, ...TEAM_EVENT_TYPES];
   readonly entities = MATCHING_VIEW_ENTITIES;
 
   apply(event: RecordedEvent, manager: EntityManager): Promise<void> {

@@ -122,6 +122,7 @@ interface Pending {
 @Injectable()
 export class MonitoringProjection implements Projection {
   readonly name = 'monitoring';
+  readonly eventTypes = NEED_EVENT_TYPES;
   readonly entities = MONITORING_VIEW_ENTITIES;
   /** Large transactions while catching up: fewer commits, and a need's events mostly written at once. */
   readonly batchSize = 100_000;

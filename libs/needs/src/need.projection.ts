@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@shecun/event-store';
-import { numberTransformer, Projection } from '@shecun/projections';
-import { Column, Entity, EntityManager, In, Index, PrimaryColumn } from 'typeorm';
+import { deleteRowsIn, numberTransformer, Projection, selectRowsIn, upsertRows } from '@shecun/projections';
+import { Column, Entity, EntityManager, Index, PrimaryColumn } from 'typeorm';
 import {
   acceptedQuantity,
   commitmentStatus,
@@ -18,7 +18,7 @@ import {
   recordedForCommitment,
   teamOf,
 } from './need.decider';
-import { isNeedEvent, NeedEvent } from './need.events';
+import { isNeedEvent, NEED_EVENT_TYPES, NeedEvent } from './need.events';
 
 /** One row per need: filter columns, and the decider's state as JSON for the detail view. */
 @Entity('needs_view')
@@ -149,9 +149,6 @@ const commitmentRow = (state: NeedState, needId: string, c: NeedState['commitmen
   handedOverAt: handoversOf(c).at(-1)?.handedOverAt ?? null,
 }) as CommitmentView;
 
-/** Rows per statement: well under SQLite's and PostgreSQL's limits on bound parameters. */
-const ROWS_PER_STATEMENT = 400;
-const chunked = <T>(items: T[]): T[][] => Array.from({ length: Math.ceil(items.length / ROWS_PER_STATEMENT) }, (_, i) => items.slice(i * ROWS_PER_STATEMENT, (i + 1) * ROWS_PER_STATEMENT));
 
 /**
  * Keeps needs, their line items and commitments queryable; state comes from the decider's evolve.
@@ -162,6 +159,7 @@ const chunked = <T>(items: T[]): T[][] => Array.from({ length: Math.ceil(items.l
 @Injectable()
 export class NeedsProjection implements Projection {
   readonly name = 'needs';
+  readonly eventTypes = NEED_EVENT_TYPES;
   readonly entities = NEED_VIEW_ENTITIES;
   readonly batchSize = 5000;
 
@@ -174,11 +172,7 @@ export class NeedsProjection implements Projection {
     if (needEvents.length === 0) return;
     const ids = [...new Set(needEvents.map((e) => (e.data as { needId: string }).needId))];
     const stored = new Map<string, { state: NeedState; revision: number }>();
-    for (const part of chunked(ids)) {
-      for (const row of await manager.find(NeedView, { select: { id: true, state: true, revision: true }, where: { id: In(part) } })) {
-        stored.set(row.id, { state: JSON.parse(row.state) as NeedState, revision: row.revision });
-      }
-    }
+    for (const row of await selectRowsIn(manager, NeedView, 'id', ids)) stored.set(row.id, { state: JSON.parse(row.state) as NeedState, revision: row.revision });
     const touched = new Map<string, { state: NeedState; revision: number; last: RecordedEvent; commitments: Set<string> | 'all' }>();
     for (const event of needEvents) {
       const needId = (event.data as { needId: string }).needId;
@@ -194,12 +188,10 @@ export class NeedsProjection implements Projection {
     }
     if (touched.size === 0) return;
     const changed = [...touched.entries()];
-    for (const part of chunked(changed)) {
-      await manager.upsert(NeedView, part.map(([needId, t]) => needRow(t.state, needId, t.last)), ['id']);
-      await manager.delete(LineItemView, { needId: In(part.map(([needId]) => needId)) });
-    }
-    for (const part of chunked(changed.flatMap(([needId, t]) => lineItemRows(t.state, needId)))) await manager.insert(LineItemView, part);
+    await upsertRows(manager, NeedView, changed.map(([needId, t]) => needRow(t.state, needId, t.last)));
+    await deleteRowsIn(manager, LineItemView, 'needId', changed.map(([needId]) => needId));
+    await upsertRows(manager, LineItemView, changed.flatMap(([needId, t]) => lineItemRows(t.state, needId)));
     const commitments = changed.flatMap(([needId, t]) => t.state.commitments.filter((c) => t.commitments === 'all' || t.commitments.has(c.id)).map((c) => commitmentRow(t.state, needId, c)));
-    for (const part of chunked(commitments)) await manager.upsert(CommitmentView, part, ['needId', 'id']);
+    await upsertRows(manager, CommitmentView, commitments);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RecordedEvent } from '@shecun/event-store';
-import { Projection, ProjectionHost } from '@shecun/projections';
+import { Projection, ProjectionHost, RowFold } from '@shecun/projections';
 import { Column, DataSource, Entity, EntityManager, PrimaryColumn } from 'typeorm';
 import { NEEDS_TEAM_ENTITIES, NeedsTeamRostersProjection, ReadModelTeamRosters, TEAM_ROSTERS } from './team-rosters';
 
@@ -45,23 +45,35 @@ export const NEEDS_STANDING_ENTITIES = [OrganizationStandingView, ...NEEDS_TEAM_
 @Injectable()
 export class NeedsOrganizationStandingsProjection implements Projection {
   readonly name = 'needs-organization-standings';
+  readonly eventTypes = ORGANIZATION_STANDINGS_CONSUMED;
   readonly entities = [OrganizationStandingView];
 
-  async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
-    if (!(ORGANIZATION_STANDINGS_CONSUMED as readonly string[]).includes(event.type)) return;
-    const data = event.data as { organizationId: string; name?: string; reason?: string };
-    const row = await manager.findOneBy(OrganizationStandingView, { organizationId: data.organizationId });
-    if (row && row.revision >= event.revision) return; // already applied
-    const standing =
-      event.type === 'OrganizationListedAbnormal' ? 'abnormal' : event.type === 'OrganizationDeregistered' ? 'deregistered' : 'normal';
-    await manager.save(OrganizationStandingView, {
-      organizationId: data.organizationId,
-      name: data.name ?? row?.name ?? '',
-      standing,
-      reason: standing === 'normal' ? null : (data.reason ?? null),
-      updatedAt: event.metadata.occurredAt,
-      revision: event.revision,
-    });
+  apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
+    return this.applyBatch([event], manager);
+  }
+
+  /** Each organization's row read once per batch, the events folded in memory, each changed row written once. */
+  async applyBatch(events: RecordedEvent[], manager: EntityManager): Promise<void> {
+    const mine = events.filter((e) => (ORGANIZATION_STANDINGS_CONSUMED as readonly string[]).includes(e.type));
+    if (mine.length === 0) return;
+    const rows = new RowFold(OrganizationStandingView, 'organizationId');
+    await rows.load(manager, mine.map((e) => (e.data as { organizationId: string }).organizationId));
+    for (const event of mine) {
+      const data = event.data as { organizationId: string; name?: string; reason?: string };
+      const row = rows.get(data.organizationId);
+      if (row && row.revision >= event.revision) continue; // already applied
+      const standing =
+        event.type === 'OrganizationListedAbnormal' ? 'abnormal' : event.type === 'OrganizationDeregistered' ? 'deregistered' : 'normal';
+      rows.set(Object.assign(new OrganizationStandingView(), {
+        organizationId: data.organizationId,
+        name: data.name ?? row?.name ?? '',
+        standing,
+        reason: standing === 'normal' ? null : (data.reason ?? null),
+        updatedAt: event.metadata.occurredAt,
+        revision: event.revision,
+      }));
+    }
+    await rows.flush(manager);
   }
 }
 

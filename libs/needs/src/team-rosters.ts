@@ -53,6 +53,7 @@ export const NEEDS_TEAM_ENTITIES = [TeamRosterView];
 @Injectable()
 export class NeedsTeamRostersProjection implements Projection {
   readonly name = 'needs-team-rosters';
+  readonly eventTypes = TEAM_ROSTERS_CONSUMED;
   readonly entities = NEEDS_TEAM_ENTITIES;
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {

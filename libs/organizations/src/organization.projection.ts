@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@shecun/event-store';
-import { numberTransformer, Projection } from '@shecun/projections';
+import { numberTransformer, Projection, RowFold } from '@shecun/projections';
 import { Column, Entity, EntityManager, Index, PrimaryColumn } from 'typeorm';
 import { initialOrganizationState, organizationDecider, OrganizationState } from './organization.decider';
-import { isOrganizationEvent } from './organization.events';
+import { isOrganizationEvent, ORGANIZATION_EVENT_TYPES, OrganizationEvent } from './organization.events';
 
 /** The organization directory (社会组织名录): filter columns and the decider's state as JSON. */
 @Entity('organizations_view')
@@ -31,31 +31,43 @@ export const ORGANIZATION_VIEW_ENTITIES = [OrganizationView];
 @Injectable()
 export class OrganizationsProjection implements Projection {
   readonly name = 'organizations';
+  readonly eventTypes = ORGANIZATION_EVENT_TYPES;
   readonly entities = ORGANIZATION_VIEW_ENTITIES;
 
-  async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
-    if (!isOrganizationEvent(event)) return;
-    const id = event.data.organizationId;
-    const row = await manager.findOneBy(OrganizationView, { id });
-    if (row && row.revision >= event.revision) return; // already applied
-    const before: OrganizationState = row ? JSON.parse(row.state) : initialOrganizationState;
-    const state = organizationDecider.evolve(before, event);
-    await manager.save(OrganizationView, {
-      id,
-      creditCode: state.creditCode,
-      name: state.name,
-      type: state.type,
-      homeDivisionCode: state.homeDivisionCode,
-      cityCode: state.homeDivisionCode.slice(0, 4),
-      hubKind: state.hubKind,
-      isHub: state.hubKind !== null,
-      categories: `,${state.profile.categories.join(',')},`,
-      standing: state.standing,
-      registeredAt: state.registeredAt,
-      updatedAt: event.metadata.occurredAt,
-      revision: event.revision,
-      position: event.position,
-      state: JSON.stringify(state),
-    });
+  apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
+    return this.applyBatch([event], manager);
+  }
+
+  /** Each organization's row read once per batch, every event folded in memory, each changed row written once. */
+  async applyBatch(events: RecordedEvent[], manager: EntityManager): Promise<void> {
+    const mine = events.filter((e): e is RecordedEvent & OrganizationEvent => isOrganizationEvent(e));
+    if (mine.length === 0) return;
+    const rows = new RowFold(OrganizationView, 'id');
+    await rows.load(manager, mine.map((e) => e.data.organizationId));
+    for (const event of mine) {
+      const id = event.data.organizationId;
+      const row = rows.get(id);
+      if (row && row.revision >= event.revision) continue; // already applied
+      const before: OrganizationState = row ? JSON.parse(row.state) : initialOrganizationState;
+      const state = organizationDecider.evolve(before, event);
+      rows.set(Object.assign(new OrganizationView(), {
+        id,
+        creditCode: state.creditCode,
+        name: state.name,
+        type: state.type,
+        homeDivisionCode: state.homeDivisionCode,
+        cityCode: state.homeDivisionCode.slice(0, 4),
+        hubKind: state.hubKind,
+        isHub: state.hubKind !== null,
+        categories: `,${state.profile.categories.join(',')},`,
+        standing: state.standing,
+        registeredAt: state.registeredAt,
+        updatedAt: event.metadata.occurredAt,
+        revision: event.revision,
+        position: event.position,
+        state: JSON.stringify(state),
+      }));
+    }
+    await rows.flush(manager);
   }
 }

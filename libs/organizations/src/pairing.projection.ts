@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@shecun/event-store';
 import { Projection } from '@shecun/projections';
 import { Column, Entity, EntityManager, Index, PrimaryColumn } from 'typeorm';
-import { currentTerm, initialPairingState, isPairingEvent, KeyAreaDesignated, pairingDecider, PairingState } from './pairing.decider';
+import { currentTerm, initialPairingState, isPairingEvent, KeyAreaDesignated, PAIRING_EVENT_TYPES, pairingDecider, PairingState } from './pairing.decider';
 
 @Entity('pairings_view')
 export class PairingView {
@@ -38,6 +38,7 @@ export const PAIRING_VIEW_ENTITIES = [PairingView, PairingTargetView];
 @Injectable()
 export class PairingsProjection implements Projection {
   readonly name = 'pairings';
+  readonly eventTypes = [...PAIRING_EVENT_TYPES, 'KeyAreaDesignated'];
   readonly entities = PAIRING_VIEW_ENTITIES;
 
   private async target(manager: EntityManager, code: string): Promise<PairingTargetView> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@shecun/event-store';
 import { Projection } from '@shecun/projections';
 import { Column, Entity, EntityManager, Index, PrimaryColumn } from 'typeorm';
-import { initialTeamState, isTeamEvent, teamDecider, TeamState } from './team.decider';
+import { initialTeamState, isTeamEvent, TEAM_EVENT_TYPES, teamDecider, TeamState } from './team.decider';
 
 /** One row per team (组团帮扶): filter columns and the decider's state as JSON for the roster. */
 @Entity('teams_view')
@@ -33,6 +33,7 @@ export const TEAM_VIEW_ENTITIES = [TeamView, TeamMemberView];
 @Injectable()
 export class TeamsProjection implements Projection {
   readonly name = 'teams';
+  readonly eventTypes = TEAM_EVENT_TYPES;
   readonly entities = TEAM_VIEW_ENTITIES;
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {

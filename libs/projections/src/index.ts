@@ -10,3 +10,6 @@ export * from './bus-parked-admin';
 export * from './migrations/parked-event-resolutions';
 export * from './parked-events.controller';
 export * from './context-definition';
+export * from './catch-up-together';
+export * from './row-fold';
+export * from './bulk-rows';

@@ -117,6 +117,41 @@ export class ProjectionRunner {
     }
   }
 
+  /**
+   * Applies `events` (those of a chunk of the log this projection handles, in order) and moves the
+   * checkpoint to `upTo`, the chunk's last position, in one transaction under the failure policy,
+   * as {@link processBatch}. Resolves the new checkpoint, or undefined when a stopping projection
+   * halted at a parked event (it stays before it).
+   */
+  async processUpTo(events: RecordedEvent[], upTo: number): Promise<number | undefined> {
+    try {
+      return await this.policy.waitOut(
+        () =>
+          this.inTransaction(async (manager, from) => {
+            const fresh = from < upTo ? events.filter((e) => e.position > from) : [];
+            if (fresh.length > 0) await this.applyEvents(fresh, manager);
+            return Math.max(from, upTo);
+          }),
+        this.control,
+      );
+    } catch (error) {
+      if (this.policy.isTransient(error) || !canPark(this.dataSource)) throw error;
+      try {
+        for (const event of events) await this.processOne(event);
+      } catch (halt) {
+        if (!(halt instanceof ProjectionHaltedError)) throw halt;
+        this.halted(halt);
+        return undefined;
+      }
+      return this.policy.waitOut(() => this.inTransaction(async (_manager, from) => Math.max(from, upTo), false), this.control);
+    }
+  }
+
+  private halted(halt: ProjectionHaltedError): void {
+    this.stoppedAt = { eventId: halt.event.eventId, eventType: halt.event.eventType, position: halt.event.position, error: halt.event.error };
+    this.logger.warn(halt.message);
+  }
+
   /** One event in its own transaction, tried under the policy, parked when it keeps failing. */
   private async processOne(event: RecordedEvent): Promise<void> {
     if (this.stops && (await this.pastParked(event))) return;
@@ -299,8 +334,7 @@ export class ProjectionRunner {
         } catch (halt) {
           if (!(halt instanceof ProjectionHaltedError)) throw halt;
           // A stopping projection stays before its parked event: catching up ends there.
-          this.stoppedAt = { eventId: halt.event.eventId, eventType: halt.event.eventType, position: halt.event.position, error: halt.event.error };
-          this.logger.warn(halt.message);
+          this.halted(halt);
           onProgress?.(Math.min(await this.checkpoint(), head) - start, head - start);
           return;
         }
@@ -344,6 +378,13 @@ export class ProjectionRunner {
 
   /** Empties the projection's tables and checkpoint in one transaction, then replays from the start. */
   async rebuild(onProgress?: ProgressListener): Promise<void> {
+    const wasRunning = await this.reset();
+    await this.catchUp(onProgress);
+    if (wasRunning) await this.start();
+  }
+
+  /** Stops following the log and empties the tables and checkpoint in one transaction; resolves whether it was following. */
+  async reset(): Promise<boolean> {
     const wasRunning = this.running;
     await this.stop();
     this.stopping = false;
@@ -355,8 +396,8 @@ export class ProjectionRunner {
     );
     this.position = START;
     this.caughtUp = false;
-    await this.catchUp(onProgress);
-    if (wasRunning) await this.start();
+    this.stoppedAt = undefined;
+    return wasRunning;
   }
 }
 

@@ -8,6 +8,12 @@ export interface Projection {
   readonly entities: EntityTarget<ObjectLiteral>[];
   apply(event: RecordedEvent, manager: EntityManager): Promise<void>;
   /**
+   * Optional: every event type `apply` acts on. Where several projections are fed from one read of
+   * the log (see catchUpTogether), only events of these types are handed to this one; the others
+   * cost it nothing. Absent: every event is handed to it.
+   */
+  readonly eventTypes?: readonly string[];
+  /**
    * Optional: applies a whole batch (in order, inside the runner's transaction) with the same
    * result as `apply` on each event in turn, for projections that read and write in bulk. It may
    * hold its writes until `flush`; several batches may share one transaction.

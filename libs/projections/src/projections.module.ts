@@ -5,6 +5,7 @@ import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { DataSource } from 'typeorm';
 import { Projection } from './projection';
 import { ProjectionRunner, ProjectionStatus } from './projection-runner';
+import { catchUpTogether, CatchUpTogetherOptions, CatchUpTogetherResult } from './catch-up-together';
 import { ParkedEventsAdmin } from './parked-command';
 import { allParked, canPark, ParkedEvent, ReplayResult, skipParkedEvent } from './parked-events';
 
@@ -49,6 +50,28 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
 
   names(): string[] {
     return [...this.runners.keys()];
+  }
+
+  /**
+   * Brings the named projections (default: all) up to the head with one read of the log
+   * (see {@link catchUpTogether}); the runners must not be following the log meanwhile.
+   */
+  catchUpTogether(names = this.names(), options: CatchUpTogetherOptions = {}): Promise<CatchUpTogetherResult> {
+    return catchUpTogether(this.store, names.map((n) => this.runner(n)), options);
+  }
+
+  /**
+   * Empties the named projections (default: all; each its tables and checkpoint in one
+   * transaction) and replays the log into all of them with one read of it; those that were
+   * following the log follow it again afterwards.
+   */
+  async rebuild(names = this.names(), options: CatchUpTogetherOptions = {}): Promise<CatchUpTogetherResult> {
+    const runners = names.map((n) => this.runner(n));
+    const following: ProjectionRunner[] = [];
+    for (const runner of runners) if (await runner.reset()) following.push(runner);
+    const result = await catchUpTogether(this.store, runners, options);
+    for (const runner of following) await runner.start();
+    return result;
   }
 
   /** Registers a processor of the log whose parked events are counted in the status and replayed with the projections'. */

@@ -76,6 +76,7 @@ export const PUSH_VIEW_ENTITIES = [PushPreferencesView, PushFeedView, WebhookDel
 @Injectable()
 export class PushPreferencesProjection implements Projection {
   readonly name = 'push-preferences';
+  readonly eventTypes = ['PushPreferencesSet', 'WebhookSecretRotated'];
   readonly entities = [PushPreferencesView];
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
@@ -92,6 +93,7 @@ export class PushPreferencesProjection implements Projection {
 @Injectable()
 export class PushFeedProjection implements Projection {
   readonly name = 'push-feed';
+  readonly eventTypes = ['NeedPushed'];
   readonly entities = [PushFeedView];
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { flagEnv, metricsRegistry, positiveNumberEnv } from '@shecun/core';
+import { BACKGROUND_WORK, flagEnv, metricsRegistry, positiveNumberEnv } from '@shecun/core';
 import { Counter } from 'prom-client';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { PushPreferencesView, WebhookAttempt, WebhookDelivery } from './push.projection';
@@ -69,10 +69,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PUSH_OPTIONS) private readonly options: PushOptions,
+    @Optional() @Inject(BACKGROUND_WORK) private readonly background?: boolean,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.options.enabled === false) return;
+    if (this.options.enabled === false || this.background === false) return;
     this.timer = setInterval(() => void this.tick(), this.options.pollMs ?? 1000);
     this.timer.unref();
   }

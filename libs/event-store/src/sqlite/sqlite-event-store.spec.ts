@@ -19,6 +19,20 @@ eventStoreContract('SQLite', async () => new SqliteEventStore({ path: freshFile(
 describe('SQLite event store specifics', () => {
   const meta = { actorId: 'a', actorRole: 'system', correlationId: 'c', causationId: 'c', occurredAt: new Date().toISOString() };
 
+  it('reads the log filtered by event types: the same events as readAll of those types, in order, a chunk at a time', async () => {
+    const store = new SqliteEventStore({ path: freshFile() });
+    const types = ['A', 'B', 'C', 'A', 'C', 'B', 'A'];
+    for (const [i, type] of types.entries()) await store.append(`s-${i}`, [{ id: randomUUID(), type, data: { i }, metadata: meta }], 'no-stream');
+    const all = await store.readAll(-1, 100);
+    const wanted = all.filter((e) => e.type === 'A' || e.type === 'C');
+    expect(await store.readAllOfTypes(-1, 100, ['C', 'A'])).toEqual(wanted);
+    const first = await store.readAllOfTypes(-1, 2, ['A', 'C']);
+    expect(first).toEqual(wanted.slice(0, 2));
+    expect(await store.readAllOfTypes(first[1].position, 100, ['A', 'C'])).toEqual(wanted.slice(2));
+    expect(await store.readAllOfTypes(-1, 100, ['Z'])).toEqual([]);
+    await store.close();
+  });
+
   it('keeps committed events across close and reopen of the file', async () => {
     const path = freshFile();
     const first = new SqliteEventStore({ path });

@@ -164,6 +164,19 @@ export class SqliteEventStore implements EventStore {
     return this.statements.readAll.all(after, maxCount).map(toRecorded);
   }
 
+  private readonly ofTypes = new Map<string, Database.Statement<unknown[], EventRow>>();
+
+  async readAllOfTypes(after: number, maxCount: number, types: readonly string[]): Promise<RecordedEvent[]> {
+    const sorted = [...new Set(types)].sort();
+    const key = sorted.join('\n');
+    let statement = this.ofTypes.get(key);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], EventRow>(`SELECT * FROM events WHERE position > ? AND type IN (${sorted.map(() => '?').join(', ')}) ORDER BY position LIMIT ?`);
+      this.ofTypes.set(key, statement);
+    }
+    return statement.all(after, ...sorted, maxCount).map(toRecorded);
+  }
+
   async headPosition(): Promise<number> {
     return this.statements.head.get()?.position ?? START;
   }
