@@ -215,3 +215,11 @@ export async function skipParkedEvent(dataSource: DataSource, processor: string,
     return { ...row, resolvedAt, resolution: 'skipped' as const, resolvedBy: by.slice(0, 200), resolutionNote: why.slice(0, SKIP_REASON_MAX) };
   });
 }
+
+/** A stopping projection met a parked event inside a batch: the batch is applied one event at a time instead. */
+export class ParkedInBatch extends Error {
+  override readonly name = 'ParkedInBatch';
+  constructor() {
+    super('a parked event lies in this batch');
+  }
+}

@@ -1,23 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { Projection, ProjectionCheckpoint } from './projection';
+import { ProgressListener, Projection, ProjectionCheckpoint, ProjectionStatus } from './projection';
+
+export type { ProgressListener, ProjectionStatus };
 import { backoffDelay, withWriteLock } from '@shecun/core';
 import { FailurePolicy, messageOf, ProcessingControl } from './failure-policy';
-import { canPark, describeError, ParkedEvent, parkedBetween, parkedRow, parkEvent, ProjectionHaltedError, replayParkedEvents, ReplayResult } from './parked-events';
-
-export interface ProjectionStatus {
-  name: string;
-  checkpoint: number;
-  caughtUp: boolean;
-  error?: string;
-  /** Events parked and not resolved yet (see FailurePolicy): the read model misses them. */
-  parked: number;
-  /** A projection declared `onParked: 'stop'`, halted at this parked event until it is replayed or skipped. */
-  stoppedAt?: { eventId: string; eventType: string; position: number; error: string };
-}
-
-export type ProgressListener = (done: number, total: number) => void;
+import { canPark, describeError, ParkedEvent, parkedBetween, ParkedInBatch, parkedRow, parkEvent, ProjectionHaltedError, replayParkedEvents, ReplayResult } from './parked-events';
 
 /** Most events read from the log at once while catching up. */
 const READ_CHUNK = 1000;
@@ -398,13 +387,5 @@ export class ProjectionRunner {
     this.caughtUp = false;
     this.stoppedAt = undefined;
     return wasRunning;
-  }
-}
-
-/** A stopping projection met a parked event inside a batch: the batch is applied one event at a time instead. */
-class ParkedInBatch extends Error {
-  override readonly name = 'ParkedInBatch';
-  constructor() {
-    super('a parked event lies in this batch');
   }
 }

@@ -52,3 +52,16 @@ export class ProjectionCheckpoint {
   @Column({ type: 'varchar', length: 40 })
   updatedAt: string;
 }
+
+export interface ProjectionStatus {
+  name: string;
+  checkpoint: number;
+  caughtUp: boolean;
+  error?: string;
+  /** Events parked and not resolved yet (see FailurePolicy): the read model misses them. */
+  parked: number;
+  /** A projection declared `onParked: 'stop'`, halted at this parked event until it is replayed or skipped. */
+  stoppedAt?: { eventId: string; eventType: string; position: number; error: string };
+}
+
+export type ProgressListener = (done: number, total: number) => void;
