@@ -8,6 +8,9 @@ import { backoffDelay, withWriteLock } from '@shecun/core';
 import { FailurePolicy, messageOf, ProcessingControl } from './failure-policy';
 import { canPark, describeError, ParkedEvent, parkedBetween, ParkedInBatch, parkedRow, parkEvent, ProjectionHaltedError, replayParkedEvents, ReplayResult } from './parked-events';
 
+/** Longest a checkpoint moved past events the projection does not handle stays unstored. */
+const SKIPPED_CHECKPOINT_MS = 1000;
+
 /** Most events read from the log at once while catching up. */
 const READ_CHUNK = 1000;
 
@@ -37,6 +40,8 @@ export class ProjectionRunner {
   private restarts = 0;
   private parked = 0;
   private stoppedAt?: ProjectionStatus['stoppedAt'];
+  /** When the checkpoint was last stored (see `skips`). */
+  private storedAt = 0;
   private readonly policy: FailurePolicy;
   private readonly control: ProcessingControl;
 
@@ -88,6 +93,7 @@ export class ProjectionRunner {
    * that keeps failing is parked). Returns the new checkpoint.
    */
   async processBatch(events: RecordedEvent[]): Promise<number> {
+    if (this.skips(events)) return this.position;
     try {
       return await this.policy.waitOut(
         () =>
@@ -104,6 +110,20 @@ export class ProjectionRunner {
       for (const event of events) await this.processOne(event);
       return this.position;
     }
+  }
+
+  /**
+   * A live batch with no event of the types the projection declares (the sign-ins that pass every
+   * other read model): the checkpoint moves in memory only, and is stored with the next batch that
+   * has work, or once a second at most, instead of one transaction per batch for nothing. After a
+   * restart the events since the stored checkpoint are read again and skipped again.
+   */
+  private skips(events: RecordedEvent[]): boolean {
+    const types = this.projection.eventTypes;
+    if (!types || events.length === 0 || events.some((e) => types.includes(e.type))) return false;
+    if (Date.now() - this.storedAt >= SKIPPED_CHECKPOINT_MS) return false;
+    this.position = Math.max(this.position, events[events.length - 1].position);
+    return true;
   }
 
   /**
@@ -213,6 +233,7 @@ export class ProjectionRunner {
         return position;
       }),
     ).then((position) => {
+      this.storedAt = Date.now();
       // Past the event it stopped at (replayed, skipped): no longer stopped.
       if (this.stoppedAt && position >= this.stoppedAt.position) this.stoppedAt = undefined;
       return (this.position = position);
