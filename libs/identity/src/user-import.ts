@@ -1,5 +1,5 @@
 import { DomainErrorKind, flattenValidationErrors, HumanText, invalid } from '@shecun/core';
-import { normalizeColumnName, SheetRow } from '@shecun/organizations';
+import { mapSheetColumns, normalizeColumnName, SheetRow } from '@shecun/organizations';
 import { plainToInstance } from 'class-transformer';
 import { IsOptional, IsString, Length, Matches, validateSync } from 'class-validator';
 import { GRANTABLE_ROLES, GrantableRole, GrantSpec, grantShapeProblem, normalizeUsername, USERNAME } from './identity.model';
@@ -83,25 +83,7 @@ export interface UserColumnMap {
 }
 
 /** Maps the header to fields; a missing required column or a field named twice refuses the file (422). */
-export function mapUserColumns(header: string[]): UserColumnMap {
-  const fields: Partial<Record<UserImportField, number>> = {};
-  const ignored: string[] = [];
-  header.forEach((name, index) => {
-    const field = COLUMN_FIELD.get(normalizeColumnName(name));
-    if (!field) {
-      if (name.trim()) ignored.push(name.trim());
-      return;
-    }
-    if (fields[field] !== undefined) throw invalid(`列 “${header[fields[field]!]}” 与 “${name}” 都对应 ${label(field)}，请只保留一列 (columns '${header[fields[field]!]}' and '${name}' both give ${field})`);
-    fields[field] = index;
-  });
-  const missing = REQUIRED.filter((f) => fields[f] === undefined);
-  if (missing.length) {
-    const names = missing.map((f) => `${USER_IMPORT_COLUMNS[f][1]} (${f})`).join('、');
-    throw invalid(`缺少必填列：${names}；第一行应为列名 (missing required columns: ${missing.join(', ')}; the first row must name the columns)`, { missingColumns: missing });
-  }
-  return { fields, ignored };
-}
+export const mapUserColumns = (header: string[]): UserColumnMap => mapSheetColumns(header, { fieldOf: COLUMN_FIELD, required: REQUIRED, label });
 
 /** One row checked as POST /api/users would check it (the DTO rules and the grant's shape). */
 export function userCandidateFromRow(row: SheetRow, columns: UserColumnMap): UserImportCandidate {

@@ -230,28 +230,44 @@ export interface ColumnMap {
   ignored: string[];
 }
 
-/** Maps the header's columns to fields; a missing required column or a field named twice refuses the file (422). */
-export function mapColumns(header: string[]): ColumnMap {
-  const fields: Partial<Record<ImportField, number>> = {};
+/** How a file's header names the fields of an import (see `mapSheetColumns`). */
+export interface SheetColumns<F extends string> {
+  /** The field a normalized column name gives (see normalizeColumnName). */
+  fieldOf: ReadonlyMap<string, F>;
+  required: readonly F[];
+  /** The field as people read it (Chinese). */
+  label: (field: F) => string;
+}
+
+/**
+ * Maps a header's columns to fields, for any import of a spreadsheet: a missing required column
+ * or a field named twice refuses the file (422); columns no field takes are reported back.
+ */
+export function mapSheetColumns<F extends string>(header: string[], columns: SheetColumns<F>): { fields: Partial<Record<F, number>>; ignored: string[] } {
+  const fields: Partial<Record<F, number>> = {};
   const ignored: string[] = [];
   header.forEach((name, index) => {
-    const field = COLUMN_FIELD.get(normalizeColumnName(name));
+    const field = columns.fieldOf.get(normalizeColumnName(name));
     if (!field) {
       if (name.trim()) ignored.push(name.trim());
       return;
     }
     if (fields[field] !== undefined) {
-      throw invalid(`列 “${header[fields[field]!]}” 与 “${name}” 都对应 ${FIELD_LABELS[field] ?? field}，请只保留一列 (columns '${header[fields[field]!]}' and '${name}' both give ${field})`);
+      throw invalid(`列 “${header[fields[field]!]}” 与 “${name}” 都对应 ${columns.label(field)}，请只保留一列 (columns '${header[fields[field]!]}' and '${name}' both give ${field})`);
     }
     fields[field] = index;
   });
-  const missing = REQUIRED_IMPORT_FIELDS.filter((f) => fields[f] === undefined);
+  const missing = columns.required.filter((f) => fields[f] === undefined);
   if (missing.length) {
-    const names = missing.map((f) => `${IMPORT_COLUMNS[f][1]} (${f})`).join('、');
+    const names = missing.map((f) => `${columns.label(f)} (${f})`).join('、');
     throw invalid(`缺少必填列：${names}；第一行应为列名 (missing required columns: ${missing.join(', ')}; the first row must name the columns)`, { missingColumns: missing });
   }
   return { fields, ignored };
 }
+
+/** Maps the header's columns to the registry's fields (see mapSheetColumns). */
+export const mapColumns = (header: string[]): ColumnMap =>
+  mapSheetColumns(header, { fieldOf: COLUMN_FIELD, required: REQUIRED_IMPORT_FIELDS, label: (f) => IMPORT_COLUMNS[f][1] });
 
 const fieldLabel = (field: string) => FIELD_LABELS[field] ?? field;
 
