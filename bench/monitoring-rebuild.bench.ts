@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { SqliteEventStore } from '@shecun/event-store';
 import { MonitoredNeed, MonitoringProjection } from '@shecun/monitoring';
 import { ProjectionCheckpoint, ProjectionRunner } from '@shecun/projections';
-import { writeSyntheticNeedLog } from './support/synthetic-log';
+import { rawLogPass, writeSyntheticNeedLog } from './support/synthetic-log';
 
 export interface MonitoringRebuildRound {
   rawPerSecond: number;
@@ -55,21 +55,7 @@ export async function monitoringRebuildBench(needs = 200_000, roundCount = 3): P
 
     // Raw baseline: the same query the store runs, and JSON.parse of each event's data and metadata.
     const reader = new Database(eventsPath, { readonly: true });
-    const readAll = reader.prepare<[number, number], { position: number; data: string; metadata: string }>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
-    const rawPass = () => {
-      let after = -1;
-      let count = 0;
-      for (;;) {
-        const batch = readAll.all(after, 1000);
-        if (batch.length === 0) return count;
-        for (const row of batch) {
-          JSON.parse(row.data);
-          JSON.parse(row.metadata);
-        }
-        count += batch.length;
-        after = batch[batch.length - 1].position;
-      }
-    };
+    const rawPass = rawLogPass(reader, 1000);
     rawPass(); // warm the page cache for both measurements alike
 
     const store = new SqliteEventStore({ path: eventsPath });

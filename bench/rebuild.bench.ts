@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ProjectionHost } from '@shecun/projections';
 import { AppModule } from '../apps/standalone/src/app.module';
 import { loadConfig } from '../apps/standalone/src/config';
+import { rawLogPass } from './support/synthetic-log';
 
 export interface RebuildBenchResult {
   events: number;
@@ -46,22 +47,7 @@ export async function rebuildBench(source: string, options: { only?: string[]; u
     from.close();
 
     const reader = new Database(join(dir, 'events.sqlite'), { readonly: true });
-    const read = reader.prepare<[number, number], { position: number; data: string; metadata: string }>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
-    const until = options.until ?? Infinity;
-    const rawPass = () => {
-      let after = -1;
-      let count = 0;
-      for (;;) {
-        const batch = read.all(after, 5000).filter((r) => r.position <= until);
-        if (batch.length === 0) return count;
-        for (const row of batch) {
-          JSON.parse(row.data);
-          JSON.parse(row.metadata);
-        }
-        count += batch.length;
-        after = batch[batch.length - 1].position;
-      }
-    };
+    const rawPass = rawLogPass(reader, 5000, options.until);
     rawPass(); // warms the page cache for both measurements alike
     let t0 = process.hrtime.bigint();
     const events = rawPass();

@@ -46,3 +46,26 @@ export async function writeSyntheticNeedLog(eventsPath: string, needs: number, s
   writer.close();
   return { events, villages: villages.length, generateSeconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
+
+/**
+ * The raw baseline of every rebuild benchmark: the SQLite event store's own query over the whole
+ * log, `batch` rows at a time (up to position `until`), with JSON.parse of each event's data and
+ * metadata and nothing else. Returns a pass that counts the events it read.
+ */
+export function rawLogPass(reader: Database.Database, batch: number, until = Infinity): () => number {
+  const read = reader.prepare<[number, number], { position: number; data: string; metadata: string }>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
+  return () => {
+    let after = -1;
+    let count = 0;
+    for (;;) {
+      const rows = read.all(after, batch).filter((r) => r.position <= until);
+      if (rows.length === 0) return count;
+      for (const row of rows) {
+        JSON.parse(row.data);
+        JSON.parse(row.metadata);
+      }
+      count += rows.length;
+      after = rows[rows.length - 1].position;
+    }
+  };
+}
