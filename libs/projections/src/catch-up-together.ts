@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { EventStore, RecordedEvent } from '@shecun/event-store';
-import { ProgressListener, ProjectionRunner } from './projection-runner';
+import type { ProgressListener, ProjectionRunner } from './projection-runner';
 
 export interface CatchUpTogetherOptions {
   /** Events read from the log at once, and applied per projection in one transaction (default 10,000). */

@@ -5,14 +5,15 @@ import { ProgressListener, Projection, ProjectionCheckpoint, ProjectionStatus } 
 
 export type { ProgressListener, ProjectionStatus };
 import { backoffDelay, withWriteLock } from '@shecun/core';
+import { catchUpTogether } from './catch-up-together';
 import { FailurePolicy, messageOf, ProcessingControl } from './failure-policy';
 import { canPark, describeError, ParkedEvent, parkedBetween, ParkedInBatch, parkedRow, parkEvent, ProjectionHaltedError, replayParkedEvents, ReplayResult } from './parked-events';
 
 /** Longest a checkpoint moved past events the projection does not handle stays unstored. */
 const SKIPPED_CHECKPOINT_MS = 1000;
 
-/** Most events read from the log at once while catching up. */
-const READ_CHUNK = 1000;
+/** Most events read from the log at once while catching up alone. */
+const MAX_CHUNK = 10_000;
 
 /**
  * Feeds one projection from the global log. Each batch is applied and the checkpoint advanced in
@@ -40,8 +41,9 @@ export class ProjectionRunner {
   private restarts = 0;
   private parked = 0;
   private stoppedAt?: ProjectionStatus['stoppedAt'];
-  /** When the checkpoint was last stored (see `skips`). */
+  /** When the checkpoint was last stored, and where (see `skips`). */
   private storedAt = 0;
+  private storedPosition = START;
   private readonly policy: FailurePolicy;
   private readonly control: ProcessingControl;
 
@@ -49,7 +51,7 @@ export class ProjectionRunner {
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
     readonly projection: Projection,
-    private readonly options: { batchSize?: number; policy?: FailurePolicy } = {},
+    private readonly options: { batchSize?: number; policy?: FailurePolicy; skippedCheckpointMs?: number } = {},
   ) {
     this.logger = new Logger(`Projection ${projection.name}`);
     this.policy = options.policy ?? new FailurePolicy();
@@ -120,8 +122,9 @@ export class ProjectionRunner {
    */
   private skips(events: RecordedEvent[]): boolean {
     const types = this.projection.eventTypes;
-    if (!types || events.length === 0 || events.some((e) => types.includes(e.type))) return false;
-    if (Date.now() - this.storedAt >= SKIPPED_CHECKPOINT_MS) return false;
+    // Live only: a backlog is caught up with its checkpoint stored batch by batch, as a rebuild is.
+    if (!this.caughtUp || !types || events.length === 0 || events.some((e) => types.includes(e.type))) return false;
+    if (Date.now() - this.storedAt >= (this.options.skippedCheckpointMs ?? SKIPPED_CHECKPOINT_MS)) return false;
     this.position = Math.max(this.position, events[events.length - 1].position);
     return true;
   }
@@ -234,6 +237,7 @@ export class ProjectionRunner {
       }),
     ).then((position) => {
       this.storedAt = Date.now();
+      this.storedPosition = position;
       // Past the event it stopped at (replayed, skipped): no longer stopped.
       if (this.stoppedAt && position >= this.stoppedAt.position) this.stoppedAt = undefined;
       return (this.position = position);
@@ -256,7 +260,7 @@ export class ProjectionRunner {
     return new Promise<void>((resolve, reject) => {
       Promise.all([this.checkpoint(), this.refreshParked()])
         .then(([checkpoint]) => {
-          this.position = checkpoint;
+          this.position = this.storedPosition = checkpoint;
           this.subscription = this.store.subscribeAll(checkpoint, async (events) => void (await this.processBatch(events)), {
             batchSize: this.options.batchSize ?? 500,
             onLive: () => {
@@ -299,60 +303,20 @@ export class ProjectionRunner {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     await this.subscription?.stop();
     this.subscription = undefined;
+    // A checkpoint moved in memory past events it does not handle (see `skips`) is stored on the way out.
+    if (this.position > this.storedPosition && this.dataSource.isInitialized) {
+      const position = this.position;
+      await this.inTransaction(async (_manager, from) => Math.max(from, position), false).catch((error) => this.logger.warn(`checkpoint ${position} not stored: ${messageOf(error)}`));
+    }
   }
 
   /**
-   * Reads and applies everything up to the current head, reporting progress: one transaction per
-   * `batchSize` events (the projection's own, or 1000), read from the log in chunks of at most
-   * 1000 so that a chunk is released once applied, however large the transaction.
+   * Reads and applies everything up to the current head, reporting progress: the one-projection
+   * case of {@link catchUpTogether} (one transaction per chunk of at most `batchSize` events, the
+   * projection's own or 1000, and never more than 10,000 read at once).
    */
   async catchUp(onProgress?: ProgressListener, batchSize = this.projection.batchSize ?? 1000): Promise<void> {
-    const head = await this.store.headPosition();
-    let position = await this.checkpoint();
-    // Progress counts positions: events for the SQLite log (positions 1…n), bytes for EventStoreDB.
-    const start = Math.max(position, 0);
-    onProgress?.(0, Math.max(0, head - start));
-    const chunk = Math.min(batchSize, READ_CHUNK);
-    let reachedHead = false;
-    while (!reachedHead && position < head) {
-      const catchUpOnce = () => this.inTransaction(async (manager, from) => {
-        let after = from;
-        for (let applied = 0; applied < batchSize; ) {
-          const batch = await this.store.readAll(after, Math.min(chunk, batchSize - applied));
-          const fresh = batch.filter((e) => e.position <= head);
-          if (fresh.length > 0) {
-            await this.applyEvents(fresh, manager);
-            applied += fresh.length;
-            after = fresh[fresh.length - 1].position;
-          }
-          if (fresh.length === 0 || fresh.length < batch.length || after >= head) {
-            reachedHead = true;
-            break;
-          }
-        }
-        return after;
-      });
-      try {
-        position = await this.policy.waitOut(catchUpOnce, this.control);
-      } catch (error) {
-        if (this.policy.isTransient(error) || !canPark(this.dataSource)) throw error;
-        // Something in the transaction fails: the next chunk one event per transaction, under the policy.
-        reachedHead = false;
-        const events = (await this.store.readAll(await this.checkpoint(), chunk)).filter((e) => e.position <= head);
-        try {
-          for (const event of events) await this.processOne(event);
-        } catch (halt) {
-          if (!(halt instanceof ProjectionHaltedError)) throw halt;
-          // A stopping projection stays before its parked event: catching up ends there.
-          this.halted(halt);
-          onProgress?.(Math.min(await this.checkpoint(), head) - start, head - start);
-          return;
-        }
-        position = await this.checkpoint();
-        if (events.length === 0) break;
-      }
-      onProgress?.(Math.min(position, head) - start, head - start);
-    }
+    await catchUpTogether(this.store, [this], { onProgress, chunkSize: Math.min(batchSize, MAX_CHUNK) });
   }
 
   /**
