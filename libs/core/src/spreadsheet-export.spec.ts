@@ -3,12 +3,12 @@ import ExcelJS from 'exceljs';
 import { chinaDateTime } from './calendar';
 import { exportColumns, exportCsv, exportHeader, exportXlsx, yuanOf } from './spreadsheet-export';
 
-const columns = exportColumns({
-  name: ['名称', 'name'],
-  amount: ['金额', 'amount', 'money'],
-  at: ['发布时间', 'published_at', 'instant'],
-  count: ['数量', 'count', 'number'],
-});
+const columns = exportColumns([
+  ['名称', 'name'],
+  ['金额', 'amount', 'money'],
+  ['发布时间', 'published_at', 'instant'],
+  ['数量', 'count', 'number'],
+]);
 const sheet = { name: '测试', columns, rows: [['=1+1', 123_450, '2025-01-31T16:30:05.123Z', 3], ['乙', -5, null, null], ['丙', null, '', 0]] };
 
 describe('spreadsheet exports', () => {
@@ -25,6 +25,8 @@ describe('spreadsheet exports', () => {
   it('names the columns from one table: Chinese by default, English on request, money as 元 and 分, instants saying China time', () => {
     expect(exportHeader(columns, 'zh')).toEqual(['名称', '金额（元）', '金额（分）', '发布时间（北京时间）', '数量']);
     expect(exportHeader(columns, 'en')).toEqual(['name', 'amount_yuan', 'amount_fen', 'published_at_china_time', 'count']);
+    expect(() => exportColumns([['金额（元）', 'x'], ['金额', 'amount', 'money']])).toThrow('export column 金额（元） is named twice');
+    expect(() => exportCsv({ name: 'x', columns, rows: [['only one']] }, 'zh')).toThrow('an export row has 1 values for 4 columns');
   });
 
   it('CSV: a byte order mark, 元 strings (negative ones unquoted), fen, China time, formulas neutralised', () => {

@@ -30,10 +30,19 @@ export interface ExportColumn {
   kind?: ExportColumnKind;
 }
 
-/** A column table: `{ key: [zh, en, kind?] }`, read in the order written. */
-export type ExportColumnTable = Record<string, readonly [zh: string, en: string, kind?: ExportColumnKind]>;
+/** A column table: `[zh, en, kind?]` per column, in order. */
+export type ExportColumnTable = readonly (readonly [zh: string, en: string, kind?: ExportColumnKind])[];
 
-export const exportColumns = (table: ExportColumnTable): ExportColumn[] => Object.values(table).map(([zh, en, kind]) => ({ zh, en, kind }));
+/** The columns of a table; a header used twice (in either language) is a mistake in the table. */
+export function exportColumns(table: ExportColumnTable): ExportColumn[] {
+  const columns = table.map(([zh, en, kind]) => ({ zh, en, kind }));
+  for (const lang of EXPORT_LANGS) {
+    const names = exportHeader(columns, lang);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) throw new Error(`export column ${twice} is named twice`);
+  }
+  return columns;
+}
 
 export interface ExportSheet {
   /** Worksheet name (XLSX). */
@@ -64,6 +73,7 @@ const empty = (v: unknown) => v === null || v === undefined || v === '';
 
 /** A row's cells: 元 as an exact decimal string (CSV) or the number it reads as (XLSX). */
 function cellsOf(columns: readonly ExportColumn[], row: readonly unknown[], target: 'csv' | 'xlsx'): unknown[] {
+  if (row.length !== columns.length) throw new Error(`an export row has ${row.length} values for ${columns.length} columns`);
   return columns.flatMap((c, i) => {
     const v = row[i];
     switch (c.kind) {

@@ -14,26 +14,26 @@ export interface FlowHistory {
 }
 
 /** Chinese and English column names; the value is money (元 and 分), the occurrence an instant shown in China time. */
-const LEDGER_COLUMNS = exportColumns({
-  position: ['位置', 'position', 'number'],
-  stream: ['事件流', 'stream'],
-  revision: ['版本', 'revision', 'number'],
-  eventId: ['事件编号', 'event_id'],
-  type: ['事件类型', 'type'],
-  occurredAt: ['发生时间', 'occurred_at', 'instant'],
-  actorId: ['操作人', 'actor_id'],
-  actorRole: ['操作人角色', 'actor_role'],
-  actorOrganizationId: ['操作人所属组织', 'actor_organization_id'],
-  flowId: ['捐赠流编号', 'flow_id'],
-  itemId: ['分配或使用编号', 'item_id'],
-  amount: ['数量（按单位）', 'amount', 'number'],
-  unit: ['单位', 'unit'],
-  value: ['价值', 'value', 'money'],
-  counterpart: ['对方', 'counterpart'],
-  reference: ['凭证或说明', 'reference'],
-  prevHash: ['前一哈希', 'prev_hash'],
-  hash: ['哈希', 'hash'],
-});
+const LEDGER_COLUMNS = exportColumns([
+  ['位置', 'position', 'number'],
+  ['事件流', 'stream'],
+  ['版本', 'revision', 'number'],
+  ['事件编号', 'event_id'],
+  ['事件类型', 'type'],
+  ['发生时间', 'occurred_at', 'instant'],
+  ['操作人', 'actor_id'],
+  ['操作人角色', 'actor_role'],
+  ['操作人所属组织', 'actor_organization_id'],
+  ['捐赠流编号', 'flow_id'],
+  ['分配或使用编号', 'item_id'],
+  ['数量（按单位）', 'amount', 'number'],
+  ['单位', 'unit'],
+  ['价值', 'value', 'money'],
+  ['对方', 'counterpart'],
+  ['凭证或说明', 'reference'],
+  ['前一哈希', 'prev_hash'],
+  ['哈希', 'hash'],
+]);
 
 const unitOf = (s: FlowState) => (s.resource.kind === 'money' ? '分' : s.resource.unit);
 const partyName = (p: Party) => `${p.kind}:${p.id} ${p.name}`;
