@@ -128,13 +128,13 @@ describe('exports people open: CSV and XLSX, Chinese headers, 元, China time', 
 
   it('the events behind a money figure: the part in 元 and 分, each event’s instant in China time, as in the JSON', async () => {
     const json = (await t.http().get(`/api/dashboard/figures/received/events?region=${TOWN}`).set(h(BUREAU)).expect(200)).body;
-    const events = json.items.flatMap((p: { fen: number; events: Array<{ id: string; occurredAt: string }> }) => p.events.map((e) => ({ fen: p.fen, ...e })));
-    expect(events.length).toBeGreaterThan(0);
+    const events = json.items.flatMap((p: { fen: number; events: Array<{ id: string; occurredAt: string; amount: number; unit: string }> }) => p.events.map((e) => ({ fen: p.fen, ...e })));
+    expect(events.map((e: { type: string; amount: number }) => [e.type, e.amount])).toEqual([['DonationReceived', 123_405], ['DonationAllocated', 123_405]]);
     const rows = csvRows((await t.http().get(`/api/dashboard/figures/received/events?region=${TOWN}&format=csv`).set(h(BUREAU)).expect(200)).text);
     const xlsx = (await xlsxRows((await file(`/api/dashboard/figures/received/events?region=${TOWN}&format=xlsx&lang=en`, BUREAU)).body)).rows;
     for (const e of events) {
-      expect(rows.find((r) => r['事件编号'] === e.id)).toMatchObject({ '部分金额（元）': yuan(e.fen), '部分金额（分）': String(e.fen), '发生时间（北京时间）': china(e.occurredAt) });
-      expect(xlsx.find((r) => r.event_id === e.id)).toMatchObject({ part_yuan: Number(yuan(e.fen)), part_fen: e.fen, occurred_at_china_time: china(e.occurredAt) });
+      expect(rows.find((r) => r['事件编号'] === e.id)).toMatchObject({ '部分金额（元）': yuan(e.fen), '部分金额（分）': String(e.fen), '发生时间（北京时间）': china(e.occurredAt), '事件数量（按单位）': String(e.amount), 事件单位: '分', '事件金额（元）': yuan(e.amount), '事件金额（分）': String(e.amount) });
+      expect(xlsx.find((r) => r.event_id === e.id)).toMatchObject({ part_yuan: Number(yuan(e.fen)), part_fen: e.fen, occurred_at_china_time: china(e.occurredAt), event_money_yuan: Number(yuan(e.amount)), event_money_fen: e.amount });
     }
   });
 

@@ -49,5 +49,6 @@ describe('spreadsheet exports', () => {
     expect((ws.getRow(2).values as unknown[]).slice(1)).toEqual(["'=1+1", 1234.5, 123450, '2025-02-01 00:30:05', 3]);
     expect(ws.getCell('B2').numFmt).toBe('0.00');
     expect(ws.getCell('B3').value).toBe(-0.05);
+    expect([ws.getCell('D3').value, ws.getCell('B4').value, ws.getCell('E4').value]).toEqual([null, null, 0]);
   });
 });

@@ -106,7 +106,8 @@ export async function exportXlsx(sheet: ExportSheet, lang: ExportLang): Promise<
   const ws = workbook.addWorksheet(sheet.name.slice(0, 31));
   const header = exportHeader(sheet.columns, lang);
   ws.addRow(header.map(xlsxCellValue)).font = { bold: true };
-  for (const r of sheet.rows) ws.addRow(cellsOf(sheet.columns, r, 'xlsx').map(xlsxCellValue));
+  // An empty value is an empty cell, not an empty string.
+  for (const r of sheet.rows) ws.addRow(cellsOf(sheet.columns, r, 'xlsx').map((v) => (empty(v) ? null : xlsxCellValue(v))));
   let n = 1;
   for (const c of sheet.columns) {
     if (c.kind === 'money') {

@@ -175,16 +175,17 @@ const SOURCES_COLUMNS = exportColumns([
   ['位置', 'position', 'number'],
   ['事件类型', 'type'],
   ['发生时间', 'occurred_at', 'instant'],
-  ['事件数量', 'event_amount', 'number'],
+  ['事件数量（按单位）', 'event_amount', 'number'],
   ['事件单位', 'event_unit'],
+  ['事件金额', 'event_money', 'money'],
 ]);
 
-/** Every part of a money figure, one line per event behind it (the part's amount repeated on each of its lines). */
+/** Every part of a money figure, one line per event behind it (the part's amount repeated on each of its lines); a money event's amount in 元 and 分 too. */
 export function sourcesSheet(result: Awaited<ReturnType<MonitoringQueries['sources']>>): ExportSheet {
   const rows: unknown[][] = [];
   result.items.forEach((p, i) => {
     for (const e of p.events) {
-      rows.push([result.figure, result.region.code, i + 1, p.fen, p.bucket, p.at, p.villageCode, p.villageName, p.holder, p.flowId, p.rootFlowId, e.id, e.stream, e.revision, e.position, e.type, e.occurredAt, e.amount, e.unit]);
+      rows.push([result.figure, result.region.code, i + 1, p.fen, p.bucket, p.at, p.villageCode, p.villageName, p.holder, p.flowId, p.rootFlowId, e.id, e.stream, e.revision, e.position, e.type, e.occurredAt, e.amount, e.unit, e.unit === '分' ? e.amount : null]);
     }
   });
   return { name: '指标来源事件', columns: SOURCES_COLUMNS, rows };
