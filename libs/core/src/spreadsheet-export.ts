@@ -102,7 +102,7 @@ export function exportCsv(sheet: ExportSheet, lang: ExportLang): string {
 export async function exportXlsx(sheet: ExportSheet, lang: ExportLang): Promise<Buffer> {
   const excel = (await import('exceljs')).default;
   const workbook: ExcelJS.Workbook = new excel.Workbook();
-  workbook.created = new Date(0);
+  workbook.created = new Date();
   const ws = workbook.addWorksheet(sheet.name.slice(0, 31));
   const header = exportHeader(sheet.columns, lang);
   ws.addRow(header.map(xlsxCellValue)).font = { bold: true };

@@ -33,7 +33,7 @@ export class DashboardQuery {
   @IsOptional() @IsIn(CATEGORIES)
   category?: string;
 
-  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json', description: `csv / xlsx: the same figures as a UTF-8 CSV file (with a byte order mark for spreadsheets). ${FILES}` })
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json', description: `csv / xlsx: the same figures as a file. ${FILES}` })
   @IsOptional() @IsIn(EXPORT_FORMATS, { message: 'format must be json, csv or xlsx' })
   format?: ExportFormat;
 
