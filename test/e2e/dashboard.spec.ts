@@ -249,8 +249,8 @@ describe('monitoring dashboard', () => {
     expect(elsewhere.total).toMatchObject({ needs: { published: 1, fulfilled: 1 }, teams: { formed: 0 }, donations: { receivedFen: 0 }, coverage: { keyVillages: 0, villageCoverage: null } });
   });
 
-  it('exports figures, summaries and drill-downs as CSV', async () => {
-    const figures = await t.http().get('/api/dashboard/figures?region=441826&level=county&format=csv').set(bureau).expect(200);
+  it('exports figures, summaries and drill-downs as CSV (English headers on request; 元 next to fen)', async () => {
+    const figures = await t.http().get('/api/dashboard/figures?region=441826&level=county&format=csv&lang=en').set(bureau).expect(200);
     expect(figures.headers['content-type']).toMatch(/^text\/csv/);
     expect(figures.headers['content-disposition']).toMatch(/attachment; filename="dashboard-figures.csv"/);
     const rows = parse(figures.text, { bom: true, columns: true }) as Array<Record<string, string>>;
@@ -259,16 +259,16 @@ describe('monitoring dashboard', () => {
       ['441826', '2025-02', '1', '1', '1', '6', '6'],
       ['441826', 'all', '5', '4', '0.8', '12', '48'],
     ]);
-    const needs = await t.http().get('/api/dashboard/needs?region=441826&bucket=2025-01&figure=matched&format=csv').set(bureau).expect(200);
+    const needs = await t.http().get('/api/dashboard/needs?region=441826&bucket=2025-01&figure=matched&format=csv&lang=en').set(bureau).expect(200);
     const listed = parse(needs.text, { bom: true, columns: true }) as Array<Record<string, string>>;
     expect(listed.map((r) => [r.need_id, r.title, r.events])).toEqual([
       [ids.N1, 'N1 山溪村路灯', `/api/needs/${ids.N1}/events`],
       [ids.N2, 'N2 东芒村卫生室设备', `/api/needs/${ids.N2}/events`],
       [ids.N3, 'N3 山溪村课桌椅', `/api/needs/${ids.N3}/events`],
     ]);
-    const summary = await t.http().get('/api/dashboard/summary?region=441826&format=csv').set(bureau).expect(200);
+    const summary = await t.http().get('/api/dashboard/summary?region=441826&format=csv&lang=en').set(bureau).expect(200);
     const total = (parse(summary.text, { bom: true, columns: true }) as Array<Record<string, string>>).at(-1)!;
-    expect(total).toMatchObject({ bucket: 'all', published: '5', received_fen: '50000', used_fen: '20000', received_events: '/api/dashboard/figures/received/events?region=441826&period=month', key_villages_now: '2', key_village_coverage_now: '0.5' });
+    expect(total).toMatchObject({ bucket: 'all', published: '5', received_yuan: '500.00', received_fen: '50000', used_yuan: '200.00', used_fen: '20000', received_events: '/api/dashboard/figures/received/events?region=441826&period=month', key_villages_now: '2', key_village_coverage_now: '0.5' });
   });
 
   it('answers bureau staff and auditors within their scope and administrators; refuses others, regions out of scope and bad input with problem details', async () => {

@@ -286,14 +286,14 @@ describe('donations: flows, trace, audit views, disclosure, ledger', () => {
   });
 
   it('exports the ledger as CSV and as IATI 2.03 activities', async () => {
-    const csv = await t.http().get('/api/audit/donations/ledger.csv').set(h(AUDITOR)).expect(200).expect('content-type', /text\/csv/);
+    const csv = await t.http().get('/api/audit/donations/ledger.csv?lang=en').set(h(AUDITOR)).expect(200).expect('content-type', /text\/csv/);
     const rows = parse(csv.text.replace(/^\ufeff/, ''), { columns: true }) as Record<string, string>[];
     const used = rows.filter((r) => r.type === 'DonationUsed' && r.flow_id === childId);
-    expect(used[0]).toMatchObject({ actor_role: 'organization', actor_organization_id: HUB, amount: '300000', unit: '分', value_fen: '300000', counterpart: `village:${VILLAGE} need:${needId}` });
+    expect(used[0]).toMatchObject({ actor_role: 'organization', actor_organization_id: HUB, amount: '300000', unit: '分', value_yuan: '3000.00', value_fen: '300000', counterpart: `village:${VILLAGE} need:${needId}` });
     expect(used[0].reference).toContain('invoice:44001234 No.00056789');
     expect(used[0].hash).toMatch(/^[0-9a-f]{64}$/);
     expect(rows.filter((r) => r.flow_id === childId).map((r) => r.type)).toEqual(['TransferReceived', 'DonationAllocated', 'DonationUsed', 'UseConfirmed', 'DonationDisclosed', 'DonationRefunded']);
-    expect(rows.find((r) => r.type === 'DonationRefunded' && r.flow_id === childId)).toMatchObject({ amount: '-50000' });
+    expect(rows.find((r) => r.type === 'DonationRefunded' && r.flow_id === childId)).toMatchObject({ amount: '-50000', value_yuan: '-500.00', value_fen: '-50000' });
     await t.http().get('/api/audit/donations/ledger.csv').set(h(staffOf(HUB))).expect(403);
 
     const xml = await t.http().get('/api/audit/donations/iati.xml').set(h(AUDITOR)).expect(200).expect('content-type', /application\/xml/);

@@ -7,9 +7,8 @@ import { registerOrganizations } from '../support/organizations';
  * Every CSV the app writes, opened by a spreadsheet program, shows user text as text (the OWASP
  * CSV injection guidance; libs/core/src/spreadsheet-cell.ts): need titles, organization names,
  * notes, reasons, receipt numbers and units that start like a formula come back with a single
- * quote in front, and amounts — negative ones too — stay numbers. On the embedded app over HTTP,
- * parsed with csv-parse. (The app writes no XLSX file; the XLSX cell writer is checked with
- * exceljs in libs/core/src/spreadsheet-cell.spec.ts.)
+ * quote in front, and amounts — negative ones too — stay numbers (the 元 column too: "-50.00", no quote). On the embedded app over HTTP,
+ * parsed with csv-parse. (The XLSX files are checked in test/e2e/export-files.spec.ts.)
  */
 
 const HUB = 'org-csv-hub';
@@ -64,7 +63,7 @@ describe('CSV exports keep user text as text', () => {
     await t.http().post(`/api/donations/${flow}/corrections`).set(hub).send({ amount: 95_000, receiptNumber: '@SUM(1)', reason: '+1' }).expect(200);
     const goods = await t.http().post('/api/donations').set(hub).send({ donorKind: 'individual', recipientKind: 'organization', recipientId: HUB, resourceKind: 'goods', item: '+1', unit: '@SUM(1)', estimatedValueFen: 20_000, amount: 10 }).expect(201);
 
-    const csv = await t.http().get('/api/audit/donations/ledger.csv').set(h(AUDITOR)).expect(200).expect('content-type', /text\/csv/);
+    const csv = await t.http().get('/api/audit/donations/ledger.csv?lang=en').set(h(AUDITOR)).expect(200).expect('content-type', /text\/csv/);
     const rows = rowsOf(csv.text);
     expectNoFormula(rows);
     const of = (type: string, flowId = flow) => rows.find((r) => r.type === type && r.flow_id === flowId)!;
@@ -78,9 +77,9 @@ describe('CSV exports keep user text as text', () => {
     expect(of('DonationRefunded').reference).toBe("'-1");
     expect(of('DonationPledged', goods.body.flowId).unit).toBe("'@SUM(1)");
     // Amounts are numbers: a refund and a return are negative, written without a quote.
-    expect(of('DonationRefunded')).toMatchObject({ amount: '-5000', value_fen: '-5000' });
-    expect(of('AllocationReturned')).toMatchObject({ amount: '-10000', value_fen: '-10000' });
-    expect(of('DonationReceived')).toMatchObject({ amount: '90000', value_fen: '90000' });
+    expect(of('DonationRefunded')).toMatchObject({ amount: '-5000', value_yuan: '-50.00', value_fen: '-5000' });
+    expect(of('AllocationReturned')).toMatchObject({ amount: '-10000', value_yuan: '-100.00', value_fen: '-10000' });
+    expect(of('DonationReceived')).toMatchObject({ amount: '90000', value_yuan: '900.00', value_fen: '90000' });
     expect(of('ReceiptCorrected')).toMatchObject({ amount: '5000', reference: "'+1 → @SUM(1): +1" });
   });
 
@@ -97,19 +96,19 @@ describe('CSV exports keep user text as text', () => {
     }
     await t.projections.waitFor(await t.store.headPosition());
 
-    const needs = await t.http().get('/api/dashboard/needs?region=441826105&figure=published&format=csv').set(h(BUREAU)).expect(200).expect('content-type', /text\/csv/);
+    const needs = await t.http().get('/api/dashboard/needs?region=441826105&figure=published&format=csv&lang=en').set(h(BUREAU)).expect(200).expect('content-type', /text\/csv/);
     const listed = rowsOf(needs.text);
     expectNoFormula(listed);
     expect(listed.map((r) => r.title).sort()).toEqual(ONE_LINE.map((title) => `'${title}`).sort());
     expect(listed.every((r) => r.village_code === VILLAGE && numeric.test(r.team_commitments))).toBe(true);
 
-    const figures = rowsOf((await t.http().get('/api/dashboard/figures?region=441826&level=town&format=csv').set(h(BUREAU)).expect(200)).text);
+    const figures = rowsOf((await t.http().get('/api/dashboard/figures?region=441826&level=town&format=csv&lang=en').set(h(BUREAU)).expect(200)).text);
     expectNoFormula(figures);
     const total = figures.at(-1)!;
     expect(total).toMatchObject({ bucket: 'all', published: String(ONE_LINE.length) });
     expect(total.region_name).not.toMatch(/^'/);
 
-    const summary = rowsOf((await t.http().get('/api/dashboard/summary?region=441826105&format=csv').set(h(BUREAU)).expect(200)).text);
+    const summary = rowsOf((await t.http().get('/api/dashboard/summary?region=441826105&format=csv&lang=en').set(h(BUREAU)).expect(200)).text);
     expectNoFormula(summary);
     expect(summary.at(-1)).toMatchObject({ bucket: 'all', published: String(ONE_LINE.length) });
   });

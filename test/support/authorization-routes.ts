@@ -329,6 +329,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/audit/donations/anomalies': { donation: 'allocated', request: () => ({ path: '/api/audit/donations/anomalies?days=0' }), outcomes: auditReaders },
   'GET /api/audit/donations/ledger': { request: () => ({ path: '/api/audit/donations/ledger' }), outcomes: auditReaders },
   'GET /api/audit/donations/ledger.csv': { donation: 'used', request: () => ({ path: '/api/audit/donations/ledger.csv' }), outcomes: auditReaders },
+  'GET /api/audit/donations/ledger.xlsx': { donation: 'used', request: () => ({ path: '/api/audit/donations/ledger.xlsx' }), outcomes: auditReaders },
   'GET /api/audit/donations/iati.xml': { donation: 'used', request: () => ({ path: '/api/audit/donations/iati.xml' }), outcomes: auditReaders },
   // Parked events of the projections: system administrators only (none is parked here: a skip finds nothing, 404).
   'GET /api/admin/parked': { request: () => ({ path: '/api/admin/parked' }), outcomes: expect_(403, { admin: 'allow' }) },

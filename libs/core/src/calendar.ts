@@ -15,3 +15,10 @@ export function chinaDate(instant: string | Date | number): string {
 
 /** Today's date in China. */
 export const chinaToday = (now: Date | number = Date.now()): string => chinaDate(now);
+
+/** An instant as a China-time wall clock, `YYYY-MM-DD HH:mm:ss` (what exports show; UTC+8, no daylight saving). */
+export function chinaDateTime(instant: string | Date | number): string {
+  const ms = (typeof instant === 'string' ? Date.parse(instant) : typeof instant === 'number' ? instant : instant.getTime()) + CHINA_OFFSET_MS;
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}

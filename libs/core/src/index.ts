@@ -25,4 +25,5 @@ export * from './periodic-sweeper';
 export * from './http/paging';
 export * from './calendar';
 export * from './spreadsheet-cell';
+export * from './spreadsheet-export';
 export * from './retry';

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Optional, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Optional, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { EvidenceService, resolveEvidence, sendEvidence, ThumbnailQuery, wantsThumbnail } from '@shecun/evidence';
 import type { Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, Command, CommandContext, CommandResult, CurrentActor, IDEMPOTENCY_HEADER, notFound, Public } from '@shecun/core';
+import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Actor, Command, CommandContext, CommandResult, CSV_CONTENT_TYPE, CurrentActor, exportCsv, exportXlsx, IDEMPOTENCY_HEADER, notFound, Public, XLSX_CONTENT_TYPE } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { recordAuditedRead } from '@shecun/identity';
 import { randomUUID } from 'node:crypto';
@@ -15,6 +15,7 @@ import {
   ConfirmUseDto,
   AnomaliesQuery,
   AsOfQuery,
+  LedgerExportQuery,
   CorrectReceiptDto,
   EstablishFundDto,
   FlowEvidenceParam,
@@ -32,7 +33,7 @@ import {
 } from './donations.dto';
 import { UseEvidence } from './donation.model';
 import { DonationsQueries, presentFlow } from './donations.queries';
-import { ledgerCsv } from './exports';
+import { ledgerSheet } from './exports';
 import { iatiActivities } from './iati';
 import { FlowState } from './flow.decider';
 import { FundState } from './fund.decider';
@@ -40,6 +41,9 @@ import { FundState } from './fund.decider';
 /** The platform's identifier in the IATI export, reporting in place of an organization whose credit code is not known. */
 const IATI_PREFIX = process.env.IATI_PREFIX ?? 'CN-SHECUN';
 const shortId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** What the ledger files hold. */
+const LEDGER_FILE = 'Headers in Chinese (lang=en: English); the value as 价值（元） with two decimals next to 价值（分） (value_yuan, value_fen); times in China time (北京时间)';
 
 @ApiTags('donations 捐赠流向')
 @Controller('api/donations')
@@ -273,11 +277,20 @@ export class DonationAuditController {
   }
 
   @Get('ledger.csv')
-  @Header('content-type', 'text/csv; charset=utf-8')
+  @Header('content-type', CSV_CONTENT_TYPE)
   @Header('content-disposition', 'attachment; filename="donations-ledger.csv"')
-  @ApiOperation({ summary: '账本导出 CSV of every donation event the caller may audit, with amounts, counterparts, references and hashes; as of a date' })
-  async ledgerCsv(@Query() query: AsOfQuery, @CurrentActor() actor: Actor) {
-    return ledgerCsv(await this.queries.histories(actor, query.asOf));
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: `账本导出 CSV of every donation event the caller may audit, with amounts, counterparts, references and hashes; as of a date. ${LEDGER_FILE}` })
+  async ledgerCsv(@Query() query: LedgerExportQuery, @CurrentActor() actor: Actor) {
+    return exportCsv(ledgerSheet(await this.queries.histories(actor, query.asOf)), query.lang ?? 'zh');
+  }
+
+  @Get('ledger.xlsx')
+  @ApiProduces(XLSX_CONTENT_TYPE)
+  @ApiOperation({ summary: `账本导出 The same ledger as an Excel workbook (values as numbers, 元 with a 0.00 format). ${LEDGER_FILE}` })
+  async ledgerXlsx(@Query() query: LedgerExportQuery, @CurrentActor() actor: Actor) {
+    const workbook = await exportXlsx(ledgerSheet(await this.queries.histories(actor, query.asOf)), query.lang ?? 'zh');
+    return new StreamableFile(workbook, { type: XLSX_CONTENT_TYPE, disposition: 'attachment; filename="donations-ledger.xlsx"' });
   }
 
   @Get('iati.xml')

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto, HumanText } from '@shecun/core';
+import { EXPORT_LANGS, ExportLang, PageQueryDto, HumanText } from '@shecun/core';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { DONOR_KINDS, EVIDENCE_KINDS, EvidenceKind } from './donation.model';
@@ -148,6 +148,12 @@ export class AsOfQuery {
   @ApiPropertyOptional({ example: '2026-06-30', description: 'A date (end of that day, China time) or an ISO instant; the view is replayed from events up to then' })
   @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2}))?$/, { message: 'asOf must be a date YYYY-MM-DD or an ISO instant' })
   asOf?: string;
+}
+
+export class LedgerExportQuery extends AsOfQuery {
+  @ApiPropertyOptional({ enum: EXPORT_LANGS, default: 'zh', description: 'Column headers: zh (Chinese, default) or en (English)' })
+  @IsOptional() @IsIn(EXPORT_LANGS, { message: 'lang must be zh or en' })
+  lang?: ExportLang;
 }
 
 export class AnomaliesQuery extends AsOfQuery {

@@ -1,12 +1,11 @@
-import { spreadsheetRows } from '@shecun/core';
+import { exportColumns, ExportSheet } from '@shecun/core';
 import { RecordedEvent } from '@shecun/event-store';
-import { stringify } from 'csv-stringify/sync';
 import { Donor, Party } from './donation.model';
 import { FlowEvent, FlowState, valueOf } from './flow.decider';
 
 /**
- * Exports of the donations ledger: a CSV with one row per sealed event (this file) and the IATI
- * activity file (iati.ts).
+ * Exports of the donations ledger: a sheet with one row per sealed event, written as CSV or XLSX
+ * (libs/core/src/spreadsheet-export.ts; this file), and the IATI activity file (iati.ts).
  */
 
 export interface FlowHistory {
@@ -14,10 +13,27 @@ export interface FlowHistory {
   events: RecordedEvent[];
 }
 
-const LEDGER_COLUMNS = [
-  'position', 'stream', 'revision', 'event_id', 'type', 'occurred_at', 'actor_id', 'actor_role', 'actor_organization_id',
-  'flow_id', 'item_id', 'amount', 'unit', 'value_fen', 'counterpart', 'reference', 'prev_hash', 'hash',
-] as const;
+/** Chinese and English column names; the value is money (元 and 分), the occurrence an instant shown in China time. */
+const LEDGER_COLUMNS = exportColumns([
+  ['位置', 'position', 'number'],
+  ['事件流', 'stream'],
+  ['版本', 'revision', 'number'],
+  ['事件编号', 'event_id'],
+  ['事件类型', 'type'],
+  ['发生时间', 'occurred_at', 'instant'],
+  ['操作人', 'actor_id'],
+  ['操作人角色', 'actor_role'],
+  ['操作人所属组织', 'actor_organization_id'],
+  ['捐赠流编号', 'flow_id'],
+  ['分配或使用编号', 'item_id'],
+  ['数量（按单位）', 'amount', 'number'],
+  ['单位', 'unit'],
+  ['价值', 'value', 'money'],
+  ['对方', 'counterpart'],
+  ['凭证或说明', 'reference'],
+  ['前一哈希', 'prev_hash'],
+  ['哈希', 'hash'],
+]);
 
 const unitOf = (s: FlowState) => (s.resource.kind === 'money' ? '分' : s.resource.unit);
 const partyName = (p: Party) => `${p.kind}:${p.id} ${p.name}`;
@@ -56,7 +72,7 @@ function movement(e: FlowEvent, s: FlowState): { itemId: string; amount: number 
   return { itemId: '', amount: null, counterpart: '', reference: JSON.stringify(d) };
 }
 
-export function ledgerCsv(flows: FlowHistory[]): string {
+export function ledgerSheet(flows: FlowHistory[]): ExportSheet {
   const rows = flows
     .flatMap(({ state, events }) => events.map((e) => ({ state, e })))
     .sort((a, b) => a.e.position - b.e.position)
@@ -64,12 +80,10 @@ export function ledgerCsv(flows: FlowHistory[]): string {
       const m = movement({ type: e.type, data: e.data } as FlowEvent, state);
       const seal = (e.data as { ledger?: { prevHash: string; hash: string } }).ledger;
       return [
-        e.position, e.streamName, e.revision, e.id, e.type, e.metadata.occurredAt, e.metadata.actorId, e.metadata.actorRole, e.metadata.actorOrganizationId ?? '',
-        state.id, m.itemId, m.amount ?? '', unitOf(state), m.amount === null ? '' : Math.sign(m.amount) * valueOf(state, Math.abs(m.amount)), m.counterpart, m.reference,
-        seal?.prevHash ?? '', seal?.hash ?? '',
+        e.position, e.streamName, e.revision, e.id, e.type, e.metadata.occurredAt, e.metadata.actorId, e.metadata.actorRole, e.metadata.actorOrganizationId,
+        state.id, m.itemId, m.amount, unitOf(state), m.amount === null ? null : Math.sign(m.amount) * valueOf(state, Math.abs(m.amount)), m.counterpart, m.reference,
+        seal?.prevHash, seal?.hash,
       ];
     });
-  // A byte order mark so that spreadsheet programs read the Chinese text as UTF-8; amounts stay
-  // numbers, text a spreadsheet could run as a formula is neutralised (spreadsheetRows).
-  return '\ufeff' + stringify(spreadsheetRows([LEDGER_COLUMNS, ...rows]));
+  return { name: '捐赠账本', columns: LEDGER_COLUMNS, rows };
 }

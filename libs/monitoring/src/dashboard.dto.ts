@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '@shecun/core';
+import { EXPORT_FORMATS, EXPORT_LANGS, ExportFormat, ExportLang, PageQueryDto } from '@shecun/core';
 import { CATEGORIES } from '@shecun/categories';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { FIGURES, Figure } from './figures';
@@ -9,6 +9,8 @@ import { Period, PERIODS } from './periods';
 const REGION = /^(\d{2}|\d{4}|\d{6}|\d{9})$/;
 const REGION_MESSAGE = 'region must be a division code of 2, 4, 6 or 9 digits (province, city, county or town)';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const FILES = 'csv: a UTF-8 CSV file with a byte order mark; xlsx: an Excel workbook. Both: headers in Chinese (lang=en: English), amounts as 元 with two decimals next to the fen, instants in China time (北京时间)';
+const LANG_DESCRIPTION = 'Column headers of the CSV / XLSX file: zh (Chinese, default) or en (English); the JSON answer is the same either way';
 
 export class DashboardQuery {
   @ApiPropertyOptional({ example: '4418', description: 'Province 44, a city (4 digits), county (6) or town (9); default: the caller’s scope (44 for administrators). Bureau staff and auditors ask within their scope only (403 otherwise).' })
@@ -31,9 +33,13 @@ export class DashboardQuery {
   @IsOptional() @IsIn(CATEGORIES)
   category?: string;
 
-  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', description: 'csv: the same figures as a UTF-8 CSV file (with a byte order mark for spreadsheets)' })
-  @IsOptional() @IsIn(['json', 'csv'])
-  format?: 'json' | 'csv';
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json', description: `csv / xlsx: the same figures as a file. ${FILES}` })
+  @IsOptional() @IsIn(EXPORT_FORMATS, { message: 'format must be json, csv or xlsx' })
+  format?: ExportFormat;
+
+  @ApiPropertyOptional({ enum: EXPORT_LANGS, default: 'zh', description: LANG_DESCRIPTION })
+  @IsOptional() @IsIn(EXPORT_LANGS, { message: 'lang must be zh or en' })
+  lang?: ExportLang;
 }
 
 export class FiguresQuery extends DashboardQuery {
@@ -57,9 +63,13 @@ export class SourcesQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['true', 'false'], default: 'false', description: 'true: only the unallocated part (未分配, at the province)' })
   @IsOptional() @IsIn(['true', 'false'], { message: 'unallocated must be true or false' })
   unallocated?: 'true' | 'false';
-  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', description: 'csv: every part with its events (not paged)' })
-  @IsOptional() @IsIn(['json', 'csv'])
-  format?: 'json' | 'csv';
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json', description: `csv / xlsx: every part with its events (not paged). ${FILES}` })
+  @IsOptional() @IsIn(EXPORT_FORMATS, { message: 'format must be json, csv or xlsx' })
+  format?: ExportFormat;
+
+  @ApiPropertyOptional({ enum: EXPORT_LANGS, default: 'zh', description: LANG_DESCRIPTION })
+  @IsOptional() @IsIn(EXPORT_LANGS, { message: 'lang must be zh or en' })
+  lang?: ExportLang;
 }
 
 export class DrillDownQuery extends PageQueryDto {
@@ -74,7 +84,11 @@ export class DrillDownQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: FIGURES, default: 'published', description: 'Which figure’s needs: published, matched, fully_committed, fulfilled, team_commitments, team_delivered' })
   @IsOptional() @IsIn(FIGURES)
   figure?: Figure;
-  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', description: 'csv: every need of the figure (not paged)' })
-  @IsOptional() @IsIn(['json', 'csv'])
-  format?: 'json' | 'csv';
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json', description: `csv / xlsx: every need of the figure (not paged). ${FILES}` })
+  @IsOptional() @IsIn(EXPORT_FORMATS, { message: 'format must be json, csv or xlsx' })
+  format?: ExportFormat;
+
+  @ApiPropertyOptional({ enum: EXPORT_LANGS, default: 'zh', description: LANG_DESCRIPTION })
+  @IsOptional() @IsIn(EXPORT_LANGS, { message: 'lang must be zh or en' })
+  lang?: ExportLang;
 }

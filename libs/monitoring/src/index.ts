@@ -4,7 +4,7 @@ export * from './need-milestones';
 export * from './monitoring.projection';
 export * from './monitoring.queries';
 export * from './dashboard.dto';
-export * from './dashboard.csv';
+export * from './dashboard.exports';
 export * from './dashboard.controller';
 export * from './monitoring.module';
 export * from './context';
