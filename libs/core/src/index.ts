@@ -27,3 +27,4 @@ export * from './calendar';
 export * from './spreadsheet-cell';
 export * from './spreadsheet-export';
 export * from './retry';
+export * from './prng';

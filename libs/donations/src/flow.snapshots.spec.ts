@@ -13,7 +13,8 @@ import { Actor, CommandEnvelope, executeCommand, foldRecorded, loadStream } from
 import { EventStore, ReadStreamOptions, SnapshotStore, SqliteEventStore, SqliteSnapshotStore, StoredSnapshot, useSnapshots } from '@shecun/event-store';
 import { flowStream } from './donation.model';
 import { availableOf, FlowCommand, flowDecider, FlowState } from './flow.decider';
-import { appendSteps, coordinatorOf, FlowStep, FOUNDATION_STAFF, longFlow, random, VILLAGES } from './long-flow';
+import { prng } from '@shecun/core';
+import { appendSteps, coordinatorOf, FlowStep, FOUNDATION_STAFF, longFlow, VILLAGES } from './long-flow';
 
 const FLOW = 'long-1';
 const STREAM = flowStream(FLOW);
@@ -105,7 +106,7 @@ describe(`snapshots on a donation flow of ${EVENTS} events`, () => {
   });
 
   it('decides the same with and without snapshots: same events appended, same errors, same retried outcomes', async () => {
-    const rnd = random(2026);
+    const rnd = prng(2026);
     const kinds = { ok: 0, refused: 0, retried: 0 };
     for (let i = 0; i < 60; i++) {
       const [command, actor, extra] = draw(rnd);

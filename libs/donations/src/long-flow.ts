@@ -4,7 +4,7 @@
  * evidence added later, uses confirmed by the village coordinators, unused remainders returned now
  * and then, a refund and a receipt correction along the way. Deterministic for a seed.
  */
-import { Actor, commandEventId, DecisionContext, eventToAppend } from '@shecun/core';
+import { Actor, commandEventId, DecisionContext, eventToAppend, prng } from '@shecun/core';
 import { EventStore } from '@shecun/event-store';
 import { flowStream, Party } from './donation.model';
 import { FlowCommand, flowDecider, FlowEvent, FlowState, initialFlowState } from './flow.decider';
@@ -22,21 +22,9 @@ export interface FlowStep {
   events: FlowEvent[];
 }
 
-/** Small deterministic PRNG (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Commands (decided in memory) until the flow holds at least `events` events. */
 export function longFlow(flowId: string, events: number, seed = 19): { steps: FlowStep[]; state: FlowState } {
-  const rnd = random(seed);
+  const rnd = prng(seed);
   const steps: FlowStep[] = [];
   let state = initialFlowState;
   let count = 0;

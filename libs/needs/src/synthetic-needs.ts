@@ -1,4 +1,4 @@
-import { Actor, DecisionContext, SYSTEM_ACTOR } from '@shecun/core';
+import { Actor, DecisionContext, prng, SYSTEM_ACTOR } from '@shecun/core';
 import { EventMetadata } from '@shecun/event-store';
 import { randomUUID } from 'node:crypto';
 import { needDecider } from './need.decider';
@@ -39,17 +39,7 @@ export interface SyntheticEvent {
   metadata: EventMetadata;
 }
 
-/** mulberry32: a small deterministic PRNG (generated data sets: the same data for the same seed). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
