@@ -1,49 +1,20 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Actor, DomainError } from '@shecun/core';
-import { ImportReport, REGISTRY_FILE_FORMATS, RegistryFileFormat, RegistryImportService } from '@shecun/organizations';
+import { ImportReport, RegistryImportService } from '@shecun/organizations';
 import { ProjectionHost } from '@shecun/projections';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { ImportFileArguments, parseImportFileArguments } from './import-arguments';
 import { phaseBars, ProgressBar } from './phase-bars';
 
 export type { ProgressBar };
 
 export const IMPORT_USAGE = 'cli import-organizations <file.csv|file.xlsx> [--dry-run] [--scope <division prefix>] [--format csv|xlsx] [--report <report.json>]';
 
-export interface ImportArguments {
-  file: string;
-  dryRun: boolean;
-  /** Act as bureau staff of this scope (rows outside it are rejected); without it, as the platform (`system`). */
-  scope?: string;
-  format?: RegistryFileFormat;
-  report?: string;
-}
+export type ImportArguments = ImportFileArguments;
 
-export function parseImportArguments(args: string[]): ImportArguments {
-  const out: Partial<ImportArguments> = { dryRun: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${arg} needs a value\nusage: ${IMPORT_USAGE}`);
-      return v;
-    };
-    if (arg === '--dry-run') out.dryRun = true;
-    else if (arg === '--scope') {
-      out.scope = value();
-      if (!/^44\d{0,10}$/.test(out.scope)) throw new Error(`--scope must be a Guangdong division code prefix (44, 4418, 441826 …), got ${out.scope}`);
-    } else if (arg === '--format') {
-      const format = value();
-      if (!(REGISTRY_FILE_FORMATS as readonly string[]).includes(format)) throw new Error(`--format must be csv or xlsx, got ${format}`);
-      out.format = format as RegistryFileFormat;
-    } else if (arg === '--report') out.report = value();
-    else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}\nusage: ${IMPORT_USAGE}`);
-    else if (out.file === undefined) out.file = arg;
-    else throw new Error(`one file at a time\nusage: ${IMPORT_USAGE}`);
-  }
-  if (!out.file) throw new Error(`usage: ${IMPORT_USAGE}`);
-  return out as ImportArguments;
-}
+export const parseImportArguments = (args: string[]): ImportArguments =>
+  parseImportFileArguments(args, IMPORT_USAGE, { pattern: /^44\d{0,10}$/, message: '--scope must be a Guangdong division code prefix (44, 4418, 441826 …)' });
 
 /**
  * `cli import-organizations`: the registry import of POST /api/organizations/import for files of

@@ -1,55 +1,30 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Actor, DomainError } from '@shecun/core';
 import { UserImportReport, UserImportService } from '@shecun/identity';
-import { REGISTRY_FILE_FORMATS, RegistryFileFormat } from '@shecun/organizations';
 import { ProjectionHost } from '@shecun/projections';
 import { stringify } from 'csv-stringify/sync';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { ImportFileArguments, parseImportFileArguments } from './import-arguments';
 import { phaseBars, ProgressBar } from './phase-bars';
 
 export const IMPORT_USERS_USAGE = 'cli import-users <file.csv|file.xlsx> [--dry-run] [--passwords-out <passwords.csv>] [--scope <division prefix>] [--format csv|xlsx] [--report <report.json>]';
 
-export interface ImportUsersArguments {
-  file: string;
-  dryRun: boolean;
+export interface ImportUsersArguments extends ImportFileArguments {
   /** Where the one-time passwords of the users created go (a CSV for the bureau, readable by the owner only). */
   passwordsOut?: string;
-  /** Act as bureau staff of this scope (rows outside it are refused); without it, as the platform (`system`). */
-  scope?: string;
-  format?: RegistryFileFormat;
-  report?: string;
 }
 
 export function parseImportUsersArguments(args: string[]): ImportUsersArguments {
-  const out: Partial<ImportUsersArguments> = { dryRun: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${arg} needs a value\nusage: ${IMPORT_USERS_USAGE}`);
-      return v;
-    };
-    if (arg === '--dry-run') out.dryRun = true;
-    else if (arg === '--passwords-out') out.passwordsOut = value();
-    else if (arg === '--scope') {
-      out.scope = value();
-      if (!/^44(\d{2}|\d{4})?$/.test(out.scope)) throw new Error(`--scope must be a bureau's scope: 44, a city (4418) or a county (441826), got ${out.scope}`);
-    } else if (arg === '--format') {
-      const format = value();
-      if (!(REGISTRY_FILE_FORMATS as readonly string[]).includes(format)) throw new Error(`--format must be csv or xlsx, got ${format}`);
-      out.format = format as RegistryFileFormat;
-    } else if (arg === '--report') out.report = value();
-    else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}\nusage: ${IMPORT_USERS_USAGE}`);
-    else if (out.file === undefined) out.file = arg;
-    else throw new Error(`one file at a time\nusage: ${IMPORT_USERS_USAGE}`);
-  }
-  if (!out.file) throw new Error(`usage: ${IMPORT_USERS_USAGE}`);
+  let passwordsOut: string | undefined;
+  const scope = { pattern: /^44(\d{2}|\d{4})?$/, message: "--scope must be a bureau's scope: 44, a city (4418) or a county (441826)" };
+  const out: ImportUsersArguments = parseImportFileArguments(args, IMPORT_USERS_USAGE, scope, { 'passwords-out': (value) => (passwordsOut = value) });
+  if (passwordsOut !== undefined) out.passwordsOut = passwordsOut;
   if (!out.dryRun && !out.passwordsOut) {
     throw new Error(`新用户的一次性密码须写入文件：请加 --passwords-out <文件> (new users' one-time passwords must go to a file: add --passwords-out <file>)\nusage: ${IMPORT_USERS_USAGE}`);
   }
   if (out.passwordsOut && existsSync(out.passwordsOut)) throw new Error(`${out.passwordsOut} exists already: choose a new file (one-time passwords are never written over)`);
-  return out as ImportUsersArguments;
+  return out;
 }
 
 /**
