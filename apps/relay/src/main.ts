@@ -21,12 +21,12 @@ async function main(): Promise<void> {
   const bus = new KafkaBus({ brokers: requiredEnv('KAFKA_BROKERS').split(','), clientId: 'shecun-relay' });
   // TOPIC_PREFIX separates environments (and test runs) sharing one broker.
   const prefix = process.env.TOPIC_PREFIX ?? '';
-  const relay = new EventRelay(store, bus, checkpoints, { name: process.env.RELAY_NAME ?? 'main', topicFor: (e) => prefix + STREAM_CATALOGUE.topicFor(e.streamName) });
+  const relay = new EventRelay(store, bus, checkpoints, { name: process.env.RELAY_NAME ?? 'main', topicFor: (e) => prefix + STREAM_CATALOGUE.topicOf(e) });
 
   let live = false;
   registerRelayMetrics(relay, store);
   // GET /health, GET /metrics; any other path 404 problem+json.
-  const health = createOpsServer(() => ({ status: live ? 200 : 503, body: { status: live ? 'ok' : 'starting', checkpoint: relay.checkpoint, restarts: relay.restarts } }));
+  const health = createOpsServer(() => ({ status: live ? 200 : 503, body: { status: live ? 'ok' : 'starting', checkpoint: relay.checkpoint, restarts: relay.restarts, ...(relay.lastError ? { lastError: relay.lastError } : {}) } }));
   health.listen(Number(process.env.PORT ?? 3002), process.env.HOST ?? '0.0.0.0');
 
   const shutdown = async () => {

@@ -1,5 +1,5 @@
 import { defineEventVersions } from '@shecun/event-store';
-import { fromBusMessage, StreamCatalogue, toBusMessage, UnknownStreamError } from './integration-events';
+import { fromBusMessage, StreamCatalogue, toBusMessage, UndeclaredEventError, UnknownStreamError } from './integration-events';
 
 const catalogue = new StreamCatalogue([
   { name: 'needs', streams: { need: 'shecun.needs.v1' } },
@@ -33,6 +33,14 @@ describe('integration events', () => {
     expect(catalogue.topics).toEqual(['shecun.needs.v1', 'shecun.organizations.v1']);
     expect(() => catalogue.topicFor('volunteer-v1')).toThrow(UnknownStreamError);
     expect(() => catalogue.check(['shecun.needs.v1', 'shecun.misc.v1'])).toThrow(/unknown topics shecun.misc.v1/);
+  });
+
+  it('refuses to publish an event type its family\'s context does not declare', () => {
+    const declared = new StreamCatalogue([{ name: 'needs', streams: { need: 'shecun.needs.v1' }, events: { need: ['NeedPosted'] } }]);
+    expect(declared.topicOf({ streamName: 'need-n1', type: 'NeedPosted' })).toBe('shecun.needs.v1');
+    expect(() => declared.topicOf({ streamName: 'need-n1', type: 'NeedInternalNote' })).toThrow(UndeclaredEventError);
+    expect(() => declared.topicOf({ streamName: 'need-n1', type: 'NeedInternalNote' })).toThrow(/"NeedInternalNote" \(stream need-n1\) is declared by no context/);
+    expect(() => declared.topicOf({ streamName: 'volunteer-v1', type: 'NeedPosted' })).toThrow(UnknownStreamError);
   });
 
   it('refuses a stream family two contexts declare', () => {

@@ -53,14 +53,18 @@ export function fromBusMessage(message: Pick<BusMessage, 'value'>): RecordedEven
  */
 export class StreamCatalogue {
   private readonly families: ReadonlyMap<string, string>;
+  /** The event types each family publishes, where its context declares them. */
+  private readonly types: ReadonlyMap<string, ReadonlySet<string>>;
   /** Every topic the catalogue publishes to. */
   readonly topics: readonly string[];
 
   /** From each context's families; a family two contexts claim is an error at start-up. */
-  constructor(declarations: ReadonlyArray<{ name: string; streams: Readonly<Record<string, string>> }>) {
+  constructor(declarations: ReadonlyArray<{ name: string; streams: Readonly<Record<string, string>>; events?: Readonly<Record<string, readonly string[]>> }>) {
     const families = new Map<string, string>();
     const owners = new Map<string, string>();
-    for (const { name, streams } of declarations) {
+    const types = new Map<string, ReadonlySet<string>>();
+    for (const { name, streams, events } of declarations) {
+      for (const [family, list] of Object.entries(events ?? {})) types.set(family, new Set(list));
       for (const [family, topic] of Object.entries(streams)) {
         const owner = owners.get(family);
         if (owner !== undefined) throw new Error(`stream family "${family}" is declared by both ${owner} and ${name}`);
@@ -69,6 +73,7 @@ export class StreamCatalogue {
       }
     }
     this.families = families;
+    this.types = types;
     this.topics = [...new Set(families.values())];
   }
 
@@ -76,6 +81,18 @@ export class StreamCatalogue {
   topicFor(streamName: string): string {
     const topic = this.families.get(streamName.split('-')[0]);
     if (!topic) throw new UnknownStreamError(streamName);
+    return topic;
+  }
+
+  /**
+   * The topic of one event to publish: its stream's family must be declared, and so must its type
+   * when the family's context lists its types (the published language, docs/events.md). An event
+   * of a type no context declares is refused ({@link UndeclaredEventError}), never published.
+   */
+  topicOf(event: Pick<RecordedEvent, 'streamName' | 'type'>): string {
+    const topic = this.topicFor(event.streamName);
+    const declared = this.types.get(event.streamName.split('-')[0]);
+    if (declared && !declared.has(event.type)) throw new UndeclaredEventError(event);
     return topic;
   }
 
@@ -89,5 +106,11 @@ export class StreamCatalogue {
 export class UnknownStreamError extends Error {
   constructor(streamName: string) {
     super(`stream ${streamName}: its family "${streamName.split('-')[0]}" is declared by no context (\`streams\` in its context definition)`);
+  }
+}
+
+export class UndeclaredEventError extends Error {
+  constructor(event: Pick<RecordedEvent, 'streamName' | 'type'>) {
+    super(`event type "${event.type}" (stream ${event.streamName}) is declared by no context: add it to \`events\` in its context definition (docs/events.md lists the published ones)`);
   }
 }

@@ -1,5 +1,6 @@
 import { waitFor } from '@shecun/core';
 import { SqliteEventStore, START } from '@shecun/event-store';
+import { StreamCatalogue } from './integration-events';
 import { EventRelay, RelayCheckpointStore } from './relay';
 import { BusMessage, MessageBus } from './types';
 
@@ -63,5 +64,28 @@ describe('EventRelay supervision', () => {
     const stopping = Date.now();
     await relay.stop();
     expect(Date.now() - stopping).toBeLessThan(1000);
+  });
+
+  it('given an event of a type no context declares, then the relay publishes what precedes it, holds there saying why, and goes on once a release declares it', async () => {
+    await store.append('s-4', [{ id: '00000000-0000-4000-8000-000000000004', type: 'Internal', data: {}, metadata: meta }], 'no-stream');
+    await store.append('s-5', [{ id: '00000000-0000-4000-8000-000000000005', type: 'E', data: {}, metadata: meta }], 'no-stream');
+    const refusing = new StreamCatalogue([{ name: 'spec', streams: { s: 'events' }, events: { s: ['E'] } }]);
+    const { bus, published } = flakyBus(0);
+    const checkpoints = memoryCheckpoints();
+    const relay = new EventRelay(store, bus, checkpoints, { topicFor: (e) => refusing.topicOf(e), maxBackoffMs: 10 });
+    void relay.start();
+    await waitFor(() => relay.restarts >= 3, { timeoutMs: 5000, intervalMs: 5 });
+    await relay.stop();
+    expect(published).toEqual(['s-1', 's-2', 's-3']);
+    const [third] = await store.readAll(START, 3).then((events) => events.slice(2));
+    expect(checkpoints.saved).toBe(third.position);
+    expect(relay.lastError).toMatch(/holds at position \d+: event type "Internal" \(stream s-4\) is declared by no context/);
+
+    const declaring = new StreamCatalogue([{ name: 'spec', streams: { s: 'events' }, events: { s: ['E', 'Internal'] } }]);
+    const released = new EventRelay(store, bus, checkpoints, { topicFor: (e) => declaring.topicOf(e), maxBackoffMs: 10 });
+    await released.start();
+    await released.stop();
+    expect(published).toEqual(['s-1', 's-2', 's-3', 's-4', 's-5']);
+    expect(released.lastError).toBeUndefined();
   });
 });

@@ -54,19 +54,41 @@ export class EventRelay {
     return this.position;
   }
 
+  /**
+   * Publishes a batch and moves the checkpoint past it. An event `topicFor` refuses (a type no
+   * context declares) stops the batch there: the events before it are published and checkpointed,
+   * then the run fails with the refusal, so the relay holds at that event, retrying with back-off and
+   * saying why ({@link lastError}), until a release declares the type. Nothing after it is published
+   * out of order and nothing is skipped.
+   */
   async publishBatch(events: RecordedEvent[]): Promise<void> {
     const { topicFor } = this.options;
     const byTopic = new Map<string, RecordedEvent[]>();
+    let refused: unknown;
+    let last = this.position;
     for (const event of events) {
-      if (this.options.filter && !this.options.filter(event)) continue;
-      const topic = topicFor(event);
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), event]);
+      if (!this.options.filter || this.options.filter(event)) {
+        let topic: string;
+        try {
+          topic = topicFor(event);
+        } catch (error) {
+          refused = new Error(`relay ${this.name} holds at position ${event.position}: ${error instanceof Error ? error.message : String(error)}`);
+          break;
+        }
+        byTopic.set(topic, [...(byTopic.get(topic) ?? []), event]);
+      }
+      last = event.position;
     }
     await Promise.all([...byTopic].map(([topic, list]) => this.bus.publish(topic, list.map(toBusMessage))));
-    const last = events[events.length - 1].position;
-    await this.checkpoints.save(this.name, last);
-    this.position = last;
+    if (last !== this.position) {
+      await this.checkpoints.save(this.name, last);
+      this.position = last;
+    }
+    if (refused) throw refused;
   }
+
+  /** Why the relay last stopped (cleared once it is live again); shown by its health answer. */
+  lastError?: string;
 
   /** Times the relay resumed after a failure (event store, checkpoint database, broker or lock lost). */
   restarts = 0;
@@ -101,6 +123,7 @@ export class EventRelay {
     while (this.running) {
       const error = await this.runOnce(() => {
         failures = 0;
+        this.lastError = undefined;
         onFirstLive();
       }).catch((e: unknown) => e);
       await this.subscription?.stop().catch(() => undefined);
@@ -108,8 +131,9 @@ export class EventRelay {
       await this.checkpoints.release(this.name).catch(() => undefined);
       if (!this.running) break;
       this.restarts += 1;
+      this.lastError = error instanceof Error ? error.message : String(error);
       const delay = backoffDelay(failures++, { minDelayMs: 250, maxDelayMs: this.options.maxBackoffMs ?? 5000 });
-      this.logger.warn(`stopped at ${this.position} (${error instanceof Error ? error.message : String(error)}); resuming in ${delay} ms`);
+      this.logger.warn(`stopped at ${this.position} (${this.lastError}); resuming in ${delay} ms`);
       await pause(delay, this.stopping.signal);
     }
   }
