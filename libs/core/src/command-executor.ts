@@ -11,7 +11,7 @@ import { Actor } from './actor';
 import { Decider, DomainEvent } from './decider';
 import { conflict, DomainError } from './domain-error';
 import { eventStoreAppendConflicts, eventStoreAppendDuration, eventStoreAppends } from './metrics';
-import { retry } from './retry';
+import { retry } from '@shecun/resilience';
 import { LoadedStream, loadStream, snapshotIfDue, SnapshotPoint } from './snapshots';
 
 /** Namespace for event ids derived from a command id (uuid v5). */

@@ -26,5 +26,5 @@ export * from './http/paging';
 export * from './calendar';
 export * from './spreadsheet-cell';
 export * from './spreadsheet-export';
-export * from './retry';
+export * from '@shecun/resilience';
 export * from './prng';

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { pause } from '@shecun/resilience';
 import { RecordedEvent, Subscription, SubscriptionHandler, SubscriptionOptions } from './types';
 
 /**
@@ -19,16 +20,12 @@ export function pollingSubscription(
   const onAppend = () => wake?.();
   options.wakeUp.on('append', onAppend);
 
-  const sleep = () =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, options.pollIntervalMs);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
+  // Until the poll interval, or sooner when this process appends (or the subscription stops).
+  const sleep = () => {
+    const woken = new AbortController();
+    wake = () => woken.abort();
+    return pause(options.pollIntervalMs, woken.signal).finally(() => (wake = undefined));
+  };
 
   const loop = (async () => {
     let position = checkpoint;

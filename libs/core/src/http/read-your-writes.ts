@@ -1,7 +1,7 @@
 import { BadRequestException, CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { from, Observable, switchMap, tap } from 'rxjs';
-import { waitFor } from '../retry';
+import { waitFor } from '@shecun/resilience';
 
 /**
  * Where the read models of this process are in the event log. Embedded: the projection runners'

@@ -1,5 +1,6 @@
 /** The catch-up-then-live subscription to $all, and when and how it reconnects after a drop. */
 import { ErrorType, isCommandError } from '@eventstore/db-client';
+import { backoffDelay, pause } from '@shecun/resilience';
 import { RecordedEvent, Subscription, SubscriptionHandler, SubscriptionOptions } from '../types';
 import { EsdbLiveFeed, FeedReader } from './esdb-feed-reader';
 import { EsdbRecorded, fromEsdbEvent, isSystemEvent } from './esdb-mapping';
@@ -43,11 +44,9 @@ export function isTransientEsdbError(error: unknown): boolean {
   return /^Failed to discover after \d+ attempts/.test(error.message);
 }
 
-/** Delay before reconnect attempt `attempt` (1-based): exponential from `initialDelayMs`, capped at `maxDelayMs`. */
+/** Delay before reconnect attempt `attempt` (1-based): the one back-off ({@link backoffDelay}) from `initialDelayMs`, capped at `maxDelayMs`. */
 export function reconnectDelay(attempt: number, options: EsdbReconnectOptions = {}): number {
-  const initial = options.initialDelayMs ?? 250;
-  const max = options.maxDelayMs ?? 10_000;
-  return Math.min(max, initial * 2 ** Math.max(0, Math.min(attempt - 1, 30)));
+  return backoffDelay(Math.max(0, attempt - 1), { minDelayMs: options.initialDelayMs ?? 250, maxDelayMs: options.maxDelayMs ?? 10_000 });
 }
 
 /** What the subscription needs from the store; a seam so it can be exercised without a server. */
@@ -85,8 +84,9 @@ export function esdbSubscription(
   let position = checkpoint;
   let stopped = false;
   let attempt = 0;
-  /** Wakes whatever the loop is waiting on (a back-off sleep or the live feed) when stopping. */
+  /** Wakes the live feed's reader when stopping; `stopping` cuts a back-off pause short. */
   let interrupt: (() => void) | undefined;
+  const stopping = new AbortController();
 
   const deliver = async (events: RecordedEvent[]): Promise<void> => {
     const fresh = events.filter((e) => e.position > position);
@@ -98,17 +98,6 @@ export function esdbSubscription(
     }
     position = fresh[fresh.length - 1].position;
   };
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        interrupt = undefined;
-        resolve();
-      }
-      interrupt = done;
-    });
 
   const followLive = async (): Promise<void> => {
     const feed = source.subscribe(position);
@@ -158,7 +147,7 @@ export function esdbSubscription(
         const delay = reconnectDelay(attempt, options.reconnect);
         const reason = error instanceof Error ? error.message : String(error);
         console.warn(`EventStoreDB subscription interrupted after position ${position} (${reason}); retrying in ${delay} ms`);
-        await sleep(delay);
+        await pause(delay, stopping.signal);
       }
     }
   };
@@ -172,6 +161,7 @@ export function esdbSubscription(
   return {
     async stop() {
       stopped = true;
+      stopping.abort();
       interrupt?.();
       await loop;
     },
