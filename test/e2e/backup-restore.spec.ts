@@ -148,7 +148,7 @@ describe('backup and restore of the embedded data folder', () => {
     const full = await cli(restored, ['restore', backup]);
     expect(full.status).toBe(1);
     expect(full.output).toContain('add --force to replace it');
-    const lock = DataFolderLock.acquire(restored, 'test holder');
+    const lock = await DataFolderLock.acquire(restored, 'test holder');
     try {
       const inUse = await cli(restored, ['restore', backup, '--force']);
       expect(inUse.status).toBe(1);

@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<void> {
   // Every command takes the data folder's lock, the reading ones too: opening the app context
   // runs the read model's schema sync. Beside a running server, ask the server instead (GET
   // /health, GET /api/audit/donations/ledger).
-  lockDataFolder(config.dataDir, `cli ${command}`);
+  await lockDataFolder(config.dataDir, `cli ${command}`);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['warn', 'error'] });
   try {
     const host = app.get(ProjectionHost);
@@ -229,7 +229,7 @@ async function backupOrRestore(command: 'backup' | 'restore', args: string[]): P
     return;
   }
   const manifest = await checkBackup(folder, bar);
-  lockDataFolder(dataDir, 'cli restore');
+  await lockDataFolder(dataDir, 'cli restore');
   await restoreDataFolder(folder, dataDir, manifest, force, bar);
   Logger.log(`restored ${folder} (${manifest.createdAt}) into ${dataDir}: ${manifest.eventCount} events up to position ${manifest.headPosition}; the read models rebuild on the next start`, 'Backup');
 }

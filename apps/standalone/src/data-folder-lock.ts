@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { retry } from '@shecun/resilience';
 
 /** The lock file in the data folder. */
 export const LOCK_FILE = 'shecun.lock';
@@ -36,7 +37,8 @@ export class DataFolderLockedError extends Error {
 }
 
 const isBusy = (error: unknown) => typeof (error as { code?: unknown })?.code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test((error as { code: string }).code);
-const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+/** A step of the handshake is done and the next must follow (our row committed; or another taker's commit was ours to wait for). */
+class HandshakeStep extends Error {}
 
 /**
  * One process per data folder. `<dataDir>/shecun.lock` is a small SQLite database: the holder keeps
@@ -56,42 +58,47 @@ export class DataFolderLock {
     readonly previous: LockHolder | undefined,
   ) {}
 
-  /** Takes the data folder's lock, or throws {@link DataFolderLockedError} naming the holder. */
-  static acquire(dataDir: string, command: string): DataFolderLock {
+  /**
+   * Takes the data folder's lock, or throws {@link DataFolderLockedError} naming the holder. A
+   * handshake of a few steps under the one {@link retry}: take the write lock, write our row and
+   * commit it (so a refused process can name us), take the write lock again and keep it.
+   */
+  static async acquire(dataDir: string, command: string): Promise<DataFolderLock> {
     mkdirSync(dataDir, { recursive: true });
     // The busy timeout covers a holder committing its row; a held lock is reported within a second.
     const db = new Database(join(dataDir, LOCK_FILE), { timeout: 1000 });
     const me = { pid: process.pid, host: hostname(), command, since: new Date().toISOString(), token: randomUUID() };
-    try {
-      let previous: LockHolder | undefined;
-      let first = true;
-      for (let attempt = 0; attempt < 20; attempt++) {
-        try {
-          db.exec('BEGIN IMMEDIATE');
-        } catch (error) {
-          if (!isBusy(error)) throw error;
-          const holder = readHolder(db);
-          // Our own row: the holder that got in after our commit has not written its row yet.
-          if (holder && 'token' in holder && holder.token === me.token) {
-            sleep(50);
-            continue;
-          }
-          throw new DataFolderLockedError(dataDir, holder && publicHolder(holder));
-        }
-        db.exec('CREATE TABLE IF NOT EXISTS holder (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL, command TEXT NOT NULL, since TEXT NOT NULL, token TEXT NOT NULL)');
-        const current = readHolder(db);
-        if (current?.token === me.token) return new DataFolderLock(db, dataDir, previous);
-        if (first && current) previous = publicHolder(current);
-        first = false;
-        db.prepare('INSERT OR REPLACE INTO holder (id, pid, host, command, since, token) VALUES (1, @pid, @host, @command, @since, @token)').run(me);
-        // Committed so that others can read who holds the folder; then the write lock is taken again and kept.
-        db.exec('COMMIT');
+    let previous: LockHolder | undefined;
+    let first = true;
+    const step = (): DataFolderLock => {
+      try {
+        db.exec('BEGIN IMMEDIATE');
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        const holder = readHolder(db);
+        // Our own row: the holder that got in after our commit has not written its row yet.
+        if (holder && 'token' in holder && holder.token === me.token) throw new HandshakeStep();
+        throw new DataFolderLockedError(dataDir, holder && publicHolder(holder));
       }
-      const holder = readHolder(db);
-      throw new DataFolderLockedError(dataDir, holder && publicHolder(holder));
+      db.exec('CREATE TABLE IF NOT EXISTS holder (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL, command TEXT NOT NULL, since TEXT NOT NULL, token TEXT NOT NULL)');
+      const current = readHolder(db);
+      if (current?.token === me.token) return new DataFolderLock(db, dataDir, previous);
+      if (first && current) previous = publicHolder(current);
+      first = false;
+      db.prepare('INSERT OR REPLACE INTO holder (id, pid, host, command, since, token) VALUES (1, @pid, @host, @command, @since, @token)').run(me);
+      // Committed so that others can read who holds the folder; then the write lock is taken again and kept.
+      db.exec('COMMIT');
+      throw new HandshakeStep();
+    };
+    try {
+      return await retry(async () => step(), { attempts: 20, minDelayMs: 1, maxDelayMs: 50, shouldRetry: (error) => error instanceof HandshakeStep });
     } catch (error) {
       if (db.inTransaction) db.exec('ROLLBACK');
       db.close();
+      if (error instanceof HandshakeStep) {
+        const holder = readHolderOf(dataDir);
+        throw new DataFolderLockedError(dataDir, holder && publicHolder(holder));
+      }
       throw error;
     }
   }
@@ -117,6 +124,16 @@ function readHolder(db: Database.Database): (LockHolder & { token: string }) | u
   }
 }
 
+/** The holder's row, read through a connection of its own (after ours was closed). */
+function readHolderOf(dataDir: string): (LockHolder & { token: string }) | undefined {
+  const db = new Database(join(dataDir, LOCK_FILE), { timeout: 1000 });
+  try {
+    return readHolder(db);
+  } finally {
+    db.close();
+  }
+}
+
 const publicHolder = ({ pid, host, command, since }: LockHolder): LockHolder => ({ pid, host, command, since });
 
 let held: DataFolderLock | undefined;
@@ -126,9 +143,9 @@ let held: DataFolderLock | undefined;
  * exits: after the app has closed on a stop (SIGTERM, SIGINT, the end of a CLI command), or by the
  * system's hand when the process is killed.
  */
-export function lockDataFolder(dataDir: string, command: string): DataFolderLock {
+export async function lockDataFolder(dataDir: string, command: string): Promise<DataFolderLock> {
   if (held) throw new Error(`this process already holds ${held.dataDir}`);
-  held = DataFolderLock.acquire(dataDir, command);
+  held = await DataFolderLock.acquire(dataDir, command);
   process.once('exit', releaseDataFolderLock);
   return held;
 }

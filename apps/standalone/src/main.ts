@@ -11,7 +11,7 @@ import { StartupState } from './startup-state';
 async function main(): Promise<void> {
   const config = loadConfig();
   // Before anything opens or writes the data folder: one process per folder.
-  const lock = lockDataFolder(config.dataDir, 'server');
+  const lock = await lockDataFolder(config.dataDir, 'server');
   if (lock.previous) {
     Logger.warn(`上次的进程 ${lock.previous.pid}（${lock.previous.command}）未正常退出；数据目录已接管 (process ${lock.previous.pid} ended without releasing the data folder: killed or crashed; taken over)`, 'Main');
   }
