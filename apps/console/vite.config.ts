@@ -9,6 +9,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,
+    // dist/.vite/manifest.json: which chunks each page loads, for the weight budget (scripts/budget.js).
+    manifest: true,
     chunkSizeWarningLimit: 1500,
   },
   server: {

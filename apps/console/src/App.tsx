@@ -11,22 +11,26 @@ import { actsForOrganization, AuthProvider, useActor, useAuth } from './auth';
 import { ROLE_LABELS } from './labels';
 import { AUDIT_ROLES } from './components/AuditOnly';
 import { Login } from './pages/Login';
-import { MyCommitments } from './pages/MyCommitments';
-import { MyDonations } from './pages/MyDonations';
-import { MyNeeds } from './pages/MyNeeds';
-import { MyPairings } from './pages/MyPairings';
-import { PushFeed } from './pages/PushFeed';
-import { Recommended } from './pages/Recommended';
-import { NeedDetail } from './pages/NeedDetail';
-import { NeedList } from './pages/NeedList';
-import { NewNeed, ReviseNeed } from './pages/NewNeed';
-import { Audit } from './pages/Audit';
-import { NewTeam } from './pages/NewTeam';
-import { TeamDetail } from './pages/TeamDetail';
-import { Teams } from './pages/Teams';
-import { DisclosureIndex, NeedDisclosurePage, OrganizationDisclosurePage } from './pages/Disclosure';
 
-// Pages with charts load Apache ECharts on first use, not with the sign-in page.
+// Every page but the sign-in loads on first use: a phone on a weak signal downloads only the pages
+// its person opens (a coordinator never loads the bureau's charts or the auditor's trace).
+const MyCommitments = lazy(() => import('./pages/MyCommitments').then((m) => ({ default: m.MyCommitments })));
+const MyDonations = lazy(() => import('./pages/MyDonations').then((m) => ({ default: m.MyDonations })));
+const MyNeeds = lazy(() => import('./pages/MyNeeds').then((m) => ({ default: m.MyNeeds })));
+const MyPairings = lazy(() => import('./pages/MyPairings').then((m) => ({ default: m.MyPairings })));
+const PushFeed = lazy(() => import('./pages/PushFeed').then((m) => ({ default: m.PushFeed })));
+const Recommended = lazy(() => import('./pages/Recommended').then((m) => ({ default: m.Recommended })));
+const NeedDetail = lazy(() => import('./pages/NeedDetail').then((m) => ({ default: m.NeedDetail })));
+const NeedList = lazy(() => import('./pages/NeedList').then((m) => ({ default: m.NeedList })));
+const NewNeed = lazy(() => import('./pages/NewNeed').then((m) => ({ default: m.NewNeed })));
+const ReviseNeed = lazy(() => import('./pages/NewNeed').then((m) => ({ default: m.ReviseNeed })));
+const Audit = lazy(() => import('./pages/Audit').then((m) => ({ default: m.Audit })));
+const NewTeam = lazy(() => import('./pages/NewTeam').then((m) => ({ default: m.NewTeam })));
+const TeamDetail = lazy(() => import('./pages/TeamDetail').then((m) => ({ default: m.TeamDetail })));
+const Teams = lazy(() => import('./pages/Teams').then((m) => ({ default: m.Teams })));
+const DisclosureIndex = lazy(() => import('./pages/Disclosure').then((m) => ({ default: m.DisclosureIndex })));
+const NeedDisclosurePage = lazy(() => import('./pages/Disclosure').then((m) => ({ default: m.NeedDisclosurePage })));
+const OrganizationDisclosurePage = lazy(() => import('./pages/Disclosure').then((m) => ({ default: m.OrganizationDisclosurePage })));
 const AuditTrace = lazy(() => import('./pages/AuditTrace').then((m) => ({ default: m.AuditTrace })));
 const Bureau = lazy(() => import('./pages/Bureau').then((m) => ({ default: m.Bureau })));
 
@@ -148,11 +152,13 @@ const FONTS: Record<Lang, string> = {
 
 /** Pages anyone may read without signing in (信息公开). */
 const publicRoutes = (
+  <Suspense fallback={<Skeleton active />}>
   <Routes>
     <Route path="/disclosure" element={<DisclosureIndex />} />
     <Route path="/disclosure/organizations/:id" element={<OrganizationDisclosurePage />} />
     <Route path="/disclosure/needs/:id" element={<NeedDisclosurePage />} />
   </Routes>
+  </Suspense>
 );
 
 function Shell() {

@@ -1,0 +1,63 @@
+// The console's weight budget, checked after every `vite build` (scripts/build.js runs it): for the
+// sign-in page and each role's first page after signing in, the JavaScript a browser must download
+// (the entry, the page's chunk and everything they import statically), compressed with brotli as
+// the server sends it. Prints the sizes; exits 1 when a page is over its budget (budget.json).
+//
+//   node apps/console/scripts/budget.js [distFolder] [budgetFile]
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants } from 'node:zlib';
+
+const dir = dirname(dirname(fileURLToPath(import.meta.url)));
+const dist = process.argv[2] ?? join(dir, 'dist');
+const manifestFile = join(dist, '.vite', 'manifest.json');
+if (!existsSync(manifestFile)) {
+  console.error(`[budget] ${manifestFile} is missing: build the console first (vite build writes it)`);
+  process.exit(1);
+}
+const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+const budget = JSON.parse(readFileSync(process.argv[3] ?? join(dir, 'budget.json'), 'utf8'));
+const entry = Object.keys(manifest).find((key) => manifest[key].isEntry);
+
+/** The chunks `keys` load before they run: themselves and their static imports, recursively. */
+function closure(keys, seen = new Set()) {
+  for (const key of keys) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    closure(manifest[key].imports ?? [], seen);
+  }
+  return seen;
+}
+
+const sizes = new Map();
+function brotliSize(file) {
+  if (!sizes.has(file)) {
+    const bytes = readFileSync(join(dist, file));
+    // Quality 5, as the server compresses on the fly (apps/standalone/src/console.ts).
+    sizes.set(file, { raw: bytes.length, br: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }).length });
+  }
+  return sizes.get(file);
+}
+
+let over = 0;
+const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
+console.log('[budget] JavaScript to first page (brotli, as served):');
+for (const { name, page, limitKB } of budget.pages) {
+  const keys = page ? [entry, page] : [entry];
+  for (const key of keys) if (!manifest[key]) throw new Error(`budget.json names ${key}, which the build does not have`);
+  let raw = 0;
+  let br = 0;
+  for (const key of closure(keys)) {
+    const size = brotliSize(manifest[key].file);
+    raw += size.raw;
+    br += size.br;
+  }
+  const ok = br <= limitKB * 1024;
+  if (!ok) over += 1;
+  console.log(`[budget]   ${ok ? 'ok  ' : 'OVER'} ${name.padEnd(46)} ${kB(br).padStart(9)} of ${String(limitKB).padStart(3)} kB (${kB(raw)} before compression)`);
+}
+if (over > 0) {
+  console.error(`[budget] ${over} page(s) over budget: split what they load (lazy pages, components loaded on use) or raise the budget in apps/console/budget.json with the reason`);
+  process.exit(1);
+}

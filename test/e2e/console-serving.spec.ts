@@ -1,0 +1,82 @@
+import { Module, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get, IncomingMessage } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { serveConsole } from '../../apps/standalone/src/console';
+
+@Module({})
+class EmptyModule {}
+
+/** Raw GET (no automatic decompression): status, headers and the bytes as sent. */
+function fetchRaw(port: number, path: string, acceptEncoding?: string): Promise<{ response: IncomingMessage; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path, headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (c: Buffer) => chunks.push(c));
+      response.on('end', () => resolve({ response, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+describe('the web console served to phones on weak networks', () => {
+  let app: INestApplication;
+  let port: number;
+  let dist: string;
+  // Script-like text (compressible), as a bundle is.
+  const script = Buffer.from(Array.from({ length: 4000 }, (_, i) => `export const v${i} = "${randomBytes(4).toString('hex')}";\n`).join(''));
+  const index = Buffer.from('<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>'.repeat(20));
+
+  beforeAll(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'shecun-console-'));
+    mkdirSync(join(dist, 'assets'));
+    writeFileSync(join(dist, 'index.html'), index);
+    writeFileSync(join(dist, 'assets', 'index-abc123.js'), script);
+    app = await NestFactory.create(EmptyModule, { logger: false });
+    expect(serveConsole(app, dist)).toBe(true);
+    await app.listen(0, '127.0.0.1');
+    port = (app.getHttpServer().address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dist, { recursive: true, force: true });
+  });
+
+  it('sends a hashed asset brotli-compressed to a browser that accepts it, cached for a year', async () => {
+    const { response, body } = await fetchRaw(port, '/assets/index-abc123.js', 'gzip, deflate, br');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-encoding']).toBe('br');
+    expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(response.headers.vary).toMatch(/accept-encoding/i);
+    expect(body.length).toBeLessThan(script.length / 2);
+    expect(brotliDecompressSync(body).equals(script)).toBe(true);
+  });
+
+  it('falls back to gzip, and to the bytes as they are for a client that accepts neither', async () => {
+    const gzip = await fetchRaw(port, '/assets/index-abc123.js', 'gzip');
+    expect(gzip.response.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).equals(script)).toBe(true);
+    const plain = await fetchRaw(port, '/assets/index-abc123.js');
+    expect(plain.response.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.equals(script)).toBe(true);
+  });
+
+  it('answers the console\'s own routes with index.html, compressed and never cached stale', async () => {
+    const { response, body } = await fetchRaw(port, '/needs/new', 'br');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-cache');
+    expect(response.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(body).equals(index)).toBe(true);
+  });
+
+  it('leaves /api and /health to the server (not the console, not compressed here)', async () => {
+    const { response } = await fetchRaw(port, '/api/nothing-here', 'br');
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-encoding']).toBeUndefined();
+  });
+});
