@@ -1,4 +1,5 @@
-import { Module, INestApplication } from '@nestjs/common';
+import { Controller, Get, INestApplication, MessageEvent, Module, Sse } from '@nestjs/common';
+import { interval, map, Observable, take } from 'rxjs';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,9 +8,25 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { configureHttpApp } from '@shecun/core';
 import { serveConsole } from '../../apps/standalone/src/console';
 
-@Module({})
+const ROWS = Array.from({ length: 500 }, (_, i) => ({ city: '4418', county: `4418${String(i).padStart(2, '0')}`, published: i, matched: i >> 1 }));
+
+@Controller('api/spec')
+class SpecController {
+  @Get('figures')
+  figures() {
+    return { rows: ROWS };
+  }
+
+  @Sse('events')
+  events(): Observable<MessageEvent> {
+    return interval(50).pipe(take(3), map((n) => ({ data: { n, padding: 'x'.repeat(2000) } })));
+  }
+}
+
+@Module({ controllers: [SpecController] })
 class EmptyModule {}
 
 /** Raw GET (no automatic decompression): status, headers and the bytes as sent. */
@@ -36,7 +53,8 @@ describe('the web console served to phones on weak networks', () => {
     mkdirSync(join(dist, 'assets'));
     writeFileSync(join(dist, 'index.html'), index);
     writeFileSync(join(dist, 'assets', 'index-abc123.js'), script);
-    app = await NestFactory.create(EmptyModule, { logger: false });
+    app = await NestFactory.create(EmptyModule, { logger: false, bodyParser: false, abortOnError: false });
+    configureHttpApp(app, { title: 'console serving' });
     expect(serveConsole(app, dist)).toBe(true);
     await app.listen(0, '127.0.0.1');
     port = (app.getHttpServer().address() as AddressInfo).port;
@@ -74,9 +92,30 @@ describe('the web console served to phones on weak networks', () => {
     expect(brotliDecompressSync(body).equals(index)).toBe(true);
   });
 
-  it('leaves /api and /health to the server (not the console, not compressed here)', async () => {
-    const { response } = await fetchRaw(port, '/api/nothing-here', 'br');
+  it('leaves /api to the server: an unknown API path is its 404 problem, not the console', async () => {
+    const { response, body } = await fetchRaw(port, '/api/nothing-here');
     expect(response.statusCode).toBe(404);
-    expect(response.headers['content-encoding']).toBeUndefined();
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(body.toString()).not.toContain('<!doctype html>');
+  });
+
+  it('compresses the API\'s answers too, but never an event stream (each event leaves at once)', async () => {
+    const figures = await fetchRaw(port, '/api/spec/figures', 'gzip, br');
+    expect(figures.response.headers['content-encoding']).toBe('br');
+    expect(JSON.parse(brotliDecompressSync(figures.body).toString())).toEqual({ rows: ROWS });
+
+    const firstEvent = await new Promise<{ encoding: string | undefined; text: string }>((resolve, reject) => {
+      get({ host: '127.0.0.1', port, path: '/api/spec/events', headers: { accept: 'text/event-stream', 'accept-encoding': 'gzip, br' } }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (!text.includes('"n":0')) return;
+          resolve({ encoding: response.headers['content-encoding'], text });
+          response.destroy();
+        });
+      }).on('error', reject);
+    });
+    expect(firstEvent.encoding).toBeUndefined();
+    expect(firstEvent.text).toContain('"n":0');
   });
 });

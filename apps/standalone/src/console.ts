@@ -1,6 +1,5 @@
 import { INestApplication, Logger } from '@nestjs/common';
-import compression from 'compression';
-import { constants as zlib } from 'node:zlib';
+import type { configureHttpApp } from '@shecun/core';
 import express, { NextFunction, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,8 +23,8 @@ export function locateConsoleDist(from: string = __dirname): string | undefined 
 }
 
 /**
- * Serves the web console at `/`: its files compressed (brotli, else gzip, as the browser accepts; a
- * phone on a weak signal downloads a third of the bytes), hashed assets cached for a year, and
+ * Serves the web console at `/` (after {@link configureHttpApp}, which compresses every answer: a
+ * phone on a weak signal downloads a third of the bytes): hashed assets cached for a year, and
  * index.html for every other GET outside /api and /health, so the console's own routes survive a
  * reload. Without a built console the app serves the API alone and says so once.
  */
@@ -36,8 +35,6 @@ export function serveConsole(app: INestApplication, dist: string | undefined = l
   }
   const index = join(dist, 'index.html');
   const assets = join(dist, 'assets');
-  const compress = compression({ brotli: { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } } });
-  app.use((request: Request, response: Response, next: NextFunction) => (SERVER_PATHS.test(request.path) ? next() : compress(request, response, next)));
   app.use(
     express.static(dist, {
       index: false,

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { positiveNumberEnv } from '../env';
 import { answerClientErrorsAsProblems } from './client-error';
+import { compressResponses } from './compress-responses';
 import { JSON_MEDIA_TYPES, jsonBodyParser } from './json-body';
 import { serveMetrics } from './metrics-endpoint';
 import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
@@ -56,10 +57,11 @@ export const MULTIPART_PATHS = ['/api/evidence', '/api/users/import'];
  * The HTTP conventions every app shares: JSON bodies with a size and a nesting limit, malformed
  * JSON as a 400 problem, requests the HTTP parser refuses (headers too large…) answered as
  * problems too, validation of every DTO, a request timeout, RFC 9457 errors, OpenAPI at /api/docs,
- * Prometheus metrics at /metrics.
+ * Prometheus metrics at /metrics, answers compressed as the client accepts (not event streams).
  * Create the app with `{ bodyParser: false }` so this parser is the only one.
  */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions): void {
+  app.use(compressResponses());
   serveMetrics(app);
   // A body in any other format is refused, not silently read as empty.
   app.use((request: Request, response: Response, next: NextFunction) => {
