@@ -97,10 +97,15 @@ describe('a hub forms a team and follows it in the console', () => {
     await screenshots(page, '33-team-suggestions');
   });
 
-  it('an invitation past 100% is refused in Chinese and keeps what was typed; a fitting one goes out', async () => {
+  it('an invitation of 0% or past 100% is refused in Chinese and keeps what was typed; a fitting one goes out', async () => {
     const page = hub;
     await page.getByTestId('invite-member').click();
     await choose(page, 'invite-organization', '广州市慈善会');
+    // A 0% share is said to be wrong where it was typed, not silently raised or sent.
+    await page.getByTestId('invite-share').fill('0');
+    await page.getByTestId('invite-dialog-submit').click();
+    await page.getByTestId('invite-dialog').getByText('成员份额须为 1–100 的整数百分比').waitFor();
+    expect(await page.getByTestId('invite-share').inputValue()).toBe('0');
     await page.getByTestId('invite-share').fill('70');
     await page.getByTestId('invite-dialog-submit').click();
     const alert = page.getByTestId('invite-dialog').getByTestId('error-alert');

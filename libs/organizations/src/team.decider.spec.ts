@@ -89,6 +89,8 @@ describe('team decider', () => {
     given(teamDecider, [formed, invited(), declined()]).when(invite(), ctx(hubAdmin)).then([invited()]);
     given(teamDecider, [formed]).when(invite('org-hub'), ctx(hubAdmin)).thenThrows('conflict', 'lead organization');
     given(teamDecider, [formed]).when(invite('org-b', -1), ctx(hubAdmin)).thenThrows('invalid', '0–100');
+    given(teamDecider, [formed]).when(invite('org-b', 0), ctx(hubAdmin)).thenThrows('invalid', '至少为 1%');
+    given(teamDecider, [formed]).when(invite('org-b', 1), ctx(hubAdmin)).then([invited('org-b', 1)]);
   });
   it('invitees’ own staff accept (in good standing at that moment) or decline', () => {
     given(teamDecider, [formed, invited()]).when({ type: 'AcceptTeamInvitation', organizationId: 'org-b', organization: plainOrg() }, ctx(bStaff)).then([accepted()]);

@@ -160,6 +160,12 @@ const checkShare = (share: number) => {
   if (!Number.isInteger(share) || share < 0 || share > 100) throw invalid('份额须为 0–100 的整数百分比 (share must be a whole percentage 0–100)');
 };
 
+/** A member is invited for a part of the project: at least 1%. (The lead may keep none for itself.) */
+const checkMemberShare = (share: number) => {
+  checkShare(share);
+  if (share === 0) throw invalid('受邀成员的份额至少为 1% (an invited member’s share is at least 1%)');
+};
+
 function decide(command: TeamCommand, state: TeamState, { actor, now }: DecisionContext): TeamEvent[] {
   const at = now.toISOString();
   switch (command.type) {
@@ -204,7 +210,7 @@ function decide(command: TeamCommand, state: TeamState, { actor, now }: Decision
       if (!(INVITABLE_ROLES as readonly string[]).includes(command.role)) {
         throw invalid('成员角色须为 implementing（实施）或 funding（资助）(role must be implementing or funding; the lead is the hub)');
       }
-      checkShare(command.share);
+      checkMemberShare(command.share);
       if (command.organizationId === state.leadOrganizationId) throw conflict('牵头组织已是成员 (the lead organization is already a member)');
       const existing = state.members.find((m) => m.organizationId === command.organizationId);
       if (existing && existing.status !== 'declined') {

@@ -31,7 +31,7 @@ export class InviteToTeamDto {
   @ApiProperty({ enum: INVITABLE_ROLES, example: 'implementing', description: 'IATI participating-org role: implementing or funding' })
   @IsIn(INVITABLE_ROLES)
   role: InvitableRole;
-  @ApiProperty({ example: 40, description: 'Agreed share of the project, in percent' }) @IsInt() @Min(0) @Max(100) share: number;
+  @ApiProperty({ example: 40, description: '约定份额，百分比，1–100 (agreed share of the project, in percent, 1–100)' }) @IsInt() @Min(1) @Max(100) share: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(2000) note?: string;
 }
 

@@ -48,6 +48,7 @@ export const TEAM_MESSAGES = {
   roster: ['成员与分工', 'Members and shares'],
   teamRole: ['角色', 'Role'],
   share: ['份额', 'Share'],
+  memberShareRange: ['成员份额须为 1–100 的整数百分比', 'A member’s share is a whole percentage from 1 to 100'],
   suggestionsTitle: ['组团建议', 'Suggested members'],
   suggestionsIntro: ['根据承接需求的缺口、各组织的服务领域、距离、结对和履约记录，建议邀请哪些组织、各自承担哪些明细。', 'From what the needs lack and each organization’s fields, distance, pairings and record: whom to invite and which items each could take.'],
   maxInvitations: ['最多邀请', 'Invite at most'],

@@ -218,8 +218,16 @@ export function TeamDetail() {
                     </Form.Item>
                   </Col>
                   <Col xs={10}>
-                    <Form.Item name="share" label={t('share')} rules={[{ required: true, message: t('quantityRequired') }]}>
-                      <InputNumber min={0} max={100} precision={0} suffix="%" style={{ width: '100%' }} data-testid="invite-share" inputMode="numeric" />
+                    <Form.Item
+                      name="share"
+                      label={t('share')}
+                      rules={[
+                        { required: true, message: t('quantityRequired') },
+                        // Said, not silently clamped: a member takes 1–100% of the project.
+                        { type: 'integer', min: 1, max: 100, message: t('memberShareRange') },
+                      ]}
+                    >
+                      <InputNumber precision={0} suffix="%" style={{ width: '100%' }} data-testid="invite-share" inputMode="numeric" />
                     </Form.Item>
                   </Col>
                 </Row>
