@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { backoffDelay, pause } from '@shecun/core';
 import { EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
-import { toBusMessage } from './integration-events';
+import { publishTraced } from './traced-publish';
 import { MessageBus } from './types';
 
 /** Where a relay is in the global log; saved only after the broker acknowledged. */
@@ -62,7 +62,7 @@ export class EventRelay {
       const topic = topicFor(event);
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), event]);
     }
-    await Promise.all([...byTopic].map(([topic, list]) => this.bus.publish(topic, list.map(toBusMessage))));
+    await Promise.all([...byTopic].map(([topic, list]) => publishTraced(topic, list, (messages) => this.bus.publish(topic, messages))));
     const last = events[events.length - 1].position;
     await this.checkpoints.save(this.name, last);
     this.position = last;
