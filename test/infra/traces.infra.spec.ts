@@ -14,7 +14,7 @@ const SPAN_KIND = { server: 2, client: 3, producer: 4, consumer: 5 };
 
 /**
  * One command followed across the distributed topology by its trace: the gateway, the needs
- * service, the relay and the projector run as real processes on local PostgreSQL and Kafka, each
+ * service, the relay, the projector and the push service run as real processes on local PostgreSQL and Kafka, each
  * exporting its spans over OTLP/HTTP to a receiver this test runs. The client sends its own
  * `traceparent`, so the trace to look for is known before anything happens.
  */
@@ -29,13 +29,15 @@ describe('traces across the distributed topology (OTLP/HTTP to a local receiver)
   beforeAll(async () => {
     requireBuild();
     await receiver.start();
-    const [events, read, needs] = await Promise.all([createTestDatabase('shecun_events'), createTestDatabase('shecun_read'), createTestDatabase('shecun_needs')]);
-    dbs.push(events, read, needs);
+    const [events, read, needs, push] = await Promise.all(['shecun_events', 'shecun_read', 'shecun_needs', 'shecun_push'].map((name) => createTestDatabase(name)));
+    dbs.push(events, read, needs, push);
     eventStoreUrl = events.url;
     // Each service names itself (no OTEL_SERVICE_NAME); batches leave every 200 ms.
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '200' };
     topology = new Topology({ eventStoreUrl: events.url, readUrl: read.url, needsUrl: needs.url, brokers: KAFKA_BROKERS, prefix, env });
     await topology.startAll(dir);
+    // The push service's dispatcher reads the event store itself (not Kafka).
+    await topology.start('push-service', { DATABASE_URL: push.url, WEBHOOK_SIGNING_SECRET: randomBytes(32).toString('hex') });
   }, 180_000);
 
   afterAll(async () => {
@@ -45,7 +47,7 @@ describe('traces across the distributed topology (OTLP/HTTP to a local receiver)
     removeDir(dir);
   }, 60_000);
 
-  it('a command through the gateway is one trace: gateway request → forward → needs service request → command → append → relay publish → projector apply', async () => {
+  it('a command through the gateway is one trace: gateway request → forward → needs service request → command → append → relay publish → projector apply; and the push dispatch reading the store', async () => {
     const traceId = randomBytes(16).toString('hex');
     const clientSpanId = randomBytes(8).toString('hex');
     const res = await fetch(`${topology.gateway.url}/api/needs`, {
@@ -64,10 +66,12 @@ describe('traces across the distributed topology (OTLP/HTTP to a local receiver)
     // …and the projector's spans exported.
     const applies = () => receiver.trace(traceId).filter((s) => s.service === 'projector' && s.name === 'apply needs');
     await until(async () => applies().length >= 2, 'the projector\'s apply spans of both events');
+    const dispatches = () => receiver.trace(traceId).filter((s) => s.service === 'push-service' && s.name === 'push dispatch');
+    await until(async () => dispatches().length >= 1, 'the push dispatcher\'s span');
     expect(receiver.refused).toEqual([]);
 
     const spans = receiver.trace(traceId);
-    expect(new Set(spans.map((s) => s.service))).toEqual(new Set(['gateway', 'needs-service', 'relay', 'projector']));
+    expect(new Set(spans.map((s) => s.service))).toEqual(new Set(['gateway', 'needs-service', 'relay', 'projector', 'push-service']));
     const one = (service: string, name: string, kind?: number) => {
       const found = spans.filter((s) => s.service === service && s.name === name && (kind === undefined || s.kind === kind));
       expect(found.map((s) => `${s.service}: ${s.name}`)).toEqual([`${service}: ${name}`]);
@@ -100,6 +104,8 @@ describe('traces across the distributed topology (OTLP/HTTP to a local receiver)
       expect(apply.links).toEqual([{ traceId, spanId: command.spanId }]);
     }
     expect(applies().map((s) => s.attributes['shecun.event_type']).sort()).toEqual(['NeedDrafted', 'NeedPublished']);
+    // The push service read NeedPublished from the event store: its dispatch continues the command from the event's metadata.
+    expect(dispatches().map((s) => [s.kind, s.parentSpanId, s.attributes['shecun.event_type']])).toEqual([[SPAN_KIND.consumer, command.spanId, 'NeedPublished']]);
     // Every span of the trace hangs on one of the trace's spans, or on the client's.
     const ids = new Set([clientSpanId, ...spans.map((s) => s.spanId)]);
     expect(spans.filter((s) => !ids.has(s.parentSpanId!)).map(label)).toEqual([]);
