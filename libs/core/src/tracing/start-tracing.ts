@@ -13,7 +13,13 @@ export const tracingStarted = (): Tracing | undefined => started;
 
 /** Whether this environment asks for traces: an OTLP endpoint (for all signals, or for traces) is set. */
 export function tracingRequested(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  return tracesEndpoint(env) !== undefined;
+}
+
+/** Where spans go: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as it is, else OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces` (as the OTLP specification has it). */
+export function tracesEndpoint(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  return env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined;
 }
 
 /**
@@ -41,8 +47,8 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   const name = env.OTEL_SERVICE_NAME || serviceName;
   const provider: NodeTracerProvider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: name, 'process.pid': process.pid }),
-    // The exporter reads the endpoint (and the other OTEL_EXPORTER_OTLP_* settings) from the environment.
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    // The exporter reads its other settings (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT…) from the environment itself.
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesEndpoint(env) }))],
   });
   // The global tracer provider, AsyncLocalStorage context and the W3C trace-context propagator.
   provider.register();
