@@ -15,6 +15,8 @@ export interface TopologyConfig {
   needsUrl: string;
   brokers: string;
   prefix: string;
+  /** More environment for every service (the OTLP endpoint of a traced run…). */
+  env?: Record<string, string>;
 }
 
 const headers = (actor: Record<string, string>) => ({ ...actor, 'content-type': 'application/json' });
@@ -41,6 +43,7 @@ export class Topology {
       // The load is one user sending as fast as it can: no rate limits in these tests.
       RATE_LIMIT_IP_PER_MINUTE: '1000000',
       RATE_LIMIT_USER_PER_MINUTE: '1000000',
+      ...config.env,
     };
   }
 

@@ -1,3 +1,4 @@
+import { startTracing } from '@shecun/core';
 import { runWriteService } from '@shecun/hosting';
 import { EvidenceModule } from '@shecun/evidence';
 import { MIGRATIONS } from './migrations';
@@ -10,6 +11,7 @@ const evidence = process.env.EVIDENCE_DATABASE_URL ? [EvidenceModule.onPostgres(
  * The donations write service of the distributed topology: flows and funds, and the periodic
  * ledger checkpoint (LEDGER_CHECKPOINT_HOURS); the contexts whose commands it hosts, one per line.
  */
+startTracing('donations-service');
 runWriteService(
   'donations service',
   {

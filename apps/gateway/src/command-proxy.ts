@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { problem, PROBLEM_CONTENT_TYPE, retry } from '@shecun/core';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { inSpan, problem, PROBLEM_CONTENT_TYPE, retry, traceCarrier } from '@shecun/core';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 
@@ -58,9 +59,19 @@ export function commandProxy(routes: CommandRoute[], options: { queries?: string
       const body = chunks.length ? Buffer.concat(chunks) : undefined;
       const send = () => fetch(`${route.target}${request.originalUrl}`, { method: request.method, headers, body, signal: abort.signal });
       const resendable = !read && headers['idempotency-key'] !== undefined;
-      const upstream = resendable
-        ? await retry(send, { attempts: retryAttempts, minDelayMs: 100, maxDelayMs: 2000, shouldRetry: (error) => !abort.signal.aborted && unreachable(error) })
-        : await send();
+      // The request's span is named after the forwarded route; a CLIENT span lasts until the
+      // service's answer begins, and the service continues it (W3C traceparent).
+      const forwardedRoute = request.path === route.prefix ? route.prefix : `${route.prefix}/*`;
+      trace.getActiveSpan()?.updateName(`${request.method} ${forwardedRoute}`).setAttribute('http.route', forwardedRoute);
+      const attributes = { 'http.request.method': request.method, 'server.address': route.target, 'url.path': request.path };
+      const upstream = await inSpan(`forward ${request.method} ${route.prefix}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+        Object.assign(headers, traceCarrier());
+        const answer = resendable
+          ? await retry(send, { attempts: retryAttempts, minDelayMs: 100, maxDelayMs: 2000, shouldRetry: (error) => !abort.signal.aborted && unreachable(error) })
+          : await send();
+        span.setAttribute('http.response.status_code', answer.status);
+        return answer;
+      });
       clearTimeout(timer);
       response.status(upstream.status);
       for (const name of RETURNED_HEADERS) {

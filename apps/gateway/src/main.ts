@@ -1,3 +1,4 @@
+import { startTracing } from '@shecun/core';
 import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp, httpOptionsFromEnv, requiredEnv } from '@shecun/core';
@@ -34,6 +35,7 @@ export async function createGateway(logger?: LogLevel[] | false): Promise<INestA
 }
 
 async function main(): Promise<void> {
+  startTracing('gateway');
   const port = Number(process.env.PORT ?? 3000);
   const app = await createGateway();
   await app.listen(port, process.env.HOST ?? '0.0.0.0');

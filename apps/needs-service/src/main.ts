@@ -1,3 +1,4 @@
+import { startTracing } from '@shecun/core';
 import { runWriteService } from '@shecun/hosting';
 import { EvidenceModule } from '@shecun/evidence';
 import { MIGRATIONS } from './migrations';
@@ -7,6 +8,7 @@ import { NEEDS_SERVICE_ENTITIES } from './write-database';
 const evidence = process.env.EVIDENCE_DATABASE_URL ? [EvidenceModule.onPostgres(process.env.EVIDENCE_DATABASE_URL, { controller: false })] : [];
 
 /** The needs write service of the distributed topology; the contexts whose commands it hosts, one per line. */
+startTracing('needs-service');
 runWriteService(
   'needs service',
   {

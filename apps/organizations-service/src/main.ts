@@ -1,3 +1,4 @@
+import { startTracing } from '@shecun/core';
 import { runWriteService } from '@shecun/hosting';
 import { MIGRATIONS } from './migrations';
 import { ORGANIZATIONS_SERVICE_ENTITIES } from './write-database';
@@ -6,6 +7,7 @@ import { ORGANIZATIONS_SERVICE_ENTITIES } from './write-database';
  * The organizations write service of the distributed topology: registry, pairings, teams, the
  * pairing expiry sweep; the contexts whose commands it hosts, one per line.
  */
+startTracing('organizations-service');
 runWriteService(
   'organizations service',
   {

@@ -1,3 +1,4 @@
+import { startTracing } from '@shecun/core';
 import { Logger } from '@nestjs/common';
 import { createOpsServer, requiredEnv } from '@shecun/core';
 import { KafkaBus } from '@shecun/messaging';
@@ -13,6 +14,7 @@ import { openReadModel } from './read-model';
  * a command on the parked events instead (`parked`, `replay [<projection>] [--event <id>]`).
  */
 async function main(): Promise<void> {
+  startTracing('projector');
   const logger = new Logger('Projector');
   const command = process.argv.slice(2);
   const dataSource = await openReadModel(requiredEnv('READ_DATABASE_URL'));

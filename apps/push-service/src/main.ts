@@ -1,3 +1,4 @@
+import { startTracing } from '@shecun/core';
 import { readFileSync } from 'node:fs';
 import { runWriteService } from '@shecun/hosting';
 import { MatchingModule, MatchingQueriesModule } from '@shecun/matching';
@@ -19,6 +20,7 @@ function webhookSigningSecret(env: NodeJS.ProcessEnv): string {
   return secret;
 }
 
+startTracing('push-service');
 runWriteService(
   'push service',
   {

@@ -1,3 +1,4 @@
+import { startTracing } from '@shecun/core';
 import { Logger } from '@nestjs/common';
 import { createOpsServer, requiredEnv } from '@shecun/core';
 import { openEventStore } from '@shecun/event-store';
@@ -11,6 +12,7 @@ import { registerRelayMetrics } from './relay-metrics';
  * stream. One active relay per log (a PostgreSQL advisory lock); a standby waits for the lock.
  */
 async function main(): Promise<void> {
+  startTracing('relay');
   const logger = new Logger('Relay');
   const store = await openEventStore(requiredEnv('EVENT_STORE_URL'));
   const pool = new Pool({ connectionString: requiredEnv('DATABASE_URL') });

@@ -1,3 +1,4 @@
+import { startTracing } from '@shecun/core';
 import { Logger } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { ProjectionHost } from '@shecun/projections';
@@ -9,6 +10,7 @@ import { planDemoSeed, seedDemoToCompletion } from './seed/first-start';
 import { StartupState } from './startup-state';
 
 async function main(): Promise<void> {
+  startTracing('standalone');
   const config = loadConfig();
   // Before anything opens or writes the data folder: one process per folder.
   const lock = await lockDataFolder(config.dataDir, 'server');

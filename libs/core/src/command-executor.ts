@@ -13,6 +13,7 @@ import { conflict, DomainError } from './domain-error';
 import { eventStoreAppendConflicts, eventStoreAppendDuration, eventStoreAppends } from './metrics';
 import { retry } from '@shecun/resilience';
 import { LoadedStream, loadStream, snapshotIfDue, SnapshotPoint } from './snapshots';
+import { inSpan, traceCarrier } from './tracing/trace-context';
 
 /** Namespace for event ids derived from a command id (uuid v5). */
 const EVENT_ID_NAMESPACE = '6f1c0d2e-8a4b-5c3d-9e7f-0a1b2c3d4e5f';
@@ -180,20 +181,31 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
       throw new DecideAgain();
     }
   };
-  return retry(attempt, {
-    attempts: options.maxAttempts ?? 8,
-    minDelayMs: 5,
-    maxDelayMs: 100,
-    jitter: true,
-    shouldRetry: (error) => error instanceof DecideAgain,
-  }).catch((error: unknown) => {
-    if (error instanceof DecideAgain) throw conflict(`too many concurrent changes to ${streamName}; please retry`, { stream: streamName });
-    throw error;
+  // One span per command (its load, decide and append; a refusal is an answer, not a failure).
+  const attributes = { 'shecun.stream': streamName, 'shecun.command_id': envelope.commandId, 'shecun.correlation_id': envelope.correlationId };
+  return inSpan(`command ${streamName.split('-')[0]}`, { attributes, expected: (error) => error instanceof DomainError }, async (span) => {
+    const result = await retry(attempt, {
+      attempts: options.maxAttempts ?? 8,
+      minDelayMs: 5,
+      maxDelayMs: 100,
+      jitter: true,
+      shouldRetry: (error) => error instanceof DecideAgain,
+    }).catch((error: unknown) => {
+      if (error instanceof DecideAgain) throw conflict(`too many concurrent changes to ${streamName}; please retry`, { stream: streamName });
+      throw error;
+    });
+    span.setAttribute('shecun.events', result.events.length);
+    if (result.position !== undefined) span.setAttribute('shecun.position', result.position);
+    return result;
   });
 }
 
 /** The executor's append, counted and timed (`shecun_event_store_append*`): every command's events go through here. */
 async function measuredAppend(store: EventStore, streamName: string, events: NewEvent[], expected: ExpectedRevision) {
+  return inSpan('event store append', { attributes: { 'shecun.stream': streamName, 'shecun.events': events.length, 'shecun.expected_revision': String(expected) }, expected: (error) => error instanceof WrongExpectedRevisionError }, () => timedAppend(store, streamName, events, expected));
+}
+
+async function timedAppend(store: EventStore, streamName: string, events: NewEvent[], expected: ExpectedRevision) {
   const end = eventStoreAppendDuration.startTimer();
   try {
     const appended = await store.append(streamName, events, expected);
@@ -219,7 +231,7 @@ function newEventOf<Command>(event: DomainEvent, index: number, envelope: Comman
 
 /**
  * The one way an event is made ready to append: its type's current schema version, and who, why
- * (correlation, causation) and when in its metadata. The executor uses it for every decided event;
+ * (correlation, causation), when, and the active trace context (`traceparent`, when tracing is on) in its metadata. The executor uses it for every decided event;
  * the few appends outside a decider (an audited read, a ledger checkpoint, a push) use it too.
  */
 export function eventToAppend(event: DomainEvent, meta: { id: string; actor: Pick<Actor, 'id' | 'role' | 'organizationId'>; correlationId: string; causationId: string; occurredAt: string }): NewEvent {
@@ -235,6 +247,8 @@ export function eventToAppend(event: DomainEvent, meta: { id: string; actor: Pic
       correlationId: meta.correlationId,
       causationId: meta.causationId,
       occurredAt: meta.occurredAt,
+      // The trace of the request that appends it (W3C traceparent), for whoever reads the event to continue.
+      ...traceCarrier(),
     },
   };
 }

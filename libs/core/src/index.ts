@@ -28,3 +28,5 @@ export * from './spreadsheet-cell';
 export * from './spreadsheet-export';
 export * from '@shecun/resilience';
 export * from './prng';
+export * from './tracing';
+export * from './http/http-server-spans';

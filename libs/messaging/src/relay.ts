@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { backoffDelay, pause } from '@shecun/core';
 import { EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
-import { toBusMessage } from './integration-events';
+import { publishTraced } from './traced-publish';
 import { MessageBus } from './types';
 
 /** Where a relay is in the global log; saved only after the broker acknowledged. */
@@ -79,7 +79,7 @@ export class EventRelay {
       }
       last = event.position;
     }
-    await Promise.all([...byTopic].map(([topic, list]) => this.bus.publish(topic, list.map(toBusMessage))));
+    await Promise.all([...byTopic].map(([topic, list]) => publishTraced(topic, list, (messages) => this.bus.publish(topic, messages))));
     if (last !== this.position) {
       await this.checkpoints.save(this.name, last);
       this.position = last;

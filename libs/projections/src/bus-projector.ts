@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { waitFor } from '@shecun/core';
+import { SpanKind } from '@opentelemetry/api';
+import { contextFromCarrier, inSpan, linkTo, waitFor } from '@shecun/core';
 import { EventStore, RecordedEvent } from '@shecun/event-store';
 import { BusConsumer, ConsumedMessage, DeliveryControl, fromBusMessage, MessageBus } from '@shecun/messaging';
 import { Column, DataSource, Entity, EntityManager, Index, IsNull, PrimaryColumn } from 'typeorm';
@@ -166,15 +167,27 @@ export class BusProjector {
     return true;
   }
 
+  /**
+   * Applies one message in a CONSUMER span (`apply <projection>`): a child of the relay's publish
+   * (the message's `traceparent` header), else of the request that appended the event (its
+   * metadata's), which it also links to.
+   */
   async apply(message: ConsumedMessage): Promise<void> {
     const event = fromBusMessage(message);
-    const applied = await this.dataSource.transaction(async (manager) => {
-      if (!(await markProcessed(manager, this.projection.name, event.id))) return false;
-      await this.projection.apply(event, manager);
-      return true;
+    const appended = contextFromCarrier(event.metadata);
+    const published = contextFromCarrier(message.headers);
+    const parent = linkTo(published).length ? published : appended;
+    const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': message.topic, 'messaging.message.id': event.id, 'shecun.event_type': event.type, 'shecun.position': event.position };
+    await inSpan(`apply ${this.projection.name}`, { kind: SpanKind.CONSUMER, parent, attributes, links: linkTo(appended, { 'shecun.link': 'appended' }) }, async (span) => {
+      const applied = await this.dataSource.transaction(async (manager) => {
+        if (!(await markProcessed(manager, this.projection.name, event.id))) return false;
+        await this.projection.apply(event, manager);
+        return true;
+      });
+      span.setAttribute('shecun.applied', applied);
+      if (applied) this.applied += 1;
+      else this.skipped += 1;
     });
-    if (applied) this.applied += 1;
-    else this.skipped += 1;
   }
 
   async stop(): Promise<void> {

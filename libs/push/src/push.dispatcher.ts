@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { eventToAppend, SYSTEM_ACTOR, waitFor, withWriteLock } from '@shecun/core';
+import { SpanKind } from '@opentelemetry/api';
+import { contextFromCarrier, eventToAppend, inSpan, SYSTEM_ACTOR, waitFor, withWriteLock } from '@shecun/core';
 import { EVENT_STORE, EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
 import { readPublishedNeed } from '@shecun/needs';
 import { readPublishedOrganization } from '@shecun/organizations';
@@ -105,7 +106,9 @@ export class PushDispatcher implements OnModuleInit, OnApplicationBootstrap, OnA
   private async handle(events: RecordedEvent[]): Promise<void> {
     for (const event of events) {
       if (event.type !== 'NeedPublished' && event.type !== 'NeedRevised') continue;
-      const outcome = await this.policy.run(() => this.dispatch(event), this.control);
+      // Read from the event store: the span continues the trace of the command that appended the event (its metadata's traceparent).
+      const traced = () => inSpan('push dispatch', { kind: SpanKind.CONSUMER, parent: contextFromCarrier(event.metadata), attributes: { 'messaging.message.id': event.id, 'shecun.event_type': event.type, 'shecun.position': event.position } }, () => this.dispatch(event));
+      const outcome = await this.policy.run(traced, this.control);
       if (!outcome.ok) await this.park(event, outcome.error, outcome.attempts);
     }
     const position = events[events.length - 1].position;

@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { positiveNumberEnv } from '../env';
 import { answerClientErrorsAsProblems } from './client-error';
 import { compressResponses } from './compress-responses';
+import { traceHttpServer } from './http-server-spans';
 import { JSON_MEDIA_TYPES, jsonBodyParser } from './json-body';
 import { serveMetrics } from './metrics-endpoint';
 import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
@@ -57,7 +58,8 @@ export const MULTIPART_PATHS = ['/api/evidence', '/api/users/import'];
  * The HTTP conventions every app shares: JSON bodies with a size and a nesting limit, malformed
  * JSON as a 400 problem, requests the HTTP parser refuses (headers too large…) answered as
  * problems too, validation of every DTO, a request timeout, RFC 9457 errors, OpenAPI at /api/docs,
- * Prometheus metrics at /metrics, answers compressed as the client accepts (not event streams).
+ * Prometheus metrics at /metrics, answers compressed as the client accepts (not event streams), a
+ * trace span per request when tracing is on.
  * Create the app with `{ bodyParser: false }` so this parser is the only one.
  */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions): void {
@@ -85,6 +87,8 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   );
   // Slow clients: the whole request must arrive within 30 s, its headers within 20 s.
   const server = app.getHttpServer() as Server;
+  // A span per request when this process traces (startTracing in its main).
+  traceHttpServer(server);
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;
   answerClientErrorsAsProblems(server);
