@@ -84,8 +84,9 @@ describe('teams over HTTP (embedded)', () => {
     const tooMuch = await invite('org-t-assoc', 'funding', 1);
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.detail).toMatch(/add up to 101%/);
-    expect((await invite('org-t-edu', 'funding', 0)).status).toBe(409);
-    expect((await t.http().post(`/api/teams/${teamId}/invitations`).set(await actAs(t, staffOf('org-t-edu'))).send({ organizationId: 'org-t-assoc', role: 'funding', share: 0 })).status).toBe(403);
+    expect((await invite('org-t-edu', 'funding', 1)).status).toBe(409);
+    expect((await invite('org-t-assoc', 'funding', 0)).status).toBe(400);
+    expect((await t.http().post(`/api/teams/${teamId}/invitations`).set(await actAs(t, staffOf('org-t-edu'))).send({ organizationId: 'org-t-assoc', role: 'funding', share: 1 })).status).toBe(403);
 
     // Only the invitee's own staff answer.
     expect((await t.http().post(`/api/teams/${teamId}/invitations/org-t-edu/accept`).set(await actAs(t, staffOf('org-t-light')))).status).toBe(403);
