@@ -164,6 +164,12 @@ describe('a hub forms a team and follows it in the console', () => {
       [HUB, [{ lineItemId: hours.id, quantity: hours.quantity / 2 }, { lineItemId: desks.id, quantity: desks.quantity }]],
       [MEMBER, [{ lineItemId: hours.id, quantity: hours.quantity / 2 }]],
     ]);
+    // The need's page shows the offer as the team's, with what each member gives.
+    await page.goto(`/needs/${needId}`);
+    await page.getByTestId('team-offer-tag').getByText(`组团接单 · ${TEAM_TITLE}`).waitFor();
+    const split = page.getByTestId('commitment-team-shares');
+    await split.getByText(/广州市慈善会：课后托管志愿服务/).waitFor();
+    expect(await split.locator('div').count()).toBe(2);
   });
 
   it('the hub follows the team’s commitment on the team page', async () => {

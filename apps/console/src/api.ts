@@ -73,6 +73,15 @@ export interface Commitment {
   closedAt: string | null;
   closeReason: string | null;
   deliveries: Delivery[];
+  /** 组团帮扶: the team it was offered on behalf of, with each member's share of the items; null otherwise. */
+  team?: CommitmentTeam | null;
+}
+
+export interface CommitmentTeam {
+  teamId: string;
+  title: string;
+  leadOrganizationId: string;
+  members: Array<{ organizationId: string; organizationName: string; role: string; items: ItemQuantity[] }>;
 }
 
 export interface NeedSummary {

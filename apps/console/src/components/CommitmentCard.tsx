@@ -26,6 +26,7 @@ export function CommitmentCard({ need, commitment, open }: { need: Need; commitm
       title={
         <Space wrap size={[6, 4]}>
           <span className="commitment-org">{commitment.organizationName}</span>
+          {commitment.team && <Tag color="geekblue" data-testid="team-offer-tag">{t('teamOfferTag', { title: commitment.team.title })}</Tag>}
           {own && <Tag color="purple">{t('ownCommitment')}</Tag>}
           <CommitmentStatusTag status={commitment.status} />
           {commitment.overdue && <Tag color="red">{t('overdue')}</Tag>}
@@ -58,6 +59,24 @@ export function CommitmentCard({ need, commitment, open }: { need: Need; commitm
               </div>
             ),
           },
+          ...(commitment.team
+            ? [
+                {
+                  key: 'shares',
+                  label: t('teamShares'),
+                  span: 'filled' as const,
+                  children: (
+                    <div data-testid="commitment-team-shares">
+                      {commitment.team.members.map((m) => (
+                        <div key={m.organizationId}>
+                          {`${m.organizationName}${t('colon')}${m.items.length > 0 ? itemsText(need, m.items, lang, t('comma')) : t('teamShareNone')}`}
+                        </div>
+                      ))}
+                    </div>
+                  ),
+                },
+              ]
+            : []),
           ...(commitment.note ? [{ key: 'note', label: t('note'), span: 'filled' as const, children: commitment.note }] : []),
           ...(commitment.closeReason ? [{ key: 'reason', label: t('reason'), span: 'filled' as const, children: commitment.closeReason }] : []),
         ]}

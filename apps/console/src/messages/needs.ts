@@ -94,6 +94,9 @@ export const NEED_MESSAGES = {
   reasonPlaceholder: ['例如：村里已通过其他渠道解决', 'e.g. solved through another channel'],
   notePlaceholder: ['选填', 'Optional'],
   ownCommitment: ['本组织', 'Yours'],
+  teamOfferTag: ['组团接单 · {title}', 'Team offer · {title}'],
+  teamShares: ['成员分工', 'Members’ shares'],
+  teamShareNone: ['未分配明细', 'no items'],
   roleHintOrg: ['社会组织账号登录后即可接单。', 'Organizations sign in to commit.'],
   alreadyOpen: ['本组织在此需求已有进行中的接单。', 'Your organization already has an open commitment here.'],
 

@@ -94,7 +94,7 @@ function Tasks({ division, version, minPosition, onDone }: { division: string | 
                 {task.need.title}
               </Link>
               <div className="small secondary">
-                {task.kind === 'offer' && t('taskOffer', { org: task.commitment.organizationName, items: items(task.need, task.commitment.items), date: formatDate(task.commitment.promisedBy) })}
+                {task.kind === 'offer' && t('taskOffer', { org: task.commitment.team ? `${task.commitment.organizationName}${t('paren', { text: t('teamOfferTag', { title: task.commitment.team.title }) })}` : task.commitment.organizationName, items: items(task.need, task.commitment.items), date: formatDate(task.commitment.promisedBy) })}
                 {task.kind === 'delivery' && t('taskDelivery', { org: task.commitment.organizationName, items: items(task.need, task.delivery.items), date: formatDateTime(task.delivery.recordedAt) })}
                 {task.kind === 'fulfil' && t('taskFulfil')}
               </div>
