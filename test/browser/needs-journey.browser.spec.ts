@@ -138,6 +138,16 @@ describe('the needs journey in the console', () => {
     const card = page.getByTestId(`recommended-${needId}`);
     await card.getByText(TITLE).waitFor();
     await card.getByTestId('recommended-reasons').getByText('地域距离').waitFor();
+    // One score, written one way: the priority badge is the match score plus the fairness bonus,
+    // and every figure on the card has at most one decimal.
+    const oneDecimal = /^\d+(\.\d)?$/;
+    const badge = await card.locator('.recommended-score-value').innerText();
+    const match = (await card.getByText(/^匹配度 /).innerText()).replace('匹配度 ', '');
+    const fairnessTag = card.getByText(/^公平性 \+/);
+    const fairness = (await fairnessTag.count()) > 0 ? (await fairnessTag.innerText()).replace('公平性 +', '') : '0';
+    for (const figure of [badge, match, fairness]) expect(figure).toMatch(oneDecimal);
+    expect(Math.abs(Number(badge) - Number(match) - Number(fairness))).toBeLessThanOrEqual(0.11);
+    for (const points of await card.locator('.score-factor-points').allInnerTexts()) expect(points).toMatch(/^\+?\d+(\.\d)?(\/\d+)?$/);
     await settled(page);
     await screenshots(page, '04d-recommended-for-the-need');
   });

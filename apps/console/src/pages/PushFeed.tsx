@@ -10,6 +10,7 @@ import { formatDateTime, useCommand, useDivision, useGet, useOrganizationName } 
 import { useI18n } from '../i18n';
 import { CATEGORIES, CATEGORY_LABELS, type Category } from '../labels';
 import { inLang } from './Recommended';
+import { formatPoints } from '../needs';
 
 interface FeedItem {
   position: number;
@@ -124,7 +125,7 @@ function Feed({ organization }: { organization: string }) {
             </Link>
             <Space wrap size={[6, 4]} className="need-card-tags">
               <CategoryTag category={item.category} />
-              <Tag color="blue">{t('matchScore', { n: item.score })}</Tag>
+              <Tag color="blue">{t('matchScore', { n: formatPoints(item.score) })}</Tag>
               <Tag>{t(item.trigger === 'revised' ? 'pushRevised' : 'pushPublished')}</Tag>
             </Space>
             <Typography.Text type="secondary" className="need-card-place">

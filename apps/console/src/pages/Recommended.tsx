@@ -7,6 +7,7 @@ import { CategoryFilter, CategoryTag, ErrorAlert, PageTitle, Place } from '../co
 import { AreaFilter, areaOf } from '../components/RegionPicker';
 import { formatDate, formatQuantity, useFilterParams, useGet, useOrganizationName } from '../hooks';
 import { Lang, MessageKey, useI18n } from '../i18n';
+import { formatPoints } from '../needs';
 
 export interface Factor {
   points: number;
@@ -69,7 +70,7 @@ export function ScoreFactors({ factors, fairness, testId }: { factors: Record<st
         <div key={name} className="score-factor">
           <span className="score-factor-name">{FACTOR_LABELS[name] ? t(FACTOR_LABELS[name]) : name}</span>
           <Progress percent={f.max ? (100 * f.points) / f.max : 0} showInfo={false} size="small" strokeColor={f.points === f.max ? '#389e0d' : undefined} />
-          <span className="score-factor-points">{`${f.points}/${f.max}`}</span>
+          <span className="score-factor-points">{`${formatPoints(f.points)}/${f.max}`}</span>
           <Typography.Text type="secondary" className="score-factor-reason">
             {inLang(f.reason, lang)}
           </Typography.Text>
@@ -79,7 +80,7 @@ export function ScoreFactors({ factors, fairness, testId }: { factors: Record<st
         <div className="score-factor">
           <span className="score-factor-name">{t('factorFairness')}</span>
           <Progress percent={(100 * fairness.total) / 25} showInfo={false} size="small" strokeColor="#d48806" />
-          <span className="score-factor-points">{`+${fairness.total}`}</span>
+          <span className="score-factor-points">{`+${formatPoints(fairness.total)}`}</span>
           <Typography.Text type="secondary" className="score-factor-reason">
             {inLang(fairness.reason, lang)}
           </Typography.Text>
@@ -139,7 +140,7 @@ export function Recommended() {
             <div className="recommended-head">
               <Tooltip title={t('priorityHint')}>
                 <div className="recommended-score" data-testid="recommended-score">
-                  <span className="recommended-score-value">{Math.round(need.priority)}</span>
+                  <span className="recommended-score-value">{formatPoints(need.priority)}</span>
                   <span className="recommended-score-label">{t('priority')}</span>
                 </div>
               </Tooltip>
@@ -149,8 +150,8 @@ export function Recommended() {
                 </Link>
                 <Space wrap size={[6, 4]}>
                   <CategoryTag category={need.category} />
-                  <Tag>{t('matchScore', { n: need.score })}</Tag>
-                  {need.fairness.total > 0 && <Tag color="gold">{t('fairnessBonus', { n: need.fairness.total })}</Tag>}
+                  <Tag>{t('matchScore', { n: formatPoints(need.score) })}</Tag>
+                  {need.fairness.total > 0 && <Tag color="gold">{t('fairnessBonus', { n: formatPoints(need.fairness.total) })}</Tag>}
                 </Space>
                 <Typography.Text type="secondary" className="need-card-place">
                   <Place code={need.villageCode} />
