@@ -97,6 +97,8 @@ describe('the needs journey in the console', () => {
 
     await page.getByTestId('post-need').click();
     await sees(page, '所在村（社区）');
+    // The progress counts the three parts that must be filled; the fourth is said to be optional.
+    await page.getByTestId('form-progress-text').getByText('必填 0/3 部分已完成，第 4 部分选填').waitFor();
     // The coordinator's scope (三排镇) fixes city, county and town: only the village is left to choose.
     const villages = (await running.app.http().get('/api/regions/441826105').expect(200)).body.children as Array<{ code: string; name: string }>;
     await choose(page, 'region-village', villages[0].name);
@@ -110,6 +112,7 @@ describe('the needs journey in the console', () => {
     await choose(page, 'item-kind-1', '资金');
     await page.getByTestId('item-desc-1').fill('屋顶修缮资金');
     await page.getByTestId('item-quantity-1').fill('12345.67');
+    await page.getByTestId('form-progress-text').getByText('必填 3/3 部分已完成，第 4 部分选填').waitFor();
     await screenshots(page, '03-post-need-form');
 
     await page.getByTestId('publish-now').click();
@@ -169,6 +172,11 @@ describe('the needs journey in the console', () => {
     await page.getByTestId('take-need').click();
     await page.getByTestId('commit-as').filter({ hasText: '广州市慈善会' }).waitFor();
     await page.getByTestId('all-L1').click();
+    // More than the need lacks is said, next to the field, and what was typed stays as typed.
+    await page.getByTestId('qty-L2').fill('20000');
+    await page.getByTestId('commit-dialog-submit').click();
+    await page.getByTestId('commit-dialog').getByText(/^超过上限：最多 .*12,345\.67，已填 .*20,000\.00$/).waitFor();
+    expect(await page.getByTestId('qty-L2').inputValue()).toBe('20000.00');
     await page.getByTestId('qty-L2').fill('5000');
     await page.screenshot({ path: `${ARTIFACTS}/06-commit-dialog-desktop.png` });
     await page.getByTestId('commit-dialog-submit').click();

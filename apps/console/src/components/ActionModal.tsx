@@ -1,6 +1,6 @@
 import { Form, FormInstance, Modal, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
-import { ReactNode, useState } from 'react';
+import { ReactNode, useEffect, useRef, useState } from 'react';
 import { ApiCommand, ApiError, CommandResult } from '../api';
 import { useCommand } from '../hooks';
 import { useI18n } from '../i18n';
@@ -52,12 +52,20 @@ export function ActionModal<V extends object>({
   const [form] = Form.useForm<V>();
   const { run, pending } = useCommand();
   const [error, setError] = useState<unknown>();
+  const errorRef = useRef<HTMLDivElement>(null);
+  // The answer is said where the person is looking: a long dialog (a team's shares on a phone) is
+  // scrolled to the error, which sits above the form, and to the first field a rule refused.
+  useEffect(() => {
+    if (error) errorRef.current?.scrollIntoView({ block: 'center' });
+  }, [error]);
 
   const submit = async () => {
     let values: V;
     try {
       values = await form.validateFields();
-    } catch {
+    } catch (invalid) {
+      const first = (invalid as { errorFields?: Array<{ name: Parameters<typeof form.scrollToField>[0] }> }).errorFields?.[0];
+      if (first) form.scrollToField(first.name, { block: 'center' });
       return;
     }
     setError(undefined);
@@ -86,10 +94,12 @@ export function ActionModal<V extends object>({
     >
       <div data-testid={testId}>
       {intro && <Typography.Paragraph type="secondary">{intro}</Typography.Paragraph>}
-      <ErrorAlert
-        error={error}
-        extra={error instanceof ApiError && !(error instanceof FormProblem) ? (error.network ? t('networkRetry') : t('formKept')) : undefined}
-      />
+      <div ref={errorRef}>
+        <ErrorAlert
+          error={error}
+          extra={error instanceof ApiError && !(error instanceof FormProblem) ? (error.network ? t('networkRetry') : t('formKept')) : undefined}
+        />
+      </div>
       <Form<V> form={form} layout="vertical" initialValues={initialValues} onFinish={submit}>
         {children?.(form)}
       </Form>

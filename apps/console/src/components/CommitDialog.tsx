@@ -7,7 +7,7 @@ import type { Team, TeamPage } from '../teams';
 import { useI18n } from '../i18n';
 import { useActor } from '../auth';
 import { ActionModal, FormProblem } from './ActionModal';
-import { collectItems, ItemQuantities, QuantityInput, toQuantity } from './ItemQuantities';
+import { collectItems, ItemQuantities, QuantityInput, toQuantity, useAtMostRule } from './ItemQuantities';
 import type { DialogProps } from './NeedDialogs';
 
 const disabledBeforeToday = (d: Dayjs) => d.isBefore(dayjs().startOf('day'));
@@ -27,6 +27,7 @@ type CommitValues = {
  */
 function TeamShares({ need, team }: { need: Need; team: Team }) {
   const { t, lang } = useI18n();
+  const atMost = useAtMostRule();
   const qty = Form.useWatch<Record<string, number | null> | undefined>('qty');
   const taken = need.lineItems.filter((li) => typeof qty?.[li.id] === 'number' && qty[li.id]! > 0);
   const members = team.members.filter((m) => m.status === 'member');
@@ -41,8 +42,8 @@ function TeamShares({ need, team }: { need: Need; team: Team }) {
           </Typography.Text>
           <div className="team-share-members">
             {members.map((m) => (
-              <Form.Item key={m.organizationId} name={['shares', m.organizationId, li.id]} label={m.organizationName} className="team-share-member">
-                <QuantityInput item={li} max={li.kind === 'funds' ? yuanToFen(qty![li.id]!) : qty![li.id]!} data-testid={`share-${m.organizationId}-${li.id}`} />
+              <Form.Item key={m.organizationId} name={['shares', m.organizationId, li.id]} label={m.organizationName} className="team-share-member" rules={[atMost(li, toQuantity(li, qty![li.id]!))]}>
+                <QuantityInput item={li} max={toQuantity(li, qty![li.id]!)} data-testid={`share-${m.organizationId}-${li.id}`} />
               </Form.Item>
             ))}
           </div>

@@ -5,8 +5,11 @@ import { useI18n } from '../i18n';
 import { KIND_LABELS } from '../labels';
 import { FormProblem } from './ActionModal';
 
-/** A quantity input for a line item: yuan (2 decimals) for funds, whole units otherwise. */
-export function QuantityInput({ item, max, ...props }: { item: LineItem; max: number; value?: number | null; onChange?: (v: number | null) => void; id?: string; 'data-testid'?: string }) {
+/**
+ * A quantity input for a line item: yuan (2 decimals) for funds, whole units otherwise. It keeps
+ * what was typed, even past `max`: the field's `atMostRule` says so instead of lowering it unseen.
+ */
+export function QuantityInput({ item, max: _max, ...props }: { item: LineItem; max: number; value?: number | null; onChange?: (v: number | null) => void; id?: string; 'data-testid'?: string }) {
   const { lang } = useI18n();
   const funds = item.kind === 'funds';
   return (
@@ -14,7 +17,6 @@ export function QuantityInput({ item, max, ...props }: { item: LineItem; max: nu
       {...props}
       style={{ width: '100%' }}
       min={0}
-      max={funds ? max / 100 : max}
       precision={funds ? 2 : 0}
       step={funds ? 100 : 1}
       prefix={funds ? '¥' : undefined}
@@ -22,6 +24,17 @@ export function QuantityInput({ item, max, ...props }: { item: LineItem; max: nu
       inputMode={funds ? 'decimal' : 'numeric'}
     />
   );
+}
+
+/** A form rule: at most `max` (in the API's terms: fen for funds) of `item`, said with both figures. */
+export function useAtMostRule() {
+  const { t, lang } = useI18n();
+  return (item: LineItem, max: number) => ({
+    validator: (_: unknown, value: number | null | undefined) =>
+      typeof value !== 'number' || toQuantity(item, value) <= max
+        ? Promise.resolve()
+        : Promise.reject(new Error(t('overMax', { n: formatQuantity(item, max, lang), v: formatQuantity(item, toQuantity(item, value), lang) }))),
+  });
 }
 
 /** A quantity entered for a line item in the API's terms: fen for funds, whole units otherwise. */
@@ -32,6 +45,7 @@ export function ItemQuantities({ items, maxOf }: { items: LineItem[]; maxOf: (li
   const { t, lang, pick } = useI18n();
   const form = Form.useFormInstance();
   const fieldPrefix = 'qty';
+  const atMost = useAtMostRule();
   return (
     <div className="item-quantities">
       {items.map((li) => {
@@ -50,7 +64,7 @@ export function ItemQuantities({ items, maxOf }: { items: LineItem[]; maxOf: (li
             required={false}
           >
             <Space.Compact style={{ width: '100%' }}>
-              <Form.Item name={[fieldPrefix, li.id]} noStyle>
+              <Form.Item name={[fieldPrefix, li.id]} noStyle rules={[atMost(li, max)]}>
                 <QuantityInput item={li} max={max} data-testid={`qty-${li.id}`} />
               </Form.Item>
               <Button onClick={() => form.setFieldValue([fieldPrefix, li.id], li.kind === 'funds' ? max / 100 : max)} data-testid={`all-${li.id}`}>

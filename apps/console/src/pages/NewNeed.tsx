@@ -208,6 +208,8 @@ function NeedForm({ need, onReload }: { need?: Need; onReload?: () => void }) {
     (values?.region?.length ?? 0) >= 4,
     Boolean(values?.title?.trim() && values?.category),
     Boolean(values?.lineItems?.length && values.lineItems.every((li) => li?.description?.trim() && li?.quantity)),
+    // Part 4 is optional on a new need; a revision needs its reason there.
+    ...(need ? [Boolean(values?.reason?.trim())] : []),
   ];
   const progress = Math.round((steps.filter(Boolean).length / steps.length) * 100);
 
@@ -243,7 +245,7 @@ function NeedForm({ need, onReload }: { need?: Need; onReload?: () => void }) {
       {!coordinator && <Alert type="warning" showIcon title={t('coordinatorOnly')} style={{ marginBottom: 16 }} />}
       <div className="form-progress" aria-hidden>
         <Progress percent={progress} size="small" showInfo={false} />
-        <span className="small secondary">{t('stepsDone', { n: steps.filter(Boolean).length, total: steps.length })}</span>
+        <span className="small secondary" data-testid="form-progress-text">{t(need ? 'stepsDone' : 'requiredPartsDone', { n: steps.filter(Boolean).length, total: steps.length })}</span>
       </div>
       <Form<NeedFormValues>
         form={form}
