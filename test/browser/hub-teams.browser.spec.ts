@@ -6,7 +6,7 @@
  * organization accepts from a phone, and the team's commitment shows on the team's page. Pages are
  * photographed at desktop and phone size under test/browser/artifacts/.
  */
-import type { Page } from '../../apps/console/node_modules/playwright-core';
+import type { Locator, Page } from '../../apps/console/node_modules/playwright-core';
 import { actAs, futureDate, TestActor } from '../support/embedded-app';
 import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, startConsole } from './support/browser';
 
@@ -38,6 +38,20 @@ beforeAll(async () => {
 afterAll(async () => {
   await running?.close();
 });
+
+/** Waits until `locator` is within the window (not merely rendered somewhere above or below it). */
+async function waitInView(locator: Locator) {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const box = await locator.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, height: window.innerHeight };
+    });
+    if (box.top >= 0 && box.bottom <= box.height) return;
+    if (Date.now() > deadline) throw new Error(`not in view: top ${box.top}, bottom ${box.bottom}, window ${box.height}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 async function signIn(page: Page, account: string) {
   await page.goto('/');
@@ -151,7 +165,10 @@ describe('a hub forms a team and follows it in the console', () => {
     await page.getByTestId(`share-${MEMBER}-${hours.id}`).fill(String(hours.quantity / 2));
     await page.getByTestId(`share-${HUB}-${desks.id}`).fill('20');
     await page.getByTestId('commit-dialog-submit').click();
-    await page.getByTestId('commit-dialog').getByText('学习桌椅 各成员份额合计 20 套，与接单数量 30 套 不符').waitFor();
+    const mismatch = page.getByTestId('commit-dialog').getByText('学习桌椅 各成员份额合计 20 套，与接单数量 30 套 不符');
+    await mismatch.waitFor();
+    // Said where the hub is looking: the dialog scrolls up to the message from its submit button.
+    await waitInView(mismatch);
     expect(await page.getByTestId(`share-${MEMBER}-${hours.id}`).inputValue()).toBe(String(hours.quantity / 2));
     await page.getByTestId(`share-${HUB}-${desks.id}`).fill(String(desks.quantity));
     await page.screenshot({ path: `${ARTIFACTS}/35a-team-commit-dialog-desktop.png` });
