@@ -1,4 +1,4 @@
-import { startTracing } from '@shecun/core';
+import { exitOnStartFailure, startJsonLogs, startTracing } from '@shecun/core';
 import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureHttpApp, httpOptionsFromEnv, requiredEnv } from '@shecun/core';
@@ -36,6 +36,7 @@ export async function createGateway(logger?: LogLevel[] | false): Promise<INestA
 
 async function main(): Promise<void> {
   startTracing('gateway');
+  startJsonLogs('gateway');
   const port = Number(process.env.PORT ?? 3000);
   const app = await createGateway();
   await app.listen(port, process.env.HOST ?? '0.0.0.0');
@@ -43,8 +44,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
+  main().catch(exitOnStartFailure);
 }
