@@ -66,11 +66,7 @@ export const MULTIPART_PATHS = ['/api/evidence', '/api/users/import'];
  * Create the app with `{ bodyParser: false }` so this parser is the only one.
  */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions): void {
-  const logs = jsonLogs();
-  if (logs) {
-    app.useLogger(logs.nest);
-    logRequests(app, logs.root);
-  }
+  logHttpRequests(app);
   app.use(compressResponses());
   serveMetrics(app);
   // A body in any other format is refused, not silently read as empty.
@@ -103,6 +99,21 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   app.useGlobalFilters(new ProblemFilter());
   const document = openApiDocument(app, options);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+const logging = new WeakSet<INestApplication>();
+
+/**
+ * When the process's main started its JSON logs: Nest's logger of the app through pino, and one
+ * JSON line per request from here on. configureHttpApp does it; an app with middlewares of its own
+ * before that (the gateway's command proxy) calls it first, so that their requests are logged too.
+ */
+export function logHttpRequests(app: INestApplication): void {
+  const logs = jsonLogs();
+  if (!logs || logging.has(app)) return;
+  logging.add(app);
+  app.useLogger(logs.nest);
+  logRequests(app, logs.root);
 }
 
 /** The app's OpenAPI document, as served at /api/docs-json (no server needed: read from the app's modules). */
