@@ -1,5 +1,5 @@
 import type { Admin, Consumer, ConsumerRunConfig, Kafka, Producer } from 'kafkajs';
-import { backoffDelay } from '@shecun/core';
+import { backoffDelay, jsonLogs } from '@shecun/core';
 import { BusConsumer, ConsumerOptions, MessageBus, BusMessage } from './types';
 
 export interface KafkaBusOptions {
@@ -29,10 +29,23 @@ export class KafkaBus implements MessageBus {
     // Loaded when a bus is made, not at start: the embedded app never needs kafkajs.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Kafka, logLevel } = require('kafkajs') as typeof import('kafkajs');
+    const logs = jsonLogs()?.root.child({ context: 'kafkajs' });
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
+      // The client's own warnings and errors as lines of the process's JSON logs, when it has them.
+      ...(logs
+        ? {
+            logCreator:
+              () =>
+              ({ namespace, level, log }: { namespace: string; level: number; log: { message: string; timestamp: string } & Record<string, unknown> }) => {
+                const { message, timestamp: _timestamp, ...fields } = log;
+                const write = level === logLevel.ERROR ? logs.error.bind(logs) : level === logLevel.WARN ? logs.warn.bind(logs) : level === logLevel.INFO ? logs.info.bind(logs) : logs.debug.bind(logs);
+                write({ ...fields, namespace }, message);
+              },
+          }
+        : {}),
       retry: { initialRetryTime: 200, retries: 12, maxRetryTime: 5000 },
     });
   }
