@@ -42,7 +42,7 @@ async function main(): Promise<void> {
         check: async () => {
           if (!live) throw new Error(relay.lastError ? `starting: ${relay.lastError}` : 'starting: waiting for the relay lock or catching up');
           if (relay.lastError) throw new Error(relay.lastError);
-          const lag = Math.max(0, (await store.headPosition()) - relay.checkpoint);
+          const lag = Math.max(0, (await store.headPosition()) - Math.max(0, relay.checkpoint));
           if (settings.maxLagEvents !== undefined && lag > settings.maxLagEvents) throw new Error(`${lag} events behind the log (HEALTH_MAX_LAG_EVENTS ${settings.maxLagEvents})`);
           return { checkpoint: relay.checkpoint, lag, ...(settings.maxLagEvents === undefined ? {} : { maxLagEvents: settings.maxLagEvents }) };
         },
