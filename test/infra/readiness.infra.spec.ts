@@ -40,7 +40,7 @@ describe('readiness follows the database; liveness does not', () => {
     requireBuild();
     pg = await startPrivatePostgres();
     const [events, read, needs] = await Promise.all([pg.createDatabase('events'), pg.createDatabase('read'), pg.createDatabase('needs')]);
-    topology = new Topology({ eventStoreUrl: events, readUrl: read, needsUrl: needs, brokers: KAFKA_BROKERS, prefix, env: { HEALTH_CHECK_TIMEOUT_MS: '1000' } });
+    topology = new Topology({ eventStoreUrl: events, readUrl: read, needsUrl: needs, brokers: KAFKA_BROKERS, prefix, env: { HEALTH_CHECK_TIMEOUT_MS: '1000', HEALTH_MAX_LAG_EVENTS: '1000' } });
     await topology.startAll(dir);
     services = ['needs-service', 'projector', 'relay', 'gateway'].map((name) => topology.service(name));
   }, 180_000);
@@ -70,6 +70,11 @@ describe('readiness follows the database; liveness does not', () => {
     // The relay keeps its own fields in the new shape.
     expect(ready.relay.body).toMatchObject({ status: 'ok', checkpoint: expect.any(Number), restarts: expect.any(Number), details: { kafka: { status: 'up' }, relay: { status: 'up' } } });
     expect(ready.projector.body).toMatchObject({ status: 'ok', parked: 0, projectors: expect.any(Array), details: { kafka: { status: 'up' } } });
+    // Each declared lag is measured: the relay's behind the log, the projector's consumer groups' on Kafka, the needs service's projections.
+    const lags = (answer: Answer, key: string) => (answer.body.details?.[key] as unknown as { lag: unknown; maxLagEvents: number }) ?? {};
+    expect(lags(ready.relay, 'relay')).toMatchObject({ lag: expect.any(Number), maxLagEvents: 1000 });
+    expect(lags(ready.projector, 'consumers')).toMatchObject({ lag: expect.objectContaining({ needs: expect.any(Number) }), maxLagEvents: 1000 });
+    expect(lags(ready['needs-service'], 'projections')).toMatchObject({ lag: expect.objectContaining({ identity: expect.any(Number) }), maxLagEvents: 1000 });
 
     const liveness = new Map<string, Set<number>>(services.map((s) => [s.name, new Set<number>()]));
     const watching = { done: false };
