@@ -1,4 +1,4 @@
-import { startTracing } from '@shecun/core';
+import { exitOnStartFailure, startJsonLogs, startTracing } from '@shecun/core';
 import { runWriteService } from '@shecun/hosting';
 import { EvidenceModule } from '@shecun/evidence';
 import { MIGRATIONS } from './migrations';
@@ -12,6 +12,7 @@ const evidence = process.env.EVIDENCE_DATABASE_URL ? [EvidenceModule.onPostgres(
  * ledger checkpoint (LEDGER_CHECKPOINT_HOURS); the contexts whose commands it hosts, one per line.
  */
 startTracing('donations-service');
+startJsonLogs('donations-service');
 runWriteService(
   'donations service',
   {
@@ -23,7 +24,4 @@ runWriteService(
     imports: evidence,
   },
   3004,
-).catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+).catch(exitOnStartFailure);

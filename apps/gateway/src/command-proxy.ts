@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { inSpan, problem, PROBLEM_CONTENT_TYPE, retry, traceCarrier } from '@shecun/core';
+import { correlationIdOf, inSpan, problem, PROBLEM_CONTENT_TYPE, RequestWithActor, retry, traceCarrier } from '@shecun/core';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 
@@ -55,6 +55,8 @@ export function commandProxy(routes: CommandRoute[], options: { queries?: string
         const value = request.header(name);
         if (value !== undefined) headers[name] = value;
       }
+      // The service's events carry the correlation id the gateway logged the request with (a malformed one is forwarded as sent: the service refuses it).
+      if (headers['x-correlation-id'] === undefined) headers['x-correlation-id'] = correlationIdOf(request as RequestWithActor);
       if (read) headers.accept = request.header('accept') ?? '*/*';
       const body = chunks.length ? Buffer.concat(chunks) : undefined;
       const send = () => fetch(`${route.target}${request.originalUrl}`, { method: request.method, headers, body, signal: abort.signal });

@@ -5,7 +5,7 @@ import { EVENT_STORE, EventStore, EventStoreModule } from '@shecun/event-store';
 import { DISTRIBUTED_READ_MODEL_ENTITIES, gatewayImportsOf, READ_MODEL_FEEDS, readModelFeeds, STREAM_CATALOGUE } from '@shecun/hosting';
 import { BusParkedEventsAdmin, BusReadPosition, PARKED_EVENTS_ADMIN, ParkedEventsController } from '@shecun/projections';
 import { DataSource } from 'typeorm';
-import { IdempotencyMiddleware, LivenessController, READ_POSITION } from '@shecun/core';
+import { HealthModule, IdempotencyMiddleware, READ_POSITION, readinessChecks } from '@shecun/core';
 
 export interface GatewayConfig {
   readDatabaseUrl: string;
@@ -26,8 +26,13 @@ export class GatewayModule implements NestModule {
         // Each context's queries from the read models (and identity's sign-in, users and grants;
         // evidence uploads when EVIDENCE_DATABASE_URL is set): see each context's `distributed.gateway`.
         ...gatewayImportsOf(config.env ?? process.env),
+        // GET /health: the read models' database and the event store; GET /health/live.
+        HealthModule.forRoot({
+          inject: [getDataSourceToken(), EVENT_STORE],
+          checks: (_settings, dataSource: DataSource, store: EventStore) => [readinessChecks.database(dataSource, { zh: '读模型数据库', en: 'read-model database' }), readinessChecks.eventStore(store)],
+        }),
       ],
-      controllers: [LivenessController, ParkedEventsController],
+      controllers: [ParkedEventsController],
       providers: [
         // The read models' parked events (GET /api/admin/parked, replay, skip): the projector's, in the read database.
         {

@@ -1,7 +1,7 @@
-import { startTracing } from '@shecun/core';
+import { exitOnStartFailure, startJsonLogs, startTracing } from '@shecun/core';
 import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { configureHttpApp, httpOptionsFromEnv, requiredEnv } from '@shecun/core';
+import { configureHttpApp, httpOptionsFromEnv, logHttpRequests, requiredEnv } from '@shecun/core';
 import { commandRoutesOf } from '@shecun/hosting';
 import { commandProxy } from './command-proxy';
 import { GatewayModule } from './gateway.module';
@@ -27,6 +27,8 @@ export async function createGateway(logger?: LogLevel[] | false): Promise<INestA
     const target = owned.find((r) => r.service === service)?.target;
     Logger.log(target ? `${service} commands → ${target}` : `${service} commands: no service configured`, 'Main');
   }
+  // Forwarded commands are logged as the gateway's own requests (with the correlation id it forwards).
+  logHttpRequests(app);
   // A team suggestion is a POST that appends nothing: the gateway answers it from the matching model.
   // The wait for the owning service's answer is bounded by the same request timeout.
   app.use(commandProxy(routes, { queries: ['/api/teams/suggestions'], timeoutMs: requestTimeoutMs }));
@@ -36,6 +38,7 @@ export async function createGateway(logger?: LogLevel[] | false): Promise<INestA
 
 async function main(): Promise<void> {
   startTracing('gateway');
+  startJsonLogs('gateway');
   const port = Number(process.env.PORT ?? 3000);
   const app = await createGateway();
   await app.listen(port, process.env.HOST ?? '0.0.0.0');
@@ -43,8 +46,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
+  main().catch(exitOnStartFailure);
 }

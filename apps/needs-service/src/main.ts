@@ -1,4 +1,4 @@
-import { startTracing } from '@shecun/core';
+import { exitOnStartFailure, startJsonLogs, startTracing } from '@shecun/core';
 import { runWriteService } from '@shecun/hosting';
 import { EvidenceModule } from '@shecun/evidence';
 import { MIGRATIONS } from './migrations';
@@ -9,6 +9,7 @@ const evidence = process.env.EVIDENCE_DATABASE_URL ? [EvidenceModule.onPostgres(
 
 /** The needs write service of the distributed topology; the contexts whose commands it hosts, one per line. */
 startTracing('needs-service');
+startJsonLogs('needs-service');
 runWriteService(
   'needs service',
   {
@@ -20,7 +21,4 @@ runWriteService(
     imports: evidence,
   },
   3001,
-).catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+).catch(exitOnStartFailure);

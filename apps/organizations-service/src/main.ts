@@ -1,4 +1,4 @@
-import { startTracing } from '@shecun/core';
+import { exitOnStartFailure, startJsonLogs, startTracing } from '@shecun/core';
 import { runWriteService } from '@shecun/hosting';
 import { MIGRATIONS } from './migrations';
 import { ORGANIZATIONS_SERVICE_ENTITIES } from './write-database';
@@ -8,6 +8,7 @@ import { ORGANIZATIONS_SERVICE_ENTITIES } from './write-database';
  * pairing expiry sweep; the contexts whose commands it hosts, one per line.
  */
 startTracing('organizations-service');
+startJsonLogs('organizations-service');
 runWriteService(
   'organizations service',
   {
@@ -18,7 +19,4 @@ runWriteService(
     ],
   },
   3005,
-).catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+).catch(exitOnStartFailure);

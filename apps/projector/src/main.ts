@@ -1,6 +1,5 @@
-import { startTracing } from '@shecun/core';
+import { createOpsServer, exitOnStartFailure, healthSettingsFromEnv, opsReadiness, readinessChecks, requiredEnv, startJsonLogs, startTracing } from '@shecun/core';
 import { Logger } from '@nestjs/common';
-import { createOpsServer, requiredEnv } from '@shecun/core';
 import { KafkaBus } from '@shecun/messaging';
 import { READ_MODEL_FEEDS, STREAM_CATALOGUE } from '@shecun/hosting';
 import { BusProjector, processedRetentionHoursFromEnv, pruneProcessedEvents } from '@shecun/projections';
@@ -15,6 +14,8 @@ import { openReadModel } from './read-model';
  */
 async function main(): Promise<void> {
   startTracing('projector');
+  startJsonLogs('projector');
+  const settings = healthSettingsFromEnv();
   const logger = new Logger('Projector');
   const command = process.argv.slice(2);
   const dataSource = await openReadModel(requiredEnv('READ_DATABASE_URL'));
@@ -41,25 +42,44 @@ async function main(): Promise<void> {
   let live = false;
   // Parked events leave the projector serving (200) but degraded: each projection's count, the total, and where a stopping projection holds.
   registerProjectorMetrics(projectors);
-  // GET /health, GET /metrics; any other path 404 problem+json.
-  const health = createOpsServer(() => {
-    const parked = projectors.reduce((sum, p) => sum + p.parked, 0);
-    const stopped = projectors.some((p) => p.stoppedAt);
-    return {
-      status: live ? 200 : 503,
-      body: {
+  // Ready: the read models' database and the broker answer, every feed has joined its group, and
+  // (with HEALTH_MAX_LAG_EVENTS) no consumer group is further behind its topics than that.
+  const readiness = await opsReadiness(
+    [
+      readinessChecks.database(dataSource, { zh: '读模型数据库', en: 'read-model database' }),
+      { key: 'kafka', zh: 'Kafka 消息代理', en: 'Kafka broker', check: () => bus.describeBrokers() },
+      readinessChecks.lag(
+        'consumers',
+        { zh: '消费组', en: 'consumers' },
+        async () => {
+          if (!live) throw new Error('starting: joining the consumer groups');
+          if (settings.maxLagEvents === undefined) return {};
+          const lags = await Promise.all(projectors.map(async (p) => [p.projection.name, await bus.consumerLag(p.groupId, p.topics)] as const));
+          return Object.fromEntries(lags);
+        },
+        settings.maxLagEvents,
+      ),
+    ],
+    settings,
+    () => {
+      const parked = projectors.reduce((sum, p) => sum + p.parked, 0);
+      const stopped = projectors.some((p) => p.stoppedAt);
+      return {
         status: live ? (parked > 0 || stopped ? 'degraded' : 'ok') : 'starting',
         parked,
         projectors: projectors.map((p) => ({ name: p.projection.name, applied: p.applied, skipped: p.skipped, parked: p.parked, ...(p.stoppedAt ? { stoppedAt: p.stoppedAt } : {}) })),
-      },
-    };
-  });
+      };
+    },
+  );
+  // GET /health, GET /health/live, GET /metrics; any other path 404 problem+json.
+  const health = createOpsServer(readiness.health);
   health.listen(Number(process.env.PORT ?? 3003), process.env.HOST ?? '0.0.0.0');
 
   const shutdown = async () => {
     await Promise.all(projectors.map((p) => p.stop().catch(() => undefined)));
     await bus.close();
     await dataSource.destroy();
+    await readiness.close();
     health.close();
     process.exit(0);
   };
@@ -80,7 +100,4 @@ async function main(): Promise<void> {
   logger.log(`consuming: ${projectors.map((p) => p.projection.name).join(', ')}`);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure);

@@ -1,4 +1,4 @@
-import { startTracing } from '@shecun/core';
+import { exitOnStartFailure, startJsonLogs, startTracing } from '@shecun/core';
 import { readFileSync } from 'node:fs';
 import { runWriteService } from '@shecun/hosting';
 import { MatchingModule, MatchingQueriesModule } from '@shecun/matching';
@@ -21,6 +21,7 @@ function webhookSigningSecret(env: NodeJS.ProcessEnv): string {
 }
 
 startTracing('push-service');
+startJsonLogs('push-service');
 runWriteService(
   'push service',
   {
@@ -29,7 +30,4 @@ runWriteService(
     imports: [MatchingModule, PushModule.forRoot(pushOptionsFromEnv(process.env, webhookSigningSecret(process.env)), { provide: PUSH_TARGETING, useClass: MatchingPushTargeting }, [MatchingQueriesModule])],
   },
   3006,
-).catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+).catch(exitOnStartFailure);

@@ -1,5 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { IdempotencyMiddleware } from '@shecun/core';
+import { HEALTH_SETTINGS, healthSettingsFromEnv, IdempotencyMiddleware } from '@shecun/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { CONTEXTS } from '@shecun/hosting';
 import { AuthenticationMiddleware } from '@shecun/identity';
 import { ContextDefinition, PARKED_EVENTS_ADMIN, ParkedEventsController, ProjectionHost } from '@shecun/projections';
@@ -15,9 +16,14 @@ export class AppModule implements NestModule {
     const host = embeddedHostOf(config);
     return {
       module: AppModule,
-      imports: [EmbeddedInfrastructureModule.forRoot(config, contexts), ...contexts.map((context) => context.embedded.module(host))],
+      imports: [
+        EmbeddedInfrastructureModule.forRoot(config, contexts),
+        ...contexts.map((context) => context.embedded.module(host)),
+        // Readiness checks run through terminus (GET /health); it logs nothing itself.
+        TerminusModule.forRoot({ logger: false }),
+      ],
       controllers: [HealthController, ParkedEventsController],
-      providers: [{ provide: PARKED_EVENTS_ADMIN, useExisting: ProjectionHost }],
+      providers: [{ provide: PARKED_EVENTS_ADMIN, useExisting: ProjectionHost }, { provide: HEALTH_SETTINGS, useValue: healthSettingsFromEnv(process.env) }],
     };
   }
 

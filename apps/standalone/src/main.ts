@@ -1,4 +1,4 @@
-import { startTracing } from '@shecun/core';
+import { exitOnStartFailure, startJsonLogs, startTracing } from '@shecun/core';
 import { Logger } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { ProjectionHost } from '@shecun/projections';
@@ -11,6 +11,7 @@ import { StartupState } from './startup-state';
 
 async function main(): Promise<void> {
   startTracing('standalone');
+  startJsonLogs('standalone');
   const config = loadConfig();
   // Before anything opens or writes the data folder: one process per folder.
   const lock = await lockDataFolder(config.dataDir, 'server');
@@ -55,11 +56,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  if (error instanceof DataFolderLockedError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  console.error(error);
-  process.exit(1);
-});
+main().catch((error) => exitOnStartFailure(error instanceof DataFolderLockedError ? error.message : error));

@@ -1,12 +1,12 @@
 import { DynamicModule, INestApplication, Logger, LogLevel, MiddlewareConsumer, Module, ModuleMetadata, NestModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { configureHttpApp, httpOptionsFromEnv, IdempotencyMiddleware, IdempotencyRecord, LivenessController, requiredEnv, SweepLeaseModule } from '@shecun/core';
-import { EventStoreModule } from '@shecun/event-store';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { configureHttpApp, HealthModule, httpOptionsFromEnv, IdempotencyMiddleware, IdempotencyRecord, readinessChecks, requiredEnv, SweepLeaseModule } from '@shecun/core';
+import { EVENT_STORE, EventStore, EventStoreModule } from '@shecun/event-store';
 import { AuthenticationMiddleware, IDENTITY_VIEW_ENTITIES, IdentityAuthModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
-import { ContextDefinition, PARKED_EVENTS_ADMIN, ParkedEvent, ParkedEventsController, ProjectionCheckpoint, ProjectionHost, ProjectionsModule } from '@shecun/projections';
+import { ContextDefinition, PARKED_EVENTS_ADMIN, ParkedEvent, ParkedEventsController, ProjectionCheckpoint, ProjectionHost, ProjectionsModule, projectionsReadiness } from '@shecun/projections';
 import { RegionsModule } from '@shecun/regions';
-import { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+import { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 
 /**
  * What every write service of the distributed topology keeps in its own PostgreSQL database
@@ -53,9 +53,18 @@ export class WriteServiceModule implements NestModule {
         ...(config.contexts ?? []).flatMap((context) => context.distributed?.commands?.modules?.(process.env) ?? []),
         ...(config.imports ?? []),
         IdentityAuthModule.forRoot(identityOptionsFromEnv(process.env), rateLimitsFromEnv(process.env)),
+        // GET /health: its database, the event store, its projections (HEALTH_MAX_LAG_EVENTS); GET /health/live.
+        HealthModule.forRoot({
+          inject: [getDataSourceToken(), EVENT_STORE, ProjectionHost],
+          checks: (settings, dataSource: DataSource, store: EventStore, projections: ProjectionHost) => [
+            readinessChecks.database(dataSource),
+            readinessChecks.eventStore(store),
+            projectionsReadiness(projections, store, settings.maxLagEvents),
+          ],
+        }),
       ],
       // The service's own projections' parked events (GET /api/admin/parked, replay, skip), on its own port.
-      controllers: [LivenessController, ParkedEventsController],
+      controllers: [ParkedEventsController],
       providers: [{ provide: PARKED_EVENTS_ADMIN, useExisting: ProjectionHost }],
     };
   }

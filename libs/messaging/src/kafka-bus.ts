@@ -1,5 +1,5 @@
-import type { Consumer, ConsumerRunConfig, Kafka, Producer } from 'kafkajs';
-import { backoffDelay } from '@shecun/core';
+import type { Admin, Consumer, ConsumerRunConfig, Kafka, Producer } from 'kafkajs';
+import { backoffDelay, jsonLogs } from '@shecun/core';
 import { BusConsumer, ConsumerOptions, MessageBus, BusMessage } from './types';
 
 export interface KafkaBusOptions {
@@ -20,6 +20,8 @@ export interface KafkaBusOptions {
 export class KafkaBus implements MessageBus {
   private readonly kafka: Kafka;
   private producer?: Promise<Producer>;
+  /** The admin client of readiness checks: no retries (the check has its own time limit), reconnected after a failure. */
+  private healthAdmin?: Promise<Admin>;
   private readonly consumers = new Set<BusConsumer>();
   private readonly knownTopics = new Set<string>();
 
@@ -27,10 +29,23 @@ export class KafkaBus implements MessageBus {
     // Loaded when a bus is made, not at start: the embedded app never needs kafkajs.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Kafka, logLevel } = require('kafkajs') as typeof import('kafkajs');
+    const logs = jsonLogs()?.root.child({ context: 'kafkajs' });
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
+      // The client's own warnings and errors as lines of the process's JSON logs, when it has them.
+      ...(logs
+        ? {
+            logCreator:
+              () =>
+              ({ namespace, level, log }: { namespace: string; level: number; log: { message: string; timestamp: string } & Record<string, unknown> }) => {
+                const { message, timestamp: _timestamp, ...fields } = log;
+                const write = level === logLevel.ERROR ? logs.error.bind(logs) : level === logLevel.WARN ? logs.warn.bind(logs) : level === logLevel.INFO ? logs.info.bind(logs) : logs.debug.bind(logs);
+                write({ ...fields, namespace }, message);
+              },
+          }
+        : {}),
       retry: { initialRetryTime: 200, retries: 12, maxRetryTime: 5000 },
     });
   }
@@ -187,8 +202,51 @@ export class KafkaBus implements MessageBus {
     };
   }
 
+  private async withHealthAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
+    this.healthAdmin ??= (async () => {
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      await admin.connect();
+      return admin;
+    })();
+    const pending = this.healthAdmin;
+    try {
+      return await use(await pending);
+    } catch (error) {
+      // A broker that did not answer: the next check connects afresh.
+      if (this.healthAdmin === pending) this.healthAdmin = undefined;
+      void pending.then((admin) => admin.disconnect()).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Readiness: the cluster's brokers as one of them describes them; rejects when none answers. */
+  async describeBrokers(): Promise<{ brokers: number; controller: number | null }> {
+    return this.withHealthAdmin(async (admin) => {
+      const cluster = await admin.describeCluster();
+      return { brokers: cluster.brokers.length, controller: cluster.controller };
+    });
+  }
+
+  /** Messages on `topics` a consumer group has not committed yet (a group with no offset counts from the earliest message kept). */
+  async consumerLag(groupId: string, topics: string[]): Promise<number> {
+    return this.withHealthAdmin(async (admin) => {
+      let lag = 0;
+      const committed = await admin.fetchOffsets({ groupId, topics });
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const group = committed.find((c) => c.topic === topic)?.partitions ?? [];
+        for (const end of ends) {
+          const offset = Number(group.find((p) => p.partition === end.partition)?.offset ?? -1);
+          lag += Math.max(0, Number(end.high) - (offset >= 0 ? offset : Number(end.low)));
+        }
+      }
+      return lag;
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.stop()));
     if (this.producer) await (await this.producer).disconnect().catch(() => undefined);
+    if (this.healthAdmin) await (await this.healthAdmin.catch(() => undefined))?.disconnect().catch(() => undefined);
   }
 }

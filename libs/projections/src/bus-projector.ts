@@ -87,10 +87,19 @@ export class BusProjector {
     this.policy = options.policy ?? new FailurePolicy();
   }
 
+  /** The consumer group this projection reads in. */
+  get groupId(): string {
+    return this.options.groupId ?? `projector-${this.projection.name}`;
+  }
+
+  get topics(): string[] {
+    return this.options.topics;
+  }
+
   async start(): Promise<void> {
     await this.refreshParked();
     this.consumer = await this.bus.consume({
-      groupId: this.options.groupId ?? `projector-${this.projection.name}`,
+      groupId: this.groupId,
       topics: this.options.topics,
       handle: (message, control) => this.handle(message, control),
     });

@@ -13,3 +13,4 @@ export * from './context-definition';
 export * from './catch-up-together';
 export * from './row-fold';
 export * from './bulk-rows';
+export * from './projections-readiness';

@@ -62,6 +62,8 @@ export interface ProjectionStatus {
   parked: number;
   /** A projection declared `onParked: 'stop'`, halted at this parked event until it is replayed or skipped. */
   stoppedAt?: { eventId: string; eventType: string; position: number; error: string };
+  /** Switched off in this process (PUSH_DISPATCH=false): it does not follow the log, and its lag is no reason not to be ready. */
+  off?: true;
 }
 
 export type ProgressListener = (done: number, total: number) => void;

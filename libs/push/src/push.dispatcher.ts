@@ -67,7 +67,7 @@ export class PushDispatcher implements OnModuleInit, OnApplicationBootstrap, OnA
 
   onModuleInit(): void {
     this.projections.registerProcessor(PushDispatcher.NAME, {
-      status: () => ({ name: PushDispatcher.NAME, checkpoint: this.position, caughtUp: true, parked: this.parked }),
+      status: () => ({ name: PushDispatcher.NAME, checkpoint: this.position, caughtUp: true, parked: this.parked, ...(this.options.dispatch === false ? { off: true as const } : {}) }),
       replayParked: (eventId, by) => this.replayParked(eventId, by),
       refreshParked: () => this.refreshParked(),
     });

@@ -27,6 +27,23 @@ export interface RequestWithActor extends Request {
   authError?: string;
   /** Set by the idempotency middleware: the command id derived from the Idempotency-Key. */
   commandId?: string;
+  /** The request's correlation id, once {@link correlationIdOf} settled it. */
+  correlationId?: string;
+}
+
+/**
+ * The correlation id of a request: its X-Correlation-Id, or a new one made on the first ask and
+ * kept on the request (the request's log line, the command's events and a forwarded command all
+ * carry the same). A malformed header is refused (400).
+ */
+export function correlationIdOf(request: RequestWithActor): string {
+  if (request.correlationId) return request.correlationId;
+  const given = request.header('x-correlation-id');
+  if (given !== undefined && !SAFE_ID.test(given)) {
+    throw new BadRequestException('X-Correlation-Id must be 1-128 letters, digits or ._:@-');
+  }
+  request.correlationId = given ?? randomUUID();
+  return request.correlationId;
 }
 
 export const IS_PUBLIC = 'shecun:public';
@@ -55,14 +72,11 @@ export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionCont
  */
 export const Command = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext => {
   const request = ctx.switchToHttp().getRequest<RequestWithActor>();
-  const correlation = request.header('x-correlation-id');
-  if (correlation !== undefined && !SAFE_ID.test(correlation)) {
-    throw new BadRequestException('X-Correlation-Id must be 1-128 letters, digits or ._:@-');
-  }
+  const correlationId = correlationIdOf(request);
   return {
     actor: actorOf(request),
     commandId: request.commandId ?? randomUUID(),
-    correlationId: correlation ?? randomUUID(),
+    correlationId,
   };
 });
 

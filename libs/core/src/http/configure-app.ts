@@ -3,6 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Server } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { positiveNumberEnv } from '../env';
+import { jsonLogs } from '../logging';
 import { answerClientErrorsAsProblems } from './client-error';
 import { compressResponses } from './compress-responses';
 import { traceHttpServer } from './http-server-spans';
@@ -10,6 +11,7 @@ import { JSON_MEDIA_TYPES, jsonBodyParser } from './json-body';
 import { serveMetrics } from './metrics-endpoint';
 import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
 import { READ_POSITION, ReadPosition, ReadYourWritesInterceptor } from './read-your-writes';
+import { logRequests } from './request-logs';
 import { TimeoutInterceptor } from './timeout.interceptor';
 import { createValidationPipe } from './validation';
 
@@ -59,10 +61,12 @@ export const MULTIPART_PATHS = ['/api/evidence', '/api/users/import'];
  * JSON as a 400 problem, requests the HTTP parser refuses (headers too large…) answered as
  * problems too, validation of every DTO, a request timeout, RFC 9457 errors, OpenAPI at /api/docs,
  * Prometheus metrics at /metrics, answers compressed as the client accepts (not event streams), a
- * trace span per request when tracing is on.
+ * trace span per request when tracing is on, and — when the process's main started its JSON logs
+ * (startJsonLogs) — Nest's logger through pino and one JSON line per request.
  * Create the app with `{ bodyParser: false }` so this parser is the only one.
  */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions): void {
+  logHttpRequests(app);
   app.use(compressResponses());
   serveMetrics(app);
   // A body in any other format is refused, not silently read as empty.
@@ -95,6 +99,21 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   app.useGlobalFilters(new ProblemFilter());
   const document = openApiDocument(app, options);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+const logging = new WeakSet<INestApplication>();
+
+/**
+ * When the process's main started its JSON logs: Nest's logger of the app through pino, and one
+ * JSON line per request from here on. configureHttpApp does it; an app with middlewares of its own
+ * before that (the gateway's command proxy) calls it first, so that their requests are logged too.
+ */
+export function logHttpRequests(app: INestApplication): void {
+  const logs = jsonLogs();
+  if (!logs || logging.has(app)) return;
+  logging.add(app);
+  app.useLogger(logs.nest);
+  logRequests(app, logs.root);
 }
 
 /** The app's OpenAPI document, as served at /api/docs-json (no server needed: read from the app's modules). */

@@ -25,6 +25,24 @@ describe('the relay’s and the projector’s HTTP server', () => {
     expect(await up.json()).toEqual({ status: 'ok' });
   });
 
+  it('answers GET /health/live 200 whatever the readiness, and a problem+json readiness body as problem+json', async () => {
+    ready = false;
+    const live = await fetch(`${base}/health/live`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toMatchObject({ status: 'alive', pid: process.pid });
+    const listener = createOpsServer(async () => ({ status: 503, body: { type: 'https://shecun.dev/problems/503', title: 'Service Unavailable', status: 503, detail: '尚未就绪 (not ready)' } }));
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(listener.address() as AddressInfo).port}/health`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toBe(PROBLEM_CONTENT_TYPE);
+      expect(await res.json()).toMatchObject({ status: 503, detail: '尚未就绪 (not ready)' });
+    } finally {
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+    }
+    ready = true;
+  });
+
   it('answers GET /metrics with the process metrics in Prometheus text format', async () => {
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
@@ -33,7 +51,7 @@ describe('the relay’s and the projector’s HTTP server', () => {
   });
 
   it('answers any other path 404 and another method 405, as problem+json', async () => {
-    for (const path of ['/', '/api/needs', '/health/live', '/metricsx']) {
+    for (const path of ['/', '/api/needs', '/health/ready', '/metricsx']) {
       const res = await fetch(`${base}${path}`);
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toBe(PROBLEM_CONTENT_TYPE);
