@@ -1,7 +1,7 @@
 import { startTracing } from '@shecun/core';
 import { Logger } from '@nestjs/common';
 import { createOpsServer, requiredEnv } from '@shecun/core';
-import { KafkaBus } from '@shecun/messaging';
+import { KafkaBus, registerKafkaLagMetrics, WatchedGroup } from '@shecun/messaging';
 import { READ_MODEL_FEEDS, STREAM_CATALOGUE } from '@shecun/hosting';
 import { BusProjector, processedRetentionHoursFromEnv, pruneProcessedEvents } from '@shecun/projections';
 import { projectorParkedCommand } from './parked-command';
@@ -27,9 +27,12 @@ async function main(): Promise<void> {
   const retentionHours = processedRetentionHoursFromEnv();
   // A feed naming a topic nothing publishes to would wait forever: refused at start.
   STREAM_CATALOGUE.check(READ_MODEL_FEEDS.flatMap((f) => f.topics));
+  const groups: WatchedGroup[] = [];
   const projectors = READ_MODEL_FEEDS.map((feed) => {
     const projection = feed.create();
-    return new BusProjector(bus, dataSource, projection, { topics: feed.topics.map((t) => `${prefix}${t}`), groupId: `${prefix}projector-${projection.name}` });
+    const group = { topics: feed.topics.map((t) => `${prefix}${t}`), groupId: `${prefix}projector-${projection.name}` };
+    groups.push(group);
+    return new BusProjector(bus, dataSource, projection, group);
   });
 
   if (command.length) {
@@ -41,6 +44,8 @@ async function main(): Promise<void> {
   let live = false;
   // Parked events leave the projector serving (200) but degraded: each projection's count, the total, and where a stopping projection holds.
   registerProjectorMetrics(projectors);
+  // kafka_consumer_group_lag of every group above, read from the broker at each scrape (an admin connection of its own).
+  registerKafkaLagMetrics(bus.lagReader(), groups);
   // GET /health, GET /metrics; any other path 404 problem+json.
   const health = createOpsServer(() => {
     const parked = projectors.reduce((sum, p) => sum + p.parked, 0);

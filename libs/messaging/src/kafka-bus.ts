@@ -1,5 +1,6 @@
 import type { Consumer, ConsumerRunConfig, Kafka, Producer } from 'kafkajs';
 import { backoffDelay } from '@shecun/core';
+import { KafkaLagReader } from './kafka-lag';
 import { BusConsumer, ConsumerOptions, MessageBus, BusMessage } from './types';
 
 export interface KafkaBusOptions {
@@ -22,6 +23,7 @@ export class KafkaBus implements MessageBus {
   private producer?: Promise<Producer>;
   private readonly consumers = new Set<BusConsumer>();
   private readonly knownTopics = new Set<string>();
+  private lag?: KafkaLagReader;
 
   constructor(private readonly options: KafkaBusOptions) {
     // Loaded when a bus is made, not at start: the embedded app never needs kafkajs.
@@ -187,8 +189,15 @@ export class KafkaBus implements MessageBus {
     };
   }
 
+  /** Reads consumer groups' lag through an admin client of its own (closed with the bus). */
+  lagReader(): KafkaLagReader {
+    this.lag ??= new KafkaLagReader(this.kafka);
+    return this.lag;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.stop()));
+    await this.lag?.close();
     if (this.producer) await (await this.producer).disconnect().catch(() => undefined);
   }
 }
