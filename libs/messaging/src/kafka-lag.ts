@@ -53,8 +53,9 @@ export class KafkaLagReader {
   }
 
   async read(groups: readonly WatchedGroup[]): Promise<PartitionLag[]> {
+    const connecting = this.connect();
     try {
-      const admin = await this.connect();
+      const admin = await connecting;
       const topics = [...new Set(groups.flatMap((g) => g.topics))];
       const ends = new Map(await Promise.all(topics.map(async (topic) => [topic, await admin.fetchTopicOffsets(topic)] as const)));
       const lags: PartitionLag[] = [];
@@ -69,8 +70,9 @@ export class KafkaLagReader {
       }
       return lags;
     } catch (error) {
-      // A broken connection (broker restarted): the next read connects again.
-      await this.close();
+      // A broken connection (broker restarted): the next read connects again (with a new admin, unless another read already made one).
+      if (this.admin === connecting) this.admin = undefined;
+      await (await connecting.catch(() => undefined))?.disconnect().catch(() => undefined);
       throw error;
     }
   }
