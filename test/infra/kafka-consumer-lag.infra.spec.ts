@@ -2,6 +2,7 @@ import { openEventStore } from '@shecun/event-store';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { appendNeedBacklog } from '../support/backlog';
+import { localBroker } from '../support/kafka-broker';
 import { createTestDatabase } from '../support/pg';
 import { ServiceProcess, startService, waitForHealth } from '../support/processes';
 
@@ -40,7 +41,9 @@ async function scrapeUntil(service: ServiceProcess, done: (series: LagSeries[]) 
 /**
  * The projector's /metrics shows its consumer groups' lag, read from the real broker: 0 while the
  * topics are idle, above 0 once the relay publishes a burst of events faster than the projector
- * applies them, and 0 again when the projector has applied them all.
+ * applies them, and 0 again when the projector has applied them all. With the broker stopped
+ * (scripts/kafka/kafka.sh's, which the second test stops and starts again on the same log) the
+ * series are left out and the failed reads counted; they return once it is back.
  */
 describe('kafka_consumer_group_lag on the projector', () => {
   const run = randomBytes(4).toString('hex');
@@ -89,6 +92,27 @@ describe('kafka_consumer_group_lag on the projector', () => {
     const applied = Number((await client.query(`SELECT count(*) AS n FROM processed_events WHERE projection = 'needs'`)).rows[0].n);
     await client.end();
     expect(applied).toBe(total);
+    expect(projector.child.exitCode).toBeNull();
+  }, 300_000);
+
+  it('leaves the series out while the broker is down, /metrics still answering, and shows them again once it is back', async () => {
+    if (!localBroker.isRunning()) return console.warn('skipped: the broker is not the one of scripts/kafka/kafka.sh, which this test restarts');
+    const projector = services.find((s) => s.name === 'projector')!;
+    const failures = async () => Number(/^kafka_consumer_group_lag_read_failures_total (\S+)$/m.exec(await fetch(`${projector.url}/metrics`).then((r) => r.text()))?.[1] ?? NaN);
+    const before = await failures();
+    localBroker.stop();
+    try {
+      const started = Date.now();
+      await scrapeUntil(projector, (s) => !s.some((l) => l.group === needsGroup), 30_000, 'no series while the broker is down');
+      // A scrape waits at most the read's timeout (5 s), never the broker.
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const deadline = Date.now() + 30_000;
+      while ((await failures()) <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(await failures()).toBeGreaterThan(before);
+    } finally {
+      localBroker.start();
+    }
+    await scrapeUntil(projector, (s) => s.some((l) => l.group === needsGroup) && s.filter((l) => l.group.startsWith(prefix)).every((l) => l.value === 0), 120_000, 'series back at 0');
     expect(projector.child.exitCode).toBeNull();
   }, 300_000);
 });
