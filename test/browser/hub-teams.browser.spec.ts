@@ -45,7 +45,7 @@ async function waitInView(locator: Locator) {
   for (;;) {
     const box = await locator.evaluate((el) => {
       const r = el.getBoundingClientRect();
-      return { top: r.top, bottom: r.bottom, height: window.innerHeight };
+      return { top: r.top, bottom: r.bottom, height: (globalThis as unknown as { innerHeight: number }).innerHeight };
     });
     if (box.top >= 0 && box.bottom <= box.height) return;
     if (Date.now() > deadline) throw new Error(`not in view: top ${box.top}, bottom ${box.bottom}, window ${box.height}`);

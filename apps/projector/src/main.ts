@@ -1,6 +1,6 @@
 import { createOpsServer, exitOnStartFailure, healthSettingsFromEnv, opsReadiness, readinessChecks, requiredEnv, startJsonLogs, startTracing } from '@shecun/core';
 import { Logger } from '@nestjs/common';
-import { KafkaBus } from '@shecun/messaging';
+import { KafkaBus, registerKafkaLagMetrics, WatchedGroup } from '@shecun/messaging';
 import { READ_MODEL_FEEDS, STREAM_CATALOGUE } from '@shecun/hosting';
 import { BusProjector, processedRetentionHoursFromEnv, pruneProcessedEvents } from '@shecun/projections';
 import { projectorParkedCommand } from './parked-command';
@@ -28,9 +28,12 @@ async function main(): Promise<void> {
   const retentionHours = processedRetentionHoursFromEnv();
   // A feed naming a topic nothing publishes to would wait forever: refused at start.
   STREAM_CATALOGUE.check(READ_MODEL_FEEDS.flatMap((f) => f.topics));
+  const groups: WatchedGroup[] = [];
   const projectors = READ_MODEL_FEEDS.map((feed) => {
     const projection = feed.create();
-    return new BusProjector(bus, dataSource, projection, { topics: feed.topics.map((t) => `${prefix}${t}`), groupId: `${prefix}projector-${projection.name}` });
+    const group = { topics: feed.topics.map((t) => `${prefix}${t}`), groupId: `${prefix}projector-${projection.name}` };
+    groups.push(group);
+    return new BusProjector(bus, dataSource, projection, group);
   });
 
   if (command.length) {
@@ -42,6 +45,8 @@ async function main(): Promise<void> {
   let live = false;
   // Parked events leave the projector serving (200) but degraded: each projection's count, the total, and where a stopping projection holds.
   registerProjectorMetrics(projectors);
+  // kafka_consumer_group_lag of every group above, read from the broker at each scrape (an admin connection of its own).
+  registerKafkaLagMetrics(bus.lagReader(), groups);
   // Ready: the read models' database and the broker answer, every feed has joined its group, and
   // (with HEALTH_MAX_LAG_EVENTS) no consumer group is further behind its topics than that.
   const readiness = await opsReadiness(

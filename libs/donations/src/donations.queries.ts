@@ -5,11 +5,11 @@ import { Actor, foldRecorded, forbidden, invalid, notFound, presentHistory } fro
 import { EVENT_STORE, EventStore, RecordedEvent, START } from '@shecun/event-store';
 import { Brackets, DataSource, In, SelectQueryBuilder } from 'typeorm';
 import { anomalies, balances, canSeeFlow } from './audit';
-import { flowStream, isLedgerStream, isTransfer } from './donation.model';
+import { flowStream, isTransfer } from './donation.model';
 import { DonationFlowView, DonationFundView } from './donation.projection';
 import { flowDecider, FlowEvent, FlowState, isFlowEvent } from './flow.decider';
 import { FlowHistory } from './exports';
-import { ledgerEntryOf, LedgerVerifier, VerificationReport } from './ledger';
+import { VerificationReport, verifyLedgerOf } from './ledger';
 import { DonationOrganizationView, organizationIdentity, OrganizationIdentity } from './organization-identifiers';
 import { needDisclosure, organizationDisclosure } from './donations.disclosure';
 import { presentFlow, publicFilesOf } from './donations.presentation';
@@ -241,20 +241,8 @@ export class DonationsQueries {
   }
 
   /** Recomputes the hash chains of every donation and fund stream from the event store. */
-  async verifyLedger(onProgress?: (checked: number, head: number) => void): Promise<VerificationReport> {
-    const verifier = new LedgerVerifier();
-    const head = await this.store.headPosition();
-    for (let after = START; ; ) {
-      const batch = await this.store.readAll(after, 2000);
-      if (batch.length === 0) break;
-      for (const e of batch) {
-        if (!isLedgerStream(e.streamName)) continue;
-        verifier.add(ledgerEntryOf(e));
-      }
-      after = batch[batch.length - 1].position;
-      onProgress?.(after, head);
-    }
-    return verifier.report();
+  verifyLedger(onProgress?: (checked: number, head: number) => void): Promise<VerificationReport> {
+    return verifyLedgerOf(this.store, onProgress);
   }
 
   async verifyLedgerFor(actor: Actor) {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { Actor } from '@shecun/core';
-import { RecordedEvent } from '@shecun/event-store';
+import { EventStore, RecordedEvent, START } from '@shecun/event-store';
+import { isLedgerStream } from './donation.model';
 
 /**
  * Tamper evidence for the donations ledger. Every donation event carries a seal: its sequence in
@@ -171,4 +172,25 @@ export class LedgerVerifier {
       brokenLinks: this.brokenCount,
     };
   }
+}
+
+/**
+ * Recomputes the hash chains of every donation and fund stream of an event store, reading its
+ * whole log in order (the embedded app's `cli verify-ledger`, the auditor's route, and the
+ * donations service's `verify-ledger.js` on the distributed store).
+ */
+export async function verifyLedgerOf(store: Pick<EventStore, 'headPosition' | 'readAll'>, onProgress?: (checked: number, head: number) => void): Promise<VerificationReport> {
+  const verifier = new LedgerVerifier();
+  const head = await store.headPosition();
+  for (let after = START; ; ) {
+    const batch = await store.readAll(after, 2000);
+    if (batch.length === 0) break;
+    for (const e of batch) {
+      if (!isLedgerStream(e.streamName)) continue;
+      verifier.add(ledgerEntryOf(e));
+    }
+    after = batch[batch.length - 1].position;
+    onProgress?.(after, head);
+  }
+  return verifier.report();
 }

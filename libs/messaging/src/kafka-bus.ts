@@ -1,5 +1,6 @@
 import type { Admin, Consumer, ConsumerRunConfig, Kafka, Producer } from 'kafkajs';
 import { backoffDelay, jsonLogs } from '@shecun/core';
+import { KafkaLagReader } from './kafka-lag';
 import { BusConsumer, ConsumerOptions, MessageBus, BusMessage } from './types';
 
 export interface KafkaBusOptions {
@@ -24,6 +25,7 @@ export class KafkaBus implements MessageBus {
   private healthAdmin?: Promise<Admin>;
   private readonly consumers = new Set<BusConsumer>();
   private readonly knownTopics = new Set<string>();
+  private lag?: KafkaLagReader;
 
   constructor(private readonly options: KafkaBusOptions) {
     // Loaded when a bus is made, not at start: the embedded app never needs kafkajs.
@@ -227,25 +229,21 @@ export class KafkaBus implements MessageBus {
     });
   }
 
-  /** Messages on `topics` a consumer group has not committed yet (a group with no offset counts from the earliest message kept). */
+  /** Messages on `topics` a consumer group has not committed yet (read as the lag metric reads it: a group with no offset counts from the earliest message kept). */
   async consumerLag(groupId: string, topics: string[]): Promise<number> {
-    return this.withHealthAdmin(async (admin) => {
-      let lag = 0;
-      const committed = await admin.fetchOffsets({ groupId, topics });
-      for (const topic of topics) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        const group = committed.find((c) => c.topic === topic)?.partitions ?? [];
-        for (const end of ends) {
-          const offset = Number(group.find((p) => p.partition === end.partition)?.offset ?? -1);
-          lag += Math.max(0, Number(end.high) - (offset >= 0 ? offset : Number(end.low)));
-        }
-      }
-      return lag;
-    });
+    const lags = await this.lagReader().read([{ groupId, topics }]);
+    return lags.reduce((sum, l) => sum + l.lag, 0);
+  }
+
+  /** Reads consumer groups' lag through an admin client of its own (closed with the bus). */
+  lagReader(): KafkaLagReader {
+    this.lag ??= new KafkaLagReader(this.kafka);
+    return this.lag;
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.stop()));
+    await this.lag?.close();
     if (this.producer) await (await this.producer).disconnect().catch(() => undefined);
     if (this.healthAdmin) await (await this.healthAdmin.catch(() => undefined))?.disconnect().catch(() => undefined);
   }
