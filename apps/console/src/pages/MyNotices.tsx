@@ -120,6 +120,7 @@ function NoticeSettings() {
         <Form.Item
           name="email"
           label={t('noticeEmailAddress')}
+          dependencies={['channels']}
           rules={[{ type: 'email', message: t('noticeEmailInvalid') }, { required: channels.includes('email'), whitespace: true, message: t('noticeEmailNeeded') }]}
         >
           <Input inputMode="email" autoComplete="email" placeholder="zhangsan@163.com" data-testid="notice-email" />
@@ -127,6 +128,7 @@ function NoticeSettings() {
         <Form.Item
           name="phone"
           label={t('noticePhone')}
+          dependencies={['channels']}
           rules={[{ pattern: /^1[3-9]\d{9}$/, message: t('noticePhoneInvalid') }, { required: channels.includes('sms'), whitespace: true, message: t('noticePhoneNeeded') }]}
         >
           <Input inputMode="tel" autoComplete="tel" maxLength={11} placeholder="13800138000" data-testid="notice-phone" />
@@ -136,7 +138,7 @@ function NoticeSettings() {
         </Form.Item>
         {needs !== 'none' && (
           <Form.Item name="categories" label={t('noticeCategories')} extra={t('noticeCategoriesHint')}>
-            <Select mode="multiple" allowClear optionFilterProp="label" data-testid="notice-categories" options={CATEGORIES.map((c) => ({ value: c, label: pick(CATEGORY_LABELS[c]) }))} />
+            <Select mode="multiple" allowClear optionFilterProp="label" data-testid="notice-categories" placeholder={t('allCategories')} options={CATEGORIES.map((c) => ({ value: c, label: pick(CATEGORY_LABELS[c]) }))} />
           </Form.Item>
         )}
         <Form.Item name="frequency" label={t('noticeFrequency')}>
@@ -149,7 +151,7 @@ function NoticeSettings() {
         </Form.Item>
         {frequency === 'daily' && (
           <Form.Item name="digestAt" label={t('noticeDigestAt')}>
-            <Select options={TIMES} style={{ width: 140 }} data-testid="notice-digest-at" />
+            <Select showSearch options={TIMES} style={{ width: 140 }} data-testid="notice-digest-at" />
           </Form.Item>
         )}
         <Form.Item name="quiet" label={t('noticeQuiet')} extra={t('noticeQuietHint')} valuePropName="checked">
@@ -158,10 +160,10 @@ function NoticeSettings() {
         {quiet && (
           <Space wrap>
             <Form.Item name="quietFrom" label={t('noticeQuietFrom')}>
-              <Select options={TIMES} style={{ width: 120 }} data-testid="notice-quiet-from" />
+              <Select showSearch options={TIMES} style={{ width: 120 }} data-testid="notice-quiet-from" />
             </Form.Item>
             <Form.Item name="quietTo" label={t('noticeQuietTo')}>
-              <Select options={TIMES} style={{ width: 120 }} data-testid="notice-quiet-to" />
+              <Select showSearch options={TIMES} style={{ width: 120 }} data-testid="notice-quiet-to" />
             </Form.Item>
           </Space>
         )}
