@@ -1,4 +1,5 @@
-import { NoticeClock } from '@shecun/push';
+import { NoticeClock, NoticeMessage } from '@shecun/push';
+import { DataSource } from 'typeorm';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { startSmtpInbox } from '../support/smtp-inbox';
  * provider: each person of an organization sets their own preferences; needs pushed to the
  * organization reach them at once, after their quiet hours, or in their daily digest (the test
  * advances the notice clock); a refusing SMTP server is retried and the message sent once; a
- * restart sends nothing again.
+ * restart sends nothing again, and a send cut off mid-way goes again once its claim runs out.
  */
 const ORG = 'org-notice-near'; // education, registered in 连南 (the needs' county)
 const VILLAGE = '441826105201';
@@ -187,5 +188,19 @@ describe('notices by e-mail and SMS', () => {
     await new Promise((r) => setTimeout(r, 3000));
     expect(counts()).toEqual(before);
     expect(before).toEqual({ mail: 2 + 2 + 1 + 2, texts: 2 });
+  });
+
+  it('a send a stop cut off is tried again once its claim has run out, not before', async () => {
+    // As a process leaves them when it stops mid-send: claimed, not marked sent.
+    const messages = t.app.get(DataSource).getRepository(NoticeMessage);
+    const [first, second] = await messages.find({ where: { recipient: 'at-once@example.org' }, order: { createdAt: 'ASC' } });
+    const now = clock.now().getTime();
+    await messages.update({ id: first.id }, { status: 'sending', sentAt: null, nextAttemptAt: new Date(now - 1000).toISOString() });
+    await messages.update({ id: second.id }, { status: 'sending', sentAt: null, nextAttemptAt: new Date(now + 60_000).toISOString() });
+    const [again] = await until(() => mailTo('at-once@example.org').slice(2), (m) => m.length > 0, 'the cut-off send was not tried again');
+    expect(again.headers['message-id']).toBe(mailTo('at-once@example.org')[0].headers['message-id']);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(mailTo('at-once@example.org')).toHaveLength(3);
+    expect((await messages.findOneBy({ id: second.id }))?.status).toBe('sending');
   });
 });

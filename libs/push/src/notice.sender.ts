@@ -19,6 +19,9 @@ const noticeAttempts = new Counter({
   registers: [metricsRegistry],
 });
 
+/** How long a claimed message is left to the process sending it; after that a stopped send is tried again (same message id). */
+const CLAIM_MS = 5 * 60_000;
+
 /** Longest pause between two attempts of one message. */
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
 
@@ -26,8 +29,9 @@ const MAX_RETRY_DELAY_MS = 10 * 60_000;
  * Turns pending notice items into outbox messages when they are due (by the notice clock: quiet
  * hours hold them, a digest waits for its time), then sends due messages through the configured
  * channels with bounded retries (libs/resilience's back-off, the next attempt's time stored, so a
- * restart keeps the schedule). A message is claimed before it is sent and marked sent after the
- * channel accepted it: a restart never sends a sent message again. Off when no channel is configured.
+ * restart keeps the schedule). A message is claimed (for five minutes) before it is sent and marked
+ * sent after the channel accepted it: a restart never sends a sent message again, and a send a stop
+ * cut off is tried again once its claim has run out. Off when no channel is configured.
  */
 @Injectable()
 export class NoticeSender implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -53,8 +57,6 @@ export class NoticeSender implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.channels.size === 0 || this.background === false) return;
-    // A send a stop interrupted is tried again (its channel may de-duplicate by the message id).
-    await withWriteLock(this.dataSource, () => this.dataSource.getRepository(NoticeMessage).update({ status: 'sending' }, { status: 'pending' }));
     this.timer = setInterval(() => void this.tick(), this.options.pollMs ?? 1000);
     this.timer.unref();
   }
@@ -125,13 +127,17 @@ export class NoticeSender implements OnApplicationBootstrap, OnApplicationShutdo
   /** Sends every message due now (at most 50 at a time); returns how many were attempted. */
   async sendDue(): Promise<number> {
     const now = this.clock.now();
-    const due = await this.dataSource.getRepository(NoticeMessage).find({ where: { status: 'pending', nextAttemptAt: LessThanOrEqual(now.toISOString()) }, order: { nextAttemptAt: 'ASC' }, take: 50 });
+    // Due: pending ones whose time has come, and sends whose claim ran out (a process stopped mid-send).
+    const due = await this.dataSource.getRepository(NoticeMessage).find({ where: { status: In(['pending', 'sending']), nextAttemptAt: LessThanOrEqual(now.toISOString()) }, order: { nextAttemptAt: 'ASC' }, take: 50 });
     let attempted = 0;
     for (const message of due) {
       const channel = this.channels.get(message.channel);
       if (!channel) continue;
-      // Claimed first: another round or another replica that read it too finds it no longer pending.
-      const claimed = await withWriteLock(this.dataSource, () => this.dataSource.getRepository(NoticeMessage).update({ id: message.id, status: 'pending' }, { status: 'sending' }));
+      // Claimed first, for a while: another round or another replica that read it too finds it changed.
+      const lease = new Date(now.getTime() + CLAIM_MS).toISOString();
+      const claimed = await withWriteLock(this.dataSource, () =>
+        this.dataSource.getRepository(NoticeMessage).update({ id: message.id, status: message.status, nextAttemptAt: message.nextAttemptAt }, { status: 'sending', nextAttemptAt: lease }),
+      );
       if (claimed.affected === 0) continue;
       attempted += 1;
       await this.attempt(channel, message);
