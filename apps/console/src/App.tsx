@@ -18,6 +18,7 @@ const MyCommitments = lazy(() => import('./pages/MyCommitments').then((m) => ({ 
 const MyDonations = lazy(() => import('./pages/MyDonations').then((m) => ({ default: m.MyDonations })));
 const MyNeeds = lazy(() => import('./pages/MyNeeds').then((m) => ({ default: m.MyNeeds })));
 const MyPairings = lazy(() => import('./pages/MyPairings').then((m) => ({ default: m.MyPairings })));
+const MyNotices = lazy(() => import('./pages/MyNotices').then((m) => ({ default: m.MyNotices })));
 const PushFeed = lazy(() => import('./pages/PushFeed').then((m) => ({ default: m.PushFeed })));
 const Recommended = lazy(() => import('./pages/Recommended').then((m) => ({ default: m.Recommended })));
 const NeedDetail = lazy(() => import('./pages/NeedDetail').then((m) => ({ default: m.NeedDetail })));
@@ -53,6 +54,7 @@ function Header() {
           { to: '/my/commitments', label: t('navMyCommitments') },
           { to: '/my/donations', label: t('navMyDonations') },
           { to: '/push', label: t('navPush') },
+          { to: '/notices', label: t('navNotices') },
           { to: '/my/pairings', label: t('navMyPairings') },
         ]
       : []),
@@ -193,6 +195,7 @@ function Shell() {
                 <Route path="/my/pairings" element={<MyPairings />} />
                 <Route path="/recommended" element={<Recommended />} />
                 <Route path="/push" element={<PushFeed />} />
+                <Route path="/notices" element={<MyNotices />} />
                 <Route path="/bureau" element={<Bureau />} />
                 <Route path="/teams" element={<Teams />} />
                 <Route path="/teams/new" element={<NewTeam />} />

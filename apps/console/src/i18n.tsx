@@ -5,6 +5,7 @@ import { COMMON_MESSAGES } from './messages/common';
 import { DASHBOARD_MESSAGES } from './messages/dashboard';
 import { DISCLOSURE_MESSAGES } from './messages/disclosure';
 import { NEED_MESSAGES } from './messages/needs';
+import { NOTICE_MESSAGES } from './messages/notices';
 import { ORGANIZATION_DESK_MESSAGES } from './messages/organizationDesk';
 import { TEAM_MESSAGES } from './messages/teams';
 
@@ -20,11 +21,12 @@ const MESSAGES = {
   ...TEAM_MESSAGES,
   ...BUREAU_MESSAGES,
   ...DASHBOARD_MESSAGES,
+  ...NOTICE_MESSAGES,
 } as const satisfies Record<string, readonly [string, string]>;
 
 /** The keys that more than one dictionary defines (a spread would silently keep the later text). */
 type Repeated<T extends readonly unknown[], Seen = never> = T extends readonly [infer Head, ...infer Rest] ? (keyof Head & Seen) | Repeated<Rest, Seen | keyof Head> : never;
-type Dictionaries = [typeof COMMON_MESSAGES, typeof NEED_MESSAGES, typeof ORGANIZATION_DESK_MESSAGES, typeof AUDIT_MESSAGES, typeof DISCLOSURE_MESSAGES, typeof TEAM_MESSAGES, typeof BUREAU_MESSAGES, typeof DASHBOARD_MESSAGES];
+type Dictionaries = [typeof COMMON_MESSAGES, typeof NEED_MESSAGES, typeof ORGANIZATION_DESK_MESSAGES, typeof AUDIT_MESSAGES, typeof DISCLOSURE_MESSAGES, typeof TEAM_MESSAGES, typeof BUREAU_MESSAGES, typeof DASHBOARD_MESSAGES, typeof NOTICE_MESSAGES];
 /** Fails the type check, naming the key, when a key is defined twice. */
 export const NO_KEY_DEFINED_TWICE: [Repeated<Dictionaries>] extends [never] ? true : Repeated<Dictionaries> = true;
 

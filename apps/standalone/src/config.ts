@@ -1,7 +1,7 @@
 import { flagEnv, httpOptionsFromEnv } from '@shecun/core';
 import { IdentityOptions, IdentitySettings, RateLimits, rateLimitsFromEnv } from '@shecun/identity';
 import { EmbeddedHost } from '@shecun/projections';
-import { PushSettings } from '@shecun/push';
+import { NoticeClock, PushSettings } from '@shecun/push';
 import { resolve } from 'node:path';
 
 /** Configuration of the embedded topology, from environment variables. */
@@ -24,6 +24,8 @@ export interface AppConfig {
   backgroundWork?: boolean;
   /** Push needs to organizations as they are published (PUSH_DISPATCH; default on). */
   pushDispatch?: boolean;
+  /** The clock 邮件 / 短信 notices go by (tests advance their own); default the system clock. */
+  noticeClock?: NoticeClock;
 }
 
 /** A setting that must be a positive number: refused at start rather than read as 0 or NaN. */
@@ -48,6 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
  */
 export function embeddedHostOf(config: AppConfig, env: NodeJS.ProcessEnv = process.env): EmbeddedHost {
   const identity: IdentitySettings = { options: config.identity, rateLimits: config.rateLimits };
-  const push: PushSettings = { dispatch: config.pushDispatch };
+  const push: PushSettings = { dispatch: config.pushDispatch, noticeClock: config.noticeClock };
   return { dataDir: config.dataDir, env, settings: { identity, push } };
 }

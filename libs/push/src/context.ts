@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { MatchingPushTargeting } from './matching-targeting';
 import { PUSH_TARGETING } from './push.model';
 import { PushModule } from './push.module';
+import { NoticeClock } from './notice-options';
 import { PUSH_VIEW_ENTITIES } from './push.projection';
 import { PushOptions, pushOptionsFromEnv } from './webhook.dispatcher';
 
@@ -14,6 +15,8 @@ export const PUSH_TOPIC = 'shecun.push.v1';
 /** What the embedded app may set for push (`settings.push`): `dispatch` overrides PUSH_DISPATCH. */
 export interface PushSettings {
   dispatch?: boolean;
+  /** The clock notices go by (quiet hours, digests, retries); tests advance their own. */
+  noticeClock?: NoticeClock;
 }
 
 /**
@@ -32,7 +35,8 @@ export function embeddedPushOptions(dataDir: string, env: NodeJS.ProcessEnv, set
     serverSecret = readFileSync(file, 'utf8').trim();
   }
   const options = pushOptionsFromEnv(env, serverSecret);
-  return settings.dispatch === undefined ? options : { ...options, dispatch: settings.dispatch };
+  const notices = settings.noticeClock ? { ...options.notices, clock: settings.noticeClock } : options.notices;
+  return { ...options, notices, ...(settings.dispatch === undefined ? {} : { dispatch: settings.dispatch }) };
 }
 
 /**
@@ -42,8 +46,8 @@ export function embeddedPushOptions(dataDir: string, env: NodeJS.ProcessEnv, set
 export const pushContext: ContextDefinition = {
   name: 'push',
   streams: { push: PUSH_TOPIC },
-  // `push-settings-<organization>` and `push-<organization>` (the feed) share the family.
-  events: { push: ['PushPreferencesSet', 'WebhookSecretRotated', 'NeedPushed'] },
+  // `push-settings-<organization>`, `push-<organization>` (the feed) and `push-notices-<user>` (a person's notices) share the family.
+  events: { push: ['PushPreferencesSet', 'WebhookSecretRotated', 'NeedPushed', 'NoticePreferencesSet'] },
   embedded: {
     module: ({ dataDir, env, settings }) =>
       PushModule.forRoot(embeddedPushOptions(dataDir, env, settings.push as PushSettings | undefined), { provide: PUSH_TARGETING, useClass: MatchingPushTargeting }, [MatchingQueriesModule]),

@@ -3,6 +3,7 @@ import { RecordedEvent } from '@shecun/event-store';
 import { numberTransformer, Projection } from '@shecun/projections';
 import { Column, Entity, EntityManager, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { pushSettingsDecider } from './push-settings.decider';
+import { NOTICE_VIEW_ENTITIES } from './notice.projection';
 import { isNeedPushed, isPushSettingsEvent, NeedPushed, PushPreferences, PushSettingsEvent } from './push.model';
 
 /** Each organization's push preferences and webhook secret version, kept by the dispatcher in log order with the needs it pushes. */
@@ -70,7 +71,7 @@ export class PushDispatchCheckpoint {
   @Column({ type: 'varchar', length: 40 }) updatedAt: string;
 }
 
-export const PUSH_VIEW_ENTITIES = [PushPreferencesView, PushFeedView, WebhookDelivery, WebhookAttempt, PushDispatchCheckpoint];
+export const PUSH_VIEW_ENTITIES = [PushPreferencesView, PushFeedView, WebhookDelivery, WebhookAttempt, PushDispatchCheckpoint, ...NOTICE_VIEW_ENTITIES];
 
 /** Each organization's push preferences and webhook secret version. */
 @Injectable()

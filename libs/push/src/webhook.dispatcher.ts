@@ -7,6 +7,7 @@ import { PushPreferencesView, WebhookAttempt, WebhookDelivery } from './push.pro
 import { organizationWebhookSecret, retryDelayMs, signWebhook, WEBHOOK_MAX_ATTEMPTS } from './webhook-signing';
 import { deliverWebhook } from './webhook-sender';
 import { WebhookAddressPolicy } from './webhook-url';
+import { NoticeOptions, noticeOptionsFromEnv } from './notice-options';
 
 /** Outcome of each attempt: delivered, to be retried, or failed for good (the last attempt failed). */
 const webhookAttempts = new Counter({
@@ -40,10 +41,12 @@ export interface PushOptions {
    * the system resolver; `allowPrivate` unset reads PUSH_WEBHOOK_ALLOW_PRIVATE at each attempt.
    */
   webhookPolicy?: WebhookAddressPolicy;
+  /** 邮件 and 短信 notices to people (notice-options.ts); off without SMTP_URL or NOTICE_SMS_URL. */
+  notices?: NoticeOptions;
 }
 export const PUSH_OPTIONS = Symbol('PUSH_OPTIONS');
 
-/** PushOptions from PUSH_WEBHOOKS, PUSH_DISPATCH, PUSH_MAX_AGE_DAYS and PUSH_WEBHOOK_RETRY_BASE_MS, with the server's secret. */
+/** PushOptions from PUSH_WEBHOOKS, PUSH_DISPATCH, PUSH_MAX_AGE_DAYS and PUSH_WEBHOOK_RETRY_BASE_MS, with the server's secret; notices from theirs. */
 export function pushOptionsFromEnv(env: NodeJS.ProcessEnv, serverSecret: string): PushOptions {
   return {
     serverSecret,
@@ -51,6 +54,7 @@ export function pushOptionsFromEnv(env: NodeJS.ProcessEnv, serverSecret: string)
     dispatch: flagEnv(env.PUSH_DISPATCH, true),
     maxAgeDays: positiveNumberEnv('PUSH_MAX_AGE_DAYS', env.PUSH_MAX_AGE_DAYS, 7),
     retryBaseMs: positiveNumberEnv('PUSH_WEBHOOK_RETRY_BASE_MS', env.PUSH_WEBHOOK_RETRY_BASE_MS, 1000),
+    notices: noticeOptionsFromEnv(env),
   };
 }
 
