@@ -8,7 +8,7 @@
 import type { Page } from '../../apps/console/node_modules/playwright-core';
 import { actAs } from '../support/embedded-app';
 import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, startConsole } from './support/browser';
-import { journeyReads, pct, signIn, TownFigures, TOWN } from './support/needs-journey';
+import { expectOneScore, journeyReads, pct, signIn, TownFigures, TOWN } from './support/needs-journey';
 
 const TITLE = '瑶寨小学图书角与修缮';
 
@@ -141,16 +141,7 @@ describe('the needs journey in the console', () => {
     const card = page.getByTestId(`recommended-${needId}`);
     await card.getByText(TITLE).waitFor();
     await card.getByTestId('recommended-reasons').getByText('地域距离').waitFor();
-    // One score, written one way: the priority badge is the match score plus the fairness bonus,
-    // and every figure on the card has at most one decimal.
-    const oneDecimal = /^\d+(\.\d)?$/;
-    const badge = await card.locator('.recommended-score-value').innerText();
-    const match = (await card.getByText(/^匹配度 /).innerText()).replace('匹配度 ', '');
-    const fairnessTag = card.getByText(/^公平性 \+/);
-    const fairness = (await fairnessTag.count()) > 0 ? (await fairnessTag.innerText()).replace('公平性 +', '') : '0';
-    for (const figure of [badge, match, fairness]) expect(figure).toMatch(oneDecimal);
-    expect(Math.abs(Number(badge) - Number(match) - Number(fairness))).toBeLessThanOrEqual(0.11);
-    for (const points of await card.locator('.score-factor-points').allInnerTexts()) expect(points).toMatch(/^\+?\d+(\.\d)?(\/\d+)?$/);
+    await expectOneScore(card);
     await settled(page);
     await screenshots(page, '04d-recommended-for-the-need');
   });

@@ -2,7 +2,7 @@
  * What the needs journey (test/browser/needs-journey*.browser.spec.ts) shares: signing in with a
  * demo account, and the API reads the journey checks the console against.
  */
-import type { Page } from '../../../apps/console/node_modules/playwright-core';
+import type { Locator, Page } from '../../../apps/console/node_modules/playwright-core';
 import { actAs } from '../../support/embedded-app';
 import { Running } from './browser';
 
@@ -45,3 +45,18 @@ export function journeyReads(running: () => Running) {
 }
 
 export const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
+
+/**
+ * One score, written one way on a recommended need's card: the priority badge is the match score
+ * plus the fairness bonus, and every figure on it has at most one decimal.
+ */
+export async function expectOneScore(card: Locator) {
+  const oneDecimal = /^\d+(\.\d)?$/;
+  const badge = await card.locator('.recommended-score-value').innerText();
+  const match = (await card.getByText(/^匹配度 /).innerText()).replace('匹配度 ', '');
+  const fairnessTag = card.getByText(/^公平性 \+/);
+  const fairness = (await fairnessTag.count()) > 0 ? (await fairnessTag.innerText()).replace('公平性 +', '') : '0';
+  for (const figure of [badge, match, fairness]) expect(figure).toMatch(oneDecimal);
+  expect(Math.abs(Number(badge) - Number(match) - Number(fairness))).toBeLessThanOrEqual(0.11);
+  for (const points of await card.locator('.score-factor-points').allInnerTexts()) expect(points).toMatch(/^\+?\d+(\.\d)?(\/\d+)?$/);
+}
