@@ -260,6 +260,32 @@ describe('donations: flows, trace, audit views, disclosure, ledger', () => {
     expect(JSON.stringify(fdn.body)).not.toMatch(/staff-|actorId|receiptNumber/);
   });
 
+  it('opens the disclosure with the organizations and donations disclosed lately, by city, naming no donor', async () => {
+    const province = await t.http().get('/api/disclosure/recent').expect(200);
+    const hub = province.body.organizations.find((o: { organizationId: string }) => o.organizationId === HUB);
+    // The published figures, the refund after disclosure included, under the organization's name.
+    expect(hub).toEqual({ organizationId: HUB, name: '清远市社会组织总会', flows: 1, receivedFen: 650_000, usedFen: 300_000, confirmedFen: 300_000, updatedAt: expect.any(String) });
+    expect(province.body.organizations.map((o: { organizationId: string }) => o.organizationId).sort()).toEqual([FDN, HUB].sort());
+    // The refund was the last change: the hub's flow is the latest donation, serving the village.
+    expect(province.body.donations[0]).toMatchObject({ flowId: childId, organizationId: HUB, organizationName: '清远市社会组织总会', villageCodes: [VILLAGE], receivedFen: 650_000 });
+    expect(province.body.donations.map((d: { flowId: string }) => d.flowId).sort()).toEqual([childId, rootId].sort());
+    expect(JSON.stringify(province.body)).not.toMatch(/广州某企业慈善会|staff-|actorId|receiptNumber|state/);
+
+    const qingyuan = await t.http().get('/api/disclosure/recent?city=4418&limit=5').expect(200);
+    expect(qingyuan.body.city).toBe('4418');
+    expect(qingyuan.body.organizations.map((o: { organizationId: string }) => o.organizationId)).toContain(HUB);
+    expect(qingyuan.body.donations.map((d: { flowId: string }) => d.flowId)).toContain(childId);
+    const shenzhen = await t.http().get('/api/disclosure/recent?city=4403').expect(200);
+    expect(shenzhen.body).toEqual({ city: '4403', organizations: [], donations: [] });
+    const limited = await t.http().get('/api/disclosure/recent?limit=1').expect(200);
+    expect([limited.body.organizations.length, limited.body.donations.length]).toEqual([1, 1]);
+
+    for (const bad of ['city=44', 'city=4401%25', 'limit=0', 'limit=101', 'limit=x']) {
+      const res = await t.http().get(`/api/disclosure/recent?${bad}`).expect(400);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    }
+  });
+
   it('takes pledges from an association’s member units (会员单位) it lists, and no others', async () => {
     await t.http().post(`/api/organizations/${HUB}/profile`).set(h(staffOf(HUB))).send({ categories: ['education'], memberUnits: [{ name: '清远某建材有限公司' }] }).expect(200);
     const pledged = await t.http().post('/api/donations').set(h(staffOf(HUB)))

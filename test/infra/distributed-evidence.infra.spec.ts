@@ -161,5 +161,9 @@ describe('evidence files in the distributed topology', () => {
     const publicPhoto = await until200(`/api/disclosure/donations/${flowId}/evidence/${photo.sha256}`);
     expect(createHash('sha256').update(Buffer.from(await publicPhoto.arrayBuffer())).digest('hex')).toBe(photo.sha256);
     expect((await fetch(`${gateway.url}/api/disclosure/donations/${flowId}/evidence/${scan.sha256}`)).status).toBe(404);
+    // The disclosure's landing, grouped and summed on the projector's PostgreSQL read models.
+    const recent = (await (await until200('/api/disclosure/recent')).json()) as { organizations: { organizationId: string; flows: number }[]; donations: { flowId: string }[] };
+    expect(recent.donations.map((d) => d.flowId)).toContain(flowId);
+    expect(recent.organizations.every((o) => typeof o.flows === 'number' && o.flows >= 1)).toBe(true);
   }, 180_000);
 });

@@ -347,6 +347,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/needs/{id}/evidence/{sha256}': { stage: 'delivered', request: (f) => ({ path: `/api/needs/${f.needId}/evidence/${evidence.sha256}?thumbnail=true` }), outcomes: expect_('allow') },
   'GET /api/donations/{id}/evidence/{sha256}': { donation: 'used', request: (f) => ({ path: `/api/donations/${f.flowId}/evidence/${evidence.sha256}` }), outcomes: notPartyToDonation },
   'GET /api/disclosure/donations/{id}/evidence/{sha256}': { donation: 'disclosed', request: (f) => ({ path: `/api/disclosure/donations/${f.flowId}/evidence/${evidence.sha256}` }), outcomes: everyone() },
+  'GET /api/disclosure/recent': { request: () => ({ path: '/api/disclosure/recent?city=4418' }), outcomes: everyone() },
   'GET /api/disclosure/organizations/{id}': { request: () => ({ path: `/api/disclosure/organizations/${ORG_A}` }), outcomes: everyone() },
   'GET /api/disclosure/needs/{id}': { stage: 'published', request: (f) => ({ path: `/api/disclosure/needs/${f.needId}` }), outcomes: everyone() },
   'GET /api/push/{id}/settings': { request: () => ({ path: `/api/push/${ORG_A}/settings` }), outcomes: committingOrgOnly },

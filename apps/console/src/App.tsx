@@ -29,7 +29,7 @@ const Audit = lazy(() => import('./pages/Audit').then((m) => ({ default: m.Audit
 const NewTeam = lazy(() => import('./pages/NewTeam').then((m) => ({ default: m.NewTeam })));
 const TeamDetail = lazy(() => import('./pages/TeamDetail').then((m) => ({ default: m.TeamDetail })));
 const Teams = lazy(() => import('./pages/Teams').then((m) => ({ default: m.Teams })));
-const DisclosureIndex = lazy(() => import('./pages/Disclosure').then((m) => ({ default: m.DisclosureIndex })));
+const DisclosureIndex = lazy(() => import('./pages/DisclosureIndex').then((m) => ({ default: m.DisclosureIndex })));
 const NeedDisclosurePage = lazy(() => import('./pages/Disclosure').then((m) => ({ default: m.NeedDisclosurePage })));
 const OrganizationDisclosurePage = lazy(() => import('./pages/Disclosure').then((m) => ({ default: m.OrganizationDisclosurePage })));
 const AuditTrace = lazy(() => import('./pages/AuditTrace').then((m) => ({ default: m.AuditTrace })));

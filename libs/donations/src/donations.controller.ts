@@ -25,6 +25,7 @@ import {
   NoteDto,
   OrganizationIdParam,
   PledgeDonationDto,
+  RecentDisclosuresQuery,
   ReasonedAmountDto,
   ReceiveDto,
   RecordUseDto,
@@ -332,6 +333,12 @@ export class DisclosureController {
     const files = await this.queries.disclosedEvidence(id);
     if (!this.evidence) throw notFound('此服务不提供证明材料文件 (evidence files are not served here)');
     sendEvidence(res, await this.evidence.openReferenced(files, sha256, wantsThumbnail(query), true), true);
+  }
+
+  @Get('recent')
+  @ApiOperation({ summary: '最近公开 The organizations with disclosed donations (most recently updated first) and the latest disclosed donations, in one city or the province; published figures, no donor named' })
+  recent(@Query() { city, limit }: RecentDisclosuresQuery) {
+    return this.queries.recentDisclosures({ city, limit: limit ?? 20 });
   }
 
   @Get('organizations/:id')

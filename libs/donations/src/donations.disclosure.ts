@@ -1,9 +1,10 @@
 /** The public disclosure (信息公开) of donations: disclosed flows only, no personal data. */
-import { DataSource } from 'typeorm';
+import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import { isTransfer } from './donation.model';
 import { DonationCorrectionView, DonationFlowView, publishedFigures } from './donation.projection';
 import { FlowState, netAllocation, valueOf } from './flow.decider';
 import { publicEvidenceOf } from './donations.presentation';
+import { DonationOrganizationView } from './organization-identifiers';
 
 /** The corrections recorded against an organization's or a need's flows, in the order they were made. */
 async function corrections(dataSource: DataSource, where: { organizationId?: string; needId?: string }) {
@@ -112,4 +113,67 @@ export async function needDisclosure(dataSource: DataSource, needId: string) {
     by.push(entry);
   }
   return { needId, title, villageCode, flows: rows.length, totals, byOrganization: by, evidence, corrections: await corrections(dataSource, { needId }) };
+}
+
+/** Disclosed flows, in one city when `city` (its 4-digit code) is given: received there, or serving its villages. */
+function disclosedIn(qb: SelectQueryBuilder<DonationFlowView>, city: string | undefined) {
+  qb.where('f.disclosed = :disclosed', { disclosed: true });
+  if (city) qb.andWhere(new Brackets((w) => w.where('f.recipientDivision LIKE :division', { division: `${city}%` }).orWhere('f.villageCodes LIKE :village', { village: `%,${city}%` })));
+  return qb;
+}
+
+const villagesOf = (list: string) => list.split(',').filter(Boolean);
+
+/**
+ * The public landing of the disclosure (信息公开): the organizations with disclosed donations, the
+ * most recently updated first, and the latest disclosed donations, in one city or the province.
+ * Figures are the published ones (corrections included); donors are not named here at all.
+ */
+export async function recentDisclosures(dataSource: DataSource, filter: { city?: string; limit: number }) {
+  const flows = dataSource.getRepository(DonationFlowView);
+  const grouped = await disclosedIn(flows.createQueryBuilder('f'), filter.city)
+    .select('f.recipientOrganizationId', 'organizationId')
+    .addSelect('COUNT(*)', 'flows')
+    .addSelect('SUM(f.receivedFen)', 'receivedFen')
+    .addSelect('SUM(f.usedFen)', 'usedFen')
+    .addSelect('SUM(f.confirmedFen)', 'confirmedFen')
+    .addSelect('MAX(f.updatedAt)', 'updatedAt')
+    .groupBy('f.recipientOrganizationId')
+    .orderBy('MAX(f.updatedAt)', 'DESC')
+    .addOrderBy('f.recipientOrganizationId', 'ASC')
+    .limit(filter.limit)
+    .getRawMany<{ organizationId: string; flows: string | number; receivedFen: string | number; usedFen: string | number; confirmedFen: string | number; updatedAt: string }>();
+  const latest = await disclosedIn(flows.createQueryBuilder('f'), filter.city)
+    .select(['f.id', 'f.recipientOrganizationId', 'f.villageCodes', 'f.receivedAt', 'f.receivedFen', 'f.usedFen', 'f.confirmedFen', 'f.updatedAt'])
+    .orderBy('f.updatedAt', 'DESC')
+    .addOrderBy('f.id', 'ASC')
+    .limit(filter.limit)
+    .getMany();
+  const ids = [...new Set([...grouped.map((g) => g.organizationId), ...latest.map((f) => f.recipientOrganizationId)])];
+  const names = new Map<string, string>();
+  if (ids.length) for (const o of await dataSource.getRepository(DonationOrganizationView).createQueryBuilder('o').select(['o.organizationId', 'o.name']).where('o.organizationId IN (:...ids)', { ids }).getMany()) names.set(o.organizationId, o.name);
+  const nameOf = (id: string) => names.get(id) ?? id;
+  return {
+    city: filter.city ?? null,
+    organizations: grouped.map((g) => ({
+      organizationId: g.organizationId,
+      name: nameOf(g.organizationId),
+      flows: Number(g.flows),
+      receivedFen: Number(g.receivedFen),
+      usedFen: Number(g.usedFen),
+      confirmedFen: Number(g.confirmedFen),
+      updatedAt: g.updatedAt,
+    })),
+    donations: latest.map((f) => ({
+      flowId: f.id,
+      organizationId: f.recipientOrganizationId,
+      organizationName: nameOf(f.recipientOrganizationId),
+      villageCodes: villagesOf(f.villageCodes),
+      receivedAt: f.receivedAt,
+      receivedFen: f.receivedFen,
+      usedFen: f.usedFen,
+      confirmedFen: f.confirmedFen,
+      updatedAt: f.updatedAt,
+    })),
+  };
 }

@@ -165,6 +165,15 @@ export class FundsQuery {
   @ApiPropertyOptional() @IsOptional() @Matches(ORG_ID, { message: `holderOrganizationId ${ID_MESSAGE}` }) holderOrganizationId?: string;
 }
 
+/** The public landing of the disclosure: one city (4-digit code) or the province, and how many rows. */
+export class RecentDisclosuresQuery {
+  @ApiPropertyOptional({ example: '4401', description: '地级市代码（4 位），不填为全省 City code (4 digits); the whole province when absent' })
+  @IsOptional()
+  @Matches(/^\d{4}$/, { message: 'city 须为 4 位地级市代码 (city must be a 4-digit city code)' })
+  city?: string;
+  @ApiPropertyOptional({ example: 20, description: '每张表最多几行 (1–100, default 20) Rows per list' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+}
+
 export class OrganizationIdParam {
   @Matches(ORG_ID, { message: `id ${ID_MESSAGE}` }) id: string;
 }

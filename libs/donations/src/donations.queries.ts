@@ -11,7 +11,7 @@ import { flowDecider, FlowEvent, FlowState, isFlowEvent } from './flow.decider';
 import { FlowHistory } from './exports';
 import { VerificationReport, verifyLedgerOf } from './ledger';
 import { DonationOrganizationView, organizationIdentity, OrganizationIdentity } from './organization-identifiers';
-import { needDisclosure, organizationDisclosure } from './donations.disclosure';
+import { needDisclosure, organizationDisclosure, recentDisclosures } from './donations.disclosure';
 import { presentFlow, publicFilesOf } from './donations.presentation';
 
 export { presentFlow, publicEvidenceOf } from './donations.presentation';
@@ -258,5 +258,9 @@ export class DonationsQueries {
 
   disclosureOfNeed(needId: string) {
     return needDisclosure(this.dataSource, needId);
+  }
+
+  recentDisclosures(filter: { city?: string; limit: number }) {
+    return recentDisclosures(this.dataSource, filter);
   }
 }

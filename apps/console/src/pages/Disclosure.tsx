@@ -1,10 +1,10 @@
-import { Alert, Button, Card, Col, Empty, Grid, Progress, Row, Skeleton, Statistic, Table, Tag, Typography } from 'antd';
-import type { ColumnsType } from 'antd/es/table';
+import { Alert, Button, Card, Col, Progress, Row, Skeleton, Statistic, Table, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { splitBilingual } from '../api';
 import { ErrorAlert, PageTitle, Place } from '../components/common';
-import { OrganizationSelect } from '../components/OrganizationSelect';
+import { PrintButton } from '../components/PrintButton';
+import { ResponsiveRows } from '../components/ResponsiveRows';
 import { DisclosureCorrection, DONOR_KIND_LABELS, FLOW_EVENT_LABELS, NeedDisclosure, OrganizationDisclosure, PublicEvidence, USE_EVIDENCE_LABELS } from '../donations';
 import { EvidenceView } from '../components/Evidence';
 import { Figures } from '../components/Figures';
@@ -47,22 +47,6 @@ function Totals({ items, testId }: { items: Array<{ title: string; fen: number; 
         </Col>
       ))}
     </Row>
-  );
-}
-
-/** A table on wide screens, one card per row on phones. */
-function ResponsiveRows<T>({ rows, columns, rowKey, card, empty, testId }: { rows: T[]; columns: ColumnsType<T>; rowKey: (row: T) => string; card: (row: T) => ReactNode; empty: string; testId: string }) {
-  const wide = Grid.useBreakpoint().md ?? true;
-  if (wide) return <Table<T> data-testid={testId} rowKey={rowKey} size="middle" columns={columns} dataSource={rows} pagination={rows.length > 20 ? { pageSize: 20, showSizeChanger: false } : false} locale={{ emptyText: <Empty description={empty} /> }} />;
-  return (
-    <div data-testid={testId}>
-      {rows.length === 0 && <Empty description={empty} />}
-      {rows.map((row) => (
-        <Card key={rowKey(row)} size="small" className="need-card">
-          {card(row)}
-        </Card>
-      ))}
-    </div>
   );
 }
 
@@ -152,7 +136,7 @@ export function OrganizationDisclosurePage() {
     );
   return (
     <>
-      <PageTitle title={t('disclosureOf', { name })} intro={t('disclosureIntro')} extra={<Link to="/disclosure">{t('otherOrganizations')}</Link>} />
+      <PageTitle title={t('disclosureOf', { name })} intro={t('disclosureIntro')} extra={<><PrintButton /><Link to="/disclosure">{t('otherOrganizations')}</Link></>} />
       <ErrorAlert error={error} action={<Button size="small" onClick={reload}>{t('retry')}</Button>} />
       {loading && !data && <Skeleton active />}
       {data && (
@@ -249,7 +233,7 @@ export function NeedDisclosurePage() {
             t('disclosureIntro')
           )
         }
-        extra={<Link to="/disclosure">{t('otherOrganizations')}</Link>}
+        extra={<><PrintButton /><Link to="/disclosure">{t('otherOrganizations')}</Link></>}
       />
       <ErrorAlert error={error} action={<Button size="small" onClick={reload}>{t('retry')}</Button>} />
       {loading && !data && <Skeleton active />}
@@ -296,21 +280,6 @@ export function NeedDisclosurePage() {
           </Card>
         </>
       )}
-    </>
-  );
-}
-
-/** The public start: pick an organization to read its disclosure. */
-export function DisclosureIndex() {
-  const { t } = useI18n();
-  const navigate = useNavigate();
-  return (
-    <>
-      <PageTitle title={t('disclosureTitle')} intro={t('disclosureIndexIntro')} />
-      <Card size="small" className="section">
-        <Typography.Paragraph strong>{t('chooseOrganizationToRead')}</Typography.Paragraph>
-        <OrganizationSelect testId="disclosure-organization" onChange={(id) => id && navigate(`/disclosure/organizations/${encodeURIComponent(id)}`)} />
-      </Card>
     </>
   );
 }
