@@ -70,18 +70,44 @@ async function problemDetail(response: Response): Promise<string> {
   return `HTTP ${response.status}`;
 }
 
+/** How a request goes out: `fetch`, or XMLHttpRequest where the upload's progress is shown. */
+type Transport = (path: string, init: RequestInit & { headers: Record<string, string> }) => Promise<Response>;
+
+/** Sending the bytes: the fraction sent so far (0–1), as the browser reports it. */
+export type UploadProgress = (fraction: number) => void;
+
+/**
+ * XMLHttpRequest, whose upload reports its progress (fetch's does not); answered as a Response,
+ * rejected as fetch would be when no answer came (a TypeError) or the request was aborted.
+ */
+const withProgress =
+  (onProgress: UploadProgress): Transport =>
+  (path, init) =>
+    new Promise<Response>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(init.method ?? 'GET', path);
+      for (const [name, value] of Object.entries(init.headers)) xhr.setRequestHeader(name, value);
+      xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+      xhr.onload = () => resolve(new Response(xhr.status === 204 ? null : xhr.responseText, { status: xhr.status, headers: { 'Content-Type': xhr.getResponseHeader('Content-Type') ?? '' } }));
+      xhr.onerror = () => reject(new TypeError('network error'));
+      xhr.ontimeout = () => reject(new TypeError('network timeout'));
+      xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'));
+      init.signal?.addEventListener('abort', () => xhr.abort());
+      xhr.send(init.body as XMLHttpRequestBodyInit | null);
+    });
+
 /**
  * Every request of the console: sent with the bearer token (unless `anonymous`); a 401 within a
  * session renews the session once and sends the same request again (with the same
  * Idempotency-Key: a command is never done twice), else the sign-in is asked for; any other
  * failure is an ApiError with the API's message. An aborted request rejects as it is.
  */
-async function send(path: string, init: RequestInit & { headers?: Record<string, string> }, anonymous = false): Promise<Response> {
+async function send(path: string, init: RequestInit & { headers?: Record<string, string> }, anonymous = false, transport: Transport = fetch): Promise<Response> {
   const sent = anonymous ? null : session;
   for (let retried = false; ; retried = true) {
     let response: Response;
     try {
-      response = await fetch(path, { ...init, headers: { ...init.headers, ...(anonymous ? {} : authorization()) } });
+      response = await transport(path, { ...init, headers: { ...init.headers, ...(anonymous ? {} : authorization()) } });
     } catch (error) {
       if ((error as Error)?.name === 'AbortError') throw error;
       throw new ApiError('网络连接失败 (network error)');
@@ -188,11 +214,12 @@ export interface UploadedEvidence {
 }
 
 /** Uploads one evidence file (multipart): checked by content and stored by its SHA-256 on the server. */
-export function uploadEvidence(file: Blob, keepMetadata = false): Promise<UploadedEvidence> {
+export async function uploadEvidence(file: Blob, keepMetadata = false, onProgress?: UploadProgress, signal?: AbortSignal): Promise<UploadedEvidence> {
   const form = new FormData();
   if (keepMetadata) form.append('keepMetadata', 'true');
   form.append('file', file);
-  return request<UploadedEvidence>('POST', '/api/evidence', { form });
+  const response = await send('/api/evidence', { method: 'POST', headers: { Accept: 'application/json, application/problem+json' }, body: form, signal }, false, onProgress ? withProgress(onProgress) : fetch);
+  return (await response.json()) as UploadedEvidence;
 }
 
 /** A fresh Idempotency-Key: also where crypto.randomUUID is missing (plain http on a LAN address). */

@@ -4,8 +4,8 @@ import { useState } from 'react';
 import { post, type Commitment, type PostBody } from '../api';
 import { useI18n } from '../i18n';
 import { EVIDENCE_KINDS, EVIDENCE_LABELS } from '../labels';
-import { ActionModal } from './ActionModal';
-import { EvidenceUploader, UploadedFile } from './Evidence';
+import { ActionModal, FormProblem } from './ActionModal';
+import { EvidenceUploader, UploadedFile } from './EvidenceUploader';
 import { collectItems, ItemQuantities } from './ItemQuantities';
 import type { DialogProps } from './NeedDialogs';
 
@@ -19,6 +19,7 @@ export function DeliverDialog({ need, dialog, onClose, onDone }: DialogProps) {
     .map((ci) => ({ line: need.lineItems.find((li) => li.id === ci.lineItemId)!, remaining: ci.quantity - ci.delivered }))
     .filter((x) => x.line && x.remaining > 0);
   const [files, setFiles] = useState<UploadedFile[]>([]);
+  const [uploading, setUploading] = useState(0);
   return (
     <ActionModal<{ qty?: Record<string, number | null>; evidence: Array<{ kind: DeliveryEvidence['kind']; ref: string; note?: string }>; note?: string }>
       open
@@ -29,27 +30,29 @@ export function DeliverDialog({ need, dialog, onClose, onDone }: DialogProps) {
       initialValues={{ evidence: [{ kind: 'photo', ref: '' }] }}
       onClose={onClose}
       onDone={onDone}
-      command={(v) =>
-        post('/api/needs/{id}/commitments/{cid}/deliveries', { id: need.id, cid: commitment.id }, {
+      command={(v) => {
+        if (uploading) throw new FormProblem(t('uploadsPending'));
+        return post('/api/needs/{id}/commitments/{cid}/deliveries', { id: need.id, cid: commitment.id }, {
           items: collectItems(need, v.qty),
           evidence: [
             ...files.map((f): DeliveryEvidence => ({ kind: f.mediaType === 'application/pdf' ? 'document' : 'photo', sha256: f.sha256, visibility: f.visibility })),
             ...(v.evidence ?? []).filter((e) => e.ref?.trim()).map((e) => ({ kind: e.kind, ref: e.ref.trim(), ...(e.note?.trim() ? { note: e.note.trim() } : {}) })),
           ],
           ...(v.note?.trim() ? { note: v.note.trim() } : {}),
-        })
-      }
+        });
+      }}
     >
       {() => (
         <>
           <ItemQuantities items={items.map((x) => x.line)} maxOf={(li) => items.find((x) => x.line.id === li.id)!.remaining} />
           <Typography.Text strong>{t('evidence')}</Typography.Text>
-          <EvidenceUploader files={files} onChange={setFiles} />
+          <EvidenceUploader files={files} onChange={setFiles} onPendingChange={setUploading} />
           <Form.List
             name="evidence"
             rules={[
               {
                 validator: async (_, value) => {
+                  if (uploading) throw new Error(t('uploadsPending'));
                   if (files.length === 0 && (!value || value.length === 0)) throw new Error(t('evidenceRequired'));
                 },
               },
@@ -62,7 +65,7 @@ export function DeliverDialog({ need, dialog, onClose, onDone }: DialogProps) {
                     <Form.Item name={[field.name, 'kind']} className="evidence-kind" rules={[{ required: true }]}>
                       <Select aria-label={t('evidenceKind')} options={EVIDENCE_KINDS.map((k) => ({ value: k, label: pick(EVIDENCE_LABELS[k]) }))} />
                     </Form.Item>
-                    <Form.Item name={[field.name, 'ref']} className="evidence-ref" rules={[{ required: files.length === 0, whitespace: true, message: t('evidenceRefRequired') }]}>
+                    <Form.Item name={[field.name, 'ref']} className="evidence-ref" rules={[{ required: files.length === 0 && !uploading, whitespace: true, message: t('evidenceRefRequired') }]}>
                       <Input placeholder={t('evidenceRef')} aria-label={t('evidenceRef')} maxLength={500} data-testid={`evidence-ref-${index}`} />
                     </Form.Item>
                     <Form.Item name={[field.name, 'note']} className="evidence-note">

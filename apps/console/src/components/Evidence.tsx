@@ -1,7 +1,7 @@
-import { FilePdfOutlined, UploadOutlined } from '@ant-design/icons';
-import { Button, Checkbox, Select, Space, Tag, Typography, Upload } from 'antd';
+import { FilePdfOutlined } from '@ant-design/icons';
+import { Button, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { describeError, EvidenceFile, fetchBlob, uploadEvidence } from '../api';
+import { describeError, EvidenceFile, fetchBlob } from '../api';
 import { useI18n } from '../i18n';
 
 export interface EvidenceItem {
@@ -82,73 +82,6 @@ export function EvidenceView({ evidence, base, labelOf }: { evidence: EvidenceIt
         ),
       )}
       {error && <Typography.Text type="danger">{error}</Typography.Text>}
-    </div>
-  );
-}
-
-export interface UploadedFile {
-  sha256: string;
-  mediaType: string;
-  name: string;
-  visibility: 'public' | 'internal';
-}
-
-/** Uploads photos, scans and PDFs as they are chosen; the list is what the command will reference. */
-export function EvidenceUploader({ files, onChange }: { files: UploadedFile[]; onChange: (files: UploadedFile[]) => void }) {
-  const { t, lang } = useI18n();
-  const [keepMetadata, setKeepMetadata] = useState(false);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  return (
-    <div className="evidence-upload" data-testid="evidence-upload">
-      <Space wrap>
-        <Upload
-          accept="image/jpeg,image/png,image/webp,application/pdf"
-          multiple
-          showUploadList={false}
-          customRequest={async ({ file, onSuccess, onError }) => {
-            setBusy(true);
-            setError(undefined);
-            try {
-              const answer = await uploadEvidence(file as Blob, keepMetadata);
-              onChange([...files.filter((f) => f.sha256 !== answer.sha256), { sha256: answer.sha256, mediaType: answer.mediaType, name: (file as File).name, visibility: 'internal' }]);
-              onSuccess?.(answer);
-            } catch (e) {
-              setError(describeError(e, lang).message);
-              onError?.(e as Error);
-            } finally {
-              setBusy(false);
-            }
-          }}
-        >
-          <Button icon={<UploadOutlined />} loading={busy} data-testid="evidence-upload-button">
-            {t('evidenceUpload')}
-          </Button>
-        </Upload>
-        <Checkbox checked={keepMetadata} onChange={(e) => setKeepMetadata(e.target.checked)}>
-          {t('evidenceKeepMetadata')}
-        </Checkbox>
-      </Space>
-      <Typography.Paragraph type="secondary" className="evidence-hint">{t('evidenceUploadHint')}</Typography.Paragraph>
-      {files.map((f) => (
-        <div key={f.sha256} className="evidence-uploaded" data-testid="evidence-uploaded">
-          <Typography.Text>{f.name}</Typography.Text>
-          <Select
-            size="small"
-            value={f.visibility}
-            onChange={(visibility) => onChange(files.map((x) => (x.sha256 === f.sha256 ? { ...x, visibility } : x)))}
-            options={[
-              { value: 'internal', label: t('evidenceInternal') },
-              { value: 'public', label: t('evidencePublic') },
-            ]}
-            aria-label={t('evidenceVisibility')}
-          />
-          <Button size="small" type="link" onClick={() => onChange(files.filter((x) => x.sha256 !== f.sha256))}>
-            {t('removeItem')}
-          </Button>
-        </div>
-      ))}
-      {error && <Typography.Text type="danger" data-testid="evidence-upload-error">{error}</Typography.Text>}
     </div>
   );
 }

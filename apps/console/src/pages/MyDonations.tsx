@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { post, type PostBody } from '../api';
 import { ActionModal, FormProblem } from '../components/ActionModal';
 import { ErrorAlert, PageTitle } from '../components/common';
-import { EvidenceUploader, EvidenceView, UploadedFile } from '../components/Evidence';
+import { EvidenceView } from '../components/Evidence';
+import { EvidenceUploader, UploadedFile } from '../components/EvidenceUploader';
 import { Allocation, donorName, Flow, FlowPage, USE_EVIDENCE_LABELS, Use } from '../donations';
 import { formatDate, formatFen, useGet, useOrganizationName, yuanToFen } from '../hooks';
 import { useI18n } from '../i18n';
@@ -20,6 +21,7 @@ type Dialog = { type: 'use'; flow: Flow; allocation: Allocation } | { type: 'evi
 function UseDialog({ flow, allocation, onClose, onDone }: { flow: Flow; allocation: Allocation; onClose: () => void; onDone: () => void }) {
   const { t } = useI18n();
   const [files, setFiles] = useState<UploadedFile[]>([]);
+  const [uploading, setUploading] = useState(0);
   const money = flow.resource.kind === 'money';
   const left = allocation.net - (allocation.used ?? 0);
   return (
@@ -33,6 +35,7 @@ function UseDialog({ flow, allocation, onClose, onDone }: { flow: Flow; allocati
       onClose={onClose}
       onDone={onDone}
       command={(v) => {
+        if (uploading) throw new FormProblem(t('uploadsPending'));
         const amount = money ? yuanToFen(v.amount ?? 0) : Math.round(v.amount ?? 0);
         if (amount <= 0) throw new FormProblem('请填写使用数量 (enter the amount used)');
         return post('/api/donations/{id}/uses', { id: flow.id }, {
@@ -54,7 +57,7 @@ function UseDialog({ flow, allocation, onClose, onDone }: { flow: Flow; allocati
             <DatePicker />
           </Form.Item>
           <Typography.Text strong>{t('evidence')}</Typography.Text>
-          <EvidenceUploader files={files} onChange={setFiles} />
+          <EvidenceUploader files={files} onChange={setFiles} onPendingChange={setUploading} />
           {files.length === 0 && <Alert type="warning" showIcon title={t('useWithoutEvidence')} className="section" />}
           <Form.Item name="note" label={t('note')}>
             <Input.TextArea rows={2} maxLength={2000} />
@@ -69,6 +72,7 @@ function UseDialog({ flow, allocation, onClose, onDone }: { flow: Flow; allocati
 function AddEvidenceDialog({ flow, use, onClose, onDone }: { flow: Flow; use: Use; onClose: () => void; onDone: () => void }) {
   const { t } = useI18n();
   const [files, setFiles] = useState<UploadedFile[]>([]);
+  const [uploading, setUploading] = useState(0);
   return (
     <ActionModal<object>
       open
@@ -79,11 +83,12 @@ function AddEvidenceDialog({ flow, use, onClose, onDone }: { flow: Flow; use: Us
       onClose={onClose}
       onDone={onDone}
       command={() => {
+        if (uploading) throw new FormProblem(t('uploadsPending'));
         if (files.length === 0) throw new FormProblem('请先上传证明材料 (upload evidence first)');
         return post('/api/donations/{id}/uses/{useId}/evidence', { id: flow.id, useId: use.id }, { evidence: fileEvidence(files) });
       }}
     >
-      {() => <EvidenceUploader files={files} onChange={setFiles} />}
+      {() => <EvidenceUploader files={files} onChange={setFiles} onPendingChange={setUploading} />}
     </ActionModal>
   );
 }

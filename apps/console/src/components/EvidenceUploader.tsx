@@ -1,0 +1,161 @@
+import { CameraOutlined, UploadOutlined } from '@ant-design/icons';
+import { Button, Checkbox, Grid, Progress, Select, Space, Typography, Upload } from 'antd';
+import { useEffect, useRef, useState } from 'react';
+import { ApiError, describeError, uploadEvidence } from '../api';
+import { useI18n } from '../i18n';
+import { formatBytes, shrinkPhoto } from '../photoShrink';
+
+export interface UploadedFile {
+  sha256: string;
+  mediaType: string;
+  name: string;
+  visibility: 'public' | 'internal';
+  /** What the browser sent when it shrank the photo first: its size before and after. */
+  shrunk?: { from: number; to: number };
+}
+
+/** A file on its way: shrinking, uploading (with the share sent), waiting to try again, or failed. */
+interface Pending {
+  key: number;
+  name: string;
+  state: 'shrinking' | 'uploading' | 'waiting' | 'failed';
+  fraction: number;
+  attempt: number;
+  error?: string;
+}
+
+/** Tries of one upload before it is shown as failed (a dropped mobile connection is tried again after 1 s, then 2 s). */
+const ATTEMPTS = 3;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Uploads photos, scans and PDFs as they are chosen, or photos taken with the phone's camera (拍照);
+ * photos are shrunk in the browser first unless their metadata is kept. Each file shows how much
+ * of it was sent; a dropped connection is tried again by itself, then offered to 重试 by hand.
+ * `files` is what the command will reference; `onPendingChange` tells the dialog how many are
+ * still on their way (it does not submit before they arrive).
+ */
+export function EvidenceUploader({ files, onChange, onPendingChange }: { files: UploadedFile[]; onChange: (files: UploadedFile[]) => void; onPendingChange?: (count: number) => void }) {
+  const { t, lang } = useI18n();
+  const phone = !(Grid.useBreakpoint().md ?? true);
+  const [keepMetadata, setKeepMetadata] = useState(false);
+  const [pending, setPending] = useState<Pending[]>([]);
+  const toSend = useRef(new Map<number, { file: File; shrunk?: UploadedFile['shrunk'] }>());
+  const nextKey = useRef(1);
+  // Uploads finish in any order: each adds to the latest list, not to the one it started with.
+  const latest = useRef(files);
+  latest.current = files;
+  useEffect(() => onPendingChange?.(pending.length), [pending.length, onPendingChange]);
+
+  const update = (key: number, change: Partial<Pending> | null) =>
+    setPending((list) => (change === null ? list.filter((p) => p.key !== key) : list.map((p) => (p.key === key ? { ...p, ...change } : p))));
+
+  const upload = async (key: number) => {
+    const sending = toSend.current.get(key);
+    if (!sending) return;
+    for (let attempt = 1; ; attempt++) {
+      update(key, { state: 'uploading', fraction: 0, attempt, error: undefined });
+      try {
+        const answer = await uploadEvidence(sending.file, keepMetadata, (fraction) => update(key, { fraction }));
+        const next = [...latest.current.filter((f) => f.sha256 !== answer.sha256), { sha256: answer.sha256, mediaType: answer.mediaType, name: sending.file.name, visibility: 'internal' as const, ...(sending.shrunk ? { shrunk: sending.shrunk } : {}) }];
+        latest.current = next;
+        onChange(next);
+        toSend.current.delete(key);
+        update(key, null);
+        return;
+      } catch (e) {
+        const network = e instanceof ApiError && e.network;
+        if (network && attempt < ATTEMPTS) {
+          update(key, { state: 'waiting', error: t('uploadDropped', { s: 2 ** (attempt - 1) }) });
+          await pause(1000 * 2 ** (attempt - 1));
+          continue;
+        }
+        update(key, { state: 'failed', error: describeError(e, lang).message });
+        return;
+      }
+    }
+  };
+
+  const choose = async (file: File) => {
+    const key = nextKey.current++;
+    setPending((list) => [...list, { key, name: file.name, state: 'shrinking', fraction: 0, attempt: 0 }]);
+    const shrunk = keepMetadata ? file : await shrinkPhoto(file);
+    toSend.current.set(key, { file: shrunk, ...(shrunk !== file ? { shrunk: { from: file.size, to: shrunk.size } } : {}) });
+    await upload(key);
+  };
+
+  const picker = (capture: boolean) => (
+    <Upload
+      accept={capture ? 'image/*' : 'image/jpeg,image/png,image/webp,application/pdf'}
+      multiple={!capture}
+      {...(capture ? { capture: 'environment' as const } : {})}
+      showUploadList={false}
+      customRequest={({ file, onSuccess }) => {
+        void choose(file as File);
+        onSuccess?.({});
+      }}
+    >
+      <Button icon={capture ? <CameraOutlined /> : <UploadOutlined />} data-testid={capture ? 'evidence-camera-button' : 'evidence-upload-button'}>
+        {t(capture ? 'evidenceTakePhoto' : 'evidenceUpload')}
+      </Button>
+    </Upload>
+  );
+
+  return (
+    <div className="evidence-upload" data-testid="evidence-upload">
+      <Space wrap>
+        {phone && picker(true)}
+        {picker(false)}
+        <Checkbox checked={keepMetadata} onChange={(e) => setKeepMetadata(e.target.checked)}>
+          {t('evidenceKeepMetadata')}
+        </Checkbox>
+      </Space>
+      <Typography.Paragraph type="secondary" className="evidence-hint">{t('evidenceUploadHint')}</Typography.Paragraph>
+      {pending.map((p) => (
+        <div key={p.key} className="evidence-pending" data-testid="evidence-pending" data-state={p.state}>
+          <Typography.Text>{p.name}</Typography.Text>
+          {p.state === 'shrinking' && <Typography.Text type="secondary"> {t('photoShrinking')}</Typography.Text>}
+          {(p.state === 'uploading' || p.state === 'waiting') && <Progress percent={Math.floor(p.fraction * 100)} size="small" status="active" data-testid="evidence-progress" />}
+          {p.error && (
+            <Typography.Text type={p.state === 'failed' ? 'danger' : 'warning'} data-testid="evidence-upload-error">
+              {p.error}
+            </Typography.Text>
+          )}
+          {p.state === 'failed' && (
+            <Space>
+              <Button size="small" onClick={() => void upload(p.key)} data-testid="evidence-retry">
+                {t('retry')}
+              </Button>
+              <Button size="small" type="link" onClick={() => (toSend.current.delete(p.key), update(p.key, null))}>
+                {t('removeItem')}
+              </Button>
+            </Space>
+          )}
+        </div>
+      ))}
+      {files.map((f) => (
+        <div key={f.sha256} className="evidence-uploaded" data-testid="evidence-uploaded">
+          <Typography.Text>{f.name}</Typography.Text>
+          {f.shrunk && (
+            <Typography.Text type="secondary" className="small" data-testid="evidence-shrunk">
+              {t('photoShrunk', { from: formatBytes(f.shrunk.from), to: formatBytes(f.shrunk.to) })}
+            </Typography.Text>
+          )}
+          <Select
+            size="small"
+            value={f.visibility}
+            onChange={(visibility) => onChange(files.map((x) => (x.sha256 === f.sha256 ? { ...x, visibility } : x)))}
+            options={[
+              { value: 'internal', label: t('evidenceInternal') },
+              { value: 'public', label: t('evidencePublic') },
+            ]}
+            aria-label={t('evidenceVisibility')}
+          />
+          <Button size="small" type="link" onClick={() => onChange(files.filter((x) => x.sha256 !== f.sha256))}>
+            {t('removeItem')}
+          </Button>
+        </div>
+      ))}
+    </div>
+  );
+}
