@@ -163,6 +163,9 @@ function barChart(doc: PDFKit.PDFDocument, rows: BureauReport['subRegions']['row
     });
   });
   doc.moveTo(MARGIN, top + chartHeight).lineTo(MARGIN + width, top + chartHeight).strokeColor('#888888').stroke();
+  // The scale: a dashed line at the largest count.
+  doc.moveTo(MARGIN, top).lineTo(MARGIN + width, top).dash(2, { space: 2 }).strokeColor('#bbbbbb').stroke().undash();
+  doc.fillColor('#666666').fontSize(7).text(`需求数 ${max}`, MARGIN + width - 80, top - 10, { width: 80, align: 'right', lineBreak: false });
   doc.fillColor('black').fontSize(6);
   shown.forEach((s, i) => doc.text(s.name, MARGIN + i * slot, top + chartHeight + 3, { width: slot, align: 'center', height: 18, ellipsis: true }));
   doc.x = MARGIN;
