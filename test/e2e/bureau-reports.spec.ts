@@ -121,7 +121,9 @@ describe('bureau reports (月报 / 季报)', () => {
     expect(r.region).toEqual({ code: '4418', name: '清远市', level: 'city' });
     expect(r.period).toMatchObject({ key: '2026-11', kind: 'month', firstDate: '2026-11-01', lastDate: '2026-11-30', startsAt: '2026-10-31T16:00:00.000Z', endsAt: '2026-11-30T16:00:00.000Z' });
     expect(r.kpis).toMatchObject({ published: 3, matched: 2, fulfilled: 1, fullyCommitted: 1, matchRate: 2 / 3, conversionRate: 0.5 });
-    expect(r.money).toMatchObject({ allocatedFen: 62_395, usedFen: 20_001, evidencedFen: 20_001 });
+    // Received counts the gift once, on the day it came in (2 November), in the region of the villages it went to by now:
+    // 500.50 + 123.45 + the 100.00 元 allocated in December = 723.95 元. Allocated counts November's allocations only.
+    expect(r.money).toMatchObject({ receivedFen: 72_395, allocatedFen: 62_395, usedFen: 20_001, evidencedFen: 20_001, transferredFen: 0 });
     // The same figures as the dashboard's summary of the same region and dates.
     const dash = (await t.http().get('/api/dashboard/summary?region=4418&period=month&from=2026-11-01&to=2026-11-30').set(h(CITY)).expect(200)).body.total;
     expect(r.kpis).toMatchObject({ published: dash.needs.published, matched: dash.needs.matched, fulfilled: dash.needs.fulfilled, matchRate: dash.needs.matchRate });
@@ -132,9 +134,9 @@ describe('bureau reports (月报 / 季报)', () => {
     const liannan = rows.find((s) => s.code === '441826')!;
     const qingcheng = rows.find((s) => s.code === '441802')!;
     expect(liannan).toMatchObject({ name: '连南瑶族自治县', published: 2, matched: 2, fulfilled: 1, matchRate: 1, conversionRate: 0.5 });
-    expect(liannan.money).toMatchObject({ allocatedFen: 50_050, usedFen: 20_001 });
+    expect(liannan.money).toMatchObject({ receivedFen: 60_050, allocatedFen: 50_050, usedFen: 20_001 });
     expect(qingcheng).toMatchObject({ published: 1, matched: 0, fulfilled: 0, matchRate: 0, conversionRate: null });
-    expect(qingcheng.money).toMatchObject({ allocatedFen: 12_345, usedFen: 0 });
+    expect(qingcheng.money).toMatchObject({ receivedFen: 12_345, allocatedFen: 12_345, usedFen: 0 });
     // Every county of 清远, and the sums are the city's.
     expect(rows.length).toBeGreaterThanOrEqual(8);
     for (const field of ['published', 'matched', 'fulfilled'] as const) expect(rows.reduce((s, x) => s + x[field], 0)).toBe(r.kpis[field]);
@@ -176,6 +178,7 @@ describe('bureau reports (月报 / 季报)', () => {
     expect(figure('对接成功率')['数值']).toBe(0.6667);
     expect(figure('转化率')['数值']).toBe(0.5);
     const money = (item: string) => sheets['捐赠汇总'].find((row) => row['项目'] === item)!;
+    expect(money('外部接收')).toMatchObject({ '金额（元）': 723.95, '金额（分）': 72_395 });
     expect(money('已分配')).toMatchObject({ '金额（元）': 623.95, '金额（分）': 62_395 });
     expect(money('已使用')).toMatchObject({ '金额（元）': 200.01, '金额（分）': 20_001 });
     const moneyColumn = wb.getWorksheet('捐赠汇总')!.getColumn(2);
