@@ -369,6 +369,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/dashboard/summary': { stage: 'accepted', request: () => ({ path: '/api/dashboard/summary?region=4418' }), outcomes: dashboardReaders },
   'GET /api/dashboard/needs': { stage: 'accepted', request: () => ({ path: '/api/dashboard/needs?region=4418&figure=matched' }), outcomes: dashboardReaders },
   'GET /api/dashboard/figures/{figure}/events': { stage: 'accepted', request: () => ({ path: '/api/dashboard/figures/received/events?region=4418' }), outcomes: dashboardReaders },
+  'GET /api/reports/bureau': { stage: 'accepted', request: () => ({ path: '/api/reports/bureau?region=4418&period=2026-11&format=xlsx' }), outcomes: dashboardReaders },
   'GET /api/regions': { request: () => ({ path: '/api/regions' }), outcomes: everyone() },
   'GET /api/regions/{code}': { request: () => ({ path: `/api/regions/${TOWN}` }), outcomes: everyone() },
   'GET /api/regions/search': { request: () => ({ path: '/api/regions/search?q=三排' }), outcomes: everyone() },

@@ -99,10 +99,18 @@ export function exportCsv(sheet: ExportSheet, lang: ExportLang): string {
 }
 
 /** The XLSX workbook (exceljs, loaded on first use): one worksheet, bold header, 元 with a 0.00 number format. */
-export async function exportXlsx(sheet: ExportSheet, lang: ExportLang): Promise<Buffer> {
+export const exportXlsx = (sheet: ExportSheet, lang: ExportLang): Promise<Buffer> => exportXlsxWorkbook([sheet], lang);
+
+/** A workbook of several worksheets, each written as `exportXlsx` writes its one. */
+export async function exportXlsxWorkbook(sheets: readonly ExportSheet[], lang: ExportLang): Promise<Buffer> {
   const excel = (await import('exceljs')).default;
   const workbook: ExcelJS.Workbook = new excel.Workbook();
   workbook.created = new Date();
+  for (const sheet of sheets) addWorksheet(workbook, sheet, lang);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+function addWorksheet(workbook: ExcelJS.Workbook, sheet: ExportSheet, lang: ExportLang): void {
   const ws = workbook.addWorksheet(sheet.name.slice(0, 31));
   const header = exportHeader(sheet.columns, lang);
   ws.addRow(header.map(xlsxCellValue)).font = { bold: true };
@@ -117,5 +125,4 @@ export async function exportXlsx(sheet: ExportSheet, lang: ExportLang): Promise<
     n += headerOf(c, lang).length;
   }
   ws.views = [{ state: 'frozen', ySplit: 1 }];
-  return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -8,3 +8,7 @@ export * from './dashboard.exports';
 export * from './dashboard.controller';
 export * from './monitoring.module';
 export * from './context';
+export * from './bureau-report';
+export * from './bureau-report.exports';
+export * from './bureau-report.pdf';
+export * from './bureau-report.controller';

@@ -2,6 +2,8 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { OrganizationsQueriesModule } from '@shecun/organizations';
 import { ProjectionHost } from '@shecun/projections';
 import { RegionsModule } from '@shecun/regions';
+import { BureauReports } from './bureau-report';
+import { BureauReportController } from './bureau-report.controller';
 import { CohortIndex } from './cohort-index';
 import { DashboardController } from './dashboard.controller';
 import { MONITORING_VIEW_ENTITIES, MonitoringProjection } from './monitoring.projection';
@@ -13,9 +15,9 @@ export { MONITORING_VIEW_ENTITIES };
 @Module({
   // Pairing coverage is the organizations context's own query.
   imports: [RegionsModule, OrganizationsQueriesModule],
-  controllers: [DashboardController],
-  providers: [MonitoringQueries, CohortIndex],
-  exports: [MonitoringQueries],
+  controllers: [DashboardController, BureauReportController],
+  providers: [MonitoringQueries, CohortIndex, BureauReports],
+  exports: [MonitoringQueries, BureauReports],
 })
 export class MonitoringQueriesModule {}
 

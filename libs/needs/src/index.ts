@@ -15,3 +15,4 @@ export * from './context';
 export * from './published-need';
 export * from './synthetic-needs';
 export * from './need-facts';
+export * from './lacking-items';

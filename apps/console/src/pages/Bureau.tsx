@@ -1,6 +1,6 @@
 import { Alert, App, Breadcrumb, Button, Card, Empty, Form, Grid, Input, Segmented, Skeleton, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { post } from '../api';
 import { useActor } from '../auth';
@@ -14,7 +14,8 @@ import { DashboardView } from './Dashboard';
 import { useI18n } from '../i18n';
 
 export const BUREAU_ROLES = ['bureau', 'admin'];
-
+// 报表 loads when its tab is opened.
+const BureauReports = lazy(() => import('../components/BureauReports'));
 
 interface CoverageRow {
   code: string;
@@ -389,6 +390,7 @@ export function Bureau() {
           ...(dashboard ? [{ key: 'dashboard', label: t(wide ? 'tabDashboard' : 'tabDashboardShort'), children: <DashboardView home={home.length > 6 ? home.slice(0, 6) : home} /> }] : []),
           { key: 'pairings', label: t(wide ? 'tabPairings' : 'tabPairingsShort'), children: <PairingsToConfirm division={division} /> },
           { key: 'coverage', label: t(wide ? 'tabCoverage' : 'tabCoverageShort'), children: <CoverageView home={home} /> },
+          { key: 'reports', label: t('tabReports'), children: <Suspense fallback={<Skeleton active />}><BureauReports /></Suspense> },
           { key: 'standing', label: t(wide ? 'tabStanding' : 'tabStandingShort'), children: <AbnormalOrganizations division={division} /> },
         ]}
       />

@@ -1,0 +1,48 @@
+import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Actor, CurrentActor, exportXlsxWorkbook, XLSX_CONTENT_TYPE } from '@shecun/core';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import type { Response } from 'express';
+import { BureauReports, REPORT_PERIOD, REPORT_PERIOD_MESSAGE } from './bureau-report';
+import { reportSheets } from './bureau-report.exports';
+import { reportPdf } from './bureau-report.pdf';
+
+export const REPORT_FORMATS = ['json', 'xlsx', 'pdf'] as const;
+
+export class BureauReportQuery {
+  @ApiPropertyOptional({ example: '4401', description: 'Province 44, a city (4 digits), county (6) or town (9); default: the caller’s scope. A region outside the caller’s scope: 403.' })
+  @IsOptional() @Matches(/^(\d{2}|\d{4}|\d{6}|\d{9})$/, { message: '区划代码须为 2、4、6 或 9 位 (region must be a division code of 2, 4, 6 or 9 digits)' })
+  region?: string;
+
+  @ApiProperty({ example: '2026-11', description: '月报: a calendar month YYYY-MM; 季报: a quarter YYYY-Q1…Q4 — China time (Asia/Shanghai) boundaries' })
+  @Matches(REPORT_PERIOD, { message: REPORT_PERIOD_MESSAGE })
+  period!: string;
+
+  @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json', description: 'xlsx: an Excel workbook (概况, 下级区域, 捐赠汇总, 未满足需求; Chinese headers, 元 with two decimals next to the fen, China time); pdf: the same with a bar chart (needs a CJK font on the server: REPORT_CJK_FONT)' })
+  @IsOptional() @IsIn(REPORT_FORMATS, { message: '格式须为 json、xlsx 或 pdf (format must be json, xlsx or pdf)' })
+  format?: (typeof REPORT_FORMATS)[number];
+}
+
+/** The bureau's 月报 / 季报 of a region, as JSON, XLSX or PDF. */
+@ApiTags('dashboard 监测')
+@Controller('api/reports')
+export class BureauReportController {
+  constructor(private readonly reports: BureauReports) {}
+
+  @Get('bureau')
+  @ApiProduces('application/json', XLSX_CONTENT_TYPE, 'application/pdf')
+  @ApiOperation({
+    summary: '月报 / 季报 The bureau’s monthly or quarterly report of a region (the caller’s scope or within it): the dashboard’s KPIs for the period, a breakdown by sub-region, donations received / allocated / used (元, two decimals), and the longest-open needs still lacking something (title, village, category, what is lacking, days open). Bad period 400, region outside the scope 403, no CJK font for the PDF 503',
+  })
+  async bureau(@Query() q: BureauReportQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+    const report = await this.reports.report(actor, q.region, q.period);
+    if (!q.format || q.format === 'json') return report;
+    const basename = `bureau-report-${report.region.code}-${report.period.key}`;
+    if (q.format === 'xlsx') {
+      return new StreamableFile(await exportXlsxWorkbook(reportSheets(report), 'zh'), { type: XLSX_CONTENT_TYPE, disposition: `attachment; filename="${basename}.xlsx"` });
+    }
+    const pdf = await reportPdf(report);
+    res.setHeader('cache-control', 'no-store');
+    return new StreamableFile(pdf, { type: 'application/pdf', disposition: `attachment; filename="${basename}.pdf"` });
+  }
+}
