@@ -8,6 +8,8 @@ export * from './parked-command';
 export * from './bus-read-position';
 export * from './bus-parked-admin';
 export * from './migrations/parked-event-resolutions';
+export * from './migrations/projection-rebuilds';
+export * from './projection-rebuilds';
 export * from './parked-events.controller';
 export * from './context-definition';
 export * from './catch-up-together';
