@@ -16,3 +16,4 @@ export * from './catch-up-together';
 export * from './row-fold';
 export * from './bulk-rows';
 export * from './projections-readiness';
+export * from './bus-rebuild';
