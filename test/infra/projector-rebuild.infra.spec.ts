@@ -2,7 +2,7 @@ import { RecordedEvent, PostgresEventStore } from '@shecun/event-store';
 import { DISTRIBUTED_READ_MODEL_ENTITIES } from '@shecun/hosting';
 import { ConsumedMessage, MessageBus, toBusMessage } from '@shecun/messaging';
 import { NeedsProjection, syntheticNeedEvents } from '@shecun/needs';
-import { BusProjector, BusRebuildResult, Projection, rebuildBusProjections } from '@shecun/projections';
+import { BusProjector, BusRebuildResult, FailurePolicy, Projection, rebuildBusProjections } from '@shecun/projections';
 import { Client } from 'pg';
 import { Column, DataSource, DataSourceOptions, Entity, EntityManager, PrimaryColumn } from 'typeorm';
 import { openReadModelSchema, readModelDataSourceOptions } from '../../apps/projector/src/read-model';
@@ -16,7 +16,31 @@ class EventTally {
   @Column({ type: 'bigint' }) position: string;
   @Column({ type: 'integer' }) applied: number;
 }
-const TALLY_DDL = `CREATE TABLE event_tally ("eventId" varchar(64) PRIMARY KEY, "position" bigint NOT NULL, "applied" integer NOT NULL)`;
+/** Rows of projections that fail on chosen events (parking). */
+@Entity('flaky_rows')
+class FlakyRow {
+  @PrimaryColumn({ type: 'varchar', length: 64 }) eventId: string;
+}
+@Entity('flaky_stop_rows')
+class FlakyStopRow {
+  @PrimaryColumn({ type: 'varchar', length: 64 }) eventId: string;
+}
+const TEST_ENTITIES = [EventTally, FlakyRow, FlakyStopRow];
+const TEST_DDL = [
+  `CREATE TABLE event_tally ("eventId" varchar(64) PRIMARY KEY, "position" bigint NOT NULL, "applied" integer NOT NULL)`,
+  `CREATE TABLE flaky_rows ("eventId" varchar(64) PRIMARY KEY)`,
+  `CREATE TABLE flaky_stop_rows ("eventId" varchar(64) PRIMARY KEY)`,
+];
+const failing = new Set<string>();
+const flaky = (name: string, entity: typeof FlakyRow, onParked: 'continue' | 'stop'): Projection => ({
+  name,
+  entities: [entity],
+  onParked,
+  apply: async (event: RecordedEvent, manager: EntityManager) => {
+    if (failing.has(event.id)) throw new Error(`cannot apply ${event.id}`);
+    await manager.query(`INSERT INTO ${manager.connection.getMetadata(entity).tableName} ("eventId") VALUES ($1) ON CONFLICT DO NOTHING`, [event.id]);
+  },
+});
 const tally: Projection = {
   name: 'tally',
   entities: [EventTally],
@@ -43,8 +67,8 @@ describe('rebuilding the projector read models from the event store (PostgreSQL)
   let live: DataSource;
   let reference: DataSource;
   const open = async (url: string) => {
-    const dataSource = await new DataSource({ ...readModelDataSourceOptions(url), entities: [...DISTRIBUTED_READ_MODEL_ENTITIES, EventTally], migrationsRun: true } as DataSourceOptions).initialize();
-    await dataSource.query(TALLY_DDL);
+    const dataSource = await new DataSource({ ...readModelDataSourceOptions(url), entities: [...DISTRIBUTED_READ_MODEL_ENTITIES, ...TEST_ENTITIES], migrationsRun: true } as DataSourceOptions).initialize();
+    for (const ddl of TEST_DDL) await dataSource.query(ddl);
     return dataSource;
   };
   const events = [...syntheticNeedEvents({ villages: ['441826105201', '441802006001', '440112101001'], needs: 400, start: new Date('2025-01-01T00:00:00+08:00'), days: 30, seed: 5, organizations: 40 })];
@@ -53,6 +77,12 @@ describe('rebuilding the projector read models from the event store (PostgreSQL)
     await store.append(e.stream, [{ id: e.id, type: e.type, data: e.data, metadata: e.metadata }], e.revision === 0 ? 'no-stream' : e.revision - 1);
     const [recorded] = await store.readStream(e.stream, { fromRevision: e.revision, maxCount: 1 });
     return recorded;
+  };
+
+  const openSchema = async (schema: string) => {
+    const build = await openReadModelSchema(dbs[1].url, schema, TEST_ENTITIES);
+    for (const ddl of TEST_DDL) await build.query(ddl);
+    return build;
   };
 
   beforeAll(async () => {
@@ -132,11 +162,7 @@ describe('rebuilding the projector read models from the event store (PostgreSQL)
         store,
         projections: running.map((p) => p.projection),
         all: running.map((p) => p.projection),
-        openSchema: async (schema) => {
-          const build = await openReadModelSchema(dbs[1].url, schema, [EventTally]);
-          await build.query(TALLY_DDL);
-          return build;
-        },
+        openSchema,
         by: 'cli:test',
         chunkSize: 50,
         onProgress: (phase, done, total) => {
@@ -191,4 +217,54 @@ describe('rebuilding the projector read models from the event store (PostgreSQL)
     ]);
     expect(await live.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild_%'`)).toEqual([]);
   }, 600_000);
+
+  it('settles the parked events: those the rebuild applies are resolved, those still failing parked again; a stopping projection that parks is not switched', async () => {
+    if ((await store.headPosition()) < 100) for (const e of events) await append(e);
+    const all = await store.readAll(-1, 100_000);
+    const [a, b, c, d] = [all[10], all[20], all[30], all[40]];
+    const policy = new FailurePolicy({ maxAttempts: 1, minDelayMs: 1, maxDelayMs: 2 });
+    const continuing = flaky('flaky', FlakyRow, 'continue');
+    const stopping = flaky('flaky-stop', FlakyStopRow, 'stop');
+    const feed = async (projection: Projection) => {
+      const projector = new BusProjector(unusedBus, live, projection, { topics: ['shecun.needs.v1'], policy });
+      for (const e of all) await projector.handle(messageOf(e), control);
+    };
+    const rebuild = (projection: Projection) => rebuildBusProjections({ dataSource: live, store, projections: [projection], all: [continuing, stopping], openSchema, by: 'cli:test', policy, chunkSize: 200 });
+    const rows = async (table: string) => ((await live.query(`SELECT "eventId" FROM ${table}`)) as Array<{ eventId: string }>).map((r) => r.eventId);
+    const parked = async (projection: string) =>
+      live.query(`SELECT "eventId", "resolution", "resolvedBy" FROM parked_events WHERE "projection" = $1 ORDER BY "position"`, [projection]) as Promise<Array<{ eventId: string; resolution: string | null; resolvedBy: string | null }>>;
+
+    failing.clear();
+    [a, b].forEach((e) => failing.add(e.id));
+    await feed(continuing);
+    expect((await parked('flaky')).map((p) => p.eventId)).toEqual([a.id, b.id]);
+    // The fault of a is fixed, b still fails, c now fails too.
+    failing.clear();
+    [b, c].forEach((e) => failing.add(e.id));
+    const result = await rebuild(continuing);
+    expect(result.through).toBe(all[all.length - 1].position);
+    expect(result.parked.map((p) => p.eventId)).toEqual([b.id, c.id]);
+    const flakyRows = new Set(await rows('flaky_rows'));
+    expect(flakyRows.size).toBe(all.length - 2);
+    expect([a, b, c].map((e) => flakyRows.has(e.id))).toEqual([true, false, false]);
+    expect(await parked('flaky')).toEqual([
+      { eventId: a.id, resolution: 'replayed', resolvedBy: 'cli:test' },
+      { eventId: b.id, resolution: null, resolvedBy: null },
+      { eventId: c.id, resolution: null, resolvedBy: null },
+    ]);
+
+    // A stopping projection halts at the event it parks: nothing is switched, the served table stays as it was.
+    failing.clear();
+    await feed(stopping);
+    const served = (await rows('flaky_stop_rows')).sort();
+    expect(served.length).toBe(all.length);
+    failing.add(d.id);
+    const halted = await rebuild(stopping);
+    expect(halted.halted).toEqual(['flaky-stop']);
+    expect(halted.through).toBeUndefined();
+    expect((await rows('flaky_stop_rows')).sort()).toEqual(served);
+    expect(await parked('flaky-stop')).toEqual([]);
+    expect(await live.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild_%'`)).toEqual([]);
+    failing.clear();
+  }, 300_000);
 });

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { EventStore } from '@shecun/event-store';
 import { DataSource, EntityManager } from 'typeorm';
 import { catchUpTogether } from './catch-up-together';
+import { FailurePolicy } from './failure-policy';
 import { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { holdProjectionWriters } from './projection-rebuilds';
@@ -28,6 +29,8 @@ export interface BusRebuildOptions {
   chunkSize?: number;
   /** `build`: the log up to its head when the rebuild started; `tail`: what was appended meanwhile. */
   onProgress?: (phase: BusRebuildPhase, done: number, total: number) => void;
+  /** Retries before an event is parked (default: PROJECTION_MAX_ATTEMPTS, as the projector). */
+  policy?: FailurePolicy;
   /** Name of the schema built into (default `rebuild_<ms since 1970>`). */
   schema?: string;
 }
@@ -84,7 +87,7 @@ export async function rebuildBusProjections(options: BusRebuildOptions): Promise
     // The operator's skips hold in the rebuild too (a stopping projection passes a skipped event, as when it was live).
     const names = projections.map((p) => p.name);
     await dataSource.query(`INSERT INTO ${quote(schema)}.parked_events SELECT * FROM parked_events WHERE "projection" = ANY($1) AND "resolution" = 'skipped'`, [names]);
-    const runners = projections.map((projection) => new ProjectionRunner(store, build!, projection));
+    const runners = projections.map((projection) => new ProjectionRunner(store, build!, projection, { policy: options.policy }));
     const chunkSize = options.chunkSize ?? 10_000;
     const built = await catchUpTogether(store, runners, { chunkSize, onProgress: (done, total) => options.onProgress?.('build', done, total) });
     const result: BusRebuildResult = { events: built.events, tail: 0, halted: built.halted, parked: [] };
