@@ -3,9 +3,13 @@ import { DISTRIBUTED_READ_MODEL_ENTITIES } from '@shecun/hosting';
 import { ConsumedMessage, MessageBus, toBusMessage } from '@shecun/messaging';
 import { NeedsProjection, syntheticNeedEvents } from '@shecun/needs';
 import { BusProjector, BusRebuildResult, FailurePolicy, Projection, rebuildBusProjections } from '@shecun/projections';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { Column, DataSource, DataSourceOptions, Entity, EntityManager, PrimaryColumn } from 'typeorm';
 import { openReadModelSchema, readModelDataSourceOptions } from '../../apps/projector/src/read-model';
+import { ROOT } from '../support/child-app';
 import { createTestDatabase } from '../support/pg';
 import { readModelChecksums } from '../support/read-model-checksum';
 
@@ -267,4 +271,39 @@ describe('rebuilding the projector read models from the event store (PostgreSQL)
     expect(await live.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild_%'`)).toEqual([]);
     failing.clear();
   }, 300_000);
+
+  it('runs as the projector command `main.js rebuild`, every projection or those named, with progress (built app)', () => {
+    const main = join(ROOT, 'dist/apps/projector/src/main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build:server" first`);
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [main, 'rebuild', ...args], { cwd: ROOT, env: { ...process.env, READ_DATABASE_URL: dbs[1].url, EVENT_STORE_URL: dbs[0].url, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 300_000 });
+    const wrong = run(['no-such-projection']);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stdout).toMatch(/unknown projection no-such-projection; one of .*needs/);
+    return (async () => {
+      if ((await store.headPosition()) < 100) {
+        // Run alone: the history and both read models first.
+        const needs = [live, reference].map((dataSource) => new BusProjector(unusedBus, dataSource, new NeedsProjection(), { topics: ['shecun.needs.v1'] }));
+        for (const e of events) {
+          const recorded = await append(e);
+          for (const p of needs) await p.handle(messageOf(recorded), control);
+        }
+      }
+      const head = await store.headPosition();
+      // Needs rows corrupted again: the command puts them back.
+      await live.query(`DELETE FROM needs_view WHERE id = (SELECT id FROM needs_view ORDER BY id DESC LIMIT 1)`);
+      const tables = ['needs_view', 'need_line_items_view', 'commitments_view'];
+      const pick = (sums: Record<string, string>) => Object.fromEntries(tables.map((t) => [t, sums[t]]));
+      const expected = pick(await readModelChecksums(reference));
+      const every = run(['--chunk', '500']);
+      expect(every.stderr + every.stdout).toMatch(/events\/s \| ETA/);
+      expect(every.stdout).toMatch(new RegExp(`rebuilt identity, .*needs, .* up to position ${head}: \\d+ events read`));
+      expect(every.status).toBe(0);
+      expect(pick(await readModelChecksums(live))).toEqual(expected);
+      const one = run(['needs']);
+      expect(one.stdout).toMatch(new RegExp(`rebuilt needs up to position ${head}`));
+      expect(one.status).toBe(0);
+      expect(pick(await readModelChecksums(live))).toEqual(expected);
+    })();
+  }, 600_000);
 });
