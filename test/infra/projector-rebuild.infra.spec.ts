@@ -257,6 +257,10 @@ describe('rebuilding the projector read models from the event store (PostgreSQL)
       { eventId: c.id, resolution: null, resolvedBy: null },
     ]);
 
+    // A table another projection also writes is rebuilt with it or not at all.
+    const sharing = { ...continuing, name: 'flaky-too' };
+    await expect(rebuildBusProjections({ dataSource: live, store, projections: [continuing], all: [continuing, sharing], openSchema, by: 'cli:test' })).rejects.toThrow('flaky_rows also written by flaky-too: rebuild it with them');
+
     // A stopping projection halts at the event it parks: nothing is switched, the served table stays as it was.
     failing.clear();
     await feed(stopping);
