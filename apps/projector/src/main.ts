@@ -4,13 +4,15 @@ import { KafkaBus, registerKafkaLagMetrics, WatchedGroup } from '@shecun/messagi
 import { READ_MODEL_FEEDS, STREAM_CATALOGUE } from '@shecun/hosting';
 import { BusProjector, processedRetentionHoursFromEnv, pruneProcessedEvents } from '@shecun/projections';
 import { projectorParkedCommand } from './parked-command';
+import { projectorRebuildCommand } from './rebuild-command';
 import { registerProjectorMetrics } from './projector-metrics';
 import { openReadModel } from './read-model';
 
 /**
  * The projector of the distributed topology: Kafka consumer groups feeding the PostgreSQL read
  * models. Run several instances: the group splits the partitions between them. With an argument,
- * a command on the parked events instead (`parked`, `replay [<projection>] [--event <id>]`).
+ * a command instead: on the parked events (`parked`, `replay [<projection>] [--event <id>]`, `skip`),
+ * or `rebuild [<projection>…]` from the event store (rebuild-command.ts).
  */
 async function main(): Promise<void> {
   startTracing('projector');
@@ -37,7 +39,10 @@ async function main(): Promise<void> {
   });
 
   if (command.length) {
-    process.exitCode = await projectorParkedCommand(command, projectors, dataSource);
+    process.exitCode =
+      command[0] === 'rebuild'
+        ? await projectorRebuildCommand(command.slice(1), projectors.map((p) => p.projection), dataSource)
+        : await projectorParkedCommand(command, projectors, dataSource);
     await dataSource.destroy();
     return;
   }

@@ -5,7 +5,7 @@ import { CheckpointComparison, DonationsQueries, keysOfJwks, LedgerCheckpoints }
 import { verifyEvidenceFilesCli } from '@shecun/evidence';
 import { adminPasswordFromEnv, bootstrapAdministrator, describeBootstrap, normalizeUsername, USERNAME } from '@shecun/identity';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
-import { SingleBar, Presets } from 'cli-progress';
+import { bar, withRateBar } from '@shecun/hosting';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -53,33 +53,6 @@ const USAGE = `usage:
   cli restore <folder> [--force]
                            restore a backup into an empty data folder (--force: replace its event store, read models,
                            evidence and keys); the backup is checked first, the read models rebuild on the next start`;
-
-/**
- * Without a terminal (CI, logs) the bar is printed as a line a second instead of redrawn; also
- * while the work runs synchronously (SQLite answers at once), which keeps cli-progress's own
- * timer from firing: an update a second or more after the last line prints one.
- */
-class LoggedBar extends SingleBar {
-  private printedAt = 0;
-
-  override update(current: number, payload?: object): void;
-  override update(payload: object): void;
-  override update(current: number | object, payload?: object): void {
-    if (typeof current === 'number') super.update(current, payload);
-    else super.update(current);
-    if (!process.stderr.isTTY && Date.now() - this.printedAt >= 1000) {
-      this.printedAt = Date.now();
-      this.render();
-    }
-  }
-}
-
-function bar(label: string): SingleBar {
-  return new LoggedBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 },
-    Presets.shades_classic,
-  );
-}
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -301,23 +274,6 @@ async function catchUpAll(host: ProjectionHost): Promise<void> {
 }
 
 /** A bar of events with their rate and the time left, around work that reports (done, total). */
-async function withRateBar<T>(label: string, work: (onProgress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
-  const progress = new LoggedBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted} | {duration_formatted}`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000, etaBuffer: 20 },
-    Presets.shades_classic,
-  );
-  const started = Date.now();
-  progress.start(1, 0, { rate: 0 });
-  try {
-    return await work((done, total) => {
-      progress.setTotal(Math.max(total, 1));
-      progress.update(done, { rate: Math.round(done / Math.max((Date.now() - started) / 1000, 0.001)) });
-    });
-  } finally {
-    progress.stop();
-  }
-}
-
 main(process.argv.slice(2)).catch((error) => {
   console.error(error instanceof DataFolderLockedError || error instanceof BackupError ? error.message : error);
   process.exit(1);

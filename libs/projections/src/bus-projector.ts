@@ -7,6 +7,7 @@ import { Column, DataSource, Entity, EntityManager, Index, IsNull, PrimaryColumn
 import { FailurePolicy, messageOf, ProcessingControl, ProcessingStoppedError } from './failure-policy';
 import { describeError, ParkedEvent, parkedRow, parkEvent, replayParkedEvents, ReplayResult } from './parked-events';
 import { Projection } from './projection';
+import { ProjectionRebuild, rebuiltThrough } from './projection-rebuilds';
 
 /** Events a bus-fed projection has applied: the de-duplication key, written with the rows. */
 @Entity('processed_events')
@@ -49,7 +50,7 @@ export async function pruneProcessedEvents(dataSource: DataSource, before: Date,
   }
 }
 
-export const BUS_PROJECTOR_ENTITIES = [ProcessedEvent, ParkedEvent];
+export const BUS_PROJECTOR_ENTITIES = [ProcessedEvent, ParkedEvent, ProjectionRebuild];
 
 /**
  * Feeds a projection from the bus (a consumer group per projection). Each message is applied in
@@ -128,6 +129,11 @@ export class BusProjector {
     const parked = await this.policy.waitOut(
       () =>
         this.dataSource.transaction(async (manager) => {
+          // Swapped in meanwhile by a rebuild that read it from the event store: nothing to park.
+          if (await rebuiltThrough(manager, this.projection.name, event.position)) {
+            await markProcessed(manager, this.projection.name, event.id);
+            return false;
+          }
           // A stopping projection's parked event is not processed until it is replayed or skipped.
           if (!this.stops && !(await markProcessed(manager, this.projection.name, event.id))) return false;
           await parkEvent(manager, this.projection.name, event, outcome.error, outcome.attempts, { topic: message.topic, partition: message.partition, offset: message.offset });
@@ -189,7 +195,9 @@ export class BusProjector {
     const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': message.topic, 'messaging.message.id': event.id, 'shecun.event_type': event.type, 'shecun.position': event.position };
     await inSpan(`apply ${this.projection.name}`, { kind: SpanKind.CONSUMER, parent, attributes, links: linkTo(appended, { 'shecun.link': 'appended' }) }, async (span) => {
       const applied = await this.dataSource.transaction(async (manager) => {
-        if (!(await markProcessed(manager, this.projection.name, event.id))) return false;
+        // Already in the tables a rebuild swapped in (read from the event store): recorded, not applied again.
+        const rebuilt = await rebuiltThrough(manager, this.projection.name, event.position);
+        if (!(await markProcessed(manager, this.projection.name, event.id)) || rebuilt) return false;
         await this.projection.apply(event, manager);
         return true;
       });
@@ -232,7 +240,8 @@ export function replayParkedOnReadModel(options: { dataSource: DataSource; proje
     by: options.by,
     apply: (event, resolve) =>
       dataSource.transaction(async (manager) => {
-        await projection.apply(event, manager);
+        // Waits while a rebuild swaps the projection's tables; one that already holds the event is not given it twice.
+        if (!(await rebuiltThrough(manager, projection.name, event.position))) await projection.apply(event, manager);
         await resolve(manager);
         // Processed (a stopping projection's consumer, held at the event, then goes on without applying it again).
         await markProcessed(manager, projection.name, event.id);

@@ -1,0 +1,315 @@
+import { RecordedEvent, PostgresEventStore } from '@shecun/event-store';
+import { DISTRIBUTED_READ_MODEL_ENTITIES } from '@shecun/hosting';
+import { ConsumedMessage, MessageBus, toBusMessage } from '@shecun/messaging';
+import { NeedsProjection, syntheticNeedEvents } from '@shecun/needs';
+import { BusProjector, BusRebuildResult, FailurePolicy, Projection, rebuildBusProjections } from '@shecun/projections';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { Column, DataSource, DataSourceOptions, Entity, EntityManager, PrimaryColumn } from 'typeorm';
+import { openReadModelSchema, readModelDataSourceOptions } from '../../apps/projector/src/read-model';
+import { ROOT } from '../support/child-app';
+import { createTestDatabase } from '../support/pg';
+import { readModelChecksums } from '../support/read-model-checksum';
+
+/** How many times each event was applied: a projection that shows a second application (the needs projection ignores one by revision). */
+@Entity('event_tally')
+class EventTally {
+  @PrimaryColumn({ type: 'varchar', length: 64 }) eventId: string;
+  @Column({ type: 'bigint' }) position: string;
+  @Column({ type: 'integer' }) applied: number;
+}
+/** Rows of projections that fail on chosen events (parking). */
+@Entity('flaky_rows')
+class FlakyRow {
+  @PrimaryColumn({ type: 'varchar', length: 64 }) eventId: string;
+}
+@Entity('flaky_stop_rows')
+class FlakyStopRow {
+  @PrimaryColumn({ type: 'varchar', length: 64 }) eventId: string;
+}
+const TEST_ENTITIES = [EventTally, FlakyRow, FlakyStopRow];
+const TEST_DDL = [
+  `CREATE TABLE event_tally ("eventId" varchar(64) PRIMARY KEY, "position" bigint NOT NULL, "applied" integer NOT NULL)`,
+  `CREATE TABLE flaky_rows ("eventId" varchar(64) PRIMARY KEY)`,
+  `CREATE TABLE flaky_stop_rows ("eventId" varchar(64) PRIMARY KEY)`,
+];
+const failing = new Set<string>();
+const flaky = (name: string, entity: typeof FlakyRow, onParked: 'continue' | 'stop'): Projection => ({
+  name,
+  entities: [entity],
+  onParked,
+  apply: async (event: RecordedEvent, manager: EntityManager) => {
+    if (failing.has(event.id)) throw new Error(`cannot apply ${event.id}`);
+    await manager.query(`INSERT INTO ${manager.connection.getMetadata(entity).tableName} ("eventId") VALUES ($1) ON CONFLICT DO NOTHING`, [event.id]);
+  },
+});
+const tally: Projection = {
+  name: 'tally',
+  entities: [EventTally],
+  apply: async (event: RecordedEvent, manager: EntityManager) => {
+    await manager.query(`INSERT INTO event_tally ("eventId", "position", "applied") VALUES ($1, $2, 1) ON CONFLICT ("eventId") DO UPDATE SET "applied" = event_tally."applied" + 1`, [event.id, event.position]);
+  },
+};
+
+const unusedBus = {} as MessageBus;
+const control = { keepAlive: async () => undefined, isRunning: () => true };
+const messageOf = (event: RecordedEvent): ConsumedMessage => ({ ...toBusMessage(event), topic: 'shecun.needs.v1', partition: 0, offset: String(event.position) });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `projector rebuild` (rebuildBusProjections) on PostgreSQL: a PostgreSQL event store, read models
+ * fed as the projector feeds them (BusProjector, one message at a time; Kafka's delivery is played
+ * by the test, with a lag and redeliveries), a row dropped and one corrupted; the rebuild runs
+ * while events keep being appended and delivered and a reader keeps counting the table; after it,
+ * every table of both projections equals an event-at-a-time build of the whole log.
+ */
+describe('rebuilding the projector read models from the event store (PostgreSQL)', () => {
+  const dbs: Array<{ url: string; drop: () => Promise<void> }> = [];
+  let store: PostgresEventStore;
+  let live: DataSource;
+  let reference: DataSource;
+  const open = async (url: string) => {
+    const dataSource = await new DataSource({ ...readModelDataSourceOptions(url), entities: [...DISTRIBUTED_READ_MODEL_ENTITIES, ...TEST_ENTITIES], migrationsRun: true } as DataSourceOptions).initialize();
+    for (const ddl of TEST_DDL) await dataSource.query(ddl);
+    return dataSource;
+  };
+  const events = [...syntheticNeedEvents({ villages: ['441826105201', '441802006001', '440112101001'], needs: 400, start: new Date('2025-01-01T00:00:00+08:00'), days: 30, seed: 5, organizations: 40 })];
+  const later = events.splice(events.length - 400);
+  const append = async (e: (typeof events)[number]) => {
+    await store.append(e.stream, [{ id: e.id, type: e.type, data: e.data, metadata: e.metadata }], e.revision === 0 ? 'no-stream' : e.revision - 1);
+    const [recorded] = await store.readStream(e.stream, { fromRevision: e.revision, maxCount: 1 });
+    return recorded;
+  };
+
+  const openSchema = async (schema: string) => {
+    const build = await openReadModelSchema(dbs[1].url, schema, TEST_ENTITIES);
+    for (const ddl of TEST_DDL) await build.query(ddl);
+    return build;
+  };
+
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) dbs.push(await createTestDatabase('shecun_dist_rebuild'));
+    store = await PostgresEventStore.open({ connectionString: dbs[0].url });
+    live = await open(dbs[1].url);
+    reference = await open(dbs[2].url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await live?.destroy();
+    await reference?.destroy();
+    await store?.close();
+    for (const db of dbs) await db.drop();
+  });
+
+  it('builds fresh tables beside the serving ones, switches at once, and leaves each event applied once', async () => {
+    const projector = (dataSource: DataSource) => [new BusProjector(unusedBus, dataSource, new NeedsProjection(), { topics: ['shecun.needs.v1'] }), new BusProjector(unusedBus, dataSource, tally, { topics: ['shecun.needs.v1'] })];
+    const running = projector(live);
+    const deliver = async (event: RecordedEvent) => {
+      for (const p of running) await p.handle(messageOf(event), control);
+    };
+    for (const e of events) await deliver(await append(e));
+    const served = Number((await live.query(`SELECT count(*) AS n FROM needs_view`))[0].n);
+    expect(served).toBeGreaterThan(300);
+
+    // A row gone and one corrupted: what a rebuild is for.
+    await live.query(`DELETE FROM needs_view WHERE id = (SELECT id FROM needs_view ORDER BY id LIMIT 1)`);
+    await live.query(`UPDATE commitments_view SET "status" = 'garbled' WHERE id = (SELECT id FROM commitments_view ORDER BY "needId", id LIMIT 1)`);
+    await live.query(`DELETE FROM event_tally WHERE "eventId" = (SELECT "eventId" FROM event_tally ORDER BY "position" DESC LIMIT 1)`);
+    const corrupted = served - 1;
+
+    // A reader counting the served table all along, on its own connection.
+    const reader = new Client({ connectionString: dbs[1].url });
+    await reader.connect();
+    const counts: number[] = [];
+    const readerErrors: string[] = [];
+    let reading = true;
+    const readLoop = (async () => {
+      while (reading) {
+        try {
+          counts.push(Number((await reader.query(`SELECT count(*) AS n FROM needs_view`)).rows[0].n));
+        } catch (error) {
+          readerErrors.push(String(error));
+        }
+        await sleep(2);
+      }
+    })();
+
+    // Writers keep appending during the rebuild; the "broker" delivers them with a lag of 30 messages.
+    const appended: RecordedEvent[] = [];
+    const queue: RecordedEvent[] = [];
+    let writing = true;
+    let buildStarted!: () => void;
+    const started = new Promise<void>((resolve) => (buildStarted = resolve));
+    const writer = (async () => {
+      await started;
+      for (const e of later.slice(0, 250)) {
+        const recorded = await append(e);
+        appended.push(recorded);
+        queue.push(recorded);
+        await sleep(3);
+      }
+    })();
+    const consumer = (async () => {
+      while (writing || queue.length > 30) {
+        if (queue.length > 30) await deliver(queue.shift()!);
+        else await sleep(2);
+      }
+    })();
+
+    let result!: BusRebuildResult;
+    const phases: string[] = [];
+    try {
+      result = await rebuildBusProjections({
+        dataSource: live,
+        store,
+        projections: running.map((p) => p.projection),
+        all: running.map((p) => p.projection),
+        openSchema,
+        by: 'cli:test',
+        chunkSize: 50,
+        onProgress: (phase, done, total) => {
+          if (!phases.includes(phase)) phases.push(phase);
+          if (phase === 'build' && done > total / 4) buildStarted();
+        },
+      });
+      await writer;
+    } finally {
+      buildStarted();
+      writing = false;
+      await consumer;
+      reading = false;
+      await readLoop;
+      await reader.end();
+    }
+    expect(result.halted).toEqual([]);
+    expect(result.through).toBeDefined();
+    const through = result.through!;
+    // Events were appended during the rebuild (some before the position it switched at, delivered late: skipped).
+    expect(appended.filter((e) => e.position <= through).length).toBeGreaterThan(0);
+    expect(phases).toContain('build');
+
+    // The reader never saw an empty or half-built table: at least what was served before, and never an error.
+    expect(readerErrors).toEqual([]);
+    expect(counts.length).toBeGreaterThan(20);
+    expect(Math.min(...counts)).toBeGreaterThanOrEqual(corrupted);
+    expect(counts[counts.length - 1]).toBeGreaterThan(corrupted);
+
+    // Then more events after the switch, the lagging ones delivered, and everything delivered again (redelivery).
+    for (const e of later.slice(250)) appended.push(await append(e));
+    expect(appended.filter((e) => e.position > through).length).toBeGreaterThan(0);
+    for (const e of queue.splice(0)) await deliver(e);
+    for (const e of later.slice(250)) await deliver(appended.find((a) => a.id === e.id)!);
+    const all = await store.readAll(-1, 100_000);
+    // Each event up to the switch read once from the store, over the passes (the tally takes every type).
+    expect(result.events).toBe(all.filter((e) => e.position <= through).length);
+    for (const e of all) await deliver(e);
+
+    // The reference: every event applied one at a time, once.
+    const referenceProjectors = projector(reference);
+    for (const e of all) for (const p of referenceProjectors) await p.handle(messageOf(e), control);
+
+    const tables = ['needs_view', 'need_line_items_view', 'commitments_view', 'event_tally'];
+    const pick = (sums: Record<string, string>) => Object.fromEntries(tables.map((t) => [t, sums[t]]));
+    const expected = pick(await readModelChecksums(reference));
+    expect(pick(await readModelChecksums(live))).toEqual(expected);
+    expect(Number(expected.needs_view.split(':')[0])).toBe(400);
+    const tallies: Array<{ n: string; min: number; max: number }> = await live.query(`SELECT count(*) AS n, min("applied") AS min, max("applied") AS max FROM event_tally`);
+    expect(tallies[0]).toEqual({ n: String(all.length), min: 1, max: 1 });
+    expect(await live.query(`SELECT "projection", "position"::int AS position, "rebuiltBy" FROM projection_rebuilds ORDER BY 1`)).toEqual([
+      { projection: 'needs', position: through, rebuiltBy: 'cli:test' },
+      { projection: 'tally', position: through, rebuiltBy: 'cli:test' },
+    ]);
+    expect(await live.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild_%'`)).toEqual([]);
+  }, 600_000);
+
+  it('settles the parked events: those the rebuild applies are resolved, those still failing parked again; a stopping projection that parks is not switched', async () => {
+    if ((await store.headPosition()) < 100) for (const e of events) await append(e);
+    const all = await store.readAll(-1, 100_000);
+    const [a, b, c, d] = [all[10], all[20], all[30], all[40]];
+    const policy = new FailurePolicy({ maxAttempts: 1, minDelayMs: 1, maxDelayMs: 2 });
+    const continuing = flaky('flaky', FlakyRow, 'continue');
+    const stopping = flaky('flaky-stop', FlakyStopRow, 'stop');
+    const feed = async (projection: Projection) => {
+      const projector = new BusProjector(unusedBus, live, projection, { topics: ['shecun.needs.v1'], policy });
+      for (const e of all) await projector.handle(messageOf(e), control);
+    };
+    const rebuild = (projection: Projection) => rebuildBusProjections({ dataSource: live, store, projections: [projection], all: [continuing, stopping], openSchema, by: 'cli:test', policy, chunkSize: 200 });
+    const rows = async (table: string) => ((await live.query(`SELECT "eventId" FROM ${table}`)) as Array<{ eventId: string }>).map((r) => r.eventId);
+    const parked = async (projection: string) =>
+      live.query(`SELECT "eventId", "resolution", "resolvedBy" FROM parked_events WHERE "projection" = $1 ORDER BY "position"`, [projection]) as Promise<Array<{ eventId: string; resolution: string | null; resolvedBy: string | null }>>;
+
+    failing.clear();
+    [a, b].forEach((e) => failing.add(e.id));
+    await feed(continuing);
+    expect((await parked('flaky')).map((p) => p.eventId)).toEqual([a.id, b.id]);
+    // The fault of a is fixed, b still fails, c now fails too.
+    failing.clear();
+    [b, c].forEach((e) => failing.add(e.id));
+    const result = await rebuild(continuing);
+    expect(result.through).toBe(all[all.length - 1].position);
+    expect(result.parked.map((p) => p.eventId)).toEqual([b.id, c.id]);
+    const flakyRows = new Set(await rows('flaky_rows'));
+    expect(flakyRows.size).toBe(all.length - 2);
+    expect([a, b, c].map((e) => flakyRows.has(e.id))).toEqual([true, false, false]);
+    expect(await parked('flaky')).toEqual([
+      { eventId: a.id, resolution: 'replayed', resolvedBy: 'cli:test' },
+      { eventId: b.id, resolution: null, resolvedBy: null },
+      { eventId: c.id, resolution: null, resolvedBy: null },
+    ]);
+
+    // A table another projection also writes is rebuilt with it or not at all.
+    const sharing = { ...continuing, name: 'flaky-too' };
+    await expect(rebuildBusProjections({ dataSource: live, store, projections: [continuing], all: [continuing, sharing], openSchema, by: 'cli:test' })).rejects.toThrow('flaky_rows also written by flaky-too: rebuild it with them');
+
+    // A stopping projection halts at the event it parks: nothing is switched, the served table stays as it was.
+    failing.clear();
+    await feed(stopping);
+    const served = (await rows('flaky_stop_rows')).sort();
+    expect(served.length).toBe(all.length);
+    failing.add(d.id);
+    const halted = await rebuild(stopping);
+    expect(halted.halted).toEqual(['flaky-stop']);
+    expect(halted.through).toBeUndefined();
+    expect((await rows('flaky_stop_rows')).sort()).toEqual(served);
+    expect(await parked('flaky-stop')).toEqual([]);
+    expect(await live.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild_%'`)).toEqual([]);
+    failing.clear();
+  }, 300_000);
+
+  it('runs as the projector command `main.js rebuild`, every projection or those named, with progress (built app)', () => {
+    const main = join(ROOT, 'dist/apps/projector/src/main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build:server" first`);
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [main, 'rebuild', ...args], { cwd: ROOT, env: { ...process.env, READ_DATABASE_URL: dbs[1].url, EVENT_STORE_URL: dbs[0].url, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 300_000 });
+    const wrong = run(['no-such-projection']);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stdout).toMatch(/unknown projection no-such-projection; one of .*needs/);
+    return (async () => {
+      if ((await store.headPosition()) < 100) {
+        // Run alone: the history and both read models first.
+        const needs = [live, reference].map((dataSource) => new BusProjector(unusedBus, dataSource, new NeedsProjection(), { topics: ['shecun.needs.v1'] }));
+        for (const e of events) {
+          const recorded = await append(e);
+          for (const p of needs) await p.handle(messageOf(recorded), control);
+        }
+      }
+      const head = await store.headPosition();
+      // Needs rows corrupted again: the command puts them back.
+      await live.query(`DELETE FROM needs_view WHERE id = (SELECT id FROM needs_view ORDER BY id DESC LIMIT 1)`);
+      const tables = ['needs_view', 'need_line_items_view', 'commitments_view'];
+      const pick = (sums: Record<string, string>) => Object.fromEntries(tables.map((t) => [t, sums[t]]));
+      const expected = pick(await readModelChecksums(reference));
+      const every = run(['--chunk', '500']);
+      expect(every.stderr + every.stdout).toMatch(/events\/s \| ETA/);
+      expect(every.stdout).toMatch(new RegExp(`rebuilt identity, .*needs, .* up to position ${head}: \\d+ events read`));
+      expect(every.status).toBe(0);
+      expect(pick(await readModelChecksums(live))).toEqual(expected);
+      const one = run(['needs']);
+      expect(one.stdout).toMatch(new RegExp(`rebuilt needs up to position ${head}`));
+      expect(one.status).toBe(0);
+      expect(pick(await readModelChecksums(live))).toEqual(expected);
+    })();
+  }, 600_000);
+});
