@@ -2,7 +2,7 @@ import { RecordedEvent, PostgresEventStore } from '@shecun/event-store';
 import { DISTRIBUTED_READ_MODEL_ENTITIES } from '@shecun/hosting';
 import { ConsumedMessage, MessageBus, toBusMessage } from '@shecun/messaging';
 import { NeedsProjection, syntheticNeedEvents } from '@shecun/needs';
-import { BusProjector, BusRebuildResult, FailurePolicy, Projection, rebuildBusProjections } from '@shecun/projections';
+import { BusProjector, BusRebuildResult, FailurePolicy, Projection, rebuildBusProjections, replayParkedOnReadModel } from '@shecun/projections';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -258,6 +258,14 @@ describe('rebuilding the projector read models from the event store (PostgreSQL)
       { eventId: b.id, resolution: null, resolvedBy: null },
       { eventId: c.id, resolution: null, resolvedBy: null },
     ]);
+    // b was parked by the live projector from Kafka first: the rebuild's parking keeps where it came from.
+    expect(await live.query(`SELECT "topic" FROM parked_events WHERE "projection" = 'flaky' AND "eventId" = $1`, [b.id])).toEqual([{ topic: 'shecun.needs.v1' }]);
+    // Fixed, and replayed: at or before the rebuilt position, and still applied (they are in no table).
+    failing.clear();
+    const replayed = await replayParkedOnReadModel({ dataSource: live, projection: continuing, store, policy, by: 'cli:test' });
+    expect(replayed.map((r) => [r.eventId, r.resolved])).toEqual([[b.id, true], [c.id, true]]);
+    expect(new Set(await rows('flaky_rows')).size).toBe(all.length);
+    expect((await parked('flaky')).map((p) => p.resolution)).toEqual(['replayed', 'replayed', 'replayed']);
 
     // A table another projection also writes is rebuilt with it or not at all.
     const sharing = { ...continuing, name: 'flaky-too' };

@@ -240,8 +240,10 @@ export function replayParkedOnReadModel(options: { dataSource: DataSource; proje
     by: options.by,
     apply: (event, resolve) =>
       dataSource.transaction(async (manager) => {
-        // Waits while a rebuild swaps the projection's tables; one that already holds the event is not given it twice.
-        if (!(await rebuiltThrough(manager, projection.name, event.position))) await projection.apply(event, manager);
+        // Waits while a rebuild swaps the projection's tables. Applied even at or before the rebuilt
+        // position: an unresolved parked event is in no table (a rebuild resolves every one it applied).
+        await rebuiltThrough(manager, projection.name, event.position);
+        await projection.apply(event, manager);
         await resolve(manager);
         // Processed (a stopping projection's consumer, held at the event, then goes on without applying it again).
         await markProcessed(manager, projection.name, event.id);

@@ -163,7 +163,11 @@ async function settleParked(manager: EntityManager, schema: string, names: strin
   const columns = ['projection', 'eventId', 'position', 'topic', 'partition', 'offset', 'eventType', 'stream', 'error', 'attempts', 'parkedAt', 'resolvedAt', 'resolution', 'resolvedBy', 'resolutionNote'].map(quote);
   await manager.query(
     `INSERT INTO parked_events (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${quote(schema)}.parked_events WHERE "projection" = ANY($1) AND "resolvedAt" IS NULL AND "parkedAt" >= $2
-     ON CONFLICT ("projection", "eventId") DO UPDATE SET ${columns.slice(2).map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
+     ON CONFLICT ("projection", "eventId") DO UPDATE SET ${columns
+       .slice(2)
+       // The rebuild read the event from the store: where the live projector had it from Kafka, its coordinates stay.
+       .map((c) => (['"topic"', '"partition"', '"offset"'].includes(c) ? `${c} = COALESCE(EXCLUDED.${c}, parked_events.${c})` : `${c} = EXCLUDED.${c}`))
+       .join(', ')}`,
     [names, startedAt],
   );
   return parkedNow.map((row) => ({ ...row, position: Number(row.position) }));
