@@ -30,6 +30,11 @@ describe('信息公开, read by anyone', () => {
     await donations.getByText('广州市慈善会').first().waitFor();
     await settled(page);
     expect(await donations.textContent()).not.toMatch(/电商|个人捐赠者|org-gz/);
+    // The charity's money was passed on by the foundation's fund: said as a transfer, counted apart from money from donors.
+    const charityDonation = donations.locator('.ant-table-row').filter({ hasText: '广州市慈善会' });
+    expect(await charityDonation.getByTestId('transfer-tag').textContent()).toBe('转拨自 广州市教育基金会');
+    const charity = await organizations.locator('.ant-table-row').filter({ hasText: '广州市慈善会' }).locator('td').allTextContents();
+    expect(charity.slice(1, 4)).toEqual(['1', '¥0.00', '¥300,000.00']);
     await screenshots(page, '31-disclosure-landing');
 
     // 清远市: the charity's donation serves a village there.

@@ -264,12 +264,18 @@ describe('donations: flows, trace, audit views, disclosure, ledger', () => {
     const province = await t.http().get('/api/disclosure/recent').expect(200);
     const hub = province.body.organizations.find((o: { organizationId: string }) => o.organizationId === HUB);
     // The published figures, the refund after disclosure included, under the organization's name.
-    expect(hub).toEqual({ organizationId: HUB, name: '清远市社会组织总会', flows: 1, receivedFen: 650_000, usedFen: 300_000, confirmedFen: 300_000, updatedAt: expect.any(String) });
+    // Its money came from the fund's transfer: the same money as the foundation's, not new money.
+    expect(hub).toEqual({ organizationId: HUB, name: '清远市社会组织总会', flows: 1, receivedFen: 650_000, fromDonorsFen: 0, transferredInFen: 650_000, usedFen: 300_000, confirmedFen: 300_000, updatedAt: expect.any(String) });
+    const fdn = province.body.organizations.find((o: { organizationId: string }) => o.organizationId === FDN);
+    const fdnPage = (await t.http().get(`/api/disclosure/organizations/${FDN}`).expect(200)).body;
+    expect(fdn).toMatchObject({ receivedFen: fdnPage.totals.receivedFen, fromDonorsFen: fdnPage.counting.fromDonorsFen, transferredInFen: fdnPage.counting.transferredInFen });
+    expect(fdn.transferredInFen).toBe(0);
     expect(province.body.organizations.map((o: { organizationId: string }) => o.organizationId).sort()).toEqual([FDN, HUB].sort());
     // The refund was the last change: the hub's flow is the latest donation, serving the village.
-    expect(province.body.donations[0]).toMatchObject({ flowId: childId, organizationId: HUB, organizationName: '清远市社会组织总会', villageCodes: [VILLAGE], receivedFen: 650_000 });
+    expect(province.body.donations[0]).toMatchObject({ flowId: childId, organizationId: HUB, organizationName: '清远市社会组织总会', transferFrom: { organizationId: FDN, name: '广东省乡村振兴基金会' }, villageCodes: [VILLAGE], receivedFen: 650_000 });
+    expect(province.body.donations.find((d: { flowId: string }) => d.flowId === rootId).transferFrom).toBeNull();
     expect(province.body.donations.map((d: { flowId: string }) => d.flowId).sort()).toEqual([childId, rootId].sort());
-    expect(JSON.stringify(province.body)).not.toMatch(/广州某企业慈善会|staff-|actorId|receiptNumber|state/);
+    expect(JSON.stringify(province.body)).not.toMatch(/广州某企业慈善会|staff-|actorId|receiptNumber|"state"/);
 
     const qingyuan = await t.http().get('/api/disclosure/recent?city=4418&limit=5').expect(200);
     expect(qingyuan.body.city).toBe('4418');

@@ -127,7 +127,10 @@ const villagesOf = (list: string) => list.split(',').filter(Boolean);
 /**
  * The public landing of the disclosure (信息公开): the organizations with disclosed donations, the
  * most recently updated first, and the latest disclosed donations, in one city or the province.
- * Figures are the published ones (corrections included); donors are not named here at all.
+ * Figures are the published ones (corrections included). What an organization received is split
+ * as its own page counts it: from donors (new money) and transferred in from another organization
+ * or fund (the same money as that one's, so never added up with it); a transfer names the
+ * organization it came from, a public body; donors are not named here.
  */
 export async function recentDisclosures(dataSource: DataSource, filter: { city?: string; limit: number }) {
   const flows = dataSource.getRepository(DonationFlowView);
@@ -135,6 +138,9 @@ export async function recentDisclosures(dataSource: DataSource, filter: { city?:
     .select('f.recipientOrganizationId', 'organizationId')
     .addSelect('COUNT(*)', 'flows')
     .addSelect('SUM(f.receivedFen)', 'receivedFen')
+    // Counted as the organization's page counts (counting.ts): from donors is new money, a transfer is not.
+    .addSelect(`SUM(CASE WHEN f.donorKind = 'transfer' THEN 0 ELSE f.receivedFen END)`, 'fromDonorsFen')
+    .addSelect(`SUM(CASE WHEN f.donorKind = 'transfer' THEN f.receivedFen ELSE 0 END)`, 'transferredInFen')
     .addSelect('SUM(f.usedFen)', 'usedFen')
     .addSelect('SUM(f.confirmedFen)', 'confirmedFen')
     .addSelect('MAX(f.updatedAt)', 'updatedAt')
@@ -142,14 +148,14 @@ export async function recentDisclosures(dataSource: DataSource, filter: { city?:
     .orderBy('MAX(f.updatedAt)', 'DESC')
     .addOrderBy('f.recipientOrganizationId', 'ASC')
     .limit(filter.limit)
-    .getRawMany<{ organizationId: string; flows: string | number; receivedFen: string | number; usedFen: string | number; confirmedFen: string | number; updatedAt: string }>();
+    .getRawMany<{ organizationId: string; flows: string | number; receivedFen: string | number; fromDonorsFen: string | number; transferredInFen: string | number; usedFen: string | number; confirmedFen: string | number; updatedAt: string }>();
   const latest = await disclosedIn(flows.createQueryBuilder('f'), filter.city)
-    .select(['f.id', 'f.recipientOrganizationId', 'f.villageCodes', 'f.receivedAt', 'f.receivedFen', 'f.usedFen', 'f.confirmedFen', 'f.updatedAt'])
+    .select(['f.id', 'f.donorKind', 'f.donorOrganizationId', 'f.recipientOrganizationId', 'f.villageCodes', 'f.receivedAt', 'f.receivedFen', 'f.usedFen', 'f.confirmedFen', 'f.updatedAt'])
     .orderBy('f.updatedAt', 'DESC')
     .addOrderBy('f.id', 'ASC')
     .limit(filter.limit)
     .getMany();
-  const ids = [...new Set([...grouped.map((g) => g.organizationId), ...latest.map((f) => f.recipientOrganizationId)])];
+  const ids = [...new Set([...grouped.map((g) => g.organizationId), ...latest.flatMap((f) => [f.recipientOrganizationId, ...(f.donorKind === 'transfer' && f.donorOrganizationId ? [f.donorOrganizationId] : [])])])];
   const names = new Map<string, string>();
   if (ids.length) for (const o of await dataSource.getRepository(DonationOrganizationView).createQueryBuilder('o').select(['o.organizationId', 'o.name']).where('o.organizationId IN (:...ids)', { ids }).getMany()) names.set(o.organizationId, o.name);
   const nameOf = (id: string) => names.get(id) ?? id;
@@ -160,6 +166,8 @@ export async function recentDisclosures(dataSource: DataSource, filter: { city?:
       name: nameOf(g.organizationId),
       flows: Number(g.flows),
       receivedFen: Number(g.receivedFen),
+      fromDonorsFen: Number(g.fromDonorsFen),
+      transferredInFen: Number(g.transferredInFen),
       usedFen: Number(g.usedFen),
       confirmedFen: Number(g.confirmedFen),
       updatedAt: g.updatedAt,
@@ -168,6 +176,8 @@ export async function recentDisclosures(dataSource: DataSource, filter: { city?:
       flowId: f.id,
       organizationId: f.recipientOrganizationId,
       organizationName: nameOf(f.recipientOrganizationId),
+      // Passed on by another organization or its fund: the same money as that one's, not new money.
+      transferFrom: f.donorKind === 'transfer' ? (f.donorOrganizationId ? { organizationId: f.donorOrganizationId, name: nameOf(f.donorOrganizationId) } : { organizationId: null, name: null }) : null,
       villageCodes: villagesOf(f.villageCodes),
       receivedAt: f.receivedAt,
       receivedFen: f.receivedFen,

@@ -48,4 +48,9 @@ export const DISCLOSURE_MESSAGES = {
   noVillageYet: ['尚未安排到村', 'Not yet arranged for a village'],
   andMoreVillages: ['等 {n} 个村', 'and {n} more'],
   printPage: ['打印', 'Print'],
+  fromDonors: ['来自捐赠方', 'From donors'],
+  transferredIn: ['转入（非新增）', 'Transferred in (not new)'],
+  recentCountingNote: ['“来自捐赠方”是新进入的捐赠；“转入”是其他组织或基金转拨来的钱，已在转出方计过，不能与之相加。', '“From donors” is new money; “transferred in” is money another organization or fund passed on, already counted there, so the two are never added up.'],
+  transferFrom: ['转拨', 'Transfer'],
+  transferFromNamed: ['转拨自 {name}', 'Transferred from {name}'],
 } as const satisfies Record<string, readonly [string, string]>;

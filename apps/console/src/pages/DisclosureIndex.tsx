@@ -1,4 +1,4 @@
-import { Button, Card, Col, Row, Select, Skeleton, Typography } from 'antd';
+import { Button, Card, Col, Row, Select, Skeleton, Tag, Typography } from 'antd';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ErrorAlert, PageTitle, Place } from '../components/common';
 import { Figures } from '../components/Figures';
@@ -10,8 +10,8 @@ import { useI18n } from '../i18n';
 /** GET /api/disclosure/recent: published figures only, no donor named. */
 interface RecentDisclosures {
   city: string | null;
-  organizations: Array<{ organizationId: string; name: string; flows: number; receivedFen: number; usedFen: number; confirmedFen: number; updatedAt: string }>;
-  donations: Array<{ flowId: string; organizationId: string; organizationName: string; villageCodes: string[]; receivedAt: string | null; receivedFen: number; usedFen: number; confirmedFen: number; updatedAt: string }>;
+  organizations: Array<{ organizationId: string; name: string; flows: number; receivedFen: number; fromDonorsFen: number; transferredInFen: number; usedFen: number; confirmedFen: number; updatedAt: string }>;
+  donations: Array<{ flowId: string; organizationId: string; organizationName: string; transferFrom: { organizationId: string | null; name: string | null } | null; villageCodes: string[]; receivedAt: string | null; receivedFen: number; usedFen: number; confirmedFen: number; updatedAt: string }>;
 }
 type OrganizationRow = RecentDisclosures['organizations'][number];
 type DonationRow = RecentDisclosures['donations'][number];
@@ -36,6 +36,17 @@ function Villages({ codes }: { codes: string[] }) {
       ))}
       {codes.length > 3 && ` ${t('andMoreVillages', { n: codes.length - 3 })}`}
     </span>
+  );
+}
+
+/** 转拨: money another organization (or its fund) passed on, the same money as that one's, not new money. */
+function TransferTag({ donation }: { donation: DonationRow }) {
+  const { t } = useI18n();
+  if (!donation.transferFrom) return null;
+  return (
+    <Tag color="blue" className="transfer-tag" data-testid="transfer-tag">
+      {donation.transferFrom.name ? t('transferFromNamed', { name: donation.transferFrom.name }) : t('transferFrom')}
+    </Tag>
   );
 }
 
@@ -78,6 +89,9 @@ export function DisclosureIndex() {
       {data && (
         <>
           <Card size="small" className="section" title={t('recentOrganizations')}>
+            <Typography.Paragraph type="secondary" className="small">
+              {t('recentCountingNote')}
+            </Typography.Paragraph>
             <ResponsiveRows<OrganizationRow>
               testId="recent-organizations"
               rows={data.organizations}
@@ -86,7 +100,8 @@ export function DisclosureIndex() {
               columns={[
                 { title: t('organization'), key: 'name', render: (_, o) => organizationLink(o.organizationId, o.name) },
                 { title: t('flowCount'), key: 'flows', width: 90, align: 'right', render: (_, o) => o.flows },
-                { title: t('totalReceived'), key: 'received', width: 150, align: 'right', render: (_, o) => formatFen(o.receivedFen) },
+                { title: t('fromDonors'), key: 'donors', width: 150, align: 'right', render: (_, o) => formatFen(o.fromDonorsFen) },
+                { title: t('transferredIn'), key: 'transfers', width: 150, align: 'right', render: (_, o) => formatFen(o.transferredInFen) },
                 { title: t('totalUsed'), key: 'used', width: 150, align: 'right', render: (_, o) => formatFen(o.usedFen) },
                 { title: t('totalConfirmed'), key: 'confirmed', width: 150, align: 'right', render: (_, o) => formatFen(o.confirmedFen) },
                 { title: t('lastUpdated'), key: 'at', width: 120, render: (_, o) => formatDate(o.updatedAt) },
@@ -97,7 +112,7 @@ export function DisclosureIndex() {
                     {organizationLink(o.organizationId, o.name)}
                     <span className="small secondary">{formatDate(o.updatedAt)}</span>
                   </div>
-                  <Figures items={[[t('totalReceived'), formatFen(o.receivedFen)], [t('totalUsed'), formatFen(o.usedFen)], [t('totalConfirmed'), formatFen(o.confirmedFen)], [t('flowCount'), o.flows]]} />
+                  <Figures items={[[t('fromDonors'), formatFen(o.fromDonorsFen)], [t('transferredIn'), formatFen(o.transferredInFen)], [t('totalUsed'), formatFen(o.usedFen)], [t('totalConfirmed'), formatFen(o.confirmedFen)], [t('flowCount'), o.flows]]} />
                 </>
               )}
             />
@@ -113,7 +128,7 @@ export function DisclosureIndex() {
               empty={city ? t('nothingDisclosedInCity') : t('nothingDisclosedYet')}
               columns={[
                 { title: t('lastUpdated'), key: 'at', width: 120, render: (_, d) => formatDate(d.updatedAt) },
-                { title: t('organization'), key: 'org', render: (_, d) => organizationLink(d.organizationId, d.organizationName) },
+                { title: t('organization'), key: 'org', render: (_, d) => <>{organizationLink(d.organizationId, d.organizationName)}<TransferTag donation={d} /></> },
                 { title: t('servingVillages'), key: 'villages', render: (_, d) => <Villages codes={d.villageCodes} /> },
                 { title: t('received'), key: 'received', width: 140, align: 'right', render: (_, d) => formatFen(d.receivedFen) },
                 { title: t('totalUsed'), key: 'used', width: 140, align: 'right', render: (_, d) => formatFen(d.usedFen) },
@@ -125,6 +140,7 @@ export function DisclosureIndex() {
                     {organizationLink(d.organizationId, d.organizationName)}
                     <span className="small secondary">{formatDate(d.updatedAt)}</span>
                   </div>
+                  <TransferTag donation={d} />
                   <div className="small secondary">
                     <Villages codes={d.villageCodes} />
                   </div>
