@@ -231,12 +231,12 @@ describe('bureau reports (月报 / 季报)', () => {
     }
     expect((await get(CITY, 'region=4418&period=2026-11').expect(200)).body.region.code).toBe('4418');
     expect((await get(COUNTY, 'period=2026-11').expect(200)).body.region.code).toBe('441826');
-    for (const query of ['region=4418&period=2026-13', 'region=4418&period=2026-Q5', 'region=4418&period=2026-W45', 'region=4418&period=11-2026', 'region=4418', 'region=4418&period=2026-11&format=docx', 'region=44x&period=2026-11']) {
+    for (const query of ['region=4418&period=2026-13', 'region=4418&period=2026-Q5', 'region=4418&period=0000-01', 'region=4418&period=2026-W45', 'region=4418&period=11-2026', 'region=4418', 'region=4418&period=2026-11&format=docx', 'region=44x&period=2026-11']) {
       const res = await get(CITY, query).expect(400);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
     const bad = await get(CITY, 'region=4418&period=2026-13').expect(400);
-    expect(JSON.stringify(bad.body)).toContain('报表周期须为月份');
+    expect(JSON.stringify(bad.body)).toContain('报表周期须为 2000 年以后的月份');
     await t.http().get('/api/reports/bureau?period=2026-11').expect(401);
   });
 });

@@ -170,4 +170,8 @@ function barChart(doc: PDFKit.PDFDocument, rows: BureauReport['subRegions']['row
   shown.forEach((s, i) => doc.text(s.name, MARGIN + i * slot, top + chartHeight + 3, { width: slot, align: 'center', height: 18, ellipsis: true }));
   doc.x = MARGIN;
   doc.y = top + chartHeight + 24;
+  if (rows.length > shown.length) {
+    doc.fillColor('#666666').fontSize(7).text(`图中为前 ${shown.length} 个下级区域（共 ${rows.length} 个），全部见下表。`, MARGIN, doc.y, { width });
+    doc.fillColor('black');
+  }
 }

@@ -15,8 +15,8 @@ describe('report periods (China time)', () => {
     expect(periodLabel(reportPeriod('2026-Q4'))).toBe('2026年第4季度');
   });
 
-  it.each(['2026-13', '2026-00', '2026-Q0', '2026-Q5', '2026-W45', '2026', '26-11', '2026-1', ''])('refuses %p', (key) => {
-    expect(() => reportPeriod(key)).toThrow(/报表周期须为月份/);
+  it.each(['2026-13', '2026-00', '2026-Q0', '2026-Q5', '2026-W45', '2026', '26-11', '2026-1', '', '0000-01', '0099-Q1', '1999-12'])('refuses %p', (key) => {
+    expect(() => reportPeriod(key)).toThrow(/报表周期须为 2000 年以后的月份/);
   });
 });
 

@@ -21,8 +21,9 @@ import { bucketRange, chinaDate, Period } from './periods';
  * oldest needs still lacking something.
  */
 
-export const REPORT_PERIOD = /^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$/;
-export const REPORT_PERIOD_MESSAGE = '报表周期须为月份（如 2026-11）或季度（如 2026-Q4） (period must be a month 2026-11 or a quarter 2026-Q4)';
+/** A month or a quarter of the years 2000–2999 (the platform keeps nothing older). */
+export const REPORT_PERIOD = /^2\d{3}-(0[1-9]|1[0-2]|Q[1-4])$/;
+export const REPORT_PERIOD_MESSAGE = '报表周期须为 2000 年以后的月份（如 2026-11）或季度（如 2026-Q4） (period must be a month such as 2026-11 or a quarter such as 2026-Q4, from 2000 on)';
 /** Unmet needs listed in a report. */
 export const TOP_UNMET = 10;
 
