@@ -40,12 +40,15 @@ export function EvidenceUploader({ files, onChange, onPendingChange }: { files: 
   const phone = !(Grid.useBreakpoint().md ?? true);
   const [keepMetadata, setKeepMetadata] = useState(false);
   const [pending, setPending] = useState<Pending[]>([]);
-  const toSend = useRef(new Map<number, { file: File; shrunk?: UploadedFile['shrunk'] }>());
+  // What each file sends, prepared when it was picked: the same bytes and the same metadata choice on every try.
+  const toSend = useRef(new Map<number, { file: File; keepMetadata: boolean; shrunk?: UploadedFile['shrunk']; abort?: AbortController }>());
   const nextKey = useRef(1);
   // Uploads finish in any order: each adds to the latest list, not to the one it started with.
   const latest = useRef(files);
   latest.current = files;
   useEffect(() => onPendingChange?.(pending.length), [pending.length, onPendingChange]);
+  // A closed dialog stops its uploads and their tries.
+  useEffect(() => () => toSend.current.forEach((sending) => sending.abort?.abort()), []);
 
   const update = (key: number, change: Partial<Pending> | null) =>
     setPending((list) => (change === null ? list.filter((p) => p.key !== key) : list.map((p) => (p.key === key ? { ...p, ...change } : p))));
@@ -53,10 +56,13 @@ export function EvidenceUploader({ files, onChange, onPendingChange }: { files: 
   const upload = async (key: number) => {
     const sending = toSend.current.get(key);
     if (!sending) return;
+    const abort = new AbortController();
+    sending.abort = abort;
     for (let attempt = 1; ; attempt++) {
+      if (abort.signal.aborted) return;
       update(key, { state: 'uploading', fraction: 0, attempt, error: undefined });
       try {
-        const answer = await uploadEvidence(sending.file, keepMetadata, (fraction) => update(key, { fraction }));
+        const answer = await uploadEvidence(sending.file, sending.keepMetadata, (fraction) => update(key, { fraction }), abort.signal);
         const next = [...latest.current.filter((f) => f.sha256 !== answer.sha256), { sha256: answer.sha256, mediaType: answer.mediaType, name: sending.file.name, visibility: 'internal' as const, ...(sending.shrunk ? { shrunk: sending.shrunk } : {}) }];
         latest.current = next;
         onChange(next);
@@ -64,6 +70,7 @@ export function EvidenceUploader({ files, onChange, onPendingChange }: { files: 
         update(key, null);
         return;
       } catch (e) {
+        if (abort.signal.aborted) return; // cancelled: already gone from the list
         const network = e instanceof ApiError && e.network;
         if (network && attempt < ATTEMPTS) {
           update(key, { state: 'waiting', error: t('uploadDropped', { s: 2 ** (attempt - 1) }) });
@@ -76,11 +83,19 @@ export function EvidenceUploader({ files, onChange, onPendingChange }: { files: 
     }
   };
 
+  /** Stops a file's upload (or its next try) and takes it off the list. */
+  const cancel = (key: number) => {
+    toSend.current.get(key)?.abort?.abort();
+    toSend.current.delete(key);
+    update(key, null);
+  };
+
   const choose = async (file: File) => {
     const key = nextKey.current++;
     setPending((list) => [...list, { key, name: file.name, state: 'shrinking', fraction: 0, attempt: 0 }]);
-    const shrunk = keepMetadata ? file : await shrinkPhoto(file);
-    toSend.current.set(key, { file: shrunk, ...(shrunk !== file ? { shrunk: { from: file.size, to: shrunk.size } } : {}) });
+    const keep = keepMetadata;
+    const shrunk = keep ? file : await shrinkPhoto(file);
+    toSend.current.set(key, { file: shrunk, keepMetadata: keep, ...(shrunk !== file ? { shrunk: { from: file.size, to: shrunk.size } } : {}) });
     await upload(key);
   };
 
@@ -121,16 +136,18 @@ export function EvidenceUploader({ files, onChange, onPendingChange }: { files: 
               {p.error}
             </Typography.Text>
           )}
-          {p.state === 'failed' && (
-            <Space>
+          <Space>
+            {p.state === 'failed' && (
               <Button size="small" onClick={() => void upload(p.key)} data-testid="evidence-retry">
                 {t('retry')}
               </Button>
-              <Button size="small" type="link" onClick={() => (toSend.current.delete(p.key), update(p.key, null))}>
-                {t('removeItem')}
+            )}
+            {p.state !== 'shrinking' && (
+              <Button size="small" type="link" onClick={() => cancel(p.key)} data-testid="evidence-cancel">
+                {t(p.state === 'failed' ? 'removeItem' : 'uploadCancel')}
               </Button>
-            </Space>
-          )}
+            )}
+          </Space>
         </div>
       ))}
       {files.map((f) => (

@@ -107,6 +107,7 @@ export const AUDIT_MESSAGES = {
   evidenceKeepMetadata: ['保留照片的拍摄信息（含位置）', 'Keep the photos’ metadata (location included)'],
   evidenceUploadHint: ['JPEG、PNG、WebP 图片或 PDF，每个不超过 10 MB；照片上传前会在手机上压缩（长边不超过 1600 像素），并去除位置等拍摄信息，除非勾选保留（保留时按原图上传）。“公开”的材料会在信息公开页展示。', 'JPEG, PNG or WebP images or PDFs, up to 10 MB each; photos are shrunk on the phone before they are sent (at most 1,600 px on the long side) and lose their metadata (location included), unless you keep it (then they are sent as taken). Public files are shown on the disclosure page.'],
   uploadsPending: ['证明材料还在上传，请等上传完成（或移除失败的文件）再提交', 'Evidence is still being uploaded: wait until it is done (or remove the files that failed) before you submit'],
+  uploadCancel: ['取消上传', 'Cancel'],
   evidenceTakePhoto: ['拍照', 'Take a photo'],
   photoShrinking: ['正在压缩照片…', 'Shrinking the photo…'],
   photoShrunk: ['已压缩 {from} → {to}', 'Shrunk {from} → {to}'],
