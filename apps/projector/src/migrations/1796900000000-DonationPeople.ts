@@ -1,0 +1,14 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** The donations context's record of people's display names (DonationPersonView), for the auditor's trace. */
+export class DonationPeople1796900000000 implements MigrationInterface {
+  name = 'DonationPeople1796900000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE "donation_people_view" ("userId" character varying(64) NOT NULL, "displayName" character varying(100) NOT NULL, "revision" integer NOT NULL, CONSTRAINT "PK_donation_people_view" PRIMARY KEY ("userId"))`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE "donation_people_view"`);
+  }
+}
