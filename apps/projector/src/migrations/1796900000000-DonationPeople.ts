@@ -5,7 +5,7 @@ export class DonationPeople1796900000000 implements MigrationInterface {
   name = 'DonationPeople1796900000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "donation_people_view" ("userId" character varying(64) NOT NULL, "displayName" character varying(100) NOT NULL, "revision" integer NOT NULL, CONSTRAINT "PK_donation_people_view" PRIMARY KEY ("userId"))`);
+    await queryRunner.query(`CREATE TABLE "donation_people_view" ("userId" character varying(64) NOT NULL, "displayName" character varying(100) NOT NULL, "revision" integer NOT NULL, CONSTRAINT "PK_9dfba53d6033492251438868f0f" PRIMARY KEY ("userId"))`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
