@@ -75,7 +75,8 @@ function Header() {
             <span className="brand-sub">{t('brandSub')}</span>
           </span>
         </Link>
-        {session && <nav className="app-nav" aria-label="main">
+        {/* An organization's menu is too long to share a line with the brand and the account: it takes a line of its own. */}
+        {session && <nav className={nav.length > 6 ? 'app-nav app-nav-long' : 'app-nav'} aria-label="main">
           {nav.map((item) => (
             <NavLink key={item.to} to={item.to} end className={({ isActive }) => (isActive ? 'active' : undefined)}>
               {item.label}
