@@ -4,6 +4,7 @@
  * Chinese (and plain English), without the developers' words (webhook, HMAC, POST, backoff).
  */
 import type { Page } from '../../apps/console/node_modules/playwright-core';
+import { expectNoSeriousViolations } from './support/axe';
 import { DESKTOP, newPage, Running, screenshots, settled, startConsole } from './support/browser';
 
 let running: Running;
@@ -47,6 +48,7 @@ describe('the push settings, as an organization’s staff read them', () => {
     await settled(page);
     expect(await settings.innerText()).not.toMatch(JARGON);
     expect((await page.getByRole('tab').allInnerTexts()).map((s) => s.trim())).toContain('转发记录');
+    await expectNoSeriousViolations(page, 'push settings');
     await screenshots(page, '48-push-settings');
 
     await page.getByText('EN', { exact: true }).click();
