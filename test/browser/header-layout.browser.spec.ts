@@ -3,9 +3,10 @@
  * embedded app with the demo seed: for the hub's admin (the longest menu: an organization's pages
  * and the teams) and for every other role, in Chinese and in English, the brand, each menu entry,
  * the account button and the language switch each keep a box of their own — none overlaps
- * another, and none runs past the window's edge.
+ * another, and none runs past the window's edge; axe-core finds nothing serious in the header.
  */
 import type { Page } from '../../apps/console/node_modules/playwright-core';
+import { expectNoSeriousViolations } from './support/axe';
 import { ARTIFACTS, DESKTOP, newPage, Running, settled, startConsole } from './support/browser';
 
 let running: Running;
@@ -78,6 +79,7 @@ describe('the header at 1366 × 768', () => {
       await page.goto(path);
       await settled(page);
       await expectHeaderClear(page, `${account}-zh`);
+      await expectNoSeriousViolations(page, `${account}: the header`, '.app-header');
       await page.screenshot({ path: `${ARTIFACTS}/50-header-${account}-desktop.png`, clip: { x: 0, y: 0, width: DESKTOP.width, height: 160 } });
       await page.getByText('EN', { exact: true }).click();
       await page.getByTestId('lang-switch').locator('.ant-segmented-item-selected').getByText('EN').waitFor();
