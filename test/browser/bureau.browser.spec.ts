@@ -8,6 +8,7 @@ import type { Page } from '../../apps/console/node_modules/playwright-core';
 import { bootstrapAdministrator } from '@shecun/identity';
 import { actAs, futureDate, staffOf } from '../support/embedded-app';
 import { registerOrganizations } from '../support/organizations';
+import { expectNoSeriousViolations } from './support/axe';
 import { ARTIFACTS, choose, DESKTOP, newPage, Running, screenshots, sees, settled, startConsole } from './support/browser';
 
 const PAIRING_ORG = 'org-web-qy-volunteers';
@@ -185,6 +186,7 @@ describe('the bureau desk in the console', () => {
     const drawn = await chart.locator('svg text').allTextContents();
     for (const label of new Set(labels)) expect(drawn).toContain(label);
     expect(drawn.filter((text) => text === '无数据').length).toBe(labels.filter((l) => l === '无数据').length);
+    await expectNoSeriousViolations(page, 'bureau dashboard, charts');
 
     // Tab reaches the chart; the arrow keys go through the counties, Enter opens one.
     await page.getByTestId('dashboard-view').getByText('图表').click();
@@ -218,6 +220,7 @@ describe('the bureau desk in the console', () => {
     expect(cells).toEqual([ordered[0].name, String(ordered[0].published), String(ordered[0].matched), String(ordered[0].fulfilled), labels[0], labels[1]]);
     await page.getByTestId('period-table').waitFor();
     await settled(page);
+    await expectNoSeriousViolations(page, 'bureau dashboard, tables');
     await screenshots(page, '46b-bureau-dashboard-table');
     await page.getByTestId(`region-row-${ordered[0].code}`).focus();
     await page.keyboard.press('Space');
