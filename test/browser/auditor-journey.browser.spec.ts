@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '../../apps/console/node_modules/playwright-core';
+import { expectNoSeriousViolations } from './support/axe';
 import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, startConsole } from './support/browser';
 import { actAs, staffOf, userIdOf } from '../support/embedded-app';
 import { DONOR_NAME, DonationChain, FOUNDATION, FOUNDATION_NAME, FUND_NAME, HUB, HUB_NAME, HUB_STAFF, NEED_TITLE, setUpDonationChain } from './support/donations';
@@ -77,6 +78,8 @@ describe('the auditor follows a donation in the console', () => {
     expect(await hubStep.textContent()).toContain(`机构编号 ${HUB}`);
     await history.locator('li').filter({ hasText: '梁晓燕' }).first().waitFor();
     expect(await history.getByTestId('trace-actor-name').allTextContents()).not.toContain(userIdOf(HUB_STAFF));
+    await settled(page);
+    await expectNoSeriousViolations(page, 'the trace');
     await screenshots(page, '21-audit-trace');
   });
 
