@@ -10,6 +10,7 @@
  */
 import type { Locator, Page } from '../../apps/console/node_modules/playwright-core';
 import { actAs, futureDate, TestActor } from '../support/embedded-app';
+import { expectNoSeriousViolations } from './support/axe';
 import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, startConsole } from './support/browser';
 
 const NEED_TITLE = '三排镇留守儿童课后托管';
@@ -259,6 +260,7 @@ describe('the suggested members read as what they are to the team', () => {
     expect(await suggested(joined).getByTestId('suggested-status').textContent()).toBe('已在团队中');
     expect(await suggested(declined).getByTestId('suggested-status').textContent()).toBe('曾谢绝邀请');
     await suggested(declined).getByTestId(`invite-suggested-${declined}`).getByText('再次邀请').waitFor();
+    await expectNoSeriousViolations(page, 'the team page with its suggestions');
     await screenshots(page, '38-team-suggestions-statuses');
     await page.getByText('EN', { exact: true }).click();
     await suggested(invited).getByText('Invited, not yet accepted').waitFor();
