@@ -88,6 +88,27 @@ describe('the bureau desk in the console', () => {
     const { name } = (await running.app.http().get(`/api/regions/${city}`).expect(200)).body;
     await page.locator('.ant-breadcrumb').getByText(name).waitFor();
     await page.getByTestId('coverage-chart').locator('svg text').first().waitFor();
+
+    // By keyboard: Tab to 广东省 in the breadcrumb and Enter, then Tab on to the chart, an arrow key to a city, Enter.
+    await page.getByTestId('coverage-crumb-44').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/coverage=44(&|$)/);
+    await page.getByTestId('coverage-chart').locator('svg text').filter({ hasText: '梅州市' }).first().waitFor();
+    await settled(page);
+    await expectNoSeriousViolations(page, 'pairing coverage');
+    let reached = false;
+    for (let i = 0; i < 10 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate("document.activeElement?.getAttribute('data-testid') === 'coverage-chart'");
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    const reading = (await page.getByTestId('coverage-chart-current').textContent())!;
+    expect(reading).toMatch(/^.+市：(\d+%|无数据)（\d+\/\d+ 个重点村有生效的结对）$/);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/coverage=44\d\d(&|$)/);
+    const reached2 = (await running.app.http().get(`/api/regions/${new URL(page.url()).searchParams.get('coverage')}`).expect(200)).body.name;
+    expect(reading.startsWith(reached2)).toBe(true);
   });
 
   it('lists an organization as abnormal with its grounds, and restores it', async () => {

@@ -33,6 +33,7 @@ export const DASHBOARD_MESSAGES = {
   viewAs: ['显示方式', 'Show as'],
   chartKeysRegion: ['用左右方向键逐个查看地区，按回车或空格键进入该地区。', 'Use the arrow keys to go through the regions; Enter or Space opens one.'],
   chartKeysPeriod: ['用左右方向键逐期查看，按回车或空格键列出该期需求。', 'Use the arrow keys to go through the periods; Enter or Space lists that period’s needs.'],
+  chartKeysBrowse: ['用左右方向键逐个查看。', 'Use the arrow keys to go through the items.'],
   regionReadout: ['{name}：发布 {published}，对接成功率 {match}，成果转化率 {conversion}', '{name}: {published} published, match rate {match}, conversion rate {conversion}'],
   periodReadout: ['{period}：发布 {published}，对接成功率 {match}，成果转化率 {conversion}', '{period}: {published} published, match rate {match}, conversion rate {conversion}'],
   noNeedsInRegion: ['该地区在所选期间没有发布的需求', 'No needs published here in the period'],

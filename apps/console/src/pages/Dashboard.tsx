@@ -256,7 +256,14 @@ export function DashboardView({ home }: { home: string }) {
               i === crumbs.length - 1 || !canGoUp(c.code) ? (
                 <span>{c.name}</span>
               ) : (
-                <a onClick={() => set({ region: c.code })} data-testid={`dashboard-crumb-${c.code}`}>
+                <a
+                  href={`?${new URLSearchParams({ ...Object.fromEntries(params), region: c.code })}`}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    set({ region: c.code });
+                  }}
+                  data-testid={`dashboard-crumb-${c.code}`}
+                >
                   {c.name}
                 </a>
               ),
