@@ -9,9 +9,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '../../apps/console/node_modules/playwright-core';
+import { expectNoSeriousViolations } from './support/axe';
 import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, startConsole } from './support/browser';
-import { actAs, staffOf } from '../support/embedded-app';
-import { DONOR_NAME, DonationChain, FOUNDATION, FOUNDATION_NAME, FUND_NAME, HUB, HUB_NAME, NEED_TITLE, setUpDonationChain } from './support/donations';
+import { actAs, staffOf, userIdOf } from '../support/embedded-app';
+import { DONOR_NAME, DonationChain, FOUNDATION, FOUNDATION_NAME, FUND_NAME, HUB, HUB_NAME, HUB_STAFF, NEED_TITLE, setUpDonationChain } from './support/donations';
 
 let running: Running;
 let chain: DonationChain;
@@ -69,6 +70,16 @@ describe('the auditor follows a donation in the console', () => {
     await page.getByTestId(`hop-${chain.childId}`).getByText('44001234 No.00056789').waitFor();
     await page.getByTestId(`hop-${chain.childId}`).getByText('受益村确认').waitFor();
     await page.getByTestId(`hop-${chain.rootId}`).getByText('GD-2026-0001').waitFor();
+    // Who did each step reads by name: the person and the organization, each id beside it.
+    const history = page.getByTestId(`hop-${chain.childId}`).locator('.hop-events');
+    const hubStep = history.locator('li').filter({ hasText: '陈志强' }).first();
+    await hubStep.waitFor();
+    expect(await hubStep.getByTestId('trace-actor-organization').textContent()).toBe(HUB_NAME);
+    expect(await hubStep.textContent()).toContain(`机构编号 ${HUB}`);
+    await history.locator('li').filter({ hasText: '梁晓燕' }).first().waitFor();
+    expect(await history.getByTestId('trace-actor-name').allTextContents()).not.toContain(userIdOf(HUB_STAFF));
+    await settled(page);
+    await expectNoSeriousViolations(page, 'the trace');
     await screenshots(page, '21-audit-trace');
   });
 

@@ -8,7 +8,8 @@ import type { Page } from '../../apps/console/node_modules/playwright-core';
 import { bootstrapAdministrator } from '@shecun/identity';
 import { actAs, futureDate, staffOf } from '../support/embedded-app';
 import { registerOrganizations } from '../support/organizations';
-import { choose, DESKTOP, newPage, Running, screenshots, sees, settled, startConsole } from './support/browser';
+import { expectNoSeriousViolations } from './support/axe';
+import { ARTIFACTS, choose, DESKTOP, newPage, Running, screenshots, sees, settled, startConsole } from './support/browser';
 
 const PAIRING_ORG = 'org-web-qy-volunteers';
 const PAIRING_ORG_NAME = '清远市连南瑶族自治县青年志愿者协会';
@@ -87,6 +88,27 @@ describe('the bureau desk in the console', () => {
     const { name } = (await running.app.http().get(`/api/regions/${city}`).expect(200)).body;
     await page.locator('.ant-breadcrumb').getByText(name).waitFor();
     await page.getByTestId('coverage-chart').locator('svg text').first().waitFor();
+
+    // By keyboard: Tab to 广东省 in the breadcrumb and Enter, then Tab on to the chart, an arrow key to a city, Enter.
+    await page.getByTestId('coverage-crumb-44').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/coverage=44(&|$)/);
+    await page.getByTestId('coverage-chart').locator('svg text').filter({ hasText: '梅州市' }).first().waitFor();
+    await settled(page);
+    await expectNoSeriousViolations(page, 'pairing coverage');
+    let reached = false;
+    for (let i = 0; i < 10 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate("document.activeElement?.getAttribute('data-testid') === 'coverage-chart'");
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    const reading = (await page.getByTestId('coverage-chart-current').textContent())!;
+    expect(reading).toMatch(/^.+市：(\d+%|无数据)（\d+\/\d+ 个重点村有生效的结对）$/);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/coverage=44\d\d(&|$)/);
+    const reached2 = (await running.app.http().get(`/api/regions/${new URL(page.url()).searchParams.get('coverage')}`).expect(200)).body.name;
+    expect(reading.startsWith(reached2)).toBe(true);
   });
 
   it('lists an organization as abnormal with its grounds, and restores it', async () => {
@@ -155,6 +177,76 @@ describe('the bureau desk in the console', () => {
     await drawer.getByText(`共 ${summary.total.needs.published} 条`).waitFor();
     await settled(page);
     await screenshots(page, '46-bureau-dashboard-needs');
+  });
+
+  it('reads the rates with their values, tells 0% from 无数据, and drills down by keyboard, in the chart and in its table', async () => {
+    const page = bureau;
+    const doc = (await running.app.http().get('/api/docs-json').expect(200)).body as { paths: Record<string, unknown> };
+    if (!doc.paths['/api/dashboard/figures']) return; // no dashboard without the monitoring context (see above)
+    const headers = await actAs(running.app, { id: 'bureau-qy-dashboard', role: 'bureau', scope: '4418' });
+    const figures = (await running.app.http().get('/api/dashboard/figures?region=4418&period=month&level=county').set(headers).expect(200)).body;
+    // The counties as the chart orders them (most needs first), with their rates as the bars read them.
+    const counties = new Map<string, { code: string; name: string; published: number; matched: number; fulfilled: number }>();
+    for (const row of figures.rows) {
+      const c = counties.get(row.region.code) ?? { code: row.region.code, name: row.region.name, published: 0, matched: 0, fulfilled: 0 };
+      c.published += row.published;
+      c.matched += row.matched;
+      c.fulfilled += row.fulfilled;
+      counties.set(row.region.code, c);
+    }
+    const ordered = [...counties.values()].sort((a, b) => b.published - a.published);
+    const rate = (a: number, b: number) => (b > 0 ? `${Math.round((a / b) * 100)}%` : '无数据');
+    const labels = ordered.flatMap((c) => [rate(c.matched, c.published), rate(c.fulfilled, c.matched)]);
+    expect(labels.length).toBeGreaterThan(0);
+
+    await page.goto('/bureau');
+    const chart = page.getByTestId('region-chart');
+    await chart.locator('svg text').filter({ hasText: ordered[0].name }).first().waitFor();
+    await settled(page);
+    // Every bar carries its value; a county with nothing to count reads 无数据, not 0%.
+    const drawn = await chart.locator('svg text').allTextContents();
+    for (const label of new Set(labels)) expect(drawn).toContain(label);
+    expect(drawn.filter((text) => text === '无数据').length).toBe(labels.filter((l) => l === '无数据').length);
+    await expectNoSeriousViolations(page, 'bureau dashboard, charts');
+
+    // Tab reaches the chart; the arrow keys go through the counties, Enter opens one.
+    await page.getByTestId('dashboard-view').getByText('图表').click();
+    let reached = false;
+    for (let i = 0; i < 20 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate("document.activeElement?.getAttribute('data-testid') === 'region-chart'");
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('ArrowRight');
+    await page.getByTestId('region-chart-current').getByText(`${ordered[0].name}：发布 ${ordered[0].published}`).waitFor();
+    if (ordered.length > 1) {
+      await page.keyboard.press('ArrowRight');
+      await page.getByTestId('region-chart-current').getByText(ordered[1].name).waitFor();
+      await page.keyboard.press('ArrowLeft');
+    }
+    await page.getByTestId('region-chart-current').getByText(ordered[0].name).waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/46a-bureau-dashboard-keyboard-desktop.png` });
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`region=${ordered[0].code}(&|$)`));
+    await page.getByTestId('rates-by-region').getByText('各镇（街道）对接成功率与转化率').waitFor();
+
+    // The same figures as a table; a county's name is a button that Space opens.
+    await page.getByTestId('dashboard-crumb-4418').click();
+    await page.getByTestId('dashboard-view').getByText('表格').click();
+    const table = page.getByTestId('region-table');
+    await table.getByText(ordered[0].name).waitFor();
+    expect(await table.locator('tbody tr.ant-table-row').count()).toBe(ordered.length);
+    const first = table.locator('tbody tr.ant-table-row').first();
+    const cells = await first.locator('td').allTextContents();
+    expect(cells).toEqual([ordered[0].name, String(ordered[0].published), String(ordered[0].matched), String(ordered[0].fulfilled), labels[0], labels[1]]);
+    await page.getByTestId('period-table').waitFor();
+    await settled(page);
+    await expectNoSeriousViolations(page, 'bureau dashboard, tables');
+    await screenshots(page, '46b-bureau-dashboard-table');
+    await page.getByTestId(`region-row-${ordered[0].code}`).focus();
+    await page.keyboard.press('Space');
+    await page.waitForURL(new RegExp(`region=${ordered[0].code}(&|$)`));
+    expect(new URL(page.url()).searchParams.get('view')).toBe('table');
   });
 });
 

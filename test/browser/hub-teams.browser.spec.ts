@@ -3,11 +3,14 @@
  * seed: the federation's admin forms a team for 三排镇 around a need posted through the API, sees
  * the suggested members (where the matching context offers them), invites an organization (a share
  * the rules refuse is explained in Chinese and the dialog keeps what was typed), the invited
- * organization accepts from a phone, and the team's commitment shows on the team's page. Pages are
+ * organization accepts from a phone, and the team's commitment shows on the team's page. The
+ * suggested members read as what they are to the team: invited and awaiting the answer, in the team,
+ * or declined and invitable again. Pages are
  * photographed at desktop and phone size under test/browser/artifacts/.
  */
 import type { Locator, Page } from '../../apps/console/node_modules/playwright-core';
 import { actAs, futureDate, TestActor } from '../support/embedded-app';
+import { expectNoSeriousViolations } from './support/axe';
 import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, startConsole } from './support/browser';
 
 const NEED_TITLE = '三排镇留守儿童课后托管';
@@ -204,5 +207,72 @@ describe('a hub forms a team and follows it in the console', () => {
     await settled(page);
     await screenshots(page, '37-team-detail-english');
     await page.getByText('中文', { exact: true }).click();
+  });
+});
+
+describe('the suggested members read as what they are to the team', () => {
+  const HUB_ADMIN: TestActor = { id: 'hub-teams-suggested', role: 'hub', organizationId: HUB };
+  const CATEGORIES = ['health', 'employment', 'greening', 'consumption'] as const;
+  const ITEMS: Record<(typeof CATEGORIES)[number], string> = { health: '血压计', employment: '就业技能培训讲师', greening: '果树苗', consumption: '农产品销售渠道' };
+  let teamId: string;
+  let invited: string;
+  let joined: string;
+  let declined: string;
+
+  beforeAll(async () => {
+    const http = running.app.http();
+    const coordinator = await actAs(running.app, COORDINATOR);
+    const needIds: string[] = [];
+    for (const category of CATEGORIES) {
+      const need = await http.post('/api/needs').set(coordinator).send({
+        villageCode: '441826105202', title: `三排镇${ITEMS[category]}`, category, dueDate: futureDate(90), publish: true,
+        lineItems: [{ kind: 'goods', description: ITEMS[category], unit: '件', quantity: 20 }],
+      }).expect(201);
+      needIds.push(need.body.needId);
+    }
+    await running.app.projections.waitFor(await running.app.store.headPosition());
+    const hub = await actAs(running.app, HUB_ADMIN);
+    const suggestion = (await http.post('/api/teams/suggestions').set(hub).send({ hubOrganizationId: HUB, needIds }).expect(200)).body;
+    const ids = (suggestion.invitations as Array<{ organizationId: string }>).map((i) => i.organizationId);
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    [invited, joined, declined] = ids;
+    const team = await http.post('/api/teams').set(hub).send({ leadOrganizationId: HUB, targetCode: '441826105', title: '三排镇综合组团帮扶', categories: [...CATEGORIES], targetNeedIds: needIds, leadShare: 10 }).expect(201);
+    teamId = team.body.teamId;
+    for (const organizationId of [invited, joined, declined]) {
+      await http.post(`/api/teams/${teamId}/invitations`).set(hub).send({ organizationId, role: 'implementing', share: 10 }).expect(201);
+    }
+    await http.post(`/api/teams/${teamId}/invitations/${joined}/accept`).set(await actAs(running.app, { id: `staff-${joined}`, role: 'organization', organizationId: joined })).expect(200);
+    await http.post(`/api/teams/${teamId}/invitations/${declined}/decline`).set(await actAs(running.app, { id: `staff-${declined}`, role: 'organization', organizationId: declined })).send({ reason: '本季度人手不足' }).expect(200);
+    await running.app.projections.waitFor(await running.app.store.headPosition());
+  });
+
+  it('an invitee who has not accepted reads 已邀请，待接受, a member 已在团队中, and one who declined may be invited again', async () => {
+    const { page } = await newPage(running, DESKTOP);
+    await signIn(page, 'hub-admin');
+    await page.goto(`/teams/${teamId}`);
+    await page.getByTestId('ask-suggestions').click();
+    const suggested = (id: string) => page.getByTestId(`suggested-${id}`);
+    await suggested(invited).waitFor();
+    await settled(page);
+    expect(await suggested(invited).getByTestId('suggested-status').textContent()).toBe('已邀请，待接受');
+    expect(await suggested(invited).getByText('已在团队中').count()).toBe(0);
+    expect(await suggested(invited).getByTestId(`invite-suggested-${invited}`).count()).toBe(0);
+    expect(await suggested(joined).getByTestId('suggested-status').textContent()).toBe('已在团队中');
+    expect(await suggested(declined).getByTestId('suggested-status').textContent()).toBe('曾谢绝邀请');
+    await suggested(declined).getByTestId(`invite-suggested-${declined}`).getByText('再次邀请').waitFor();
+    await expectNoSeriousViolations(page, 'the team page with its suggestions');
+    await screenshots(page, '38-team-suggestions-statuses');
+    await page.getByText('EN', { exact: true }).click();
+    await suggested(invited).getByText('Invited, not yet accepted').waitFor();
+    await suggested(joined).getByText('In the team').waitFor();
+    await page.getByText('中文', { exact: true }).click();
+    // The one who declined is invited again from the suggestion, and now awaits the answer.
+    await suggested(declined).getByTestId(`invite-suggested-${declined}`).click();
+    await page.getByTestId('invite-dialog-submit').click();
+    await page.getByTestId('roster').getByText('已邀请，待答复').nth(1).waitFor();
+    await page.getByTestId('ask-suggestions').click();
+    await settled(page);
+    await suggested(declined).getByTestId('suggested-status').getByText('已邀请，待接受').waitFor();
+    await page.context().close();
   });
 });

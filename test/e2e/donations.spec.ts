@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { requireBuild, ROOT } from '../support/child-app';
-import { actAs, COORDINATOR, futureDate, removeDir, staffOf, startEmbeddedApp, TestActor, TestApp } from '../support/embedded-app';
+import { actAs, COORDINATOR, futureDate, removeDir, staffOf, startEmbeddedApp, TestActor, TestApp, userIdOf } from '../support/embedded-app';
 import { checkIatiActivities, IatiActivity } from '../support/iati-schema';
 import { PROVINCE_BUREAU, registerOrganizations } from '../support/organizations';
 
@@ -113,7 +113,8 @@ describe('donations: flows, trace, audit views, disclosure, ledger', () => {
     const child = up.body.hops[1];
     expect(child.uses[0]).toMatchObject({ needId, villageCode: VILLAGE, amount: 300_000, evidence: [expect.objectContaining({ kind: 'invoice' }), expect.objectContaining({ kind: 'recipient_list' })], confirmedAt: expect.any(String) });
     expect(child.events.map((e: { type: string }) => e.type)).toEqual(['TransferReceived', 'DonationAllocated', 'DonationUsed', 'UseConfirmed']);
-    expect(child.events[3].actor).toMatchObject({ role: 'coordinator' });
+    // Who did it, by name as the donations context recorded them (the test users' display names are their ids).
+    expect(child.events[3].actor).toMatchObject({ role: 'coordinator', id: userIdOf(COORDINATOR), name: COORDINATOR.id, organizationId: null, organizationName: null });
 
     const down = await t.http().get(`/api/donations/${rootId}/trace`).set(h(AUDITOR)).expect(200);
     expect(down.body).toMatchObject({ rootFlowId: rootId, upstream: [], downstream: [childId] });
@@ -131,7 +132,7 @@ describe('donations: flows, trace, audit views, disclosure, ledger', () => {
         else expect(a.used!).toBeLessThanOrEqual(a.net);
       }
     }
-    expect(down.body.hops[0].events[0]).toMatchObject({ type: 'DonationPledged', actor: { role: 'organization', organizationId: DONOR } });
+    expect(down.body.hops[0].events[0]).toMatchObject({ type: 'DonationPledged', actor: { role: 'organization', organizationId: DONOR, organizationName: '广州某企业慈善会', name: staffOf(DONOR).id } });
 
     // Outside the flow's parties and scope: not found; the coordinator of the village sees it.
     await t.http().get(`/api/donations/${rootId}/trace`).set(h(FAR_AUDITOR)).expect(404);

@@ -70,6 +70,8 @@ export interface TestActor {
   role: 'coordinator' | 'organization' | 'hub' | 'bureau' | 'auditor' | 'admin';
   organizationId?: string;
   scope?: string;
+  /** The person's display name (the id when not given). */
+  name?: string;
 }
 
 const tokens = new WeakMap<object, Map<string, Promise<string>>>();
@@ -89,7 +91,7 @@ export function tokenFor(app: INestApplication, actor: TestActor): Promise<strin
   if (!token) {
     token = (async () => {
       const grant = { role: actor.role, ...(actor.scope ? { scope: actor.scope } : {}), ...(actor.organizationId ? { organizationId: actor.organizationId } : {}) };
-      const account = await app.get(IdentityService).provision({ username: usernameOf(actor.id), displayName: actor.id, passwordHash: 'no-password', grant }, `test/${key}`);
+      const account = await app.get(IdentityService).provision({ username: usernameOf(actor.id), displayName: actor.name ?? actor.id, passwordHash: 'no-password', grant }, `test/${key}`);
       if (account.position !== undefined) await app.get(ProjectionHost).waitFor(account.position, 10_000);
       return (await app.get(SessionService).startForGrant(account.userId, account.grantId)).accessToken;
     })();

@@ -110,7 +110,8 @@ export interface TraceEvent {
   position: number;
   type: string;
   occurredAt: string;
-  actor: { id: string; role: string; organizationId: string | null };
+  /** Who did it: the person's display name and the organization's name where the donations context knows them. */
+  actor: { id: string; role: string; organizationId: string | null; name?: string | null; organizationName?: string | null };
 }
 
 export interface TraceHop extends Flow {

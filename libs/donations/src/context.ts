@@ -1,3 +1,4 @@
+import { IDENTITY_TOPIC } from '@shecun/identity';
 import { ORGANIZATIONS_TOPIC } from '@shecun/organizations';
 import { ContextDefinition } from '@shecun/projections';
 import { DONATION_VIEW_ENTITIES, DonationsProjection } from './donation.projection';
@@ -5,6 +6,7 @@ import { FLOW_EVENT_TYPES } from './flow.events';
 import { LEDGER_CHECKPOINTED } from './ledger-checkpoint';
 import { DonationsCommandsModule, DonationsModule, DonationsQueriesModule, LedgerCheckpointSweepModule } from './donations.module';
 import { DonationOrganizationsProjection } from './organization-identifiers';
+import { DonationPeopleProjection } from './people';
 
 export const DONATIONS_TOPIC = 'shecun.donations.v1';
 
@@ -19,6 +21,8 @@ export const donationsContext: ContextDefinition = {
       { topics: [DONATIONS_TOPIC], create: () => new DonationsProjection() },
       // The organizations' credit codes, for the IATI export.
       { topics: [ORGANIZATIONS_TOPIC], create: () => new DonationOrganizationsProjection() },
+      // People's display names, for the auditor's trace (who did each step).
+      { topics: [IDENTITY_TOPIC], create: () => new DonationPeopleProjection() },
     ],
     entities: DONATION_VIEW_ENTITIES,
     // Donation reads; a trace read appends its access-audit event to the event store from there.

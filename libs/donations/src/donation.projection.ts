@@ -6,6 +6,7 @@ import { isTransfer } from './donation.model';
 import { allocationVillage, confirmedOf, flowDecider, FlowEvent, FlowState, flowStatus, FLOW_EVENT_TYPES, initialFlowState, isFlowEvent, refundedOf, usedOf, valueOf, allocatedOf } from './flow.decider';
 import { isFundEvent } from './fund.decider';
 import { DONATION_ORGANIZATION_ENTITIES } from './organization-identifiers';
+import { DONATION_PEOPLE_ENTITIES } from './people';
 
 /** One row per donation flow: the figures the views filter and sum on, and the whole state. */
 @Entity('donation_flows_view')
@@ -67,7 +68,7 @@ export class DonationCorrectionView {
 /** Tables of the donations projection (emptied when it is rebuilt). */
 export const DONATION_FLOW_ENTITIES = [DonationFlowView, DonationFundView, DonationCorrectionView];
 /** Every read-model table of the donations context: its flows and its record of organizations' identifiers. */
-export const DONATION_VIEW_ENTITIES = [...DONATION_FLOW_ENTITIES, ...DONATION_ORGANIZATION_ENTITIES];
+export const DONATION_VIEW_ENTITIES = [...DONATION_FLOW_ENTITIES, ...DONATION_ORGANIZATION_ENTITIES, ...DONATION_PEOPLE_ENTITIES];
 
 /** Disclosed figures of a flow, in fen of value. */
 export const publishedFigures = (s: FlowState) => ({

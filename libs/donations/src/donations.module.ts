@@ -7,6 +7,7 @@ import { ExecuteFlowCommandHandler, ExecuteFundCommandHandler } from './donation
 import { DisclosureController, DonationAuditController, DonationsCommandController, DonationsQueryController, FundsCommandController, FundsQueryController } from './donations.controller';
 import { DonationsQueries } from './donations.queries';
 import { DonationOrganizationsProjection } from './organization-identifiers';
+import { DonationPeopleProjection } from './people';
 import { LedgerCheckpointController } from './ledger-checkpoint.controller';
 import { LedgerCheckpoints, LedgerCheckpointSweeper } from './ledger-checkpoint.service';
 
@@ -31,18 +32,20 @@ export class DonationsCommandsModule {}
 })
 export class DonationsQueriesModule {}
 
-/** The donations projections (flows; organizations' identifiers), registered with the in-process projection host. */
-@Module({ providers: [DonationsProjection, DonationOrganizationsProjection], exports: [DonationsProjection, DonationOrganizationsProjection] })
+/** The donations projections (flows; organizations' identifiers; people's display names), registered with the in-process projection host. */
+@Module({ providers: [DonationsProjection, DonationOrganizationsProjection, DonationPeopleProjection], exports: [DonationsProjection, DonationOrganizationsProjection, DonationPeopleProjection] })
 export class DonationsProjectionModule implements OnModuleInit {
   constructor(
     private readonly projections: ProjectionHost,
     private readonly projection: DonationsProjection,
     private readonly organizations: DonationOrganizationsProjection,
+    private readonly people: DonationPeopleProjection,
   ) {}
 
   onModuleInit(): void {
     this.projections.register(this.projection);
     this.projections.register(this.organizations);
+    this.projections.register(this.people);
   }
 }
 

@@ -13,6 +13,7 @@ import { VerificationReport, verifyLedgerOf } from './ledger';
 import { DonationOrganizationView, organizationIdentity, OrganizationIdentity } from './organization-identifiers';
 import { needDisclosure, organizationDisclosure, recentDisclosures } from './donations.disclosure';
 import { presentFlow, publicFilesOf } from './donations.presentation';
+import { displayNames } from './people';
 
 export { presentFlow, publicEvidenceOf } from './donations.presentation';
 
@@ -157,6 +158,16 @@ export class DonationsQueries {
   }
 
   /** The identifiers of the organizations these flows name, from the donations context's own record of them. */
+  /** Organizations' names as this context recorded them. */
+  private async organizationNames(ids: string[]): Promise<Map<string, string>> {
+    const all = [...new Set(ids.filter(Boolean))];
+    const found = new Map<string, string>();
+    for (let i = 0; i < all.length; i += 500) {
+      for (const r of await this.dataSource.getRepository(DonationOrganizationView).findBy({ organizationId: In(all.slice(i, i + 500)) })) found.set(r.organizationId, r.name);
+    }
+    return found;
+  }
+
   async organizationIdentities(flows: FlowHistory[]): Promise<Map<string, OrganizationIdentity>> {
     const ids = new Set<string>();
     for (const { state: s } of flows) {
@@ -230,13 +241,21 @@ export class DonationsQueries {
       }
     }
     const ordered = [...hops.values()].sort((a, b) => a.depth - b.depth);
+    // Who did each step, by name as this context recorded them (the ids stay beside the names).
+    const recorded = ordered.flatMap((h) => h.events);
+    const people = await displayNames(this.dataSource, recorded.map((e) => e.metadata.actorId));
+    const organizations = await this.organizationNames(recorded.map((e) => e.metadata.actorOrganizationId ?? ''));
+    const named = (e: ReturnType<typeof presentHistory>[number]) => {
+      const { data: _data, ...rest } = e;
+      return { ...rest, actor: { ...e.actor, name: people.get(e.actor.id) ?? null, organizationName: e.actor.organizationId ? (organizations.get(e.actor.organizationId) ?? null) : null } };
+    };
     return {
       flowId: id,
       asOf: (at ?? new Date()).toISOString(),
       rootFlowId: upstream[0] ?? id,
       upstream,
       downstream,
-      hops: ordered.map((h) => ({ depth: h.depth, ...presentFlow(h.state), events: presentHistory(h.events).map(({ data: _data, ...e }) => e) })),
+      hops: ordered.map((h) => ({ depth: h.depth, ...presentFlow(h.state), events: presentHistory(h.events).map(named) })),
     };
   }
 

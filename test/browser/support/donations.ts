@@ -17,7 +17,9 @@ export const FOUNDATION_NAME = '广东省瑶乡助学基金会';
 export const HUB = 'org-web-hub';
 export const HUB_NAME = '连南瑶族自治县社会组织联合会';
 export const VILLAGE = '441826105201';
-export const SANPAI_COORDINATOR: TestActor = { id: 'cadre-sanpai-donations', role: 'coordinator', scope: '441826105' };
+export const SANPAI_COORDINATOR: TestActor = { id: 'cadre-sanpai-donations', role: 'coordinator', scope: '441826105', name: '梁晓燕' };
+/** The 连南 hub's staff member who allocates, uses and discloses the money. */
+export const HUB_STAFF: TestActor = { id: 'staff-hub-donations', role: 'hub', organizationId: HUB, name: '陈志强' };
 export const FUND_NAME = '瑶寨助学专项基金';
 export const NEED_TITLE = '瑶寨小学课桌椅更新';
 
@@ -51,7 +53,7 @@ export async function setUpDonationChain(running: Running): Promise<DonationChai
     { id: HUB, name: HUB_NAME, hubKind: 'hub', homeDivisionCode: '441826', categories: ['education', 'industry'] },
   ]);
   const fdn = await actAs(t, staffOf(FOUNDATION));
-  const hub = await actAs(t, { id: 'staff-hub-donations', role: 'hub', organizationId: HUB });
+  const hub = await actAs(t, HUB_STAFF);
   const coordinator = await actAs(t, SANPAI_COORDINATOR);
 
   const fund = await http.post('/api/funds').set(fdn).send({ holderOrganizationId: FOUNDATION, name: FUND_NAME, purpose: '资助粤东西北乡村学校' }).expect(201);

@@ -3,10 +3,20 @@ import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/compon
 import * as echarts from 'echarts/core';
 import type { EChartsCoreOption } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { CSSProperties, useEffect, useRef } from 'react';
+import { CSSProperties, KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 
 // Only the parts of Apache ECharts the console draws: Sankey diagrams, bars and lines.
 echarts.use([SankeyChart, BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+
+/** What a chart's keyboard user moves through (with the arrow keys) and opens (with Enter or Space). */
+export interface ChartKeyboard {
+  count: number;
+  /** What the item at `index` is, read out when it is reached. */
+  describe: (index: number) => string;
+  onActivate: (index: number) => void;
+  /** How to use the keys, read out when the chart is reached. */
+  hint: string;
+}
 
 export interface ChartProps {
   option: EChartsCoreOption;
@@ -17,15 +27,19 @@ export interface ChartProps {
   testId?: string;
   ariaLabel?: string;
   onClick?: (params: { name?: string; data?: unknown; dataType?: string; seriesType?: string; dataIndex?: number }) => void;
+  /** Makes the chart reachable with Tab, its items with the arrow keys, and opens one with Enter or Space. */
+  keyboard?: ChartKeyboard;
   style?: CSSProperties;
 }
 
 /** An ECharts drawing (SVG) that follows its container's size and redraws when `option` changes. */
-export function Chart({ option, height, minWidth, testId, ariaLabel, onClick, style }: ChartProps) {
+export function Chart({ option, height, minWidth, testId, ariaLabel, onClick, keyboard, style }: ChartProps) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const click = useRef(onClick);
   click.current = onClick;
+  const [current, setCurrent] = useState<number | null>(null);
+  const hintId = useId();
 
   useEffect(() => {
     const element = ref.current!;
@@ -43,11 +57,60 @@ export function Chart({ option, height, minWidth, testId, ariaLabel, onClick, st
 
   useEffect(() => {
     chart.current?.setOption(option, { notMerge: true });
+    setCurrent(null);
   }, [option]);
+
+  const reach = (index: number) => {
+    setCurrent(index);
+    chart.current?.dispatchAction({ type: 'downplay' });
+    chart.current?.dispatchAction({ type: 'highlight', seriesIndex: 0, dataIndex: index });
+    chart.current?.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: index });
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (!keyboard || keyboard.count === 0) return;
+    const last = keyboard.count - 1;
+    const at = current ?? -1;
+    const moves: Record<string, number> = { ArrowRight: Math.min(last, at + 1), ArrowDown: Math.min(last, at + 1), ArrowLeft: Math.max(0, at - 1), ArrowUp: Math.max(0, at - 1), Home: 0, End: last };
+    if (event.key in moves) {
+      event.preventDefault();
+      reach(moves[event.key]);
+    } else if ((event.key === 'Enter' || event.key === ' ') && current !== null) {
+      event.preventDefault();
+      keyboard.onActivate(current);
+    }
+  };
+  const onBlur = () => {
+    setCurrent(null);
+    chart.current?.dispatchAction({ type: 'downplay' });
+    chart.current?.dispatchAction({ type: 'hideTip' });
+  };
 
   return (
     <div className="chart-scroll" style={style}>
-      <div ref={ref} data-testid={testId} role="img" aria-label={ariaLabel} style={{ height, minWidth, width: '100%' }} />
+      {keyboard ? (
+        <>
+          <div
+            ref={ref}
+            data-testid={testId}
+            className="chart-keyboard"
+            role="application"
+            aria-label={ariaLabel}
+            aria-describedby={hintId}
+            tabIndex={0}
+            onKeyDown={onKeyDown}
+            onBlur={onBlur}
+            style={{ height, minWidth, width: '100%' }}
+          />
+          <span id={hintId} className="visually-hidden">
+            {keyboard.hint}
+          </span>
+          <span className="visually-hidden" aria-live="polite" data-testid={testId ? `${testId}-current` : undefined}>
+            {current !== null && current < keyboard.count ? keyboard.describe(current) : ''}
+          </span>
+        </>
+      ) : (
+        <div ref={ref} data-testid={testId} role="img" aria-label={ariaLabel} style={{ height, minWidth, width: '100%' }} />
+      )}
     </div>
   );
 }

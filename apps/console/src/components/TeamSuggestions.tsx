@@ -16,6 +16,8 @@ export function TeamSuggestions({ team, onInvite }: { team: Team; onInvite: (org
   const [pending, setPending] = useState(false);
   const [maxInvitations, setMaxInvitations] = useState<number | null>(null);
   if (!offered || team.targetNeedIds.length === 0) return null;
+  // Who is already asked: members read as in the team, open invitations as awaiting the answer; one who declined may be invited again.
+  const statusOf = new Map(team.members.map((m) => [m.organizationId, m.status] as const));
   const already = new Set(team.members.filter((m) => m.status !== 'declined').map((m) => m.organizationId));
   const ask = async () => {
     setPending(true);
@@ -70,12 +72,17 @@ export function TeamSuggestions({ team, onInvite }: { team: Team; onInvite: (org
             <div key={m.organizationId} className="suggested" data-testid={`suggested-${m.organizationId}`}>
               <div className="card-head-row">
                 <b>{m.name}</b>
-                {already.has(m.organizationId) ? (
-                  <Tag color="green">{t('alreadyInTeam')}</Tag>
+                {statusOf.get(m.organizationId) === 'member' ? (
+                  <Tag color="green" data-testid="suggested-status">{t('alreadyInTeam')}</Tag>
+                ) : statusOf.get(m.organizationId) === 'invited' ? (
+                  <Tag color="gold" data-testid="suggested-status">{t('alreadyInvited')}</Tag>
                 ) : (
-                  <Button size="small" type="primary" onClick={() => onInvite(m.organizationId, m.name, each)} data-testid={`invite-suggested-${m.organizationId}`}>
-                    {t('invite')}
-                  </Button>
+                  <Space size={4}>
+                    {statusOf.get(m.organizationId) === 'declined' && <Tag data-testid="suggested-status">{t('declinedBefore')}</Tag>}
+                    <Button size="small" type="primary" onClick={() => onInvite(m.organizationId, m.name, each)} data-testid={`invite-suggested-${m.organizationId}`}>
+                      {statusOf.get(m.organizationId) === 'declined' ? t('inviteAgain') : t('invite')}
+                    </Button>
+                  </Space>
                 )}
               </div>
               <span className="small secondary">

@@ -82,6 +82,8 @@ export const AUDIT_MESSAGES = {
   nothingToDraw: ['截至该日期还没有可绘制的流向', 'Nothing to draw as of this date'],
   traceBalances: ['相关余额', 'Balances of those involved'],
   hops: ['各环节明细', 'Each hop'],
+  personId: ['用户编号 {id}', 'user id {id}'],
+  organizationIdOf: ['机构编号 {id}', 'organization id {id}'],
   upstream: ['上游', 'Upstream'],
   downstream: ['下游', 'Downstream'],
   thisFlow: ['本流向', 'This flow'],

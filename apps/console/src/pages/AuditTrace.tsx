@@ -10,10 +10,11 @@ import { ErrorAlert, PageTitle, Place } from '../components/common';
 import { Figures } from '../components/Figures';
 import { NODE_COLORS, OUTCOME_LABELS, sankeyOption, traceSankey, valueOf } from '../components/flowSankey';
 import { FlowStatusTag } from '../components/FlowStatusTag';
+import { TraceActor } from '../components/TraceActor';
 import { Allocation, Balances, donorName, FLOW_EVENT_LABELS, Flow, PARTY_KIND_LABELS, resourceText, Trace, TraceHop, USE_EVIDENCE_LABELS } from '../donations';
 import { formatDate, formatDateTime, formatFen, useGet } from '../hooks';
 import { useI18n } from '../i18n';
-import { label, ROLE_LABELS } from '../labels';
+import { label } from '../labels';
 
 /** An amount of a flow in its own terms: yuan for money, quantity and unit (with value) for goods. */
 function useAmount() {
@@ -205,8 +206,7 @@ function HopCard({ hop, focus }: { hop: TraceHop; focus: boolean }) {
         <ol className="hop-events">
           {hop.events.map((e) => (
             <li key={e.revision} className="small">
-              <b>{label(FLOW_EVENT_LABELS, e.type, lang)}</b> · {formatDateTime(e.occurredAt)} · {label(ROLE_LABELS, e.actor.role, lang)}
-              {e.actor.organizationId ? ` · ${e.actor.organizationId}` : ''}
+              <b>{label(FLOW_EVENT_LABELS, e.type, lang)}</b> · {formatDateTime(e.occurredAt)} · <TraceActor actor={e.actor} />
             </li>
           ))}
         </ol>

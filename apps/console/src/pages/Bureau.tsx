@@ -1,15 +1,15 @@
-import { Alert, App, Breadcrumb, Button, Card, Empty, Form, Grid, Input, Segmented, Skeleton, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Form, Grid, Input, Segmented, Skeleton, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { post } from '../api';
 import { useActor } from '../auth';
 import type { Pairing } from '../pairings';
 import { ActionModal } from '../components/ActionModal';
-import { Chart } from '../components/Chart';
 import { CategoryTag, ErrorAlert, PageTitle, PairingMeta, Place } from '../components/common';
 import { OrganizationSelect, type OrganizationPage, type OrganizationSummary } from '../components/OrganizationSelect';
 import { formatDate, useApiOffers, useDivision, useGet } from '../hooks';
+import { CoverageView } from './Coverage';
 import { DashboardView } from './Dashboard';
 import { useI18n } from '../i18n';
 
@@ -17,26 +17,10 @@ export const BUREAU_ROLES = ['bureau', 'admin'];
 // 报表 loads when its tab is opened.
 const BureauReports = lazy(() => import('../components/BureauReports'));
 
-interface CoverageRow {
-  code: string;
-  keyVillages: number;
-  coveredVillages: number;
-  keyTowns: number;
-  coveredTowns: number;
-  villageCoverage: number | null;
-}
-
-interface Coverage {
-  division: string;
-  total: CoverageRow;
-  byCity: CoverageRow[];
-  byCounty: CoverageRow[];
-}
 
 /** The bureau's own division, as far as the coverage API takes it (province, city or county). */
 const coverageScope = (scope: string | undefined) => (!scope || scope.length < 4 ? '44' : scope.length >= 6 ? scope.slice(0, 6) : scope.slice(0, 4));
 
-const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
 
 // ---------------------------------------------------------------------------------------------
 // Pairings to confirm
@@ -111,106 +95,6 @@ function PairingsToConfirm({ division }: { division: string }) {
           </Form.Item>
         )}
       </ActionModal>
-    </>
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pairing coverage of key villages, by city or county, with drill-down
-// ---------------------------------------------------------------------------------------------
-
-function CoverageView({ home }: { home: string }) {
-  const { t } = useI18n();
-  const [params, setParams] = useSearchParams();
-  const screens = Grid.useBreakpoint();
-  const compact = !(screens.md ?? true);
-  const division = params.get('coverage') ?? home;
-  const { data, error, loading, reload } = useGet<Coverage>(`/api/pairings/coverage?division=${division}`);
-  const region = useDivision(division === '44' ? '' : division);
-  const names = useMemo(() => new Map(region?.children.map((c) => [c.code, c.name]) ?? []), [region]);
-  const rows = data ? (division.length === 2 ? data.byCity : division.length === 4 ? data.byCounty : []) : [];
-  const drill = (code: string) => {
-    if (code.length > 6) return;
-    const next = new URLSearchParams(params);
-    next.set('coverage', code);
-    setParams(next);
-  };
-  const sorted = useMemo(() => [...rows].filter((r) => r.keyVillages > 0).sort((a, b) => (a.villageCoverage ?? 0) - (b.villageCoverage ?? 0)), [rows]);
-  const option = useMemo(() => {
-    return {
-      animation: false,
-      grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
-      tooltip: {
-        trigger: 'axis',
-        axisPointer: { type: 'shadow' },
-        confine: true,
-        formatter: (items: Array<{ dataIndex: number }>) => {
-          const r = sorted[items[0].dataIndex];
-          return `${names.get(r.code) ?? r.code}<br/>${t('coveredOfKey', { covered: r.coveredVillages, key: r.keyVillages })}<br/>${t('keyTownsCovered', { covered: r.coveredTowns, key: r.keyTowns })}`;
-        },
-      },
-      xAxis: { type: 'value', max: 100, splitNumber: compact ? 2 : 5, axisLabel: { formatter: '{value}%' } },
-      yAxis: { type: 'category', data: sorted.map((r) => names.get(r.code) ?? r.code), axisLabel: { width: compact ? 64 : 160, overflow: 'break', lineHeight: 14 } },
-      series: [
-        {
-          type: 'bar',
-          data: sorted.map((r) => ({ value: Math.round((r.villageCoverage ?? 0) * 100), code: r.code, itemStyle: { color: (r.villageCoverage ?? 0) >= 0.8 ? '#389e0d' : (r.villageCoverage ?? 0) >= 0.5 ? '#d4a106' : '#cf1322' } })),
-          barMaxWidth: 22,
-          label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => `${pct(sorted[p.dataIndex].villageCoverage)} (${sorted[p.dataIndex].coveredVillages}/${sorted[p.dataIndex].keyVillages})` },
-          cursor: division.length < 6 ? 'pointer' : 'default',
-        },
-      ],
-    };
-  }, [sorted, names, compact, division, t]);
-  const crumbs = [{ code: '44', name: t('guangdong') }, ...(region?.path.filter((p) => p.level !== 'province').map((p) => ({ code: p.code, name: p.name })) ?? [])];
-  return (
-    <>
-      <Breadcrumb
-        className="section"
-        items={crumbs.map((c, i) => ({
-          key: c.code,
-          title:
-            i === crumbs.length - 1 ? (
-              <span>{c.name}</span>
-            ) : (
-              <a onClick={() => drill(c.code)} data-testid={`coverage-crumb-${c.code}`}>
-                {c.name}
-              </a>
-            ),
-        }))}
-      />
-      <ErrorAlert error={error} action={<Button size="small" onClick={reload}>{t('retry')}</Button>} />
-      {loading && !data && <Skeleton active />}
-      {data && (
-        <>
-          <div className="coverage-totals" data-testid="coverage-total">
-            <Card size="small">
-              <Statistic title={t('keyVillageCoverage')} value={pct(data.total.villageCoverage)} />
-              <div className="small secondary">{t('coveredOfKey', { covered: data.total.coveredVillages, key: data.total.keyVillages })}</div>
-            </Card>
-            <Card size="small">
-              <Statistic title={t('keyTownCoverage')} value={data.total.keyTowns ? pct(data.total.coveredTowns / data.total.keyTowns) : '—'} />
-              <div className="small secondary">{t('keyTownsCovered', { covered: data.total.coveredTowns, key: data.total.keyTowns })}</div>
-            </Card>
-          </div>
-          {rows.length > 0 ? (
-            <Card size="small" className="section" title={t(division.length === 2 ? 'coverageByCity' : 'coverageByCounty')} extra={division.length < 6 && <span className="small secondary">{t('clickToDrill')}</span>}>
-              <Chart
-                option={option}
-                height={Math.max(160, sorted.length * (compact ? 40 : 34) + 24)}
-                testId="coverage-chart"
-                ariaLabel={t(division.length === 2 ? 'coverageByCity' : 'coverageByCounty')}
-                onClick={(p) => {
-                  const code = (p.data as { code?: string } | undefined)?.code;
-                  if (code && division.length < 6) drill(code);
-                }}
-              />
-            </Card>
-          ) : (
-            division.length >= 6 && <Typography.Paragraph type="secondary">{t('countyCoverageNote')}</Typography.Paragraph>
-          )}
-        </>
-      )}
     </>
   );
 }

@@ -2,6 +2,7 @@ import { Breadcrumb, Button, Card, Drawer, Empty, Grid, Pagination, Segmented, S
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Chart } from '../components/Chart';
+import { PeriodRatesTable, RegionRatesTable, useRate } from '../components/DashboardTables';
 import { CategoryTag, ErrorAlert, NeedStatusTag } from '../components/common';
 import { formatDate, formatFen, useDivision, useGet } from '../hooks';
 import { MessageKey, useI18n } from '../i18n';
@@ -74,8 +75,22 @@ type Figure = 'published' | 'matched' | 'fulfilled' | 'fully_committed';
 const NEXT_LEVEL: Record<number, 'city' | 'county' | 'town' | undefined> = { 2: 'city', 4: 'county', 6: 'town' };
 const FIGURE_LABELS: Record<Figure, MessageKey> = { published: 'figPublished', matched: 'figMatched', fulfilled: 'figFulfilled', fully_committed: 'figFullyCommitted' };
 
-const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+
+/**
+ * A rate per region as bars, each with its value written on it: a region with nothing to count
+ * shows an empty bar labelled 无数据, one where nothing came of its needs a bar labelled 0%.
+ */
+function rateSeries(name: string, color: string, items: Array<{ rate: number | null; code: string }>, pct: (v: number | null) => string, compact: boolean) {
+  return {
+    name,
+    type: 'bar',
+    data: items.map((r) => ({ value: r.rate === null ? 0 : Math.round(r.rate * 100), code: r.code, noData: r.rate === null })),
+    itemStyle: { color },
+    barMaxWidth: 24,
+    label: { show: true, position: compact ? 'right' : 'top', fontSize: 11, color: '#595959', formatter: (p: { dataIndex: number }) => pct(items[p.dataIndex].rate) },
+  };
+}
 
 /** Hours in days and hours, e.g. 2天5小时. */
 function useDuration() {
@@ -136,11 +151,14 @@ function DrillDown({ region, period, category, drill, onClose }: { region: strin
 export function DashboardView({ home }: { home: string }) {
   const { t, pick } = useI18n();
   const duration = useDuration();
+  // 0% when nothing came of the needs, 无数据 when there were none to count.
+  const pct = useRate();
   const [params, setParams] = useSearchParams();
   const compact = !(Grid.useBreakpoint().md ?? true);
   const region = params.get('region') ?? home;
   const period = (params.get('period') as PeriodKind) ?? 'month';
   const category = params.get('category') ?? undefined;
+  const view = params.get('view') === 'table' ? 'table' : 'chart';
   const [drill, setDrill] = useState<{ figure: Figure; bucket?: string; title: string } | null>(null);
   const set = (change: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
@@ -194,11 +212,11 @@ export function DashboardView({ home }: { home: string }) {
             yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
           }),
       series: [
-        { name: t('matchRate'), type: 'bar', data: byRegion.map((r) => ({ value: Math.round((ratio(r.matched, r.published) ?? 0) * 100), code: r.region.code })), itemStyle: { color: '#1d4f91' }, barMaxWidth: 24 },
-        { name: t('conversionRate'), type: 'bar', data: byRegion.map((r) => ({ value: Math.round((ratio(r.fulfilled, r.matched) ?? 0) * 100), code: r.region.code })), itemStyle: { color: '#389e0d' }, barMaxWidth: 24 },
+        rateSeries(t('matchRate'), '#1d4f91', byRegion.map((r) => ({ rate: ratio(r.matched, r.published), code: r.region.code })), pct, compact),
+        rateSeries(t('conversionRate'), '#389e0d', byRegion.map((r) => ({ rate: ratio(r.fulfilled, r.matched), code: r.region.code })), pct, compact),
       ],
     }),
-    [byRegion, compact, t],
+    [byRegion, compact, t, pct],
   );
 
   const rows = summary.data?.rows ?? [];
@@ -214,7 +232,7 @@ export function DashboardView({ home }: { home: string }) {
         { type: 'value', minInterval: 1, splitLine: { show: false } },
       ],
       series: [
-        { name: t('figPublished'), type: 'bar', yAxisIndex: 1, data: rows.map((r) => r.needs.published), itemStyle: { color: '#d9d9d9' }, barMaxWidth: 28 },
+        { name: t('figPublished'), type: 'bar', yAxisIndex: 1, data: rows.map((r) => r.needs.published), itemStyle: { color: '#d9d9d9' }, barMaxWidth: 28, label: { show: true, position: 'top', color: '#595959' } },
         { name: t('matchRate'), type: 'line', data: rows.map((r) => (r.needs.matchRate === null ? null : Math.round(r.needs.matchRate * 100))), itemStyle: { color: '#1d4f91' }, connectNulls: true, symbolSize: 8 },
         { name: t('conversionRate'), type: 'line', data: rows.map((r) => (r.needs.conversionRate === null ? null : Math.round(r.needs.conversionRate * 100))), itemStyle: { color: '#389e0d' }, connectNulls: true, symbolSize: 8 },
       ],
@@ -238,7 +256,14 @@ export function DashboardView({ home }: { home: string }) {
               i === crumbs.length - 1 || !canGoUp(c.code) ? (
                 <span>{c.name}</span>
               ) : (
-                <a onClick={() => set({ region: c.code })} data-testid={`dashboard-crumb-${c.code}`}>
+                <a
+                  href={`?${new URLSearchParams({ ...Object.fromEntries(params), region: c.code })}`}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    set({ region: c.code });
+                  }}
+                  data-testid={`dashboard-crumb-${c.code}`}
+                >
                   {c.name}
                 </a>
               ),
@@ -253,6 +278,16 @@ export function DashboardView({ home }: { home: string }) {
               { value: 'week', label: t('byWeek') },
               { value: 'month', label: t('byMonth') },
               { value: 'quarter', label: t('byQuarter') },
+            ]}
+          />
+          <Segmented<'chart' | 'table'>
+            data-testid="dashboard-view"
+            aria-label={t('viewAs')}
+            value={view}
+            onChange={(v) => set({ view: v === 'table' ? v : undefined })}
+            options={[
+              { value: 'chart', label: t('viewChart') },
+              { value: 'table', label: t('viewTable') },
             ]}
           />
           <Select
@@ -304,7 +339,9 @@ export function DashboardView({ home }: { home: string }) {
       {level && (
         <Card size="small" className="section" title={t(level === 'city' ? 'ratesByCity' : level === 'county' ? 'ratesByCounty' : 'ratesByTown')} extra={!compact && <span className="small secondary">{t('clickToDrill')}</span>} data-testid="rates-by-region">
           {compact && <Typography.Paragraph type="secondary" className="small">{t('clickToDrill')}</Typography.Paragraph>}
-          {byRegion.length > 0 ? (
+          {byRegion.length > 0 && view === 'table' ? (
+            <RegionRatesTable rows={byRegion} onDrill={(code) => set({ region: code })} />
+          ) : byRegion.length > 0 ? (
             <Chart
               option={regionOption}
               height={compact ? Math.max(220, byRegion.length * 56 + 60) : 320}
@@ -313,6 +350,12 @@ export function DashboardView({ home }: { home: string }) {
               onClick={(p) => {
                 const code = (p.data as { code?: string } | undefined)?.code;
                 if (code) set({ region: code });
+              }}
+              keyboard={{
+                count: byRegion.length,
+                hint: t('chartKeysRegion'),
+                describe: (i) => t('regionReadout', { name: byRegion[i].region.name, published: byRegion[i].published, match: pct(ratio(byRegion[i].matched, byRegion[i].published)), conversion: pct(ratio(byRegion[i].fulfilled, byRegion[i].matched)) }),
+                onActivate: (i) => set({ region: byRegion[i].region.code }),
               }}
             />
           ) : (
@@ -323,7 +366,9 @@ export function DashboardView({ home }: { home: string }) {
       {summary.data && (
         <Card size="small" className="section" title={t('ratesOverTime')} extra={!compact && <span className="small secondary">{t('clickToList')}</span>} data-testid="rates-over-time">
           {compact && <Typography.Paragraph type="secondary" className="small">{t('clickToList')}</Typography.Paragraph>}
-          {rows.length > 0 ? (
+          {rows.length > 0 && view === 'table' ? (
+            <PeriodRatesTable rows={rows} onOpen={(bucket) => open('published', bucket)} />
+          ) : rows.length > 0 ? (
             <Chart
               option={timeOption}
               height={300}
@@ -332,6 +377,12 @@ export function DashboardView({ home }: { home: string }) {
               onClick={(p) => {
                 const bucket = rows[p.dataIndex ?? -1]?.period.key;
                 if (bucket) open('published', bucket);
+              }}
+              keyboard={{
+                count: rows.length,
+                hint: t('chartKeysPeriod'),
+                describe: (i) => t('periodReadout', { period: rows[i].period.key, published: rows[i].needs.published, match: pct(rows[i].needs.matchRate), conversion: pct(rows[i].needs.conversionRate) }),
+                onActivate: (i) => open('published', rows[i].period.key),
               }}
             />
           ) : (

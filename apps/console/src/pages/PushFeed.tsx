@@ -248,7 +248,7 @@ function SettingsForm({ organization }: { organization: string }) {
         <Form.Item name="webhookUrl" label={t('pushWebhook')} extra={t('pushWebhookHint')}>
           <Input placeholder="https://example.org/hooks/shecun" data-testid="push-webhook" inputMode="url" />
         </Form.Item>
-        <Form.Item name="includeMemberUnits" label={t('pushMemberUnits')} valuePropName="checked">
+        <Form.Item name="includeMemberUnits" label={t('pushMemberUnits')} extra={t('pushMemberUnitsHint')} valuePropName="checked">
           <Switch data-testid="push-member-units" />
         </Form.Item>
         <ErrorAlert error={failure} />

@@ -142,7 +142,7 @@ export function TeamDetail() {
             )}
             <div className="shares">
               <span>{t('sharesCommitted', { n: team.sharesCommitted })}</span>
-              <Progress percent={team.sharesCommitted} size="small" showInfo={false} />
+              <Progress percent={team.sharesCommitted} size="small" showInfo={false} aria-label={t('sharesCommitted', { n: team.sharesCommitted })} />
             </div>
             {isLead && active && (
               <Space wrap className="need-actions">
