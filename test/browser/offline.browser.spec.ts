@@ -5,10 +5,10 @@
  * reload, and a need posted offline waits in the outbox as 待同步, across a reload too. Back online
  * it is sent with the Idempotency-Key it was kept with (已同步): the store holds one need for it, and
  * sending it again with that key makes no second one. A command the API refuses is shown as 失败 with
- * the API's own message.
+ * the API's own message. A delivery confirmed where the signal dropped waits in the outbox the same way.
  */
 import type { Page } from '../../apps/console/node_modules/playwright-core';
-import { actAs } from '../support/embedded-app';
+import { actAs, futureDate } from '../support/embedded-app';
 import { choose, newPage, Running, settled, startConsole } from './support/browser';
 import { signIn, TOWN } from './support/needs-journey';
 
@@ -150,6 +150,60 @@ describe('the console offline', () => {
     // Still there after a reload: never dropped silently.
     await page.reload();
     await row.getByText(`失败（${detail}）`).waitFor();
+    await context.close();
+  });
+
+  it('keeps deliveries confirmed without a network in the outbox: one confirmed once back online, one a colleague confirmed meanwhile shown as a conflict', async () => {
+    const { app } = running;
+    const villages = (await app.http().get(`/api/regions/${TOWN}`).expect(200)).body.children as Array<{ code: string; name: string }>;
+    const coordinator = await actAs(app, { id: 'test-offline-coordinator', role: 'coordinator', scope: TOWN });
+    const staff = await actAs(app, { id: 'test-offline-org', role: 'organization', organizationId: 'org-gz-charity' });
+    const TITLE = `村小课桌椅 ${Date.now()}`;
+    const need = await app.http().post('/api/needs').set(coordinator)
+      .send({ villageCode: villages[1].code, title: TITLE, category: 'education', publish: true, lineItems: [{ kind: 'goods', description: '课桌椅', unit: '套', quantity: 10 }] }).expect(201);
+    const needId = need.body.needId as string;
+    await app.projections.waitFor(need.body.position);
+    const offered = await app.http().post(`/api/needs/${needId}/commitments`).set(staff)
+      .send({ organizationId: 'org-gz-charity', organizationName: '广州市慈善会', items: [{ lineItemId: 'L1', quantity: 10 }], promisedBy: futureDate(20) }).expect(201);
+    const cid = offered.body.commitmentId as string;
+    await app.projections.waitFor((await app.http().post(`/api/needs/${needId}/commitments/${cid}/accept`).set(coordinator).expect(200)).body.position);
+    const deliveryIds: string[] = [];
+    for (const ref of ['files/desks-1.jpg', 'files/desks-2.jpg']) {
+      const delivered = await app.http().post(`/api/needs/${needId}/commitments/${cid}/deliveries`).set(staff)
+        .send({ items: [{ lineItemId: 'L1', quantity: 5 }], evidence: [{ kind: 'photo', ref }] }).expect(201);
+      deliveryIds.push(delivered.body.deliveryId);
+      await app.projections.waitFor(delivered.body.position);
+    }
+    const confirmed = async () => (await app.store.readStream(`need-${needId}`)).filter((e) => e.type === 'DeliveryConfirmed').map((e) => (e.data as { deliveryId: string }).deliveryId);
+
+    const { context, page } = await newPage(running);
+    await signIn(page, 'coordinator');
+    await page.waitForURL('**/mine');
+    await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 30_000 });
+    const tasks = page.getByTestId('task-delivery').filter({ hasText: TITLE });
+    await tasks.nth(1).waitFor();
+    await settled(page);
+
+    // The signal drops while the page is open: each confirmation is kept, its dialog closes.
+    await context.setOffline(true);
+    for (const n of [0, 1]) {
+      await tasks.nth(n).getByTestId('task-confirm').click();
+      await page.getByTestId('confirm-dialog-submit').click();
+      await page.getByTestId('confirm-dialog').waitFor({ state: 'hidden' });
+    }
+    const items = page.getByTestId('outbox-item').filter({ hasText: TITLE });
+    await items.nth(1).getByText('待同步').waitFor();
+    await items.nth(0).getByText('待同步').waitFor();
+    expect(await confirmed()).toEqual([]);
+    const kept = (await outbox(page)).map((item) => item.command.path.split('/deliveries/')[1].replace('/confirm', ''));
+    expect([...kept].sort()).toEqual([...deliveryIds].sort());
+
+    // Meanwhile a colleague confirms the second one kept.
+    await app.http().post(`/api/needs/${needId}/commitments/${cid}/deliveries/${kept[1]}/confirm`).set(coordinator).send({}).expect(200);
+    await context.setOffline(false);
+    await items.nth(0).getByText('已同步').waitFor();
+    await items.nth(1).getByText('失败（该交付已确认 (this delivery is already confirmed)）').waitFor();
+    expect((await confirmed()).sort()).toEqual([...deliveryIds].sort());
     await context.close();
   });
 });
