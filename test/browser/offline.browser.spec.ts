@@ -100,6 +100,16 @@ describe('the console offline', () => {
     await page.getByTestId('need-title-input').waitFor();
     expect(await page.getByTestId('draft-restored').count()).toBe(0);
     expect(await page.getByTestId('need-title-input').inputValue()).toBe('');
+    // A draft the person does not want: 丢弃草稿 empties the form, and a reload brings nothing back.
+    await page.getByTestId('need-title-input').fill('不要了的草稿');
+    await page.reload();
+    await page.getByTestId('draft-restored').waitFor();
+    await page.getByTestId('discard-draft').click();
+    await page.getByTestId('draft-restored').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('need-title-input').inputValue()).toBe('');
+    await page.reload();
+    await page.getByTestId('need-title-input').waitFor();
+    expect(await page.getByTestId('draft-restored').count()).toBe(0);
 
     // Back online: sent by itself, with the key it was kept with.
     await context.setOffline(false);
