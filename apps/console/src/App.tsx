@@ -4,13 +4,14 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { I18nProvider, Lang, storedLang, useI18n } from './i18n';
 import { actsForOrganization, AuthProvider, useActor, useAuth } from './auth';
 import { ROLE_LABELS } from './labels';
 import { AUDIT_ROLES } from './components/AuditOnly';
 import { Login } from './pages/Login';
+import { flush, useOutbox } from './outbox';
 
 // Every page but the sign-in loads on first use: a phone on a weak signal downloads only the pages
 // its person opens (a coordinator never loads the bureau's charts or the auditor's trace).
@@ -33,6 +34,7 @@ const DisclosureIndex = lazy(() => import('./pages/DisclosureIndex').then((m) =>
 const NeedDisclosurePage = lazy(() => import('./pages/Disclosure').then((m) => ({ default: m.NeedDisclosurePage })));
 const OrganizationDisclosurePage = lazy(() => import('./pages/Disclosure').then((m) => ({ default: m.OrganizationDisclosurePage })));
 const AuditTrace = lazy(() => import('./pages/AuditTrace').then((m) => ({ default: m.AuditTrace })));
+const OutboxPanel = lazy(() => import('./components/OutboxPanel').then((m) => ({ default: m.OutboxPanel })));
 const Bureau = lazy(() => import('./pages/Bureau').then((m) => ({ default: m.Bureau })));
 
 const setDayjsLocale = (lang: Lang) => dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
@@ -139,6 +141,34 @@ function Home() {
   return <Navigate to="/needs" replace />;
 }
 
+/**
+ * The outbox (commands made offline): sent when the console starts and whenever the browser is back
+ * online; its panel shows while it holds anything, or while the browser is offline.
+ */
+function Outbox() {
+  const actor = useActor();
+  const items = useOutbox(actor.id);
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const update = () => {
+      setOnline(navigator.onLine);
+      if (navigator.onLine && actor.id) flush(actor.id);
+    };
+    update();
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    };
+  }, [actor.id]);
+  return items.length > 0 || !online ? (
+    <Suspense fallback={null}>
+      <OutboxPanel />
+    </Suspense>
+  ) : null;
+}
+
 function NotFound() {
   const { t } = useI18n();
   return <Result status="404" title="404" extra={<Link to="/">{t('navHome')}</Link>} />;
@@ -184,6 +214,7 @@ function Shell() {
               publicRoutes
             ) : session ? (
               <Suspense fallback={<Skeleton active />}>
+              <Outbox />
               <Routes>
                 <Route path="/" element={<Home />} />
                 <Route path="/login" element={<Home />} />

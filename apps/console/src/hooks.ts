@@ -46,7 +46,9 @@ export function useCommand() {
     },
     [actor.id],
   );
-  return { run, pending };
+  /** The Idempotency-Key of the last attempt that failed: a command kept for later is sent with it. */
+  const failedKey = useCallback(() => last.current?.key, []);
+  return { run, pending, failedKey };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,3 +8,11 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+
+// Installable and opens offline: the service worker (sw/sw.ts, built into dist/sw.js) precaches the
+// console. Production builds only: in `npm run dev` vite serves the sources, which it would hide.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+  });
+}

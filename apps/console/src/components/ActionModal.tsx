@@ -2,8 +2,10 @@ import { Form, FormInstance, Modal, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
 import { ReactNode, useEffect, useRef, useState } from 'react';
 import { ApiCommand, ApiError, CommandResult } from '../api';
+import { useActor } from '../auth';
 import { useCommand } from '../hooks';
 import { useI18n } from '../i18n';
+import { enqueue, isOffline } from '../outbox';
 import { ErrorAlert } from './common';
 
 /** A mistake found before sending, worded like the API's messages: "中文 (english)". */
@@ -27,6 +29,8 @@ export interface ActionModalProps<V> {
   width?: number;
   initialValues?: Partial<V>;
   children?: (form: FormInstance<V>) => ReactNode;
+  /** Without a network the command waits in the outbox (src/outbox.ts), listed with this label, and the dialog closes. */
+  queueOffline?: string;
 }
 
 /**
@@ -47,10 +51,12 @@ export function ActionModal<V extends object>({
   width = 560,
   initialValues,
   children,
+  queueOffline,
 }: ActionModalProps<V>) {
   const { t } = useI18n();
   const [form] = Form.useForm<V>();
-  const { run, pending } = useCommand();
+  const actor = useActor();
+  const { run, pending, failedKey } = useCommand();
   const [error, setError] = useState<unknown>();
   const errorRef = useRef<HTMLDivElement>(null);
   // The answer is said where the person is looking: a long dialog (a team's shares on a phone) is
@@ -69,11 +75,20 @@ export function ActionModal<V extends object>({
       return;
     }
     setError(undefined);
+    let made: ApiCommand | undefined;
+    const queue = (key?: string) => {
+      enqueue(actor.id, made!, queueOffline!, key);
+      form.resetFields();
+      onClose();
+    };
     try {
-      const result = await run(command(values));
+      made = command(values);
+      if (queueOffline && !navigator.onLine) return queue();
+      const result = await run(made);
       form.resetFields();
       onDone(result);
     } catch (failure) {
+      if (queueOffline && made && isOffline(failure)) return queue(failedKey());
       setError(failure);
     }
   };

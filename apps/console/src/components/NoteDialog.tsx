@@ -89,6 +89,8 @@ export function NoteDialog({ need, dialog, onClose, onDone }: DialogProps) {
       onDone={onDone}
       width={evidence ? 680 : undefined}
       command={(v) => command((withNote && v.note?.trim()) || undefined, (needsReason && v.reason?.trim()) || undefined)}
+      // A delivery is often confirmed where it arrived, in a village with no signal: kept and sent later.
+      queueOffline={dialog.type === 'confirm' ? `${t('confirmDelivery')}${t('colon')}${need.title}` : undefined}
     >
       {() => (
         <>

@@ -40,4 +40,16 @@ export const COMMON_MESSAGES = {
   standingAbnormal: ['活动异常', 'Listed abnormal'],
   standingDeregistered: ['已注销', 'Deregistered'],
   allVillages: ['全部村（社区）', 'All villages'],
+
+  // offline: the need form's draft, the outbox of commands made without a network
+  draftRestored: ['已恢复上次未提交的草稿（保存在本机）。', 'The draft you had not sent is back (kept on this device).'],
+  discardDraft: ['丢弃草稿', 'Discard the draft'],
+  outboxTitle: ['离线提交', 'Sent while offline'],
+  outboxOffline: ['当前没有网络：提交的内容保存在本机，联网后自动发送。', 'No network: what you submit is kept on this device and sent once you are online.'],
+  outboxPending: ['待同步', 'Waiting to send'],
+  outboxSynced: ['已同步', 'Sent'],
+  outboxFailed: ['失败', 'Refused'],
+  outboxSyncNow: ['立即同步', 'Send now'],
+  outboxDismiss: ['移除', 'Remove'],
+  outboxOpen: ['查看', 'Open'],
 } as const satisfies Record<string, readonly [string, string]>;

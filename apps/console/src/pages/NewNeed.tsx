@@ -4,6 +4,8 @@ import dayjs, { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, CommandResult, get, Need, post } from '../api';
+import { discardDraft, draftKey, keepDraft, restoreDraft } from '../needDraft';
+import { enqueue, isOffline } from '../outbox';
 import { ErrorAlert, PageTitle } from '../components/common';
 import { RegionPicker, regionPath } from '../components/RegionPicker';
 import { unitLabel, useCommand, yuanToFen } from '../hooks';
@@ -33,28 +35,8 @@ interface NeedFormValues {
   autoAccept?: boolean;
 }
 
-const KEPT = 'shecun.needForm';
 const MAX_FEN = 1_000_000_000_000;
 const EMPTY_ITEM: LineItemValues = { kind: 'goods' };
-
-/** What the user typed, kept across a reload (and of course across a failed submit). */
-function restore(key: string): Partial<NeedFormValues> | undefined {
-  try {
-    const kept = JSON.parse(sessionStorage.getItem(key) ?? 'null');
-    if (!kept || typeof kept !== 'object') return undefined;
-    return { ...kept, dueDate: kept.dueDate ? dayjs(kept.dueDate) : undefined };
-  } catch {
-    return undefined;
-  }
-}
-
-function keep(key: string, values: NeedFormValues) {
-  try {
-    sessionStorage.setItem(key, JSON.stringify({ ...values, dueDate: values.dueDate ? values.dueDate.format('YYYY-MM-DD') : undefined }));
-  } catch {
-    /* storage full or private mode */
-  }
-}
 
 function LineItemFields({ name, index, form, onRemove, removable }: { name: number; index: number; form: FormInstance<NeedFormValues>; onRemove: () => void; removable: boolean }) {
   const { t, lang, pick } = useI18n();
@@ -187,20 +169,19 @@ function formValuesOf(need: Need): NeedFormValues {
 }
 
 /** The guided form: post a need (`need` absent) or revise one. */
-function NeedForm({ need, onReload }: { need?: Need; onReload?: () => void }) {
+function NeedForm({ need, onReload, onDiscard }: { need?: Need; onReload?: () => void; onDiscard?: () => void }) {
   const { t, pick } = useI18n();
   const actor = useActor();
   const navigate = useNavigate();
   const [form] = Form.useForm<NeedFormValues>();
-  const { run, pending } = useCommand();
+  const { run, pending, failedKey } = useCommand();
   const [error, setError] = useState<unknown>();
   const [submitting, setSubmitting] = useState<'publish' | 'draft' | 'revise' | null>(null);
   const errorRef = useRef<HTMLDivElement>(null);
-  const keptKey = need ? `${KEPT}.${need.id}.${need.revision}` : `${KEPT}.new`;
+  const keptKey = draftKey(actor.id, need);
   const scopePath = actor.scope ? regionPath(actor.scope) : [];
-  const initial = useRef<Partial<NeedFormValues>>(
-    restore(keptKey) ?? (need ? formValuesOf(need) : { region: scopePath, lineItems: [EMPTY_ITEM], autoAccept: false }),
-  );
+  const [restored] = useState(() => restoreDraft<NeedFormValues>(keptKey));
+  const initial = useRef<Partial<NeedFormValues>>(restored ?? (need ? formValuesOf(need) : { region: scopePath, lineItems: [EMPTY_ITEM], autoAccept: false }));
   const coordinator = actor.role === 'coordinator';
   const locked = need ? 4 : Math.min(scopePath.length, 4);
   const values = Form.useWatch([], form);
@@ -226,13 +207,23 @@ function NeedForm({ need, onReload }: { need?: Need; onReload?: () => void }) {
     }
     setError(undefined);
     setSubmitting(kind);
+    const posted = need ? undefined : post('/api/needs', { villageCode: values.region![3], ...fields(values), publish: kind === 'publish' });
+    // Without a network a new need waits in the outbox (sent when back online), with the key of
+    // the attempt that may have reached the API before the connection dropped.
+    const queue = (key?: string) => {
+      enqueue(actor.id, posted!, values.title!.trim(), key);
+      discardDraft(keptKey);
+      navigate('/mine');
+    };
     try {
+      if (posted && !navigator.onLine) return queue();
       const result = need
         ? await run<CommandResult>(post('/api/needs/{id}/revise', { id: need.id }, { ...fields(values), reason: values.reason!.trim() }), { ifMatch: need.revision })
-        : await run<CommandResult>(post('/api/needs', { villageCode: values.region![3], ...fields(values), publish: kind === 'publish' }));
-      sessionStorage.removeItem(keptKey);
+        : await run<CommandResult>(posted!);
+      discardDraft(keptKey);
       navigate(`/needs/${result.needId}`, { state: { minPosition: result.position } });
     } catch (failure) {
+      if (posted && isOffline(failure)) return queue(failedKey());
       setError(failure);
     } finally {
       setSubmitting(null);
@@ -247,11 +238,21 @@ function NeedForm({ need, onReload }: { need?: Need; onReload?: () => void }) {
         <Progress percent={progress} size="small" showInfo={false} />
         <span className="small secondary" data-testid="form-progress-text">{t(need ? 'stepsDone' : 'requiredPartsDone', { n: steps.filter(Boolean).length, total: steps.length })}</span>
       </div>
+      {restored && !need && (
+        <Alert
+          type="info"
+          showIcon
+          title={t('draftRestored')}
+          style={{ marginBottom: 16 }}
+          data-testid="draft-restored"
+          action={<Button size="small" onClick={() => (discardDraft(keptKey), onDiscard?.())} data-testid="discard-draft">{t('discardDraft')}</Button>}
+        />
+      )}
       <Form<NeedFormValues>
         form={form}
         layout="vertical"
         initialValues={initial.current}
-        onValuesChange={(_, all) => keep(keptKey, all)}
+        onValuesChange={(_, all) => keepDraft(keptKey, all)}
         scrollToFirstError={{ behavior: 'smooth', block: 'center' }}
         data-testid="need-form"
       >
@@ -367,7 +368,9 @@ function NeedForm({ need, onReload }: { need?: Need; onReload?: () => void }) {
 }
 
 export function NewNeed() {
-  return <NeedForm />;
+  // Discarding the draft opens the form afresh.
+  const [round, setRound] = useState(0);
+  return <NeedForm key={round} onDiscard={() => setRound((n) => n + 1)} />;
 }
 
 export function ReviseNeed() {
