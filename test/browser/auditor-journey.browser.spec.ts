@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '../../apps/console/node_modules/playwright-core';
 import { expectNoSeriousViolations } from './support/axe';
-import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, startConsole } from './support/browser';
+import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, signIn, startConsole } from './support/browser';
 import { actAs, staffOf, userIdOf } from '../support/embedded-app';
 import { DONOR_NAME, DonationChain, FOUNDATION, FOUNDATION_NAME, FUND_NAME, HUB, HUB_NAME, HUB_STAFF, NEED_TITLE, setUpDonationChain } from './support/donations';
 
@@ -25,12 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await running?.close();
 });
-
-async function signIn(page: Page, account: string) {
-  await page.goto('/');
-  await page.getByTestId(`demo-${account}`).click();
-  await page.getByTestId('user-menu').waitFor();
-}
 
 /** The texts ECharts drew into the Sankey's SVG. */
 const sankeyTexts = async (page: Page) => (await page.getByTestId('sankey').locator('svg text').allTextContents()).join('');

@@ -9,7 +9,7 @@ import { bootstrapAdministrator } from '@shecun/identity';
 import { actAs, futureDate, staffOf } from '../support/embedded-app';
 import { registerOrganizations } from '../support/organizations';
 import { expectNoSeriousViolations } from './support/axe';
-import { ARTIFACTS, choose, DESKTOP, newPage, Running, screenshots, sees, settled, startConsole } from './support/browser';
+import { ARTIFACTS, choose, DESKTOP, newPage, Running, screenshots, sees, settled, signIn, startConsole } from './support/browser';
 
 const PAIRING_ORG = 'org-web-qy-volunteers';
 const PAIRING_ORG_NAME = '清远市连南瑶族自治县青年志愿者协会';
@@ -37,12 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await running?.close();
 });
-
-async function signIn(page: Page, account: string) {
-  await page.goto('/');
-  await page.getByTestId(`demo-${account}`).click();
-  await page.getByTestId('user-menu').waitFor();
-}
 
 describe('the bureau desk in the console', () => {
   let bureau: Page;

@@ -7,7 +7,6 @@
  * progress shown; a dropped connection is tried again by itself, and offered to 重试 by hand when
  * it keeps dropping; the dialog does not submit while a file is on its way.
  */
-import type { Page } from '../../apps/console/node_modules/playwright-core';
 import { RegionsService } from '@shecun/regions';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +14,7 @@ import { join } from 'node:path';
 import { photoWithGps } from '../../libs/evidence/src/testing/fixtures';
 import { actAs, futureDate } from '../support/embedded-app';
 import sharp from 'sharp';
-import { ARTIFACTS, DESKTOP, newPage, PHONE, Running, screenshots, sees, startConsole } from './support/browser';
+import { ARTIFACTS, DESKTOP, newPage, PHONE, Running, screenshots, sees, signIn, startConsole } from './support/browser';
 
 const TITLE = '村委会档案柜（证明材料测试）';
 const ORG = 'org-gz-charity'; // the demo org-staff account's organization
@@ -27,12 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await running?.close();
 });
-
-async function signIn(page: Page, account: string) {
-  await page.goto('/');
-  await page.getByTestId(`demo-${account}`).click();
-  await page.getByTestId('user-menu').waitFor();
-}
 
 describe('evidence files in the console', () => {
   let needId = '';

@@ -7,7 +7,7 @@
  */
 import type { Page } from '../../apps/console/node_modules/playwright-core';
 import { expectNoSeriousViolations } from './support/axe';
-import { ARTIFACTS, DESKTOP, newPage, Running, settled, startConsole } from './support/browser';
+import { ARTIFACTS, DESKTOP, newPage, Running, settled, signIn, startConsole } from './support/browser';
 
 let running: Running;
 
@@ -18,12 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await running?.close();
 });
-
-async function signIn(page: Page, account: string) {
-  await page.goto('/');
-  await page.getByTestId(`demo-${account}`).click();
-  await page.getByTestId('user-menu').waitFor();
-}
 
 interface Box {
   name: string;

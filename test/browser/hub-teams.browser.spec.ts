@@ -11,7 +11,7 @@
 import type { Locator, Page } from '../../apps/console/node_modules/playwright-core';
 import { actAs, futureDate, TestActor } from '../support/embedded-app';
 import { expectNoSeriousViolations } from './support/axe';
-import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, startConsole } from './support/browser';
+import { ARTIFACTS, choose, DESKTOP, newPage, PHONE, Running, screenshots, sees, settled, signIn, startConsole } from './support/browser';
 
 const NEED_TITLE = '三排镇留守儿童课后托管';
 const TEAM_TITLE = '三排镇教育关爱组团帮扶';
@@ -54,12 +54,6 @@ async function waitInView(locator: Locator) {
     if (Date.now() > deadline) throw new Error(`not in view: top ${box.top}, bottom ${box.bottom}, window ${box.height}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-async function signIn(page: Page, account: string) {
-  await page.goto('/');
-  await page.getByTestId(`demo-${account}`).click();
-  await page.getByTestId('user-menu').waitFor();
 }
 
 /** Whether the running API offers team suggestions (the matching context). */

@@ -5,12 +5,11 @@
  * and records nothing; the saved choice is one event of theirs; a need published for the
  * organization (outside those quiet hours) arrives by e-mail and shows as 已送达 in their log.
  */
-import type { Page } from '../../apps/console/node_modules/playwright-core';
 import { userIdFor } from '@shecun/identity';
 import { RegionsService } from '@shecun/regions';
 import { actAs, COORDINATOR, futureDate, withEnv } from '../support/embedded-app';
 import { startSmtpInbox } from '../support/smtp-inbox';
-import { choose, newPage, Running, screenshots, sees, settled, startConsole } from './support/browser';
+import { choose, newPage, Running, screenshots, sees, settled, signIn, startConsole } from './support/browser';
 
 const ORG = 'org-gz-charity'; // the demo org-staff account's organization
 const ADDRESS = 'zhang.san@example.org';
@@ -29,12 +28,6 @@ afterAll(async () => {
   restoreEnv();
   await inbox?.close();
 });
-
-async function signIn(page: Page, account: string) {
-  await page.goto('/');
-  await page.getByTestId(`demo-${account}`).click();
-  await page.getByTestId('user-menu').waitFor();
-}
 
 /** Quiet hours that start three hours from now (China time) and last two: the need below is sent at once. */
 const chinaHour = (new Date().getUTCHours() + 8) % 24;

@@ -3,9 +3,8 @@
  * the demo seed, read as its staff read them: what the page does and what each field means in plain
  * Chinese (and plain English), without the developers' words (webhook, HMAC, POST, backoff).
  */
-import type { Page } from '../../apps/console/node_modules/playwright-core';
 import { expectNoSeriousViolations } from './support/axe';
-import { DESKTOP, newPage, Running, screenshots, settled, startConsole } from './support/browser';
+import { DESKTOP, newPage, Running, screenshots, settled, signIn, startConsole } from './support/browser';
 
 let running: Running;
 
@@ -16,12 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await running?.close();
 });
-
-async function signIn(page: Page, account: string) {
-  await page.goto('/');
-  await page.getByTestId(`demo-${account}`).click();
-  await page.getByTestId('user-menu').waitFor();
-}
 
 const JARGON = /webhook|hmac|sha-?256|\bpost\b|退避|签名/i;
 

@@ -101,6 +101,13 @@ async function networkQuiet(page: Page): Promise<void> {
   }
 }
 
+/** Signs in with one of the demo seed's accounts (its button on the sign-in page) and waits for the console. */
+export async function signIn(page: Page, account: string): Promise<void> {
+  await page.goto('/');
+  await page.getByTestId(`demo-${account}`).click();
+  await page.getByTestId('user-menu').waitFor();
+}
+
 /** Waits until `text` is visible on the page. */
 export async function sees(page: Page, text: string | RegExp): Promise<void> {
   await page.getByText(text).first().waitFor({ state: 'visible' });

@@ -1,16 +1,12 @@
 /**
- * What the needs journey (test/browser/needs-journey*.browser.spec.ts) shares: signing in with a
- * demo account, and the API reads the journey checks the console against.
+ * What the needs journey (test/browser/needs-journey*.browser.spec.ts) shares: the API reads the
+ * journey checks the console against (and signing in with a demo account, from ./browser).
  */
-import type { Locator, Page } from '../../../apps/console/node_modules/playwright-core';
+import type { Locator } from '../../../apps/console/node_modules/playwright-core';
 import { actAs } from '../../support/embedded-app';
 import { Running } from './browser';
 
-export async function signIn(page: Page, account: string) {
-  await page.goto('/');
-  await page.getByTestId(`demo-${account}`).click();
-  await page.getByTestId('user-menu').waitFor();
-}
+export { signIn } from './browser';
 
 export interface NeedJson {
   id: string;
