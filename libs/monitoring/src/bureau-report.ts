@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, chinaDateTime, chinaToday, invalid } from '@shecun/core';
-import { moneyInRegion } from '@shecun/donations';
+import { moneyInRegion, MoneyInRegion } from '@shecun/donations';
 import { lackingItemsOf } from '@shecun/needs';
 import { RegionsService } from '@shecun/regions';
 import { DataSource } from 'typeorm';
@@ -101,7 +101,9 @@ export class BureauReports {
     const region = this.queries.region(actor, regionCode);
     const period = reportPeriod(periodKey);
     const dates = { region: region.code, period: period.kind, from: period.firstDate, to: period.lastDate };
-    const summary = await this.queries.summary(actor, dates);
+    // Every flow's state in the region, read once: the summary's money and the sub-regions' split of it.
+    const { parts } = await moneyInRegion(this.dataSource, region.code, this.regions.rootCode);
+    const summary = await this.queries.summary(actor, dates, parts);
     const t = summary.total;
     const { links: _links, ...needs } = t.needs;
     void _links;
@@ -117,19 +119,18 @@ export class BureauReports {
         keyVillageCoverage: t.coverage.villageCoverage,
       },
       money: { ...pick(t.donations), unallocatedReceivedFen: t.donations.unallocated?.receivedFen ?? null },
-      subRegions: await this.subRegions(actor, region, period),
+      subRegions: await this.subRegions(actor, region, period, parts),
       unmetNeeds: await this.unmetNeeds(region, period, now),
     };
   }
 
   /** One row per region one level down (all of them, zeros included), and 未分配 at the province. */
-  private async subRegions(actor: Actor, region: RegionRef, period: ReportPeriod): Promise<BureauReport['subRegions']> {
+  private async subRegions(actor: Actor, region: RegionRef, period: ReportPeriod, parts: MoneyInRegion['parts']): Promise<BureauReport['subRegions']> {
     const level = REGION_LEVELS[REGION_LEVELS.indexOf(region.level) + 1];
     if (!level) return { level: null, rows: [] };
     const figures = await this.queries.figures(actor, { region: region.code, level, period: period.kind, from: period.firstDate, to: period.lastDate });
     const byCode = new Map(figures.rows.map((r) => [r.region.code, r]));
     const money = new Map<string | null, MoneyFigures>();
-    const { parts } = await moneyInRegion(this.dataSource, region.code, this.regions.rootCode);
     const length = this.regions.children(region.code)[0]?.code.length ?? 0;
     for (const part of parts) {
       const day = chinaDate(part.at);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, forbidden, invalid, notFound, withinScope } from '@shecun/core';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
-import { eventsOfParts, moneyInRegion, signedAmount } from '@shecun/donations';
+import { eventsOfParts, moneyInRegion, MoneyInRegion, signedAmount } from '@shecun/donations';
 import { PairingsQueries, teamsWithin } from '@shecun/organizations';
 import { RegionsService } from '@shecun/regions';
 import { DataSource } from 'typeorm';
@@ -249,9 +249,10 @@ export class MonitoringQueries {
    * fen of value) by the counting rules — received from outside, transferred between
    * organizations, allocated, used, used with evidence and confirmed for its villages (at the
    * province also the unallocated part) — each with a link to the events behind it; with the
-   * current pairing coverage of its key villages and towns.
+   * current pairing coverage of its key villages and towns. `money`: the region's counted parts
+   * when the caller has read them already (the bureau report splits the same parts by sub-region).
    */
-  async summary(actor: Actor, filter: CohortFilter) {
+  async summary(actor: Actor, filter: CohortFilter, money?: MoneyInRegion['parts']) {
     const region = this.region(actor, filter.region);
     checkDates(filter);
     const f = { ...filter, region: region.code };
@@ -288,10 +289,10 @@ export class MonitoringQueries {
 
     // Donations, by the counting rules (libs/donations/src/counting.ts): each part of a gift counted
     // once, in the region of the village it is allocated to; unallocated parts at the province only.
-    const { parts: money } = await moneyInRegion(this.dataSource, region.code, this.regions.rootCode);
-    const donations = { ...zeroMoney(), flows: new Set(money.map((p) => p.flowId)).size };
+    const parts = money ?? (await moneyInRegion(this.dataSource, region.code, this.regions.rootCode)).parts;
+    const donations = { ...zeroMoney(), flows: new Set(parts.map((p) => p.flowId)).size };
     const unallocated = zeroMoney();
-    for (const part of money) {
+    for (const part of parts) {
       const key = inRange(part.at);
       if (!key) continue;
       const field = MONEY_FIELDS[part.figure];
