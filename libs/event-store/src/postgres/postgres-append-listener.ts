@@ -1,18 +1,22 @@
 /**
  * The LISTEN connection through which the PostgreSQL store hears of appends made by other
  * processes (the append transaction calls `pg_notify`, delivered on commit). A failed or lost
- * connection is retried after a delay; subscriptions poll meanwhile.
+ * connection is retried with the code base's back-off (0.5 s doubling to 30 s, reset once
+ * listening again); subscriptions poll meanwhile.
  */
+import { backoffDelay } from '@shecun/resilience';
 import { Client, ClientConfig } from 'pg';
 import { quoteIdent } from './postgres-events-table';
 
-/** Delay before reconnecting a failed or lost LISTEN connection (subscriptions poll meanwhile). */
-const LISTENER_RETRY_MS = 1000;
+/** Back-off of reconnects of a failed or lost LISTEN connection (subscriptions poll meanwhile). */
+export const LISTENER_BACKOFF = { minDelayMs: 500, maxDelayMs: 30_000 };
 
 export class AppendListener {
   private connection?: Client;
   private starting?: Promise<void>;
   private retry?: NodeJS.Timeout;
+  /** Failed attempts since the connection last listened: the back-off's step. */
+  private failures = 0;
 
   /**
    * @param onAppend called on every notification on `channel`, and once listening (appends committed
@@ -64,6 +68,7 @@ export class AppendListener {
       return;
     }
     this.connection = client;
+    this.failures = 0;
     // Appends committed while no listener was connected sent notifications nobody got.
     this.onAppend();
   }
@@ -77,13 +82,18 @@ export class AppendListener {
     this.scheduleRetry();
   }
 
+  /** The pause before the next attempt: doubles with each failure in a row, up to the ceiling. */
+  nextDelayMs(): number {
+    return backoffDelay(this.failures++, LISTENER_BACKOFF);
+  }
+
   private scheduleRetry(): void {
     if (this.isClosed()) return;
     clearTimeout(this.retry);
     this.retry = setTimeout(() => {
       this.starting = undefined;
       if (!this.isClosed()) void this.start();
-    }, LISTENER_RETRY_MS);
+    }, this.nextDelayMs());
     this.retry.unref();
   }
 }
