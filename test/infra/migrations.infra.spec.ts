@@ -33,6 +33,31 @@ describe('PostgreSQL migrations of the distributed topology', () => {
     }
   }, 60_000);
 
+  it.each([
+    ['projector read models', readModelDataSourceOptions],
+    ['needs service', needsServiceDataSourceOptions],
+    ['organizations service', organizationsServiceDataSourceOptions],
+    ['donations service', donationsServiceDataSourceOptions],
+    ['push service', pushServiceDataSourceOptions],
+  ])('%s: every migration undoes itself, back to an empty database', async (_name, optionsFor) => {
+    const db = await createTestDatabase('shecun_migrations');
+    try {
+      const dataSource = await new DataSource({ ...optionsFor(db.url), migrationsRun: true } as DataSourceOptions).initialize();
+      try {
+        const applied = dataSource.migrations.length;
+        expect(applied).toBeGreaterThan(0);
+        for (let i = 0; i < applied; i++) await dataSource.undoLastMigration();
+        const tables = await dataSource.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`);
+        expect(tables).toEqual([]);
+        expect(await dataSource.query(`SELECT name FROM migrations`)).toEqual([]);
+      } finally {
+        await dataSource.destroy();
+      }
+    } finally {
+      await db.drop();
+    }
+  }, 60_000);
+
   it('needs service: adopts a database whose table an earlier version created with synchronize', async () => {
     const db = await createTestDatabase('shecun_migrations');
     try {

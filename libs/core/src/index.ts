@@ -1,6 +1,7 @@
 export * from './actor';
 export * from './domain-error';
 export * from './decider';
+export * from './ddl-migration';
 export * from './command-executor';
 export * from './snapshots';
 export * from './problem';
@@ -32,3 +33,4 @@ export * from '@shecun/resilience';
 export * from './prng';
 export * from './tracing';
 export * from './http/http-server-spans';
+export * from './http/idempotency.ddl';

@@ -22,3 +22,4 @@ export * from './identity.service';
 export * from './identity.controller';
 export * from './identity.module';
 export * from './context';
+export * from './identity.ddl';

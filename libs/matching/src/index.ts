@@ -7,3 +7,4 @@ export * from './matching.service';
 export * from './matching.controller';
 export * from './matching.module';
 export * from './context';
+export * from './matching.ddl';

@@ -28,3 +28,4 @@ export * from './teams.controller';
 export * from './context';
 export * from './published-organization';
 export * from './team-summaries';
+export * from './organizations.ddl';

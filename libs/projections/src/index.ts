@@ -17,3 +17,4 @@ export * from './row-fold';
 export * from './bulk-rows';
 export * from './projections-readiness';
 export * from './bus-rebuild';
+export * from './projections.ddl';
