@@ -44,7 +44,7 @@ export interface OutboxItem {
   state: OutboxState;
   /** Failed: the API's message. */
   reason?: string;
-  /** Synced: the need the command made, where it answered one. */
+  /** Synced: the need the command made, or the one it was about. */
   needId?: string;
   /** Files kept on this device for the command (its evidence). */
   files?: OutboxFile[];
@@ -155,7 +155,8 @@ export function flush(actorId: string): Promise<void> {
       try {
         const body = await withUploadedFiles(item);
         const result = await sendCommand<{ needId?: string }>({ path: item.command.path, body } as ApiCommand, { idempotencyKey: item.key });
-        update(item.key, { state: 'synced', needId: result?.needId, reason: undefined });
+        // The need to open: the one the command made, or the one its path names (an offer, a confirmation).
+        update(item.key, { state: 'synced', needId: result?.needId ?? /^\/api\/needs\/([^/]+)\//.exec(item.command.path)?.[1], reason: undefined });
         void forgetFilesOf(item);
       } catch (error) {
         if (error instanceof ApiError && error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 401) {
