@@ -5,7 +5,10 @@
  * reload, and a need posted offline waits in the outbox as 待同步, across a reload too. Back online
  * it is sent with the Idempotency-Key it was kept with (已同步): the store holds one need for it, and
  * sending it again with that key makes no second one. A command the API refuses is shown as 失败 with
- * the API's own message. A delivery confirmed where the signal dropped waits in the outbox the same way.
+ * the API's own message. A delivery confirmed where the signal dropped waits in the outbox the same way,
+ * with a photo taken there too: the shrunk photo is kept in IndexedDB across a reload, uploaded once
+ * on reconnect, and the one DeliveryConfirmed names the uploaded file. An organization's offers made
+ * offline are sent once back online; one on a need withdrawn meanwhile is shown as 失败 with the API's message.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
