@@ -5,9 +5,16 @@
  * reload, and a need posted offline waits in the outbox as 待同步, across a reload too. Back online
  * it is sent with the Idempotency-Key it was kept with (已同步): the store holds one need for it, and
  * sending it again with that key makes no second one. A command the API refuses is shown as 失败 with
- * the API's own message. A delivery confirmed where the signal dropped waits in the outbox the same way.
+ * the API's own message. A delivery confirmed where the signal dropped waits in the outbox the same way,
+ * with a photo taken there too: the shrunk photo is kept in IndexedDB across a reload, uploaded once
+ * on reconnect, and the one DeliveryConfirmed names the uploaded file. An organization's offers made
+ * offline are sent once back online; one on a need withdrawn meanwhile is shown as 失败 with the API's message.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from '../../apps/console/node_modules/playwright-core';
+import { photoWithGps } from '../../libs/evidence/src/testing/fixtures';
 import { actAs, futureDate } from '../support/embedded-app';
 import { choose, newPage, Running, settled, startConsole } from './support/browser';
 import { signIn, TOWN } from './support/needs-journey';
@@ -28,7 +35,22 @@ interface KeptItem {
   command: { path: string; body: Record<string, unknown> };
   state: string;
   reason?: string;
+  files?: Array<{ id: string; name: string; sha256?: string }>;
 }
+
+/** The files the outbox keeps on this device (IndexedDB), as name, type and size. */
+const keptFiles = async (page: Page): Promise<Array<{ name: string; type: string; size: number }>> =>
+  page.evaluate(`new Promise((resolve, reject) => {
+    const opening = indexedDB.open('shecun.outbox-files');
+    opening.onerror = () => reject(opening.error);
+    opening.onsuccess = () => {
+      const db = opening.result;
+      if (!db.objectStoreNames.contains('files')) return resolve([]);
+      const all = db.transaction('files').objectStore('files').getAll();
+      all.onsuccess = () => resolve(all.result.map((f) => ({ name: f.name, type: f.type, size: f.size })));
+      all.onerror = () => reject(all.error);
+    };
+  })`);
 
 const outbox = async (page: Page): Promise<KeptItem[]> => JSON.parse((await page.evaluate(`localStorage.getItem('shecun.outbox')`)) ?? '[]');
 
@@ -214,6 +236,176 @@ describe('the console offline', () => {
     await items.nth(0).getByText('已同步').waitFor();
     await items.nth(1).getByText('失败（该交付已确认 (this delivery is already confirmed)）').waitFor();
     expect((await confirmed()).sort()).toEqual([...deliveryIds].sort());
+    await context.close();
+  });
+
+  it('coordinator offline: posts a need and confirms a delivery with a photo, reloads, and back online each is applied once, the photo uploaded once', async () => {
+    const { app } = running;
+    const villages = (await app.http().get(`/api/regions/${TOWN}`).expect(200)).body.children as Array<{ code: string; name: string }>;
+    const coordinator = await actAs(app, { id: 'test-offline-coordinator', role: 'coordinator', scope: TOWN });
+    const staff = await actAs(app, { id: 'test-offline-org', role: 'organization', organizationId: 'org-gz-charity' });
+    // A delivery recorded by the organization, to be confirmed where it arrived.
+    const DELIVERED = `村卫生站药柜 ${Date.now()}`;
+    const need = await app.http().post('/api/needs').set(coordinator)
+      .send({ villageCode: villages[2].code, title: DELIVERED, category: 'education', publish: true, lineItems: [{ kind: 'goods', description: '药柜', unit: '个', quantity: 2 }] }).expect(201);
+    const needId = need.body.needId as string;
+    await app.projections.waitFor(need.body.position);
+    const offered = await app.http().post(`/api/needs/${needId}/commitments`).set(staff)
+      .send({ organizationId: 'org-gz-charity', organizationName: '广州市慈善会', items: [{ lineItemId: 'L1', quantity: 2 }], promisedBy: futureDate(20) }).expect(201);
+    const cid = offered.body.commitmentId as string;
+    await app.projections.waitFor((await app.http().post(`/api/needs/${needId}/commitments/${cid}/accept`).set(coordinator).expect(200)).body.position);
+    const delivered = await app.http().post(`/api/needs/${needId}/commitments/${cid}/deliveries`).set(staff)
+      .send({ items: [{ lineItemId: 'L1', quantity: 2 }], evidence: [{ kind: 'receipt', ref: '签收单 No.0451' }] }).expect(201);
+    const deliveryId = delivered.body.deliveryId as string;
+    await app.projections.waitFor(delivered.body.position);
+    const confirmations = async () => (await app.store.readStream(`need-${needId}`)).filter((e) => e.type === 'DeliveryConfirmed' && (e.data as { deliveryId: string }).deliveryId === deliveryId);
+    const photoPath = join(mkdtempSync(join(tmpdir(), 'shecun-offline-')), 'arrival.jpg');
+    writeFileSync(photoPath, await photoWithGps(2400, 1800));
+
+    const { context, page } = await newPage(running);
+    const uploads: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/evidence') uploads.push(request.url());
+    });
+    await signIn(page, 'coordinator');
+    // The need form through the worker once, so that it opens offline.
+    await page.goto('/needs/new');
+    await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 30_000 });
+    await page.reload();
+    await settled(page);
+    await page.goto('/mine');
+    const task = page.getByTestId('task-delivery').filter({ hasText: DELIVERED });
+    await task.waitFor();
+    await settled(page);
+
+    // No signal: the delivery is confirmed with a photo taken there, kept on this device.
+    await context.setOffline(true);
+    await task.getByTestId('task-confirm').click();
+    await page.getByTestId('confirm-evidence').locator('input[type=file]:not([capture])').setInputFiles(photoPath);
+    await page.getByTestId('evidence-kept').getByText('arrival.jpg').waitFor();
+    await page.getByTestId('confirm-dialog-submit').click();
+    await page.getByTestId('confirm-dialog').waitFor({ state: 'hidden' });
+    const confirmItem = page.getByTestId('outbox-item').filter({ hasText: DELIVERED });
+    await confirmItem.getByText('待同步').waitFor();
+
+    // And a need posted, still offline.
+    const TITLE = `离线登记的需求（带照片的确认）${Date.now()}`;
+    await page.goto('/needs/new');
+    await page.getByTestId('need-title-input').waitFor();
+    await choose(page, 'region-village', villages[0].name);
+    await page.getByTestId('need-title-input').fill(TITLE);
+    await choose(page, 'need-category', '教育帮扶');
+    await page.getByTestId('item-desc-0').fill('图书');
+    await page.getByTestId('item-quantity-0').fill('200');
+    await page.getByTestId('item-unit-0').fill('册');
+    await page.getByTestId('publish-now').click();
+    await page.waitForURL('**/mine');
+    const needItem = page.getByTestId('outbox-item').filter({ hasText: TITLE });
+    await needItem.getByText('待同步').waitFor();
+
+    // A reload offline: both still waiting, the photo still on this device (shrunk), nothing sent.
+    await page.reload();
+    await needItem.getByText('待同步').waitFor();
+    await confirmItem.getByText('待同步').waitFor();
+    await confirmItem.getByTestId('outbox-files').getByText('附 1 张照片').waitFor();
+    const kept = await outbox(page);
+    expect(kept.map((item) => item.state)).toEqual(['pending', 'pending']);
+    const keptConfirm = kept.find((item) => item.command.path.endsWith(`/deliveries/${deliveryId}/confirm`))!;
+    expect(keptConfirm.files).toEqual([expect.objectContaining({ name: 'arrival.jpg' })]);
+    expect(keptConfirm.files![0].sha256).toBeUndefined();
+    const photos = await keptFiles(page);
+    expect(photos).toEqual([expect.objectContaining({ name: 'arrival.jpg', type: 'image/jpeg' })]);
+    expect(photos[0].size).toBeLessThan((await photoWithGps(2400, 1800)).length);
+    expect(uploads).toEqual([]);
+    expect(await confirmations()).toHaveLength(0);
+    expect((await needEvents(TITLE)).drafted).toHaveLength(0);
+
+    // Back online: the photo is uploaded, then the confirmation and the need are sent, each once.
+    await context.setOffline(false);
+    await confirmItem.getByText('已同步').waitFor();
+    await needItem.getByText('已同步').waitFor();
+    const events = await needEvents(TITLE);
+    expect(events.drafted).toHaveLength(1);
+    expect(events.published).toHaveLength(1);
+    const [confirmation] = await confirmations();
+    expect(await confirmations()).toHaveLength(1);
+    expect(uploads).toHaveLength(1);
+    const synced = (await outbox(page)).find((item) => item.key === keptConfirm.key)!;
+    expect(synced.state).toBe('synced');
+    const sha256 = synced.files![0].sha256!;
+    expect(sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(confirmation.data).toMatchObject({ deliveryId, evidence: [{ kind: 'photo', file: { sha256, mediaType: 'image/jpeg', visibility: 'internal' } }] });
+    // The file is the need's evidence now, served to those who may see the need; gone from this device.
+    const file = await app.http().get(`/api/needs/${needId}/evidence/${sha256}`).set(coordinator).expect(200);
+    expect(file.headers['content-type']).toBe('image/jpeg');
+    expect(await keptFiles(page)).toEqual([]);
+
+    // Sent again with its key (an answer lost on the way back): no second confirmation, no second upload.
+    await page.evaluate(`localStorage.setItem('shecun.outbox', ${JSON.stringify(JSON.stringify([{ ...synced, state: 'pending' }]))})`);
+    await page.reload();
+    await confirmItem.getByText('已同步').waitFor();
+    expect(await confirmations()).toHaveLength(1);
+    expect(uploads).toHaveLength(1);
+    await context.close();
+  });
+
+  it('an organization’s offers made offline: one applied once back online, one on a need withdrawn meanwhile shown as 失败 with the API’s message', async () => {
+    const { app } = running;
+    const villages = (await app.http().get(`/api/regions/${TOWN}`).expect(200)).body.children as Array<{ code: string; name: string }>;
+    const coordinator = await actAs(app, { id: 'test-offline-coordinator', role: 'coordinator', scope: TOWN });
+    const stamp = Date.now();
+    const [TAKEN, WITHDRAWN] = [`村小图书角 ${stamp}`, `村小体育器材 ${stamp}`];
+    const needIds: string[] = [];
+    for (const title of [TAKEN, WITHDRAWN]) {
+      const made = await app.http().post('/api/needs').set(coordinator)
+        .send({ villageCode: villages[3].code, title, category: 'education', publish: true, lineItems: [{ kind: 'goods', description: '书架', unit: '个', quantity: 4 }] }).expect(201);
+      needIds.push(made.body.needId);
+      await app.projections.waitFor(made.body.position);
+    }
+    const offers = async (needId: string) => (await app.store.readStream(`need-${needId}`)).filter((e) => e.type === 'CommitmentOffered');
+
+    // Each need open in its own tab, then the signal drops: an offer made in each, both kept in the one outbox.
+    const { context, page } = await newPage(running);
+    await signIn(page, 'org-staff');
+    const other = await context.newPage();
+    other.setDefaultTimeout(20_000);
+    for (const [tab, needId] of [[page, needIds[0]], [other, needIds[1]]] as const) {
+      await tab.goto(`/needs/${needId}`);
+      await tab.getByTestId('take-need').waitFor();
+      await tab.waitForLoadState('networkidle');
+    }
+    await context.setOffline(true);
+    for (const tab of [page, other]) {
+      await tab.getByTestId('take-need').click();
+      await tab.getByTestId('commit-as').filter({ hasText: '广州市慈善会' }).waitFor();
+      await tab.getByTestId('all-L1').click();
+      await tab.getByTestId('commit-dialog-submit').click();
+      await tab.getByTestId('commit-dialog').waitFor({ state: 'hidden' });
+    }
+    await other.close();
+    const taken = page.getByTestId('outbox-item').filter({ hasText: TAKEN });
+    const refused = page.getByTestId('outbox-item').filter({ hasText: WITHDRAWN });
+    await taken.getByText('待同步').waitFor();
+    await refused.getByText('待同步').waitFor();
+    expect((await outbox(page)).map((item) => [item.state, item.command.path])).toEqual(needIds.map((id) => ['pending', `/api/needs/${id}/commitments`]));
+    expect(await offers(needIds[0])).toHaveLength(0);
+
+    // Meanwhile the coordinator withdraws the second need.
+    const withdrawn = await app.http().post(`/api/needs/${needIds[1]}/withdraw`).set(coordinator).send({ reason: '已由乡镇统一采购' }).expect(200);
+    await app.projections.waitFor(withdrawn.body.position);
+    await context.setOffline(false);
+    await taken.getByText('已同步').waitFor();
+    await refused.getByText('失败（需求状态为 withdrawn，不接受接单 (this need is not open for commitments)）').waitFor();
+    expect(await offers(needIds[0])).toHaveLength(1);
+    expect(await offers(needIds[1])).toHaveLength(0);
+
+    // The offer sent again with its key: still one; the refused one stays until it is read.
+    const [synced, failed] = await outbox(page);
+    await page.evaluate(`localStorage.setItem('shecun.outbox', ${JSON.stringify(JSON.stringify([{ ...synced, state: 'pending' }, failed]))})`);
+    await page.reload();
+    await taken.getByText('已同步').waitFor();
+    await refused.getByText(/^失败（需求状态为 withdrawn/).waitFor();
+    expect(await offers(needIds[0])).toHaveLength(1);
     await context.close();
   });
 });

@@ -12,7 +12,7 @@ import { registerOrganizations } from '../support/organizations';
  * Evidence files on the embedded app: an organization uploads a photo (re-encoded, GPS gone) and a
  * PDF, records a delivery and a donation use that reference them by SHA-256; the events record
  * hash, type, size, uploader and visibility; the coordinator sees the files (need detail, file and
- * thumbnail routes) before confirming; a use without evidence is confirmed only with a reason; the
+ * thumbnail routes) before confirming, and confirms with a photo of their own; a use without evidence is confirmed only with a reason; the
  * disclosure serves public files to anyone and internal ones to no one; a file replaced on disk is
  * named by the ledger check API and by `cli verify-ledger`. Refused uploads store and append nothing.
  */
@@ -86,8 +86,8 @@ describe('evidence files (embedded app)', () => {
     expect((await sharp(stored).metadata()).exif).toBeUndefined();
     // Another organization's staff do not see someone else's unreferenced upload.
     await t.http().get(`/api/evidence/${photo.sha256}`).set(await actAs(t, staffOf(OTHER_ORG))).expect(404);
-    // Coordinators do not upload.
-    await upload(coordinator, await png(), 'x.png').expect(403);
+    // Auditors do not upload (coordinators do: a photo with a delivery's confirmation).
+    await upload(await actAs(t, AUDITOR), await png(), 'x.png').expect(403);
     receipt = (await upload(org, pdf({ compress: true }), 'receipt.pdf').expect(201)).body;
     expect(receipt).toMatchObject({ mediaType: 'application/pdf' });
   });
@@ -151,7 +151,26 @@ describe('evidence files (embedded app)', () => {
     // Without a token: 401; a file the need does not reference: 404.
     await t.http().get(`/api/needs/${needId}/evidence/${photo.sha256}`).expect(401);
     await t.http().get(`/api/needs/${needId}/evidence/${receipt.sha256}`).set(coordinator).expect(404);
-    await t.http().post(`/api/needs/${needId}/commitments/${cid}/deliveries/${deliveryId}/confirm`).set(coordinator).send({ note: '已查看照片，验收无误' }).expect(200);
+  });
+
+  it('the coordinator confirms with a photo of their own: recorded in DeliveryConfirmed, added to the delivery’s evidence, served with it', async () => {
+    const confirmPath = `/api/needs/${needId}/commitments/${cid}/deliveries/${deliveryId}/confirm`;
+    const before = await t.eventCount();
+    await t.http().post(confirmPath).set(coordinator).send({ evidence: [{ kind: 'photo', sha256: '0'.repeat(64) }] }).expect(422);
+    expect(await t.eventCount()).toBe(before);
+    const own = (await upload(coordinator, await photoWithGps(800, 600), 'arrival.jpg').expect(201)).body as { sha256: string };
+    await t.http().post(confirmPath).set(coordinator).send({ note: '已查看照片，验收无误', evidence: [{ kind: 'photo', sha256: own.sha256 }] }).expect(200);
+    const confirmed = (await t.store.readStream(`need-${needId}`)).find((e) => e.type === 'DeliveryConfirmed')!;
+    expect(confirmed.data).toMatchObject({
+      deliveryId,
+      evidence: [{ kind: 'photo', ref: `sha256:${own.sha256}`, file: { sha256: own.sha256, mediaType: 'image/jpeg', uploadedBy: userIdOf(COORDINATOR), visibility: 'internal' } }],
+    });
+    expect(confirmed.data).not.toHaveProperty('noEvidenceReason');
+    await settle();
+    const delivery = (await t.http().get(`/api/needs/${needId}`).set(coordinator).expect(200)).body.commitments[0].deliveries[0];
+    expect(delivery.evidence.map((e: { file?: { sha256: string }; ref: string }) => e.file?.sha256 ?? e.ref)).toEqual([photo.sha256, '签收单 No.0012', own.sha256]);
+    const file = await t.http().get(`/api/needs/${needId}/evidence/${own.sha256}`).set(org).expect(200);
+    expect(sha256(file.body)).toBe(own.sha256);
   });
 
   it('a donation use with a public PDF: a use without evidence is confirmed only with a reason; the disclosure serves public files only', async () => {

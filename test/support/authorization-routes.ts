@@ -341,8 +341,8 @@ export const ROUTES: Record<string, RouteSpec> = {
   'POST /api/audit/ledger/checkpoints': { donation: 'received', request: () => ({ path: '/api/audit/ledger/checkpoints', body: { reason: '矩阵' } }), outcomes: expect_(403, { 'auditor:in': 'allow', 'auditor:out': 'allow', admin: 'allow' }) },
   'GET /api/audit/ledger/checkpoints/{id}': { request: () => ({ path: `/api/audit/ledger/checkpoints/${checkpoint.id}` }), outcomes: auditReaders },
   'POST /api/audit/ledger/verify': { request: () => ({ path: '/api/audit/ledger/verify', body: checkpoint }), outcomes: auditReaders },
-  // Evidence files: uploaded by organizations; read back by their uploader, or through the need or flow that references them.
-  'POST /api/evidence': { upload: () => png(), request: () => ({ path: '/api/evidence' }), outcomes: expect_('allow', { 'coordinator:in': 403, 'coordinator:out': 403, 'bureau:in': 403, 'bureau:out': 403, 'auditor:in': 403, 'auditor:out': 403 }) },
+  // Evidence files: uploaded by organizations and coordinators (a photo with a confirmation); read back by their uploader, or through the need or flow that references them.
+  'POST /api/evidence': { upload: () => png(), request: () => ({ path: '/api/evidence' }), outcomes: expect_('allow', { 'bureau:in': 403, 'bureau:out': 403, 'auditor:in': 403, 'auditor:out': 403 }) },
   'GET /api/evidence/{sha256}': { request: () => ({ path: `/api/evidence/${evidence.sha256}` }), outcomes: expect_(404, { 'organization:in': 'allow', admin: 'allow' }) },
   'GET /api/needs/{id}/evidence/{sha256}': { stage: 'delivered', request: (f) => ({ path: `/api/needs/${f.needId}/evidence/${evidence.sha256}?thumbnail=true` }), outcomes: expect_('allow') },
   'GET /api/donations/{id}/evidence/{sha256}': { donation: 'used', request: (f) => ({ path: `/api/donations/${f.flowId}/evidence/${evidence.sha256}` }), outcomes: notPartyToDonation },

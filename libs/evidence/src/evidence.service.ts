@@ -5,8 +5,11 @@ import { EvidenceFileRef, EvidenceVisibility, fileRef, referencedFiles, StoredFi
 import { evidenceMaxBytes, inspectUpload } from './inspect';
 import { EVIDENCE_STORAGE, EvidenceStorage, sha256Of } from './storage';
 
-/** Roles that upload evidence: the organizations that record deliveries, uses and receipts. */
-export const UPLOADER_ROLES = ['organization', 'hub', 'admin'];
+/**
+ * Roles that upload evidence: the organizations that record deliveries, uses and receipts, and the
+ * village coordinators who confirm deliveries with a photo of what arrived.
+ */
+export const UPLOADER_ROLES = ['organization', 'hub', 'coordinator', 'admin'];
 
 export interface UploadAnswer {
   sha256: string;
@@ -42,7 +45,7 @@ export class EvidenceService {
 
   /** Checks and stores an upload (nothing is stored when it is refused). */
   async upload(actor: Actor, bytes: Buffer | undefined, keepMetadata: boolean): Promise<UploadAnswer> {
-    if (!UPLOADER_ROLES.includes(actor.role)) throw forbidden('只有社会组织可以上传证明材料 (only organizations upload evidence)');
+    if (!UPLOADER_ROLES.includes(actor.role)) throw forbidden('只有社会组织和村协调员可以上传证明材料 (only organizations and coordinators upload evidence)');
     if (!bytes) throw invalid('请以 multipart/form-data 的 file 字段上传文件 (send the file as the multipart/form-data field "file")');
     const inspected = await inspectUpload(bytes, { maxBytes: this.maxBytes, keepMetadata });
     const uploadedAt = new Date().toISOString();

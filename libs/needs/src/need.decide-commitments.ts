@@ -107,11 +107,13 @@ export function decideCommitments(command: CommitmentCommand, state: NeedState, 
       if (!delivery) throw notFound(`交付 ${command.deliveryId} 不存在 (delivery not found)`);
       if (delivery.confirmedAt) throw conflict('该交付已确认 (this delivery is already confirmed)');
       const reason = command.reason?.trim() ?? '';
-      if (delivery.evidence.length === 0 && !reason) {
+      const brought = command.evidence ?? [];
+      if (delivery.evidence.length === 0 && brought.length === 0 && !reason) {
         throw invalid('该交付没有证明材料，确认前请说明原因 (this delivery has no evidence: state why you confirm it)', { deliveryId: delivery.id });
       }
-      const noEvidence = delivery.evidence.length === 0 ? { noEvidenceReason: reason } : {};
-      return [{ type: 'DeliveryConfirmed', data: { needId, commitmentId: commitment.id, deliveryId: delivery.id, note: command.note, ...noEvidence, confirmedAt: at } }];
+      const noEvidence = delivery.evidence.length === 0 && brought.length === 0 ? { noEvidenceReason: reason } : {};
+      const withEvidence = brought.length > 0 ? { evidence: brought } : {};
+      return [{ type: 'DeliveryConfirmed', data: { needId, commitmentId: commitment.id, deliveryId: delivery.id, note: command.note, ...noEvidence, ...withEvidence, confirmedAt: at } }];
     }
     case 'RequestHandover': {
       requireRole(actor, ORGANIZATION, '转交接单 (hand over commitments)');

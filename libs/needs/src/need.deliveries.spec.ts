@@ -188,5 +188,20 @@ describe('ConfirmDelivery', () => {
         .then([{ type: 'DeliveryConfirmed', data: { needId: NEED_ID, commitmentId: 'c1', deliveryId: 'd1', note: '已核对银行回单', noEvidenceReason: '现场验收，签收单原件存村委', confirmedAt: AT } }]);
       expect(stateOf([...CHARITY_ACCEPTED, withoutEvidence(), event]).commitments[0].deliveries[0].noEvidenceReason).toBe('现场验收，签收单原件存村委');
     });
+
+    it('the coordinator’s own photo is recorded with the confirmation and joins the delivery’s evidence; it stands for the reason', () => {
+      const photo = [{ kind: 'photo' as const, ref: `sha256:${FILE.sha256}`, file: { ...FILE, uploadedBy: 'coord-1', visibility: 'internal' as const } }];
+      const [event] = given(needDecider, [...CHARITY_ACCEPTED, withoutEvidence()])
+        .when(confirm({ evidence: photo }), ctx(coordinator))
+        .then([{ type: 'DeliveryConfirmed', data: { needId: NEED_ID, commitmentId: 'c1', deliveryId: 'd1', note: '已核对银行回单', evidence: photo, confirmedAt: AT } }]);
+      expect(stateOf([...CHARITY_ACCEPTED, withoutEvidence(), event]).commitments[0].deliveries[0].evidence).toEqual(photo);
+      const [added] = given(needDecider, RECORDED).when(confirm({ evidence: photo }), ctx(coordinator)).then([expect.objectContaining({ type: 'DeliveryConfirmed' }) as NeedEvent]);
+      expect(stateOf([...RECORDED, added]).commitments[0].deliveries[0].evidence).toEqual([{ kind: 'receipt', ref: '粤财社捐 No.44010012345' }, ...photo]);
+    });
+
+    it('a confirmation without photos records no evidence', () => {
+      const [event] = given(needDecider, RECORDED).when(confirm({ evidence: [] }), ctx(coordinator)).then([expect.objectContaining({ type: 'DeliveryConfirmed' }) as NeedEvent]);
+      expect(event.data).not.toHaveProperty('evidence');
+    });
   });
 });

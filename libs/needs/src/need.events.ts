@@ -60,8 +60,11 @@ export type DeliveryRecorded = DomainEvent<
 >;
 export type DeliveryConfirmed = DomainEvent<
   'DeliveryConfirmed',
-  /** noEvidenceReason: why the coordinator confirmed a delivery that has no evidence (absent otherwise). */
-  { needId: string; commitmentId: string; deliveryId: string; note: string; noEvidenceReason?: string; confirmedAt: string }
+  /**
+   * noEvidenceReason: why the coordinator confirmed a delivery that has no evidence (absent otherwise);
+   * evidence: what the coordinator brought with the confirmation (a photo of the arrival), absent when none.
+   */
+  { needId: string; commitmentId: string; deliveryId: string; note: string; noEvidenceReason?: string; evidence?: Evidence[]; confirmedAt: string }
 >;
 
 /** Claim hygiene (Crisis Cleanup): the holder hands an accepted commitment to another organization. */

@@ -94,7 +94,15 @@ export function evolveNeed(state: NeedState, event: NeedEvent): NeedState {
       return updateCommitment(state, event.data.commitmentId, (c) => ({
         ...c,
         deliveries: c.deliveries.map((d) =>
-          d.id === event.data.deliveryId ? { ...d, confirmedAt: event.data.confirmedAt, ...(event.data.noEvidenceReason ? { noEvidenceReason: event.data.noEvidenceReason } : {}) } : d,
+          d.id === event.data.deliveryId
+            ? {
+                ...d,
+                confirmedAt: event.data.confirmedAt,
+                ...(event.data.noEvidenceReason ? { noEvidenceReason: event.data.noEvidenceReason } : {}),
+                // The coordinator's own evidence joins the delivery's (shown and served with it).
+                ...(event.data.evidence?.length ? { evidence: [...d.evidence, ...event.data.evidence] } : {}),
+              }
+            : d,
         ),
       }));
   }

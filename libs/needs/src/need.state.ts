@@ -43,8 +43,8 @@ export type NeedCommand =
   | { type: 'DeclineCommitment'; commitmentId: string; reason: string }
   | { type: 'WithdrawCommitment'; commitmentId: string; reason: string }
   | { type: 'RecordDelivery'; commitmentId: string; deliveryId: string; items: ItemQuantity[]; evidence: Evidence[]; note: string }
-  /** reason: required when the delivery has no evidence, recorded in the event. */
-  | { type: 'ConfirmDelivery'; commitmentId: string; deliveryId: string; note: string; reason?: string }
+  /** reason: required when the delivery has no evidence, recorded in the event; evidence: the coordinator's own, added to the delivery's. */
+  | { type: 'ConfirmDelivery'; commitmentId: string; deliveryId: string; note: string; reason?: string; evidence?: Evidence[] }
   | {
       type: 'RequestHandover';
       commitmentId: string;

@@ -251,8 +251,9 @@ export class NeedsCommandController {
   @HttpCode(200)
   @ApiOperation({ summary: '确认交付 Confirm a delivery' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  confirm(@Param() { id, cid, did }: DeliveryParams, @Body() body: ConfirmDeliveryDto, @Command() ctx: CommandContext) {
-    return this.run(id, { type: 'ConfirmDelivery', commitmentId: cid, deliveryId: did, note: body.note ?? '', ...(body.reason?.trim() ? { reason: body.reason } : {}) }, ctx);
+  async confirm(@Param() { id, cid, did }: DeliveryParams, @Body() body: ConfirmDeliveryDto, @Command() ctx: CommandContext) {
+    const evidence = body.evidence?.length ? { evidence: await resolveEvidence(this.evidence, body.evidence) } : {};
+    return this.run(id, { type: 'ConfirmDelivery', commitmentId: cid, deliveryId: did, note: body.note ?? '', ...(body.reason?.trim() ? { reason: body.reason } : {}), ...evidence }, ctx);
   }
 }
 

@@ -115,6 +115,10 @@ export class ConfirmDeliveryDto extends NoteDto {
   @ApiPropertyOptional({ example: '现场验收，村民签收单原件存村委', description: 'Required when the delivery has no evidence: why it is confirmed anyway (recorded in the event)' })
   @IsOptional() @IsString() @HumanText({ multiline: true, blankAllowed: true }) @MaxLength(1000)
   reason?: string;
+
+  @ApiPropertyOptional({ type: () => [EvidenceDto], description: 'The coordinator\'s own evidence of the arrival (a photo taken where it arrived), added to the delivery\'s' })
+  @IsOptional() @ValidateNested({ each: true }) @Type(() => EvidenceDto) @ArrayMaxSize(20)
+  evidence?: EvidenceDto[];
 }
 
 export class ItemQuantityDto {

@@ -5,7 +5,7 @@ import { ApiCommand, ApiError, CommandResult } from '../api';
 import { useActor } from '../auth';
 import { useCommand } from '../hooks';
 import { useI18n } from '../i18n';
-import { enqueue, isOffline } from '../outbox';
+import { enqueue, flush, isOffline, LocalFile } from '../outbox';
 import { ErrorAlert } from './common';
 
 /** A mistake found before sending, worded like the API's messages: "中文 (english)". */
@@ -31,6 +31,11 @@ export interface ActionModalProps<V> {
   children?: (form: FormInstance<V>) => ReactNode;
   /** Without a network the command waits in the outbox (src/outbox.ts), listed with this label, and the dialog closes. */
   queueOffline?: string;
+  /**
+   * Files picked but not uploaded (a photo taken without a network): the command then always goes
+   * through the outbox with them (kept on this device, uploaded first), sent at once when online.
+   */
+  keepFiles?: LocalFile[];
 }
 
 /**
@@ -52,6 +57,7 @@ export function ActionModal<V extends object>({
   initialValues,
   children,
   queueOffline,
+  keepFiles = [],
 }: ActionModalProps<V>) {
   const { t } = useI18n();
   const [form] = Form.useForm<V>();
@@ -76,19 +82,20 @@ export function ActionModal<V extends object>({
     }
     setError(undefined);
     let made: ApiCommand | undefined;
-    const queue = (key?: string) => {
-      enqueue(actor.id, made!, queueOffline!, key);
+    const queue = async (key?: string) => {
+      await enqueue(actor.id, made!, queueOffline!, key, keepFiles);
       form.resetFields();
       onClose();
+      if (navigator.onLine) void flush(actor.id);
     };
     try {
       made = command(values);
-      if (queueOffline && !navigator.onLine) return queue();
+      if (queueOffline && (!navigator.onLine || keepFiles.length > 0)) return await queue();
       const result = await run(made);
       form.resetFields();
       onDone(result);
     } catch (failure) {
-      if (queueOffline && made && isOffline(failure)) return queue(failedKey());
+      if (queueOffline && made && isOffline(failure)) return await queue(failedKey());
       setError(failure);
     }
   };

@@ -95,6 +95,8 @@ export function CommitDialog({ need, onClose, onDone }: DialogProps) {
       initialValues={{ promisedBy: due }}
       onClose={onClose}
       onDone={onDone}
+      // An offer made where the signal dropped waits in the outbox with its key, sent once online.
+      queueOffline={`${t('commitTitle')}${t('colon')}${need.title}`}
       command={(v) => {
         const items = collectItems(need, v.qty);
         if (!actor.organizationId) throw new FormProblem('只有社会组织可以接单 (only an organization takes on a need)');

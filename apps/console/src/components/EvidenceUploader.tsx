@@ -14,6 +14,13 @@ export interface UploadedFile {
   shrunk?: { from: number; to: number };
 }
 
+/** A photo kept on this device to be uploaded later with its command (taken without a network). */
+export interface KeptFile {
+  key: number;
+  file: File;
+  shrunk?: UploadedFile['shrunk'];
+}
+
 /** A file on its way: shrinking, uploading (with the share sent), waiting to try again, or failed. */
 interface Pending {
   key: number;
@@ -35,7 +42,21 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * `files` is what the command will reference; `onPendingChange` tells the dialog how many are
  * still on their way (it does not submit before they arrive).
  */
-export function EvidenceUploader({ files, onChange, onPendingChange }: { files: UploadedFile[]; onChange: (files: UploadedFile[]) => void; onPendingChange?: (count: number) => void }) {
+export function EvidenceUploader({
+  files,
+  onChange,
+  onPendingChange,
+  keep,
+}: {
+  files: UploadedFile[];
+  onChange: (files: UploadedFile[]) => void;
+  onPendingChange?: (count: number) => void;
+  /**
+   * Where a file may wait for the network (a command that goes through the outbox): picked without
+   * a network, or when its upload gets no answer, it is kept on this device and uploaded with the command.
+   */
+  keep?: { files: KeptFile[]; onChange: (files: KeptFile[]) => void };
+}) {
   const { t, lang } = useI18n();
   const phone = !(Grid.useBreakpoint().md ?? true);
   const [keepMetadata, setKeepMetadata] = useState(false);
@@ -46,6 +67,18 @@ export function EvidenceUploader({ files, onChange, onPendingChange }: { files: 
   // Uploads finish in any order: each adds to the latest list, not to the one it started with.
   const latest = useRef(files);
   latest.current = files;
+  const latestKept = useRef(keep?.files ?? []);
+  latestKept.current = keep?.files ?? [];
+  /** Keeps the file of `key` for later, off the uploads' list. */
+  const keepForLater = (key: number) => {
+    const sending = toSend.current.get(key);
+    if (!sending || !keep) return;
+    const next = [...latestKept.current, { key, file: sending.file, ...(sending.shrunk ? { shrunk: sending.shrunk } : {}) }];
+    latestKept.current = next;
+    keep.onChange(next);
+    toSend.current.delete(key);
+    update(key, null);
+  };
   useEffect(() => onPendingChange?.(pending.length), [pending.length, onPendingChange]);
   // A closed dialog stops its uploads and their tries.
   useEffect(() => () => toSend.current.forEach((sending) => sending.abort?.abort()), []);
@@ -72,6 +105,7 @@ export function EvidenceUploader({ files, onChange, onPendingChange }: { files: 
       } catch (e) {
         if (abort.signal.aborted) return; // cancelled: already gone from the list
         const network = e instanceof ApiError && e.network;
+        if (network && keep) return keepForLater(key);
         if (network && attempt < ATTEMPTS) {
           update(key, { state: 'waiting', error: t('uploadDropped', { s: 2 ** (attempt - 1) }) });
           await pause(1000 * 2 ** (attempt - 1));
@@ -93,9 +127,10 @@ export function EvidenceUploader({ files, onChange, onPendingChange }: { files: 
   const choose = async (file: File) => {
     const key = nextKey.current++;
     setPending((list) => [...list, { key, name: file.name, state: 'shrinking', fraction: 0, attempt: 0 }]);
-    const keep = keepMetadata;
-    const shrunk = keep ? file : await shrinkPhoto(file);
-    toSend.current.set(key, { file: shrunk, keepMetadata: keep, ...(shrunk !== file ? { shrunk: { from: file.size, to: shrunk.size } } : {}) });
+    const keepMeta = keepMetadata;
+    const shrunk = keepMeta ? file : await shrinkPhoto(file);
+    toSend.current.set(key, { file: shrunk, keepMetadata: keepMeta, ...(shrunk !== file ? { shrunk: { from: file.size, to: shrunk.size } } : {}) });
+    if (!navigator.onLine && keep) return keepForLater(key);
     await upload(key);
   };
 
@@ -148,6 +183,20 @@ export function EvidenceUploader({ files, onChange, onPendingChange }: { files: 
               </Button>
             )}
           </Space>
+        </div>
+      ))}
+      {keep?.files.map((f) => (
+        <div key={`kept-${f.key}`} className="evidence-uploaded" data-testid="evidence-kept">
+          <Typography.Text>{f.file.name}</Typography.Text>
+          {f.shrunk && (
+            <Typography.Text type="secondary" className="small">
+              {t('photoShrunk', { from: formatBytes(f.shrunk.from), to: formatBytes(f.shrunk.to) })}
+            </Typography.Text>
+          )}
+          <Typography.Text type="warning">{t('evidenceKeptOffline')}</Typography.Text>
+          <Button size="small" type="link" onClick={() => keep.onChange(keep.files.filter((x) => x.key !== f.key))}>
+            {t('removeItem')}
+          </Button>
         </div>
       ))}
       {files.map((f) => (

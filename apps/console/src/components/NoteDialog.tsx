@@ -1,16 +1,21 @@
 import { Form, Input, Typography } from 'antd';
-import { ReactNode } from 'react';
+import { ReactNode, useState } from 'react';
 import { ApiCommand, post } from '../api';
 import { formatDateTime, formatQuantity } from '../hooks';
 import { useI18n } from '../i18n';
 import { EVIDENCE_LABELS } from '../labels';
-import { ActionModal } from './ActionModal';
+import { ActionModal, FormProblem } from './ActionModal';
 import { EvidenceView } from './Evidence';
+import { EvidenceUploader, KeptFile, UploadedFile } from './EvidenceUploader';
 import type { DialogProps } from './NeedDialogs';
 
 /** Publishing, fulfilling or closing a need, accepting a commitment, confirming a delivery (with a reason when it has no evidence); a note where one is taken. */
 export function NoteDialog({ need, dialog, onClose, onDone }: DialogProps) {
   const { t, lang, pick } = useI18n();
+  // Confirming: the coordinator's own photos of the arrival, uploaded, or kept on this device without a network.
+  const [files, setFiles] = useState<UploadedFile[]>([]);
+  const [kept, setKept] = useState<KeptFile[]>([]);
+  const [uploading, setUploading] = useState(0);
   const base = `/api/needs/${need.id}`;
   const id = need.id;
   let title: string;
@@ -53,7 +58,12 @@ export function NoteDialog({ need, dialog, onClose, onDone }: DialogProps) {
     case 'confirm': {
       const { commitment, delivery } = dialog;
       [title, ok] = [t('confirmDeliveryTitle'), t('confirmDelivery')];
-      command = (note, reason) => post('/api/needs/{id}/commitments/{cid}/deliveries/{did}/confirm', { id, cid: commitment.id, did: delivery.id }, { note, reason });
+      command = (note, reason) =>
+        post('/api/needs/{id}/commitments/{cid}/deliveries/{did}/confirm', { id, cid: commitment.id, did: delivery.id }, {
+          note,
+          reason,
+          ...(files.length ? { evidence: files.map((f) => ({ kind: f.mediaType === 'application/pdf' ? ('document' as const) : ('photo' as const), sha256: f.sha256, visibility: f.visibility })) } : {}),
+        });
       intro = (
         <span>
           {commitment.organizationName} · {formatDateTime(delivery.recordedAt)}
@@ -66,11 +76,13 @@ export function NoteDialog({ need, dialog, onClose, onDone }: DialogProps) {
             .join(t('comma'))}
         </span>
       );
-      needsReason = delivery.evidence.length === 0;
+      needsReason = delivery.evidence.length === 0 && files.length === 0 && kept.length === 0;
       evidence = (
         <div className="confirm-evidence" data-testid="confirm-evidence">
-          <Typography.Paragraph>{needsReason ? t('noEvidenceWarning') : t('evidenceCheckFirst')}</Typography.Paragraph>
+          <Typography.Paragraph>{delivery.evidence.length === 0 ? t('noEvidenceWarning') : t('evidenceCheckFirst')}</Typography.Paragraph>
           <EvidenceView evidence={delivery.evidence} base={base} labelOf={(k) => pick(EVIDENCE_LABELS[k as keyof typeof EVIDENCE_LABELS] ?? [k, k])} />
+          <Typography.Paragraph type="secondary">{t('confirmOwnEvidence')}</Typography.Paragraph>
+          <EvidenceUploader files={files} onChange={setFiles} onPendingChange={setUploading} keep={{ files: kept, onChange: setKept }} />
         </div>
       );
       break;
@@ -88,9 +100,14 @@ export function NoteDialog({ need, dialog, onClose, onDone }: DialogProps) {
       onClose={onClose}
       onDone={onDone}
       width={evidence ? 680 : undefined}
-      command={(v) => command((withNote && v.note?.trim()) || undefined, (needsReason && v.reason?.trim()) || undefined)}
-      // A delivery is often confirmed where it arrived, in a village with no signal: kept and sent later.
+      command={(v) => {
+        if (uploading) throw new FormProblem(t('uploadsPending'));
+        return command((withNote && v.note?.trim()) || undefined, (needsReason && v.reason?.trim()) || undefined);
+      }}
+      // A delivery is often confirmed where it arrived, in a village with no signal: kept and sent
+      // later, with the photos taken there (kept on this device until then).
       queueOffline={dialog.type === 'confirm' ? `${t('confirmDelivery')}${t('colon')}${need.title}` : undefined}
+      keepFiles={dialog.type === 'confirm' ? kept.map((k) => ({ file: k.file })) : undefined}
     >
       {() => (
         <>

@@ -35,6 +35,11 @@ function Row({ item }: { item: OutboxItem }) {
           {item.state === 'failed' ? `${t(tag.text)}（${item.reason ?? ''}）` : t(tag.text)}
         </span>
         <Typography.Text strong>{item.label}</Typography.Text>
+        {item.files?.length ? (
+          <Typography.Text type="secondary" data-testid="outbox-files">
+            {t('outboxFiles', { n: item.files.length })}
+          </Typography.Text>
+        ) : null}
         {item.state === 'synced' && item.needId && <Link to={`/needs/${item.needId}`}>{t('outboxOpen')}</Link>}
         {item.state !== 'pending' && (
           <Button size="small" type="link" onClick={() => dismiss(item.key)} data-testid="outbox-dismiss">

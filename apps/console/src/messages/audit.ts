@@ -111,6 +111,7 @@ export const AUDIT_MESSAGES = {
   uploadsPending: ['证明材料还在上传，请等上传完成（或移除失败的文件）再提交', 'Evidence is still being uploaded: wait until it is done (or remove the files that failed) before you submit'],
   uploadCancel: ['取消上传', 'Cancel'],
   evidenceTakePhoto: ['拍照', 'Take a photo'],
+  evidenceKeptOffline: ['已存在本机，联网后随提交一起上传', 'Kept on this device: uploaded with what you submit once online'],
   photoShrinking: ['正在压缩照片…', 'Shrinking the photo…'],
   photoShrunk: ['已压缩 {from} → {to}', 'Shrunk {from} → {to}'],
   uploadDropped: ['网络中断，{s} 秒后自动重试…', 'The connection dropped; trying again in {s} s…'],

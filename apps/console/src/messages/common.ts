@@ -52,4 +52,5 @@ export const COMMON_MESSAGES = {
   outboxSyncNow: ['立即同步', 'Send now'],
   outboxDismiss: ['移除', 'Remove'],
   outboxOpen: ['查看', 'Open'],
+  outboxFiles: ['附 {n} 张照片', 'with {n} photo(s)'],
 } as const satisfies Record<string, readonly [string, string]>;

@@ -81,6 +81,7 @@ export const NEED_MESSAGES = {
   recordDelivery: ['登记交付', 'Record delivery'],
   withdrawCommitment: ['撤回接单', 'Withdraw'],
   confirmDelivery: ['确认交付', 'Confirm delivery'],
+  confirmOwnEvidence: ['可补充现场照片（选填）：没有网络时照片先存在本机，联网后随确认一起上传。', 'You may add photos taken on the spot (optional): without a network they are kept on this device and uploaded with the confirmation once online.'],
   submit: ['提交', 'Submit'],
   done: ['操作成功', 'Done'],
   confirmAcceptTitle: ['接受该组织的接单？', 'Accept this commitment?'],

@@ -8,7 +8,7 @@ import { CommitmentCard } from '../components/CommitmentCard';
 import { LineItems } from '../components/LineItems';
 import { Dialog, NeedDialog } from '../components/NeedDialogs';
 import { NeedHistory } from '../components/NeedHistory';
-import { formatDate, formatDateTime } from '../hooks';
+import { formatDate, formatDateTime, useOrganizationName } from '../hooks';
 import { useI18n } from '../i18n';
 import { actsForOrganization, useActor } from '../auth';
 import { coordinatesNeed, LIVE } from '../needs';
@@ -27,6 +27,8 @@ export function NeedDetail() {
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(true);
   const [dialog, setDialog] = useState<Dialog | null>(null);
+  // The organization's name looked up with the page, so that the offer dialog knows it where the signal drops.
+  useOrganizationName(actsForOrganization(actor) ? actor.organizationId : undefined);
   const initialPosition = useRef<number | null>((location.state as { minPosition?: number } | null)?.minPosition ?? null);
 
   /** Loads the need; after a command, with X-Min-Position so the read model includes it. */

@@ -211,7 +211,7 @@ function NeedForm({ need, onReload, onDiscard }: { need?: Need; onReload?: () =>
     // Without a network a new need waits in the outbox (sent when back online), with the key of
     // the attempt that may have reached the API before the connection dropped.
     const queue = (key?: string) => {
-      enqueue(actor.id, posted!, values.title!.trim(), key);
+      void enqueue(actor.id, posted!, values.title!.trim(), key);
       discardDraft(keptKey);
       navigate('/mine');
     };
