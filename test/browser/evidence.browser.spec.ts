@@ -62,7 +62,7 @@ describe('evidence files in the console', () => {
     await page.getByTestId('delivery').getByTestId('evidence-file').waitFor();
   });
 
-  it('the coordinator sees the photo before confirming, opens it, and confirms', async () => {
+  it('the coordinator sees the photo before confirming, views it full size in the page, opens the original, and confirms', async () => {
     const { context, page } = await newPage(running);
     await signIn(page, 'coordinator');
     await page.goto(`/needs/${needId}`);
@@ -70,6 +70,18 @@ describe('evidence files in the console', () => {
     await thumb.waitFor();
     // The thumbnail has loaded (a page expression: the tests compile without the DOM typings).
     await page.waitForFunction("(() => { const img = document.querySelector('[data-testid=delivery] [data-testid=evidence-file] img'); return !!img && img.complete && img.naturalWidth > 0; })()");
+    // The thumbnail opens the photo full size in the page (the 900 × 600 photo, not the thumbnail);
+    // Esc closes it again.
+    await page.getByTestId('delivery').getByTestId('evidence-view').click();
+    const viewer = page.getByTestId('evidence-viewer');
+    await viewer.getByTestId('viewer-image').waitFor();
+    await page.waitForFunction("(() => { const img = document.querySelector('[data-testid=viewer-image]'); return !!img && img.complete && img.naturalWidth === 900 && img.naturalHeight === 600; })()");
+    expect(await page.getByTestId('viewer-previous').isDisabled()).toBe(true);
+    expect(await page.getByTestId('viewer-next').isDisabled()).toBe(true);
+    await screenshots(page, 'evidence-02a-viewer');
+    await page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached' });
+
     await page.getByTestId('confirm-delivery').click();
     const dialog = page.getByTestId('confirm-evidence');
     await dialog.getByTestId('evidence-file').waitFor();
