@@ -2,7 +2,8 @@
  * Evidence files in a real browser, against the embedded app with the demo seed: the demo
  * organization records a delivery with a photo uploaded from the dialog; the demo coordinator sees
  * the photo's thumbnail on the need page and again in the confirmation dialog, opens the full file
- * (fetched with the bearer token), and confirms. The delivery event records the file's hash.
+ * (fetched with the bearer token), and confirms. The delivery event records the file's hash. A
+ * photo opens full size in the page from its thumbnail, on the need page and in the auditor's trace.
  * On a phone, a camera's 3,200 × 2,400 photo is shrunk in the browser before it is sent, its
  * progress shown; a dropped connection is tried again by itself, and offered to 重试 by hand when
  * it keeps dropping; the dialog does not submit while a file is on its way.
@@ -62,7 +63,7 @@ describe('evidence files in the console', () => {
     await page.getByTestId('delivery').getByTestId('evidence-file').waitFor();
   });
 
-  it('the coordinator sees the photo before confirming, opens it, and confirms', async () => {
+  it('the coordinator sees the photo before confirming, views it full size in the page, opens the original, and confirms', async () => {
     const { context, page } = await newPage(running);
     await signIn(page, 'coordinator');
     await page.goto(`/needs/${needId}`);
@@ -70,6 +71,18 @@ describe('evidence files in the console', () => {
     await thumb.waitFor();
     // The thumbnail has loaded (a page expression: the tests compile without the DOM typings).
     await page.waitForFunction("(() => { const img = document.querySelector('[data-testid=delivery] [data-testid=evidence-file] img'); return !!img && img.complete && img.naturalWidth > 0; })()");
+    // The thumbnail opens the photo full size in the page (the 900 × 600 photo, not the thumbnail);
+    // Esc closes it again.
+    await page.getByTestId('delivery').getByTestId('evidence-view').click();
+    const viewer = page.getByTestId('evidence-viewer');
+    await viewer.getByTestId('viewer-image').waitFor();
+    await page.waitForFunction("(() => { const img = document.querySelector('[data-testid=viewer-image]'); return !!img && img.complete && img.naturalWidth === 900 && img.naturalHeight === 600; })()");
+    expect(await page.getByTestId('viewer-previous').isDisabled()).toBe(true);
+    expect(await page.getByTestId('viewer-next').isDisabled()).toBe(true);
+    await screenshots(page, 'evidence-02a-viewer');
+    await page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached' });
+
     await page.getByTestId('confirm-delivery').click();
     const dialog = page.getByTestId('confirm-evidence');
     await dialog.getByTestId('evidence-file').waitFor();
@@ -121,6 +134,14 @@ describe('evidence files in the console', () => {
     const used = (await app.store.readStream(`donation-${flowId}`)).find((e) => e.type === 'DonationUsed')!.data as { amount: number; evidence: Array<{ file?: { mediaType: string } }> };
     expect(used.amount).toBe(50_000);
     expect(used.evidence[0].file).toMatchObject({ mediaType: 'image/jpeg' });
+
+    // The provincial auditor tracing the flow sees the use's photo and views it full size.
+    const auditor = await newPage(running);
+    await signIn(auditor.page, 'auditor');
+    await auditor.page.goto(`/audit/flows/${flowId}`);
+    await auditor.page.getByTestId('evidence-view').first().click();
+    await auditor.page.waitForFunction("(() => { const img = document.querySelector('[data-testid=viewer-image]'); return !!img && img.complete && img.naturalWidth === 900; })()");
+    await screenshots(auditor.page, 'evidence-05-audit-trace-viewer');
   });
 });
 

@@ -1,8 +1,10 @@
 import { FilePdfOutlined } from '@ant-design/icons';
 import { Button, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { describeError, EvidenceFile, fetchBlob } from '../api';
 import { useI18n } from '../i18n';
+
+const EvidenceViewer = lazy(() => import('./EvidenceViewer').then((m) => ({ default: m.EvidenceViewer })));
 
 export interface EvidenceItem {
   kind: string;
@@ -34,13 +36,17 @@ function Thumbnail({ src, alt }: { src: string; alt: string }) {
 
 /**
  * The evidence of a delivery or a use as the coordinator checks it before confirming: uploaded
- * files as thumbnails (PDFs as an icon) with a button that opens the full file, fetched with the
- * bearer token; older text references as they were recorded. `base` is the route the files are
+ * files as thumbnails (PDFs as an icon); a photo's thumbnail opens the photos full size in the page
+ * (EvidenceViewer), and a button opens the original file in a new window, fetched with the bearer
+ * token; older text references as they were recorded. `base` is the route the files are
  * served under (`/api/needs/{id}`, `/api/donations/{id}` or `/api/disclosure/donations/{id}`).
  */
 export function EvidenceView({ evidence, base, labelOf }: { evidence: EvidenceItem[]; base: string; labelOf?: (kind: string) => string }) {
   const { t, lang } = useI18n();
   const [error, setError] = useState<string>();
+  const [viewing, setViewing] = useState<number>();
+  const label = (kind: string) => labelOf?.(kind) ?? kind;
+  const photos = evidence.filter((e) => e.file?.thumbnail).map((e) => ({ file: e.file!, label: label(e.kind), note: e.note }));
   const open = async (file: EvidenceFile) => {
     // Opened at once (pop-up blockers allow a window opened by the click), then pointed at the blob.
     const win = window.open('', '_blank');
@@ -61,7 +67,19 @@ export function EvidenceView({ evidence, base, labelOf }: { evidence: EvidenceIt
       {evidence.map((e, i) =>
         e.file ? (
           <div key={i} className="evidence-file" data-testid="evidence-file">
-            {e.file.thumbnail ? <Thumbnail src={`${base}/evidence/${e.file.sha256}?thumbnail=true`} alt={labelOf?.(e.kind) ?? e.kind} /> : <FilePdfOutlined className="evidence-thumb evidence-pdf" />}
+            {e.file.thumbnail ? (
+              <button
+                type="button"
+                className="evidence-thumb-button"
+                onClick={() => setViewing(photos.findIndex((p) => p.file.sha256 === e.file!.sha256))}
+                aria-label={t('evidenceView', { what: label(e.kind) })}
+                data-testid="evidence-view"
+              >
+                <Thumbnail src={`${base}/evidence/${e.file.sha256}?thumbnail=true`} alt={label(e.kind)} />
+              </button>
+            ) : (
+              <FilePdfOutlined className="evidence-thumb evidence-pdf" />
+            )}
             <div className="evidence-file-meta">
               <Typography.Text>{labelOf?.(e.kind) ?? e.kind}</Typography.Text>
               {e.note && <Typography.Text type="secondary"> {e.note}</Typography.Text>}
@@ -82,6 +100,11 @@ export function EvidenceView({ evidence, base, labelOf }: { evidence: EvidenceIt
         ),
       )}
       {error && <Typography.Text type="danger">{error}</Typography.Text>}
+      {viewing !== undefined && viewing >= 0 && (
+        <Suspense fallback={null}>
+          <EvidenceViewer photos={photos} start={viewing} base={base} onClose={() => setViewing(undefined)} onOpenOriginal={(file) => void open(file)} />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { asOfQuery, AuditToolbar, useAsOf } from '../components/AuditToolbar';
 import { BalanceTable } from '../components/BalanceTable';
 import { Chart } from '../components/Chart';
 import { ErrorAlert, PageTitle, Place } from '../components/common';
+import { EvidenceView } from '../components/Evidence';
 import { Figures } from '../components/Figures';
 import { NODE_COLORS, OUTCOME_LABELS, sankeyOption, traceSankey, valueOf } from '../components/flowSankey';
 import { FlowStatusTag } from '../components/FlowStatusTag';
@@ -165,7 +166,10 @@ function HopCard({ hop, focus }: { hop: TraceHop; focus: boolean }) {
               </span>
               <div className="evidence">
                 {u.evidence.length === 0 && <Typography.Text type="danger">{t('noEvidence')}</Typography.Text>}
-                {u.evidence.map((e, i) => (
+                {u.evidence.some((e) => e.file) && (
+                  <EvidenceView evidence={u.evidence.filter((e) => e.file)} base={`/api/donations/${encodeURIComponent(hop.id)}`} labelOf={(k) => label(USE_EVIDENCE_LABELS, k, lang)} />
+                )}
+                {u.evidence.filter((e) => !e.file).map((e, i) => (
                   <span key={i} className="evidence-item">
                     <Tag>{label(USE_EVIDENCE_LABELS, e.kind, lang)}</Tag>
                     <code>{e.ref}</code>
