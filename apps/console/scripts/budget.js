@@ -1,13 +1,13 @@
 // The console's weight budget, checked after every `vite build` (scripts/build.js runs it): for the
 // sign-in page and each role's first page after signing in, the JavaScript a browser must download
 // (the entry, the page's chunk and everything they import statically), compressed with brotli as
-// the server sends it. Prints the sizes; exits 1 when a page is over its budget (budget.json).
+// the server sends it: the `.br` file written beside each asset at build (scripts/precompress.js,
+// quality 11), which the server sends as it is (apps/standalone/src/console.ts). Prints the sizes; exits 1 when a page is over its budget (budget.json).
 //
 //   node apps/console/scripts/budget.js [distFolder] [budgetFile]
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants } from 'node:zlib';
 
 const dir = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = process.argv[2] ?? join(dir, 'dist');
@@ -33,9 +33,9 @@ function closure(keys, seen = new Set()) {
 const sizes = new Map();
 function brotliSize(file) {
   if (!sizes.has(file)) {
-    const bytes = readFileSync(join(dist, file));
-    // Quality 5, as the server compresses on the fly (apps/standalone/src/console.ts).
-    sizes.set(file, { raw: bytes.length, br: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }).length });
+    const brotli = join(dist, `${file}.br`);
+    if (!existsSync(brotli)) throw new Error(`${brotli} is missing: scripts/precompress.js writes it after vite build`);
+    sizes.set(file, { raw: readFileSync(join(dist, file)).length, br: readFileSync(brotli).length });
   }
   return sizes.get(file);
 }
