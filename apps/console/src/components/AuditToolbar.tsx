@@ -1,5 +1,5 @@
 import { CheckCircleOutlined, DownloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, DatePicker, Descriptions, Space, Typography } from 'antd';
+import { Alert, Button, Card, DatePicker, Descriptions, Space, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
@@ -9,6 +9,7 @@ import { todayString } from '../hooks';
 import { useI18n } from '../i18n';
 import { label } from '../labels';
 import { ErrorAlert } from './common';
+import { useFeedback } from '../feedback';
 
 /** The "as of" date of the auditor's views, kept in the address (`?asOf=YYYY-MM-DD`) so links and reloads keep it. */
 export function useAsOf(): [string | undefined, (next: string | undefined) => void] {
@@ -30,7 +31,7 @@ export const asOfQuery = (asOf: string | undefined, joiner: '?' | '&' = '?') => 
 /** The as-of picker, the exports and the ledger check: the same on every auditor page. */
 export function AuditToolbar() {
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [asOf, setAsOf] = useAsOf();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>();
