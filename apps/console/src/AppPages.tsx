@@ -1,7 +1,7 @@
 import { DownOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Result, Skeleton } from 'antd';
+import { Button, Dropdown, Skeleton } from 'antd';
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { Link, Navigate, Route, Routes } from 'react-router';
+import { Navigate, Route, Routes } from 'react-router';
 import { actsForOrganization, useActor, useAuth } from './auth';
 import { FeedbackProvider } from './feedback';
 import { useI18n } from './i18n';
@@ -36,6 +36,7 @@ const NeedDisclosurePage = lazy(() => import('./pages/Disclosure').then((m) => (
 const OrganizationDisclosurePage = lazy(() => import('./pages/Disclosure').then((m) => ({ default: m.OrganizationDisclosurePage })));
 const AuditTrace = lazy(() => import('./pages/AuditTrace').then((m) => ({ default: m.AuditTrace })));
 const OutboxPanel = lazy(() => import('./components/OutboxPanel').then((m) => ({ default: m.OutboxPanel })));
+const NotFound = lazy(() => import('./pages/NotFound').then((m) => ({ default: m.NotFound })));
 const Bureau = lazy(() => import('./pages/Bureau').then((m) => ({ default: m.Bureau })));
 
 /** Where each role starts. */
@@ -74,11 +75,6 @@ function Outbox() {
       <OutboxPanel />
     </Suspense>
   ) : null;
-}
-
-function NotFound() {
-  const { t } = useI18n();
-  return <Result status="404" title="404" extra={<Link to="/">{t('navHome')}</Link>} />;
 }
 
 /** Pages anyone may read without signing in (信息公开). */
