@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Empty, Pagination, Select, Skeleton, Space, Typography } from 'antd';
+import { Badge, Button, Empty, Pagination, Select, Skeleton, Space, Typography } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { CommandResult, Commitment, Delivery, get, Need, NeedListItem, NeedPage } from '../api';
@@ -6,6 +6,7 @@ import { donorName, Flow, FlowPage, Use, USE_EVIDENCE_LABELS } from '../donation
 import { useActor } from '../auth';
 import { CategoryTag, ErrorAlert, LineItemStatusTag, NeedStatusTag, PageTitle, Place } from '../components/common';
 import type { Dialog } from '../components/NeedDialogs';
+import { Section } from '../components/Section';
 import { formatDate, formatDateTime, formatFen, formatQuantity, placeName, useApiOffers, useDivision, useGet } from '../hooks';
 import { useI18n } from '../i18n';
 import { NEED_STATUS_LABELS, NEED_STATUSES } from '../labels';
@@ -74,9 +75,9 @@ function Tasks({ division, version, minPosition, onDone }: { division: string | 
       .join(t('comma'));
 
   return (
-    <Card
+    <Section
       className="section tasks"
-      data-testid="tasks"
+      testId="tasks"
       title={
         <Space>
           {t('tasksTitle')}
@@ -140,7 +141,7 @@ function Tasks({ division, version, minPosition, onDone }: { division: string | 
         />
         </Suspense>
       )}
-    </Card>
+    </Section>
   );
 }
 
@@ -212,9 +213,9 @@ function DonationUses({ version, scope }: { version: number; scope: string | und
   const amount = (task: UseTask) =>
     task.flow.resource.kind === 'money' ? formatFen(task.use.amount) : `${task.use.amount} ${task.flow.resource.unit}（${formatFen(task.use.valueFen)}）`;
   return (
-    <Card
+    <Section
       className="section tasks"
-      data-testid="donation-uses"
+      testId="donation-uses"
       title={
         <Space>
           {t('usesToConfirm')}
@@ -265,7 +266,7 @@ function DonationUses({ version, scope }: { version: number; scope: string | und
           />
         </Suspense>
       )}
-    </Card>
+    </Section>
   );
 }
 
@@ -315,7 +316,7 @@ export function MyNeeds() {
       />
       {actor.role === 'coordinator' && <Tasks division={division} version={version} minPosition={minPosition} onDone={refresh} />}
       {actor.role === 'coordinator' && <DonationUses version={version} scope={actor.scope} />}
-      <Card
+      <Section
         className="section"
         title={t('mineList')}
         extra={
@@ -367,7 +368,7 @@ export function MyNeeds() {
             <Pagination simple current={page} pageSize={PAGE_SIZE} total={data.total} onChange={(p) => set('page', String(p))} />
           </div>
         )}
-      </Card>
+      </Section>
     </>
   );
 }
