@@ -1,5 +1,5 @@
 import { DownOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Skeleton } from 'antd';
+import { Button, Popover, Skeleton } from 'antd';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { actsForOrganization, useActor, useAuth } from './auth';
@@ -130,25 +130,42 @@ export function UserMenu() {
   const { t, pick } = useI18n();
   const { session, logout } = useAuth();
   const actor = useActor();
+  const [open, setOpen] = useState(false);
   if (!session) return null;
   const grantText = actor.role ? pick(ROLE_LABELS[actor.role]) : '';
   return (
-    <Dropdown
-      trigger={['click']}
-      menu={{
-        items: [
-          { key: 'who', type: 'group', label: `${session.user.username} · ${grantText}${actor.organizationId ? ` · ${actor.organizationId}` : ''}${actor.scope ? ` · ${actor.scope}` : ''}` },
-          { type: 'divider' },
-          { key: 'logout', icon: <LogoutOutlined />, label: t('logout'), danger: true },
-        ],
-        onClick: ({ key }) => key === 'logout' && logout(),
-      }}
+    <Popover
+      trigger="click"
+      placement="bottomRight"
+      arrow={false}
+      open={open}
+      onOpenChange={setOpen}
+      content={
+        <div className="account-menu" data-testid="account-menu">
+          <div className="account-menu-who">
+            {`${session.user.username} · ${grantText}${actor.organizationId ? ` · ${actor.organizationId}` : ''}${actor.scope ? ` · ${actor.scope}` : ''}`}
+          </div>
+          <Button
+            type="text"
+            danger
+            block
+            icon={<LogoutOutlined />}
+            className="account-menu-item"
+            onClick={() => {
+              setOpen(false);
+              logout();
+            }}
+          >
+            {t('logout')}
+          </Button>
+        </div>
+      }
     >
-      <Button data-testid="user-menu" icon={<UserOutlined />} className="identity-button">
+      <Button data-testid="user-menu" icon={<UserOutlined />} className="identity-button" aria-haspopup="true" aria-expanded={open}>
         <span className="identity-label">{session.user.displayName}</span>
         <span data-testid="identity-role" className="identity-role">{grantText}</span>
         <DownOutlined style={{ fontSize: 10 }} />
       </Button>
-    </Dropdown>
+    </Popover>
   );
 }
