@@ -51,7 +51,7 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         codeSplitting: {
-          groups: [{ name: 'first', test: (id: string) => firstLoaded.has(id), priority: 10, includeDependenciesRecursively: false }],
+          groups: [{ name: 'first', test: (id: string) => firstLoaded.has(id), priority: 10 }],
         },
       },
     },
