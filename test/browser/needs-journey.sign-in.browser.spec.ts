@@ -1,9 +1,9 @@
 /**
  * The sign-in page the needs journey starts from (needs-journey.browser.spec.ts), in a real browser
- * against the real embedded app with the demo seed: the demo accounts, a refused password, and the
- * language switch. Photographed at desktop and phone size under test/browser/artifacts/.
+ * against the real embedded app with the demo seed: the demo accounts, a refused password, the
+ * language switch, and signing out from the account menu. Photographed at desktop and phone size under test/browser/artifacts/.
  */
-import { DESKTOP, newPage, Running, screenshots, sees, startConsole } from './support/browser';
+import { DESKTOP, newPage, Running, screenshots, sees, signIn, startConsole } from './support/browser';
 
 let running: Running;
 
@@ -33,6 +33,18 @@ describe('the needs journey in the console', () => {
     await sees(page, 'Village coordinator');
     await page.getByText('中文', { exact: true }).click();
     await sees(page, '演示账号');
+    await page.context().close();
+  });
+
+  it('names who is signed in, in which role, in the account menu, and signs out from it', async () => {
+    const { page } = await newPage(running, DESKTOP);
+    await signIn(page, 'coordinator');
+    await page.getByTestId('user-menu').click();
+    const menu = page.getByTestId('account-menu');
+    await menu.getByText(/coordinator · 村联络员/).waitFor();
+    await menu.getByText('退出登录').click();
+    await page.getByTestId('login').waitFor();
+    expect(await page.getByTestId('user-menu').count()).toBe(0);
     await page.context().close();
   });
 });

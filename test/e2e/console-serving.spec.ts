@@ -7,7 +7,7 @@ import { get, IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
 import { configureHttpApp } from '@shecun/core';
 import { serveConsole } from '../../apps/standalone/src/console';
 
@@ -46,6 +46,10 @@ describe('the web console served to phones on weak networks', () => {
   let dist: string;
   // Script-like text (compressible), as a bundle is.
   const script = Buffer.from(Array.from({ length: 4000 }, (_, i) => `export const v${i} = "${randomBytes(4).toString('hex')}";\n`).join(''));
+  // An asset the build compressed ahead (apps/console/scripts/precompress.js writes .br and .gz beside it).
+  const chunk = Buffer.from(Array.from({ length: 4000 }, (_, i) => `export const w${i} = "${randomBytes(4).toString('hex')}";\n`).join(''));
+  const chunkBr = brotliCompressSync(chunk, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+  const chunkGz = gzipSync(chunk, { level: 9 });
   const index = Buffer.from('<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>'.repeat(20));
 
   beforeAll(async () => {
@@ -53,6 +57,9 @@ describe('the web console served to phones on weak networks', () => {
     mkdirSync(join(dist, 'assets'));
     writeFileSync(join(dist, 'index.html'), index);
     writeFileSync(join(dist, 'assets', 'index-abc123.js'), script);
+    writeFileSync(join(dist, 'assets', 'chunk-def456.js'), chunk);
+    writeFileSync(join(dist, 'assets', 'chunk-def456.js.br'), chunkBr);
+    writeFileSync(join(dist, 'assets', 'chunk-def456.js.gz'), chunkGz);
     app = await NestFactory.create(EmptyModule, { logger: false, bodyParser: false, abortOnError: false });
     configureHttpApp(app, { title: 'console serving' });
     expect(serveConsole(app, dist)).toBe(true);
@@ -82,6 +89,29 @@ describe('the web console served to phones on weak networks', () => {
     const plain = await fetchRaw(port, '/assets/index-abc123.js');
     expect(plain.response.headers['content-encoding']).toBeUndefined();
     expect(plain.body.equals(script)).toBe(true);
+  });
+
+  it('sends the copy the build compressed ahead, as it is, when the browser accepts its encoding', async () => {
+    const br = await fetchRaw(port, '/assets/chunk-def456.js', 'gzip, deflate, br');
+    expect(br.response.statusCode).toBe(200);
+    expect(br.response.headers['content-encoding']).toBe('br');
+    expect(br.response.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+    expect(br.response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.response.headers.vary).toMatch(/accept-encoding/i);
+    expect(br.body.equals(chunkBr)).toBe(true);
+    expect(brotliDecompressSync(br.body).equals(chunk)).toBe(true);
+
+    const gzip = await fetchRaw(port, '/assets/chunk-def456.js', 'gzip');
+    expect(gzip.response.headers['content-encoding']).toBe('gzip');
+    expect(gzip.response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(gzip.body.equals(chunkGz)).toBe(true);
+
+    const plain = await fetchRaw(port, '/assets/chunk-def456.js', 'br;q=0, gzip;q=0');
+    expect(plain.response.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.equals(chunk)).toBe(true);
+
+    const outside = await fetchRaw(port, '/assets/..%2Findex.html', 'br');
+    expect(outside.body.equals(chunkBr)).toBe(false);
   });
 
   it('answers the console\'s own routes with index.html, compressed and never cached stale', async () => {

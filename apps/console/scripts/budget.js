@@ -1,13 +1,13 @@
 // The console's weight budget, checked after every `vite build` (scripts/build.js runs it): for the
 // sign-in page and each role's first page after signing in, the JavaScript a browser must download
 // (the entry, the page's chunk and everything they import statically), compressed with brotli as
-// the server sends it. Prints the sizes; exits 1 when a page is over its budget (budget.json).
+// the server sends it: the `.br` file written beside each asset at build (scripts/precompress.js,
+// quality 11), which the server sends as it is (apps/standalone/src/console.ts). Prints the sizes; exits 1 when a page is over its budget (budget.json).
 //
 //   node apps/console/scripts/budget.js [distFolder] [budgetFile]
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants } from 'node:zlib';
 
 const dir = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = process.argv[2] ?? join(dir, 'dist');
@@ -30,12 +30,36 @@ function closure(keys, seen = new Set()) {
   return seen;
 }
 
+/**
+ * The chunks loaded one after the other from the entry to `page` (the entry loads the signed-in
+ * console, which loads the page): the shortest chain of dynamic imports, each with its static ones.
+ */
+function route(page) {
+  const before = new Map([[entry, null]]);
+  const queue = [entry];
+  while (queue.length > 0) {
+    const key = queue.shift();
+    if (key === page) break;
+    for (const next of closure([key])) {
+      for (const lazy of manifest[next].dynamicImports ?? []) {
+        if (before.has(lazy)) continue;
+        before.set(lazy, key);
+        queue.push(lazy);
+      }
+    }
+  }
+  if (!before.has(page)) throw new Error(`${page} is not loaded from the entry`);
+  const chain = [];
+  for (let key = page; key; key = before.get(key)) chain.unshift(key);
+  return chain;
+}
+
 const sizes = new Map();
 function brotliSize(file) {
   if (!sizes.has(file)) {
-    const bytes = readFileSync(join(dist, file));
-    // Quality 5, as the server compresses on the fly (apps/standalone/src/console.ts).
-    sizes.set(file, { raw: bytes.length, br: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }).length });
+    const brotli = join(dist, `${file}.br`);
+    if (!existsSync(brotli)) throw new Error(`${brotli} is missing: scripts/precompress.js writes it after vite build`);
+    sizes.set(file, { raw: readFileSync(join(dist, file)).length, br: readFileSync(brotli).length });
   }
   return sizes.get(file);
 }
@@ -44,8 +68,8 @@ let over = 0;
 const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
 console.log('[budget] JavaScript to first page (brotli, as served):');
 for (const { name, page, limitKB } of budget.pages) {
-  const keys = page ? [entry, page] : [entry];
-  for (const key of keys) if (!manifest[key]) throw new Error(`budget.json names ${key}, which the build does not have`);
+  if (page && !manifest[page]) throw new Error(`budget.json names ${page}, which the build does not have`);
+  const keys = page ? route(page) : [entry];
   let raw = 0;
   let br = 0;
   for (const key of closure(keys)) {

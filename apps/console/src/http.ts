@@ -1,4 +1,3 @@
-import { EventSourceParserStream } from 'eventsource-parser/stream';
 import type { ApiCommand } from './api/commands';
 import type { Session } from './auth';
 
@@ -192,6 +191,8 @@ export async function follow<T>(path: string, type: string, onEvent: (data: T, i
   const response = await send(path, { headers: { Accept: 'text/event-stream' }, signal });
   if (!response.body) throw new ApiError(`HTTP ${response.status}`, response.status);
   onOpen?.();
+  // The parser loads with the first stream followed (no page shows one on first paint).
+  const { EventSourceParserStream } = await import('eventsource-parser/stream');
   const events = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
   const reader = events.getReader();
   try {

@@ -2,7 +2,7 @@ import { INestApplication, Logger } from '@nestjs/common';
 import type { configureHttpApp } from '@shecun/core';
 import express, { NextFunction, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 
 /** Where `npm run build:console` writes the web console, relative to the repository root. */
 export const CONSOLE_DIST = join('apps', 'console', 'dist');
@@ -22,11 +22,18 @@ export function locateConsoleDist(from: string = __dirname): string | undefined 
   }
 }
 
+/** The compressed copies the build writes beside each asset (apps/console/scripts/precompress.js), best first. */
+const PRECOMPRESSED = [
+  { encoding: 'br', suffix: '.br' },
+  { encoding: 'gzip', suffix: '.gz' },
+] as const;
+
 /**
  * Serves the web console at `/` (after {@link configureHttpApp}, which compresses every answer: a
- * phone on a weak signal downloads a third of the bytes): hashed assets cached for a year, and
- * index.html for every other GET outside /api and /health, so the console's own routes survive a
- * reload. Without a built console the app serves the API alone and says so once.
+ * phone on a weak signal downloads a third of the bytes): hashed assets cached for a year, sent as
+ * the build compressed them (brotli at its best quality, else gzip, as the browser accepts) when it
+ * did, and index.html for every other GET outside /api and /health, so the console's own routes
+ * survive a reload. Without a built console the app serves the API alone and says so once.
  */
 export function serveConsole(app: INestApplication, dist: string | undefined = locateConsoleDist()): boolean {
   if (!dist) {
@@ -35,11 +42,32 @@ export function serveConsole(app: INestApplication, dist: string | undefined = l
   }
   const index = join(dist, 'index.html');
   const assets = join(dist, 'assets');
+  const immutable = 'public, max-age=31536000, immutable';
+  // A hashed asset with a compressed copy: the copy, as it is (the compression middleware leaves an
+  // answer that already has a Content-Encoding alone).
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || !request.path.startsWith('/assets/')) return next();
+    let file: string;
+    try {
+      file = normalize(join(dist, decodeURIComponent(request.path)));
+    } catch {
+      return next();
+    }
+    if (!file.startsWith(assets + sep)) return next();
+    // The best the browser accepts (not the first it names: browsers name gzip before br).
+    const copy = PRECOMPRESSED.find((candidate) => request.acceptsEncodings(candidate.encoding) === candidate.encoding && existsSync(file + candidate.suffix));
+    if (!copy || !existsSync(file)) return next();
+    response.setHeader('Vary', 'Accept-Encoding');
+    response.setHeader('Content-Encoding', copy.encoding);
+    response.setHeader('Cache-Control', immutable);
+    response.type(extname(file));
+    response.sendFile(file + copy.suffix, { cacheControl: false, lastModified: true }, (error) => error && next(error));
+  });
   app.use(
     express.static(dist, {
       index: false,
       setHeaders: (response, path) => {
-        response.setHeader('Cache-Control', path.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        response.setHeader('Cache-Control', path.startsWith(assets) ? immutable : 'no-cache');
       },
     }),
   );

@@ -1,7 +1,6 @@
 import { CheckCircleOutlined, DownloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, DatePicker, Descriptions, Space, Typography } from 'antd';
-import dayjs from 'dayjs';
-import { useState } from 'react';
+import { Alert, Button, Card, Descriptions, Input, Space, Typography } from 'antd';
+import { lazy, Suspense, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { download, get } from '../api';
 import { LEDGER_PROBLEM_LABELS, LedgerReport } from '../donations';
@@ -9,6 +8,10 @@ import { todayString } from '../hooks';
 import { useI18n } from '../i18n';
 import { label } from '../labels';
 import { ErrorAlert } from './common';
+import { useFeedback } from '../feedback';
+
+// The date picker loads after the page's first content (it is most of the toolbar's weight).
+const AsOfPicker = lazy(() => import('./AsOfPicker'));
 
 /** The "as of" date of the auditor's views, kept in the address (`?asOf=YYYY-MM-DD`) so links and reloads keep it. */
 export function useAsOf(): [string | undefined, (next: string | undefined) => void] {
@@ -30,7 +33,7 @@ export const asOfQuery = (asOf: string | undefined, joiner: '?' | '&' = '?') => 
 /** The as-of picker, the exports and the ledger check: the same on every auditor page. */
 export function AuditToolbar() {
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [asOf, setAsOf] = useAsOf();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>();
@@ -72,14 +75,9 @@ export function AuditToolbar() {
       <div className="audit-toolbar-row">
         <div className="as-of">
           <Typography.Text strong>{t('asOf')}</Typography.Text>
-          <DatePicker
-            data-testid="as-of"
-            value={asOf ? dayjs(asOf) : null}
-            onChange={(d) => setAsOf(d ? d.format('YYYY-MM-DD') : undefined)}
-            disabledDate={(d) => d.isAfter(dayjs(), 'day')}
-            placeholder={t('asOfNow')}
-            allowClear
-          />
+          <Suspense fallback={<Input disabled value={asOf ?? ''} placeholder={t('asOfNow')} style={{ width: 160 }} />}>
+            <AsOfPicker value={asOf} onChange={setAsOf} placeholder={t('asOfNow')} />
+          </Suspense>
         </div>
         <Space wrap size={[8, 8]} className="audit-actions">
           <Button icon={<DownloadOutlined />} loading={busy === 'csv'} disabled={busy !== null && busy !== 'csv'} onClick={() => exportFile('csv')} data-testid="export-csv">

@@ -1,10 +1,11 @@
-import { App, Button, Form, Segmented, Select, Space, Typography } from 'antd';
+import { Button, Form, Segmented, Select, Space, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { download } from '../api';
 import { useActor } from '../auth';
 import { useI18n } from '../i18n';
 import { ErrorAlert } from './common';
 import { RegionPicker, regionPath } from './RegionPicker';
+import { useFeedback } from '../feedback';
 
 /** Today's year and month in China time (UTC+8), the calendar the reports are in. */
 function chinaMonth(now = Date.now()): { year: number; month: number } {
@@ -34,7 +35,7 @@ export function recentQuarters(n = 6, now = Date.now()): string[] {
  */
 export default function BureauReports() {
   const { t } = useI18n();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const actor = useActor();
   const scope = actor.role === 'admin' ? '44' : (actor.scope ?? '44');
   const fixed = scope.length > 2 ? regionPath(scope.slice(0, 9)) : [];

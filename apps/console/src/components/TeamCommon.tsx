@@ -1,10 +1,11 @@
-import { App, Button, Form, Input, Space, Tag, Typography } from 'antd';
+import { Button, Form, Input, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { post } from '../api';
 import { useI18n } from '../i18n';
 import { label } from '../labels';
 import { Team, TEAM_ROLE_LABELS, TEAM_STATUS_COLORS, TEAM_STATUS_LABELS } from '../teams';
 import { ActionModal } from './ActionModal';
+import { useFeedback } from '../feedback';
 
 /** A team's status (active, completed, dissolved) as a coloured tag. */
 export function TeamStatusTag({ status }: { status: string }) {
@@ -19,7 +20,7 @@ export function TeamStatusTag({ status }: { status: string }) {
 /** An invited organization's answer to a team's invitation: accept it, or decline it with a reason. */
 export function InvitationActions({ team, organizationId, onDone }: { team: Team; organizationId: string; onDone: () => void }) {
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [open, setOpen] = useState<'accept' | 'decline' | null>(null);
   const invitation = { id: team.id, orgId: organizationId };
   const me = team.members.find((m) => m.organizationId === organizationId);

@@ -1,6 +1,5 @@
-import { Alert, Select, Tag, Typography } from 'antd';
+import { Select, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
-import { describeError } from '../api';
 import { formatDate, formatDateTime, placeName, useDivision } from '../hooks';
 import type { Pairing } from '../pairings';
 import { useI18n } from '../i18n';
@@ -19,35 +18,7 @@ import {
   NeedStatus,
 } from '../labels';
 
-/** A failed request in the user's language; `extra` goes under the message (a retry hint…). */
-export function ErrorAlert({ error, extra, action }: { error: unknown; extra?: ReactNode; action?: ReactNode }) {
-  const { lang } = useI18n();
-  if (!error) return null;
-  const { message, technical } = describeError(error, lang);
-  return (
-    <Alert
-      type="error"
-      showIcon
-      role="alert"
-      data-testid="error-alert"
-      title={message}
-      description={
-        technical || extra ? (
-          <>
-            {extra && <div>{extra}</div>}
-            {technical && (
-              <Typography.Text type="secondary" style={{ fontSize: 12, wordBreak: 'break-word' }}>
-                {technical}
-              </Typography.Text>
-            )}
-          </>
-        ) : undefined
-      }
-      action={action}
-      style={{ marginBottom: 16 }}
-    />
-  );
-}
+export { ErrorAlert } from './ErrorAlert';
 
 export function NeedStatusTag({ status }: { status: string }) {
   const { lang } = useI18n();

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Empty, Form, Grid, Input, Segmented, Skeleton, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Form, Grid, Input, Segmented, Skeleton, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { lazy, Suspense, useState } from 'react';
 import { useSearchParams } from 'react-router';
@@ -12,6 +12,7 @@ import { formatDate, useApiOffers, useDivision, useGet } from '../hooks';
 import { CoverageView } from './Coverage';
 import { DashboardView } from './Dashboard';
 import { useI18n } from '../i18n';
+import { useFeedback } from '../feedback';
 
 export const BUREAU_ROLES = ['bureau', 'admin'];
 // 报表 loads when its tab is opened.
@@ -28,7 +29,7 @@ const coverageScope = (scope: string | undefined) => (!scope || scope.length < 4
 
 function PairingsToConfirm({ division }: { division: string }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { data, error, loading, reload } = useGet<{ total: number; items: Pairing[] }>(`/api/pairings?status=proposed&division=${division}&pageSize=100`);
   const [dialog, setDialog] = useState<{ kind: 'confirm' | 'decline'; pairing: Pairing } | null>(null);
   const done = () => {
@@ -105,7 +106,7 @@ function PairingsToConfirm({ division }: { division: string }) {
 
 function AbnormalOrganizations({ division }: { division: string }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const wide = Grid.useBreakpoint().md ?? true;
   const [standing, setStanding] = useState<'abnormal' | 'deregistered'>('abnormal');
   const { data, error, loading, reload } = useGet<OrganizationPage>(`/api/organizations?standing=${standing}&division=${division}&pageSize=100`);

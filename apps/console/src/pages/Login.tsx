@@ -1,8 +1,8 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Divider, Form, Input, Typography } from 'antd';
+import { Alert, Button, Divider, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount, PasswordChange, useAuth } from '../auth';
-import { ErrorAlert } from '../components/common';
+import { ErrorAlert } from '../components/ErrorAlert';
 import { useI18n } from '../i18n';
 import { ROLE_LABELS } from '../labels';
 
@@ -53,7 +53,7 @@ export function Login({ overlay = false }: { overlay?: boolean }) {
 
   return (
     <div className={overlay ? 'login login-overlay' : 'login'} data-testid="login">
-      <Card className="login-card">
+      <div className="login-card">
         <div className="login-brand">
           <span className="brand-mark">村</span>
           <div>
@@ -109,7 +109,7 @@ export function Login({ overlay = false }: { overlay?: boolean }) {
                 </Button>
               ))}
             </div>
-      </Card>
+      </div>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, DatePicker, Empty, Form, Input, InputNumber, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, DatePicker, Empty, Form, Input, InputNumber, Skeleton, Space, Tag, Typography } from 'antd';
 import dayjs, { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { post, type PostBody } from '../api';
@@ -10,6 +10,7 @@ import { Allocation, donorName, Flow, FlowPage, USE_EVIDENCE_LABELS, Use } from 
 import { formatDate, formatFen, useGet, useOrganizationName, yuanToFen } from '../hooks';
 import { useI18n } from '../i18n';
 import { actsForOrganization, useActor } from '../auth';
+import { useFeedback } from '../feedback';
 
 type UseEvidence = PostBody<'/api/donations/{id}/uses/{useId}/evidence'>['evidence'][number];
 
@@ -99,7 +100,7 @@ function AddEvidenceDialog({ flow, use, onClose, onDone }: { flow: Flow; use: Us
  */
 export function MyDonations() {
   const { t, pick } = useI18n();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const actor = useActor();
   const organization = actsForOrganization(actor);
   const organizationName = useOrganizationName(actor.organizationId);

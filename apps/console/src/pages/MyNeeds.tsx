@@ -1,17 +1,20 @@
-import { App, Badge, Button, Card, Empty, Form, Input, Pagination, Select, Skeleton, Space, Table, Typography } from 'antd';
-import type { ColumnsType } from 'antd/es/table';
-import { useCallback, useEffect, useState } from 'react';
+import { Badge, Button, Empty, Pagination, Select, Skeleton, Space, Typography } from 'antd';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { CommandResult, Commitment, Delivery, get, LineItem, Need, NeedListItem, NeedPage, post } from '../api';
-import { ActionModal } from '../components/ActionModal';
+import { CommandResult, Commitment, Delivery, get, Need, NeedListItem, NeedPage } from '../api';
 import { donorName, Flow, FlowPage, Use, USE_EVIDENCE_LABELS } from '../donations';
 import { useActor } from '../auth';
 import { CategoryTag, ErrorAlert, LineItemStatusTag, NeedStatusTag, PageTitle, Place } from '../components/common';
-import { Dialog, NeedDialog } from '../components/NeedDialogs';
-import { EvidenceView } from '../components/Evidence';
+import type { Dialog } from '../components/NeedDialogs';
+import { Section } from '../components/Section';
 import { formatDate, formatDateTime, formatFen, formatQuantity, placeName, useApiOffers, useDivision, useGet } from '../hooks';
 import { useI18n } from '../i18n';
 import { NEED_STATUS_LABELS, NEED_STATUSES } from '../labels';
+import { useFeedback } from '../feedback';
+
+// The dialogs load when one opens: the coordinator's first page shows the lists without their forms.
+const NeedDialog = lazy(() => import('../components/NeedDialogs').then((m) => ({ default: m.NeedDialog })));
+const ConfirmUseDialog = lazy(() => import('../components/ConfirmUseDialog').then((m) => ({ default: m.ConfirmUseDialog })));
 
 const PAGE_SIZE = 10;
 const LIVE = ['published', 'partially_committed', 'fully_committed', 'delivered'];
@@ -41,7 +44,7 @@ function tasksOf(need: Need): Task[] {
  */
 function Tasks({ division, version, minPosition, onDone }: { division: string | undefined; version: number; minPosition: number | null; onDone: (position: number | null) => void }) {
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [tasks, setTasks] = useState<Task[]>();
   const [error, setError] = useState<unknown>();
   const [dialog, setDialog] = useState<{ need: Need; dialog: Dialog } | null>(null);
@@ -72,9 +75,9 @@ function Tasks({ division, version, minPosition, onDone }: { division: string | 
       .join(t('comma'));
 
   return (
-    <Card
+    <Section
       className="section tasks"
-      data-testid="tasks"
+      testId="tasks"
       title={
         <Space>
           {t('tasksTitle')}
@@ -125,6 +128,7 @@ function Tasks({ division, version, minPosition, onDone }: { division: string | 
         );
       })}
       {dialog && (
+        <Suspense fallback={null}>
         <NeedDialog
           need={dialog.need}
           dialog={dialog.dialog}
@@ -135,30 +139,47 @@ function Tasks({ division, version, minPosition, onDone }: { division: string | 
             onDone(result.position ?? null);
           }}
         />
+        </Suspense>
       )}
-    </Card>
+    </Section>
   );
 }
 
+/** What each line item still lacks: a small plain table (Ant Design's would bring its table, sorting and tree code to the first page). */
 function ItemStatuses({ need }: { need: NeedListItem }) {
   const { t, lang } = useI18n();
-  const columns: ColumnsType<LineItem> = [
-    { title: t('itemDesc'), key: 'desc', render: (_, li) => li.description },
-    { title: t('required'), key: 'required', align: 'right', width: 130, render: (_, li) => formatQuantity(li, li.quantity, lang) },
-    {
-      title: t('lacking'),
-      key: 'lacking',
-      align: 'right',
-      width: 130,
-      render: (_, li) => <Typography.Text type={li.lacking > 0 && LIVE.includes(need.status) ? 'danger' : undefined}>{formatQuantity(li, li.lacking, lang)}</Typography.Text>,
-    },
-    { title: t('status'), key: 'status', align: 'right', width: 110, render: (_, li) => <LineItemStatusTag status={li.status} /> },
-  ];
-  return <Table<LineItem> size="small" rowKey="id" columns={columns} dataSource={need.lineItems} pagination={false} className="item-statuses" scroll={{ x: 'max-content' }} />;
+  return (
+    <div className="item-statuses">
+      <table className="mini-table">
+        <thead>
+          <tr>
+            <th>{t('itemDesc')}</th>
+            <th className="num">{t('required')}</th>
+            <th className="num">{t('lacking')}</th>
+            <th className="num">{t('status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {need.lineItems.map((li) => (
+            <tr key={li.id}>
+              <td>{li.description}</td>
+              <td className="num">{formatQuantity(li, li.quantity, lang)}</td>
+              <td className="num">
+                <Typography.Text type={li.lacking > 0 && LIVE.includes(need.status) ? 'danger' : undefined}>{formatQuantity(li, li.lacking, lang)}</Typography.Text>
+              </td>
+              <td className="num">
+                <LineItemStatusTag status={li.status} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
 }
 
 /** A use of donated money or goods in one of the coordinator's villages, not yet confirmed by the village. */
-interface UseTask {
+export interface UseTask {
   flow: Flow;
   use: Use;
   purpose: string;
@@ -171,7 +192,7 @@ interface UseTask {
  */
 function DonationUses({ version, scope }: { version: number; scope: string | undefined }) {
   const { t, pick } = useI18n();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const offered = useApiOffers('/api/donations');
   const { data, error, reload } = useGet<FlowPage>(offered ? '/api/donations?status=used&pageSize=100' : null); // flows with uses, not all confirmed
   // Read again when the coordinator's other tasks change.
@@ -192,9 +213,9 @@ function DonationUses({ version, scope }: { version: number; scope: string | und
   const amount = (task: UseTask) =>
     task.flow.resource.kind === 'money' ? formatFen(task.use.amount) : `${task.use.amount} ${task.flow.resource.unit}（${formatFen(task.use.valueFen)}）`;
   return (
-    <Card
+    <Section
       className="section tasks"
-      data-testid="donation-uses"
+      testId="donation-uses"
       title={
         <Space>
           {t('usesToConfirm')}
@@ -231,47 +252,21 @@ function DonationUses({ version, scope }: { version: number; scope: string | und
           </Space>
         </div>
       ))}
-      <ActionModal<{ note?: string; reason?: string }>
-        open={!!confirming}
-        width={680}
-        onClose={() => setConfirming(null)}
-        title={t('confirmUseTitle', { amount: confirming ? amount(confirming) : '' })}
-        intro={confirming && t('confirmUseIntro', { org: confirming.flow.recipient.name, purpose: confirming.purpose })}
-        okText={t('confirmUse')}
-        command={(v) =>
-          post(
-            '/api/donations/{id}/uses/{useId}/confirm',
-            { id: confirming?.flow.id ?? '-', useId: confirming?.use.id ?? '-' },
-            { note: v.note ?? '', ...(confirming?.use.evidence.length === 0 && v.reason?.trim() ? { reason: v.reason.trim() } : {}) },
-          )
-        }
-        testId="confirm-use-dialog"
-        onDone={() => {
-          setConfirming(null);
-          message.success(t('done'));
-          reload();
-        }}
-      >
-        {() => (
-          <>
-          {confirming && (
-            <div className="confirm-evidence" data-testid="confirm-evidence">
-              <Typography.Paragraph>{confirming.use.evidence.length === 0 ? t('noEvidenceWarning') : t('evidenceCheckFirst')}</Typography.Paragraph>
-              <EvidenceView evidence={confirming.use.evidence} base={`/api/donations/${encodeURIComponent(confirming.flow.id)}`} labelOf={(k) => pick(USE_EVIDENCE_LABELS[k] ?? [k, k])} />
-            </div>
-          )}
-          {confirming?.use.evidence.length === 0 && (
-            <Form.Item name="reason" label={t('noEvidenceReason')} rules={[{ required: true, whitespace: true, message: t('noEvidenceReasonRequired') }]}>
-              <Input.TextArea rows={2} maxLength={1000} data-testid="no-evidence-reason" />
-            </Form.Item>
-          )}
-          <Form.Item name="note" label={t('note')}>
-            <Input.TextArea rows={2} maxLength={2000} />
-          </Form.Item>
-          </>
-        )}
-      </ActionModal>
-    </Card>
+      {confirming && (
+        <Suspense fallback={null}>
+          <ConfirmUseDialog
+            task={confirming}
+            amount={amount(confirming)}
+            onClose={() => setConfirming(null)}
+            onDone={() => {
+              setConfirming(null);
+              message.success(t('done'));
+              reload();
+            }}
+          />
+        </Suspense>
+      )}
+    </Section>
   );
 }
 
@@ -321,7 +316,7 @@ export function MyNeeds() {
       />
       {actor.role === 'coordinator' && <Tasks division={division} version={version} minPosition={minPosition} onDone={refresh} />}
       {actor.role === 'coordinator' && <DonationUses version={version} scope={actor.scope} />}
-      <Card
+      <Section
         className="section"
         title={t('mineList')}
         extra={
@@ -373,7 +368,7 @@ export function MyNeeds() {
             <Pagination simple current={page} pageSize={PAGE_SIZE} total={data.total} onChange={(p) => set('page', String(p))} />
           </div>
         )}
-      </Card>
+      </Section>
     </>
   );
 }

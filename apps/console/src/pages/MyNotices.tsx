@@ -1,5 +1,5 @@
 import { MailOutlined, UnorderedListOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Checkbox, Form, Input, Radio, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, Radio, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
@@ -9,6 +9,7 @@ import { ErrorAlert, PageTitle } from '../components/common';
 import { formatDateTime, useCommand, useGet } from '../hooks';
 import { useI18n } from '../i18n';
 import { CATEGORIES, CATEGORY_LABELS, type Category } from '../labels';
+import { useFeedback } from '../feedback';
 
 type Channel = 'email' | 'sms';
 
@@ -62,7 +63,7 @@ const PAGE_SIZE = 10;
 /** The person's own notice settings, in words for everyone; kept as typed when the server refuses them. */
 function NoticeSettings() {
   const { t, pick } = useI18n();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { data, error, reload } = useGet<MyNoticeSettings>('/api/push/notices/me');
   const [form] = Form.useForm<FormValues>();
   const { run, pending } = useCommand();

@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, DatePicker, Empty, Form, Input, Select, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, DatePicker, Empty, Form, Input, Select, Skeleton, Space, Tag, Typography } from 'antd';
 import dayjs, { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { post } from '../api';
@@ -11,6 +11,7 @@ import { useGet, useOrganizationName } from '../hooks';
 import { useI18n } from '../i18n';
 import { CATEGORIES, CATEGORY_LABELS, type Category } from '../labels';
 import type { Pairing } from '../pairings';
+import { useFeedback } from '../feedback';
 
 
 const STATUS: Record<string, { key: 'pairingProposed' | 'pairingActive' | 'pairingDeclined' | 'pairingEnded' | 'pairingExpired'; color: string }> = {
@@ -34,7 +35,7 @@ interface ProposeValues {
  */
 export function MyPairings() {
   const { t, pick } = useI18n();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const actor = useActor();
   const organization = actsForOrganization(actor) ? actor.organizationId! : undefined;
   const organizationName = useOrganizationName(organization);

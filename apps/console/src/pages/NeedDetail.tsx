@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Descriptions, Empty, Result, Row, Skeleton, Space, Typography } from 'antd';
+import { Button, Card, Col, Descriptions, Empty, Result, Row, Skeleton, Space, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError, CommandResult, get, Need, NeedEvent } from '../api';
@@ -12,6 +12,7 @@ import { formatDate, formatDateTime, useOrganizationName } from '../hooks';
 import { useI18n } from '../i18n';
 import { actsForOrganization, useActor } from '../auth';
 import { coordinatesNeed, LIVE } from '../needs';
+import { useFeedback } from '../feedback';
 
 const OPEN_FOR_OFFERS = ['published', 'partially_committed'];
 
@@ -19,7 +20,7 @@ export function NeedDetail() {
   const { id = '' } = useParams();
   const location = useLocation();
   const navigate = useNavigate();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { t } = useI18n();
   const actor = useActor();
   const [need, setNeed] = useState<Need>();

@@ -1,5 +1,5 @@
 import { ApiOutlined, BellOutlined, SettingOutlined } from '@ant-design/icons';
-import { Alert, App, Badge, Button, Card, Empty, Form, Input, InputNumber, Pagination, Select, Skeleton, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Badge, Button, Card, Empty, Form, Input, InputNumber, Pagination, Select, Skeleton, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -11,6 +11,7 @@ import { useI18n } from '../i18n';
 import { CATEGORIES, CATEGORY_LABELS, type Category } from '../labels';
 import { inLang } from './Recommended';
 import { formatPoints } from '../needs';
+import { useFeedback } from '../feedback';
 
 interface FeedItem {
   position: number;
@@ -178,7 +179,7 @@ interface SettingsValues {
 /** What the organization wants pushed, and where its webhook goes. Kept as typed when the API refuses it. */
 function SettingsForm({ organization }: { organization: string }) {
   const { t, pick } = useI18n();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { data, error, reload } = useGet<Settings>(`/api/push/${encodeURIComponent(organization)}/settings`);
   const province = useDivision('');
   const [form] = Form.useForm<SettingsValues>();

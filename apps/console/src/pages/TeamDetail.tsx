@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Form, Grid, Input, InputNumber, Progress, Row, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Col, Form, Grid, Input, InputNumber, Progress, Row, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -15,6 +15,7 @@ import { formatDate, formatDateTime, useGet } from '../hooks';
 import { useI18n } from '../i18n';
 import { label } from '../labels';
 import { HUB_KIND_LABELS, MEMBER_STATUS_COLORS, MEMBER_STATUS_LABELS, Team, TeamMember, TEAM_ROLE_LABELS } from '../teams';
+import { useFeedback } from '../feedback';
 
 interface InviteValues {
   organizationId: string;
@@ -79,7 +80,7 @@ export function TeamDetail() {
   const { t, lang } = useI18n();
   const { id = '' } = useParams();
   const actor = useActor();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { data: team, error, loading, reload } = useGet<Team>(`/api/teams/${encodeURIComponent(id)}`);
   const [dialog, setDialog] = useState<'invite' | 'complete' | 'dissolve' | null>(null);
   const [prefill, setPrefill] = useState<{ organizationId: string; name: string; share: number } | null>(null);
