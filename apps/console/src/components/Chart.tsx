@@ -86,7 +86,8 @@ export function Chart({ option, height, minWidth, testId, ariaLabel, onClick, ke
   };
 
   return (
-    <div className="chart-scroll" style={style}>
+    // A drawing wider than a phone scrolls sideways: Tab reaches it (then the arrow keys scroll it) unless the keyboard's chart inside already takes the focus.
+    <div className="chart-scroll" style={style} {...(minWidth && !keyboard ? { tabIndex: 0, role: 'group', 'aria-label': ariaLabel } : {})}>
       {keyboard ? (
         <>
           <div

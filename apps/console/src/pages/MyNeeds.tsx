@@ -154,7 +154,11 @@ function ItemStatuses({ need }: { need: NeedListItem }) {
     },
     { title: t('status'), key: 'status', align: 'right', width: 110, render: (_, li) => <LineItemStatusTag status={li.status} /> },
   ];
-  return <Table<LineItem> size="small" rowKey="id" columns={columns} dataSource={need.lineItems} pagination={false} className="item-statuses" scroll={{ x: 'max-content' }} />;
+  return (
+    <div className="table-scroll" tabIndex={0} role="group" aria-label={need.title}>
+      <Table<LineItem> size="small" rowKey="id" columns={columns} dataSource={need.lineItems} pagination={false} className="item-statuses" />
+    </div>
+  );
 }
 
 /** A use of donated money or goods in one of the coordinator's villages, not yet confirmed by the village. */
@@ -327,6 +331,7 @@ export function MyNeeds() {
         extra={
           <Select
             data-testid="mine-status"
+            aria-label={t('status')}
             size="small"
             allowClear
             style={{ width: 140 }}
