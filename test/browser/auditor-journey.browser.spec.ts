@@ -4,7 +4,7 @@
  * flow by its donor, opens its trace, sees the Sankey diagram and the balances, moves the "as of"
  * date back before the village's use, downloads the ledger CSV, checks the ledger, and reads the
  * balances and anomalies; then anyone, signed in or not, reads the public disclosure. Every page
- * is photographed at desktop and phone size under test/browser/artifacts/.
+ * is photographed at phone, tablet and desktop size under test/browser/artifacts/.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

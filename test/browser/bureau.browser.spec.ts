@@ -2,7 +2,7 @@
  * The bureau's desk in a real browser, against the real embedded app with the demo seed: 清远's
  * bureau staff confirm a proposed pairing (结对), look at the pairing coverage of key villages as a
  * chart and drill from the province down to a city, list an organization as abnormal (活动异常名录)
- * with its grounds and restore it. Pages are photographed at desktop and phone size under test/browser/artifacts/.
+ * with its grounds and restore it. Pages are photographed at phone, tablet and desktop size under test/browser/artifacts/.
  */
 import type { Page } from '../../apps/console/node_modules/playwright-core';
 import { bootstrapAdministrator } from '@shecun/identity';

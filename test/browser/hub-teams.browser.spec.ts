@@ -6,7 +6,7 @@
  * organization accepts from a phone, and the team's commitment shows on the team's page. The
  * suggested members read as what they are to the team: invited and awaiting the answer, in the team,
  * or declined and invitable again. Pages are
- * photographed at desktop and phone size under test/browser/artifacts/.
+ * photographed at phone, tablet and desktop size under test/browser/artifacts/.
  */
 import type { Locator, Page } from '../../apps/console/node_modules/playwright-core';
 import { actAs, futureDate, TestActor } from '../support/embedded-app';

@@ -2,7 +2,7 @@
  * The needs journey in a real browser, against the real embedded app with the demo seed: a village
  * coordinator posts a need from a phone, an organization takes part of it (接单), the coordinator
  * accepts, the organization records the delivery with evidence, the coordinator confirms it and the
- * need shows as fulfilled. Every main page is photographed at desktop and phone size under
+ * need shows as fulfilled. Every main page is photographed at phone, tablet and desktop size under
  * test/browser/artifacts/. The sign-in page the journey starts from: needs-journey.sign-in.browser.spec.ts.
  */
 import type { Page } from '../../apps/console/node_modules/playwright-core';

@@ -1,7 +1,7 @@
 /**
  * The sign-in page the needs journey starts from (needs-journey.browser.spec.ts), in a real browser
  * against the real embedded app with the demo seed: the demo accounts, a refused password, the
- * language switch, and signing out from the account menu. Photographed at desktop and phone size under test/browser/artifacts/.
+ * language switch, and signing out from the account menu. Photographed at phone, tablet and desktop size under test/browser/artifacts/.
  */
 import { DESKTOP, newPage, Running, screenshots, sees, signIn, startConsole } from './support/browser';
 

@@ -116,8 +116,8 @@ function Shell() {
     <ConfigProvider
       locale={lang === 'zh' ? zhCN : enUS}
       button={{ autoInsertSpace: false }}
-      // Secondary text, hints and placeholders dark enough to read (WCAG AA contrast, 4.5:1 and more).
-      theme={{ token: { colorPrimary: '#b71c1c', colorLink: '#1d4f91', borderRadius: 6, fontFamily: FONTS[lang], colorTextSecondary: '#595959', colorTextDescription: '#595959', colorTextTertiary: '#636363', colorTextPlaceholder: '#6e6e6e', colorError: '#cf1322' } }}
+      // Secondary text, hints, placeholders (also on a disabled select's grey) and warning / success text dark enough to read (WCAG AA contrast, 4.5:1 and more).
+      theme={{ token: { colorPrimary: '#b71c1c', colorLink: '#1d4f91', borderRadius: 6, fontFamily: FONTS[lang], colorTextSecondary: '#595959', colorTextDescription: '#595959', colorTextTertiary: '#636363', colorTextPlaceholder: '#636363', colorError: '#cf1322', colorWarningText: '#874d00', colorSuccessText: '#237804' } }}
     >
       <div className="app">
           <Header />

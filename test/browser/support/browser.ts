@@ -15,7 +15,10 @@ const consoleRequire = createRequire(join(ROOT, 'apps', 'console', 'package.json
 const { chromium } = consoleRequire('playwright-core') as typeof import('../../../apps/console/node_modules/playwright-core');
 
 export const DESKTOP = { width: 1366, height: 768 };
-export const PHONE = { width: 375, height: 812 };
+/** A tablet held upright. */
+export const TABLET = { width: 768, height: 1024 };
+/** The narrowest phone in common use (360 px wide). */
+export const PHONE = { width: 360, height: 800 };
 
 export interface Running {
   app: TestApp;
@@ -121,12 +124,16 @@ export async function settled(page: Page): Promise<void> {
   await page.waitForTimeout(250);
 }
 
-/** A full-page screenshot at desktop and at phone size: artifacts/<name>-desktop.png and -phone.png. */
+/**
+ * A full-page screenshot at phone, tablet and desktop size (360, 768 and 1366 px wide):
+ * artifacts/<name>-phone.png, -tablet.png and -desktop.png.
+ */
 export async function screenshots(page: Page, name: string): Promise<void> {
   const original = page.viewportSize() ?? DESKTOP;
   for (const [size, viewport] of [
-    ['desktop', DESKTOP],
     ['phone', PHONE],
+    ['tablet', TABLET],
+    ['desktop', DESKTOP],
   ] as const) {
     await page.setViewportSize(viewport);
     await page.evaluate('window.scrollTo(0, 0)');

@@ -62,7 +62,8 @@ export default function ChartDrawing({ option, height, minWidth, testId, ariaLab
   };
 
   return (
-    <div className="chart-scroll" style={style}>
+    // A drawing wider than a phone scrolls sideways: Tab reaches it (then the arrow keys scroll it) unless the keyboard's chart inside already takes the focus.
+    <div className="chart-scroll" style={style} {...(minWidth && !keyboard ? { tabIndex: 0, role: 'group', 'aria-label': ariaLabel } : {})}>
       {keyboard ? (
         <>
           <div

@@ -165,7 +165,7 @@ export function EvidenceUploader({
         <div key={p.key} className="evidence-pending" data-testid="evidence-pending" data-state={p.state}>
           <Typography.Text>{p.name}</Typography.Text>
           {p.state === 'shrinking' && <Typography.Text type="secondary"> {t('photoShrinking')}</Typography.Text>}
-          {(p.state === 'uploading' || p.state === 'waiting') && <Progress percent={Math.floor(p.fraction * 100)} size="small" status="active" data-testid="evidence-progress" />}
+          {(p.state === 'uploading' || p.state === 'waiting') && <Progress percent={Math.floor(p.fraction * 100)} aria-label={p.name} size="small" status="active" data-testid="evidence-progress" />}
           {p.error && (
             <Typography.Text type={p.state === 'failed' ? 'danger' : 'warning'} data-testid="evidence-upload-error">
               {p.error}

@@ -81,6 +81,7 @@ function AnomaliesView() {
           <span>{t('olderThan')}</span>
           <InputNumber
             data-testid="anomaly-days"
+            aria-label={`${t('olderThan')} (${t('daysUnit')})`}
             min={0}
             max={3650}
             precision={0}

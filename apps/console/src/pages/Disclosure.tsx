@@ -146,9 +146,9 @@ export function OrganizationDisclosurePage() {
             testId="disclosure-totals"
             items={[
               { title: t('totalReceived'), fen: data.totals.receivedFen, note: t('flowsCount', { n: data.flows }) },
-              { title: t('totalAllocated'), fen: data.totals.allocatedFen, note: <Progress percent={percent(data.totals.allocatedFen, data.totals.receivedFen)} size="small" /> },
-              { title: t('totalUsed'), fen: data.totals.usedFen, note: <Progress percent={percent(data.totals.usedFen, data.totals.receivedFen)} size="small" /> },
-              { title: t('totalConfirmed'), fen: data.totals.confirmedFen, note: <Progress percent={percent(data.totals.confirmedFen, data.totals.receivedFen)} size="small" strokeColor="#389e0d" /> },
+              { title: t('totalAllocated'), fen: data.totals.allocatedFen, note: <Progress percent={percent(data.totals.allocatedFen, data.totals.receivedFen)} aria-label={t('totalAllocated')} size="small" /> },
+              { title: t('totalUsed'), fen: data.totals.usedFen, note: <Progress percent={percent(data.totals.usedFen, data.totals.receivedFen)} aria-label={t('totalUsed')} size="small" /> },
+              { title: t('totalConfirmed'), fen: data.totals.confirmedFen, note: <Progress percent={percent(data.totals.confirmedFen, data.totals.receivedFen)} aria-label={t('totalConfirmed')} size="small" strokeColor="#389e0d" /> },
             ]}
           />
           <Card size="small" className="section" title={t('byDonor')}>
@@ -244,8 +244,8 @@ export function NeedDisclosurePage() {
             testId="disclosure-totals"
             items={[
               { title: t('totalAllocatedToNeed'), fen: data.totals.allocatedFen, note: t('flowsCount', { n: data.flows }) },
-              { title: t('totalUsed'), fen: data.totals.usedFen, note: <Progress percent={percent(data.totals.usedFen, data.totals.allocatedFen)} size="small" /> },
-              { title: t('totalConfirmed'), fen: data.totals.confirmedFen, note: <Progress percent={percent(data.totals.confirmedFen, data.totals.allocatedFen)} size="small" strokeColor="#389e0d" /> },
+              { title: t('totalUsed'), fen: data.totals.usedFen, note: <Progress percent={percent(data.totals.usedFen, data.totals.allocatedFen)} aria-label={t('totalUsed')} size="small" /> },
+              { title: t('totalConfirmed'), fen: data.totals.confirmedFen, note: <Progress percent={percent(data.totals.confirmedFen, data.totals.allocatedFen)} aria-label={t('totalConfirmed')} size="small" strokeColor="#389e0d" /> },
             ]}
           />
           <Card size="small" className="section" title={t('byOrganization')}>

@@ -149,7 +149,7 @@ function Tasks({ division, version, minPosition, onDone }: { division: string | 
 function ItemStatuses({ need }: { need: NeedListItem }) {
   const { t, lang } = useI18n();
   return (
-    <div className="item-statuses">
+    <div className="item-statuses table-scroll" tabIndex={0} role="group" aria-label={need.title}>
       <table className="mini-table">
         <thead>
           <tr>
@@ -322,6 +322,7 @@ export function MyNeeds() {
         extra={
           <Select
             data-testid="mine-status"
+            aria-label={t('status')}
             size="small"
             allowClear
             style={{ width: 140 }}

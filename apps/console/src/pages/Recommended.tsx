@@ -69,7 +69,7 @@ export function ScoreFactors({ factors, fairness, testId }: { factors: Record<st
       {Object.entries(factors).map(([name, f]) => (
         <div key={name} className="score-factor">
           <span className="score-factor-name">{FACTOR_LABELS[name] ? t(FACTOR_LABELS[name]) : name}</span>
-          <Progress percent={f.max ? (100 * f.points) / f.max : 0} showInfo={false} size="small" strokeColor={f.points === f.max ? '#389e0d' : undefined} />
+          <Progress percent={f.max ? (100 * f.points) / f.max : 0} aria-label={FACTOR_LABELS[name] ? t(FACTOR_LABELS[name]) : name} showInfo={false} size="small" strokeColor={f.points === f.max ? '#389e0d' : undefined} />
           <span className="score-factor-points">{`${formatPoints(f.points)}/${f.max}`}</span>
           <Typography.Text type="secondary" className="score-factor-reason">
             {inLang(f.reason, lang)}
@@ -79,7 +79,7 @@ export function ScoreFactors({ factors, fairness, testId }: { factors: Record<st
       {fairness && fairness.total > 0 && (
         <div className="score-factor">
           <span className="score-factor-name">{t('factorFairness')}</span>
-          <Progress percent={(100 * fairness.total) / 25} showInfo={false} size="small" strokeColor="#d48806" />
+          <Progress percent={(100 * fairness.total) / 25} aria-label={t('factorFairness')} showInfo={false} size="small" strokeColor="#d48806" />
           <span className="score-factor-points">{`+${formatPoints(fairness.total)}`}</span>
           <Typography.Text type="secondary" className="score-factor-reason">
             {inLang(fairness.reason, lang)}
