@@ -7,7 +7,7 @@ import { Column, DataSource, Entity, EntityManager, Index, IsNull, PrimaryColumn
 import { FailurePolicy, messageOf, ProcessingControl, ProcessingStoppedError } from './failure-policy';
 import { describeError, ParkedEvent, parkedRow, parkEvent, replayParkedEvents, ReplayResult } from './parked-events';
 import { Projection } from './projection';
-import { ProjectionRebuild, rebuiltThrough } from './projection-rebuilds';
+import { ProjectionRebuild, rebuiltPosition, rebuiltThrough } from './projection-rebuilds';
 
 /** Events a bus-fed projection has applied: the de-duplication key, written with the rows. */
 @Entity('processed_events')
@@ -209,9 +209,15 @@ export class BusProjector {
     try {
       const events = messages.map((m) => fromBusMessage(m));
       outcomes = await this.dataSource.transaction(async (manager) => {
+        // The rebuild lock and position once, and every event id recorded in one statement (a
+        // redelivered event twice in the batch is new at most once), then the events in order.
+        const rebuilt = await rebuiltPosition(manager, this.projection.name);
+        const fresh = await markAllProcessed(manager, this.projection.name, events.map((e) => e.id));
         const applied: boolean[] = [];
         for (let i = 0; i < messages.length; i++) {
-          applied.push(await this.applyIn(manager, messages[i], events[i]));
+          const event = events[i];
+          const known = { rebuilt: rebuilt !== undefined && event.position >= 0 && event.position <= rebuilt, fresh: fresh.delete(event.id) };
+          applied.push(await this.applyIn(manager, messages[i], event, known));
           // A long batch on a slow database must not cost the consumer its group membership.
           await control?.keepAlive().catch(() => undefined);
         }
@@ -246,15 +252,16 @@ export class BusProjector {
    * request that appended the event (its metadata's), which it also links to. False when it was
    * processed before (or is in the tables a rebuild swapped in): recorded, not applied again.
    */
-  private applyIn(manager: EntityManager, message: ConsumedMessage, event: RecordedEvent): Promise<boolean> {
+  private applyIn(manager: EntityManager, message: ConsumedMessage, event: RecordedEvent, known?: { rebuilt: boolean; fresh: boolean }): Promise<boolean> {
     const appended = contextFromCarrier(event.metadata);
     const published = contextFromCarrier(message.headers);
     const parent = linkTo(published).length ? published : appended;
     const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': message.topic, 'messaging.message.id': event.id, 'shecun.event_type': event.type, 'shecun.position': event.position };
     return inSpan(`apply ${this.projection.name}`, { kind: SpanKind.CONSUMER, parent, attributes, links: linkTo(appended, { 'shecun.link': 'appended' }) }, async (span) => {
       // Already in the tables a rebuild swapped in (read from the event store): recorded, not applied again.
-      const rebuilt = await rebuiltThrough(manager, this.projection.name, event.position);
-      const applied = (await markProcessed(manager, this.projection.name, event.id)) && !rebuilt;
+      // (`known`: both already asked for the whole batch.)
+      const rebuilt = known ? known.rebuilt : await rebuiltThrough(manager, this.projection.name, event.position);
+      const applied = (known ? known.fresh : await markProcessed(manager, this.projection.name, event.id)) && !rebuilt;
       if (applied) await this.projection.apply(event, manager);
       span.setAttribute('shecun.applied', applied);
       return applied;
@@ -265,6 +272,15 @@ export class BusProjector {
     await this.consumer?.stop();
     this.consumer = undefined;
   }
+}
+
+/** Records that a projection processed these events; answers the ids that were not there already. */
+async function markAllProcessed(manager: EntityManager, projection: string, eventIds: string[]): Promise<Set<string>> {
+  const inserted: Array<{ eventId: string }> = await manager.query(
+    `INSERT INTO processed_events ("projection", "eventId", "processedAt") SELECT $1, id, $3 FROM unnest($2::varchar[]) AS id ON CONFLICT DO NOTHING RETURNING "eventId"`,
+    [projection, eventIds, new Date().toISOString()],
+  );
+  return new Set(inserted.map((r) => r.eventId));
 }
 
 /** Records that a projection processed an event; false when it was there already (applied or parked before). */
