@@ -37,9 +37,10 @@ export class BusReadPosition implements ReadPosition {
   private listener?: AppendListener;
   private closed = false;
 
-  onChange(position: number, listener: () => void): () => void {
+  onChange(position: number, listener: () => void): (() => void) | undefined {
     const url = (this.dataSource.options as { url?: string }).url;
-    if (url && !this.listener && !this.closed) {
+    if (!url || this.closed) return undefined;
+    if (!this.listener) {
       this.listener = new AppendListener({ connectionString: url }, READ_MODELS_CHANNEL, (payload) => this.notified(payload), () => this.closed);
       void this.listener.start();
     }

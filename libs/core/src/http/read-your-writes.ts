@@ -13,9 +13,9 @@ export interface ReadPosition {
   /**
    * Optionally, calls `listener` whenever the read models may have applied `position` (a projector
    * committed it), so that a waiting read looks again at once instead of at its next poll; returns
-   * the unsubscribe.
+   * the unsubscribe, or undefined when it has no notices to give.
    */
-  onChange?(position: number, listener: () => void): () => void;
+  onChange?(position: number, listener: () => void): (() => void) | undefined;
 }
 
 export const READ_POSITION = Symbol('READ_POSITION');
@@ -83,6 +83,9 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     });
     const deadline = started + this.options.timeoutMs;
     let interval = this.options.pollMs ?? 5;
+    // Polling is only the fallback where notices wake the wait (a lost notice connection wakes every
+    // wait when it is back): then at most once a second, else up to every 100 ms.
+    const maxPollMs = this.options.maxPollMs ?? (unsubscribe ? 1000 : 100);
     let reached = false;
     try {
       for (;;) {
@@ -102,7 +105,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
           woken = new AbortController();
           await pause(Math.min(interval, left), woken.signal);
         }
-        interval = Math.min(interval * 2, this.options.maxPollMs ?? 100);
+        interval = Math.min(interval * 2, maxPollMs);
       }
     } finally {
       unsubscribe?.();
