@@ -6,16 +6,27 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { provisionDistributed, tokenKeys, waitUntilAuthorized } from './support/distributed-identity';
 import { elapsedMs, Percentiles, percentiles } from './support/stats';
 
 export interface KafkaLatencyBenchResult {
+  /** Commands measured one after another (one writer), after a warm-up. */
   commands: number;
+  /** Concurrent writers of the loaded round, and the commands measured in it (all writers together). */
+  writers: number;
+  loadedCommands: number;
+  /** Bare kafkajs produce→consume round trips: one at a time, then `writers` at once. */
   raw: Percentiles;
+  rawLoaded: Percentiles;
+  /** Command → visible on the gateway: one writer, then `writers` at once. */
   pipeline: Percentiles;
+  loaded: Percentiles;
+  /** Reads the gateway answered `X-Consistency: stale` (waited its limit without the read models reaching the position). */
+  stale: number;
+  /** One-minute load average at the start, after the quiet rounds and after the loaded rounds. */
+  loadAverage: { start: number; quiet: number; loaded: number };
 }
-
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -53,10 +64,11 @@ async function startService(app: string, env: Record<string, string>): Promise<S
 }
 
 /**
- * Baseline: one message at a time, kafkajs producer (idempotent, acks=-1, as the relay) → kafkajs
- * consumer group on the same broker, from `send` until the consumer holds the message.
+ * Baseline: kafkajs producer (idempotent, acks=-1, as the relay) → kafkajs consumer group on the
+ * same broker, from `send` until the consumer holds the message; `concurrency` senders at once, each
+ * sending its next message once its previous one arrived.
  */
-async function rawRoundTrips(brokers: string[], samples: number, run: string): Promise<number[]> {
+async function rawRoundTrips(brokers: string[], samples: number, run: string, concurrency = 1): Promise<number[]> {
   const kafka = new Kafka({ clientId: `bench-rt-${run}`, brokers, logLevel: logLevel.NOTHING });
   const topic = `bench-rt-${run}`;
   const admin = kafka.admin();
@@ -76,15 +88,19 @@ async function rawRoundTrips(brokers: string[], samples: number, run: string): P
   await ready;
   const event = { id: '', type: 'NeedPublished', schemaVersion: 1, data: { needId: 'x' }, metadata: {}, streamName: 'need-x', revision: 1, position: 1 } as Parameters<typeof toBusMessage>[0];
   const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const key = `need-${run}-${i}`;
-    const arrived = new Promise<void>((r) => waiting.set(key, r));
-    const t0 = process.hrtime.bigint();
-    await producer.send({ topic, acks: -1, messages: [{ ...toBusMessage({ ...event, id: randomUUID(), streamName: key }), key }] });
-    await arrived;
-    times.push(elapsedMs(t0));
-    waiting.delete(key);
-  }
+  let next = 0;
+  const sender = async () => {
+    for (let i = next++; i < samples; i = next++) {
+      const key = `need-${run}-${i}`;
+      const arrived = new Promise<void>((r) => waiting.set(key, r));
+      const t0 = process.hrtime.bigint();
+      await producer.send({ topic, acks: -1, messages: [{ ...toBusMessage({ ...event, id: randomUUID(), streamName: key }), key }] });
+      await arrived;
+      times.push(elapsedMs(t0));
+      waiting.delete(key);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, sender));
   await consumer.disconnect();
   await producer.disconnect();
   return times;
@@ -94,11 +110,14 @@ async function rawRoundTrips(brokers: string[], samples: number, run: string): P
  * Command-to-read-model latency of the distributed topology: `POST /api/needs` to the gateway
  * (forwarded to the needs service, appended to the PostgreSQL event store) until `GET
  * /api/needs/:id` on the gateway finds it in the PostgreSQL read model — through relay → Kafka →
- * projector. The services run as separate processes, as deployed. The baseline, measured in the same
- * run on the same broker, is a bare kafkajs produce→consume round trip.
+ * projector. The services run as separate processes, as deployed. First one writer (quiet), then
+ * `writers` concurrent writers (loaded). The baseline, measured in the same run on the same broker,
+ * is a bare kafkajs produce→consume round trip, one at a time and `writers` at once.
  */
 export async function kafkaLatencyBench(
   commands = 300,
+  writers = 20,
+  loadedCommands = 400,
   brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
   pgUrl = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
 ): Promise<KafkaLatencyBenchResult> {
@@ -123,26 +142,54 @@ export async function kafkaLatencyBench(
     services.push(gateway);
     await waitUntilAuthorized(gateway.url, users);
 
-    const raw = await rawRoundTrips(brokers, commands + warmup, run);
+    const loadAverage = { start: loadavg()[0], quiet: 0, loaded: 0 };
+    const raw = await rawRoundTrips(brokers, commands + warmup, `${run}-q`);
 
     const body = JSON.stringify({ villageCode: '441826105201', title: '冬季棉被', category: 'care', publish: true, lineItems: [{ kind: 'goods', description: '棉被', unit: '床', quantity: 10 }] });
     const headers = { 'content-type': 'application/json', ...users['bench-coordinator'] };
-    const samples: number[] = [];
-    for (let i = 0; i < commands + warmup; i++) {
+    let stale = 0;
+    // One command, as the console does it: POST, then GET with the answered position in
+    // X-Min-Position (the gateway waits until the read models applied it), again until it is there.
+    const command = async (): Promise<number> => {
       const t0 = process.hrtime.bigint();
       const res = await fetch(`${gateway.url}/api/needs`, { method: 'POST', body, headers });
       if (res.status !== 201) throw new Error(`POST /api/needs answered ${res.status}: ${await res.text()}`);
-      const { needId } = (await res.json()) as { needId: string };
+      const { needId, position } = (await res.json()) as { needId: string; position: number };
       for (;;) {
-        const view = await fetch(`${gateway.url}/api/needs/${needId}`, { headers });
+        const view = await fetch(`${gateway.url}/api/needs/${needId}`, { headers: { ...headers, 'X-Min-Position': String(position) } });
+        if (view.headers.get('x-consistency') === 'stale') stale += 1;
         if (view.status === 200 && ((await view.json()) as { status: string }).status === 'published') break;
         if (view.status !== 200) await view.body?.cancel();
         if (elapsedMs(t0) > 60_000) throw new Error(`need ${needId} not visible in the read model after 60 s`);
         await new Promise((r) => setTimeout(r, 2));
       }
-      samples.push(elapsedMs(t0));
-    }
-    return { commands, raw: percentiles(raw.slice(warmup)), pipeline: percentiles(samples.slice(warmup)) };
+      return elapsedMs(t0);
+    };
+    const samples: number[] = [];
+    for (let i = 0; i < commands + warmup; i++) samples.push(await command());
+    loadAverage.quiet = loadavg()[0];
+
+    // Under load: `writers` writers at once (each its next command once the last one is visible).
+    const rawLoaded = await rawRoundTrips(brokers, loadedCommands, `${run}-l`, writers);
+    const loaded: number[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        for (let i = next++; i < loadedCommands; i = next++) loaded.push(await command());
+      }),
+    );
+    loadAverage.loaded = loadavg()[0];
+    return {
+      commands,
+      writers,
+      loadedCommands,
+      raw: percentiles(raw.slice(warmup)),
+      rawLoaded: percentiles(rawLoaded),
+      pipeline: percentiles(samples.slice(warmup)),
+      loaded: percentiles(loaded),
+      stale,
+      loadAverage,
+    };
   } finally {
     await Promise.all(
       services.map(

@@ -1,7 +1,10 @@
 import type { Admin, Consumer, ConsumerRunConfig, Kafka, Producer } from 'kafkajs';
 import { backoffDelay, jsonLogs } from '@shecun/core';
 import { KafkaLagReader } from './kafka-lag';
-import { BusConsumer, ConsumerOptions, MessageBus, BusMessage } from './types';
+import { BusConsumer, ConsumedMessage, ConsumerOptions, MessageBus, BusMessage } from './types';
+
+/** Most messages handed to a consumer's `handleBatch` at once. */
+const MAX_HANDLED_AT_ONCE = 100;
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -171,6 +174,9 @@ export class KafkaBus implements MessageBus {
     return {
       autoCommit: false,
       eachBatchAutoResolve: false,
+      // A fetch's batches of different partitions are handled side by side (each partition still in
+      // order): one partition's transaction or offset commit does not hold up the others'.
+      partitionsConsumedConcurrently: this.options.partitions ?? 3,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         let handled: string | undefined;
         let sinceCommit = 0;
@@ -180,14 +186,31 @@ export class KafkaBus implements MessageBus {
           sinceCommit = 0;
         };
         const stillOurs = () => running() && isRunning() && !isStale();
-        for (const m of batch.messages) {
+        const consumed = (m: (typeof batch.messages)[number]): ConsumedMessage => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key?.toString() ?? '',
+          value: m.value?.toString() ?? '',
+          headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? '' : String(v)])),
+        });
+        // Several messages at once when the handler takes them so (the projector: one transaction
+        // for the lot instead of one each); any that it declines go one by one below.
+        let from = 0;
+        while (options.handleBatch && batch.messages.length - from > 1 && stillOurs()) {
+          const chunk = batch.messages.slice(from, from + MAX_HANDLED_AT_ONCE);
+          if (!(await options.handleBatch(chunk.map(consumed), { keepAlive: heartbeat, isRunning: stillOurs }))) break;
+          const last = chunk[chunk.length - 1].offset;
+          resolveOffset(last);
+          handled = last;
+          from += chunk.length;
+          await commit();
+          await heartbeat();
+        }
+        for (const m of batch.messages.slice(from)) {
           if (!stillOurs()) break;
-          const headers = Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? '' : String(v)]));
           try {
-            await options.handle(
-              { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? '', value: m.value?.toString() ?? '', headers },
-              { keepAlive: heartbeat, isRunning: stillOurs },
-            );
+            await options.handle(consumed(m), { keepAlive: heartbeat, isRunning: stillOurs });
           } catch (error) {
             await commit().catch(() => undefined);
             // Stopped or lost the partition while the handler waited: leave the rest to whoever owns it now.

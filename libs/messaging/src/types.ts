@@ -25,6 +25,12 @@ export interface ConsumerOptions {
    * partition meanwhile (`control.isRunning()` false), otherwise after the consumer restarts.
    */
   handle: (message: ConsumedMessage, control: DeliveryControl) => Promise<void>;
+  /**
+   * Optionally, several consecutive messages of one partition at once (e.g. in one database
+   * transaction): true when all of them were handled, false to have them handled one by one by
+   * `handle` instead (nothing of the attempt may remain then).
+   */
+  handleBatch?: (messages: ConsumedMessage[], control: DeliveryControl) => Promise<boolean>;
 }
 
 /** Lets a handler that waits keep its consumer alive, and give up when the consumer stops. */

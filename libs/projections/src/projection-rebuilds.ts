@@ -27,9 +27,19 @@ export const REBUILD_LOCK_KEY = 0x5c_4e_42; // "\NB": shecun rebuild
  * the event store. Two statements: the second reads with a snapshot taken after the lock is held.
  */
 export async function rebuiltThrough(manager: EntityManager, projection: string, position: number): Promise<boolean> {
+  const rebuilt = await rebuiltPosition(manager, projection);
+  return rebuilt !== undefined && position >= 0 && position <= rebuilt;
+}
+
+/**
+ * As {@link rebuiltThrough}, for several events in one transaction: takes the shared lock (held
+ * until the commit, so the answer stays true for the transaction) and answers the position through
+ * which the swapped-in tables hold the events, or undefined when no rebuild swapped any in.
+ */
+export async function rebuiltPosition(manager: EntityManager, projection: string): Promise<number | undefined> {
   await manager.query(`SELECT pg_advisory_xact_lock_shared($1, hashtext($2))`, [REBUILD_LOCK_KEY, projection]);
   const rows: Array<{ position: string }> = await manager.query(`SELECT "position" FROM projection_rebuilds WHERE "projection" = $1`, [projection]);
-  return rows.length > 0 && position >= 0 && position <= Number(rows[0].position);
+  return rows.length > 0 ? Number(rows[0].position) : undefined;
 }
 
 /** Inside the swapping transaction: waits for the projection's writers in flight, and holds new ones until the commit. */

@@ -1,7 +1,7 @@
 import { BadRequestException, CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { from, Observable, switchMap, tap } from 'rxjs';
-import { waitFor } from '@shecun/resilience';
+import { pause } from '@shecun/resilience';
 
 /**
  * Where the read models of this process are in the event log. Embedded: the projection runners'
@@ -10,6 +10,12 @@ import { waitFor } from '@shecun/resilience';
 export interface ReadPosition {
   /** Names of the read models that have not applied the event at `position` yet ([] when all have). */
   pending(position: number): Promise<string[]>;
+  /**
+   * Optionally, calls `listener` whenever the read models may have applied `position` (a projector
+   * committed it), so that a waiting read looks again at once instead of at its next poll; returns
+   * the unsubscribe, or undefined when it has no notices to give.
+   */
+  onChange?(position: number, listener: () => void): (() => void) | undefined;
 }
 
 export const READ_POSITION = Symbol('READ_POSITION');
@@ -37,7 +43,7 @@ const POSITION = /^\d{1,15}$/;
 export class ReadYourWritesInterceptor implements NestInterceptor {
   constructor(
     private readonly readPosition: ReadPosition | undefined,
-    private readonly options: { timeoutMs: number; pollMs?: number },
+    private readonly options: { timeoutMs: number; pollMs?: number; maxPollMs?: number },
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -67,17 +73,43 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     const started = Date.now();
     let pending: string[] = [];
     let gone = false;
-    const reached = await waitFor(
-      async () => {
+    // Woken by the read models' change notices where there are any (looking again at once, and
+    // again if one came while looking); the polling with back-off is then only a fallback.
+    let changed = false;
+    let woken = new AbortController();
+    const unsubscribe = readPosition.onChange?.(position, () => {
+      changed = true;
+      woken.abort();
+    });
+    const deadline = started + this.options.timeoutMs;
+    let interval = this.options.pollMs ?? 5;
+    // Polling is only the fallback where notices wake the wait (a lost notice connection wakes every
+    // wait when it is back): then at most once a second, else up to every 100 ms.
+    const maxPollMs = this.options.maxPollMs ?? (unsubscribe ? 1000 : 100);
+    let reached = false;
+    try {
+      for (;;) {
+        changed = false;
         // Answered meanwhile (the request timed out) or the client left: stop waiting.
         gone = response.headersSent || response.writableEnded || response.destroyed;
-        if (gone) return true;
+        if (gone) break;
         pending = await readPosition.pending(position);
         gone = response.headersSent;
-        return gone || pending.length === 0;
-      },
-      { timeoutMs: this.options.timeoutMs, intervalMs: this.options.pollMs ?? 5, maxIntervalMs: 100 },
-    );
+        if (gone || pending.length === 0) {
+          reached = !gone;
+          break;
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        if (!changed) {
+          woken = new AbortController();
+          await pause(Math.min(interval, left), woken.signal);
+        }
+        interval = Math.min(interval * 2, maxPollMs);
+      }
+    } finally {
+      unsubscribe?.();
+    }
     if (gone) return;
     if (reached) {
       response.setHeader('X-Consistency', 'reached');

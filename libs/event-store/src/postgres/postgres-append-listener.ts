@@ -19,14 +19,14 @@ export class AppendListener {
   private failures = 0;
 
   /**
-   * @param onAppend called on every notification on `channel`, and once listening (appends committed
-   *   while no listener was connected sent notifications nobody got)
+   * @param onAppend called on every notification on `channel` (with its payload), and once listening
+   *   without one (appends committed while no listener was connected sent notifications nobody got)
    * @param isClosed whether the store is closed: no more connecting, retrying or warning
    */
   constructor(
     private readonly config: ClientConfig,
     private readonly channel: string,
-    private readonly onAppend: () => void,
+    private readonly onAppend: (payload?: string) => void,
     private readonly isClosed: () => boolean,
   ) {}
 
@@ -49,7 +49,7 @@ export class AppendListener {
   private async connect(): Promise<void> {
     const client = new Client(this.config);
     client.on('notification', (message) => {
-      if (message.channel === this.channel) this.onAppend();
+      if (message.channel === this.channel) this.onAppend(message.payload);
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));

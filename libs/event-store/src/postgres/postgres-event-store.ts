@@ -62,12 +62,13 @@ import {
 } from '../types';
 import { AppendListener } from './postgres-append-listener';
 import {
-  alreadyStored,
   checkExpected,
   COLUMNS,
   createEventsTable,
   EventRow,
   ID_KEY,
+  StoredRow,
+  storedAlready,
   quoteIdent,
   STREAM_REVISION_KEY,
   toNumber,
@@ -162,28 +163,36 @@ export class PostgresEventStore implements EventStore {
       await client.query(`SELECT pg_advisory_xact_lock(hashtext('shecun.event-store.append'), hashtext($1))`, [
         this.schema,
       ]);
-      const { rows } = await client.query<{ revision: string | null; head: string | null }>(
+      // One statement (one round trip while holding the lock): the stream's revision, the head, and
+      // the rows of any of these events stored before (a command's retry after a lost answer).
+      const { rows } = await client.query<{ revision: string | null; head: string | null; stored: StoredRow[] | null }>(
         `SELECT (SELECT max(revision) FROM ${this.table} WHERE stream = $1) AS revision,
-                (SELECT max(position) FROM ${this.table}) AS head`,
-        [streamName],
+                (SELECT max(position) FROM ${this.table}) AS head,
+                (SELECT json_agg(json_build_object('id', id, 'stream', stream, 'revision', revision, 'position', position))
+                   FROM ${this.table} WHERE id = ANY($2::text[])) AS stored`,
+        [streamName, events.map((e) => e.id)],
       );
       const current = rows[0].revision === null ? null : toNumber(rows[0].revision);
       const head = rows[0].head === null ? 0 : toNumber(rows[0].head);
 
       if (events.length > 0) {
-        const replay = await alreadyStored(client, this.table, streamName, events);
+        const replay = storedAlready(rows[0].stored ?? [], streamName, events);
         if (replay) return replay;
       }
       checkExpected(streamName, expected, current);
       if (events.length === 0) return { nextRevision: current ?? -1, position: head === 0 ? START : head };
 
       const first = (current ?? -1) + 1;
+      const position = head + events.length;
       try {
+        // The insert and the notice (delivered on commit) in one statement: the same notice for
+        // each row is delivered once (PostgreSQL folds identical notices of a transaction).
         await client.query(
           `INSERT INTO ${this.table} (position, id, stream, revision, type, schema_version, data, metadata)
            SELECT $1::bigint + e.n, e.id, $3, $2::bigint + e.n, e.type, e.schema_version, e.data::json, e.metadata::json
            FROM unnest($4::text[], $5::text[], $6::int[], $7::text[], $8::text[])
-                WITH ORDINALITY AS e(id, type, schema_version, data, metadata, n)`,
+                WITH ORDINALITY AS e(id, type, schema_version, data, metadata, n)
+           RETURNING pg_notify($9, $10)`,
           [
             head,
             first - 1,
@@ -193,6 +202,8 @@ export class PostgresEventStore implements EventStore {
             events.map((e) => e.schemaVersion ?? 1),
             events.map((e) => JSON.stringify(e.data)),
             events.map((e) => JSON.stringify(e.metadata)),
+            this.channel,
+            String(position),
           ],
         );
       } catch (error) {
@@ -205,8 +216,6 @@ export class PostgresEventStore implements EventStore {
         if (code === UNIQUE_VIOLATION && constraint === STREAM_REVISION_KEY) revisionTaken = true;
         throw error;
       }
-      const position = head + events.length;
-      await client.query('SELECT pg_notify($1, $2)', [this.channel, String(position)]);
       appended = true;
       return { nextRevision: first + events.length - 1, position };
     }).catch(async (error) => {

@@ -62,10 +62,23 @@ export async function alreadyStored(
   stream: string,
   events: NewEvent[],
 ): Promise<AppendResult | undefined> {
-  const { rows } = await client.query<{ id: string; stream: string; revision: string; position: string }>(
+  const { rows } = await client.query<StoredRow>(
     `SELECT id, stream, revision, position FROM ${table} WHERE id = ANY($1::text[])`,
     [events.map((e) => e.id)],
   );
+  return storedAlready(rows, stream, events);
+}
+
+/** Where an append's events were stored before (their rows by id), as {@link alreadyStored} reads them. */
+export interface StoredRow {
+  id: string;
+  stream: string;
+  revision: string | number;
+  position: string | number;
+}
+
+/** {@link alreadyStored} on rows read already (e.g. in the same statement as the stream's revision). */
+export function storedAlready(rows: StoredRow[], stream: string, events: NewEvent[]): AppendResult | undefined {
   if (rows.length === 0) return undefined;
   const byId = new Map(rows.map((r) => [r.id, r]));
   const first = byId.get(events[0].id);
