@@ -5,8 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const SCRIPT = join(__dirname, '..', 'apps', 'console', 'scripts', 'budget.js');
+const PRECOMPRESS = join(__dirname, '..', 'apps', 'console', 'scripts', 'precompress.js');
 
-/** A built console in miniature: an entry, a shared chunk it imports, and one lazy page. Incompressible bytes, so sizes are predictable. */
+/**
+ * A built console in miniature: an entry, a shared chunk it imports, and one lazy page, each with
+ * the `.br` file the build writes beside it (scripts/precompress.js, run here as the build runs it).
+ * Incompressible bytes, so sizes are predictable.
+ */
 function miniatureBuild(): string {
   const dist = mkdtempSync(join(tmpdir(), 'shecun-budget-'));
   mkdirSync(join(dist, '.vite'), { recursive: true });
@@ -21,6 +26,8 @@ function miniatureBuild(): string {
     'src/pages/Page.tsx': { file: 'assets/Page.js', isDynamicEntry: true, imports: ['_common.js'] },
     'src/pages/Other.tsx': { file: 'assets/Other.js', isDynamicEntry: true },
   }));
+  const precompressed = spawnSync(process.execPath, [PRECOMPRESS, dist], { encoding: 'utf8' });
+  if (precompressed.status !== 0) throw new Error(precompressed.stderr);
   return dist;
 }
 
@@ -48,6 +55,17 @@ describe('the console weight budget', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/OVER\s+page\s+9\d\.\d kB of\s+80 kB/);
     expect(result.stderr).toMatch(/1 page\(s\) over budget/);
+  });
+
+  it('refuses a build whose assets have no .br beside them (the files the server sends)', () => {
+    rmSync(join(dist, 'assets', 'common.js.br'));
+    try {
+      const result = check(dist, [{ name: 'sign-in', page: null, limitKB: 60 }]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(/common\.js\.br is missing/);
+    } finally {
+      spawnSync(process.execPath, [PRECOMPRESS, dist], { encoding: 'utf8' });
+    }
   });
 
   it('refuses a budget naming a page the build does not have', () => {
