@@ -1,8 +1,9 @@
 import { FilePdfOutlined } from '@ant-design/icons';
 import { Button, Tag, Typography } from 'antd';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { describeError, EvidenceFile, fetchBlob } from '../api';
 import { useI18n } from '../i18n';
+import { useBlobUrl } from './useBlobUrl';
 
 const EvidenceViewer = lazy(() => import('./EvidenceViewer').then((m) => ({ default: m.EvidenceViewer })));
 
@@ -15,22 +16,7 @@ export interface EvidenceItem {
 
 /** A thumbnail fetched with the bearer token (or anonymously on public routes), shown from a blob URL. */
 function Thumbnail({ src, alt }: { src: string; alt: string }) {
-  const [url, setUrl] = useState<string>();
-  useEffect(() => {
-    let revoked = false;
-    let made: string | undefined;
-    fetchBlob(src)
-      .then((blob) => {
-        if (revoked) return;
-        made = URL.createObjectURL(blob);
-        setUrl(made);
-      })
-      .catch(() => setUrl(undefined));
-    return () => {
-      revoked = true;
-      if (made) URL.revokeObjectURL(made);
-    };
-  }, [src]);
+  const { url } = useBlobUrl(src);
   return url ? <img className="evidence-thumb" src={url} alt={alt} /> : <span className="evidence-thumb evidence-thumb-empty" />;
 }
 

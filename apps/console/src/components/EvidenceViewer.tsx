@@ -1,8 +1,9 @@
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { Button, Modal, Space, Spin, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { describeError, EvidenceFile, fetchBlob } from '../api';
+import { describeError, EvidenceFile } from '../api';
 import { useI18n } from '../i18n';
+import { useBlobUrl } from './useBlobUrl';
 
 export interface ViewedPhoto {
   file: EvidenceFile;
@@ -18,27 +19,8 @@ export interface ViewedPhoto {
 export function EvidenceViewer({ photos, start, base, onClose, onOpenOriginal }: { photos: ViewedPhoto[]; start: number; base: string; onClose: () => void; onOpenOriginal: (file: EvidenceFile) => void }) {
   const { t, lang } = useI18n();
   const [index, setIndex] = useState(start);
-  const [url, setUrl] = useState<string>();
-  const [error, setError] = useState<string>();
   const photo = photos[index];
-
-  useEffect(() => {
-    let left = false;
-    let made: string | undefined;
-    setUrl(undefined);
-    setError(undefined);
-    fetchBlob(`${base}/evidence/${photo.file.sha256}`)
-      .then((blob) => {
-        if (left) return;
-        made = URL.createObjectURL(blob);
-        setUrl(made);
-      })
-      .catch((e) => !left && setError(describeError(e, lang).message));
-    return () => {
-      left = true;
-      if (made) URL.revokeObjectURL(made);
-    };
-  }, [base, photo.file.sha256, lang]);
+  const { url, error } = useBlobUrl(`${base}/evidence/${photo.file.sha256}`);
 
   const go = (step: number) => setIndex((i) => Math.min(photos.length - 1, Math.max(0, i + step)));
   useEffect(() => {
@@ -75,7 +57,7 @@ export function EvidenceViewer({ photos, start, base, onClose, onOpenOriginal }:
       }
     >
       <div className="evidence-viewer" data-testid="evidence-viewer">
-        {url ? <img src={url} alt={photo.note ? `${photo.label}：${photo.note}` : photo.label} data-testid="viewer-image" /> : error ? <Typography.Text type="danger">{error}</Typography.Text> : <Spin />}
+        {url ? <img src={url} alt={photo.note ? `${photo.label}：${photo.note}` : photo.label} data-testid="viewer-image" /> : error ? <Typography.Text type="danger">{describeError(error, lang).message}</Typography.Text> : <Spin />}
       </div>
       {photo.note && <Typography.Paragraph type="secondary">{photo.note}</Typography.Paragraph>}
     </Modal>
