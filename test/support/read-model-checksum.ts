@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Projection } from '@shecun/projections';
 
 /** Columns that say when a row was written rather than what it holds. */
-const WRITE_TIMES: Record<string, string[]> = { projection_checkpoints: ['updatedAt'] };
+const WRITE_TIMES: Record<string, string[]> = { projection_checkpoints: ['updatedAt'], projection_versions: ['builtAt'] };
 
 /**
  * A checksum of every table of a read-model database: all rows ordered by primary key, each

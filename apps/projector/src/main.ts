@@ -2,7 +2,8 @@ import { createOpsServer, exitOnStartFailure, healthSettingsFromEnv, opsReadines
 import { Logger } from '@nestjs/common';
 import { KafkaBus, registerKafkaLagMetrics, WatchedGroup } from '@shecun/messaging';
 import { READ_MODEL_FEEDS, STREAM_CATALOGUE } from '@shecun/hosting';
-import { BusProjector, processedRetentionHoursFromEnv, pruneProcessedEvents } from '@shecun/projections';
+import { BusProjector, outdatedProjections, processedRetentionHoursFromEnv, Projection, pruneProcessedEvents } from '@shecun/projections';
+import { DataSource } from 'typeorm';
 import { projectorParkedCommand } from './parked-command';
 import { projectorRebuildCommand } from './rebuild-command';
 import { registerProjectorMetrics } from './projector-metrics';
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 
+  await rebuildOutdated(projectors.map((p) => p.projection), dataSource, logger);
   for (const projector of projectors) await projector.start();
   live = true;
   // Replays run from the command line, in another process: the counts are read again every few seconds.
@@ -108,6 +110,22 @@ async function main(): Promise<void> {
   void prune();
   setInterval(() => void prune(), 3_600_000).unref();
   logger.log(`consuming: ${projectors.map((p) => p.projection.name).join(', ')}`);
+}
+
+/**
+ * Read models whose rows were built by another version of their projection's code (see
+ * projection-versions.ts) are rebuilt from the event store before their consumer group starts:
+ * the same rebuild as `main.js rebuild`, beside the tables the gateway keeps reading meanwhile.
+ */
+async function rebuildOutdated(projections: Projection[], dataSource: DataSource, logger: Logger): Promise<void> {
+  const outdated = await outdatedProjections(dataSource, projections);
+  if (outdated.length === 0) return;
+  for (const o of outdated) logger.warn(`${o.name}: its rows were built by version ${o.stored}, this build writes version ${o.current}: rebuilding it from the event store`);
+  if (!process.env.EVENT_STORE_URL) {
+    throw new Error(`${outdated.map((o) => o.name).join(', ')} must be rebuilt from the event store: set EVENT_STORE_URL (the projector reads it to rebuild)`);
+  }
+  const code = await projectorRebuildCommand(outdated.map((o) => o.name), projections, dataSource, (line) => logger.log(line), 'projector:version');
+  if (code !== 0) throw new Error(`the rebuild of ${outdated.map((o) => o.name).join(', ')} was not switched (exit ${code}): see the log above`);
 }
 
 main().catch(exitOnStartFailure);

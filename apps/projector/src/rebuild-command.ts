@@ -15,7 +15,13 @@ export const REBUILD_USAGE = `rebuild [<projection>…] [--chunk N]
  * progress bars (events/s, time left) and a summary; returns the exit code (2: a wrong command
  * line, 1: not switched because a stopping projection parked an event).
  */
-export async function projectorRebuildCommand(args: string[], projections: Projection[], dataSource: DataSource, out: (line: string) => void = console.log): Promise<number> {
+export async function projectorRebuildCommand(
+  args: string[],
+  projections: Projection[],
+  dataSource: DataSource,
+  out: (line: string) => void = console.log,
+  by = commandLineOperator(),
+): Promise<number> {
   const at = args.indexOf('--chunk');
   const chunkSize = at >= 0 ? Number(args[at + 1]) : undefined;
   const names = args.filter((_, i) => at < 0 || (i !== at && i !== at + 1));
@@ -37,7 +43,7 @@ export async function projectorRebuildCommand(args: string[], projections: Proje
       projections: chosen,
       all: projections,
       openSchema: (schema) => openReadModelSchema(url, schema),
-      by: commandLineOperator(),
+      by,
       chunkSize,
       onProgress: (phase, done, total) => {
         if (!bars.has(phase)) {

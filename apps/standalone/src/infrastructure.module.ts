@@ -3,14 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BACKGROUND_WORK, IdempotencyRecord } from '@shecun/core';
 import { EventStoreModule } from '@shecun/event-store';
 import { CONTEXTS } from '@shecun/hosting';
-import { ContextDefinition, ParkedEvent, ProjectionCheckpoint, ProjectionsModule } from '@shecun/projections';
+import { ContextDefinition, ParkedEvent, ProjectionCheckpoint, ProjectionsModule, ProjectionVersion } from '@shecun/projections';
 import { join } from 'node:path';
 import { AppConfig } from './config';
 import { StartupState } from './startup-state';
 
 /** The embedded read database's tables: the projections' own, idempotency records, and each context's. */
 export function readModelEntitiesOf(contexts: readonly ContextDefinition[]): Function[] {
-  return [ProjectionCheckpoint, ParkedEvent, IdempotencyRecord, ...contexts.flatMap((context) => context.embedded.entities)];
+  return [ProjectionCheckpoint, ProjectionVersion, ParkedEvent, IdempotencyRecord, ...contexts.flatMap((context) => context.embedded.entities)];
 }
 
 export const READ_MODEL_ENTITIES = readModelEntitiesOf(CONTEXTS);

@@ -4,7 +4,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { configureHttpApp, HealthModule, httpOptionsFromEnv, IdempotencyMiddleware, IdempotencyRecord, readinessChecks, requiredEnv, SweepLeaseModule } from '@shecun/core';
 import { EVENT_STORE, EventStore, EventStoreModule } from '@shecun/event-store';
 import { AuthenticationMiddleware, IDENTITY_VIEW_ENTITIES, IdentityAuthModule, identityOptionsFromEnv, rateLimitsFromEnv } from '@shecun/identity';
-import { ContextDefinition, PARKED_EVENTS_ADMIN, ParkedEvent, ParkedEventsController, ProjectionCheckpoint, ProjectionHost, ProjectionsModule, projectionsReadiness } from '@shecun/projections';
+import { ContextDefinition, PARKED_EVENTS_ADMIN, ParkedEvent, ParkedEventsController, ProjectionCheckpoint, ProjectionHost, ProjectionVersion, ProjectionsModule, projectionsReadiness } from '@shecun/projections';
 import { RegionsModule } from '@shecun/regions';
 import { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 
@@ -14,7 +14,7 @@ import { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm'
  * parked events, and users with their grants, projected from the event store's log and checked on
  * every request.
  */
-export const WRITE_SERVICE_BASE_ENTITIES = [IdempotencyRecord, ProjectionCheckpoint, ParkedEvent, ...IDENTITY_VIEW_ENTITIES];
+export const WRITE_SERVICE_BASE_ENTITIES = [IdempotencyRecord, ProjectionCheckpoint, ProjectionVersion, ParkedEvent, ...IDENTITY_VIEW_ENTITIES];
 
 /** A write service's own database; the schema comes from its migrations, run at start-up, never from synchronize. */
 export function writeServiceDataSourceOptions(url: string, entities: MixedList<Function | string | EntitySchema>, migrations: Function[]): DataSourceOptions {

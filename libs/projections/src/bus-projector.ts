@@ -7,6 +7,7 @@ import { Column, DataSource, Entity, EntityManager, Index, IsNull, PrimaryColumn
 import { FailurePolicy, messageOf, ProcessingControl, ProcessingStoppedError } from './failure-policy';
 import { describeError, ParkedEvent, parkedRow, parkEvent, replayParkedEvents, ReplayResult } from './parked-events';
 import { Projection } from './projection';
+import { ProjectionVersion } from './projection-versions';
 import { ProjectionRebuild, rebuiltPosition, rebuiltThrough } from './projection-rebuilds';
 
 /** Events a bus-fed projection has applied: the de-duplication key, written with the rows. */
@@ -63,7 +64,7 @@ export async function notifyReadModels(manager: EntityManager, projection: strin
   await manager.query(`SELECT pg_notify($1, $2)`, [READ_MODELS_CHANNEL, `${projection}:${listed.length <= 4000 ? listed : ''}`]);
 }
 
-export const BUS_PROJECTOR_ENTITIES = [ProcessedEvent, ParkedEvent, ProjectionRebuild];
+export const BUS_PROJECTOR_ENTITIES = [ProcessedEvent, ParkedEvent, ProjectionRebuild, ProjectionVersion];
 
 /**
  * Feeds a projection from the bus (a consumer group per projection). Each message is applied in

@@ -6,6 +6,7 @@ import { FailurePolicy } from './failure-policy';
 import { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { holdProjectionWriters } from './projection-rebuilds';
+import { recordVersion } from './projection-versions';
 
 export type BusRebuildPhase = 'build' | 'tail';
 
@@ -64,7 +65,8 @@ const CHECKPOINTS_DDL = `CREATE TABLE "projection_checkpoints" ("name" character
  *    projector takes in shared mode in each of its transactions), reads the head once more,
  *    applies the last events into the new tables, moves the old tables out of the live schema
  *    and the new ones in (`ALTER TABLE … SET SCHEMA`), records the position in
- *    `projection_rebuilds`, and brings the parked events up to date; readers see the old tables
+ *    `projection_rebuilds` and the code's version of each projection in `projection_versions`, and
+ *    brings the parked events up to date; readers see the old tables
  *    up to the commit and the new ones after it, never a half-built one;
  * 3. the two leftover schemas are dropped.
  *
@@ -120,6 +122,8 @@ export async function rebuildBusProjections(options: BusRebuildOptions): Promise
           [name, through, new Date().toISOString(), options.by],
         );
       }
+      // The swapped-in rows are of the code's version (a projector started with an older one rebuilds again).
+      for (const projection of projections) await recordVersion(manager, projection);
       result.parked = await settleParked(manager, schema, names, through, startedAt, options.by);
       result.through = through;
     });

@@ -18,3 +18,4 @@ export * from './bulk-rows';
 export * from './projections-readiness';
 export * from './bus-rebuild';
 export * from './projections.ddl';
+export * from './projection-versions';

@@ -7,6 +7,7 @@ export type { ProgressListener, ProjectionStatus };
 import { backoffDelay, withWriteLock } from '@shecun/core';
 import { catchUpTogether } from './catch-up-together';
 import { FailurePolicy, messageOf, ProcessingControl } from './failure-policy';
+import { keepsVersions, recordVersion } from './projection-versions';
 import { canPark, describeError, ParkedEvent, parkedBetween, ParkedInBatch, parkedRow, parkEvent, ProjectionHaltedError, replayParkedEvents, ReplayResult } from './parked-events';
 
 /** Longest a checkpoint moved past events the projection does not handle stays unstored. */
@@ -350,7 +351,7 @@ export class ProjectionRunner {
     return results;
   }
 
-  /** Empties the projection's tables and checkpoint in one transaction, then replays from the start. */
+  /** Empties the projection's tables and checkpoint in one transaction (recording the code's version), then replays from the start. */
   async rebuild(onProgress?: ProgressListener): Promise<void> {
     const wasRunning = await this.reset();
     await this.catchUp(onProgress);
@@ -366,6 +367,8 @@ export class ProjectionRunner {
       this.dataSource.transaction(async (manager) => {
         for (const entity of this.projection.entities) await manager.clear(entity);
         await manager.delete(ProjectionCheckpoint, { name: this.name });
+        // The rows written from now on are of the code's version.
+        if (keepsVersions(this.dataSource)) await recordVersion(manager, this.projection);
       }),
     );
     this.position = START;

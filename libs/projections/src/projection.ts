@@ -31,6 +31,13 @@ export interface Projection {
    * money), where going on would show figures that silently miss a movement.
    */
   readonly onParked?: OnParked;
+  /**
+   * Optional: the version of the rows this projection writes (default 1). Raise it with any change
+   * to what its rows hold (a new column's content, another document shape, another fold state):
+   * rows stored by another version are rebuilt from the event store before the projection is
+   * followed again (see projection-versions.ts).
+   */
+  readonly version?: number;
 }
 
 export type OnParked = 'continue' | 'stop';

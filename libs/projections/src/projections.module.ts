@@ -7,6 +7,7 @@ import { Projection } from './projection';
 import { ProjectionRunner, ProjectionStatus } from './projection-runner';
 import { catchUpTogether, CatchUpTogetherOptions, CatchUpTogetherResult } from './catch-up-together';
 import { ParkedEventsAdmin } from './parked-command';
+import { outdatedProjections } from './projection-versions';
 import { allParked, canPark, ParkedEvent, ReplayResult, skipParkedEvent } from './parked-events';
 
 export const PROJECTIONS_AUTOSTART = Symbol.for('shecun.ProjectionsAutostart');
@@ -96,16 +97,43 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
     return this.status().projections.map((p) => ({ projection: p.name, lag: head === undefined ? undefined : Math.max(0, head - p.checkpoint), parked: p.parked }));
   }
 
-  /** Starts every runner; resolves when all have caught up with the log. */
+  /**
+   * Starts every runner; resolves when all have caught up with the log. Projections whose stored
+   * rows were built by another version of their code are rebuilt first (one read of the log for
+   * all of them, with progress in the log); the app is not ready meanwhile.
+   */
   startAll(): Promise<void> {
-    this.started ??= Promise.all(
+    this.started ??= this.rebuildOutdated().then(() => this.startRunners());
+    return this.started;
+  }
+
+  /** Rebuilds the projections whose stored version differs from their code's (see projection-versions.ts); answers their names. */
+  async rebuildOutdated(): Promise<string[]> {
+    const outdated = await outdatedProjections(this.dataSource, [...this.runners.values()].map((r) => r.projection));
+    if (outdated.length === 0) return [];
+    for (const o of outdated) this.logger.warn(`${o.name}: its rows were built by version ${o.stored}, this build writes version ${o.current}: rebuilding it from the event store`);
+    const names = outdated.map((o) => o.name);
+    const t0 = Date.now();
+    let logged = 0;
+    const result = await this.rebuild(names, {
+      onProgress: (done, total) => {
+        if (Date.now() - logged < 5000 && done < total) return;
+        logged = Date.now();
+        this.logger.log(`rebuilding ${names.join(', ')}: ${done} of ${total} (${total > 0 ? Math.floor((done / total) * 100) : 100} %)`);
+      },
+    });
+    this.logger.log(`rebuilt ${names.join(', ')} from ${result.events} events in ${Date.now() - t0} ms`);
+    return names;
+  }
+
+  private startRunners(): Promise<void> {
+    return Promise.all(
       [...this.runners.values()].map(async (runner) => {
         const t0 = Date.now();
         await runner.start();
         this.logger.log(`${runner.name} caught up at position ${runner.status().checkpoint} in ${Date.now() - t0} ms`);
       }),
     ).then(() => undefined);
-    return this.started;
   }
 
   /**
