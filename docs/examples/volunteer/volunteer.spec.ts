@@ -36,7 +36,7 @@ describe('an added context: volunteer service records', () => {
     expect(readModelFeeds()).toContainEqual({ name: 'volunteer', topics: ['shecun.volunteer.v1'] });
     expect(READ_MODEL_FEEDS.length).toBeGreaterThan(1);
     expect(DISTRIBUTED_READ_MODEL_ENTITIES).toContain(VolunteerServiceView);
-    expect(CONTEXT_READ_MODEL_MIGRATIONS.map((m) => m.name)).toEqual([expect.stringMatching(/^VolunteerService\d+$/)]);
+    expect(CONTEXT_READ_MODEL_MIGRATIONS.map((m) => m.name)).toContainEqual(expect.stringMatching(/^VolunteerService\d+$/));
     const routes = commandRoutesOf({ NEEDS_SERVICE_URL: 'http://needs:3001', ORGANIZATIONS_SERVICE_URL: 'http://organizations:3005' });
     expect(routes).toContainEqual({ service: 'organizations', prefix: '/api/volunteer-service', target: 'http://organizations:3005', reads: false });
   });

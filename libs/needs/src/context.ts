@@ -3,6 +3,7 @@ import { NEED_EVENT_TYPES } from './need.events';
 import { NEED_VIEW_ENTITIES, NeedsProjection } from './need.projection';
 import { NeedsCommandsModule, NeedsModule, NeedsQueriesModule } from './needs.module';
 import { NEEDS_STANDING_ENTITIES } from './organization-standings';
+import { NeedDocuments1797100000001 } from './migrations/need-documents';
 
 export const NEEDS_TOPIC = 'shecun.needs.v1';
 
@@ -15,6 +16,7 @@ export const needsContext: ContextDefinition = {
   distributed: {
     feeds: [{ topics: [NEEDS_TOPIC], create: () => new NeedsProjection() }],
     entities: NEED_VIEW_ENTITIES,
+    migrations: [NeedDocuments1797100000001],
     gateway: () => [NeedsQueriesModule],
     commands: { service: 'needs', prefixes: ['/api/needs'], required: true, modules: () => [NeedsCommandsModule] },
   },

@@ -3,7 +3,7 @@ import {
   commitmentStatus,
   confirmedQuantity,
   handoversOf,
-  isOverdue,
+  isOverdueOn,
   lackingQuantity,
   lineItemStatus,
   NeedState,
@@ -18,6 +18,16 @@ import { CATEGORY_LABELS } from '@shecun/categories';
 
 /** The need as users see it: the decider's state with every derived figure spelled out. */
 export function presentNeed(state: NeedState, today: string) {
+  return presentNeedDocument(needDocument(state), today);
+}
+
+/**
+ * The need as the read model keeps it (needs_view.document): every figure derived from the
+ * decider's state, and nothing that depends on the day it is read (a commitment's `overdue`, added
+ * by {@link presentNeedDocument}). Its shape is the read model's own: a change to it raises the
+ * needs projection's version, and the stored documents are rebuilt from the event store.
+ */
+export function needDocument(state: NeedState) {
   return {
     id: state.id,
     villageCode: state.villageCode,
@@ -45,7 +55,6 @@ export function presentNeed(state: NeedState, today: string) {
       promisedBy: c.promisedBy,
       note: c.note,
       status: commitmentStatus(c),
-      overdue: isOverdue(c, today),
       offeredAt: c.offeredAt,
       acceptedAt: c.acceptedAt,
       closedAt: c.closedAt,
@@ -66,6 +75,17 @@ export function presentNeed(state: NeedState, today: string) {
     closedAt: state.closedAt,
     endedAt: state.endedAt,
     endReason: state.endReason,
+  };
+}
+
+export type NeedDocument = ReturnType<typeof needDocument>;
+
+/** A stored document as users see it on `today` (China's date): each commitment says whether it is overdue. */
+export function presentNeedDocument(document: NeedDocument, today: string) {
+  const { commitments, ...need } = document;
+  return {
+    ...need,
+    commitments: commitments.map((c) => ({ ...c, overdue: isOverdueOn(c.status, c.promisedBy, today) })),
   };
 }
 

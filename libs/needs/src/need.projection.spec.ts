@@ -8,7 +8,8 @@ import { Projection, ProjectionCheckpoint, ProjectionRunner } from '@shecun/proj
 import { DataSource, EntityManager } from 'typeorm';
 import { commitmentStatus, lackingQuantity, needDecider, NeedState, needStatus } from './need.decider';
 import { NeedEvent } from './need.events';
-import { CommitmentView, LineItemView, NEED_VIEW_ENTITIES, NeedsProjection, NeedView } from './need.projection';
+import { CommitmentView, LineItemView, NEED_VIEW_ENTITIES, NeedFoldRow, NeedsProjection, NeedView } from './need.projection';
+import { needDocument } from './need.presenter';
 
 /** The same projection fed one event at a time through the runner's per-event path. */
 class OneByOne implements Projection {
@@ -33,6 +34,7 @@ describe('NeedsProjection (SQLite event store + SQLite read model)', () => {
     needs: await ds.getRepository(NeedView).find({ order: { id: 'ASC' } }),
     lineItems: await ds.getRepository(LineItemView).find({ order: { needId: 'ASC', lineItemId: 'ASC' } }),
     commitments: await ds.getRepository(CommitmentView).find({ order: { needId: 'ASC', id: 'ASC' } }),
+    folds: await ds.getRepository(NeedFoldRow).find({ order: { needId: 'ASC' } }),
   });
 
   beforeAll(async () => {
@@ -62,7 +64,9 @@ describe('NeedsProjection (SQLite event store + SQLite read model)', () => {
     expect(got.needs).toHaveLength(400);
     for (const row of got.needs) {
       const state = states.get(`need-${row.id}`)!;
-      expect(JSON.parse(row.state)).toEqual(state);
+      // The served document is the read model's shape (needDocument); the fold keeps the decider's state for the next event.
+      expect(JSON.parse(row.document)).toEqual(needDocument(state));
+      expect(JSON.parse(got.folds.find((f) => f.needId === row.id)!.state)).toEqual(state);
       expect(row.status).toBe(needStatus(state));
       expect(got.lineItems.filter((li) => li.needId === row.id).map((li) => [li.lineItemId, li.lacking])).toEqual(state.fields.lineItems.map((li) => [li.id, lackingQuantity(state, li)]));
       expect(got.commitments.filter((c) => c.needId === row.id).map((c) => [c.id, c.status])).toEqual(state.commitments.map((c) => [c.id, commitmentStatus(c)]).sort(([a], [b]) => String(a).localeCompare(String(b))));

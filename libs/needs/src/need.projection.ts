@@ -19,8 +19,16 @@ import {
   teamOf,
 } from './need.decider';
 import { isNeedEvent, NEED_EVENT_TYPES, NeedEvent } from './need.events';
+import { needDocument } from './need.presenter';
 
-/** One row per need: filter columns, and the decider's state as JSON for the detail view. */
+/**
+ * The version of the rows NeedsProjection writes (see Projection.version): raise it with any change
+ * to needs_view's document (needDocument), to the other tables' columns, or to the shape of the
+ * decider's NeedState kept in needs_fold.
+ */
+export const NEEDS_PROJECTION_VERSION = 2;
+
+/** One row per need: filter columns, and the need as users see it (its document, see needDocument) for the list and the detail view. */
 @Entity('needs_view')
 @Index(['status', 'category'])
 export class NeedView {
@@ -42,6 +50,20 @@ export class NeedView {
   @Column({ type: 'varchar', length: 40 }) updatedAt: string;
   @Column({ type: 'integer' }) revision: number;
   @Column({ type: 'bigint', transformer: numberTransformer }) position: number;
+  /** JSON of NeedDocument: the read model's own shape, of the projection's version; empty in a row stored before version 2 (rebuilt at start). */
+  @Column({ type: 'text', default: '' }) document: string;
+}
+
+/**
+ * The projection's working copy of each need's folded state, which only the projection reads (to
+ * apply the next event of the need without reading its stream): never served. Its shape is the
+ * decider's NeedState; a change to that shape raises the projection's version (see the spec that
+ * guards it), and every copy is folded again from the event store.
+ */
+@Entity('needs_fold')
+export class NeedFoldRow {
+  @PrimaryColumn({ type: 'varchar', length: 64 }) needId: string;
+  @Column({ type: 'integer' }) revision: number;
   @Column({ type: 'text' }) state: string;
 }
 
@@ -85,7 +107,7 @@ export class CommitmentView {
   @Column({ type: 'varchar', length: 40, nullable: true }) handedOverAt: string | null;
 }
 
-export const NEED_VIEW_ENTITIES = [NeedView, LineItemView, CommitmentView];
+export const NEED_VIEW_ENTITIES = [NeedView, LineItemView, CommitmentView, NeedFoldRow];
 
 const needRow = (state: NeedState, needId: string, last: RecordedEvent): NeedView => {
   const code = state.villageCode;
@@ -108,7 +130,7 @@ const needRow = (state: NeedState, needId: string, last: RecordedEvent): NeedVie
     updatedAt: last.metadata.occurredAt,
     revision: last.revision,
     position: last.position,
-    state: JSON.stringify(state),
+    document: JSON.stringify(needDocument(state)),
   } as NeedView;
 };
 
@@ -162,6 +184,8 @@ export class NeedsProjection implements Projection {
   readonly eventTypes = NEED_EVENT_TYPES;
   readonly entities = NEED_VIEW_ENTITIES;
   readonly batchSize = 5000;
+  /** 2: needs_view holds the need's document instead of the decider's state, which moved to needs_fold. */
+  readonly version = NEEDS_PROJECTION_VERSION;
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
     await this.applyBatch([event], manager);
@@ -172,7 +196,7 @@ export class NeedsProjection implements Projection {
     if (needEvents.length === 0) return;
     const ids = [...new Set(needEvents.map((e) => (e.data as { needId: string }).needId))];
     const stored = new Map<string, { state: NeedState; revision: number }>();
-    for (const row of await selectRowsIn(manager, NeedView, 'id', ids)) stored.set(row.id, { state: JSON.parse(row.state) as NeedState, revision: row.revision });
+    for (const row of await selectRowsIn(manager, NeedFoldRow, 'needId', ids)) stored.set(row.needId, { state: JSON.parse(row.state) as NeedState, revision: row.revision });
     const touched = new Map<string, { state: NeedState; revision: number; last: RecordedEvent; commitments: Set<string> | 'all' }>();
     for (const event of needEvents) {
       const needId = (event.data as { needId: string }).needId;
@@ -188,6 +212,7 @@ export class NeedsProjection implements Projection {
     }
     if (touched.size === 0) return;
     const changed = [...touched.entries()];
+    await upsertRows(manager, NeedFoldRow, changed.map(([needId, t]) => ({ needId, revision: t.revision, state: JSON.stringify(t.state) })));
     await upsertRows(manager, NeedView, changed.map(([needId, t]) => needRow(t.state, needId, t.last)));
     await deleteRowsIn(manager, LineItemView, 'needId', changed.map(([needId]) => needId));
     await upsertRows(manager, LineItemView, changed.flatMap(([needId, t]) => lineItemRows(t.state, needId)));

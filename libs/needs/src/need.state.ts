@@ -220,6 +220,11 @@ export const handoversOf = (c: CommitmentState): HandoverRecord[] => c.handovers
 
 /** An accepted commitment past its promised date and not yet delivered in full. */
 export function isOverdue(commitment: CommitmentState, today: string): boolean {
-  return commitmentStatus(commitment) === 'accepted' && commitment.promisedBy < today;
+  return isOverdueOn(commitmentStatus(commitment), commitment.promisedBy, today);
+}
+
+/** Accepted and past its promised date (both China dates, `YYYY-MM-DD`). */
+export function isOverdueOn(status: string, promisedBy: string, today: string): boolean {
+  return status === 'accepted' && promisedBy < today;
 }
 

@@ -1,12 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, chinaToday, forbidden, notFound, presentHistory } from '@shecun/core';
 import type { EvidenceFileRef } from '@shecun/evidence';
 import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { Brackets, DataSource } from 'typeorm';
-import { canSeeNeed, NeedState } from './need.decider';
+import { canSeeNeed, isOverdueOn } from './need.decider';
 import { needStream } from './need.model';
-import { presentNeed } from './need.presenter';
+import { NeedDocument, presentNeedDocument } from './need.presenter';
 import { CommitmentView, NeedView } from './need.projection';
 import { ListCommitmentsQuery, ListNeedsQuery } from './needs.dto';
 
@@ -47,7 +47,7 @@ export class NeedsQueries {
       pageSize,
       total,
       items: rows.map((row) => {
-        const need = presentNeed(JSON.parse(row.state) as NeedState, day);
+        const need = presentNeedDocument(documentOf(row), day);
         const { commitments, ...summary } = need;
         return {
           ...summary,
@@ -72,13 +72,13 @@ export class NeedsQueries {
 
   async get(id: string, actor: Actor) {
     const row = await this.visible(id, actor);
-    return { ...presentNeed(JSON.parse(row.state) as NeedState, today()), revision: row.revision, position: row.position };
+    return { ...presentNeedDocument(documentOf(row), today()), revision: row.revision, position: row.position };
   }
 
   /** The evidence files the need's deliveries reference, for a caller who may see the need. */
   async evidenceFiles(id: string, actor: Actor): Promise<EvidenceFileRef[]> {
-    const state = JSON.parse((await this.visible(id, actor)).state) as NeedState;
-    return state.commitments.flatMap((c) => c.deliveries.flatMap((d) => d.evidence.flatMap((e) => (e.file ? [e.file] : []))));
+    const document = documentOf(await this.visible(id, actor));
+    return document.commitments.flatMap((c) => c.deliveries.flatMap((d) => d.evidence.flatMap((e) => (e.file ? [e.file] : []))));
   }
 
   async history(id: string, actor: Actor) {
@@ -130,6 +130,13 @@ export class NeedsQueries {
   }
 }
 
+/** The need's stored document (needs_view.document, written by NeedsProjection). */
+const documentOf = (row: NeedView): NeedDocument => {
+  // A row stored by the projection's version 1 (before the rebuild the upgrade starts has reached it).
+  if (!row.document) throw new ServiceUnavailableException('需求读模型正在按新版本重建，请稍后再试 (the needs read model is being rebuilt for a new version: try again shortly)');
+  return JSON.parse(row.document) as NeedDocument;
+};
+
 /** Held by the organization, or a team commitment in which it has a share (LIKE with its wildcards escaped). */
 const heldOrShared = (organizationId: string) =>
   new Brackets((w) =>
@@ -143,7 +150,7 @@ function presentCommitmentRow(r: CommitmentView, day: string) {
   return {
     ...rest,
     items: JSON.parse(r.items),
-    overdue: r.status === 'accepted' && r.promisedBy < day,
+    overdue: isOverdueOn(r.status, r.promisedBy, day),
     team: teamId ? { teamId, title: teamTitle, memberIds: (teamMemberIds ?? '').split('|').filter(Boolean) } : null,
     handoverPendingTo: handoverToOrganizationId ?? null,
     handedOver: !!handedOverAt,
