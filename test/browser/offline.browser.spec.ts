@@ -13,11 +13,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '../../apps/console/node_modules/playwright-core';
 import { photoWithGps } from '../../libs/evidence/src/testing/fixtures';
 import { actAs, futureDate } from '../support/embedded-app';
 import { choose, newPage, Running, settled, startConsole } from './support/browser';
 import { signIn, TOWN } from './support/needs-journey';
+import { keptFiles, outbox } from './support/outbox';
 
 let running: Running;
 
@@ -28,31 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await running?.close();
 });
-
-interface KeptItem {
-  key: string;
-  actorId: string;
-  command: { path: string; body: Record<string, unknown> };
-  state: string;
-  reason?: string;
-  files?: Array<{ id: string; name: string; sha256?: string }>;
-}
-
-/** The files the outbox keeps on this device (IndexedDB), as name, type and size. */
-const keptFiles = async (page: Page): Promise<Array<{ name: string; type: string; size: number }>> =>
-  page.evaluate(`new Promise((resolve, reject) => {
-    const opening = indexedDB.open('shecun.outbox-files');
-    opening.onerror = () => reject(opening.error);
-    opening.onsuccess = () => {
-      const db = opening.result;
-      if (!db.objectStoreNames.contains('files')) return resolve([]);
-      const all = db.transaction('files').objectStore('files').getAll();
-      all.onsuccess = () => resolve(all.result.map((f) => ({ name: f.name, type: f.type, size: f.size })));
-      all.onerror = () => reject(all.error);
-    };
-  })`);
-
-const outbox = async (page: Page): Promise<KeptItem[]> => JSON.parse((await page.evaluate(`localStorage.getItem('shecun.outbox')`)) ?? '[]');
 
 /** The needs the store holds with `title`: their NeedDrafted and NeedPublished events. */
 async function needEvents(title: string) {
