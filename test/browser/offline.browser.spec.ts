@@ -7,7 +7,7 @@
  * sending it again with that key makes no second one. A command the API refuses is shown as 失败 with
  * the API's own message. A delivery confirmed where the signal dropped waits in the outbox the same way,
  * with a photo taken there too: the shrunk photo is kept in IndexedDB across a reload, uploaded once
- * on reconnect, and the one DeliveryConfirmed names the uploaded file. An organization's offers made
+ * on reconnect with the visibility chosen for it, and the one DeliveryConfirmed names the uploaded file. An organization's offers made
  * offline are sent once back online; one on a need withdrawn meanwhile is shown as 失败 with the API's message.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -258,6 +258,8 @@ describe('the console offline', () => {
     await task.getByTestId('task-confirm').click();
     await page.getByTestId('confirm-evidence').locator('input[type=file]:not([capture])').setInputFiles(photoPath);
     await page.getByTestId('evidence-kept').getByText('arrival.jpg').waitFor();
+    // Chosen before it is uploaded: the photo may be shown on the disclosure pages.
+    await choose(page, 'evidence-visibility', '公开');
     await page.getByTestId('confirm-dialog-submit').click();
     await page.getByTestId('confirm-dialog').waitFor({ state: 'hidden' });
     const confirmItem = page.getByTestId('outbox-item').filter({ hasText: DELIVERED });
@@ -286,7 +288,7 @@ describe('the console offline', () => {
     const kept = await outbox(page);
     expect(kept.map((item) => item.state)).toEqual(['pending', 'pending']);
     const keptConfirm = kept.find((item) => item.command.path.endsWith(`/deliveries/${deliveryId}/confirm`))!;
-    expect(keptConfirm.files).toEqual([expect.objectContaining({ name: 'arrival.jpg' })]);
+    expect(keptConfirm.files).toEqual([expect.objectContaining({ name: 'arrival.jpg', visibility: 'public' })]);
     expect(keptConfirm.files![0].sha256).toBeUndefined();
     const photos = await keptFiles(page);
     expect(photos).toEqual([expect.objectContaining({ name: 'arrival.jpg', type: 'image/jpeg' })]);
@@ -309,7 +311,7 @@ describe('the console offline', () => {
     expect(synced.state).toBe('synced');
     const sha256 = synced.files![0].sha256!;
     expect(sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(confirmation.data).toMatchObject({ deliveryId, evidence: [{ kind: 'photo', file: { sha256, mediaType: 'image/jpeg', visibility: 'internal' } }] });
+    expect(confirmation.data).toMatchObject({ deliveryId, evidence: [{ kind: 'photo', file: { sha256, mediaType: 'image/jpeg', visibility: 'public' } }] });
     // The file is the need's evidence now, served to those who may see the need; gone from this device.
     const file = await app.http().get(`/api/needs/${needId}/evidence/${sha256}`).set(coordinator).expect(200);
     expect(file.headers['content-type']).toBe('image/jpeg');

@@ -7,7 +7,7 @@ export interface KeptItem {
   command: { path: string; body: Record<string, unknown> };
   state: string;
   reason?: string;
-  files?: Array<{ id: string; name: string; sha256?: string }>;
+  files?: Array<{ id: string; name: string; sha256?: string; visibility?: 'public' | 'internal' }>;
 }
 
 /** The files the outbox keeps on this device (IndexedDB), as name, type and size. */

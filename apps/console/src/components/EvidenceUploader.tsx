@@ -19,6 +19,8 @@ export interface KeptFile {
   key: number;
   file: File;
   shrunk?: UploadedFile['shrunk'];
+  /** Chosen before it is uploaded (on reconnect, by the outbox); internal unless the person makes it public. */
+  visibility: UploadedFile['visibility'];
 }
 
 /** A file on its way: shrinking, uploading (with the share sent), waiting to try again, or failed. */
@@ -73,7 +75,7 @@ export function EvidenceUploader({
   const keepForLater = (key: number) => {
     const sending = toSend.current.get(key);
     if (!sending || !keep) return;
-    const next = [...latestKept.current, { key, file: sending.file, ...(sending.shrunk ? { shrunk: sending.shrunk } : {}) }];
+    const next: KeptFile[] = [...latestKept.current, { key, file: sending.file, visibility: 'internal', ...(sending.shrunk ? { shrunk: sending.shrunk } : {}) }];
     latestKept.current = next;
     keep.onChange(next);
     toSend.current.delete(key);
@@ -151,6 +153,21 @@ export function EvidenceUploader({
     </Upload>
   );
 
+  /** Who may see a file: internal (those who oversee the need) or public (the disclosure pages too). */
+  const visibilityPicker = (value: UploadedFile['visibility'], set: (visibility: UploadedFile['visibility']) => void) => (
+    <Select
+      size="small"
+      value={value}
+      onChange={set}
+      options={[
+        { value: 'internal', label: t('evidenceInternal') },
+        { value: 'public', label: t('evidencePublic') },
+      ]}
+      aria-label={t('evidenceVisibility')}
+      data-testid="evidence-visibility"
+    />
+  );
+
   return (
     <div className="evidence-upload" data-testid="evidence-upload">
       <Space wrap>
@@ -194,6 +211,7 @@ export function EvidenceUploader({
             </Typography.Text>
           )}
           <Typography.Text type="warning">{t('evidenceKeptOffline')}</Typography.Text>
+          {visibilityPicker(f.visibility, (visibility) => keep.onChange(keep.files.map((x) => (x.key === f.key ? { ...x, visibility } : x))))}
           <Button size="small" type="link" onClick={() => keep.onChange(keep.files.filter((x) => x.key !== f.key))}>
             {t('removeItem')}
           </Button>
@@ -207,16 +225,7 @@ export function EvidenceUploader({
               {t('photoShrunk', { from: formatBytes(f.shrunk.from), to: formatBytes(f.shrunk.to) })}
             </Typography.Text>
           )}
-          <Select
-            size="small"
-            value={f.visibility}
-            onChange={(visibility) => onChange(files.map((x) => (x.sha256 === f.sha256 ? { ...x, visibility } : x)))}
-            options={[
-              { value: 'internal', label: t('evidenceInternal') },
-              { value: 'public', label: t('evidencePublic') },
-            ]}
-            aria-label={t('evidenceVisibility')}
-          />
+          {visibilityPicker(f.visibility, (visibility) => onChange(files.map((x) => (x.sha256 === f.sha256 ? { ...x, visibility } : x))))}
           <Button size="small" type="link" onClick={() => onChange(files.filter((x) => x.sha256 !== f.sha256))}>
             {t('removeItem')}
           </Button>

@@ -107,7 +107,7 @@ export function NoteDialog({ need, dialog, onClose, onDone }: DialogProps) {
       // A delivery is often confirmed where it arrived, in a village with no signal: kept and sent
       // later, with the photos taken there (kept on this device until then).
       queueOffline={dialog.type === 'confirm' ? `${t('confirmDelivery')}${t('colon')}${need.title}` : undefined}
-      keepFiles={dialog.type === 'confirm' ? kept.map((k) => ({ file: k.file })) : undefined}
+      keepFiles={dialog.type === 'confirm' ? kept.map((k) => ({ file: k.file, visibility: k.visibility })) : undefined}
     >
       {() => (
         <>
