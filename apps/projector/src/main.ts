@@ -12,7 +12,8 @@ import { openReadModel } from './read-model';
  * The projector of the distributed topology: Kafka consumer groups feeding the PostgreSQL read
  * models. Run several instances: the group splits the partitions between them. With an argument,
  * a command instead: on the parked events (`parked`, `replay [<projection>] [--event <id>]`, `skip`),
- * or `rebuild [<projection>…]` from the event store (rebuild-command.ts).
+ * or `rebuild [<projection>…]` from the event store (`rebuild --clean`: only the schemas killed rebuilds
+ * left dropped; rebuild-command.ts).
  */
 async function main(): Promise<void> {
   startTracing('projector');
