@@ -437,6 +437,14 @@ describe('rebuilding the projector read models from the event store (PostgreSQL)
       const tables = ['needs_view', 'need_line_items_view', 'commitments_view'];
       const pick = (sums: Record<string, string>) => Object.fromEntries(tables.map((t) => [t, sums[t]]));
       const expected = pick(await readModelChecksums(reference));
+      // While another rebuild holds the lock: refused at once, exit 1, the message Chinese first.
+      const other = new Client({ connectionString: dbs[1].url, application_name: 'shecun rebuild rebuild_3000 cli:other' });
+      await other.connect();
+      await other.query(`SELECT pg_advisory_lock($1, 0)`, [REBUILD_RUN_LOCK_KEY]);
+      const refused = run(['needs']);
+      await other.end();
+      expect(refused.stdout).toMatch(/^另一个重建正在进行，请等它结束后再试 \(another rebuild is running: shecun rebuild rebuild_3000 cli:other, server process \d+/m);
+      expect(refused.status).toBe(1);
       const every = run(['--chunk', '500']);
       expect(every.stderr + every.stdout).toMatch(/events\/s \| ETA/);
       expect(every.stdout).toMatch(new RegExp(`rebuilt identity, .*needs, .* up to position ${head}: \\d+ events read`));
