@@ -146,7 +146,7 @@ async function rebuildHeld(options: BusRebuildOptions): Promise<BusRebuildResult
   } finally {
     await build?.destroy().catch(() => undefined);
     for (const leftover of [schema, retired]) {
-      await dataSource.query(`DROP SCHEMA IF EXISTS ${quote(leftover)} CASCADE`).catch((error) => logger.warn(`schema ${leftover} not dropped (drop it by hand): ${String(error)}`));
+      await dataSource.query(`DROP SCHEMA IF EXISTS ${quote(leftover)} CASCADE`).catch((error) => logger.warn(`schema ${leftover} not dropped (the next rebuild, or rebuild --clean, drops it): ${String(error)}`));
     }
   }
 }
