@@ -2,13 +2,24 @@ import { RecordedEvent, PostgresEventStore } from '@shecun/event-store';
 import { DISTRIBUTED_READ_MODEL_ENTITIES } from '@shecun/hosting';
 import { ConsumedMessage, MessageBus, toBusMessage } from '@shecun/messaging';
 import { NeedsProjection, syntheticNeedEvents } from '@shecun/needs';
-import { BusProjector, BusRebuildResult, FailurePolicy, Projection, rebuildBusProjections, replayParkedOnReadModel } from '@shecun/projections';
+import {
+  BusProjector,
+  BusRebuildResult,
+  cleanRebuildLeftovers,
+  FailurePolicy,
+  Projection,
+  REBUILD_RUN_LOCK_KEY,
+  rebuildBusProjections,
+  RebuildRunningError,
+  replayParkedOnReadModel,
+} from '@shecun/projections';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Column, DataSource, DataSourceOptions, Entity, EntityManager, PrimaryColumn } from 'typeorm';
 import { openReadModelSchema, readModelDataSourceOptions } from '../../apps/projector/src/read-model';
+import { projectorRebuildCommand } from '../../apps/projector/src/rebuild-command';
 import { ROOT } from '../support/child-app';
 import { createTestDatabase } from '../support/pg';
 import { readModelChecksums } from '../support/read-model-checksum';
@@ -286,6 +297,123 @@ describe('rebuilding the projector read models from the event store (PostgreSQL)
     failing.clear();
   }, 300_000);
 
+  it('one rebuild at a time: a second one refused at once and nothing changed; the schemas of rebuilds that did not finish dropped by the next; the lock released when a rebuild throws', async () => {
+    if ((await store.headPosition()) < 100) for (const e of events) await append(e);
+    const all = await store.readAll(-1, 100_000);
+    failing.clear();
+    const continuing = flaky('flaky', FlakyRow, 'continue');
+    const stopping = flaky('flaky-stop', FlakyStopRow, 'stop');
+    const projections = [continuing, stopping];
+    const rebuild = (projection: Projection, more: Partial<Parameters<typeof rebuildBusProjections>[0]> = {}) =>
+      rebuildBusProjections({ dataSource: live, store, projections: [projection], all: projections, openSchema, by: 'cli:test', chunkSize: 200, ...more });
+    const schemas = async () => ((await live.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild%'`)) as Array<{ nspname: string }>).map((r) => r.nspname).sort();
+    const state = async () => ({
+      rows: ((await live.query(`SELECT "eventId" FROM flaky_rows ORDER BY 1`)) as Array<{ eventId: string }>).map((r) => r.eventId),
+      rebuilds: await live.query(`SELECT * FROM projection_rebuilds ORDER BY 1`),
+      schemas: await schemas(),
+    });
+    const lockHolders = async () =>
+      ((await live.query(`SELECT a.application_name AS name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objid = 0 AND l.objsubid = 2 AND l.granted`, [REBUILD_RUN_LOCK_KEY])) as Array<{ name: string }>).map(
+        (r) => r.name,
+      );
+    const refusal = /^另一个重建正在进行，请等它结束后再试 \(another rebuild is running: /;
+    const lines: string[] = [];
+    const command = async (args: string[]) => {
+      lines.length = 0;
+      const env = { READ_DATABASE_URL: process.env.READ_DATABASE_URL, EVENT_STORE_URL: process.env.EVENT_STORE_URL };
+      Object.assign(process.env, { READ_DATABASE_URL: dbs[1].url, EVENT_STORE_URL: dbs[0].url });
+      try {
+        return await projectorRebuildCommand(args, projections, live, (line) => lines.push(line));
+      } finally {
+        for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    };
+
+    // (a) A rebuild killed while building left its schemas (and a schema of another name that only looks like one).
+    expect(await rebuild(continuing)).toMatchObject({ leftovers: [] });
+    await live.query(`CREATE SCHEMA rebuild_1000; CREATE TABLE rebuild_1000.flaky_rows ("eventId" varchar(64) PRIMARY KEY); CREATE SCHEMA rebuild_1000_old; CREATE SCHEMA "rebuildXnotes"`);
+    await live.query(`DELETE FROM flaky_rows WHERE "eventId" = $1`, [all[5].id]);
+    const cleaned = await rebuild(continuing);
+    expect(cleaned.through).toBe(all[all.length - 1].position);
+    expect(cleaned.leftovers).toEqual(['rebuild_1000', 'rebuild_1000_old']);
+    expect(await schemas()).toEqual(['rebuildXnotes']);
+    expect((await state()).rows.length).toBe(all.length);
+    // `rebuild --clean` does only that.
+    await live.query(`CREATE SCHEMA rebuild_1001`);
+    expect(await command(['--clean'])).toBe(0);
+    expect(lines).toEqual(['dropped 1 leftover schema(s) of rebuilds that did not finish: rebuild_1001']);
+    expect(await command(['--clean'])).toBe(0);
+    expect(lines).toEqual(['no leftover schema of a rebuild']);
+
+    // (b) Another operator's rebuild holds the lock (here from a connection of its own): refused at once, nothing changed, its schema kept.
+    await live.query(`CREATE SCHEMA rebuild_2000; DELETE FROM flaky_rows WHERE "eventId" = '${all[6].id}'`);
+    const other = new Client({ connectionString: dbs[1].url, application_name: 'shecun rebuild rebuild_2000 cli:other' });
+    await other.connect();
+    expect((await other.query(`SELECT pg_try_advisory_lock($1, 0) AS held`, [REBUILD_RUN_LOCK_KEY])).rows).toEqual([{ held: true }]);
+    const before = await state();
+    const refused = await rebuild(continuing).catch((error) => error);
+    expect(refused).toBeInstanceOf(RebuildRunningError);
+    expect(refused.message).toMatch(refusal);
+    expect(refused.message).toMatch(/another rebuild is running: shecun rebuild rebuild_2000 cli:other, server process \d+ since \d{4}-/);
+    expect(await command(['flaky'])).toBe(1);
+    expect(lines).toEqual([refused.message]);
+    expect(await command(['--clean'])).toBe(1);
+    expect(lines[0]).toMatch(refusal);
+    expect(await state()).toEqual(before);
+    // Its process killed (the server ends its session): the lock goes with it, and the next rebuild drops what it left.
+    const pid = (await other.query(`SELECT pg_backend_pid() AS pid`)).rows[0].pid;
+    other.on('error', () => undefined);
+    await live.query(`SELECT pg_terminate_backend($1)`, [pid]);
+    await other.end().catch(() => undefined);
+    const after = await rebuild(continuing);
+    expect(after.leftovers).toEqual(['rebuild_2000']);
+    expect((await state()).rows.length).toBe(all.length);
+
+    // Two rebuilds at once: the second refused while the first builds (held at its first event), the first's schema left alone.
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const gated: Projection = {
+      ...continuing,
+      apply: async (event, manager) => {
+        entered();
+        await gate;
+        await continuing.apply(event, manager);
+      },
+    };
+    const first = rebuild(gated, { projections: [gated], all: [gated, stopping] });
+    await inside;
+    const building = await schemas();
+    expect(building).toEqual(['rebuildXnotes', expect.stringMatching(/^rebuild_\d+$/)]);
+    expect(await lockHolders()).toEqual([`shecun rebuild ${building[1]} cli:test`]);
+    await expect(rebuild(continuing)).rejects.toThrow(new RegExp(`${refusal.source}shecun rebuild ${building[1]} cli:test, server process`));
+    await expect(cleanRebuildLeftovers(live, 'cli:test')).rejects.toThrow(refusal);
+    expect(await schemas()).toEqual(building);
+    open();
+    expect((await first).through).toBe(all[all.length - 1].position);
+    expect(await schemas()).toEqual(['rebuildXnotes']);
+
+    // (c) A rebuild that throws (after it took the lock and made its schema) releases the lock: the next one runs.
+    let heldWhileFailing: string[] = [];
+    await expect(
+      rebuild(continuing, {
+        openSchema: async (schema) => {
+          heldWhileFailing = await lockHolders();
+          expect(await schemas()).toContain(schema);
+          throw new Error('the read database went away');
+        },
+      }),
+    ).rejects.toThrow('the read database went away');
+    expect(heldWhileFailing).toEqual([expect.stringMatching(/^shecun rebuild rebuild_\d+ cli:test$/)]);
+    expect(await lockHolders()).toEqual([]);
+    expect(await schemas()).toEqual(['rebuildXnotes']);
+    expect((await rebuild(continuing)).through).toBe(all[all.length - 1].position);
+    expect(await lockHolders()).toEqual([]);
+    await live.query(`DROP SCHEMA "rebuildXnotes"`);
+  }, 300_000);
+
   it('runs as the projector command `main.js rebuild`, every projection or those named, with progress (built app)', () => {
     const main = join(ROOT, 'dist/apps/projector/src/main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build:server" first`);
@@ -309,6 +437,14 @@ describe('rebuilding the projector read models from the event store (PostgreSQL)
       const tables = ['needs_view', 'need_line_items_view', 'commitments_view'];
       const pick = (sums: Record<string, string>) => Object.fromEntries(tables.map((t) => [t, sums[t]]));
       const expected = pick(await readModelChecksums(reference));
+      // While another rebuild holds the lock: refused at once, exit 1, the message Chinese first.
+      const other = new Client({ connectionString: dbs[1].url, application_name: 'shecun rebuild rebuild_3000 cli:other' });
+      await other.connect();
+      await other.query(`SELECT pg_advisory_lock($1, 0)`, [REBUILD_RUN_LOCK_KEY]);
+      const refused = run(['needs']);
+      await other.end();
+      expect(refused.stdout).toMatch(/^另一个重建正在进行，请等它结束后再试 \(another rebuild is running: shecun rebuild rebuild_3000 cli:other, server process \d+/m);
+      expect(refused.status).toBe(1);
       const every = run(['--chunk', '500']);
       expect(every.stderr + every.stdout).toMatch(/events\/s \| ETA/);
       expect(every.stdout).toMatch(new RegExp(`rebuilt identity, .*needs, .* up to position ${head}: \\d+ events read`));

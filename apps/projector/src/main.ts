@@ -13,7 +13,8 @@ import { openReadModel } from './read-model';
  * The projector of the distributed topology: Kafka consumer groups feeding the PostgreSQL read
  * models. Run several instances: the group splits the partitions between them. With an argument,
  * a command instead: on the parked events (`parked`, `replay [<projection>] [--event <id>]`, `skip`),
- * or `rebuild [<projection>…]` from the event store (rebuild-command.ts).
+ * or `rebuild [<projection>…]` from the event store (`rebuild --clean`: only the schemas killed rebuilds
+ * left dropped; rebuild-command.ts).
  */
 async function main(): Promise<void> {
   startTracing('projector');
@@ -118,14 +119,23 @@ async function main(): Promise<void> {
  * the same rebuild as `main.js rebuild`, beside the tables the gateway keeps reading meanwhile.
  */
 async function rebuildOutdated(projections: Projection[], dataSource: DataSource, logger: Logger): Promise<void> {
-  const outdated = await outdatedProjections(dataSource, projections);
-  if (outdated.length === 0) return;
-  for (const o of outdated) logger.warn(`${o.name}: its rows were built by version ${o.stored}, this build writes version ${o.current}: rebuilding it from the event store`);
-  if (!process.env.EVENT_STORE_URL) {
-    throw new Error(`${outdated.map((o) => o.name).join(', ')} must be rebuilt from the event store: set EVENT_STORE_URL (the projector reads it to rebuild)`);
+  for (;;) {
+    const outdated = await outdatedProjections(dataSource, projections);
+    if (outdated.length === 0) return;
+    for (const o of outdated) logger.warn(`${o.name}: its rows were built by version ${o.stored}, this build writes version ${o.current}: rebuilding it from the event store`);
+    if (!process.env.EVENT_STORE_URL) {
+      throw new Error(`${outdated.map((o) => o.name).join(', ')} must be rebuilt from the event store: set EVENT_STORE_URL (the projector reads it to rebuild)`);
+    }
+    let refused = false;
+    const code = await projectorRebuildCommand(outdated.map((o) => o.name), projections, dataSource, (line) => {
+      refused ||= /another rebuild is running/.test(line);
+      logger.log(line);
+    }, 'projector:version');
+    if (code === 0) return;
+    if (!refused) throw new Error(`the rebuild of ${outdated.map((o) => o.name).join(', ')} was not switched (exit ${code}): see the log above`);
+    // Another projector instance (or an operator) is rebuilding: looked at again once it may have ended.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
   }
-  const code = await projectorRebuildCommand(outdated.map((o) => o.name), projections, dataSource, (line) => logger.log(line), 'projector:version');
-  if (code !== 0) throw new Error(`the rebuild of ${outdated.map((o) => o.name).join(', ')} was not switched (exit ${code}): see the log above`);
 }
 
 main().catch(exitOnStartFailure);

@@ -1,19 +1,24 @@
 import { requiredEnv } from '@shecun/core';
 import { openEventStore } from '@shecun/event-store';
 import { rateBar } from '@shecun/hosting';
-import { BusRebuildPhase, commandLineOperator, Projection, rebuildBusProjections } from '@shecun/projections';
+import { BusRebuildPhase, cleanRebuildLeftovers, commandLineOperator, Projection, rebuildBusProjections, RebuildRunningError } from '@shecun/projections';
 import { DataSource } from 'typeorm';
 import { openReadModelSchema } from './read-model';
 
 export const REBUILD_USAGE = `rebuild [<projection>…] [--chunk N]
                                            rebuild the projections (default: all) from the event store (EVENT_STORE_URL)
-                                           into new tables beside the serving ones, then switch to them in one transaction`;
+                                           into new tables beside the serving ones, then switch to them in one transaction
+                                           (refused while another rebuild of the read database runs; drops first the
+                                           schemas of rebuilds that did not finish)
+  rebuild --clean                          only drop the schemas of rebuilds that did not finish (killed)`;
 
 /**
  * `main.js rebuild [<projection>…] [--chunk N]`: the projector's read models rebuilt from the event
  * store (not Kafka) beside the running projector and gateway (see rebuildBusProjections). Prints
  * progress bars (events/s, time left) and a summary; returns the exit code (2: a wrong command
- * line, 1: not switched because a stopping projection parked an event).
+ * line, 1: not switched because a stopping projection parked an event, or refused because another
+ * rebuild of the read database is running). `rebuild --clean`: only the schemas left by rebuilds
+ * that did not finish dropped (as every rebuild does first), under the same lock.
  */
 export async function projectorRebuildCommand(
   args: string[],
@@ -22,6 +27,21 @@ export async function projectorRebuildCommand(
   out: (line: string) => void = console.log,
   by = commandLineOperator(),
 ): Promise<number> {
+  if (args.includes('--clean')) {
+    if (args.length > 1) {
+      out(`usage: ${REBUILD_USAGE}`);
+      return 2;
+    }
+    try {
+      const dropped = await cleanRebuildLeftovers(dataSource, by);
+      out(dropped.length ? `dropped ${dropped.length} leftover schema(s) of rebuilds that did not finish: ${dropped.join(', ')}` : 'no leftover schema of a rebuild');
+      return 0;
+    } catch (error) {
+      if (!(error instanceof RebuildRunningError)) throw error;
+      out(error.message);
+      return 1;
+    }
+  }
   const at = args.indexOf('--chunk');
   const chunkSize = at >= 0 ? Number(args[at + 1]) : undefined;
   const names = args.filter((_, i) => at < 0 || (i !== at && i !== at + 1));
@@ -52,8 +72,15 @@ export async function projectorRebuildCommand(
         }
         bars.get(phase)!.onProgress(done, total);
       },
+    }).catch((error) => {
+      if (error instanceof RebuildRunningError) return error;
+      throw error;
     });
     for (const bar of bars.values()) bar.stop();
+    if (result instanceof RebuildRunningError) {
+      out(result.message);
+      return 1;
+    }
     const seconds = (Date.now() - started) / 1000;
     for (const p of result.parked) out(`parked\t${p.projection}\t${p.eventId}\tposition ${p.position}\t${p.error}`);
     if (result.through === undefined) {
@@ -63,7 +90,8 @@ export async function projectorRebuildCommand(
     out(
       `rebuilt ${chosen.map((p) => p.name).join(', ')} up to position ${result.through}: ${result.events} events read in ${seconds.toFixed(1)} s ` +
         `(${(result.events / Math.max(seconds, 0.001)).toFixed(0)} events/s), ${result.tail} of them while the projector was held for the switch; ` +
-        `${result.parked.length} parked`,
+        `${result.parked.length} parked` +
+        (result.leftovers?.length ? `; dropped the schemas left by rebuilds that did not finish: ${result.leftovers.join(', ')}` : ''),
     );
     return 0;
   } finally {

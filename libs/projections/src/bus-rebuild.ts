@@ -7,6 +7,7 @@ import { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { holdProjectionWriters } from './projection-rebuilds';
 import { recordVersion } from './projection-versions';
+import { dropRebuildLeftovers, holdRebuildLock } from './rebuild-lock';
 
 export type BusRebuildPhase = 'build' | 'tail';
 
@@ -47,6 +48,8 @@ export interface BusRebuildResult {
   halted: string[];
   /** Events the rebuild parked (the projections go on without them; replay or skip them as any other). */
   parked: Array<{ projection: string; eventId: string; position: number; error: string }>;
+  /** Schemas of rebuilds that did not finish (a killed process), dropped before this one began. */
+  leftovers?: string[];
 }
 
 const logger = new Logger('Rebuild');
@@ -58,6 +61,10 @@ const CHECKPOINTS_DDL = `CREATE TABLE "projection_checkpoints" ("name" character
  * Rebuilds bus-fed projections of the PostgreSQL read database from the event store, beside the
  * running projector and gateway, which keep serving the current tables meanwhile:
  *
+ * 0. the rebuild lock is taken on a connection of its own and held to the end (holdRebuildLock:
+ *    a second rebuild of the same read database is refused at once with RebuildRunningError; a
+ *    killed rebuild's connection ends and its lock with it), and the schemas left by rebuilds that
+ *    did not finish are dropped (with the lock held, none of them is still being built into);
  * 1. a new schema is made and migrated (the same migrations), and the projections are fed from
  *    the event store's log into it, read once for all of them (catchUpTogether, ProjectionRunner:
  *    the failure policy, parking), up to the head, then again up to the new head;
@@ -75,6 +82,18 @@ const CHECKPOINTS_DDL = `CREATE TABLE "projection_checkpoints" ("name" character
  * and could not have been applied before the switch: each event in the tables once.
  */
 export async function rebuildBusProjections(options: BusRebuildOptions): Promise<BusRebuildResult> {
+  const schema = options.schema ?? `rebuild_${Date.now()}`;
+  const lock = await holdRebuildLock(options.dataSource, `shecun rebuild ${schema} ${options.by}`);
+  try {
+    const leftovers = await dropRebuildLeftovers(lock);
+    return { ...(await rebuildHeld({ ...options, schema })), leftovers };
+  } finally {
+    await lock.release().catch((error) => logger.warn(`rebuild lock not released (its connection is closed: the server ends it): ${String(error)}`));
+  }
+}
+
+/** rebuildBusProjections with the rebuild lock held. */
+async function rebuildHeld(options: BusRebuildOptions): Promise<BusRebuildResult> {
   const { dataSource, store, projections } = options;
   const live: string = (await dataSource.query(`SELECT current_schema() AS schema`))[0].schema;
   const tables = tablesOf(dataSource, projections, options.all);
@@ -131,7 +150,7 @@ export async function rebuildBusProjections(options: BusRebuildOptions): Promise
   } finally {
     await build?.destroy().catch(() => undefined);
     for (const leftover of [schema, retired]) {
-      await dataSource.query(`DROP SCHEMA IF EXISTS ${quote(leftover)} CASCADE`).catch((error) => logger.warn(`schema ${leftover} not dropped (drop it by hand): ${String(error)}`));
+      await dataSource.query(`DROP SCHEMA IF EXISTS ${quote(leftover)} CASCADE`).catch((error) => logger.warn(`schema ${leftover} not dropped (the next rebuild, or rebuild --clean, drops it): ${String(error)}`));
     }
   }
 }

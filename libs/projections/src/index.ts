@@ -17,5 +17,6 @@ export * from './row-fold';
 export * from './bulk-rows';
 export * from './projections-readiness';
 export * from './bus-rebuild';
+export * from './rebuild-lock';
 export * from './projections.ddl';
 export * from './projection-versions';
