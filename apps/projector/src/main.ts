@@ -2,7 +2,7 @@ import { createOpsServer, exitOnStartFailure, healthSettingsFromEnv, opsReadines
 import { Logger } from '@nestjs/common';
 import { KafkaBus, registerKafkaLagMetrics, WatchedGroup } from '@shecun/messaging';
 import { READ_MODEL_FEEDS, STREAM_CATALOGUE } from '@shecun/hosting';
-import { BusProjector, outdatedProjections, processedRetentionHoursFromEnv, Projection, pruneProcessedEvents } from '@shecun/projections';
+import { BusProjector, outdatedProjections, processedRetentionHoursFromEnv, Projection, pruneProcessedEvents, underVersionLock } from '@shecun/projections';
 import { DataSource } from 'typeorm';
 import { projectorParkedCommand } from './parked-command';
 import { projectorRebuildCommand } from './rebuild-command';
@@ -98,7 +98,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 
-  await rebuildOutdated(projectors.map((p) => p.projection), dataSource, logger);
+  // Projector instances started together: one checks and rebuilds, the others wait and find the versions recorded.
+  await underVersionLock(dataSource, () => rebuildOutdated(projectors.map((p) => p.projection), dataSource, logger));
   for (const projector of projectors) await projector.start();
   live = true;
   // Replays run from the command line, in another process: the counts are read again every few seconds.

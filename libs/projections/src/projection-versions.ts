@@ -59,6 +59,31 @@ export async function outdatedProjections(dataSource: DataSource, projections: r
   return outdated;
 }
 
+/** Key of the advisory lock under which the processes sharing a PostgreSQL database check (and rebuild) their projections' versions. */
+export const VERSION_LOCK_KEY = 0x5c_4e_56; // "\NV": shecun versions
+
+/**
+ * Runs `work` (the check of the projections' versions and the rebuild of outdated ones) alone
+ * among the processes sharing the database: on PostgreSQL under a session advisory lock on a
+ * connection of its own (instances of a write service started together wait for one another, and
+ * the later ones find the versions recorded); SQLite's data folder has one process.
+ */
+export async function underVersionLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  if (dataSource.options.type !== 'postgres') return work();
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query(`SELECT pg_advisory_lock($1)`, [VERSION_LOCK_KEY]);
+    try {
+      return await work();
+    } finally {
+      await runner.query(`SELECT pg_advisory_unlock($1)`, [VERSION_LOCK_KEY]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
 async function holdsRows(dataSource: DataSource, projection: Projection): Promise<boolean> {
   for (const entity of projection.entities) {
     if (await dataSource.getRepository(entity).createQueryBuilder().select('1').limit(1).getRawOne()) return true;

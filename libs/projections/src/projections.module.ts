@@ -7,7 +7,7 @@ import { Projection } from './projection';
 import { ProjectionRunner, ProjectionStatus } from './projection-runner';
 import { catchUpTogether, CatchUpTogetherOptions, CatchUpTogetherResult } from './catch-up-together';
 import { ParkedEventsAdmin } from './parked-command';
-import { outdatedProjections } from './projection-versions';
+import { outdatedProjections, underVersionLock } from './projection-versions';
 import { allParked, canPark, ParkedEvent, ReplayResult, skipParkedEvent } from './parked-events';
 
 export const PROJECTIONS_AUTOSTART = Symbol.for('shecun.ProjectionsAutostart');
@@ -108,7 +108,11 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** Rebuilds the projections whose stored version differs from their code's (see projection-versions.ts); answers their names. */
-  async rebuildOutdated(): Promise<string[]> {
+  rebuildOutdated(): Promise<string[]> {
+    return underVersionLock(this.dataSource, () => this.rebuildOutdatedNow());
+  }
+
+  private async rebuildOutdatedNow(): Promise<string[]> {
     const outdated = await outdatedProjections(this.dataSource, [...this.runners.values()].map((r) => r.projection));
     if (outdated.length === 0) return [];
     for (const o of outdated) this.logger.warn(`${o.name}: its rows were built by version ${o.stored}, this build writes version ${o.current}: rebuilding it from the event store`);
