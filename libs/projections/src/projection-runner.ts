@@ -13,6 +13,9 @@ import { canPark, describeError, ParkedEvent, parkedBetween, ParkedInBatch, park
 /** Longest a checkpoint moved past events the projection does not handle stays unstored. */
 const SKIPPED_CHECKPOINT_MS = 1000;
 
+/** First key of the advisory lock each runner transaction on PostgreSQL takes (the second: the projection's name hashed). */
+const RUNNER_LOCK_KEY = 0x5c_4e_50; // "\NP": shecun projection
+
 /** Most events read from the log at once while catching up alone. */
 const MAX_CHUNK = 10_000;
 
@@ -228,6 +231,7 @@ export class ProjectionRunner {
   private inTransaction(work: (manager: EntityManager, from: number) => Promise<number>, flush = true): Promise<number> {
     return withWriteLock(this.dataSource, () =>
       this.dataSource.transaction(async (manager) => {
+        await this.lockAgainstOtherRunners(manager);
         const stored = await manager.findOneBy(ProjectionCheckpoint, { name: this.name });
         const from = stored?.position ?? START;
         const position = await work(manager, from);
@@ -243,6 +247,16 @@ export class ProjectionRunner {
       if (this.stoppedAt && position >= this.stoppedAt.position) this.stoppedAt = undefined;
       return (this.position = position);
     });
+  }
+
+  /**
+   * On PostgreSQL, where several processes may follow one projection into one database (replicas
+   * of a write service): the transactions of one projection run one at a time (an advisory lock held
+   * to the commit), so the checkpoint read next is the one the previous transaction stored and no
+   * event is applied twice. SQLite's data folder has one process, whose writes withWriteLock orders.
+   */
+  private async lockAgainstOtherRunners(manager: EntityManager): Promise<void> {
+    if (this.dataSource.options.type === 'postgres') await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [RUNNER_LOCK_KEY, this.name]);
   }
 
   private async applyEvents(events: RecordedEvent[], manager: EntityManager, guard = true): Promise<void> {
@@ -338,6 +352,7 @@ export class ProjectionRunner {
       apply: (event, resolve) =>
         withWriteLock(this.dataSource, () =>
           this.dataSource.transaction(async (manager) => {
+            await this.lockAgainstOtherRunners(manager);
             await this.applyEvents([event], manager, false);
             await this.projection.flush?.(manager);
             await resolve(manager);
@@ -365,6 +380,7 @@ export class ProjectionRunner {
     this.stopping = false;
     await withWriteLock(this.dataSource, () =>
       this.dataSource.transaction(async (manager) => {
+        await this.lockAgainstOtherRunners(manager);
         for (const entity of this.projection.entities) await manager.clear(entity);
         await manager.delete(ProjectionCheckpoint, { name: this.name });
         // The rows written from now on are of the code's version.

@@ -29,8 +29,9 @@ class ScoreProjection implements Projection {
 const meta = { actorId: 't', actorRole: 'system', correlationId: 'c', causationId: 'c', occurredAt: new Date().toISOString() };
 
 /**
- * Several instances of a service share one PostgreSQL database: started together after an upgrade
- * of a projection's version, one of them rebuilds it and the others wait, then find it rebuilt.
+ * Several instances of a service share one PostgreSQL database: following one projection together,
+ * each event is applied once; started together after an upgrade of the projection's version, one
+ * of them rebuilds it and the others wait, then find it rebuilt.
  */
 describe('projection versions on a PostgreSQL database shared by several processes', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -69,7 +70,8 @@ describe('projection versions on a PostgreSQL database shared by several process
     for (let i = 0; i < 3; i++) await open();
     const first = sources.map((s) => host(s, 1));
     expect(await Promise.all(first.map((h) => h.rebuildOutdated()))).toEqual([[], [], []]);
-    await first[0].startAll();
+    // All three follow the log into the one database at once: each event applied once.
+    await Promise.all(first.map((h) => h.startAll()));
     for (const h of first) await h.onApplicationShutdown();
     const scores = async () => Object.fromEntries((await sources[0].getRepository(VersionScore).find()).map((s) => [s.stream, s.value]));
     expect(await scores()).toEqual({ 'a-1': 200, 'b-1': 200, 'c-1': 200 });
