@@ -1,5 +1,5 @@
 import { UserOutlined } from '@ant-design/icons';
-import { Button, ConfigProvider, Segmented, Typography } from 'antd';
+import { Button, ConfigProvider, Segmented } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
@@ -130,7 +130,7 @@ function Shell() {
           </main>
           {session && expired && <Login overlay />}
           <footer className="app-footer">
-            <Typography.Text type="secondary">{t('footer')}</Typography.Text>
+            <span className="text-secondary">{t('footer')}</span>
           </footer>
       </div>
     </ConfigProvider>

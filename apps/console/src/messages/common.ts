@@ -31,6 +31,10 @@ export const COMMON_MESSAGES = {
   demoAccountsNote: ['演示环境（首次启动时生成演示数据）的账号，密码均为 {password}，点击即可登录。', 'Accounts of the demo (seeded on the first start), all with the password {password}: click one to sign in.'],
   cancel: ['取消', 'Cancel'],
   language: ['语言', 'Language'],
+  pages: ['分页', 'Pages'],
+  pagePrevious: ['上一页', 'Previous page'],
+  pageNext: ['下一页', 'Next page'],
+  pageOf: ['{page} / {pages} 页', 'Page {page} of {pages}'],
   footer: ['社村通 · 广东省百县千镇万村高质量发展工程 社会组织参与平台（演示版）', 'Shecuntong · social organizations in Guangdong’s hundred-county programme (demo)'],
 
   // organizations (shared)
