@@ -80,10 +80,7 @@ function Header() {
             data-testid="lang-switch"
             size="small"
             value={lang}
-            onChange={(value) => {
-              setDayjsLocale(value);
-              setLang(value);
-            }}
+            onChange={setLang}
             options={[
               { label: '中文', value: 'zh' },
               { label: 'EN', value: 'en' },
@@ -140,7 +137,7 @@ function Shell() {
 export function App() {
   return (
     <BrowserRouter>
-      <I18nProvider>
+      <I18nProvider onChange={setDayjsLocale}>
         <AuthProvider>
           <Shell />
         </AuthProvider>
