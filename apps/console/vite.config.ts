@@ -9,12 +9,14 @@ import { defineConfig, type Plugin } from 'vite';
  */
 const firstLoaded = new Set<string>();
 // The Ant Design parts the sign-in page uses: the barrels (antd, @ant-design/icons) import every
-// component and icon statically, which tree shaking drops, so those are named here instead.
-const ANTD_FIRST = new Set(['_util', 'style', 'theme', 'config-provider', 'locale', 'version', 'button', 'input', 'form', 'typography', 'alert', 'divider', 'segmented', 'grid', 'space', 'tooltip']);
-const RC_FIRST = new Set(['util', 'form', 'input', 'trigger', 'motion', 'resize-observer', 'async-validator', 'segmented', 'tooltip', 'portal', 'textarea', 'context']);
+// component and icon statically, which tree shaking drops, so those are named here instead. Of the
+// form, only the contexts its inputs read: the sign-in page's fields are plain HTML around them.
+const ANTD_FIRST = new Set(['_util', 'style', 'theme', 'config-provider', 'locale', 'version', 'button', 'input', 'alert', 'segmented', 'grid', 'space', 'tooltip']);
+const ANTD_FORM_FIRST = /[\\/]form[\\/](context|validateMessagesContext|hooks[\\/]useVariants)\.js$/;
+const RC_FIRST = new Set(['util', 'input', 'trigger', 'motion', 'resize-observer', 'segmented', 'tooltip', 'portal', 'textarea', 'context']);
 function mayBeFirst(id: string): boolean {
   const antd = /node_modules[\\/]antd[\\/]es[\\/]([^\\/]+)[\\/]/.exec(id);
-  if (antd) return ANTD_FIRST.has(antd[1]);
+  if (antd) return ANTD_FIRST.has(antd[1]) || ANTD_FORM_FIRST.test(id);
   const rc = /node_modules[\\/]@rc-component[\\/]([^\\/]+)[\\/]/.exec(id);
   if (rc) return RC_FIRST.has(rc[1]);
   return !/node_modules[\\/]@ant-design[\\/]icons[\\/]es[\\/]index\.js$/.test(id);

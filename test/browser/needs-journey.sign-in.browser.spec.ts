@@ -36,6 +36,18 @@ describe('the needs journey in the console', () => {
     await page.context().close();
   });
 
+  it('opens in English, its texts loaded first, when English was chosen on an earlier visit', async () => {
+    const { page } = await newPage(running, DESKTOP);
+    await page.goto('/');
+    await sees(page, '演示账号');
+    await page.evaluate("localStorage.setItem('shecun.lang', 'en')");
+    await page.reload();
+    await sees(page, 'Demo accounts');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+    expect(await page.getByText('演示账号').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('names who is signed in, in which role, in the account menu, and signs out from it', async () => {
     const { page } = await newPage(running, DESKTOP);
     await signIn(page, 'coordinator');

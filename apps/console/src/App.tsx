@@ -1,5 +1,5 @@
 import { UserOutlined } from '@ant-design/icons';
-import { Button, ConfigProvider, Segmented, Typography } from 'antd';
+import { Button, ConfigProvider, Segmented } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
@@ -80,10 +80,7 @@ function Header() {
             data-testid="lang-switch"
             size="small"
             value={lang}
-            onChange={(value) => {
-              setDayjsLocale(value);
-              setLang(value);
-            }}
+            onChange={setLang}
             options={[
               { label: '中文', value: 'zh' },
               { label: 'EN', value: 'en' },
@@ -130,7 +127,7 @@ function Shell() {
           </main>
           {session && expired && <Login overlay />}
           <footer className="app-footer">
-            <Typography.Text type="secondary">{t('footer')}</Typography.Text>
+            <span className="text-secondary">{t('footer')}</span>
           </footer>
       </div>
     </ConfigProvider>
@@ -140,7 +137,7 @@ function Shell() {
 export function App() {
   return (
     <BrowserRouter>
-      <I18nProvider>
+      <I18nProvider onChange={setDayjsLocale}>
         <AuthProvider>
           <Shell />
         </AuthProvider>

@@ -1,4 +1,4 @@
-import { Alert, Typography } from 'antd';
+import { Alert } from 'antd';
 import type { ReactNode } from 'react';
 import { describeError } from '../api';
 import { useI18n } from '../i18n';
@@ -20,9 +20,9 @@ export function ErrorAlert({ error, extra, action }: { error: unknown; extra?: R
           <>
             {extra && <div>{extra}</div>}
             {technical && (
-              <Typography.Text type="secondary" style={{ fontSize: 12, wordBreak: 'break-word' }}>
+              <span className="text-secondary" style={{ fontSize: 12, wordBreak: 'break-word' }}>
                 {technical}
-              </Typography.Text>
+              </span>
             )}
           </>
         ) : undefined

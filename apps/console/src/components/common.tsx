@@ -1,10 +1,9 @@
-import { Select, Tag, Typography } from 'antd';
+import { Tag } from 'antd';
 import type { ReactNode } from 'react';
 import { formatDate, formatDateTime, placeName, useDivision } from '../hooks';
 import type { Pairing } from '../pairings';
 import { useI18n } from '../i18n';
 import {
-  CATEGORIES,
   CATEGORY_LABELS,
   COMMITMENT_STATUS_COLORS,
   COMMITMENT_STATUS_LABELS,
@@ -58,14 +57,8 @@ export function PageTitle({ title, intro, extra }: { title: ReactNode; intro?: R
   return (
     <div className="page-title">
       <div className="page-title-text">
-        <Typography.Title level={3} style={{ margin: 0 }}>
-          {title}
-        </Typography.Title>
-        {intro && (
-          <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }}>
-            {intro}
-          </Typography.Paragraph>
-        )}
+        <h3 className="page-heading">{title}</h3>
+        {intro && <p className="page-intro">{intro}</p>}
       </div>
       {extra && <div className="page-title-extra">{extra}</div>}
     </div>
@@ -84,22 +77,5 @@ export function PairingMeta({ pairing }: { pairing: Pick<Pairing, 'startDate' | 
         {formatDateTime(pairing.proposedAt)}
       </span>
     </div>
-  );
-}
-
-/** The category filter of a list: one of the categories, or all of them when cleared. */
-export function CategoryFilter({ value, onChange, testId }: { value: string | undefined; onChange: (category: string | undefined) => void; testId: string }) {
-  const { t, pick } = useI18n();
-  return (
-    <Select
-      data-testid={testId}
-      style={{ width: '100%' }}
-      allowClear
-      placeholder={t('allCategories')}
-      aria-label={t('category')}
-      value={value}
-      onChange={onChange}
-      options={CATEGORIES.map((c) => ({ value: c, label: pick(CATEGORY_LABELS[c]) }))}
-    />
   );
 }

@@ -1,4 +1,4 @@
-import { Badge, Button, Empty, Pagination, Select, Skeleton, Space, Typography } from 'antd';
+import { Button, Empty, Skeleton, Space } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { CommandResult, Commitment, Delivery, get, Need, NeedListItem, NeedPage } from '../api';
@@ -6,6 +6,7 @@ import { donorName, Flow, FlowPage, Use, USE_EVIDENCE_LABELS } from '../donation
 import { useActor } from '../auth';
 import { CategoryTag, ErrorAlert, LineItemStatusTag, NeedStatusTag, PageTitle, Place } from '../components/common';
 import type { Dialog } from '../components/NeedDialogs';
+import { CountBadge, Pager } from '../components/Plain';
 import { Section } from '../components/Section';
 import { formatDate, formatDateTime, formatFen, formatQuantity, placeName, useApiOffers, useDivision, useGet } from '../hooks';
 import { useI18n } from '../i18n';
@@ -81,7 +82,7 @@ function Tasks({ division, version, minPosition, onDone }: { division: string | 
       title={
         <Space>
           {t('tasksTitle')}
-          {tasks && tasks.length > 0 && <Badge count={tasks.length} />}
+          {tasks && tasks.length > 0 && <CountBadge count={tasks.length} />}
         </Space>
       }
     >
@@ -165,7 +166,7 @@ function ItemStatuses({ need }: { need: NeedListItem }) {
               <td>{li.description}</td>
               <td className="num">{formatQuantity(li, li.quantity, lang)}</td>
               <td className="num">
-                <Typography.Text type={li.lacking > 0 && LIVE.includes(need.status) ? 'danger' : undefined}>{formatQuantity(li, li.lacking, lang)}</Typography.Text>
+                <span className={li.lacking > 0 && LIVE.includes(need.status) ? 'danger' : undefined}>{formatQuantity(li, li.lacking, lang)}</span>
               </td>
               <td className="num">
                 <LineItemStatusTag status={li.status} />
@@ -219,7 +220,7 @@ function DonationUses({ version, scope }: { version: number; scope: string | und
       title={
         <Space>
           {t('usesToConfirm')}
-          {tasks.length > 0 && <Badge count={tasks.length} />}
+          {tasks.length > 0 && <CountBadge count={tasks.length} />}
         </Space>
       }
     >
@@ -320,17 +321,20 @@ export function MyNeeds() {
         className="section"
         title={t('mineList')}
         extra={
-          <Select
+          <select
+            className="plain-select plain-select-small"
             data-testid="mine-status"
             aria-label={t('status')}
-            size="small"
-            allowClear
-            style={{ width: 140 }}
-            placeholder={t('allStatuses')}
-            value={status}
-            onChange={(v) => set('status', v)}
-            options={NEED_STATUSES.map((s) => ({ value: s, label: pick(NEED_STATUS_LABELS[s]) }))}
-          />
+            value={status ?? ''}
+            onChange={(event) => set('status', event.target.value || undefined)}
+          >
+            <option value="">{t('allStatuses')}</option>
+            {NEED_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {pick(NEED_STATUS_LABELS[s])}
+              </option>
+            ))}
+          </select>
         }
       >
         <ErrorAlert error={error} action={<Button size="small" onClick={reload}>{t('retry')}</Button>} />
@@ -365,8 +369,8 @@ export function MyNeeds() {
         </div>
         {data && data.total > PAGE_SIZE && (
           <div className="pager">
-            <Typography.Text type="secondary">{t('total', { n: data.total })}</Typography.Text>
-            <Pagination simple current={page} pageSize={PAGE_SIZE} total={data.total} onChange={(p) => set('page', String(p))} />
+            <span className="secondary">{t('total', { n: data.total })}</span>
+            <Pager current={page} pages={Math.ceil(data.total / PAGE_SIZE)} onChange={(p) => set('page', String(p))} />
           </div>
         )}
       </Section>

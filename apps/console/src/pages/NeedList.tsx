@@ -2,7 +2,8 @@ import { Button, Card, Col, Empty, Grid, Pagination, Row, Select, Space, Table, 
 import type { ColumnsType } from 'antd/es/table';
 import { Link } from 'react-router';
 import type { NeedListItem, NeedPage } from '../api';
-import { CategoryFilter, CategoryTag, ErrorAlert, NeedStatusTag, PageTitle, Place } from '../components/common';
+import { CategoryFilter } from '../components/CategoryFilter';
+import { CategoryTag, ErrorAlert, NeedStatusTag, PageTitle, Place } from '../components/common';
 import { AreaFilter, areaOf } from '../components/RegionPicker';
 import { formatDate, formatQuantity, useFilterParams, useGet } from '../hooks';
 import { useI18n } from '../i18n';

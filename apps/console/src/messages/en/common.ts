@@ -1,0 +1,62 @@
+import type { COMMON_MESSAGES as ZH } from '../zh/common';
+
+/** Texts of every page: the brand, punctuation, navigation, signing in, choosing an organization. In English, loaded when English is chosen; the same keys as ../zh (checked by the type check); `{name}` is filled in by `t`. */
+export const COMMON_MESSAGES = {
+  brand: 'Shecuntong',
+  colon: ': ',
+  comma: ', ',
+  paren: ' ({text})',
+  brandSub: 'Villages × social organizations',
+  navNeeds: 'Needs',
+  navNewNeed: 'Post a need',
+  navMyCommitments: 'My commitments',
+  navMine: 'My needs',
+  navHome: 'Home',
+  orgName: 'Organization name',
+  orgNameRequired: 'Enter the organization’s name',
+
+  // sign-in
+  login: 'Sign in',
+  logout: 'Sign out',
+  username: 'Username',
+  password: 'Password',
+  usernameRequired: 'Enter your username',
+  passwordRequired: 'Enter your password',
+  mustChangePassword: 'This was a one-time password: set a password of your own first (at least 10 characters).',
+  newPassword: 'New password',
+  confirmPassword: 'New password again',
+  passwordTooShort: 'At least 10 characters',
+  passwordsDiffer: 'The two new passwords differ',
+  setPassword: 'Set the password and sign in',
+  sessionExpired: 'Your sign-in has run out. Sign in again: what you entered on the page is kept.',
+  demoAccounts: 'Demo accounts',
+  demoAccountsNote: 'Accounts of the demo (seeded on the first start), all with the password {password}: click one to sign in.',
+  cancel: 'Cancel',
+  language: 'Language',
+  pages: 'Pages',
+  pagePrevious: 'Previous page',
+  pageNext: 'Next page',
+  pageOf: 'Page {page} of {pages}',
+  footer: 'Shecuntong · social organizations in Guangdong’s hundred-county programme (demo)',
+
+  // organizations (shared)
+  searchOrganization: 'Type part of an organization’s name',
+  searching: 'Searching…',
+  noMatch: 'No organization matches',
+  standingAbnormal: 'Listed abnormal',
+  standingDeregistered: 'Deregistered',
+  allVillages: 'All villages',
+
+  // offline: the need form's draft, the outbox of commands made without a network
+  draftRestored: 'The draft you had not sent is back (kept on this device).',
+  discardDraft: 'Discard the draft',
+  outboxTitle: 'Sent while offline',
+  outboxOffline: 'No network: what you submit is kept on this device and sent once you are online.',
+  outboxPending: 'Waiting to send',
+  outboxSynced: 'Sent',
+  outboxFailed: 'Refused',
+  outboxSyncNow: 'Send now',
+  outboxDismiss: 'Remove',
+  outboxOpen: 'Open',
+  outboxFiles: 'with {n} photo(s)',
+} satisfies Record<keyof typeof ZH, string>;
