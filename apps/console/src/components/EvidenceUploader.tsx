@@ -107,12 +107,15 @@ export function EvidenceUploader({
       } catch (e) {
         if (abort.signal.aborted) return; // cancelled: already gone from the list
         const network = e instanceof ApiError && e.network;
-        if (network && keep) return keepForLater(key);
+        // Offline: kept for the outbox at once. A dropped connection on a weak signal: tried again
+        // (1 s, 2 s), then kept where the dialog can send it later, or offered 重试.
+        if (network && keep && !navigator.onLine) return keepForLater(key);
         if (network && attempt < ATTEMPTS) {
           update(key, { state: 'waiting', error: t('uploadDropped', { s: 2 ** (attempt - 1) }) });
           await pause(1000 * 2 ** (attempt - 1));
           continue;
         }
+        if (network && keep) return keepForLater(key);
         update(key, { state: 'failed', error: describeError(e, lang).message });
         return;
       }
