@@ -8,10 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { photoWithGps } from '../../libs/evidence/src/testing/fixtures';
-import { actAs, futureDate } from '../support/embedded-app';
 import { choose, newPage, Running, startConsole } from './support/browser';
-import { signIn, TOWN } from './support/needs-journey';
-import { keptFiles, outbox } from './support/outbox';
+import { signIn } from './support/needs-journey';
+import { acceptedCommitment, keptFiles, outbox } from './support/outbox';
 
 let running: Running;
 
@@ -25,18 +24,8 @@ afterAll(async () => {
 
 it('an organization records a delivery with a photo offline: kept, then recorded once with the uploaded photo when back online', async () => {
   const { app } = running;
-  const villages = (await app.http().get(`/api/regions/${TOWN}`).expect(200)).body.children as Array<{ code: string; name: string }>;
-  const coordinator = await actAs(app, { id: 'test-offline-coordinator', role: 'coordinator', scope: TOWN });
-  const staff = await actAs(app, { id: 'test-offline-org', role: 'organization', organizationId: 'org-gz-charity' });
   const TITLE = `村卫生站轮椅 ${Date.now()}`;
-  const need = await app.http().post('/api/needs').set(coordinator)
-    .send({ villageCode: villages[1].code, title: TITLE, category: 'health', publish: true, lineItems: [{ kind: 'goods', description: '轮椅', unit: '台', quantity: 2 }] }).expect(201);
-  const needId = need.body.needId as string;
-  await app.projections.waitFor(need.body.position);
-  const offered = await app.http().post(`/api/needs/${needId}/commitments`).set(staff)
-    .send({ organizationId: 'org-gz-charity', organizationName: '广州市慈善会', items: [{ lineItemId: 'L1', quantity: 2 }], promisedBy: futureDate(20) }).expect(201);
-  const cid = offered.body.commitmentId as string;
-  await app.projections.waitFor((await app.http().post(`/api/needs/${needId}/commitments/${cid}/accept`).set(coordinator).expect(200)).body.position);
+  const { needId, cid } = await acceptedCommitment(running, { title: TITLE, village: 1, description: '轮椅', unit: '台', category: 'health' });
   const recorded = async () => (await app.store.readStream(`need-${needId}`)).filter((e) => e.type === 'DeliveryRecorded');
   const photoPath = join(mkdtempSync(join(tmpdir(), 'shecun-offline-delivery-')), 'handover.jpg');
   writeFileSync(photoPath, await photoWithGps(2400, 1800));

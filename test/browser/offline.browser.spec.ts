@@ -17,7 +17,7 @@ import { photoWithGps } from '../../libs/evidence/src/testing/fixtures';
 import { actAs, futureDate } from '../support/embedded-app';
 import { choose, newPage, Running, settled, startConsole } from './support/browser';
 import { signIn, TOWN } from './support/needs-journey';
-import { keptFiles, outbox } from './support/outbox';
+import { acceptedCommitment, keptFiles, outbox } from './support/outbox';
 
 let running: Running;
 
@@ -216,19 +216,9 @@ describe('the console offline', () => {
 
   it('coordinator offline: posts a need and confirms a delivery with a photo, reloads, and back online each is applied once, the photo uploaded once', async () => {
     const { app } = running;
-    const villages = (await app.http().get(`/api/regions/${TOWN}`).expect(200)).body.children as Array<{ code: string; name: string }>;
-    const coordinator = await actAs(app, { id: 'test-offline-coordinator', role: 'coordinator', scope: TOWN });
-    const staff = await actAs(app, { id: 'test-offline-org', role: 'organization', organizationId: 'org-gz-charity' });
     // A delivery recorded by the organization, to be confirmed where it arrived.
     const DELIVERED = `村卫生站药柜 ${Date.now()}`;
-    const need = await app.http().post('/api/needs').set(coordinator)
-      .send({ villageCode: villages[2].code, title: DELIVERED, category: 'education', publish: true, lineItems: [{ kind: 'goods', description: '药柜', unit: '个', quantity: 2 }] }).expect(201);
-    const needId = need.body.needId as string;
-    await app.projections.waitFor(need.body.position);
-    const offered = await app.http().post(`/api/needs/${needId}/commitments`).set(staff)
-      .send({ organizationId: 'org-gz-charity', organizationName: '广州市慈善会', items: [{ lineItemId: 'L1', quantity: 2 }], promisedBy: futureDate(20) }).expect(201);
-    const cid = offered.body.commitmentId as string;
-    await app.projections.waitFor((await app.http().post(`/api/needs/${needId}/commitments/${cid}/accept`).set(coordinator).expect(200)).body.position);
+    const { villages, coordinator, staff, needId, cid } = await acceptedCommitment(running, { title: DELIVERED, village: 2, description: '药柜', unit: '个', category: 'education' });
     const delivered = await app.http().post(`/api/needs/${needId}/commitments/${cid}/deliveries`).set(staff)
       .send({ items: [{ lineItemId: 'L1', quantity: 2 }], evidence: [{ kind: 'receipt', ref: '签收单 No.0451' }] }).expect(201);
     const deliveryId = delivered.body.deliveryId as string;

@@ -1,73 +1,16 @@
 import { RecordedEvent, PostgresEventStore } from '@shecun/event-store';
-import { DISTRIBUTED_READ_MODEL_ENTITIES } from '@shecun/hosting';
-import { ConsumedMessage, MessageBus, toBusMessage } from '@shecun/messaging';
 import { NeedsProjection, syntheticNeedEvents } from '@shecun/needs';
-import {
-  BusProjector,
-  BusRebuildResult,
-  cleanRebuildLeftovers,
-  FailurePolicy,
-  Projection,
-  REBUILD_RUN_LOCK_KEY,
-  rebuildBusProjections,
-  RebuildRunningError,
-  replayParkedOnReadModel,
-} from '@shecun/projections';
+import { BusProjector, BusRebuildResult, cleanRebuildLeftovers, FailurePolicy, Projection, REBUILD_RUN_LOCK_KEY, rebuildBusProjections, RebuildRunningError, replayParkedOnReadModel } from '@shecun/projections';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { Column, DataSource, DataSourceOptions, Entity, EntityManager, PrimaryColumn } from 'typeorm';
-import { openReadModelSchema, readModelDataSourceOptions } from '../../apps/projector/src/read-model';
+import { DataSource } from 'typeorm';
 import { projectorRebuildCommand } from '../../apps/projector/src/rebuild-command';
 import { ROOT } from '../support/child-app';
+import { control, failing, flaky, FlakyRow, FlakyStopRow, messageOf, openTestReadModel, openTestReadModelSchema, sleep, tally, unusedBus } from '../support/rebuild-projections';
 import { createTestDatabase } from '../support/pg';
 import { readModelChecksums } from '../support/read-model-checksum';
-
-/** How many times each event was applied: a projection that shows a second application (the needs projection ignores one by revision). */
-@Entity('event_tally')
-class EventTally {
-  @PrimaryColumn({ type: 'varchar', length: 64 }) eventId: string;
-  @Column({ type: 'bigint' }) position: string;
-  @Column({ type: 'integer' }) applied: number;
-}
-/** Rows of projections that fail on chosen events (parking). */
-@Entity('flaky_rows')
-class FlakyRow {
-  @PrimaryColumn({ type: 'varchar', length: 64 }) eventId: string;
-}
-@Entity('flaky_stop_rows')
-class FlakyStopRow {
-  @PrimaryColumn({ type: 'varchar', length: 64 }) eventId: string;
-}
-const TEST_ENTITIES = [EventTally, FlakyRow, FlakyStopRow];
-const TEST_DDL = [
-  `CREATE TABLE event_tally ("eventId" varchar(64) PRIMARY KEY, "position" bigint NOT NULL, "applied" integer NOT NULL)`,
-  `CREATE TABLE flaky_rows ("eventId" varchar(64) PRIMARY KEY)`,
-  `CREATE TABLE flaky_stop_rows ("eventId" varchar(64) PRIMARY KEY)`,
-];
-const failing = new Set<string>();
-const flaky = (name: string, entity: typeof FlakyRow, onParked: 'continue' | 'stop'): Projection => ({
-  name,
-  entities: [entity],
-  onParked,
-  apply: async (event: RecordedEvent, manager: EntityManager) => {
-    if (failing.has(event.id)) throw new Error(`cannot apply ${event.id}`);
-    await manager.query(`INSERT INTO ${manager.connection.getMetadata(entity).tableName} ("eventId") VALUES ($1) ON CONFLICT DO NOTHING`, [event.id]);
-  },
-});
-const tally: Projection = {
-  name: 'tally',
-  entities: [EventTally],
-  apply: async (event: RecordedEvent, manager: EntityManager) => {
-    await manager.query(`INSERT INTO event_tally ("eventId", "position", "applied") VALUES ($1, $2, 1) ON CONFLICT ("eventId") DO UPDATE SET "applied" = event_tally."applied" + 1`, [event.id, event.position]);
-  },
-};
-
-const unusedBus = {} as MessageBus;
-const control = { keepAlive: async () => undefined, isRunning: () => true };
-const messageOf = (event: RecordedEvent): ConsumedMessage => ({ ...toBusMessage(event), topic: 'shecun.needs.v1', partition: 0, offset: String(event.position) });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * `projector rebuild` (rebuildBusProjections) on PostgreSQL: a PostgreSQL event store, read models
@@ -81,11 +24,7 @@ describe('rebuilding the projector read models from the event store (PostgreSQL)
   let store: PostgresEventStore;
   let live: DataSource;
   let reference: DataSource;
-  const open = async (url: string) => {
-    const dataSource = await new DataSource({ ...readModelDataSourceOptions(url), entities: [...DISTRIBUTED_READ_MODEL_ENTITIES, ...TEST_ENTITIES], migrationsRun: true } as DataSourceOptions).initialize();
-    for (const ddl of TEST_DDL) await dataSource.query(ddl);
-    return dataSource;
-  };
+  const open = openTestReadModel;
   const events = [...syntheticNeedEvents({ villages: ['441826105201', '441802006001', '440112101001'], needs: 400, start: new Date('2025-01-01T00:00:00+08:00'), days: 30, seed: 5, organizations: 40 })];
   const later = events.splice(events.length - 400);
   const append = async (e: (typeof events)[number]) => {
@@ -94,11 +33,7 @@ describe('rebuilding the projector read models from the event store (PostgreSQL)
     return recorded;
   };
 
-  const openSchema = async (schema: string) => {
-    const build = await openReadModelSchema(dbs[1].url, schema, TEST_ENTITIES);
-    for (const ddl of TEST_DDL) await build.query(ddl);
-    return build;
-  };
+  const openSchema = (schema: string) => openTestReadModelSchema(dbs[1].url, schema);
 
   beforeAll(async () => {
     for (let i = 0; i < 3; i++) dbs.push(await createTestDatabase('shecun_dist_rebuild'));
