@@ -40,7 +40,7 @@ describe('rebuild from one read of the log (PostgreSQL read models)', () => {
     const host = app.get(ProjectionHost);
     const projections = host.names().map((name) => host.runner(name).projection);
     for (const projection of projections) await new ProjectionRunner(store, pg, oneEventAtATime(projection)).catchUp();
-    reference = await readModelChecksums(pg);
+    reference = await checksums();
     runners = projections.map((projection) => new ProjectionRunner(store, pg, projection));
   }, 600_000);
 
@@ -50,6 +50,9 @@ describe('rebuild from one read of the log (PostgreSQL read models)', () => {
     await db?.drop();
     removeDir(dataDir);
   });
+
+  // What version built each projection's tables is bookkeeping of the runs, not of the rows (the reference is built without one).
+  const checksums = () => readModelChecksums(pg, { skipTables: ['projection_versions'] });
 
   const rebuildAll = async (chunkSize: number, shouldContinue?: () => boolean) => {
     for (const runner of runners) await runner.reset();
@@ -61,7 +64,7 @@ describe('rebuild from one read of the log (PostgreSQL read models)', () => {
     expect(Number(reference.needs_view.split(':')[0])).toBeGreaterThan(1000);
     const result = await rebuildAll(700);
     expect(result.events).toBe(head);
-    expect(await readModelChecksums(pg)).toEqual(reference);
+    expect(await checksums()).toEqual(reference);
   }, 300_000);
 
   it('killed midway (SIGKILL), then caught up from the checkpoints, gives the same tables', async () => {
@@ -85,14 +88,14 @@ describe('rebuild from one read of the log (PostgreSQL read models)', () => {
     const at: { position: string }[] = await pg.query('SELECT position FROM projection_checkpoints');
     expect(Math.min(...at.map((r) => Number(r.position)))).toBeLessThan(head);
     await catchUpTogether(store, runners);
-    expect(await readModelChecksums(pg)).toEqual(reference);
+    expect(await checksums()).toEqual(reference);
   }, 300_000);
 
   it('stopped between chunks, then continued, gives the same tables', async () => {
     let chunks = 0;
     await rebuildAll(400, () => ++chunks <= 5);
-    expect(await readModelChecksums(pg)).not.toEqual(reference);
+    expect(await checksums()).not.toEqual(reference);
     await catchUpTogether(store, runners, { chunkSize: 3000 });
-    expect(await readModelChecksums(pg)).toEqual(reference);
+    expect(await checksums()).toEqual(reference);
   }, 300_000);
 });
