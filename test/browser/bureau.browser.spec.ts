@@ -52,7 +52,13 @@ describe('the bureau desk in the console', () => {
     await settled(page);
     await screenshots(page, '40-bureau-pairings');
     await card.getByTestId('confirm-pairing').click();
+    // Read your writes: the list fetched again after the command waits for the command's position.
+    const confirmed = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/confirm'));
+    const reloaded = page.waitForRequest((r) => r.method() === 'GET' && r.url().includes('/api/pairings?status=proposed'));
     await page.getByTestId('confirm-pairing-dialog-submit').click();
+    const position = (await confirmed).headers()['x-position'];
+    expect(position).toMatch(/^\d+$/);
+    expect((await reloaded).headers()['x-min-position']).toBe(position);
     await card.waitFor({ state: 'detached' });
     const { body } = await running.app.http().get(`/api/pairings?organizationId=${PAIRING_ORG}`).expect(200);
     expect(body.items.map((p: { status: string }) => p.status)).toEqual(['active']);

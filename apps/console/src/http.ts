@@ -133,17 +133,39 @@ export interface RequestOptions {
   form?: FormData;
 }
 
+/**
+ * Read your writes, for the whole page: the highest position a command of this page was answered
+ * with (its X-Position). Every read sends it back as X-Min-Position, so a list fetched again after
+ * a command shows that command's effect (the API waits for its read models, up to its deadline)
+ * instead of the rows from before it. A read the API answered as stale (the read models did not
+ * get there in time) stops the later reads from waiting for the same position again.
+ */
+let written: number | null = null;
+
+/** The position this page's reads wait for (the last command's), or null. */
+export const writtenPosition = () => written;
+
+function noteWritten(response: Response) {
+  const raw = response.headers.get('X-Position');
+  const position = raw === null ? NaN : Number(raw);
+  if (Number.isSafeInteger(position) && position >= 0 && (written === null || position > written)) written = position;
+}
+
 export async function request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
   if (options.body !== undefined && !options.form) headers['Content-Type'] = 'application/json';
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
-  if (options.minPosition !== undefined && options.minPosition !== null) headers['X-Min-Position'] = String(options.minPosition);
+  const asked = options.minPosition ?? null;
+  const minPosition = method === 'GET' && !options.anonymous ? Math.max(asked ?? -1, written ?? -1) : (asked ?? -1);
+  if (minPosition >= 0) headers['X-Min-Position'] = String(minPosition);
   if (options.ifMatch !== undefined) headers['If-Match'] = `"${options.ifMatch}"`;
   const response = await send(
     path,
     { method, headers, body: options.form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)), signal: options.signal },
     options.anonymous,
   );
+  if (method !== 'GET') noteWritten(response);
+  else if (response.headers.get('X-Consistency') === 'stale' && written !== null && written <= minPosition) written = null;
   const text = await response.text();
   try {
     return (text ? JSON.parse(text) : undefined) as T;
