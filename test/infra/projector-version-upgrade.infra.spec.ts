@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { PostgresEventStore } from '@shecun/event-store';
 import { NEEDS_PROJECTION_VERSION, syntheticNeedEvents } from '@shecun/needs';
 import { Client } from 'pg';
+import { REBUILD_RUN_LOCK_KEY } from '@shecun/projections';
 import { requireBuild } from '../support/child-app';
+import { waitForHealth } from '../support/processes';
 import { removeDir } from '../support/embedded-app';
 import { createTestDatabase } from '../support/pg';
 import { Topology } from '../support/topology';
@@ -84,5 +86,34 @@ describe('the projector rebuilds a read model stored by another version of its p
     topology.running.delete(projector);
     projector = await topology.start('projector');
     expect(projector.output()).not.toMatch(/rebuilding it from the event store/);
+    await projector.stop();
+    topology.running.delete(projector);
   }, 400_000);
+
+  it('waits while another rebuild of the read database runs, then rebuilds', async () => {
+    await read(`UPDATE projection_versions SET "version" = 1 WHERE "projection" = 'needs'`);
+    // An operator's rebuild holds the read database's rebuild lock.
+    const operator = new Client({ connectionString: dbs[1].url });
+    await operator.connect();
+    try {
+      await operator.query(`SELECT pg_advisory_lock($1, 0)`, [REBUILD_RUN_LOCK_KEY]);
+      const projector = await topology.launch('projector');
+      const deadline = Date.now() + 60_000;
+      while (!/another rebuild is running/.test(projector.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(projector.output()).toMatch(/另一个重建正在进行，请等它结束后再试 \(another rebuild is running/);
+      // Refused, it neither exits nor consumes: not ready, still version 1.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(projector.child.exitCode).toBeNull();
+      expect(await fetch(`${projector.url}/health`).then((r) => r.status)).not.toBe(200);
+      expect(await read(`SELECT "version" FROM projection_versions WHERE "projection" = 'needs'`)).toEqual([{ version: 1 }]);
+
+      await operator.query(`SELECT pg_advisory_unlock($1, 0)`, [REBUILD_RUN_LOCK_KEY]);
+      await waitForHealth(projector, 90_000);
+      expect(await read(`SELECT "version" FROM projection_versions WHERE "projection" = 'needs'`)).toEqual([{ version: NEEDS_PROJECTION_VERSION }]);
+      const { projected } = await topology.expectConverged(dir, 120_000);
+      expect(projected.needs).toHaveLength(120);
+    } finally {
+      await operator.end();
+    }
+  }, 300_000);
 });

@@ -48,9 +48,15 @@ export class Topology {
   }
 
   async start(app: string, extra: Record<string, string> = {}): Promise<ServiceProcess> {
+    const service = await this.launch(app, extra);
+    await waitForHealth(service, 90_000);
+    return service;
+  }
+
+  /** Starts `app` without waiting for it to be healthy. */
+  async launch(app: string, extra: Record<string, string> = {}): Promise<ServiceProcess> {
     const service = await startService(app, { ...this.env, ...extra });
     this.running.add(service);
-    await waitForHealth(service, 90_000);
     return service;
   }
 

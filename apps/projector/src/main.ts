@@ -5,7 +5,7 @@ import { READ_MODEL_FEEDS, STREAM_CATALOGUE } from '@shecun/hosting';
 import { BusProjector, outdatedProjections, processedRetentionHoursFromEnv, Projection, pruneProcessedEvents, underVersionLock } from '@shecun/projections';
 import { DataSource } from 'typeorm';
 import { projectorParkedCommand } from './parked-command';
-import { projectorRebuildCommand } from './rebuild-command';
+import { projectorRebuild, projectorRebuildCommand } from './rebuild-command';
 import { registerProjectorMetrics } from './projector-metrics';
 import { openReadModel } from './read-model';
 
@@ -127,13 +127,9 @@ async function rebuildOutdated(projections: Projection[], dataSource: DataSource
     if (!process.env.EVENT_STORE_URL) {
       throw new Error(`${outdated.map((o) => o.name).join(', ')} must be rebuilt from the event store: set EVENT_STORE_URL (the projector reads it to rebuild)`);
     }
-    let refused = false;
-    const code = await projectorRebuildCommand(outdated.map((o) => o.name), projections, dataSource, (line) => {
-      refused ||= /another rebuild is running/.test(line);
-      logger.log(line);
-    }, 'projector:version');
-    if (code === 0) return;
-    if (!refused) throw new Error(`the rebuild of ${outdated.map((o) => o.name).join(', ')} was not switched (exit ${code}): see the log above`);
+    const outcome = await projectorRebuild(outdated.map((o) => o.name), projections, dataSource, (line) => logger.log(line), 'projector:version');
+    if (outcome === 'done') return;
+    if (outcome !== 'refused') throw new Error(`the rebuild of ${outdated.map((o) => o.name).join(', ')} was not switched (${outcome}): see the log above`);
     // Another projector instance (or an operator) is rebuilding: looked at again once it may have ended.
     await new Promise((resolve) => setTimeout(resolve, 5000));
   }

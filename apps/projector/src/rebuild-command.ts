@@ -27,19 +27,35 @@ export async function projectorRebuildCommand(
   out: (line: string) => void = console.log,
   by = commandLineOperator(),
 ): Promise<number> {
+  return REBUILD_EXIT_CODES[await projectorRebuild(args, projections, dataSource, out, by)];
+}
+
+/** How a rebuild ended: switched (or cleaned), a wrong command line, not switched (a parked event), or refused (another rebuild runs). */
+export type RebuildOutcome = 'done' | 'usage' | 'not-switched' | 'refused';
+
+const REBUILD_EXIT_CODES: Record<RebuildOutcome, number> = { done: 0, usage: 2, 'not-switched': 1, refused: 1 };
+
+/** The rebuild of `projectorRebuildCommand`, answering how it ended (the projector's start waits and tries again when refused). */
+export async function projectorRebuild(
+  args: string[],
+  projections: Projection[],
+  dataSource: DataSource,
+  out: (line: string) => void = console.log,
+  by = commandLineOperator(),
+): Promise<RebuildOutcome> {
   if (args.includes('--clean')) {
     if (args.length > 1) {
       out(`usage: ${REBUILD_USAGE}`);
-      return 2;
+      return 'usage';
     }
     try {
       const dropped = await cleanRebuildLeftovers(dataSource, by);
       out(dropped.length ? `dropped ${dropped.length} leftover schema(s) of rebuilds that did not finish: ${dropped.join(', ')}` : 'no leftover schema of a rebuild');
-      return 0;
+      return 'done';
     } catch (error) {
       if (!(error instanceof RebuildRunningError)) throw error;
       out(error.message);
-      return 1;
+      return 'refused';
     }
   }
   const at = args.indexOf('--chunk');
@@ -49,7 +65,7 @@ export async function projectorRebuildCommand(
   if ((chunkSize !== undefined && !(Number.isSafeInteger(chunkSize) && chunkSize > 0)) || unknown.length) {
     if (unknown.length) out(`unknown projection ${unknown.join(', ')}; one of ${projections.map((p) => p.name).join(', ')}`);
     out(`usage: ${REBUILD_USAGE}`);
-    return 2;
+    return 'usage';
   }
   const chosen = names.length ? projections.filter((p) => names.includes(p.name)) : projections;
   const store = await openEventStore(requiredEnv('EVENT_STORE_URL'));
@@ -79,13 +95,13 @@ export async function projectorRebuildCommand(
     for (const bar of bars.values()) bar.stop();
     if (result instanceof RebuildRunningError) {
       out(result.message);
-      return 1;
+      return 'refused';
     }
     const seconds = (Date.now() - started) / 1000;
     for (const p of result.parked) out(`parked\t${p.projection}\t${p.eventId}\tposition ${p.position}\t${p.error}`);
     if (result.through === undefined) {
       out(`not switched: ${result.halted.join(', ')} stopped at a parked event (the serving tables are unchanged; see the log above)`);
-      return 1;
+      return 'not-switched';
     }
     out(
       `rebuilt ${chosen.map((p) => p.name).join(', ')} up to position ${result.through}: ${result.events} events read in ${seconds.toFixed(1)} s ` +
@@ -93,7 +109,7 @@ export async function projectorRebuildCommand(
         `${result.parked.length} parked` +
         (result.leftovers?.length ? `; dropped the schemas left by rebuilds that did not finish: ${result.leftovers.join(', ')}` : ''),
     );
-    return 0;
+    return 'done';
   } finally {
     for (const bar of bars.values()) bar.stop();
     await store.close();
