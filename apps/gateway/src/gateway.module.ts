@@ -5,7 +5,7 @@ import { EVENT_STORE, EventStore, EventStoreModule } from '@shecun/event-store';
 import { DISTRIBUTED_READ_MODEL_ENTITIES, gatewayImportsOf, READ_MODEL_FEEDS, readModelFeeds, STREAM_CATALOGUE } from '@shecun/hosting';
 import { BusParkedEventsAdmin, BusReadPosition, PARKED_EVENTS_ADMIN, ParkedEventsController } from '@shecun/projections';
 import { DataSource } from 'typeorm';
-import { HealthModule, IdempotencyMiddleware, READ_POSITION, readinessChecks } from '@shecun/core';
+import { HealthModule, IdempotencyMiddleware, READ_POSITION, readinessChecks, SweepLeaseModule } from '@shecun/core';
 
 export interface GatewayConfig {
   readDatabaseUrl: string;
@@ -23,6 +23,8 @@ export class GatewayModule implements NestModule {
       imports: [
         TypeOrmModule.forRoot({ type: 'postgres', url: config.readDatabaseUrl, entities: DISTRIBUTED_READ_MODEL_ENTITIES, synchronize: false, migrationsRun: false }),
         EventStoreModule.forRoot(config.eventStoreUrl),
+        // Sweeps the gateway runs (the scheduled reports) run on one instance at a time: an advisory lock on the read database.
+        SweepLeaseModule.onPostgres(),
         // Each context's queries from the read models (and identity's sign-in, users and grants;
         // evidence uploads when EVIDENCE_DATABASE_URL is set): see each context's `distributed.gateway`.
         ...gatewayImportsOf(config.env ?? process.env),

@@ -12,3 +12,7 @@ export * from './bureau-report';
 export * from './bureau-report.exports';
 export * from './bureau-report.pdf';
 export * from './bureau-report.controller';
+export * from './report-issue';
+export * from './issued-reports';
+export * from './report-issuer';
+export * from './issued-reports.controller';
