@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '../../apps/console/node_modules/playwright-core';
+import { ReportIssuer } from '@shecun/monitoring';
 import { actAs } from '../support/embedded-app';
 import { pdfText } from '../support/pdf-text';
 import { ARTIFACTS, choose, DESKTOP, newPage, Running, screenshots, sees, settled, startConsole } from './support/browser';
@@ -19,6 +20,9 @@ const china = new Date(Date.now() + 8 * 3_600_000);
 const QUARTER = `${china.getUTCFullYear()}-Q${Math.floor(china.getUTCMonth() / 3) + 1}`;
 const lastMonth = new Date(Date.UTC(china.getUTCFullYear(), china.getUTCMonth() - 1, 1));
 const LAST_MONTH = `${lastMonth.getUTCFullYear()}-${String(lastMonth.getUTCMonth() + 1).padStart(2, '0')}`;
+const THIS_MONTH = `${china.getUTCFullYear()}-${String(china.getUTCMonth() + 1).padStart(2, '0')}`;
+/** Two hours into next month, China time: this month's reports are due then. */
+const NEXT_MONTH_START = new Date(Date.UTC(china.getUTCFullYear(), china.getUTCMonth() + 1, 1, 2) - 8 * 3_600_000);
 
 let running: Running;
 
@@ -83,5 +87,22 @@ describe('the bureau downloads a report', () => {
     const pdf = readFileSync(file);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdfText(pdf)).toContain(`连南瑶族自治县月报（${LAST_MONTH.slice(0, 4)}年${Number(LAST_MONTH.slice(5))}月）`);
+  });
+
+  it('lists the reports the platform filed on its schedule and downloads one exactly as filed', async () => {
+    // The schedule's round once this month has ended (the demo's log starts this month).
+    const round = await running.app.app.get(ReportIssuer).issueDue(NEXT_MONTH_START);
+    expect(round.issued).toContain(`4418 ${THIS_MONTH}`);
+    await running.app.projections.waitFor(await running.app.store.headPosition());
+    await page.goto('/bureau?tab=reports');
+    const filed = page.getByTestId(`issued-4418-${THIS_MONTH}`);
+    await filed.getByText(`清远市月报（${THIS_MONTH.slice(0, 4)}年${Number(THIS_MONTH.slice(5))}月）`).waitFor();
+    await settled(page);
+    await screenshots(page, '45b-bureau-filed-reports');
+    const [download] = await Promise.all([page.waitForEvent('download'), filed.getByRole('button', { name: /PDF/ }).click()]);
+    expect(download.suggestedFilename()).toBe(`issued-report-4418-${THIS_MONTH}.pdf`);
+    const file = join(ARTIFACTS, download.suggestedFilename());
+    await download.saveAs(file);
+    expect(pdfText(readFileSync(file))).toContain(`清远市月报（${THIS_MONTH.slice(0, 4)}年${Number(THIS_MONTH.slice(5))}月）`);
   });
 });

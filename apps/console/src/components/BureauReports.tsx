@@ -4,6 +4,7 @@ import { download } from '../api';
 import { useActor } from '../auth';
 import { useI18n } from '../i18n';
 import { ErrorAlert } from './common';
+import { IssuedReports } from './IssuedReports';
 import { RegionPicker, regionPath } from './RegionPicker';
 import { useFeedback } from '../feedback';
 
@@ -104,6 +105,7 @@ export default function BureauReports() {
       <div style={{ marginTop: 12 }}>
         <ErrorAlert error={error} />
       </div>
+      <IssuedReports />
     </div>
   );
 }

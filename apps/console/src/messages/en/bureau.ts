@@ -52,4 +52,8 @@ export const BUREAU_MESSAGES = {
   downloadXlsx: 'Download XLSX',
   downloadPdf: 'Download PDF',
   reportDownloaded: 'Downloaded {name} ({size} KB)',
+  issuedTitle: 'Filed reports',
+  issuedIntro: 'When a month or quarter ends, the platform files the monthly and quarterly reports of your region; filed figures never change, and each report can be downloaded as filed.',
+  issuedNone: 'No filed report yet (reports are filed within an hour of a period’s end)',
+  issuedAt: 'Filed {at}',
 } satisfies Record<keyof typeof ZH, string>;

@@ -50,4 +50,8 @@ export const BUREAU_MESSAGES = {
   downloadXlsx: '下载 XLSX',
   downloadPdf: '下载 PDF',
   reportDownloaded: '已下载 {name}（{size} KB）',
+  issuedTitle: '定期报表（已归档）',
+  issuedIntro: '每月、每季度结束后，平台自动生成本辖区的月报和季报并归档；归档后的数字不再变化，可随时下载原样报表。',
+  issuedNone: '还没有已归档的定期报表（报告期结束后一小时内生成）',
+  issuedAt: '归档于 {at}',
 } as const satisfies Record<string, string>;
