@@ -100,4 +100,36 @@ describe('my notices in the console', () => {
     await screenshots(page, 'notices-02-log');
     await page.context().close();
   });
+
+  it('bureau staff ask for their region’s filed reports by e-mail; a filing reaches them and shows in their log', async () => {
+    const { page } = await newPage(running);
+    await signIn(page, 'bureau');
+    await page.getByRole('link', { name: '我的通知' }).click();
+    await sees(page, '定期报表归档后通知我');
+    // Need settings are an organization's, not the bureau's.
+    expect(await page.getByTestId('notice-needs').count()).toBe(0);
+    await page.getByRole('checkbox', { name: '邮件' }).check();
+    await page.getByTestId('notice-email').fill('qingyuan.bureau@example.org');
+    await page.getByTestId('notice-reports').click();
+    await settled(page);
+    await screenshots(page, 'notices-03-bureau-settings');
+    await page.getByTestId('notice-save').click();
+    await sees(page, '已保存');
+    const events = (await running.app.store.readStream(`push-notices-${userIdFor('bureau')}`)).filter((e) => e.type === 'NoticePreferencesSet');
+    expect(events.map((e) => e.data)).toEqual([expect.objectContaining({ organizationId: null, reportRegion: '4418', email: 'qingyuan.bureau@example.org', channels: ['email'] })]);
+
+    // An administrator files last month's reports (the demo's log began this month: the schedule filed none).
+    const china = new Date(Date.now() + 8 * 3_600_000);
+    const last = new Date(Date.UTC(china.getUTCFullYear(), china.getUTCMonth() - 1, 1));
+    const lastMonth = `${last.getUTCFullYear()}-${String(last.getUTCMonth() + 1).padStart(2, '0')}`;
+    await running.app.http().post('/api/reports/bureau/issued').set(await actAs(running.app, { id: 'notice-browser-admin', role: 'admin' })).send({ period: lastMonth, reason: '通知测试' }).expect(200);
+    const subject = `【社村通】定期报表已归档：清远市月报（${lastMonth}）`;
+    const deadline = Date.now() + 30_000;
+    while (!inbox.received.some((m) => m.subject === subject) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(inbox.received.filter((m) => m.subject === subject)).toEqual([expect.objectContaining({ to: ['qingyuan.bureau@example.org'] })]);
+    await page.goto('/notices?tab=log');
+    await sees(page, subject);
+    await sees(page, '已送达');
+    await page.context().close();
+  });
 });

@@ -80,7 +80,7 @@ export const commitment = (caller?: TestActor) => ({ organizationId: caller?.org
 /** In-scope callers own the fixture: org A made the commitment in 三排镇. */
 const coordinatorOnly = expect_(403, { 'coordinator:in': 'allow' });
 const committingOrgOnly = expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow' });
-const organizationStaff = expect_(403, { 'organization:in': 'allow', 'organization:out': 'allow', 'hub:in': 'allow', 'hub:out': 'allow' });
+const noticeHolders = expect_(403, { 'organization:in': 'allow', 'organization:out': 'allow', 'hub:in': 'allow', 'hub:out': 'allow', 'bureau:in': 'allow', 'bureau:out': 'allow' });
 /** A flow ORG_A (广州) received and allocated to a village of 三排镇: hidden from other organizations and from coordinators elsewhere. */
 const notPartyToDonation = expect_('allow', { 'organization:out': 404, 'hub:out': 404, 'coordinator:out': 404 });
 const dashboardReaders = expect_(403, { 'bureau:in': 'allow', 'auditor:in': 'allow', admin: 'allow' });
@@ -356,10 +356,10 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/push/{id}/feed': { request: () => ({ path: `/api/push/${ORG_A}/feed` }), outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow', admin: 'allow' }) },
   'GET /api/push/{id}/feed/stream': { sse: true, request: () => ({ path: `/api/push/${ORG_A}/feed/stream` }), outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow', admin: 'allow' }) },
   'GET /api/push/{id}/deliveries': { request: () => ({ path: `/api/push/${ORG_A}/deliveries` }), outcomes: expect_(403, { 'organization:in': 'allow', 'hub:in': 'allow', admin: 'allow' }) },
-  // A person's own notices: any organization's staff or hub admin, for themselves.
-  'GET /api/push/notices/me': { request: () => ({ path: '/api/push/notices/me' }), outcomes: organizationStaff },
-  'POST /api/push/notices/me': { request: () => ({ path: '/api/push/notices/me', body: { email: 'matrix@example.org', reason: '矩阵测试' } }), outcomes: organizationStaff },
-  'GET /api/push/notices/me/log': { request: () => ({ path: '/api/push/notices/me/log' }), outcomes: organizationStaff },
+  // A person's own notices: any organization's staff or hub admin, and bureau staff (the reports filed for their region), for themselves.
+  'GET /api/push/notices/me': { request: () => ({ path: '/api/push/notices/me' }), outcomes: noticeHolders },
+  'POST /api/push/notices/me': { request: () => ({ path: '/api/push/notices/me', body: { email: 'matrix@example.org', reason: '矩阵测试' } }), outcomes: noticeHolders },
+  'GET /api/push/notices/me/log': { request: () => ({ path: '/api/push/notices/me/log' }), outcomes: noticeHolders },
   'GET /api/audit/access': {
     request: () => ({ path: '/api/audit/access' }),
     outcomes: expect_(403, { admin: 'allow', 'bureau:in': 'allow', 'bureau:out': 'allow', 'auditor:in': 'allow', 'auditor:out': 'allow' }),

@@ -41,6 +41,7 @@ function Header() {
         ]
       : []),
     ...(role === 'bureau' || role === 'admin' ? [{ to: '/bureau', label: t('navBureau') }] : []),
+    ...(role === 'bureau' ? [{ to: '/notices', label: t('navNotices') }] : []),
     ...(role === 'hub' || role === 'organization' || role === 'bureau' || role === 'admin' ? [{ to: '/teams', label: t('navTeams') }] : []),
     ...(role && AUDIT_ROLES.includes(role) ? [{ to: '/audit', label: t('navAudit') }] : []),
     { to: '/disclosure', label: t('navDisclosure') },

@@ -57,7 +57,7 @@ export class HttpSmsChannel implements NoticeChannel {
     const response = await fetch(this.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': messageId, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
-      body: JSON.stringify({ messageId, to: recipient, template: 'need_notice', params: { subject: content.subject, count: content.needIds.length, needIds: content.needIds }, text: `${content.subject}\n${content.text}` }),
+      body: JSON.stringify({ messageId, to: recipient, template: content.template ?? 'need_notice', params: { subject: content.subject, count: content.needIds.length, needIds: content.needIds }, text: `${content.subject}\n${content.text}` }),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     await response.body?.cancel();

@@ -49,6 +49,9 @@ export class NoticePreferencesDto {
   @ApiPropertyOptional({ type: QuietHoursDto, nullable: true, description: '免打扰时段；null 取消 Quiet hours; null removes them' })
   @IsOptional() @IsObject({ message: 'quietHours 须为 {from, to} (quietHours must be an object {from, to})' }) @ValidateNested() @Type(() => QuietHoursDto)
   quietHours?: QuietHoursDto | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '4418', description: '定期报表：接收哪个区域的月报、季报归档通知（监管人员；本辖区或其下级的省、市、县代码）；null 不接收 Reports filed on the schedule for this region (bureau staff: their scope or a province, city or county within it); null for none' })
+  @IsOptional() @IsString() @Matches(/^(\d{2}|\d{4}|\d{6})$/, { message: 'reportRegion 须为省、市或县的区划代码（2、4 或 6 位） (reportRegion must be a province, city or county code)' })
+  reportRegion?: string | null;
   @ApiPropertyOptional({ example: '换了新邮箱', description: '修改原因（可不填） Why they changed (optional)' })
   @IsOptional() @IsString() @MaxLength(200) @HumanText()
   reason?: string;
@@ -56,10 +59,14 @@ export class NoticePreferencesDto {
 
 export class NoticeLogQuery extends PageQueryDto {}
 
-/** Only staff of an organization (and hub admins) have notices: the needs pushed to their organization. */
-function requireStaff(actor: Actor): string {
-  if ((actor.role !== 'organization' && actor.role !== 'hub') || !actor.organizationId) throw forbidden('只有社会组织的工作人员有需求通知 (only organization staff receive need notices)');
-  return actor.organizationId;
+/**
+ * Who has notices: staff of an organization (and hub admins), of the needs pushed to their
+ * organization; bureau staff, of the reports filed for their region. Answers the organization (null for bureau staff).
+ */
+function requireStaff(actor: Actor): string | null {
+  if ((actor.role === 'organization' || actor.role === 'hub') && actor.organizationId) return actor.organizationId;
+  if (actor.role === 'bureau' && actor.scope) return null;
+  throw forbidden('只有社会组织和监管部门的工作人员有通知 (only organization and bureau staff receive notices)');
 }
 
 @ApiTags('push 需求推送')
@@ -72,17 +79,17 @@ export class NoticeController {
   ) {}
 
   @Get('me')
-  @ApiOperation({ summary: '我的通知 My notice preferences: e-mail, SMS, which needs, how often, quiet hours; and the channels this server sends (organization staff)' })
+  @ApiOperation({ summary: '我的通知 My notice preferences: e-mail, SMS, which needs, how often, quiet hours, which region’s filed reports; and the channels this server sends (organization and bureau staff)' })
   async get(@CurrentActor() actor: Actor) {
     const organizationId = requireStaff(actor);
     const row = await this.dataSource.getRepository(NoticePreferencesView).findOneBy({ userId: actor.id });
-    const preferences: NoticePreferences = row ? JSON.parse(row.preferences) : DEFAULT_NOTICE_PREFERENCES;
+    const preferences: NoticePreferences = { ...DEFAULT_NOTICE_PREFERENCES, ...(row ? JSON.parse(row.preferences) : {}) };
     return { userId: actor.id, organizationId, preferences, updatedAt: row?.updatedAt ?? null, available: this.sender.available };
   }
 
   @Post('me')
   @HttpCode(200)
-  @ApiOperation({ summary: '设置我的通知 Set my notice preferences: only the fields sent change; each change is recorded with who, when and why (organization staff)' })
+  @ApiOperation({ summary: '设置我的通知 Set my notice preferences: only the fields sent change; each change is recorded with who, when and why (organization staff: needs; bureau staff: the reports filed for their region, reportRegion)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   async set(@Body() body: NoticePreferencesDto, @Command() ctx: CommandContext) {
     requireStaff(ctx.actor);
@@ -95,7 +102,7 @@ export class NoticeController {
   }
 
   @Get('me/log')
-  @ApiOperation({ summary: '通知记录 My notices: each message with its channel, needs, status and attempts, newest first (organization staff)' })
+  @ApiOperation({ summary: '通知记录 My notices: each message with its channel, needs (or filed report), status and attempts, newest first (organization and bureau staff)' })
   async log(@Query() query: NoticeLogQuery, @CurrentActor() actor: Actor) {
     requireStaff(actor);
     const page = query.page ?? 1;

@@ -41,6 +41,12 @@ export interface NoticePreferences {
   digestAt: string;
   /** 免打扰: nothing is sent between `from` and `to` (China time; may span midnight). */
   quietHours: QuietHours | null;
+  /**
+   * 定期报表 (bureau staff): the region (their scope or one within it: province, city or county)
+   * whose reports filed on the schedule reach them when filed; null for none. Absent from
+   * preferences set before it existed: null.
+   */
+  reportRegion?: string | null;
 }
 
 export const DEFAULT_NOTICE_PREFERENCES: NoticePreferences = {
@@ -52,18 +58,33 @@ export const DEFAULT_NOTICE_PREFERENCES: NoticePreferences = {
   frequency: 'immediate',
   digestAt: '08:00',
   quietHours: null,
+  reportRegion: null,
 };
 
-/** Who set them (the person, for their organization), when and why; the whole preferences as they now are. */
-export type NoticePreferencesSet = DomainEvent<'NoticePreferencesSet', NoticePreferences & { userId: string; organizationId: string; reason: string | null; setAt: string }>;
+/** Who set them (the person, for their organization; null for bureau staff), when and why; the whole preferences as they now are. */
+export type NoticePreferencesSet = DomainEvent<'NoticePreferencesSet', NoticePreferences & { userId: string; organizationId: string | null; reason: string | null; setAt: string }>;
+
+/** The monitoring context's published event of a filed report (the fields notices read). */
+export const REPORT_FILED = 'BureauReportIssued';
+export interface ReportFiled {
+  region: string;
+  period: string;
+  kind: 'month' | 'quarter';
+  issuedAt: string;
+  report: { region: { name: string } };
+}
+/** Notice items of filed reports carry this in place of a need's category. */
+export const REPORT_ITEM_CATEGORY = 'report';
 export const isNoticePreferencesSet = (e: { type: string }) => e.type === 'NoticePreferencesSet';
 
 /** What the sender sends through: `email` to an address, `sms` to a phone number. */
 export interface NoticeMessageContent {
   subject: string;
   text: string;
-  /** The need ids in it, for the SMS provider's template parameters. */
+  /** The need ids in it (a filed report's stream), for the SMS provider's template parameters. */
   needIds: string[];
+  /** The SMS provider's template: `need_notice` (default) or `report_notice`. */
+  template?: string;
 }
 
 export interface NoticeNeed {
@@ -115,6 +136,14 @@ export function recipientOf(preferences: NoticePreferences, channel: NoticeChann
   return channel === 'email' ? preferences.email : preferences.phone;
 }
 
+/** Whether the person wants to hear of the reports filed for `region`. Pure. */
+export function wantsReport(preferences: NoticePreferences, region: string): boolean {
+  return preferences.channels.length > 0 && (preferences.reportRegion ?? null) === region;
+}
+
+/** 清远市月报（2026-11）: a filed report's title in notices. Pure. */
+export const filedReportTitle = (r: ReportFiled) => `${r.report.region.name}${r.kind === 'month' ? '月报' : '季报'}（${r.period}）`;
+
 /** Whether a need pushed to the organization is one the person wants to hear of. Pure. */
 export function wantsNotice(preferences: NoticePreferences, category: string): boolean {
   if (preferences.needs === 'none' || preferences.channels.length === 0) return false;
@@ -129,6 +158,19 @@ export const noticeMessageId = (channel: NoticeChannelName, recipient: string, i
 
 const needLink = (baseUrl: string, needId: string) => `${baseUrl.replace(/\/+$/, '')}/needs/${encodeURIComponent(needId)}`;
 const categoryLabel = (category: string) => CATEGORY_LABELS[category as Category] ?? category;
+
+/** The Chinese wording of the notice of a filed report (its item: `needId` the report's stream, `title` its title). Pure. */
+export function composeReportNotice(item: Pick<NoticeNeed, 'needId' | 'title'>, baseUrl: string): NoticeMessageContent {
+  const base = baseUrl.replace(/\/+$/, '');
+  return {
+    subject: `【社村通】定期报表已归档：${item.title}`,
+    text:
+      `您好！\n\n${item.title}已按期归档。归档后的数字不再变化，可在监管工作台的“报表”中查看，并下载 XLSX 或 PDF：\n${base}/bureau?tab=reports\n\n` +
+      `这条通知按您在社村通“我的通知”中的设置发送；如需更改或停止接收，请访问 ${base}/notices`,
+    needIds: [item.needId],
+    template: 'report_notice',
+  };
+}
 
 /** The Chinese wording of a notice of one need, or a digest of several. Pure. */
 export function composeNotice(needs: NoticeNeed[], baseUrl: string): NoticeMessageContent {

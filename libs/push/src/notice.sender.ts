@@ -4,7 +4,7 @@ import { BACKGROUND_WORK, metricsRegistry, withWriteLock } from '@shecun/core';
 import { backoffDelay } from '@shecun/resilience';
 import { Counter } from 'prom-client';
 import { DataSource, In, LessThanOrEqual } from 'typeorm';
-import { composeNotice, isNoticeDue, NoticeChannelName, NoticePreferences, noticeMessageId, recipientOf, wantsNotice } from './notice.model';
+import { composeNotice, composeReportNotice, isNoticeDue, NoticeChannelName, NoticePreferences, noticeMessageId, recipientOf, REPORT_ITEM_CATEGORY, wantsNotice, wantsReport } from './notice.model';
 import { NoticeChannel } from './notice-channels';
 import { NOTICE_CLOCK, NoticeClock, NoticeOptions } from './notice-options';
 import { NOTICE_MAX_AGE_MS, NoticeItem, NoticeMessage, NoticePreferencesView } from './notice.projection';
@@ -90,17 +90,27 @@ export class NoticeSender implements OnApplicationBootstrap, OnApplicationShutdo
       const row = await this.dataSource.getRepository(NoticePreferencesView).findOneBy({ userId });
       const preferences = row ? (JSON.parse(row.preferences) as NoticePreferences) : undefined;
       const stale = (i: NoticeItem) => now.getTime() - Date.parse(i.pushedAt) > NOTICE_MAX_AGE_MS;
-      const skipped = items.filter((i) => !preferences || !wantsNotice(preferences, i.category) || stale(i));
+      const isReport = (i: NoticeItem) => i.category === REPORT_ITEM_CATEGORY;
+      const wants = (p: NoticePreferences, i: NoticeItem) => (isReport(i) ? wantsReport(p, i.villageCode) : wantsNotice(p, i.category));
+      const skipped = items.filter((i) => !preferences || !wants(preferences, i) || stale(i));
       const wanted = items.filter((i) => !skipped.includes(i));
       const channels = preferences ? preferences.channels.filter((c) => this.channels.has(c) && recipientOf(preferences, c)) : [];
-      const due = preferences && channels.length ? wanted.filter((i) => isNoticeDue(new Date(i.pushedAt), now, preferences)) : [];
-      // A digest takes every wanted item once the oldest is due; otherwise each item goes on its own.
-      const groups = due.length === 0 ? [] : preferences!.frequency === 'daily' ? [wanted] : due.map((i) => [i]);
+      // A filed report goes on its own as soon as the quiet hours allow, never in a digest.
+      const due = preferences && channels.length ? wanted.filter((i) => isNoticeDue(new Date(i.pushedAt), now, isReport(i) ? { ...preferences, frequency: 'immediate' } : preferences)) : [];
+      const needsWanted = wanted.filter((i) => !isReport(i));
+      const needsDue = due.filter((i) => !isReport(i));
+      // A digest takes every wanted need once the oldest is due; otherwise each item goes on its own.
+      const groups = [
+        ...(needsDue.length === 0 ? [] : preferences!.frequency === 'daily' ? [needsWanted] : needsDue.map((i) => [i])),
+        ...due.filter(isReport).map((i) => [i]),
+      ];
       await withWriteLock(this.dataSource, () =>
         this.dataSource.transaction(async (manager) => {
           if (skipped.length) await manager.update(NoticeItem, { id: In(skipped.map((i) => i.id)) }, { status: 'skipped' });
           for (const group of groups) {
-            const content = composeNotice(group, this.options.publicBaseUrl ?? 'http://localhost:3000');
+            const base = this.options.publicBaseUrl ?? 'http://localhost:3000';
+            const report = isReport(group[0]);
+            const content = report ? composeReportNotice(group[0], base) : composeNotice(group, base);
             const ids = group.map((i) => i.id);
             let first: string | null = null;
             for (const channel of channels) {
@@ -111,7 +121,7 @@ export class NoticeSender implements OnApplicationBootstrap, OnApplicationShutdo
               if (exists) continue;
               await manager.insert(NoticeMessage, {
                 id, userId, channel, recipient, subject: content.subject, body: content.text, needIds: JSON.stringify(content.needIds),
-                kind: group.length > 1 || preferences!.frequency === 'daily' ? 'digest' : 'immediate',
+                kind: report ? 'report' : group.length > 1 || preferences!.frequency === 'daily' ? 'digest' : 'immediate',
                 status: 'pending', attempts: 0, nextAttemptAt: now.toISOString(), lastError: null, createdAt: now.toISOString(), sentAt: null,
               });
               made += 1;
@@ -148,7 +158,7 @@ export class NoticeSender implements OnApplicationBootstrap, OnApplicationShutdo
   private async attempt(channel: NoticeChannel, message: NoticeMessage): Promise<void> {
     const attempt = message.attempts + 1;
     const error = await channel
-      .send({ messageId: message.id, recipient: message.recipient, content: { subject: message.subject, text: message.body, needIds: JSON.parse(message.needIds) as string[] } })
+      .send({ messageId: message.id, recipient: message.recipient, content: { subject: message.subject, text: message.body, needIds: JSON.parse(message.needIds) as string[], ...(message.kind === 'report' ? { template: 'report_notice' } : {}) } })
       .then(() => null)
       .catch((e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 2000));
     const at = this.clock.now();

@@ -22,6 +22,8 @@ interface NoticePreferences {
   frequency: 'immediate' | 'daily';
   digestAt: string;
   quietHours: { from: string; to: string } | null;
+  /** 定期报表 (bureau staff): the region whose filed reports reach them; null for none. */
+  reportRegion?: string | null;
 }
 
 interface MyNoticeSettings {
@@ -53,8 +55,12 @@ interface FormValues {
   quiet: boolean;
   quietFrom: string;
   quietTo: string;
+  reports: boolean;
   reason?: string;
 }
+
+/** The region a bureau's filed reports are issued for: its scope, when it is a province, city or county. */
+const reportRegionOf = (scope: string | undefined) => (scope && [2, 4, 6].includes(scope.length) ? scope : null);
 
 /** Every half hour of the day, for the times people pick. */
 const TIMES = Array.from({ length: 48 }, (_, i) => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`).map((v) => ({ value: v, label: v }));
@@ -63,6 +69,9 @@ const PAGE_SIZE = 10;
 /** The person's own notice settings, in words for everyone; kept as typed when the server refuses them. */
 function NoticeSettings() {
   const { t, pick } = useI18n();
+  const actor = useActor();
+  const bureau = actor.role === 'bureau';
+  const ownRegion = reportRegionOf(actor.scope);
   const { message } = useFeedback();
   const { data, error, reload } = useGet<MyNoticeSettings>('/api/push/notices/me');
   const [form] = Form.useForm<FormValues>();
@@ -78,7 +87,7 @@ function NoticeSettings() {
     const p = data.preferences;
     form.setFieldsValue({
       channels: p.channels, email: p.email ?? '', phone: p.phone ?? '', needs: p.needs, categories: p.categories, frequency: p.frequency, digestAt: p.digestAt,
-      quiet: p.quietHours !== null, quietFrom: p.quietHours?.from ?? '22:00', quietTo: p.quietHours?.to ?? '07:00', reason: '',
+      quiet: p.quietHours !== null, quietFrom: p.quietHours?.from ?? '22:00', quietTo: p.quietHours?.to ?? '07:00', reports: !!p.reportRegion, reason: '',
     });
   }, [data, form]);
 
@@ -92,10 +101,10 @@ function NoticeSettings() {
           channels: v.channels,
           email: v.email?.trim() ? v.email.trim() : null,
           phone: v.phone?.trim() ? v.phone.trim() : null,
-          needs: v.needs,
-          categories: v.categories ?? [],
-          frequency: v.frequency,
-          digestAt: v.digestAt,
+          // Bureau staff hear of the reports filed for their region; staff of an organization, of needs.
+          ...(bureau
+            ? { reportRegion: v.reports ? ownRegion : null }
+            : { needs: v.needs, categories: v.categories ?? [], frequency: v.frequency, digestAt: v.digestAt }),
           quietHours: v.quiet ? { from: v.quietFrom, to: v.quietTo } : null,
           ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}),
         }),
@@ -111,7 +120,7 @@ function NoticeSettings() {
   return (
     <Card size="small" className="section" data-testid="notice-settings">
       <ErrorAlert error={error} />
-      <Form form={form} layout="vertical" initialValues={{ channels: [], needs: 'matching', categories: [], frequency: 'immediate', digestAt: '08:00', quiet: false, quietFrom: '22:00', quietTo: '07:00' }}>
+      <Form form={form} layout="vertical" initialValues={{ channels: [], needs: 'matching', categories: [], frequency: 'immediate', digestAt: '08:00', quiet: false, quietFrom: '22:00', quietTo: '07:00', reports: false }}>
         <Form.Item name="channels" label={t('noticeChannels')}>
           <Checkbox.Group data-testid="notice-channels" options={[{ value: 'email', label: t('noticeEmail') }, { value: 'sms', label: t('noticeSms') }]} />
         </Form.Item>
@@ -134,23 +143,30 @@ function NoticeSettings() {
         >
           <Input inputMode="tel" autoComplete="tel" maxLength={11} placeholder="13800138000" data-testid="notice-phone" />
         </Form.Item>
-        <Form.Item name="needs" label={t('noticeNeeds')}>
-          <Radio.Group data-testid="notice-needs" options={[{ value: 'matching', label: t('noticeNeedsMatching') }, { value: 'none', label: t('noticeNeedsNone') }]} />
-        </Form.Item>
-        {needs !== 'none' && (
+        {bureau && (
+          <Form.Item name="reports" label={t('noticeReports')} extra={ownRegion ? t('noticeReportsHint') : t('noticeReportsTown')} valuePropName="checked">
+            <Switch disabled={!ownRegion} data-testid="notice-reports" />
+          </Form.Item>
+        )}
+        {!bureau && (
+          <Form.Item name="needs" label={t('noticeNeeds')}>
+            <Radio.Group data-testid="notice-needs" options={[{ value: 'matching', label: t('noticeNeedsMatching') }, { value: 'none', label: t('noticeNeedsNone') }]} />
+          </Form.Item>
+        )}
+        {!bureau && needs !== 'none' && (
           <Form.Item name="categories" label={t('noticeCategories')} extra={t('noticeCategoriesHint')}>
             <Select mode="multiple" allowClear optionFilterProp="label" data-testid="notice-categories" placeholder={t('allCategories')} options={CATEGORIES.map((c) => ({ value: c, label: pick(CATEGORY_LABELS[c]) }))} />
           </Form.Item>
         )}
-        <Form.Item name="frequency" label={t('noticeFrequency')}>
+        {!bureau && <Form.Item name="frequency" label={t('noticeFrequency')}>
           <Radio.Group data-testid="notice-frequency">
             <Space direction="vertical">
               <Radio value="immediate">{t('noticeImmediate')}</Radio>
               <Radio value="daily">{t('noticeDaily')}</Radio>
             </Space>
           </Radio.Group>
-        </Form.Item>
-        {frequency === 'daily' && (
+        </Form.Item>}
+        {!bureau && frequency === 'daily' && (
           <Form.Item name="digestAt" label={t('noticeDigestAt')}>
             <Select showSearch options={TIMES} style={{ width: 140 }} data-testid="notice-digest-at" />
           </Form.Item>
@@ -219,17 +235,18 @@ function NoticeLog() {
   );
 }
 
-/** 我的通知: how and when the person hears of new needs, and what was sent to them. */
+/** 我的通知: how and when the person hears of new needs (bureau staff: of the reports filed for their region), and what was sent to them. */
 export function MyNotices() {
   const { t } = useI18n();
   const actor = useActor();
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') ?? 'settings';
+  const holdsNotices = actsForOrganization(actor) || (actor.role === 'bureau' && !!actor.scope);
   return (
     <>
-      <PageTitle title={t('noticesTitle')} intro={t('noticesIntro')} />
-      {!actsForOrganization(actor) && <Alert type="info" showIcon title={t('noticesOrgOnly')} />}
-      {actsForOrganization(actor) && (
+      <PageTitle title={t('noticesTitle')} intro={t(actor.role === 'bureau' ? 'noticesIntroBureau' : 'noticesIntro')} />
+      {!holdsNotices && <Alert type="info" showIcon title={t('noticesOrgOnly')} />}
+      {holdsNotices && (
         <Tabs
           activeKey={tab}
           onChange={(key) => setParams(key === 'settings' ? {} : { tab: key })}
