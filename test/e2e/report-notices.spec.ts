@@ -1,4 +1,5 @@
 import { NoticeClock } from '@shecun/push';
+import ExcelJS from 'exceljs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
@@ -103,6 +104,21 @@ describe('notices of filed reports (定期报表) by e-mail and SMS', () => {
     const [mail] = await until(() => mailTo('qingyuan@example.org'), (m) => m.length > 0, 'no e-mail arrived');
     expect(mail.subject).toBe(`【社村通】定期报表已归档：清远市月报（${lastMonth}）`);
     expect(mail.text).toContain(`${BASE}/bureau?tab=reports`);
+    // The report as filed is attached: its workbook's figures are the filed report's.
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([[`issued-report-4418-${lastMonth}.xlsx`, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(mail.attachments[0].content as unknown as ExcelJS.Buffer);
+    const overview = wb.getWorksheet('概况')!;
+    const cell = (name: string) => {
+      let found: unknown;
+      overview.eachRow((row) => {
+        if (row.getCell(1).value === name) found = row.getCell(2).value ?? row.getCell(3).value;
+      });
+      return found;
+    };
+    const filed = (await t.http().get(`/api/reports/bureau/issued/4418/${lastMonth}`).set(h.get(CITY)!).expect(200)).body;
+    expect(cell('报表')).toBe(`清远市月报（${lastMonth.slice(0, 4)}年${Number(lastMonth.slice(5))}月）`);
+    expect(cell('发布需求数')).toBe(filed.kpis.published);
     // Only the city's report: not those of its counties, nor Guangzhou's.
     await new Promise((r) => setTimeout(r, 1500));
     expect(mailTo('qingyuan@example.org')).toHaveLength(1);

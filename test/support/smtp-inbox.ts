@@ -1,42 +1,27 @@
 import { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-/** A message the test SMTP server accepted, decoded: envelope recipients, headers, subject and text. */
+/** A message the test SMTP server accepted, decoded (mailparser): envelope recipients, headers, subject, text and attachments. */
 export interface ReceivedMail {
   to: string[];
+  /** Each header's value as sent (encoded words left as they are), by lower-case name. */
   headers: Record<string, string>;
   subject: string;
   text: string;
+  attachments: Array<{ filename: string; contentType: string; content: Buffer }>;
 }
 
-/** RFC 2047 encoded words (=?UTF-8?B?…?= / =?UTF-8?Q?…?=) in a header, decoded. */
-function decodeWords(value: string): string {
-  return value.replace(/\?=\s+=\?/g, '?==?').replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_m, _charset: string, encoding: string, text: string) =>
-    encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
-  );
-}
-
-function decodeQuotedPrintable(text: string): string {
-  const bytes: number[] = [];
-  const source = text.replace(/=\r?\n/g, '');
-  for (let i = 0; i < source.length; i++) {
-    if (source[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(source.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(source.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(...Buffer.from(source[i], 'utf8'));
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
-/** A single-part text message as nodemailer writes it, decoded. */
-export function parseMail(raw: string, to: string[]): ReceivedMail {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
-  const headers = Object.fromEntries(head.split('\r\n').map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
-  const body = raw.slice(split + 4);
-  const encoding = (headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
-  const text = encoding === 'base64' ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8') : encoding === 'quoted-printable' ? decodeQuotedPrintable(body) : body;
-  return { to, headers, subject: decodeWords(headers.subject ?? ''), text: text.replace(/\r\n/g, '\n') };
+export async function parseMail(raw: Buffer, to: string[]): Promise<ReceivedMail> {
+  const mail = await simpleParser(raw);
+  const headers = Object.fromEntries(mail.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).trim()]));
+  return {
+    to,
+    headers,
+    subject: mail.subject ?? '',
+    text: (mail.text ?? '').replace(/\r\n/g, '\n').replace(/\n$/, ''),
+    attachments: mail.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content })),
+  };
 }
 
 /**
@@ -61,8 +46,13 @@ export async function startSmtpInbox(refuse: (to: string[]) => boolean = () => f
           error.responseCode = 451;
           return callback(error);
         }
-        received.push(parseMail(Buffer.concat(chunks).toString('utf8'), to));
-        callback();
+        parseMail(Buffer.concat(chunks), to).then(
+          (mail) => {
+            received.push(mail);
+            callback();
+          },
+          (error: Error) => callback(error),
+        );
       });
     },
   });

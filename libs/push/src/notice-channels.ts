@@ -3,11 +3,19 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { NoticeChannelName, NoticeMessageContent } from './notice.model';
 import { NoticeOptions } from './notice-options';
 
+/** A file sent with an e-mail (a filed report's workbook); other channels send none. */
+export interface NoticeAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
 /** One message to one recipient; `messageId` is the same on every attempt (receivers may de-duplicate by it). */
 export interface NoticeSend {
   messageId: string;
   recipient: string;
   content: NoticeMessageContent;
+  attachments?: NoticeAttachment[];
 }
 
 /** The port every channel is behind: resolves once the message is accepted, rejects otherwise. */
@@ -17,7 +25,7 @@ export interface NoticeChannel {
   close?(): void;
 }
 
-/** 邮件 over SMTP (nodemailer), plain text in UTF-8, with a Message-ID derived from the message's id. */
+/** 邮件 over SMTP (nodemailer), plain text in UTF-8 (with its attachments, if any), with a Message-ID derived from the message's id. */
 export class SmtpEmailChannel implements NoticeChannel {
   readonly name = 'email' as const;
   private readonly transport: Transporter;
@@ -30,9 +38,9 @@ export class SmtpEmailChannel implements NoticeChannel {
     this.transport = createTransport({ url: smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs } as SMTPTransport.Options);
   }
 
-  async send({ messageId, recipient, content }: NoticeSend): Promise<void> {
+  async send({ messageId, recipient, content, attachments }: NoticeSend): Promise<void> {
     const domain = /@([^>\s]+)>?\s*$/.exec(this.from)?.[1] ?? 'shecun.local';
-    await this.transport.sendMail({ from: this.from, to: recipient, subject: content.subject, text: content.text, messageId: `<${messageId}@${domain}>` });
+    await this.transport.sendMail({ from: this.from, to: recipient, subject: content.subject, text: content.text, messageId: `<${messageId}@${domain}>`, ...(attachments?.length ? { attachments } : {}) });
   }
 
   close(): void {

@@ -6,6 +6,8 @@ import { Counter } from 'prom-client';
 import { DataSource, In, LessThanOrEqual } from 'typeorm';
 import { composeNotice, composeReportNotice, isNoticeDue, NoticeChannelName, NoticePreferences, noticeMessageId, recipientOf, REPORT_ITEM_CATEGORY, wantsNotice, wantsReport } from './notice.model';
 import { NoticeChannel } from './notice-channels';
+import { filedReportAttachments } from './report-attachment';
+import { EVENT_STORE, EventStore } from '@shecun/event-store';
 import { NOTICE_CLOCK, NoticeClock, NoticeOptions } from './notice-options';
 import { NOTICE_MAX_AGE_MS, NoticeItem, NoticeMessage, NoticePreferencesView } from './notice.projection';
 
@@ -45,6 +47,7 @@ export class NoticeSender implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(NOTICE_CLOCK) private readonly clock: NoticeClock,
     @Inject(NOTICE_OPTIONS) private readonly options: NoticeOptions,
     @Inject(NOTICE_CHANNEL_LIST) channels: NoticeChannel[],
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(BACKGROUND_WORK) private readonly background?: boolean,
   ) {
     this.channels = new Map(channels.map((c) => [c.name, c]));
@@ -157,8 +160,10 @@ export class NoticeSender implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async attempt(channel: NoticeChannel, message: NoticeMessage): Promise<void> {
     const attempt = message.attempts + 1;
-    const error = await channel
-      .send({ messageId: message.id, recipient: message.recipient, content: { subject: message.subject, text: message.body, needIds: JSON.parse(message.needIds) as string[], ...(message.kind === 'report' ? { template: 'report_notice' } : {}) } })
+    // A filed report's e-mail carries its workbook, as filed.
+    const attachments = () => (message.kind === 'report' && channel.name === 'email' ? filedReportAttachments(this.store, (JSON.parse(message.needIds) as string[])[0]) : Promise.resolve(undefined));
+    const error = await attachments()
+      .then((files) => channel.send({ messageId: message.id, recipient: message.recipient, content: { subject: message.subject, text: message.body, needIds: JSON.parse(message.needIds) as string[], ...(message.kind === 'report' ? { template: 'report_notice' } : {}) }, ...(files ? { attachments: files } : {}) }))
       .then(() => null)
       .catch((e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 2000));
     const at = this.clock.now();
