@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { actAs, COORDINATOR, futureDate, removeDir, startEmbeddedApp, TestActor, TestApp, testAppConfig, userIdOf, withEnv } from '../support/embedded-app';
 import { registerOrganizations } from '../support/organizations';
 import { startSmtpInbox } from '../support/smtp-inbox';
+import { until } from '../support/eventually';
 
 /**
  * 邮件 and 短信 notices on the embedded app, through a real SMTP server and a local HTTP SMS
@@ -75,15 +76,6 @@ describe('notices by e-mail and SMS', () => {
     sms.close();
   });
 
-  async function until<T>(read: () => T | Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (ok(value)) return value;
-      if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(value)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
   const mailTo = (address: string) => inbox.received.filter((m) => m.to.includes(address));
   const set = (actor: TestActor, body: object) => t.http().post('/api/push/notices/me').set(h.get(actor)!).send(body);
   async function publish(title: string): Promise<string> {

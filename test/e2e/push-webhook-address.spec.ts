@@ -7,6 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actAs, COORDINATOR, futureDate, removeDir, staffOf, startEmbeddedApp, TestApp, testAppConfig } from '../support/embedded-app';
 import { registerOrganizations } from '../support/organizations';
+import { until } from '../support/eventually';
 
 /**
  * Webhooks never reach internal addresses, on the embedded app with a real listener on 127.0.0.1
@@ -49,15 +50,6 @@ describe('push: webhook targets are public addresses only', () => {
     hook.close();
   });
 
-  async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (ok(value)) return value;
-      if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(value)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 
   it('refuses internal forms of the listener’s address with a problem+json and appends nothing', async () => {
     const before = (await t.store.readStream(pushSettingsStream(ORG))).length;

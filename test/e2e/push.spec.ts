@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actAs, COORDINATOR, futureDate, removeDir, staffOf, startEmbeddedApp, TestApp, testAppConfig } from '../support/embedded-app';
 import { registerOrganizations } from '../support/organizations';
+import { until } from '../support/eventually';
 
 /**
  * Pushing needs on the embedded app: a published need reaches the organizations its ranking and
@@ -60,15 +61,6 @@ describe('push: feed, event stream and signed webhooks', () => {
     hook.close();
   });
 
-  async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (ok(value)) return value;
-      if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(value)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
   const feed = async (org: string) => (await t.http().get(`/api/push/${org}/feed`).set(h.get(org)!).expect(200)).body.items as { needId: string; score: number; reasons: string[]; trigger: string }[];
 
   it('organizations set their own preferences only; a webhook to an internal address needs the operator’s consent', async () => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actAs, removeDir, startEmbeddedApp, TestActor, TestApp, testAppConfig, userIdOf, withEnv } from '../support/embedded-app';
 import { startSmtpInbox } from '../support/smtp-inbox';
+import { until } from '../support/eventually';
 
 /**
  * Reports filed on the schedule (定期报表) reach the bureau staff who asked for their region's, by
@@ -67,15 +68,6 @@ describe('notices of filed reports (定期报表) by e-mail and SMS', () => {
     sms.close();
   });
 
-  async function until<T>(read: () => T | Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (ok(value)) return value;
-      if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(value)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
   const mailTo = (address: string) => inbox.received.filter((m) => m.to.includes(address));
   const set = (actor: TestActor, body: object) => t.http().post('/api/push/notices/me').set(h.get(actor)!).send(body);
   const file = () => t.http().post('/api/reports/bureau/issued').set(h.get(ADMIN)!).send({ period: lastMonth, reason: '按期归档' });

@@ -370,7 +370,6 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/dashboard/needs': { stage: 'accepted', request: () => ({ path: '/api/dashboard/needs?region=4418&figure=matched' }), outcomes: dashboardReaders },
   'GET /api/dashboard/figures/{figure}/events': { stage: 'accepted', request: () => ({ path: '/api/dashboard/figures/received/events?region=4418' }), outcomes: dashboardReaders },
   'GET /api/reports/bureau': { stage: 'accepted', request: () => ({ path: '/api/reports/bureau?region=4418&period=2026-11&format=xlsx' }), outcomes: dashboardReaders },
-  // Reports filed on the schedule: listed and read within the reader's scope (none filed for 2020-01: 404 once the scope allows); filed by hand by administrators.
   'GET /api/reports/bureau/issued': { request: () => ({ path: '/api/reports/bureau/issued?region=4418' }), outcomes: dashboardReaders },
   'GET /api/reports/bureau/issued/{region}/{period}': { request: () => ({ path: '/api/reports/bureau/issued/4418/2020-01?format=pdf' }), outcomes: expect_(403, { 'bureau:in': 404, 'auditor:in': 404, admin: 404 }) },
   'POST /api/reports/bureau/issued': { request: () => ({ path: '/api/reports/bureau/issued', body: { period: '2020-02', reason: '矩阵' } }), outcomes: expect_(403, { admin: 'allow' }) },
