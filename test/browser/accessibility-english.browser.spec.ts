@@ -3,7 +3,8 @@
  * the demo seed: each role's main pages are opened with English chosen (the language switch's
  * `shecun.lang`), checked by axe-core (WCAG 2.1 A and AA rules), and measured: the page may not be
  * wider than the screen, and no button, tab, switch or form label may have text wider than its box
- * (cut off, or spilling out of it). English words are longer than the Chinese they stand for.
+ * (cut off, or spilling out of it), and no text of a chart may be drawn over another. English words
+ * are longer than the Chinese they stand for.
  * Pages are photographed under test/browser/artifacts/a11y-en-*.
  */
 import type { Page } from '../../apps/console/node_modules/playwright-core';
@@ -73,6 +74,14 @@ const OVERFLOW = `(() => {
     if (el.scrollWidth > el.clientWidth + 1) found.push((el.getAttribute('data-testid') || el.className.toString().split(' ')[0] || el.tagName) + ' "' + text + '": text ' + el.scrollWidth + ' px in a box of ' + el.clientWidth + ' px');
     else if (box.right > innerWidth + 1 && !el.closest('.ant-table-content, .ant-table-body, .ant-tabs-nav-wrap, .ant-segmented')) found.push((el.getAttribute('data-testid') || el.tagName) + ' "' + text + '": ends at ' + Math.round(box.right) + ' px, past the screen');
   }
+  // In a chart, no text drawn over another (a legend wrapped onto a second line lands on the plot).
+  for (const svg of document.querySelectorAll('[data-testid$="-chart"] svg')) {
+    const texts = [...svg.querySelectorAll('text')].map((el) => ({ text: el.textContent.trim(), box: el.getBoundingClientRect() })).filter((x) => x.text && x.box.width > 0);
+    for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+      const a = texts[i].box, b = texts[j].box;
+      if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1) found.push(svg.closest('[data-testid$="-chart"]').getAttribute('data-testid') + ': "' + texts[i].text + '" drawn over "' + texts[j].text + '"');
+    }
+  }
   return found;
 })()`;
 
@@ -119,18 +128,21 @@ for (const { role, account, pages } of ROLES) {
   });
 }
 
-/** Dialogs in English on the phone: their buttons (登记交付, 撤回…) are the longest words of the console. */
+/** Dialogs in English on the phone: their titles and buttons are among the longest words of the console. */
 describe('dialogs in English on a 360 px phone', () => {
-  const DIALOGS: Array<{ account: string; name: string; button: string; dialog: string }> = [
-    { account: 'org-staff', name: 'commit', button: 'take-need', dialog: 'commit-dialog' },
-    { account: 'coordinator', name: 'withdraw-need', button: 'withdraw-need', dialog: 'withdrawNeed-dialog' },
+  const DIALOGS: Array<{ account: string; name: string; path: () => string; button: string; dialog: string }> = [
+    { account: 'org-staff', name: 'commit', path: () => `/needs/${freshNeed}`, button: 'take-need', dialog: 'commit-dialog' },
+    { account: 'org-staff', name: 'propose-pairing', path: () => '/my/pairings', button: 'propose-pairing', dialog: 'propose-pairing-dialog' },
+    { account: 'coordinator', name: 'withdraw-need', path: () => `/needs/${freshNeed}`, button: 'withdraw-need', dialog: 'withdrawNeed-dialog' },
+    { account: 'hub-admin', name: 'invite', path: () => `/teams/${ids.team}`, button: 'invite-member', dialog: 'invite-dialog' },
+    { account: 'bureau', name: 'list-abnormal', path: () => '/bureau?tab=standing', button: 'list-abnormal', dialog: 'list-abnormal-dialog' },
   ];
-  for (const { account, name, button, dialog } of DIALOGS) {
+  for (const { account, name, path, button, dialog } of DIALOGS) {
     it(`${name}: nothing serious for axe-core, nothing cut off or wider than the screen`, async () => {
       const { context, page } = await newPage(running, PHONE);
       await context.addInitScript("localStorage.setItem('shecun.lang', 'en')");
       await signIn(page, account);
-      await page.goto(`/needs/${freshNeed}`);
+      await page.goto(path());
       await content(page);
       await page.getByTestId(button).click();
       await page.getByTestId(dialog).waitFor();
