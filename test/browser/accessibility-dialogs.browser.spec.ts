@@ -3,10 +3,12 @@
  * embedded app with the demo seed: each is opened as its user would open it, left to settle, and the
  * page with the dialog open is checked by axe-core (WCAG 2.1 A and AA rules) at 360 and at 1366 px
  * wide; nothing serious or critical may be found. The organization's offer (接单), delivery (登记交付),
- * withdrawal, pairing proposal and use of a donation; the coordinator's decisions on an offer, the
- * evidence photo viewer, the confirmation of a delivery and of a use, fulfilling, closing and
- * withdrawing a need; the bureau's confirmation and decline of a pairing, listing an organization as
- * abnormal and restoring it, and the needs behind a dashboard figure. Each dialog is photographed at
+ * withdrawal, pairing proposal and use of a donation (and evidence added to it); the hub's invitation,
+ * completion and dissolution of its team and its offer on behalf of the team with the members' shares;
+ * the coordinator's decisions on an offer, the evidence photo viewer, the confirmation of a delivery
+ * and of a use, fulfilling, closing and withdrawing a need; the bureau's confirmation and decline of a
+ * pairing, listing an organization as abnormal and restoring it, and the needs behind a dashboard
+ * figure. Each dialog is photographed at
  * 360, 768 and 1366 px under test/browser/artifacts/a11y-dialog-*.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,8 @@ const PAIRING_ORG = 'org-a11y-qy-volunteers';
 const PAIRING_ORG_NAME = '清远市连南瑶族自治县助学志愿者协会';
 const LISTED_ORG = 'org-a11y-qy-listed';
 const LISTED_ORG_NAME = '清远市清城区农村互助促进会';
+const HUB = 'org-gz-federation'; // the demo hub-admin account's organization
+const TEAM_TITLE = '三排镇瑶寨助学暖冬组团'; // the team the demo hub leads in 三排镇
 
 let running: Running;
 let photoPath: string;
@@ -150,7 +154,9 @@ describe('the organization’s dialogs', () => {
     await page().getByTestId('evidence-upload').locator('input[type=file][multiple]').setInputFiles(photoPath);
     await page().getByTestId('evidence-uploaded').getByText('handover.jpg').waitFor();
     await page().getByTestId('use-dialog-submit').click();
-    await card.getByTestId('use').first().waitFor();
+    const use = card.getByTestId('use').first();
+    await use.waitFor();
+    found.push(...(await dialogProblems(page(), 'add-use-evidence', () => use.getByTestId('add-use-evidence').click(), 'add-evidence-dialog')));
     expectNone(found);
   });
 });
@@ -188,6 +194,34 @@ describe('the coordinator’s dialogs', () => {
     const task = page().getByTestId('donation-uses').locator('.task').first();
     await task.waitFor();
     expectNone(await dialogProblems(page(), 'confirm-use', () => task.getByTestId('confirm-use').click(), 'confirm-use-dialog'));
+  });
+});
+
+describe('the hub’s dialogs', () => {
+  const page = signedIn('hub-admin');
+
+  it('inviting a member, completing and dissolving the team it leads', async () => {
+    const teams = (await running.app.http().get(`/api/teams?organizationId=${HUB}&pageSize=100`).set(await actAs(running.app, { id: 'a11y-dialogs-hub', role: 'hub', organizationId: HUB })).expect(200)).body as { items: Array<{ id: string; leadOrganizationId: string; status: string }> };
+    const team = teams.items.find((tm) => tm.leadOrganizationId === HUB && tm.status === 'active') ?? teams.items[0];
+    await page().goto(`/teams/${team.id}`);
+    await page().getByTestId('invite-member').waitFor();
+    const found = [
+      ...(await dialogProblems(page(), 'invite', () => page().getByTestId('invite-member').click(), 'invite-dialog')),
+      ...(await dialogProblems(page(), 'complete-team', () => page().getByTestId('complete-team').click(), 'complete-dialog')),
+      ...(await dialogProblems(page(), 'dissolve-team', () => page().getByTestId('dissolve-team').click(), 'dissolve-dialog')),
+    ];
+    expectNone(found);
+  });
+
+  it('接单 on behalf of the team, with the members’ shares', async () => {
+    await needPage(page(), openNeed);
+    expectNone(await dialogProblems(page(), 'commit-team', () => page().getByTestId('take-need').click(), 'commit-dialog', {
+      ready: async () => {
+        await choose(page(), 'commit-team', TEAM_TITLE);
+        await page().getByTestId('all-L1').click();
+        await page().getByTestId('team-shares').waitFor();
+      },
+    }));
   });
 });
 
