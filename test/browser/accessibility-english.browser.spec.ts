@@ -48,8 +48,12 @@ afterAll(async () => {
 type Visit = [name: string, path: () => string];
 
 const ROLES: Array<{ role: string; account: string | null; pages: Visit[] }> = [
-  { role: 'public', account: null, pages: [['sign-in', () => '/'], ['disclosure', () => '/disclosure']] },
-  { role: 'coordinator', account: 'coordinator', pages: [['mine', () => '/mine'], ['needs', () => '/needs'], ['need-detail', () => `/needs/${ids.need}`], ['new-need', () => '/needs/new']] },
+  { role: 'public', account: null, pages: [['sign-in', () => '/'], ['disclosure', () => '/disclosure'], ['disclosure-organization', () => '/disclosure/organizations/org-gz-charity']] },
+  {
+    role: 'coordinator',
+    account: 'coordinator',
+    pages: [['mine', () => '/mine'], ['needs', () => '/needs'], ['need-detail', () => `/needs/${ids.need}`], ['new-need', () => '/needs/new'], ['revise-need', () => `/needs/${freshNeed}/revise`]],
+  },
   {
     role: 'organization',
     account: 'org-staff',
