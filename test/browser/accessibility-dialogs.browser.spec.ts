@@ -6,9 +6,9 @@
  * withdrawal, pairing proposal and use of a donation (and evidence added to it); the hub's invitation,
  * completion and dissolution of its team and its offer on behalf of the team with the members' shares;
  * the coordinator's decisions on an offer, the evidence photo viewer, the confirmation of a delivery
- * and of a use, fulfilling, closing and withdrawing a need; the bureau's confirmation and decline of a
- * pairing, listing an organization as abnormal and restoring it, and the needs behind a dashboard
- * figure. Each dialog is photographed at
+ * and of a use, publishing, fulfilling, closing and withdrawing a need; the bureau's confirmation and
+ * decline of a pairing, listing an organization as abnormal and restoring it, and the needs behind a
+ * dashboard figure. Each dialog is photographed at
  * 360, 768 and 1366 px under test/browser/artifacts/a11y-dialog-*.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -37,6 +37,8 @@ let photoPath: string;
 let offeredNeed: string;
 /** A need nobody has offered for yet. */
 let openNeed: string;
+/** A need the coordinator drafted and has not published. */
+let draftNeed: string;
 /** A need with 广州市慈善会's accepted offer, ready for a delivery. */
 let acceptedNeed: string;
 let flowId: string;
@@ -48,13 +50,14 @@ beforeAll(async () => {
   const villages = (await http.get(`/api/regions/${TOWN}`).expect(200)).body.children as Array<{ code: string }>;
   const coordinator = await actAs(t, { id: 'a11y-dialogs-coordinator', role: 'coordinator', scope: TOWN });
   const staff = await actAs(t, { id: 'a11y-dialogs-staff', role: 'organization', organizationId: ORG });
-  const publish = async (title: string, village: number) =>
+  const publish = async (title: string, village: number, publish = true) =>
     (await http.post('/api/needs').set(coordinator).send({
-      villageCode: villages[village].code, title, description: '村民活动室需要折叠桌椅', category: 'care', dueDate: futureDate(60), publish: true,
+      villageCode: villages[village].code, title, description: '村民活动室需要折叠桌椅', category: 'care', dueDate: futureDate(60), publish,
       lineItems: [{ kind: 'goods', description: '折叠桌', unit: '张', quantity: 6 }],
     }).expect(201)).body.needId as string;
   offeredNeed = await publish('活动室折叠桌（待确认的认领）', 1);
   openNeed = await publish('活动室折叠桌（尚无认领）', 2);
+  draftNeed = await publish('活动室折叠桌（草稿）', 4, false);
   await http.post(`/api/needs/${offeredNeed}/commitments`).set(staff)
     .send({ organizationId: ORG, organizationName: '广州市慈善会', items: [{ lineItemId: 'L1', quantity: 6 }], promisedBy: futureDate(20) }).expect(201);
   acceptedNeed = (await acceptedCommitment(running, { title: '村卫生室血压计（待交付）', village: 3, description: '电子血压计', unit: '台', category: 'care' })).needId;
@@ -187,6 +190,11 @@ describe('the coordinator’s dialogs', () => {
     await page().getByTestId('close-need').waitFor();
     found.push(...(await dialogProblems(page(), 'close', () => page().getByTestId('close-need').click(), 'close-dialog')));
     expectNone(found);
+  });
+
+  it('publishing a draft', async () => {
+    await needPage(page(), draftNeed);
+    expectNone(await dialogProblems(page(), 'publish', () => page().getByTestId('publish-need').click(), 'publish-dialog'));
   });
 
   it('confirming the use of a donation', async () => {
