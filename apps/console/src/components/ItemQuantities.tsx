@@ -53,6 +53,8 @@ export function ItemQuantities({ items, maxOf }: { items: LineItem[]; maxOf: (li
         return (
           <Form.Item
             key={li.id}
+            // The label names the quantity input inside (the field's id, as the form gives it: qty_L1).
+            htmlFor={`${fieldPrefix}_${li.id}`}
             label={
               <span>
                 {li.id} · {li.description}{' '}

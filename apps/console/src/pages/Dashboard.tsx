@@ -224,7 +224,8 @@ export function DashboardView({ home }: { home: string }) {
     () => ({
       animation: false,
       legend: { top: 0 },
-      grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
+      // On a phone the three entries of the legend take two lines (in English): the plot starts below them.
+      grid: { left: 8, right: 8, top: compact ? 60 : 32, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis', confine: true },
       xAxis: { type: 'category', data: rows.map((r) => r.period.key) },
       yAxis: [
@@ -237,7 +238,7 @@ export function DashboardView({ home }: { home: string }) {
         { name: t('conversionRate'), type: 'line', data: rows.map((r) => (r.needs.conversionRate === null ? null : Math.round(r.needs.conversionRate * 100))), itemStyle: { color: '#389e0d' }, connectNulls: true, symbolSize: 8 },
       ],
     }),
-    [rows, t],
+    [rows, t, compact],
   );
 
   const total = summary.data?.total;
