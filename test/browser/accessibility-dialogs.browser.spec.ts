@@ -3,7 +3,8 @@
  * embedded app with the demo seed: each is opened as its user would open it, left to settle, and the
  * page with the dialog open is checked by axe-core (WCAG 2.1 A and AA rules) at 360 and at 1366 px
  * wide; nothing serious or critical may be found. The organization's offer (接单), delivery (登记交付),
- * withdrawal, pairing proposal and use of a donation (and evidence added to it); the hub's invitation,
+ * withdrawal, pairing proposal, use of a donation (and evidence added to it) and its answers to a
+ * team's invitation (accept, decline); the hub's invitation,
  * completion and dissolution of its team and its offer on behalf of the team with the members' shares;
  * the coordinator's decisions on an offer, the evidence photo viewer, the confirmation of a delivery
  * and of a use, publishing, fulfilling, closing and withdrawing a need; the bureau's confirmation and
@@ -161,6 +162,21 @@ describe('the organization’s dialogs', () => {
     await use.waitFor();
     found.push(...(await dialogProblems(page(), 'add-use-evidence', () => use.getByTestId('add-use-evidence').click(), 'add-evidence-dialog')));
     expectNone(found);
+  });
+
+  it('answering a team’s invitation: accepting it, and declining it with a reason', async () => {
+    // The demo hub forms a team and invites 广州市慈善会 to it.
+    const hub = await actAs(running.app, { id: 'a11y-dialogs-hub-invites', role: 'hub', organizationId: HUB });
+    const formed = await running.app.http().post('/api/teams').set(hub).send({ leadOrganizationId: HUB, targetCode: TOWN, title: '三排镇图书角组团', categories: ['education'], leadShare: 60 }).expect(201);
+    const teamId = formed.body.teamId as string;
+    await running.app.http().post(`/api/teams/${teamId}/invitations`).set(hub).send({ organizationId: ORG, role: 'implementing', share: 40 }).expect(201);
+    await running.app.projections.waitFor(await running.app.store.headPosition());
+    await page().goto(`/teams/${teamId}`);
+    await page().getByTestId('invitation-accept').waitFor();
+    expectNone([
+      ...(await dialogProblems(page(), 'accept-invitation', () => page().getByTestId('invitation-accept').click(), 'accept-invitation-dialog')),
+      ...(await dialogProblems(page(), 'decline-invitation', () => page().getByTestId('invitation-decline').click(), 'decline-invitation-dialog')),
+    ]);
   });
 });
 

@@ -42,6 +42,9 @@ export interface ActionModalProps<V> {
  * A command behind a dialog. What the user typed stays in the form when the command fails (the
  * dialog stays open with the error); the form is cleared only after success. A retry of the same
  * values after a network error reuses the Idempotency-Key (see useCommand).
+ *
+ * Not force-rendered: a modal rendered while closed still registers for Esc, and the last one
+ * registered takes the key, so on a page with several dialogs Esc closed none of the one open.
  */
 export function ActionModal<V extends object>({
   open,
@@ -111,7 +114,6 @@ export function ActionModal<V extends object>({
       confirmLoading={pending}
       okButtonProps={{ danger, 'data-testid': `${testId}-submit` } as ButtonProps}
       width={width}
-      forceRender
       className="action-modal"
     >
       <div data-testid={testId}>
