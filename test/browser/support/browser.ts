@@ -138,7 +138,9 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     await page.setViewportSize(viewport);
     await page.evaluate('window.scrollTo(0, 0)');
     await settled(page);
-    await page.screenshot({ path: join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
+    // A full page at three sizes is heavy work for a busy machine: a longer wait than an action's,
+    // and animations stopped so that a spinner does not keep the capture waiting for a still frame.
+    await page.screenshot({ path: join(ARTIFACTS, `${name}-${size}.png`), fullPage: true, animations: 'disabled', timeout: 60_000 });
   }
   await page.setViewportSize(original);
   await settled(page);
