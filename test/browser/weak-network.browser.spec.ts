@@ -1,11 +1,12 @@
 /**
  * The console on a phone with a weak mobile signal: Chromium's network emulation at 1.6 Mbit/s down,
  * 750 kbit/s up and 150 ms round trip. A signed-in village coordinator opens the need form on a cold
- * cache (nothing of the console downloaded yet) and again on a warm one. What is checked is what
- * travels: the bytes a cold visit transfers (the console compressed, only the pages it opens) and
- * that a warm visit takes the console from the cache. How long the form took to become usable is
- * printed, not asserted (timings on a shared machine are the benchmarks' business): 3.4 s cold and
- * 0.8 s warm on a quiet machine.
+ * cache (nothing of the console downloaded yet) and again, three times, on a warm one: after the first
+ * visit has installed the console (its service worker answers the page and its code from the cache),
+ * as on every later visit. What is checked is what travels: the bytes a cold visit transfers (the
+ * console compressed, only the pages it opens) and that a warm visit takes the console from the
+ * cache. How long the form took to become usable is printed, not asserted (timings on a shared
+ * machine are the benchmarks' business).
  */
 import type { BrowserContext, CDPSession, Page } from '../../apps/console/node_modules/playwright-core';
 import { newPage, PHONE, Running, startConsole } from './support/browser';
@@ -60,14 +61,18 @@ describe('the coordinator’s need form on a weak mobile signal', () => {
     const cold = await openNeedForm(page, () => page.goto('/needs/new', { waitUntil: 'commit' }));
     const coldBytes = network.transferred();
     network.reset();
-    const warm = await openNeedForm(page, () => page.reload({ waitUntil: 'commit' }));
-    const warmBytes = network.transferred();
-    console.log(`need form on a weak signal (1.6 Mbit/s, 150 ms): cold ${cold} ms, ${(coldBytes / 1024).toFixed(0)} kB transferred; warm ${warm} ms, ${(warmBytes / 1024).toFixed(0)} kB transferred`);
+    // The console installed for offline use (as any visit leaves it): the service worker controls the page.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+    network.reset();
+    const warm: number[] = [];
+    for (let round = 0; round < 3; round++) warm.push(await openNeedForm(page, () => page.reload({ waitUntil: 'commit' })));
+    const warmBytes = network.transferred() / warm.length;
+    console.log(`need form on a weak signal (1.6 Mbit/s, 150 ms): cold ${cold} ms, ${(coldBytes / 1024).toFixed(0)} kB transferred; warm ${warm.join(', ')} ms, ${(warmBytes / 1024).toFixed(0)} kB transferred each`);
     await context.close();
 
     // Before compression and lazy pages, the cold visit transferred 1,537 kB (and took 9.2 s).
     expect(coldBytes).toBeLessThan(400 * 1024);
-    // index.html revalidated and the API's answers: no script comes over the network again.
+    // Only the API's answers: no script and no page comes over the network again.
     expect(warmBytes).toBeLessThan(20 * 1024);
   });
 });

@@ -4,18 +4,19 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { BrowserRouter, Link, NavLink, useLocation } from 'react-router';
 import { I18nProvider, Lang, storedLang, useI18n } from './i18n';
 import { actsForOrganization, AuthProvider, useActor, useAuth } from './auth';
 import { AUDIT_ROLES } from './components/AuditOnly';
 import { Login } from './pages/Login';
+import { appPages, isPublicPath } from './routes';
 
 // The console past the sign-in page loads when it is needed (AppPages.tsx): the sign-in page
 // downloads none of it.
-const SignedInPages = lazy(() => import('./AppPages').then((m) => ({ default: m.SignedInPages })));
-const PublicPages = lazy(() => import('./AppPages').then((m) => ({ default: m.PublicPages })));
-const UserMenu = lazy(() => import('./AppPages').then((m) => ({ default: m.UserMenu })));
+const SignedInPages = appPages.component('SignedInPages');
+const PublicPages = appPages.component('PublicPages');
+const UserMenu = appPages.component('UserMenu');
 
 const setDayjsLocale = (lang: Lang) => dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
 setDayjsLocale(storedLang());
@@ -109,7 +110,7 @@ function Shell() {
   const { lang, t } = useI18n();
   const { session, expired } = useAuth();
   const location = useLocation();
-  const isPublic = location.pathname === '/disclosure' || location.pathname.startsWith('/disclosure/');
+  const isPublic = isPublicPath(location.pathname);
   return (
     <ConfigProvider
       locale={lang === 'zh' ? zhCN : enUS}

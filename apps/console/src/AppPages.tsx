@@ -7,37 +7,15 @@ import { FeedbackProvider } from './feedback';
 import { useI18n } from './i18n';
 import { ROLE_LABELS } from './labels';
 import { flush, useOutbox } from './outbox';
+import { PUBLIC_PAGES, SIGNED_IN_PAGES } from './routes';
 
 /*
  * The console past the sign-in page: the signed-in routes, the public disclosure pages and the
- * account menu. The sign-in page (App.tsx) loads this module only when it is needed, so a phone that
- * opens the sign-in page downloads none of it.
+ * account menu. The sign-in page (App.tsx) loads this module only when it is needed; the pages
+ * themselves and their modules are listed in routes.ts.
  */
 
-// Every page loads on first use: a phone on a weak signal downloads only the pages its person opens
-// (a coordinator never loads the bureau's charts or the auditor's trace).
-const MyCommitments = lazy(() => import('./pages/MyCommitments').then((m) => ({ default: m.MyCommitments })));
-const MyDonations = lazy(() => import('./pages/MyDonations').then((m) => ({ default: m.MyDonations })));
-const MyNeeds = lazy(() => import('./pages/MyNeeds').then((m) => ({ default: m.MyNeeds })));
-const MyPairings = lazy(() => import('./pages/MyPairings').then((m) => ({ default: m.MyPairings })));
-const MyNotices = lazy(() => import('./pages/MyNotices').then((m) => ({ default: m.MyNotices })));
-const PushFeed = lazy(() => import('./pages/PushFeed').then((m) => ({ default: m.PushFeed })));
-const Recommended = lazy(() => import('./pages/Recommended').then((m) => ({ default: m.Recommended })));
-const NeedDetail = lazy(() => import('./pages/NeedDetail').then((m) => ({ default: m.NeedDetail })));
-const NeedList = lazy(() => import('./pages/NeedList').then((m) => ({ default: m.NeedList })));
-const NewNeed = lazy(() => import('./pages/NewNeed').then((m) => ({ default: m.NewNeed })));
-const ReviseNeed = lazy(() => import('./pages/NewNeed').then((m) => ({ default: m.ReviseNeed })));
-const Audit = lazy(() => import('./pages/Audit').then((m) => ({ default: m.Audit })));
-const NewTeam = lazy(() => import('./pages/NewTeam').then((m) => ({ default: m.NewTeam })));
-const TeamDetail = lazy(() => import('./pages/TeamDetail').then((m) => ({ default: m.TeamDetail })));
-const Teams = lazy(() => import('./pages/Teams').then((m) => ({ default: m.Teams })));
-const DisclosureIndex = lazy(() => import('./pages/DisclosureIndex').then((m) => ({ default: m.DisclosureIndex })));
-const NeedDisclosurePage = lazy(() => import('./pages/Disclosure').then((m) => ({ default: m.NeedDisclosurePage })));
-const OrganizationDisclosurePage = lazy(() => import('./pages/Disclosure').then((m) => ({ default: m.OrganizationDisclosurePage })));
-const AuditTrace = lazy(() => import('./pages/AuditTrace').then((m) => ({ default: m.AuditTrace })));
 const OutboxPanel = lazy(() => import('./components/OutboxPanel').then((m) => ({ default: m.OutboxPanel })));
-const NotFound = lazy(() => import('./pages/NotFound').then((m) => ({ default: m.NotFound })));
-const Bureau = lazy(() => import('./pages/Bureau').then((m) => ({ default: m.Bureau })));
 
 /** Where each role starts. */
 function Home() {
@@ -83,9 +61,9 @@ export function PublicPages() {
     <FeedbackProvider>
       <Suspense fallback={<Skeleton active />}>
         <Routes>
-          <Route path="/disclosure" element={<DisclosureIndex />} />
-          <Route path="/disclosure/organizations/:id" element={<OrganizationDisclosurePage />} />
-          <Route path="/disclosure/needs/:id" element={<NeedDisclosurePage />} />
+          {PUBLIC_PAGES.map(({ path, Page }) => (
+            <Route key={path} path={path} element={<Page />} />
+          ))}
         </Routes>
       </Suspense>
     </FeedbackProvider>
@@ -101,24 +79,9 @@ export function SignedInPages() {
         <Routes>
           <Route path="/" element={<Home />} />
           <Route path="/login" element={<Home />} />
-          <Route path="/mine" element={<MyNeeds />} />
-          <Route path="/needs" element={<NeedList />} />
-          <Route path="/needs/new" element={<NewNeed />} />
-          <Route path="/needs/:id" element={<NeedDetail />} />
-          <Route path="/needs/:id/revise" element={<ReviseNeed />} />
-          <Route path="/my/commitments" element={<MyCommitments />} />
-          <Route path="/my/donations" element={<MyDonations />} />
-          <Route path="/my/pairings" element={<MyPairings />} />
-          <Route path="/recommended" element={<Recommended />} />
-          <Route path="/push" element={<PushFeed />} />
-          <Route path="/notices" element={<MyNotices />} />
-          <Route path="/bureau" element={<Bureau />} />
-          <Route path="/teams" element={<Teams />} />
-          <Route path="/teams/new" element={<NewTeam />} />
-          <Route path="/teams/:id" element={<TeamDetail />} />
-          <Route path="/audit" element={<Audit />} />
-          <Route path="/audit/flows/:id" element={<AuditTrace />} />
-          <Route path="*" element={<NotFound />} />
+          {SIGNED_IN_PAGES.map(({ path, Page }) => (
+            <Route key={path} path={path} element={<Page />} />
+          ))}
         </Routes>
       </Suspense>
     </FeedbackProvider>

@@ -74,6 +74,9 @@ const KEY = 'shecun.session';
 /** The access token this tab sends. */
 let currentToken: string | undefined;
 
+/** Whether this browser keeps a session that has not ended (the console opens signed in). */
+export const hasKeptSession = (): boolean => stored() !== null;
+
 function stored(): Session | null {
   try {
     const session = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Session | null;

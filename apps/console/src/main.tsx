@@ -1,13 +1,16 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { hasKeptSession } from './auth';
 import { loadLang, storedLang } from './i18n';
+import { loadPageOf } from './routes';
 import './styles.css';
 
-// The texts of the language chosen on an earlier visit first (Chinese is built in; English loads),
-// so that an English page does not open in Chinese; should they fail to load, the console opens in Chinese.
-loadLang(storedLang())
-  .catch(() => undefined)
+// First the texts of the language chosen on an earlier visit (Chinese is built in; English loads),
+// so that an English page does not open in Chinese; should they fail to load, the console opens in
+// Chinese. Alongside, the code of the page being opened (routes.ts): the page then shows at once,
+// not after a loading state. index.html shows 加载中 meanwhile.
+Promise.all([loadLang(storedLang()).catch(() => undefined), loadPageOf(location.pathname, hasKeptSession()).catch(() => undefined)])
   .then(() =>
     createRoot(document.getElementById('root')!).render(
       <StrictMode>

@@ -6,7 +6,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, CommandResult, get, Need, post } from '../api';
 import { discardDraft, draftKey, keepDraft, restoreDraft } from '../needDraft';
 import { enqueue, isOffline } from '../outbox';
-import { ErrorAlert, PageTitle } from '../components/common';
+import { AfterFirstPaint, ErrorAlert, PageTitle } from '../components/common';
 import { RegionPicker, regionPath } from '../components/RegionPicker';
 import { unitLabel, useCommand, yuanToFen } from '../hooks';
 import { useI18n } from '../i18n';
@@ -290,6 +290,7 @@ function NeedForm({ need, onReload, onDiscard }: { need?: Need; onReload?: () =>
           </Form.Item>
         </Card>
 
+        <AfterFirstPaint>
         <Card title={`3. ${t('stepItems')}`} className="section">
           <Form.List name="lineItems">
             {(fields, { add, remove }) => (
@@ -325,6 +326,7 @@ function NeedForm({ need, onReload, onDiscard }: { need?: Need; onReload?: () =>
           )}
         </Card>
 
+        </AfterFirstPaint>
         <div ref={errorRef}>
           {error instanceof ApiError && error.status === 412 ? (
             // Someone changed the need since this form opened: show them theirs, never overwrite it.
