@@ -127,7 +127,7 @@ describe('my notices in the console', () => {
     const deadline = Date.now() + 30_000;
     while (!inbox.received.some((m) => m.subject === subject) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(inbox.received.filter((m) => m.subject === subject)).toEqual([expect.objectContaining({ to: ['qingyuan.bureau@example.org'] })]);
-    expect(inbox.received.find((m) => m.subject === subject)!.attachments.map((a) => a.filename)).toEqual([`issued-report-4418-${lastMonth}.xlsx`]);
+    expect(inbox.received.find((m) => m.subject === subject)!.attachments.map((a) => a.filename)).toEqual([`issued-report-4418-${lastMonth}.xlsx`, `issued-report-4418-${lastMonth}.pdf`]);
     await page.goto('/notices?tab=log');
     await sees(page, subject);
     await sees(page, '已送达');

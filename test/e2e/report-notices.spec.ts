@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { actAs, removeDir, startEmbeddedApp, TestActor, TestApp, testAppConfig, userIdOf, withEnv } from '../support/embedded-app';
 import { startSmtpInbox } from '../support/smtp-inbox';
 import { until } from '../support/eventually';
+import { pdfText } from '../support/pdf-text';
 
 /**
  * Reports filed on the schedule (定期报表) reach the bureau staff who asked for their region's, by
@@ -97,7 +98,10 @@ describe('notices of filed reports (定期报表) by e-mail and SMS', () => {
     expect(mail.subject).toBe(`【社村通】定期报表已归档：清远市月报（${lastMonth}）`);
     expect(mail.text).toContain(`${BASE}/bureau?tab=reports`);
     // The report as filed is attached: its workbook's figures are the filed report's.
-    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([[`issued-report-4418-${lastMonth}.xlsx`, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']]);
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      [`issued-report-4418-${lastMonth}.xlsx`, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      [`issued-report-4418-${lastMonth}.pdf`, 'application/pdf'],
+    ]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(mail.attachments[0].content as unknown as ExcelJS.Buffer);
     const overview = wb.getWorksheet('概况')!;
@@ -111,6 +115,11 @@ describe('notices of filed reports (定期报表) by e-mail and SMS', () => {
     const filed = (await t.http().get(`/api/reports/bureau/issued/4418/${lastMonth}`).set(h.get(CITY)!).expect(200)).body;
     expect(cell('报表')).toBe(`清远市月报（${lastMonth.slice(0, 4)}年${Number(lastMonth.slice(5))}月）`);
     expect(cell('发布需求数')).toBe(filed.kpis.published);
+    // And its PDF, the printable report with the same title and figures.
+    const pdf = pdfText(mail.attachments[1].content).split('\n');
+    expect(pdf).toContain(`清远市月报（${lastMonth.slice(0, 4)}年${Number(lastMonth.slice(5))}月）`);
+    expect(pdf[pdf.indexOf('发布需求数') + 1]).toBe(String(filed.kpis.published));
+    expect(pdf.join('\n')).not.toContain('\ufffd');
     // Only the city's report: not those of its counties, nor Guangzhou's.
     await new Promise((r) => setTimeout(r, 1500));
     expect(mailTo('qingyuan@example.org')).toHaveLength(1);
