@@ -6,7 +6,8 @@
  * as on every later visit. What is checked is what travels: the bytes a cold visit transfers (the
  * console compressed, only the pages it opens) and that a warm visit takes the console from the
  * cache. How long the form took to become usable is printed, not asserted (timings on a shared
- * machine are the benchmarks' business).
+ * machine are the benchmarks' business). The first warm visit is the one a person coming back has:
+ * the second and third also find the code compiled in the tab's memory.
  */
 import type { BrowserContext, CDPSession, Page } from '../../apps/console/node_modules/playwright-core';
 import { newPage, PHONE, Running, startConsole } from './support/browser';
