@@ -63,7 +63,7 @@ describe('the coordinator’s need form on a weak mobile signal', () => {
     const coldBytes = network.transferred();
     network.reset();
     // The console installed for offline use (as any visit leaves it): the service worker controls the page.
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+    await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 60_000 });
     network.reset();
     const warm: number[] = [];
     for (let round = 0; round < 3; round++) warm.push(await openNeedForm(page, () => page.reload({ waitUntil: 'commit' })));
