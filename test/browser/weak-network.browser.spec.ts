@@ -61,8 +61,8 @@ describe('the coordinator’s need form on a weak mobile signal', () => {
 
     const cold = await openNeedForm(page, () => page.goto('/needs/new', { waitUntil: 'commit' }));
     const coldBytes = network.transferred();
-    network.reset();
-    // The console installed for offline use (as any visit leaves it): the service worker controls the page.
+    // The console installed for offline use (as any visit leaves it): the service worker controls
+    // the page. What the page fetched meanwhile is not counted as the warm visits'.
     await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 60_000 });
     network.reset();
     const warm: number[] = [];
