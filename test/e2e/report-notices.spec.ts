@@ -139,4 +139,26 @@ describe('notices of filed reports (定期报表) by e-mail and SMS', () => {
     expect(mailTo('qingyuan@example.org')).toHaveLength(1);
     expect(texts).toHaveLength(1);
   });
+
+  it('where the push service has no CJK font for the PDF, the e-mail carries the workbook alone', async () => {
+    const earlier = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() - 1, 1));
+    const monthBefore = `${earlier.getUTCFullYear()}-${String(earlier.getUTCMonth() + 1).padStart(2, '0')}`;
+    const restore = withEnv({ REPORT_CJK_FONT: join(dir, 'no-such-font.ttf') });
+    try {
+      expect((await t.http().post('/api/reports/bureau/issued').set(h.get(ADMIN)!).send({ period: monthBefore, reason: '补归档' }).expect(200)).body.issued).toBeGreaterThan(100);
+      const mails = await until(() => mailTo('qingyuan@example.org'), (m) => m.length > 1, 'no e-mail arrived for the second filing');
+      expect(mails[1].subject).toBe(`【社村通】定期报表已归档：清远市月报（${monthBefore}）`);
+      expect(mails[1].attachments.map((a) => [a.filename, a.contentType])).toEqual([
+        [`issued-report-4418-${monthBefore}.xlsx`, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      ]);
+      // The workbook is the report as filed.
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(mails[1].attachments[0].content as unknown as ExcelJS.Buffer);
+      const cells: unknown[] = [];
+      wb.getWorksheet('概况')!.eachRow((row) => cells.push(...(row.values as unknown[])));
+      expect(cells).toContain(`清远市月报（${monthBefore.slice(0, 4)}年${Number(monthBefore.slice(5))}月）`);
+    } finally {
+      restore();
+    }
+  });
 });

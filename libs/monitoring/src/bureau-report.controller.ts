@@ -6,7 +6,7 @@ import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { BureauReport, BureauReports, REPORT_PERIOD, REPORT_PERIOD_MESSAGE } from './bureau-report';
 import { IssuedReports } from './issued-reports';
-import { reportSheets } from './bureau-report.exports';
+import { reportFileName, reportSheets } from './bureau-report.exports';
 import { reportPdf } from './bureau-report.pdf';
 
 export const REPORT_FORMATS = ['json', 'xlsx', 'pdf'] as const;
@@ -42,9 +42,9 @@ export class IssuedReportsQuery extends PageQueryDto {
 }
 
 /** A report as JSON, or as an XLSX or PDF download named after its region and period. */
-async function rendered(report: BureauReport, format: (typeof REPORT_FORMATS)[number] | undefined, res: Response, prefix = 'bureau-report') {
+async function rendered(report: BureauReport, format: (typeof REPORT_FORMATS)[number] | undefined, res: Response, issued = false) {
   if (!format || format === 'json') return report;
-  const basename = `${prefix}-${report.region.code}-${report.period.key}`;
+  const basename = reportFileName(report.region.code, report.period.key, issued);
   if (format === 'xlsx') {
     return new StreamableFile(await exportXlsxWorkbook(reportSheets(report), 'zh'), { type: XLSX_CONTENT_TYPE, disposition: `attachment; filename="${basename}.xlsx"` });
   }
@@ -85,6 +85,6 @@ export class BureauReportController {
   async issuedOne(@Param('region') region: string, @Param('period') period: string, @Query() q: ReportFormatQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
     if (!/^\d{2,9}$/.test(region)) throw invalid('区划代码须为 2、4、6 或 9 位 (region must be a division code of 2, 4, 6 or 9 digits)');
     if (!REPORT_PERIOD.test(period)) throw invalid(REPORT_PERIOD_MESSAGE);
-    return rendered(await this.issuedReports.get(actor, region, period), q.format, res, 'issued-report');
+    return rendered(await this.issuedReports.get(actor, region, period), q.format, res, true);
   }
 }

@@ -100,3 +100,9 @@ export function unmetSheet(r: BureauReport): ExportSheet {
 }
 
 export const reportSheets = (r: BureauReport): ExportSheet[] => [overviewSheet(r), subRegionsSheet(r), moneySheet(r), unmetSheet(r)];
+
+/**
+ * The name (without its extension) of a report's XLSX and PDF, wherever they go (a download, a
+ * notice's attachment): its region and period; a report as issued on the schedule says so.
+ */
+export const reportFileName = (region: string, period: string, issued = false): string => `${issued ? 'issued-report' : 'bureau-report'}-${region}-${period}`;

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { exportXlsxWorkbook, XLSX_CONTENT_TYPE } from '@shecun/core';
 import { EventStore } from '@shecun/event-store';
-import { BureauReport, ReportFontMissing, reportPdf, reportSheets } from '@shecun/monitoring';
+import { BureauReport, ReportFontMissing, reportFileName, reportPdf, reportSheets } from '@shecun/monitoring';
 import { NoticeAttachment } from './notice-channels';
 import { REPORT_FILED, ReportFiled } from './notice.model';
 
@@ -18,7 +18,7 @@ export async function filedReportAttachments(store: EventStore, stream: string):
   const [event] = await store.readStream(stream);
   if (!event || event.type !== REPORT_FILED) return [];
   const filed = event.data as ReportFiled & { report: BureauReport };
-  const name = `issued-report-${filed.region}-${filed.period}`;
+  const name = reportFileName(filed.region, filed.period, true);
   const files: NoticeAttachment[] = [{ filename: `${name}.xlsx`, contentType: XLSX_CONTENT_TYPE, content: await exportXlsxWorkbook(reportSheets(filed.report), 'zh') }];
   try {
     files.push({ filename: `${name}.pdf`, contentType: 'application/pdf', content: await reportPdf(filed.report) });
