@@ -17,8 +17,8 @@ import { PUBLIC_PAGES, SIGNED_IN_PAGES } from './routes';
 
 const OutboxPanel = lazy(() => import('./components/OutboxPanel').then((m) => ({ default: m.OutboxPanel })));
 
-/** Where each role starts. */
-function Home() {
+/** Where each role starts ('/', and '/login' once signed in: routes.ts). */
+export function Home() {
   const actor = useActor();
   if (actor.role === 'coordinator') return <Navigate to="/mine" replace />;
   if (actor.role === 'auditor') return <Navigate to="/audit" replace />;
@@ -77,8 +77,6 @@ export function SignedInPages() {
       <Suspense fallback={<Skeleton active />}>
         <Outbox />
         <Routes>
-          <Route path="/" element={<Home />} />
-          <Route path="/login" element={<Home />} />
           {SIGNED_IN_PAGES.map(({ path, Page }) => (
             <Route key={path} path={path} element={<Page />} />
           ))}

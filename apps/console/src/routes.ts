@@ -36,8 +36,11 @@ const notFound = lazyModule(() => import('./pages/NotFound'));
 const disclosureIndex = lazyModule(() => import('./pages/DisclosureIndex'));
 const disclosure = lazyModule(() => import('./pages/Disclosure'));
 
-/** The signed-in pages ('/' and '/login' send each role to where it starts: AppPages.tsx). */
+/** The signed-in pages. */
 export const SIGNED_IN_PAGES = [
+  // Each role's start (and the sign-in page's address, once signed in): AppPages' own.
+  page('/', appPages, 'Home'),
+  page('/login', appPages, 'Home'),
   page('/mine', myNeeds, 'MyNeeds'),
   page('/needs', needList, 'NeedList'),
   page('/needs/new', newNeed, 'NewNeed'),
@@ -74,8 +77,7 @@ export const isPublicPath = (pathname: string): boolean => pathname === '/disclo
 export async function loadPageOf(pathname: string, signedIn: boolean): Promise<void> {
   const pages = isPublicPath(pathname) ? PUBLIC_PAGES : signedIn ? SIGNED_IN_PAGES : null;
   if (!pages) return;
-  // '/' and '/login' are AppPages' own (each role's start), not the unknown page '*'.
-  const matched = matchRoutes([...pages.map(({ path }) => ({ path })), { path: '/' }, { path: '/login' }], pathname)?.[0]?.route.path;
+  const matched = matchRoutes(pages.map(({ path }) => ({ path })), pathname)?.[0]?.route.path;
   const pageModule = pages.find(({ path }) => path === matched)?.module;
   await Promise.all([appPages.load(), pageModule?.load()]);
 }
