@@ -42,15 +42,18 @@ const unauthorized = (reason: string) => new UnauthorizedException(`登录凭证
 @Injectable()
 export class TokenService {
   private readonly jwt = new JwtService();
-  /** Accepted public keys by key id, with their PEM (what the verifier takes), encoded once. */
-  private readonly keys: Map<string, { key: KeyObject; pem: string }>;
-  private readonly signing?: { kid: string; pem: string };
+  /**
+   * Accepted keys by key id, with their public half. Keys are handed to the signer and the verifier
+   * as key objects, never as PEM: a PEM would be parsed again on every sign-in and every request.
+   */
+  private readonly keys: Map<string, { key: KeyObject; public: KeyObject }>;
+  private readonly signing?: { kid: string; key: KeyObject };
   private jwks?: Promise<JwksClient>;
 
   constructor(@Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions) {
-    this.keys = new Map(options.verificationKeys.map((k) => [keyId(k), { key: k, pem: publicOf(k).export({ type: 'spki', format: 'pem' }) as string }]));
+    this.keys = new Map(options.verificationKeys.map((k) => [keyId(k), { key: k, public: publicOf(k) }]));
     const key = options.signingKey;
-    if (key) this.signing = { kid: keyId(key), pem: key.export({ type: 'pkcs8', format: 'pem' }) as string };
+    if (key) this.signing = { kid: keyId(key), key };
   }
 
   async issue(userId: string, grantId: string, session: TokenSession): Promise<{ accessToken: string; expiresIn: number }> {
@@ -60,7 +63,7 @@ export class TokenService {
       { gid: grantId, sid: session.sessionId, sv: session.sessionVersion, ...(session.mustChangePassword ? { pwc: true } : {}) },
       {
         algorithm: 'RS256',
-        privateKey: key.pem,
+        privateKey: key.key,
         keyid: key.kid,
         subject: userId,
         issuer: this.options.issuer,
@@ -93,7 +96,7 @@ export class TokenService {
     if (iss === this.options.issuer) {
       const key = kid ? this.keys.get(kid) : undefined;
       if (!key) throw unauthorized('未知签名密钥 (unknown signing key)');
-      const payload = await this.check(token, key.pem, this.options.issuer, this.options.audience, ['RS256']);
+      const payload = await this.check(token, key.public, this.options.issuer, this.options.audience, ['RS256']);
       if (typeof payload.gid !== 'string') throw unauthorized('缺少授权编号 (no grant in token)');
       if (typeof payload.sid !== 'string' || !payload.sid) throw unauthorized('缺少会话编号 (no session in token)');
       if (typeof payload.sv !== 'number' || !Number.isInteger(payload.sv) || payload.sv < 0) throw unauthorized('缺少会话版本 (no session version in token)');
@@ -114,9 +117,10 @@ export class TokenService {
     throw unauthorized('签发方不受信任 (untrusted issuer)');
   }
 
-  private async check(token: string, publicKey: string, issuer: string, audience: string, algorithms: ('RS256' | 'PS256' | 'ES256')[]) {
+  private async check(token: string, publicKey: KeyObject | string, issuer: string, audience: string, algorithms: ('RS256' | 'PS256' | 'ES256')[]) {
     try {
-      const payload = await this.jwt.verifyAsync<{ sub?: unknown; gid?: unknown; exp?: unknown }>(token, { publicKey, issuer, audience, algorithms });
+      // jsonwebtoken takes a key object as it is; @nestjs/jwt types this option narrower than what it passes on.
+      const payload = await this.jwt.verifyAsync<{ sub?: unknown; gid?: unknown; exp?: unknown }>(token, { publicKey: publicKey as string, issuer, audience, algorithms });
       if (typeof payload.sub !== 'string' || !payload.sub) throw unauthorized('缺少主体 (no subject)');
       // A token without an expiry would work for ever: refused, whoever signed it.
       if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw unauthorized('缺少有效期 (no expiry in token)');
