@@ -22,6 +22,9 @@ export interface KafkaLatencyBenchResult {
   /** Command → visible on the gateway: one writer, then `writers` at once. */
   pipeline: Percentiles;
   loaded: Percentiles;
+  /** Of those, the POST's answer alone (the command appended by the needs service): one writer, then `writers` at once. */
+  answered: Percentiles;
+  answeredLoaded: Percentiles;
   /** Reads the gateway answered `X-Consistency: stale` (waited its limit without the read models reaching the position). */
   stale: number;
   /** One-minute load average at the start, after the quiet rounds and after the loaded rounds. */
@@ -150,11 +153,13 @@ export async function kafkaLatencyBench(
     let stale = 0;
     // One command, as the console does it: POST, then GET with the answered position in
     // X-Min-Position (the gateway waits until the read models applied it), again until it is there.
+    const answers: number[] = [];
     const command = async (): Promise<number> => {
       const t0 = process.hrtime.bigint();
       const res = await fetch(`${gateway.url}/api/needs`, { method: 'POST', body, headers });
       if (res.status !== 201) throw new Error(`POST /api/needs answered ${res.status}: ${await res.text()}`);
       const { needId, position } = (await res.json()) as { needId: string; position: number };
+      answers.push(elapsedMs(t0));
       for (;;) {
         const view = await fetch(`${gateway.url}/api/needs/${needId}`, { headers: { ...headers, 'X-Min-Position': String(position) } });
         if (view.headers.get('x-consistency') === 'stale') stale += 1;
@@ -168,6 +173,8 @@ export async function kafkaLatencyBench(
     const samples: number[] = [];
     for (let i = 0; i < commands + warmup; i++) samples.push(await command());
     loadAverage.quiet = loadavg()[0];
+    const answered = percentiles(answers.slice(warmup));
+    answers.length = 0;
 
     // Under load: `writers` writers at once (each its next command once the last one is visible).
     const rawLoaded = await rawRoundTrips(brokers, loadedCommands, `${run}-l`, writers);
@@ -187,6 +194,8 @@ export async function kafkaLatencyBench(
       rawLoaded: percentiles(rawLoaded),
       pipeline: percentiles(samples.slice(warmup)),
       loaded: percentiles(loaded),
+      answered,
+      answeredLoaded: percentiles(answers),
       stale,
       loadAverage,
     };

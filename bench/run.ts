@@ -128,9 +128,11 @@ async function main(): Promise<void> {
     console.log(`  quiet, ${r.commands} commands, one writer (load average ${la.quiet.toFixed(2)}):`);
     console.log(`    raw kafkajs produce→consume round trip (acks=-1): ${fmt(r.raw)}`);
     console.log(`    command → gateway read model:                    ${fmt(r.pipeline)} ${met(r.pipeline, 100)}`);
+    console.log(`      of which the POST's answer (appended):         ${fmt(r.answered)}`);
     console.log(`  loaded, ${r.loadedCommands} commands, ${r.writers} concurrent writers (load average ${la.loaded.toFixed(2)}):`);
     console.log(`    raw kafkajs produce→consume round trip (acks=-1): ${fmt(r.rawLoaded)}`);
     console.log(`    command → gateway read model:                    ${fmt(r.loaded)} ${met(r.loaded, 500)}`);
+    console.log(`      of which the POST's answer (appended):         ${fmt(r.answeredLoaded)}`);
     console.log(`  ratio pipeline/raw p99: quiet ${(r.pipeline.p99 / r.raw.p99).toFixed(2)}, loaded ${(r.loaded.p99 / r.rawLoaded.p99).toFixed(2)}; reads answered stale: ${r.stale}`);
   }
 }
