@@ -2,6 +2,7 @@ import { Breadcrumb, Button, Card, Drawer, Empty, Grid, Pagination, Segmented, S
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Chart } from '../components/Chart';
+import { rateSeries, sideBySide } from '../components/regionRateChart';
 import { PeriodRatesTable, RegionRatesTable, useRate } from '../components/DashboardTables';
 import { CategoryTag, ErrorAlert, NeedStatusTag } from '../components/common';
 import { formatDate, formatFen, useDivision, useGet } from '../hooks';
@@ -77,20 +78,6 @@ const FIGURE_LABELS: Record<Figure, MessageKey> = { published: 'figPublished', m
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
-/**
- * A rate per region as bars, each with its value written on it: a region with nothing to count
- * shows an empty bar labelled 无数据, one where nothing came of its needs a bar labelled 0%.
- */
-function rateSeries(name: string, color: string, items: Array<{ rate: number | null; code: string }>, pct: (v: number | null) => string, compact: boolean) {
-  return {
-    name,
-    type: 'bar',
-    data: items.map((r) => ({ value: r.rate === null ? 0 : Math.round(r.rate * 100), code: r.code, noData: r.rate === null })),
-    itemStyle: { color },
-    barMaxWidth: 24,
-    label: { show: true, position: compact ? 'right' : 'top', fontSize: 11, color: '#595959', formatter: (p: { dataIndex: number }) => pct(items[p.dataIndex].rate) },
-  };
-}
 
 /** Hours in days and hours, e.g. 2天5小时. */
 function useDuration() {
@@ -154,7 +141,8 @@ export function DashboardView({ home }: { home: string }) {
   // 0% when nothing came of the needs, 无数据 when there were none to count.
   const pct = useRate();
   const [params, setParams] = useSearchParams();
-  const compact = !(Grid.useBreakpoint().md ?? true);
+  const screens = Grid.useBreakpoint();
+  const compact = !(screens.md ?? true);
   const region = params.get('region') ?? home;
   const period = (params.get('period') as PeriodKind) ?? 'month';
   const category = params.get('category') ?? undefined;
@@ -186,6 +174,8 @@ export function DashboardView({ home }: { home: string }) {
     }
     return [...out.values()].sort((a, b) => b.published - a.published);
   }, [figures.data]);
+  // One row per region on a phone, and wherever the regions are too many to stand side by side.
+  const byRows = compact || byRegion.length > sideBySide(screens);
 
   const regionOption = useMemo(
     () => ({
@@ -202,7 +192,7 @@ export function DashboardView({ home }: { home: string }) {
         },
       },
       // Side by side on a wide screen; on a phone, one row per region so that every name shows whole.
-      ...(compact
+      ...(byRows
         ? {
             yAxis: { type: 'category', inverse: true, data: byRegion.map((r) => r.region.name), axisLabel: { width: 64, overflow: 'break', lineHeight: 14 } },
             xAxis: { type: 'value', max: 100, splitNumber: 2, axisLabel: { formatter: '{value}%' } },
@@ -212,11 +202,11 @@ export function DashboardView({ home }: { home: string }) {
             yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
           }),
       series: [
-        rateSeries(t('matchRate'), '#1d4f91', byRegion.map((r) => ({ rate: ratio(r.matched, r.published), code: r.region.code })), pct, compact),
-        rateSeries(t('conversionRate'), '#389e0d', byRegion.map((r) => ({ rate: ratio(r.fulfilled, r.matched), code: r.region.code })), pct, compact),
+        rateSeries(t('matchRate'), '#1d4f91', byRegion.map((r) => ({ rate: ratio(r.matched, r.published), code: r.region.code })), pct, byRows),
+        rateSeries(t('conversionRate'), '#389e0d', byRegion.map((r) => ({ rate: ratio(r.fulfilled, r.matched), code: r.region.code })), pct, byRows),
       ],
     }),
-    [byRegion, compact, t, pct],
+    [byRegion, byRows, t, pct],
   );
 
   const rows = summary.data?.rows ?? [];
@@ -345,7 +335,7 @@ export function DashboardView({ home }: { home: string }) {
           ) : byRegion.length > 0 ? (
             <Chart
               option={regionOption}
-              height={compact ? Math.max(220, byRegion.length * 56 + 60) : 320}
+              height={byRows ? Math.max(220, byRegion.length * 56 + 60) : 320}
               testId="region-chart"
               ariaLabel={t('ratesByCity')}
               onClick={(p) => {
