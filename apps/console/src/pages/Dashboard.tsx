@@ -78,7 +78,6 @@ const FIGURE_LABELS: Record<Figure, MessageKey> = { published: 'figPublished', m
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
-
 /** Hours in days and hours, e.g. 2天5小时. */
 function useDuration() {
   const { t } = useI18n();
@@ -191,7 +190,7 @@ export function DashboardView({ home }: { home: string }) {
           return `${r.region.name}<br/>${t('figPublished')} ${r.published} · ${t('figMatched')} ${r.matched} · ${t('figFulfilled')} ${r.fulfilled}<br/>${t('matchRate')} ${pct(ratio(r.matched, r.published))} · ${t('conversionRate')} ${pct(ratio(r.fulfilled, r.matched))}`;
         },
       },
-      // Side by side on a wide screen; on a phone, one row per region so that every name shows whole.
+      // Side by side on a wide screen; one row per region (every name whole) on a phone, or when they are too many.
       ...(byRows
         ? {
             yAxis: { type: 'category', inverse: true, data: byRegion.map((r) => r.region.name), axisLabel: { width: 64, overflow: 'break', lineHeight: 14 } },
