@@ -43,15 +43,15 @@ const unauthorized = (reason: string) => new UnauthorizedException(`登录凭证
 export class TokenService {
   private readonly jwt = new JwtService();
   /**
-   * Accepted keys by key id, with their public half. Keys are handed to the signer and the verifier
-   * as key objects, never as PEM: a PEM would be parsed again on every sign-in and every request.
+   * Accepted public keys by key id. Keys are handed to the signer and the verifier as key objects,
+   * never as PEM: a PEM would be parsed again on every sign-in and every request.
    */
-  private readonly keys: Map<string, { key: KeyObject; public: KeyObject }>;
+  private readonly keys: Map<string, KeyObject>;
   private readonly signing?: { kid: string; key: KeyObject };
   private jwks?: Promise<JwksClient>;
 
   constructor(@Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions) {
-    this.keys = new Map(options.verificationKeys.map((k) => [keyId(k), { key: k, public: publicOf(k) }]));
+    this.keys = new Map(options.verificationKeys.map((k) => [keyId(k), publicOf(k)]));
     const key = options.signingKey;
     if (key) this.signing = { kid: keyId(key), key };
   }
@@ -78,7 +78,7 @@ export class TokenService {
   /** The public keys as a JWKS document, for services and clients that verify our tokens. */
   jwksDocument(): { keys: object[] } {
     return {
-      keys: [...this.keys.entries()].map(([kid, { key }]) => ({ ...publicOf(key).export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' })),
+      keys: [...this.keys.entries()].map(([kid, key]) => ({ ...key.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' })),
     };
   }
 
@@ -96,7 +96,7 @@ export class TokenService {
     if (iss === this.options.issuer) {
       const key = kid ? this.keys.get(kid) : undefined;
       if (!key) throw unauthorized('未知签名密钥 (unknown signing key)');
-      const payload = await this.check(token, key.public, this.options.issuer, this.options.audience, ['RS256']);
+      const payload = await this.check(token, key, this.options.issuer, this.options.audience, ['RS256']);
       if (typeof payload.gid !== 'string') throw unauthorized('缺少授权编号 (no grant in token)');
       if (typeof payload.sid !== 'string' || !payload.sid) throw unauthorized('缺少会话编号 (no session in token)');
       if (typeof payload.sv !== 'number' || !Number.isInteger(payload.sv) || payload.sv < 0) throw unauthorized('缺少会话版本 (no session version in token)');
