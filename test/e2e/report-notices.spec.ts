@@ -23,6 +23,11 @@ const GUANGZHOU: TestActor = { id: 'report-notice-guangzhou', role: 'bureau', sc
 const STAFF: TestActor = { id: 'report-notice-staff', role: 'organization', organizationId: 'org-report-notice' };
 const ADMIN: TestActor = { id: 'report-notice-admin', role: 'admin' };
 
+/** YYYY-MM of a month's first day (UTC). */
+const monthKey = (first: Date) => `${first.getUTCFullYear()}-${String(first.getUTCMonth() + 1).padStart(2, '0')}`;
+/** The title of 清远's 月报 of a month YYYY-MM. */
+const qingyuanMonthly = (month: string) => `清远市月报（${month.slice(0, 4)}年${Number(month.slice(5))}月）`;
+
 /** HH:MM in China time. */
 const chinaTime = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(11, 16);
 
@@ -38,7 +43,7 @@ describe('notices of filed reports (定期报表) by e-mail and SMS', () => {
   const h = new Map<TestActor, Record<string, string>>();
   const china = new Date(Date.now() + 8 * 3_600_000);
   const last = new Date(Date.UTC(china.getUTCFullYear(), china.getUTCMonth() - 1, 1));
-  const lastMonth = `${last.getUTCFullYear()}-${String(last.getUTCMonth() + 1).padStart(2, '0')}`;
+  const lastMonth = monthKey(last);
 
   beforeAll(async () => {
     inbox = await startSmtpInbox();
@@ -113,11 +118,11 @@ describe('notices of filed reports (定期报表) by e-mail and SMS', () => {
       return found;
     };
     const filed = (await t.http().get(`/api/reports/bureau/issued/4418/${lastMonth}`).set(h.get(CITY)!).expect(200)).body;
-    expect(cell('报表')).toBe(`清远市月报（${lastMonth.slice(0, 4)}年${Number(lastMonth.slice(5))}月）`);
+    expect(cell('报表')).toBe(qingyuanMonthly(lastMonth));
     expect(cell('发布需求数')).toBe(filed.kpis.published);
     // And its PDF, the printable report with the same title and figures.
     const pdf = pdfText(mail.attachments[1].content).split('\n');
-    expect(pdf).toContain(`清远市月报（${lastMonth.slice(0, 4)}年${Number(lastMonth.slice(5))}月）`);
+    expect(pdf).toContain(qingyuanMonthly(lastMonth));
     expect(pdf[pdf.indexOf('发布需求数') + 1]).toBe(String(filed.kpis.published));
     expect(pdf.join('\n')).not.toContain('\ufffd');
     // Only the city's report: not those of its counties, nor Guangzhou's.
@@ -141,8 +146,7 @@ describe('notices of filed reports (定期报表) by e-mail and SMS', () => {
   });
 
   it('where the push service has no CJK font for the PDF, the e-mail carries the workbook alone', async () => {
-    const earlier = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() - 1, 1));
-    const monthBefore = `${earlier.getUTCFullYear()}-${String(earlier.getUTCMonth() + 1).padStart(2, '0')}`;
+    const monthBefore = monthKey(new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() - 1, 1)));
     const restore = withEnv({ REPORT_CJK_FONT: join(dir, 'no-such-font.ttf') });
     try {
       expect((await t.http().post('/api/reports/bureau/issued').set(h.get(ADMIN)!).send({ period: monthBefore, reason: '补归档' }).expect(200)).body.issued).toBeGreaterThan(100);
@@ -156,7 +160,7 @@ describe('notices of filed reports (定期报表) by e-mail and SMS', () => {
       await wb.xlsx.load(mails[1].attachments[0].content as unknown as ExcelJS.Buffer);
       const cells: unknown[] = [];
       wb.getWorksheet('概况')!.eachRow((row) => cells.push(...(row.values as unknown[])));
-      expect(cells).toContain(`清远市月报（${monthBefore.slice(0, 4)}年${Number(monthBefore.slice(5))}月）`);
+      expect(cells).toContain(qingyuanMonthly(monthBefore));
     } finally {
       restore();
     }
