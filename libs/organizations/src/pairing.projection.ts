@@ -41,18 +41,28 @@ export class PairingsProjection implements Projection {
   readonly eventTypes = [...PAIRING_EVENT_TYPES, 'KeyAreaDesignated'];
   readonly entities = PAIRING_VIEW_ENTITIES;
 
-  private async target(manager: EntityManager, code: string): Promise<PairingTargetView> {
-    return (
-      (await manager.findOneBy(PairingTargetView, { code })) ??
-      Object.assign(new PairingTargetView(), { code, level: code.length === 9 ? 'town' : 'village', cityCode: code.slice(0, 4), countyCode: code.slice(0, 6), isKey: false, activePairings: 0 })
-    );
+  /**
+   * Makes sure the target's row exists, without touching one that does. Events of two pairings of
+   * one village live on two streams, which the distributed projector may apply at the same time
+   * (two Kafka partitions, two transactions): so the row is never read and written back whole,
+   * only changed in place (`isKey` set, `activePairings` moved by one), and neither update can
+   * undo the other's.
+   */
+  private async ensureTarget(manager: EntityManager, code: string): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(PairingTargetView)
+      .values({ code, level: code.length === 9 ? 'town' : 'village', cityCode: code.slice(0, 4), countyCode: code.slice(0, 6), isKey: false, activePairings: 0 })
+      .orIgnore()
+      .execute();
   }
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
     if (event.type === 'KeyAreaDesignated') {
       const { code } = (event as unknown as KeyAreaDesignated).data;
-      const target = await this.target(manager, code);
-      if (!target.isKey) await manager.save(PairingTargetView, { ...target, isKey: true });
+      await this.ensureTarget(manager, code);
+      await manager.update(PairingTargetView, { code, isKey: false }, { isKey: true });
       return;
     }
     if (!isPairingEvent(event)) return;
@@ -65,8 +75,8 @@ export class PairingsProjection implements Projection {
     const term = currentTerm(state)!;
     const isActive = term.status === 'active';
     if (wasActive !== isActive) {
-      const target = await this.target(manager, state.targetCode);
-      await manager.save(PairingTargetView, { ...target, activePairings: target.activePairings + (isActive ? 1 : -1) });
+      await this.ensureTarget(manager, state.targetCode);
+      await manager.increment(PairingTargetView, { code: state.targetCode }, 'activePairings', isActive ? 1 : -1);
     }
     await manager.save(PairingView, {
       id,
