@@ -1,31 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CohortFacts, cohortFactsOf } from './figures';
+import { Cohort, CohortColumns, IndexedNeed } from './cohort-columns';
+import { cohortFactsOf } from './figures';
 import { CohortFilter } from './monitoring.requests';
-import { bucketsOfDate, Period } from './periods';
 
-/** A published need of the monitoring read model, as the dashboard's figures count it. */
-export interface IndexedNeed {
-  villageCode: string;
-  /** The codes of its province, city, county and town and the village's own: its region at each level (see `regionOf`). */
-  regions: readonly string[];
-  category: string;
-  /** China-time date of publishing (YYYY-MM-DD). */
-  publishedDate: string;
-  buckets: Record<Period, string>;
-  facts: CohortFacts;
-}
+export type { Cohort, CohortGroup, IndexedNeed } from './cohort-columns';
 
-const PREFIX_LENGTHS = [2, 4, 6, 9, 12];
 /** Results kept for an unchanged table (see `summarize`). */
 const MEMO_SIZE = 64;
-
-/** The code of the need's region whose codes have `length` digits (2, 4, 6, 9 or 12). */
-export function regionOf(need: IndexedNeed, length: number): string {
-  const at = PREFIX_LENGTHS.indexOf(length);
-  return at >= 0 ? need.regions[at] : need.villageCode.slice(0, length);
-}
 
 const COLUMNS = ['needId', 'villageCode', 'category', 'publishedAt', 'publishedDate', 'firstAcceptedAt', 'fullyCommittedAt', 'fulfilledAt', 'teamCommitments', 'teamCommitmentsDelivered', 'position'];
 
@@ -60,10 +43,10 @@ interface Row {
  */
 @Injectable()
 export class CohortIndex {
-  private readonly needs = new Map<string, { position: bigint; need: IndexedNeed | undefined }>();
-  private readonly bucketsByDate = new Map<string, Record<Period, string>>();
-  /** One string per region code, shared by the needs of the region. */
-  private readonly codes = new Map<string, string>();
+  /** Each row's slot: its place in `positions` and in the columns. */
+  private readonly slots = new Map<string, number>();
+  private readonly positions: bigint[] = [];
+  private readonly columns = new CohortColumns();
   /** Counts the changes taken in; results kept in `memo` belong to one generation. */
   private generation = 0;
   private readonly memo = new Map<string, unknown>();
@@ -75,8 +58,13 @@ export class CohortIndex {
 
   /** The published needs within the filter's region, dates and category, as the table holds them now. */
   async cohort(filter: CohortFilter & { region: string }): Promise<IndexedNeed[]> {
+    return (await this.selection(filter)).needs();
+  }
+
+  /** The same, to be counted by group (see Cohort.groups). */
+  async selection(filter: CohortFilter & { region: string }): Promise<Cohort> {
     await this.refresh();
-    return this.select(filter);
+    return this.columns.select(filter, this.positions.length);
   }
 
   /**
@@ -84,26 +72,15 @@ export class CohortIndex {
    * the filter) on an unchanged table is answered without counting again. The result is shared:
    * callers must not change it.
    */
-  async summarize<T>(filter: CohortFilter & { region: string }, key: string, compute: (needs: IndexedNeed[]) => T): Promise<T> {
+  async summarize<T>(filter: CohortFilter & { region: string }, key: string, compute: (cohort: Cohort) => T): Promise<T> {
     await this.refresh();
     const memoKey = `${key}|${filter.region}|${filter.period}|${filter.from ?? ''}|${filter.to ?? ''}|${filter.category ?? ''}`;
     if (this.memo.has(memoKey)) return this.memo.get(memoKey) as T;
     const generation = this.generation;
-    const result = compute(this.select(filter));
+    const result = compute(this.columns.select(filter, this.positions.length));
     if (generation === this.generation) {
       if (this.memo.size >= MEMO_SIZE) this.memo.delete(this.memo.keys().next().value!);
       this.memo.set(memoKey, result);
-    }
-    return result;
-  }
-
-  private select(filter: CohortFilter & { region: string }): IndexedNeed[] {
-    const result: IndexedNeed[] = [];
-    for (const { need } of this.needs.values()) {
-      if (!need || !need.villageCode.startsWith(filter.region)) continue;
-      if ((filter.from && need.publishedDate < filter.from) || (filter.to && need.publishedDate > filter.to)) continue;
-      if (filter.category && need.category !== filter.category) continue;
-      result.push(need);
     }
     return result;
   }
@@ -118,8 +95,10 @@ export class CohortIndex {
     const rows = await this.read(this.highest);
     for (const row of rows) this.take(row);
     const { count, sum } = rows[0] ?? { count: 0, sum: '0' };
-    if (Number(count) === this.needs.size && BigInt(sum) === this.sum) return;
-    this.needs.clear();
+    if (Number(count) === this.slots.size && BigInt(sum) === this.sum) return;
+    this.slots.clear();
+    this.positions.length = 0;
+    this.columns.clear();
     this.changed();
     this.highest = -1;
     this.sum = 0n;
@@ -140,34 +119,18 @@ export class CohortIndex {
     if (row.needId === null) return;
     this.changed();
     const position = BigInt(row.position);
-    const before = this.needs.get(row.needId);
-    if (before) this.sum -= before.position;
+    let slot = this.slots.get(row.needId);
+    if (slot === undefined) this.slots.set(row.needId, (slot = this.positions.length));
+    else this.sum -= this.positions[slot];
     this.sum += position;
     if (Number(position) > this.highest) this.highest = Number(position);
     const facts = cohortFactsOf({ ...row, teamCommitments: Number(row.teamCommitments), teamCommitmentsDelivered: Number(row.teamCommitmentsDelivered) });
-    const need = facts && row.publishedDate
-      ? { villageCode: row.villageCode, regions: this.regionsOf(row.villageCode), category: row.category, publishedDate: row.publishedDate, buckets: this.bucketsOf(row.publishedDate), facts }
-      : undefined;
-    this.needs.set(row.needId, { position, need });
+    this.positions[slot] = position;
+    this.columns.set(slot, facts && row.publishedDate ? { villageCode: row.villageCode, category: row.category, publishedDate: row.publishedDate, facts } : undefined);
   }
 
   private changed(): void {
     this.generation += 1;
     this.memo.clear();
-  }
-
-  private regionsOf(villageCode: string): string[] {
-    return PREFIX_LENGTHS.map((length) => {
-      const code = villageCode.slice(0, length);
-      let shared = this.codes.get(code);
-      if (shared === undefined) this.codes.set(code, (shared = code));
-      return shared;
-    });
-  }
-
-  private bucketsOf(date: string): Record<Period, string> {
-    let buckets = this.bucketsByDate.get(date);
-    if (!buckets) this.bucketsByDate.set(date, (buckets = bucketsOfDate(date)));
-    return buckets;
   }
 }

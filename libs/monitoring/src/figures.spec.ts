@@ -1,4 +1,4 @@
-import { FiguresAccumulator, percentile } from './figures';
+import { durations, FiguresAccumulator, percentile } from './figures';
 
 describe('dashboard figures', () => {
   it('takes percentiles by nearest rank', () => {
@@ -9,6 +9,21 @@ describe('dashboard figures', () => {
     expect(percentile([1, 2, 3, 4], 50)).toBe(2);
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9);
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 90)).toBe(10);
+  });
+
+  it('selects the median and 90th percentile exactly as sorting would, ties and all, leaving its input as it was', () => {
+    expect(durations([])).toEqual({ needs: 0, medianHours: null, p90Hours: null });
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (const n of [1, 2, 3, 9, 10, 11, 599, 600, 601, 1500, 5000]) {
+      for (const distinct of [3, 1000]) {
+        const hours = Array.from({ length: n }, () => Math.floor(next() * distinct) / 4);
+        const copy = [...hours];
+        const sorted = [...hours].sort((a, b) => a - b);
+        expect(durations(hours)).toEqual({ needs: n, medianHours: percentile(sorted, 50), p90Hours: percentile(sorted, 90) });
+        expect(hours).toEqual(copy);
+      }
+    }
   });
 
   it('counts a cohort: rates over published and matched, durations over matched and fulfilled needs, drafts left out', () => {

@@ -7,7 +7,7 @@ import { PairingsQueries, teamsWithin } from '@shecun/organizations';
 import { RegionsService } from '@shecun/regions';
 import { DataSource } from 'typeorm';
 import { FiguresAccumulator } from './figures';
-import { CohortIndex, regionOf } from './cohort-index';
+import { CohortIndex } from './cohort-index';
 import { cohort } from './monitoring.cohort';
 import { moneyLinks, needsLinks, query } from './monitoring.links';
 import {
@@ -83,25 +83,10 @@ export class MonitoringQueries {
     if (length < within.code.length) throw invalid(`level ${level} is above the region ${within.code} (${within.level}); choose ${within.level} or below`);
     const filter = { ...request, region: within.code };
     // The table's figures for this question, counted once per change of the table.
-    return this.index.summarize(filter, `figures|${level}|${request.byCategory ? 'byCategory' : ''}`, (cohortNeeds) => {
-      type Group = { region: string; category: string | undefined; bucket: string; figures: FiguresAccumulator };
-      // region → bucket → category: lookups by the index's shared strings, no key built per need.
-      const groups = new Map<string, Map<string, Map<string | undefined, Group>>>();
-      const total = new FiguresAccumulator();
-      for (const need of cohortNeeds) {
-        const region = regionOf(need, length);
-        const category = request.byCategory ? need.category : request.category;
-        const bucket = need.buckets[request.period];
-        let byBucket = groups.get(region);
-        if (!byBucket) groups.set(region, (byBucket = new Map()));
-        let byCategory = byBucket.get(bucket);
-        if (!byCategory) byBucket.set(bucket, (byCategory = new Map()));
-        let group = byCategory.get(category);
-        if (!group) byCategory.set(category, (group = { region, category, bucket, figures: new FiguresAccumulator() }));
-        group.figures.addFacts(need.facts);
-        total.addFacts(need.facts);
-      }
-      const rows = [...groups.values()].flatMap((byBucket) => [...byBucket.values()].flatMap((byCategory) => [...byCategory.values()]))
+    return this.index.summarize(filter, `figures|${level}|${request.byCategory ? 'byCategory' : ''}`, (cohort) => {
+      const { groups, total } = cohort.groups(length, request.period, request.byCategory ?? false);
+      const rows = groups
+        .map((g) => ({ ...g, category: g.category ?? request.category }))
         .sort((a, b) => (a.region !== b.region ? (a.region < b.region ? -1 : 1) : a.bucket !== b.bucket ? (a.bucket < b.bucket ? -1 : 1) : (a.category ?? '') < (b.category ?? '') ? -1 : 1))
         .map((g) => ({
           region: this.regionRef(g.region),
@@ -269,11 +254,8 @@ export class MonitoringQueries {
       if ((f.from && day < f.from) || (f.to && day > f.to)) return undefined;
       return bucketsOfDate(day)[f.period];
     };
-    const needs = new FiguresAccumulator();
-    for (const need of await this.index.cohort(f)) {
-      bucket(need.buckets[f.period]).needs.addFacts(need.facts);
-      needs.addFacts(need.facts);
-    }
+    const { groups, total: needs } = (await this.index.selection(f)).groups(region.code.length, f.period, false);
+    for (const group of groups) bucket(group.bucket).needs = group.figures;
 
     // Teams (组团帮扶) formed for an area within the region, by the date they were formed.
     let teamsFormed = 0;

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { CohortIndex } from '../cohort-index';
 import { FiguresAccumulator } from '../figures';
 import { MonitoredNeed } from '../monitoring.projection';
+import { bucketsOfDate, PERIODS } from '../periods';
 
 /**
  * What the dashboard's in-memory index must give on any database: after any change to the
@@ -89,15 +90,48 @@ export function cohortIndexContract(open: () => Promise<DataSource>, close: (dat
     const index = new CohortIndex(dataSource);
     await put(...Array.from({ length: 6 }, (_, i) => row(i, 1 + i)));
     let computed = 0;
-    const published = () => index.summarize({ region: '44', period: 'month' }, 'published', (needs) => ({ computed: ++computed, count: needs.length }));
+    const published = () => index.summarize({ region: '44', period: 'month' }, 'published', (cohort) => ({ computed: ++computed, count: cohort.size }));
     const first = await published();
     expect(await published()).toBe(first);
     expect(first).toEqual({ computed: 1, count: 6 });
     // Another question, or the same one of another region, is counted on its own.
-    expect(await index.summarize({ region: '4418', period: 'month' }, 'published', (needs) => needs.length)).toBe(3);
+    expect(await index.summarize({ region: '4418', period: 'month' }, 'published', (cohort) => cohort.size)).toBe(3);
     await put(row(6, 7));
     expect(await published()).toEqual({ computed: 2, count: 7 });
     await put(row(0, 8, { publishedAt: null, publishedDate: null }));
     expect(await published()).toEqual({ computed: 3, count: 6 });
+  });
+
+  it('counts by region of every level, bucket of every period and category as the table counts', async () => {
+    const villages = ['441802100201', '441802100202', '441803101001', '440104001001'];
+    const categories = ['education', 'health', 'care'];
+    const dates = ['2024-12-30', '2025-01-05', '2025-01-06', '2025-03-31', '2025-04-01', '2025-06-15'];
+    await put(...Array.from({ length: 72 }, (_, i) => row(i, 1 + i, {
+      villageCode: villages[i % 4], category: categories[i % 3], publishedDate: dates[i % 6], publishedAt: `${dates[i % 6]}T02:00:00.000Z`,
+      firstAcceptedAt: i % 4 ? `${dates[i % 6]}T${String(3 + (i % 11)).padStart(2, '0')}:00:00.000Z` : null,
+      ...(i % 9 === 0 ? { publishedAt: null, publishedDate: null } : {}),
+    })));
+    const index = new CohortIndex(dataSource);
+    const table = await dataSource.getRepository(MonitoredNeed).find();
+    for (const length of [2, 4, 6, 9, 12]) {
+      for (const period of PERIODS) {
+        for (const byCategory of [false, true]) {
+          const expected = new Map<string, FiguresAccumulator>();
+          const total = new FiguresAccumulator();
+          for (const need of table) {
+            if (!need.publishedDate || !need.villageCode.startsWith('4418')) continue;
+            const key = `${need.villageCode.slice(0, length)}|${bucketsOfDate(need.publishedDate)[period]}|${byCategory ? need.category : ''}`;
+            if (!expected.has(key)) expected.set(key, new FiguresAccumulator());
+            expected.get(key)!.add(need);
+            total.add(need);
+          }
+          const counted = (await index.selection({ region: '4418', period })).groups(length, period, byCategory);
+          const groups = new Map(counted.groups.map((g) => [`${g.region}|${g.bucket}|${g.category ?? ''}`, g.figures.result()]));
+          expect(groups).toEqual(new Map([...expected].map(([key, acc]) => [key, acc.result()])));
+          expect(counted.total.result()).toEqual(total.result());
+        }
+      }
+    }
+    expect((await index.selection({ region: '4418', period: 'week' })).size).toBe(48);
   });
 }
