@@ -32,6 +32,8 @@ export interface DashboardBenchResult {
   maxRssMb: number;
   /** The largest resident set size sampled while the figures were being asked for (after each round of requests), MB. */
   servingRssMb: number;
+  /** The V8 heap in use at the same samples (the largest), MB: how much of that RSS the JavaScript objects are. */
+  servingHeapMb: number;
 }
 
 /** The request shapes a bureau asks for the province by city. */
@@ -106,6 +108,7 @@ export async function dashboardBench(needs = 200_000, queries = 300): Promise<Da
       const change = () => touch.run(++position);
       const httpBaseline: number[] = [];
       let servingRss = process.memoryUsage.rss();
+      let servingHeap = process.memoryUsage().heapUsed;
       for (let i = 0; i < queries; i++) {
         raw.push(await timed(() => byCity.all()));
         const shape = SHAPES[i % SHAPES.length];
@@ -116,12 +119,13 @@ export async function dashboardBench(needs = 200_000, queries = 300): Promise<Da
         inProcess.push(await timed(() => monitoring.figures(admin, requestOf(shape))));
         httpBaseline.push(await timed(() => get('/api/auth/me')));
         servingRss = Math.max(servingRss, process.memoryUsage.rss());
+        servingHeap = Math.max(servingHeap, process.memoryUsage().heapUsed);
       }
       db.close();
       writer.close();
       return {
         needs, events: log.events, villages: log.villages, projectSeconds, loadAverage: loadavg()[0],
-        raw: percentiles(raw), figures: percentiles(figures), unchanged: percentiles(unchanged), inProcess: percentiles(inProcess), largestAnswerBytes, httpBaseline: percentiles(httpBaseline), maxRssMb: process.resourceUsage().maxRSS / 1024, servingRssMb: servingRss / 1024 / 1024,
+        raw: percentiles(raw), figures: percentiles(figures), unchanged: percentiles(unchanged), inProcess: percentiles(inProcess), largestAnswerBytes, httpBaseline: percentiles(httpBaseline), maxRssMb: process.resourceUsage().maxRSS / 1024, servingRssMb: servingRss / 1024 / 1024, servingHeapMb: servingHeap / 1024 / 1024,
       };
     } finally {
       await app.close();
