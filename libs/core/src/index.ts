@@ -34,3 +34,4 @@ export * from './prng';
 export * from './tracing';
 export * from './http/http-server-spans';
 export * from './http/idempotency.ddl';
+export * from './typed-columns';

@@ -1,7 +1,8 @@
+import { grow } from '@shecun/core';
 import { Category } from '@shecun/categories';
 import { MatchingNeedRow, MatchingOrganizationRow, MatchingPairingRow, MatchingTeamRow, OpenCommitment } from './matching.projection';
 import { NeedEntry, NeedRecord, NO_OPEN_COMMITMENTS, OrganizationEntry, PairingEntry, TeamEntry } from './matching.entries';
-import { codeNumber, grow, NOT_RANKED, today } from './matching.scan';
+import { codeNumber, NOT_RANKED, today } from './matching.scan';
 import { capacityFactor, categoryBit, LedTeam, OrganizationFacts, PairingLevel, reliabilityFactor } from './scoring';
 
 /**

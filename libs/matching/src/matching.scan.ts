@@ -1,4 +1,4 @@
-/** The tools of the index's scans over typed arrays: keeping the best k, growing arrays, division codes as numbers. */
+/** The tools of the index's scans over typed arrays: keeping the best k, division codes as numbers (columns grow by `grow` of @shecun/core). */
 import { chinaDate } from '@shecun/core';
 import { CATEGORIES } from '@shecun/categories';
 import { categoryBit } from './scoring';
@@ -28,10 +28,3 @@ export class TopK {
   }
 }
 
-/** The array itself when it is long enough, else a copy at least `size` long (doubling, at least 1024). */
-export function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
-  if (size <= array.length) return array;
-  const bigger = new (array.constructor as new (n: number) => T)(Math.max(size, array.length * 2, 1024));
-  bigger.set(array);
-  return bigger;
-}

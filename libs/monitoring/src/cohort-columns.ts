@@ -1,3 +1,4 @@
+import { grow } from '@shecun/core';
 import { CohortFacts, FiguresAccumulator } from './figures';
 import { CohortFilter } from './monitoring.requests';
 import { bucketsOfDate, Period, PERIODS } from './periods';
@@ -50,13 +51,6 @@ class Interned {
   find(value: string): number | undefined {
     return this.ids.get(value);
   }
-}
-
-function grown<T extends Int32Array | Float64Array | Uint8Array>(column: T, size: number): T {
-  if (size <= column.length) return column;
-  const bigger = new (column.constructor as new (length: number) => T)(Math.max(size, column.length * 2));
-  bigger.set(column);
-  return bigger;
 }
 
 /**
@@ -211,15 +205,15 @@ export class CohortColumns {
   }
 
   private grow(size: number): void {
-    this.published = grown(this.published, size);
-    this.village = grown(this.village, size);
-    this.date = grown(this.date, size);
-    this.category = grown(this.category, size);
-    this.acceptance = grown(this.acceptance, size);
-    this.fulfilment = grown(this.fulfilment, size);
-    this.fully = grown(this.fully, size);
-    this.team = grown(this.team, size);
-    this.teamDelivered = grown(this.teamDelivered, size);
+    this.published = grow(this.published, size);
+    this.village = grow(this.village, size);
+    this.date = grow(this.date, size);
+    this.category = grow(this.category, size);
+    this.acceptance = grow(this.acceptance, size);
+    this.fulfilment = grow(this.fulfilment, size);
+    this.fully = grow(this.fully, size);
+    this.team = grow(this.team, size);
+    this.teamDelivered = grow(this.teamDelivered, size);
     this.capacity = this.published.length;
   }
 }
