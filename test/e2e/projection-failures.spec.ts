@@ -1,10 +1,12 @@
-import { needStream } from '@shecun/needs';
+import { fold } from '@shecun/core';
+import { needDecider, NeedEvent, needStream } from '@shecun/needs';
+import { randomUUID } from 'node:crypto';
 import { ParkedEvent, ProjectionHost, runParkedCommand } from '@shecun/projections';
 import { PUSH_TARGETING, PushDispatcher, PushTargeting } from '@shecun/push';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { appendNeedBacklog, backlogNeedId, eventsPerBacklogNeed } from '../support/backlog';
 import { removeDir, startEmbeddedApp, TestApp, testAppConfig, withEnv } from '../support/embedded-app';
 
@@ -79,6 +81,73 @@ describe('a poison event in the embedded topology', () => {
     const after = await t.http().get('/health').expect(200);
     expect(after.body.projections.find((p: { name: string }) => p.name === 'needs')).toMatchObject({ parked: 0 });
     expect(t.projections.status()).toMatchObject({ degraded: false, parked: 0 });
+  }, 60_000);
+});
+
+/**
+ * A read model folds each stream's events in order. When a parked event's stream went on (a later
+ * event applied while it was parked), applying it now would take it in out of order — the needs
+ * projection's revision check would even drop it and the row would say resolved. The replay
+ * refuses it and says to rebuild; the rebuild applies every event in order and resolves it.
+ */
+describe('a parked event whose stream went on', () => {
+  let t: TestApp;
+  let restoreEnv: () => void;
+  beforeAll(async () => {
+    restoreEnv = withEnv({ PROJECTION_MAX_ATTEMPTS: '2' });
+    t = await startEmbeddedApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+    removeDir(t.dataDir);
+    restoreEnv();
+  });
+
+  it('is not replayed out of order; a rebuild applies it in order and resolves it', async () => {
+    const read = t.app.get(DataSource);
+    const last = (await eventsPerBacklogNeed()) - 1;
+    // The last event of 需求 0 is its delivery's confirmation (d0).
+    for (const op of ['INSERT', 'UPDATE']) {
+      await read.query(`CREATE TRIGGER held_${op.toLowerCase()} BEFORE ${op} ON needs_view WHEN NEW.title = '需求 0' AND NEW.revision = ${last} BEGIN SELECT RAISE(ABORT, 'poison: 需求 0 at revision ${last}'); END`);
+    }
+    await appendNeedBacklog(t.store, 1, ['441826105201'], 'held');
+    expect(await t.projections.waitFor(await t.store.headPosition(), 20_000)).toBe(true);
+    const needId = backlogNeedId('held', 0);
+    const stream = await t.store.readStream(needStream(needId));
+    const poison = stream[last];
+    expect(poison.type).toBe('DeliveryConfirmed');
+    expect(await read.getRepository(ParkedEvent).findBy({ resolvedAt: IsNull() })).toEqual([expect.objectContaining({ eventId: poison.id, projection: 'needs' })]);
+
+    // The stream goes on: a second delivery, applied on top of the fold without the confirmation.
+    const later = needDecider.decide(
+      { type: 'RecordDelivery', commitmentId: 'c1', deliveryId: 'd1', items: [{ lineItemId: 'L1', quantity: 3 }], evidence: [{ kind: 'photo', ref: 'y.jpg' }], note: '' },
+      fold(needDecider, stream as unknown as NeedEvent[]),
+      { actor: { id: 'staff-1', role: 'organization', organizationId: 'org-1' }, now: new Date('2026-06-02T08:00:00Z') },
+    );
+    const metadata = { actorId: 'staff-1', actorRole: 'organization', correlationId: 'held', causationId: 'held', occurredAt: '2026-06-02T08:00:00.000Z' };
+    await t.store.append(needStream(needId), later.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata })), last);
+    expect(await t.projections.waitFor(await t.store.headPosition(), 20_000)).toBe(true);
+    const confirmedAt = async () => {
+      const [row] = await read.query(`SELECT revision, document FROM needs_view WHERE title = '需求 0'`);
+      return { revision: row.revision, confirmedAt: JSON.parse(row.document).commitments[0].deliveries[0].confirmedAt };
+    };
+    expect(await confirmedAt()).toEqual({ revision: last + 1, confirmedAt: null });
+
+    // The fault fixed, a replay refuses it: it stays parked, and the operator is told to rebuild.
+    await read.query('DROP TRIGGER held_insert');
+    await read.query('DROP TRIGGER held_update');
+    const replayed = await parkedCommand(t.projections, ['replay', 'needs']);
+    expect(replayed.code).toBe(1);
+    expect(replayed.lines[0]).toMatch(new RegExp(`^out of order\tneeds\t${poison.id}\tDeliveryConfirmed\tposition ${poison.position}\t.*rebuild the projection needs`));
+    expect(replayed.lines[1]).toBe('0 replayed and resolved, 0 still failing, 1 out of order (rebuild the projection)');
+    expect((await read.getRepository(ParkedEvent).findOneByOrFail({ eventId: poison.id })).resolvedAt).toBeNull();
+    expect(await confirmedAt()).toEqual({ revision: last + 1, confirmedAt: null });
+
+    // The rebuild applies every event in order: the confirmation is in the row, and resolved.
+    await t.projections.rebuild(['needs']);
+    expect(await confirmedAt()).toEqual({ revision: last + 1, confirmedAt: poison.metadata.occurredAt });
+    expect(await read.getRepository(ParkedEvent).findOneByOrFail({ eventId: poison.id })).toMatchObject({ resolution: 'replayed', resolvedBy: 'rebuild', resolutionNote: 'applied by a rebuild from the event store' });
+    expect(t.projections.status()).toMatchObject({ parked: 0, degraded: false });
   }, 60_000);
 });
 

@@ -34,6 +34,8 @@ export const flaky = (name: string, entity: typeof FlakyRow, onParked: 'continue
   name,
   entities: [entity],
   onParked,
+  // One row per event: a parked event can be replayed after later events of its stream.
+  replaysOutOfOrder: true,
   apply: async (event: RecordedEvent, manager: EntityManager) => {
     if (failing.has(event.id)) throw new Error(`cannot apply ${event.id}`);
     await manager.query(`INSERT INTO ${manager.connection.getMetadata(entity).tableName} ("eventId") VALUES ($1) ON CONFLICT DO NOTHING`, [event.id]);

@@ -19,6 +19,18 @@ class HeldProjection implements Projection {
   }
 }
 
+/** Keeps the ids of the events it applied, fails on those of `failOn`, and goes on past a parked event. */
+class TallyProjection implements Projection {
+  readonly name = 'tally';
+  readonly entities: Projection['entities'] = [];
+  readonly applied: string[] = [];
+  failOn = new Set<string>();
+  async apply(event: RecordedEvent): Promise<void> {
+    if (this.failOn.has(event.id)) throw new TypeError(`cannot apply ${event.id}`);
+    this.applied.push(event.id);
+  }
+}
+
 const meta = { actorId: 't', actorRole: 'system', correlationId: 'c', causationId: 'c', occurredAt: new Date().toISOString() };
 const unusedBus = {} as MessageBus;
 
@@ -78,6 +90,29 @@ describe('a bus projector held at a parked event (PostgreSQL)', () => {
     expect(projector.stoppedAt).toBeUndefined();
     await handle(third);
     expect(projection.applied).toEqual([first, poison, third].map((m) => JSON.parse(m.value).id));
+  }, 30_000);
+
+  it('given a parked event whose stream went on, then a replay does not apply it out of order and says to rebuild', async () => {
+    const projection = new TallyProjection();
+    const projector = new BusProjector(unusedBus, readModel, projection, { topics: ['held'], policy: new FailurePolicy({ maxAttempts: 2, minDelayMs: 1, maxDelayMs: 2 }) });
+    const delivery = { keepAlive: async () => undefined, isRunning: () => true };
+    const [first, poison, third] = await messages('held-c', 3);
+    const [other] = await messages('held-d', 1);
+    const [otherPoison] = await messages('held-e', 1);
+    const id = (m: ConsumedMessage) => JSON.parse(m.value).id as string;
+    projection.failOn = new Set([id(poison), id(otherPoison)]);
+    for (const m of [first, poison, third, other, otherPoison]) await projector.handle(m, delivery);
+    expect(projection.applied).toEqual([first, third, other].map(id));
+
+    projection.failOn.clear();
+    const admin = new BusParkedEventsAdmin([projection], readModel, async () => store, () => projector.refreshParked());
+    const results = await admin.replay('tally', undefined, 'cli:test');
+    // held-c's poison: the third event of its stream was applied meanwhile; held-e's: nothing after it.
+    expect(results).toEqual([
+      expect.objectContaining({ eventId: id(poison), resolved: false, outOfOrder: true, error: expect.stringContaining('rebuild the projection tally') }),
+      expect.objectContaining({ eventId: id(otherPoison), resolved: true }),
+    ]);
+    expect(projection.applied).toEqual([first, third, other, otherPoison].map(id));
   }, 30_000);
 
   it('given a held projection, when its consumer stops, then the message is given up with ProcessingStoppedError', async () => {

@@ -309,6 +309,16 @@ export function replayParkedOnReadModel(options: { dataSource: DataSource; proje
     logger: options.logger ?? new Logger(`Projector ${projection.name}`),
     eventId: options.eventId,
     by: options.by,
+    eventTypes: projection.eventTypes,
+    // Applied by a rebuild (in the tables it swapped in), or processed by the consumers (parked ones are left out).
+    appliedAny: projection.replaysOutOfOrder
+      ? undefined
+      : (later) =>
+          dataSource.transaction(async (manager) => {
+            if (await rebuiltThrough(manager, projection.name, later[0].position)) return true;
+            const processed = await manager.query(`SELECT 1 FROM processed_events WHERE "projection" = $1 AND "eventId" = ANY($2) LIMIT 1`, [projection.name, later.map((e) => e.id)]);
+            return processed.length > 0;
+          }),
     apply: (event, resolve) =>
       dataSource.transaction(async (manager) => {
         // Waits while a rebuild swaps the projection's tables. Applied even at or before the rebuilt

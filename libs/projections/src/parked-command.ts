@@ -49,9 +49,10 @@ export async function runParkedCommand(args: string[], admin: ParkedEventsAdmin,
     const [projection] = positional;
     if (projection && !known(admin, projection, out)) return 2;
     const results = await admin.replay(projection, eventId, commandLineOperator());
-    for (const r of results) out(`${r.resolved ? 'resolved' : 'still failing'}\t${r.projection}\t${r.eventId}\t${r.eventType}\tposition ${r.position}${r.error ? `\t${r.error}` : ''}`);
+    for (const r of results) out(`${r.resolved ? 'resolved' : r.outOfOrder ? 'out of order' : 'still failing'}\t${r.projection}\t${r.eventId}\t${r.eventType}\tposition ${r.position}${r.error ? `\t${r.error}` : ''}`);
     const failing = results.filter((r) => !r.resolved).length;
-    out(`${results.length - failing} replayed and resolved, ${failing} still failing`);
+    const outOfOrder = results.filter((r) => r.outOfOrder).length;
+    out(`${results.length - failing} replayed and resolved, ${failing - outOfOrder} still failing${outOfOrder ? `, ${outOfOrder} out of order (rebuild the projection)` : ''}`);
     return failing > 0 ? 1 : 0;
   }
   if (command === 'skip') {

@@ -143,6 +143,8 @@ export interface ReplayResult {
   position: number;
   resolved: boolean;
   error?: string;
+  /** Not applied: later events of its stream were applied while it was parked (see {@link outOfOrderReason}). */
+  outOfOrder?: true;
 }
 
 export interface ReplayParkedOptions {
@@ -162,6 +164,48 @@ export interface ReplayParkedOptions {
    * processor's transaction where it has one (the rows and the resolution commit together).
    */
   apply(event: RecordedEvent, resolve: (manager: EntityManager) => Promise<void>): Promise<void>;
+  /**
+   * For a read model, which folds each stream's events in order: whether any of `later` (events
+   * of the parked event's stream after it, of the types it handles, not parked themselves) was
+   * applied meanwhile. Then the parked event is not applied (see {@link replayParkedEvents}).
+   * Not given for processors whose work does not depend on the order (the push dispatcher).
+   */
+  appliedAny?: (later: RecordedEvent[]) => Promise<boolean>;
+  /** The event types the processor handles (every type when not given). */
+  eventTypes?: readonly string[];
+}
+
+/**
+ * Why a parked event is not applied by a replay: events of its stream after it were applied while
+ * it was parked, so a read model folding the stream would take it in out of order (a revision
+ * check would even drop it) and still call it resolved. A rebuild applies every event in order,
+ * and resolves it.
+ */
+export function outOfOrderReason(processor: string, later: RecordedEvent[]): string {
+  const first = later[0];
+  return (
+    `该事件所在流的 ${later.length} 个后续事件已在它被搁置后应用，现在补应用会打乱顺序，故仍搁置；请重建投影 ${processor}（按顺序应用全部事件，并解决它） ` +
+    `(${later.length} later event(s) of its stream were applied after it was parked, the first ${first.type} at position ${first.position}: ` +
+    `applied now it would land out of order, so it stays parked; rebuild the projection ${processor}, which applies every event in order and resolves it)`
+  );
+}
+
+/**
+ * After a rebuild from the event store (started at `startedAt`, through `through`): the parked
+ * rows of `processor` parked before it, at or before `through`, were applied by it in order (one
+ * that failed again was parked anew, with a later `parkedAt`): resolved as replayed by the rebuild.
+ */
+export async function resolveParkedByRebuild(dataSource: DataSource, processor: string, startedAt: string, through: number, by: string): Promise<number> {
+  if (!canPark(dataSource)) return 0;
+  const result = await withWriteLock(dataSource, () =>
+    dataSource
+      .createQueryBuilder()
+      .update(ParkedEvent)
+      .set({ resolvedAt: new Date().toISOString(), resolution: 'replayed', resolvedBy: by.slice(0, 200), resolutionNote: 'applied by a rebuild from the event store' })
+      .where('projection = :processor AND "resolvedAt" IS NULL AND "parkedAt" < :startedAt AND position <= :through', { processor, startedAt, through })
+      .execute(),
+  );
+  return result.affected ?? 0;
 }
 
 /**
@@ -172,8 +216,20 @@ export interface ReplayParkedOptions {
 export async function replayParkedEvents(options: ReplayParkedOptions): Promise<ReplayResult[]> {
   const { dataSource, processor, policy, control, logger } = options;
   const results: ReplayResult[] = [];
-  for (const row of await unresolvedParked(dataSource, { projection: processor, eventId: options.eventId })) {
+  const unresolved = await unresolvedParked(dataSource, { projection: processor });
+  const parkedIds = new Set(unresolved.map((row) => row.eventId));
+  for (const row of unresolved.filter((r) => !options.eventId || r.eventId === options.eventId)) {
     const event = await policy.waitOut(() => readParkedEvent(options.store, row), control);
+    if (options.appliedAny) {
+      const handles = (type: string) => !options.eventTypes || options.eventTypes.includes(type);
+      const later = (await policy.waitOut(() => options.store.readStream(row.stream), control)).filter((e) => e.revision > event.revision && handles(e.type) && !parkedIds.has(e.id));
+      if (later.length > 0 && (await policy.waitOut(() => options.appliedAny!(later), control))) {
+        const error = outOfOrderReason(processor, later);
+        logger.error(`replay of parked event ${row.eventId} (${row.eventType}, position ${row.position}) refused: ${error}`);
+        results.push({ projection: processor, eventId: row.eventId, eventType: row.eventType, position: row.position, resolved: false, error, outOfOrder: true });
+        continue;
+      }
+    }
     const resolve = (manager: EntityManager) =>
       manager.update(ParkedEvent, { projection: processor, eventId: row.eventId }, { resolvedAt: new Date().toISOString(), resolution: 'replayed', resolvedBy: options.by.slice(0, 200) }).then(() => undefined);
     const outcome = await policy.run(() => options.apply(event, resolve), control);

@@ -230,14 +230,15 @@ describe('ProjectionRunner under the failure policy (SQLite, with parked_events)
     await runner.start();
     const poison = ev();
     projection.failOnId = poison.id;
-    await store.append('b', [ev(), poison, ev()], 'no-stream');
+    // The last of its stream: a replay may apply it (a later event of its stream would make it out of order).
+    await store.append('b', [ev(), ev(), poison], 'no-stream');
     const { position } = await store.append('c', [ev()], 'no-stream');
     await until(() => runner.status().checkpoint >= position);
 
     expect(await counts()).toEqual({ a: 2, b: 2, c: 1 });
     expect(projection.calls.get(poison.id)).toBe(1 + 5); // the batch that failed, then 5 attempts on its own
     const [parked] = await dataSource.getRepository(ParkedEvent).find();
-    expect(parked).toMatchObject({ projection: 'tally', eventId: poison.id, position: 4, eventType: 'Counted', stream: 'b', attempts: 5, resolvedAt: null, topic: null });
+    expect(parked).toMatchObject({ projection: 'tally', eventId: poison.id, position: 5, eventType: 'Counted', stream: 'b', attempts: 5, resolvedAt: null, topic: null });
     expect(parked.error).toBe(`TypeError: cannot apply ${poison.id}`);
     expect(runner.status()).toMatchObject({ checkpoint: position, caughtUp: true, parked: 1 });
     expect(runner.status().error).toBeUndefined();
@@ -252,7 +253,7 @@ describe('ProjectionRunner under the failure policy (SQLite, with parked_events)
     // After the fix, the replay applies it (read back from the event store) and keeps the row, resolved.
     projection.failOnId = undefined;
     const results = await again.replayParked();
-    expect(results).toEqual([{ projection: 'tally', eventId: poison.id, eventType: 'Counted', position: 4, resolved: true }]);
+    expect(results).toEqual([{ projection: 'tally', eventId: poison.id, eventType: 'Counted', position: 5, resolved: true }]);
     expect(await counts()).toEqual({ a: 2, b: 3, c: 1 });
     const resolved = await dataSource.getRepository(ParkedEvent).findOneByOrFail({ eventId: poison.id });
     expect(resolved.resolvedAt).toEqual(expect.any(String));

@@ -1,14 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { EventStore, RecordedEvent, START, Subscription } from '@shecun/event-store';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { ProgressListener, Projection, ProjectionCheckpoint, ProjectionStatus } from './projection';
-
-export type { ProgressListener, ProjectionStatus };
 import { backoffDelay, withWriteLock } from '@shecun/core';
+import { ProgressListener, Projection, ProjectionCheckpoint, ProjectionStatus } from './projection';
 import { catchUpTogether } from './catch-up-together';
 import { FailurePolicy, messageOf, ProcessingControl } from './failure-policy';
 import { keepsVersions, recordVersion } from './projection-versions';
-import { canPark, describeError, ParkedEvent, parkedBetween, ParkedInBatch, parkedRow, parkEvent, ProjectionHaltedError, replayParkedEvents, ReplayResult } from './parked-events';
+import { canPark, describeError, ParkedEvent, parkedBetween, ParkedInBatch, parkedRow, parkEvent, ProjectionHaltedError, replayParkedEvents, ReplayResult, resolveParkedByRebuild } from './parked-events';
 
 /** Longest a checkpoint moved past events the projection does not handle stays unstored. */
 const SKIPPED_CHECKPOINT_MS = 1000;
@@ -18,6 +16,8 @@ const RUNNER_LOCK_KEY = 0x5c_4e_50; // "\NP": shecun projection
 
 /** Most events read from the log at once while catching up alone. */
 const MAX_CHUNK = 10_000;
+
+export type { ProgressListener, ProjectionStatus };
 
 /**
  * Feeds one projection from the global log. Each batch is applied and the checkpoint advanced in
@@ -335,9 +335,8 @@ export class ProjectionRunner {
   }
 
   /**
-   * Applies this projection's unresolved parked events again (or only `eventId`), each read back
-   * from the event store and applied in one transaction with its row marked replayed (see
-   * {@link replayParkedEvents}). The checkpoint does not move. Run it once the fault is fixed.
+   * Applies this projection's unresolved parked events again (or only `eventId`), each read back from the event store and
+   * applied in one transaction with its row marked replayed (see {@link replayParkedEvents}). Run it once the fault is fixed.
    */
   async replayParked(eventId?: string, by = 'system'): Promise<ReplayResult[]> {
     const results = await replayParkedEvents({
@@ -349,6 +348,9 @@ export class ProjectionRunner {
       logger: this.logger,
       eventId,
       by,
+      eventTypes: this.projection.eventTypes,
+      // Events reach the runner in the log's order: those at or before its checkpoint were applied (a parked one is left out).
+      appliedAny: this.projection.replaysOutOfOrder ? undefined : async (later) => later[0].position <= (await this.checkpoint()),
       apply: (event, resolve) =>
         withWriteLock(this.dataSource, () =>
           this.dataSource.transaction(async (manager) => {
@@ -368,8 +370,11 @@ export class ProjectionRunner {
 
   /** Empties the projection's tables and checkpoint in one transaction (recording the code's version), then replays from the start. */
   async rebuild(onProgress?: ProgressListener): Promise<void> {
-    const wasRunning = await this.reset();
+    const [startedAt, wasRunning] = [new Date().toISOString(), await this.reset()];
     await this.catchUp(onProgress);
+    // The parked events it applied in order are resolved.
+    await resolveParkedByRebuild(this.dataSource, this.name, startedAt, await this.checkpoint(), 'rebuild');
+    await this.refreshParked();
     if (wasRunning) await this.start();
   }
 

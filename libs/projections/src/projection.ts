@@ -32,6 +32,12 @@ export interface Projection {
    */
   readonly onParked?: OnParked;
   /**
+   * True when the rows do not depend on the order of a stream's events (one row per event, a
+   * tally): a parked event may then be replayed after later events of its stream were applied.
+   * Otherwise such a replay is refused, and a rebuild puts the event in its place.
+   */
+  readonly replaysOutOfOrder?: boolean;
+  /**
    * Optional: the version of the rows this projection writes (default 1). Raise it with any change
    * to what its rows hold (a new column's content, another document shape, another fold state):
    * rows stored by another version are rebuilt from the event store before the projection is
