@@ -2,7 +2,7 @@ import { needStream } from '@shecun/needs';
 import { ParkedEvent, runParkedCommand } from '@shecun/projections';
 import { DataSource } from 'typeorm';
 import { appendNeedBacklog, backlogNeedId, eventsPerBacklogNeed } from '../support/backlog';
-import { actAs, removeDir, startEmbeddedApp, TestApp, userIdOf, withEnv } from '../support/embedded-app';
+import { actAs, useEmbeddedApp, userIdOf } from '../support/embedded-app';
 
 const ADMIN = { id: 'ops-admin', role: 'admin' as const };
 const BUREAU = { id: 'ops-bureau', role: 'bureau' as const, scope: '44' };
@@ -14,19 +14,10 @@ const BUREAU = { id: 'ops-bureau', role: 'bureau' as const, scope: '44' };
  * projector does the same from its command line (test/infra/projection-failures).
  */
 describe('parked events through the admin API', () => {
-  let t: TestApp;
-  let restoreEnv: () => void;
-  beforeAll(async () => {
-    restoreEnv = withEnv({ PROJECTION_MAX_ATTEMPTS: '2' });
-    t = await startEmbeddedApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-    removeDir(t.dataDir);
-    restoreEnv();
-  });
+  const app = useEmbeddedApp({ PROJECTION_MAX_ATTEMPTS: '2' });
 
   it('lists, replays and skips a parked event for administrators only, keeping who and why', async () => {
+    const t = app();
     const read = t.app.get(DataSource);
     const admin = await actAs(t, ADMIN);
     const bureau = await actAs(t, BUREAU);

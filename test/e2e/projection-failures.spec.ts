@@ -1,19 +1,29 @@
 import { fold } from '@shecun/core';
 import { needDecider, NeedEvent, needStream } from '@shecun/needs';
-import { randomUUID } from 'node:crypto';
 import { ParkedEvent, ProjectionHost, runParkedCommand } from '@shecun/projections';
 import { PUSH_TARGETING, PushDispatcher, PushTargeting } from '@shecun/push';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { appendNeedBacklog, backlogNeedId, eventsPerBacklogNeed } from '../support/backlog';
-import { removeDir, startEmbeddedApp, TestApp, testAppConfig, withEnv } from '../support/embedded-app';
+import { useEmbeddedApp } from '../support/embedded-app';
 
 const parkedCommand = (host: ProjectionHost, args: string[]) => {
   const lines: string[] = [];
   return runParkedCommand(args, host, (l) => lines.push(l)).then((code) => ({ code, lines }));
 };
+
+/**
+ * Makes the needs read model refuse the row of the need titled `title` at `revision` (triggers
+ * standing for a bug that this event's data trips); answers what removes them (the fix).
+ */
+async function poisonNeedsView(read: DataSource, title: string, revision: number): Promise<() => Promise<void>> {
+  for (const op of ['insert', 'update']) {
+    await read.query(`CREATE TRIGGER poison_${op} BEFORE ${op.toUpperCase()} ON needs_view WHEN NEW.title = '${title}' AND NEW.revision = ${revision} BEGIN SELECT RAISE(ABORT, 'poison: the read model refuses ${title} at revision ${revision}'); END`);
+  }
+  return async () => {
+    for (const op of ['insert', 'update']) await read.query(`DROP TRIGGER poison_${op}`);
+  };
+}
 
 /**
  * The embedded topology (projection runner, SQLite read model) and a poison event: the read model
@@ -23,24 +33,13 @@ const parkedCommand = (host: ProjectionHost, args: string[]) => {
  * shows the same in the distributed topology.
  */
 describe('a poison event in the embedded topology', () => {
-  let t: TestApp;
-  let restoreEnv: () => void;
-  beforeAll(async () => {
-    restoreEnv = withEnv({ PROJECTION_MAX_ATTEMPTS: '3' });
-    t = await startEmbeddedApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-    removeDir(t.dataDir);
-    restoreEnv();
-  });
+  const app = useEmbeddedApp({ PROJECTION_MAX_ATTEMPTS: '3' });
 
   it('is parked after PROJECTION_MAX_ATTEMPTS, later events apply, health reports it, and a replay after the fix resolves it', async () => {
+    const t = app();
     const read = t.app.get(DataSource);
     const last = (await eventsPerBacklogNeed()) - 1;
-    for (const op of ['INSERT', 'UPDATE']) {
-      await read.query(`CREATE TRIGGER poison_${op.toLowerCase()} BEFORE ${op} ON needs_view WHEN NEW.title = '需求 0' AND NEW.revision = ${last} BEGIN SELECT RAISE(ABORT, 'poison: the read model refuses 需求 0 at revision ${last}'); END`);
-    }
+    const cure = await poisonNeedsView(read, '需求 0', last);
 
     await appendNeedBacklog(t.store, 3, ['441826105201'], 'poison');
     const head = await t.store.headPosition();
@@ -70,8 +69,7 @@ describe('a poison event in the embedded topology', () => {
     expect(failing.lines[0]).toContain(`still failing\tneeds\t${poison.id}`);
 
     // The fault fixed, the replay (read back from the event log) applies it and marks it resolved; the row stays.
-    await read.query('DROP TRIGGER poison_insert');
-    await read.query('DROP TRIGGER poison_update');
+    await cure();
     const replayed = await parkedCommand(t.projections, ['replay', 'needs', '--event', poison.id]);
     expect(replayed).toEqual({ code: 0, lines: [`resolved\tneeds\t${poison.id}\t${poison.type}\tposition ${poison.position}`, '1 replayed and resolved, 0 still failing'] });
     expect((await read.query(`SELECT revision FROM needs_view WHERE title = '需求 0'`))[0].revision).toBe(last);
@@ -91,25 +89,14 @@ describe('a poison event in the embedded topology', () => {
  * refuses it and says to rebuild; the rebuild applies every event in order and resolves it.
  */
 describe('a parked event whose stream went on', () => {
-  let t: TestApp;
-  let restoreEnv: () => void;
-  beforeAll(async () => {
-    restoreEnv = withEnv({ PROJECTION_MAX_ATTEMPTS: '2' });
-    t = await startEmbeddedApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-    removeDir(t.dataDir);
-    restoreEnv();
-  });
+  const app = useEmbeddedApp({ PROJECTION_MAX_ATTEMPTS: '2' });
 
   it('is not replayed out of order; a rebuild applies it in order and resolves it', async () => {
+    const t = app();
     const read = t.app.get(DataSource);
     const last = (await eventsPerBacklogNeed()) - 1;
     // The last event of 需求 0 is its delivery's confirmation (d0).
-    for (const op of ['INSERT', 'UPDATE']) {
-      await read.query(`CREATE TRIGGER held_${op.toLowerCase()} BEFORE ${op} ON needs_view WHEN NEW.title = '需求 0' AND NEW.revision = ${last} BEGIN SELECT RAISE(ABORT, 'poison: 需求 0 at revision ${last}'); END`);
-    }
+    const cure = await poisonNeedsView(read, '需求 0', last);
     await appendNeedBacklog(t.store, 1, ['441826105201'], 'held');
     expect(await t.projections.waitFor(await t.store.headPosition(), 20_000)).toBe(true);
     const needId = backlogNeedId('held', 0);
@@ -134,8 +121,7 @@ describe('a parked event whose stream went on', () => {
     expect(await confirmedAt()).toEqual({ revision: last + 1, confirmedAt: null });
 
     // The fault fixed, a replay refuses it: it stays parked, and the operator is told to rebuild.
-    await read.query('DROP TRIGGER held_insert');
-    await read.query('DROP TRIGGER held_update');
+    await cure();
     const replayed = await parkedCommand(t.projections, ['replay', 'needs']);
     expect(replayed.code).toBe(1);
     expect(replayed.lines[0]).toMatch(new RegExp(`^out of order\tneeds\t${poison.id}\tDeliveryConfirmed\tposition ${poison.position}\t.*rebuild the projection needs`));
@@ -153,20 +139,11 @@ describe('a parked event whose stream went on', () => {
 
 /** The push dispatcher is a processor of the log too: the same policy, parked rows and replay. */
 describe('a poison event for the push dispatcher', () => {
-  let t: TestApp;
-  let restoreEnv: () => void;
-  beforeAll(async () => {
-    restoreEnv = withEnv({ PROJECTION_MAX_ATTEMPTS: '3', PUSH_MAX_AGE_DAYS: '100000' }); // the backlog's needs were published in June
-    const dir = mkdtempSync(join(tmpdir(), 'shecun-e2e-'));
-    t = await startEmbeddedApp(dir, testAppConfig(dir, { pushDispatch: true }));
-  });
-  afterAll(async () => {
-    await t?.close();
-    removeDir(t.dataDir);
-    restoreEnv();
-  });
+  // The backlog's needs were published in June.
+  const app = useEmbeddedApp({ PROJECTION_MAX_ATTEMPTS: '3', PUSH_MAX_AGE_DAYS: '100000' }, { pushDispatch: true });
 
   it('parks a publication whose dispatch keeps failing, pushes the next ones, and dispatches it on replay after the fix', async () => {
+    const t = app();
     const targeting = t.app.get<PushTargeting>(PUSH_TARGETING);
     const ranking = targeting.candidatesFor.bind(targeting);
     targeting.candidatesFor = async (need) => {

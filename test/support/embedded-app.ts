@@ -125,3 +125,24 @@ export function withEnv(vars: Record<string, string>): () => void {
     }
   };
 }
+
+/**
+ * The embedded app of a describe block: started before its tests with `vars` set in the
+ * environment (as PROJECTION_MAX_ATTEMPTS, read at start), closed, removed and the environment put
+ * back after them. Answers a getter of the started app.
+ */
+export function useEmbeddedApp(vars: Record<string, string> = {}, overrides: Partial<AppConfig> = {}): () => TestApp {
+  let t: TestApp | undefined;
+  let restoreEnv: (() => void) | undefined;
+  beforeAll(async () => {
+    restoreEnv = withEnv(vars);
+    const dir = mkdtempSync(join(tmpdir(), 'shecun-e2e-'));
+    t = await startEmbeddedApp(dir, testAppConfig(dir, overrides));
+  });
+  afterAll(async () => {
+    await t?.close();
+    if (t) removeDir(t.dataDir);
+    restoreEnv?.();
+  });
+  return () => t!;
+}
