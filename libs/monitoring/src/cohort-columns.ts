@@ -71,7 +71,6 @@ export class CohortColumns {
   private readonly bucketOfDate = Object.fromEntries(PERIODS.map((p) => [p, [] as number[]])) as Record<Period, number[]>;
   private readonly categories = new Interned();
 
-  private capacity = 0;
   /** 1 for a published need, 0 for a draft (counted nowhere). */
   private published = new Uint8Array(0);
   private village = new Int32Array(0);
@@ -86,7 +85,7 @@ export class CohortColumns {
 
   /** Sets the need of `slot` (slots are numbered from 0 up, one per row); undefined for a draft. */
   set(slot: number, need: { villageCode: string; category: string; publishedDate: string; facts: CohortFacts } | undefined): void {
-    if (slot >= this.capacity) this.grow(slot + 1);
+    if (slot >= this.published.length) this.grow(slot + 1);
     if (!need) {
       this.published[slot] = 0;
       return;
@@ -214,6 +213,5 @@ export class CohortColumns {
     this.fully = grow(this.fully, size);
     this.team = grow(this.team, size);
     this.teamDelivered = grow(this.teamDelivered, size);
-    this.capacity = this.published.length;
   }
 }

@@ -191,21 +191,27 @@ export function outOfOrderReason(processor: string, later: RecordedEvent[]): str
 }
 
 /**
- * After a rebuild from the event store (started at `startedAt`, through `through`): the parked
- * rows of `processor` parked before it, at or before `through`, were applied by it in order (one
- * that failed again was parked anew, with a later `parkedAt`): resolved as replayed by the rebuild.
+ * After a rebuild from the event store (started at `startedAt`) that brought `runner` up to its
+ * checkpoint: the parked rows of the runner parked before it, at or before that checkpoint, were
+ * applied by it in order (one that failed again was parked anew, with a later `parkedAt`):
+ * resolved as replayed by the rebuild, and the runner's count of parked events taken again.
  */
-export async function resolveParkedByRebuild(dataSource: DataSource, processor: string, startedAt: string, through: number, by: string): Promise<number> {
-  if (!canPark(dataSource)) return 0;
-  const result = await withWriteLock(dataSource, () =>
+export async function settleParkedAfterRebuild(
+  dataSource: DataSource,
+  runner: { name: string; checkpoint(): Promise<number>; refreshParked(): Promise<number> },
+  startedAt: string,
+): Promise<void> {
+  if (!canPark(dataSource)) return;
+  const through = await runner.checkpoint();
+  await withWriteLock(dataSource, () =>
     dataSource
       .createQueryBuilder()
       .update(ParkedEvent)
-      .set({ resolvedAt: new Date().toISOString(), resolution: 'replayed', resolvedBy: by.slice(0, 200), resolutionNote: 'applied by a rebuild from the event store' })
-      .where('projection = :processor AND "resolvedAt" IS NULL AND "parkedAt" < :startedAt AND position <= :through', { processor, startedAt, through })
+      .set({ resolvedAt: new Date().toISOString(), resolution: 'replayed', resolvedBy: 'rebuild', resolutionNote: 'applied by a rebuild from the event store' })
+      .where('projection = :processor AND "resolvedAt" IS NULL AND "parkedAt" < :startedAt AND position <= :through', { processor: runner.name, startedAt, through })
       .execute(),
   );
-  return result.affected ?? 0;
+  await runner.refreshParked();
 }
 
 /**

@@ -6,7 +6,7 @@ import { ProgressListener, Projection, ProjectionCheckpoint, ProjectionStatus } 
 import { catchUpTogether } from './catch-up-together';
 import { FailurePolicy, messageOf, ProcessingControl } from './failure-policy';
 import { keepsVersions, recordVersion } from './projection-versions';
-import { canPark, describeError, ParkedEvent, parkedBetween, ParkedInBatch, parkedRow, parkEvent, ProjectionHaltedError, replayParkedEvents, ReplayResult, resolveParkedByRebuild } from './parked-events';
+import { canPark, describeError, ParkedEvent, parkedBetween, ParkedInBatch, parkedRow, parkEvent, ProjectionHaltedError, replayParkedEvents, ReplayResult, settleParkedAfterRebuild } from './parked-events';
 
 /** Longest a checkpoint moved past events the projection does not handle stays unstored. */
 const SKIPPED_CHECKPOINT_MS = 1000;
@@ -370,11 +370,10 @@ export class ProjectionRunner {
 
   /** Empties the projection's tables and checkpoint in one transaction (recording the code's version), then replays from the start. */
   async rebuild(onProgress?: ProgressListener): Promise<void> {
-    const [startedAt, wasRunning] = [new Date().toISOString(), await this.reset()];
+    const startedAt = new Date().toISOString();
+    const wasRunning = await this.reset();
     await this.catchUp(onProgress);
-    // The parked events it applied in order are resolved.
-    await resolveParkedByRebuild(this.dataSource, this.name, startedAt, await this.checkpoint(), 'rebuild');
-    await this.refreshParked();
+    await settleParkedAfterRebuild(this.dataSource, this, startedAt);
     if (wasRunning) await this.start();
   }
 

@@ -8,7 +8,7 @@ import { ProjectionRunner, ProjectionStatus } from './projection-runner';
 import { catchUpTogether, CatchUpTogetherOptions, CatchUpTogetherResult } from './catch-up-together';
 import { ParkedEventsAdmin } from './parked-command';
 import { outdatedProjections, underVersionLock } from './projection-versions';
-import { allParked, canPark, ParkedEvent, ReplayResult, resolveParkedByRebuild, skipParkedEvent } from './parked-events';
+import { allParked, canPark, ParkedEvent, ReplayResult, settleParkedAfterRebuild, skipParkedEvent } from './parked-events';
 
 export const PROJECTIONS_AUTOSTART = Symbol.for('shecun.ProjectionsAutostart');
 
@@ -72,11 +72,7 @@ export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShut
     const following: ProjectionRunner[] = [];
     for (const runner of runners) if (await runner.reset()) following.push(runner);
     const result = await catchUpTogether(this.store, runners, options);
-    // The parked events the rebuild applied in order are resolved.
-    for (const runner of runners) {
-      await resolveParkedByRebuild(this.dataSource, runner.name, startedAt, await runner.checkpoint(), 'rebuild');
-      await runner.refreshParked();
-    }
+    for (const runner of runners) await settleParkedAfterRebuild(this.dataSource, runner, startedAt);
     for (const runner of following) await runner.start();
     return result;
   }
