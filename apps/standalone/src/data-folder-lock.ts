@@ -70,6 +70,8 @@ export class DataFolderLock {
     const me = { pid: process.pid, host: hostname(), command, since: new Date().toISOString(), token: randomUUID() };
     let previous: LockHolder | undefined;
     let first = true;
+    /** The row found at the first look: an earlier holder's, or none. */
+    let seen: string | undefined;
     const step = (): DataFolderLock => {
       try {
         db.exec('BEGIN IMMEDIATE');
@@ -83,7 +85,15 @@ export class DataFolderLock {
       db.exec('CREATE TABLE IF NOT EXISTS holder (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL, command TEXT NOT NULL, since TEXT NOT NULL, token TEXT NOT NULL)');
       const current = readHolder(db);
       if (current?.token === me.token) return new DataFolderLock(db, dataDir, previous);
+      if (!first && current && current.token !== seen) {
+        // Written since our first look by another process taking the folder: it goes first (its
+        // lock, or its row, names it at our next step). Overwriting it would let two starts take
+        // turns overwriting each other until both give up.
+        db.exec('ROLLBACK');
+        throw new HandshakeStep();
+      }
       if (first && current) previous = publicHolder(current);
+      seen = first ? current?.token : seen;
       first = false;
       db.prepare('INSERT OR REPLACE INTO holder (id, pid, host, command, since, token) VALUES (1, @pid, @host, @command, @since, @token)').run(me);
       // Committed so that others can read who holds the folder; then the write lock is taken again and kept.
